@@ -1,0 +1,176 @@
+"""The agent's inventory: which targets to poll, how, and under which labels.
+
+Validated at load with pydantic; an error names the file, the target and the field. Credentials are
+references (``env:VAR`` / ``file:PATH``) checked for form here and resolved only when a device is
+polled, so a missing secret fails that device, not the run.
+
+    agent_id: site-a-agent
+    concurrency: 32
+    defaults:
+      labels: {network: core}
+      snmp: {version: "2c", community: "env:SNMP_COMMUNITY", timeout: 2, retries: 1}
+    targets:
+      - name: r1
+        address: 192.0.2.1
+        labels: {site: par1, role: edge}
+        snmp: {port: 161}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from netsbom.agent.credentials import Secret, is_reference, resolve
+from netsbom.errors import ConfigError
+
+AuthProtocol = Literal["md5", "sha", "sha224", "sha256", "sha384", "sha512"]
+PrivProtocol = Literal["des", "3des", "aes128", "aes192", "aes256"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _reference(value: str | None) -> str | None:
+    if value is not None and not is_reference(value):
+        raise ValueError("must be a reference (env:VAR or file:PATH), not a literal secret")
+    return value
+
+
+class SnmpSettings(_Strict):
+    """How to reach a device over SNMP. Secrets are references until :meth:`resolve_secret`."""
+
+    version: Literal["2c", "3"] = "2c"
+    port: int = Field(default=161, ge=1, le=65535)
+    community: str | None = None
+    user: str | None = None
+    auth_protocol: AuthProtocol | None = None
+    auth_key: str | None = None
+    priv_protocol: PrivProtocol | None = None
+    priv_key: str | None = None
+    context: str = ""
+    timeout: float = Field(default=2.0, gt=0, le=60)  # per request
+    retries: int = Field(default=1, ge=0, le=10)
+    max_repetitions: int = Field(default=25, ge=1, le=200)
+
+    _check_refs = field_validator("community", "auth_key", "priv_key")(_reference)
+
+    @model_validator(mode="after")
+    def _credentials_for_version(self) -> SnmpSettings:
+        if self.version == "2c" and not self.community:
+            raise ValueError("snmp version 2c needs a community reference")
+        if self.version == "3":
+            if not self.user:
+                raise ValueError("snmp version 3 needs a user")
+            if bool(self.auth_protocol) != bool(self.auth_key):
+                raise ValueError("auth_protocol and auth_key go together")
+            if bool(self.priv_protocol) != bool(self.priv_key):
+                raise ValueError("priv_protocol and priv_key go together")
+            if self.priv_protocol and not self.auth_protocol:
+                raise ValueError("privacy needs authentication (authPriv)")
+        return self
+
+    def resolve_secret(self, name: Literal["community", "auth_key", "priv_key"]) -> Secret | None:
+        reference: str | None = getattr(self, name)
+        return resolve(reference) if reference else None
+
+
+class TargetSpec(_Strict):
+    name: str = Field(min_length=1, max_length=253)
+    address: str = Field(min_length=1)
+    labels: dict[str, str] = Field(default_factory=dict)
+    snmp: SnmpSettings | None = None
+    deadline: float = Field(default=60.0, gt=0, le=3600)  # whole poll of this device
+
+    @model_validator(mode="after")
+    def _has_transport(self) -> TargetSpec:
+        if self.snmp is None:
+            raise ValueError("a target needs an 'snmp' section")
+        return self
+
+
+class Defaults(_Strict):
+    labels: dict[str, str] = Field(default_factory=dict)
+    snmp: dict[str, Any] | None = None
+    deadline: float | None = None
+
+
+class Inventory(_Strict):
+    agent_id: str = Field(default="agent", min_length=1)
+    concurrency: int = Field(default=32, ge=1, le=1024)
+    targets: list[TargetSpec]
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Inventory:
+        seen: set[str] = set()
+        for target in self.targets:
+            if target.name in seen:
+                raise ValueError(f"duplicate target name {target.name!r}")
+            seen.add(target.name)
+        return self
+
+
+def load_inventory(path: Path) -> Inventory:
+    """Load and validate an inventory file; every problem becomes one :class:`ConfigError` line."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read inventory: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}:{where} not valid YAML") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: an inventory is a mapping with a 'targets' list")
+    return parse_inventory(raw, source=str(path))
+
+
+def parse_inventory(raw: dict[str, Any], *, source: str = "<inventory>") -> Inventory:
+    defaults_raw = raw.get("defaults") or {}
+    try:
+        defaults = Defaults.model_validate(defaults_raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(source, exc, raw, prefix=("defaults",))) from None
+    targets = raw.get("targets")
+    if not isinstance(targets, list):
+        raise ConfigError(f"{source}: field 'targets': a list of targets is required")
+    merged = [_apply_defaults(t, defaults) if isinstance(t, dict) else t for t in targets]
+    try:
+        body = {k: v for k, v in raw.items() if k != "defaults"}
+        return Inventory.model_validate({**body, "targets": merged})
+    except ValidationError as exc:
+        raise ConfigError(_describe(source, exc, {"targets": merged})) from None
+
+
+def _apply_defaults(target: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
+    out = dict(target)
+    out["labels"] = {**defaults.labels, **(target.get("labels") or {})}
+    if defaults.snmp is not None and target.get("snmp", {}) is not None:
+        out["snmp"] = {**defaults.snmp, **(target.get("snmp") or {})}
+    if defaults.deadline is not None:
+        out.setdefault("deadline", defaults.deadline)
+    return out
+
+
+def _describe(
+    source: str, exc: ValidationError, raw: dict[str, Any], prefix: tuple[str, ...] = ()
+) -> str:
+    """``file: target 'r1': field 'snmp.port': Input should be ...`` for the first error."""
+    error = exc.errors()[0]
+    loc = prefix + tuple(str(part) for part in error["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] == "targets" and loc[1].isdigit():
+        index = int(loc[1])
+        entry = raw["targets"][index] if index < len(raw["targets"]) else None
+        name = entry.get("name") if isinstance(entry, dict) else None
+        where = f"target {name!r} " if name else ""
+        where += f"(targets[{index}]): "
+        loc = loc[2:]
+    field_name = ".".join(loc) or "(the entry itself)"
+    message = error["msg"].removeprefix("Value error, ")
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{source}: {where}field '{field_name}': {message}{more}"

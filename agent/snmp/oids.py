@@ -1,0 +1,100 @@
+"""The OIDs netsbom reads: one list shared by the live walk and snmprec replay (replay == live)."""
+
+from __future__ import annotations
+
+from netsbom.agent.snmp.view import Oid
+
+# SNMPv2-MIB system group
+SYSTEM: Oid = (1, 3, 6, 1, 2, 1, 1)
+SYS_DESCR: Oid = (*SYSTEM, 1, 0)
+SYS_OBJECT_ID: Oid = (*SYSTEM, 2, 0)
+SYS_NAME: Oid = (*SYSTEM, 5, 0)
+
+# IF-MIB
+IF_DESCR: Oid = (1, 3, 6, 1, 2, 1, 2, 2, 1, 2)
+IF_NAME: Oid = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1)
+
+# ENTITY-MIB entPhysicalTable / entPhysicalEntry columns
+ENT_PHYSICAL: Oid = (1, 3, 6, 1, 2, 1, 47, 1, 1, 1)
+ENT_ENTRY: Oid = (*ENT_PHYSICAL, 1)
+ENT_DESCR = 2
+ENT_VENDOR_TYPE = 3
+ENT_CONTAINED_IN = 4
+ENT_CLASS = 5
+ENT_PARENT_REL_POS = 6
+ENT_NAME = 7
+ENT_HARDWARE_REV = 8
+ENT_FIRMWARE_REV = 9
+ENT_SOFTWARE_REV = 10
+ENT_SERIAL = 11
+ENT_MFG_NAME = 12
+ENT_MODEL_NAME = 13
+ENT_IS_FRU = 16
+
+# LLDP-MIB (IEEE 802.1AB-2005)
+LLDP_LOCAL: Oid = (1, 0, 8802, 1, 1, 2, 1, 3)
+LLDP_LOC_CHASSIS_ID_SUBTYPE: Oid = (*LLDP_LOCAL, 1, 0)
+LLDP_LOC_CHASSIS_ID: Oid = (*LLDP_LOCAL, 2, 0)
+LLDP_LOC_PORT_ENTRY: Oid = (*LLDP_LOCAL, 7, 1)  # .2 subtype .3 id .4 desc, index lldpLocPortNum
+LLDP_REM_TABLE: Oid = (1, 0, 8802, 1, 1, 2, 1, 4, 1)
+LLDP_REM_ENTRY: Oid = (*LLDP_REM_TABLE, 1)  # index timeMark.localPortNum.remIndex
+LLDP_REM_CHASSIS_ID_SUBTYPE = 4
+LLDP_REM_CHASSIS_ID = 5
+LLDP_REM_PORT_ID_SUBTYPE = 6
+LLDP_REM_PORT_ID = 7
+LLDP_REM_PORT_DESC = 8
+LLDP_REM_SYS_NAME = 9
+LLDP_REM_SYS_DESC = 10
+LLDP_REM_MAN_ADDR_TABLE: Oid = (1, 0, 8802, 1, 1, 2, 1, 4, 2)
+
+# CISCO-CDP-MIB cdpCacheTable / cdpCacheEntry, index ifIndex.deviceIndex
+CDP_CACHE_TABLE: Oid = (1, 3, 6, 1, 4, 1, 9, 9, 23, 1, 2, 1)
+CDP_CACHE_ENTRY: Oid = (*CDP_CACHE_TABLE, 1)
+CDP_ADDRESS_TYPE = 3
+CDP_ADDRESS = 4
+CDP_VERSION = 5
+CDP_DEVICE_ID = 6
+CDP_DEVICE_PORT = 7
+CDP_PLATFORM = 8
+
+# HOST-RESOURCES-MIB hrSWInstalledTable / hrSWInstalledEntry
+HR_SW_INSTALLED: Oid = (1, 3, 6, 1, 2, 1, 25, 6, 3, 1)
+HR_SW_ENTRY: Oid = (*HR_SW_INSTALLED, 1)
+HR_SW_NAME = 2
+HR_SW_TYPE = 4
+
+# Walked in this order; the system group first (its failure means the device is unreachable).
+STANDARD_SUBTREES: tuple[Oid, ...] = (
+    SYSTEM,
+    ENT_PHYSICAL,
+    IF_NAME,
+    IF_DESCR,
+    LLDP_LOCAL,
+    LLDP_REM_TABLE,
+    LLDP_REM_MAN_ADDR_TABLE,
+    CDP_CACHE_TABLE,
+    HR_SW_INSTALLED,
+)
+
+
+def collection_subtrees() -> tuple[Oid, ...]:
+    """Standard subtrees plus the vendor objects named in the fingerprint data, without overlaps."""
+    from netsbom.agent.snmp.fingerprint import knowledge_base
+
+    extra = knowledge_base().vendor_oids()
+    return _minimal((*STANDARD_SUBTREES, *extra))
+
+
+def _minimal(subtrees: tuple[Oid, ...]) -> tuple[Oid, ...]:
+    """Drop subtrees already covered by another one; keep the first-seen order."""
+    result: list[Oid] = []
+    for oid in subtrees:
+        if any(oid[: len(other)] == other for other in result):
+            continue
+        result = [other for other in result if other[: len(oid)] != oid]
+        result.append(oid)
+    return tuple(result)
+
+
+def in_subtrees(oid: Oid, subtrees: tuple[Oid, ...]) -> bool:
+    return any(oid[: len(prefix)] == prefix for prefix in subtrees)

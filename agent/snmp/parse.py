@@ -1,0 +1,434 @@
+"""SnmpView -> DeviceRecord. Pure: no I/O, no clock; the same view always gives the same record.
+
+Identity comes from SNMPv2-MIB and ENTITY-MIB; vendor / OS family / version from the fingerprint
+knowledge base (``agent/fingerprints/*.yaml``); components, software and neighbours from
+ENTITY-MIB, HOST-RESOURCES-MIB, LLDP-MIB and CISCO-CDP-MIB. Every learned field gets a provenance
+entry naming the numeric OID it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from netsbom.agent.snmp import oids
+from netsbom.agent.snmp.fingerprint import Fingerprint, extract, knowledge_base
+from netsbom.agent.snmp.view import (
+    IpAddress,
+    Oid,
+    SnmpView,
+    Value,
+    dotted,
+    is_printable,
+    to_hex,
+    to_mac,
+    to_text,
+)
+from netsbom.topology.record import (
+    Component,
+    DeviceRecord,
+    ErrorInfo,
+    Neighbor,
+    OsInfo,
+    Provenance,
+    Software,
+    Target,
+)
+
+ENT_CLASSES = {
+    1: "other", 2: "other", 3: "chassis", 4: "backplane", 5: "container", 6: "power-supply",
+    7: "fan", 8: "sensor", 9: "module", 10: "port", 11: "stack", 12: "cpu",
+}  # fmt: skip
+_PRODUCT_ID = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
+_RPM = re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-]*-[^-]+)$")
+_DPKG = re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>[\d:][^_]*)(?:_[\w-]+)?$")
+_BRACKET = re.compile(r"^(?P<name>.+?)\s*\[(?P<version>[^\]]+)\]$")
+_HR_KINDS = {2: "image", 3: "extension"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Chassis:
+    index: Oid
+    component: Component
+
+
+class _Provenance:
+    def __init__(self, method: str) -> None:
+        self.method = method
+        self.entries: list[Provenance] = []
+
+    def add(self, field_name: str, source: Oid | str, confidence: float = 1.0) -> None:
+        text = dotted(source) if isinstance(source, tuple) else source
+        self.entries.append(Provenance(field_name, self.method, text, confidence))
+
+
+def parse_view(
+    view: SnmpView,
+    *,
+    target: Target,
+    agent_id: str,
+    collected_at: str,
+    report_id: str,
+    method: str = "snmp",
+) -> DeviceRecord:
+    prov = _Provenance(method)
+    hostname = view.text(oids.SYS_NAME)
+    description = view.text(oids.SYS_DESCR)
+    sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
+    for name, oid, value in (
+        ("hostname", oids.SYS_NAME, hostname),
+        ("description", oids.SYS_DESCR, description),
+        ("sys_object_id", oids.SYS_OBJECT_ID, sys_object_id),
+    ):
+        if value is not None:
+            prov.add(name, oid)
+
+    components, chassis = _components(view)
+    if components:
+        prov.add("components", oids.ENT_PHYSICAL)
+    fingerprint = knowledge_base().identify(sys_object_id, description)
+    objects = _vendor_objects(view, fingerprint)
+    chassis_row = chassis.component if chassis else None
+    chassis_oid = chassis.index if chassis else ()
+
+    def entity_source(column: int) -> Oid:
+        return (*oids.ENT_ENTRY, column, *chassis_oid)
+
+    vendor = fingerprint.vendor
+    if vendor:
+        prov.add("vendor", oids.SYS_OBJECT_ID, 0.9)
+    elif chassis_row and chassis_row.vendor:
+        vendor = chassis_row.vendor
+        prov.add("vendor", entity_source(oids.ENT_MFG_NAME))
+
+    os_info = OsInfo(family=fingerprint.family, name=fingerprint.os_name)
+    if fingerprint.family:
+        prov.add("os.family", oids.SYS_DESCR if description else oids.SYS_OBJECT_ID, 0.9)
+        prov.add("os.name", oids.SYS_DESCR if description else oids.SYS_OBJECT_ID, 0.9)
+    version = fingerprint.version
+    if version:
+        prov.add("os.version", oids.SYS_DESCR, 0.9)
+    elif "version" in objects:
+        version = objects["version"][0]
+        prov.add("os.version", objects["version"][1])
+    elif chassis_row and chassis_row.software_rev and fingerprint.family:
+        version = chassis_row.software_rev
+        prov.add("os.version", entity_source(oids.ENT_SOFTWARE_REV), 0.8)
+    build = fingerprint.build
+    if build:
+        prov.add("os.build", oids.SYS_DESCR, 0.9)
+    elif "build" in objects:
+        build = objects["build"][0]
+        prov.add("os.build", objects["build"][1])
+    os_info = OsInfo(
+        family=os_info.family, version=version, build=build, image=None, name=os_info.name
+    )
+
+    model: str | None = None
+    if chassis_row and chassis_row.model:
+        model = chassis_row.model
+        prov.add("model", entity_source(oids.ENT_MODEL_NAME))
+    elif "model" in objects:
+        model = objects["model"][0]
+        prov.add("model", objects["model"][1])
+    elif chassis_row and (found := _product_id(chassis_row.name, chassis_row.description)):
+        model = found[0]
+        prov.add("model", entity_source(found[1]), 0.6)
+    elif fingerprint.model:
+        model = fingerprint.model
+        prov.add("model", oids.SYS_DESCR, 0.8)
+
+    serial: str | None = None
+    if chassis_row and chassis_row.serial:
+        serial = chassis_row.serial
+        prov.add("serial", entity_source(oids.ENT_SERIAL))
+    elif "serial" in objects:
+        serial = objects["serial"][0]
+        prov.add("serial", objects["serial"][1])
+
+    chassis_id = _chassis_id(view)
+    if chassis_id:
+        prov.add("chassis_id", oids.LLDP_LOC_CHASSIS_ID)
+
+    software = _software(view)
+    if software:
+        prov.add("software", oids.HR_SW_INSTALLED)
+    lldp = _lldp_neighbors(view)
+    if lldp:
+        prov.add("neighbors", oids.LLDP_REM_TABLE)
+    cdp = _cdp_neighbors(view)
+    if cdp:
+        prov.add("neighbors", oids.CDP_CACHE_TABLE)
+
+    errors = tuple(ErrorInfo(e.kind, e.message, e.source) for e in view.errors)
+    return DeviceRecord(
+        target=target,
+        agent_id=agent_id,
+        collected_at=collected_at,
+        report_id=report_id,
+        hostname=hostname,
+        vendor=vendor,
+        model=model,
+        serial=serial,
+        chassis_id=chassis_id,
+        description=description,
+        sys_object_id=sys_object_id,
+        os=os_info,
+        components=tuple(components),
+        software=tuple(software),
+        neighbors=tuple(lldp + cdp),
+        provenance=tuple(prov.entries),
+        errors=errors,
+        complete=not errors,
+    )
+
+
+def _vendor_objects(view: SnmpView, fingerprint: Fingerprint) -> dict[str, tuple[str, Oid]]:
+    """field -> (value, OID) for the first vendor object that yields a value, per field."""
+    found: dict[str, tuple[str, Oid]] = {}
+    for obj in fingerprint.objects:
+        if obj.field in found:
+            continue
+        prefix = tuple(int(p) for p in obj.oid.split("."))
+        for suffix, raw in view.subtree(prefix):
+            text = to_text(raw)
+            if text is None:
+                continue
+            value = extract(obj.pattern, obj.field, text)
+            if value:
+                found[obj.field] = (value, (*prefix, *suffix))
+            break
+    return found
+
+
+def _table(view: SnmpView, entry: Oid, columns: tuple[int, ...]) -> dict[Oid, dict[int, Value]]:
+    """Rows of a table: row index -> {column: value}, rows in index order."""
+    rows: dict[Oid, dict[int, Value]] = {}
+    for column in columns:
+        for index, value in view.subtree((*entry, column)):
+            rows.setdefault(index, {})[column] = value
+    return dict(sorted(rows.items()))
+
+
+def _str(value: Value) -> str | None:
+    return to_text(value)
+
+
+def _int(value: Value) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _components(view: SnmpView) -> tuple[list[Component], _Chassis | None]:
+    columns = (
+        oids.ENT_DESCR, oids.ENT_CONTAINED_IN, oids.ENT_CLASS, oids.ENT_NAME,
+        oids.ENT_HARDWARE_REV, oids.ENT_FIRMWARE_REV, oids.ENT_SOFTWARE_REV, oids.ENT_SERIAL,
+        oids.ENT_MFG_NAME, oids.ENT_MODEL_NAME, oids.ENT_IS_FRU,
+    )  # fmt: skip
+    rows = _table(view, oids.ENT_ENTRY, columns)
+    components: list[Component] = []
+    chassis: list[tuple[Oid, Component, bool]] = []
+    for index, row in rows.items():
+        parent = _int(row.get(oids.ENT_CONTAINED_IN))
+        is_fru = _int(row.get(oids.ENT_IS_FRU))
+        component = Component(
+            index=dotted(index),
+            parent=str(parent) if parent else None,
+            cls=ENT_CLASSES.get(_int(row.get(oids.ENT_CLASS)) or 0, "other"),
+            name=_str(row.get(oids.ENT_NAME)),
+            description=_str(row.get(oids.ENT_DESCR)),
+            vendor=_str(row.get(oids.ENT_MFG_NAME)),
+            model=_str(row.get(oids.ENT_MODEL_NAME)),
+            serial=_str(row.get(oids.ENT_SERIAL)),
+            hardware_rev=_str(row.get(oids.ENT_HARDWARE_REV)),
+            firmware_rev=_str(row.get(oids.ENT_FIRMWARE_REV)),
+            software_rev=_str(row.get(oids.ENT_SOFTWARE_REV)),
+            is_fru=True if is_fru == 1 else False if is_fru == 2 else None,
+        )
+        components.append(component)
+        if component.cls == "chassis":
+            chassis.append((index, component, not parent))
+    # Top-level chassis first; a chassis inside a stack only when no free-standing one exists.
+    ordered = sorted(chassis, key=lambda item: not item[2])
+    best = _Chassis(ordered[0][0], ordered[0][1]) if ordered else None
+    return components, best
+
+
+def _product_id(name: str | None, description: str | None) -> tuple[str, int] | None:
+    for text, column in ((name, oids.ENT_NAME), (description, oids.ENT_DESCR)):
+        if text:
+            match = _PRODUCT_ID.search(text)
+            if match:
+                return match.group(0), column
+    return None
+
+
+def _chassis_id(view: SnmpView) -> str | None:
+    raw = view.get(oids.LLDP_LOC_CHASSIS_ID)
+    subtype = view.integer(oids.LLDP_LOC_CHASSIS_ID_SUBTYPE)
+    return _lldp_id(raw, subtype, mac_subtype=4, address_subtype=5)
+
+
+def _lldp_id(raw: Value, subtype: int | None, *, mac_subtype: int, address_subtype: int) -> str | None:
+    """Format an LLDP chassis/port id by its subtype: MAC, network address, else text or hex."""
+    if not isinstance(raw, bytes) or not raw:
+        return to_text(raw)
+    if subtype == mac_subtype or (len(raw) == 6 and not is_printable(raw)):
+        mac = to_mac(raw)
+        if mac:
+            return mac
+    if subtype == address_subtype and len(raw) == 5 and raw[0] == 1:
+        return ".".join(str(b) for b in raw[1:])
+    if is_printable(raw):
+        return to_text(raw)
+    return to_hex(raw)
+
+
+def _port_names(view: SnmpView) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for column in (oids.IF_DESCR, oids.IF_NAME):  # ifName wins over ifDescr
+        for index, value in view.subtree(column):
+            text = to_text(value)
+            if len(index) == 1 and text:
+                names[index[0]] = text
+    return names
+
+
+def _local_lldp_ports(view: SnmpView, if_names: dict[int, str]) -> dict[int, str]:
+    rows = _table(view, oids.LLDP_LOC_PORT_ENTRY, (2, 3, 4))
+    ports: dict[int, str] = {}
+    for index, row in rows.items():
+        if len(index) != 1:
+            continue
+        number = index[0]
+        raw_id = row.get(3)
+        port_id = to_text(raw_id) if isinstance(raw_id, bytes) and is_printable(raw_id) else None
+        if _int(row.get(2)) == 5 and port_id:  # interfaceName
+            ports[number] = port_id
+        elif number in if_names:
+            ports[number] = if_names[number]
+        elif desc := to_text(row.get(4)):
+            ports[number] = desc
+        elif port_id:
+            ports[number] = port_id
+    return ports
+
+
+def _lldp_neighbors(view: SnmpView) -> list[Neighbor]:
+    rows = _table(view, oids.LLDP_REM_ENTRY, (4, 5, 6, 7, 8, 9, 10))
+    if not rows:
+        return []
+    if_names = _port_names(view)
+    local_ports = _local_lldp_ports(view, if_names)
+    addresses = _lldp_mgmt_addresses(view)
+    neighbors: list[Neighbor] = []
+    for index, row in rows.items():
+        if len(index) != 3:
+            continue
+        _, port_num, _ = index
+        neighbors.append(
+            Neighbor(
+                protocol="lldp",
+                local_port=local_ports.get(port_num) or if_names.get(port_num) or str(port_num),
+                remote_chassis_id=_lldp_id(
+                    row.get(oids.LLDP_REM_CHASSIS_ID),
+                    _int(row.get(oids.LLDP_REM_CHASSIS_ID_SUBTYPE)),
+                    mac_subtype=4,
+                    address_subtype=5,
+                ),
+                remote_name=to_text(row.get(oids.LLDP_REM_SYS_NAME)),
+                remote_port=_lldp_id(
+                    row.get(oids.LLDP_REM_PORT_ID),
+                    _int(row.get(oids.LLDP_REM_PORT_ID_SUBTYPE)),
+                    mac_subtype=3,
+                    address_subtype=4,
+                ),
+                remote_mgmt_address=addresses.get(index),
+                remote_description=to_text(row.get(oids.LLDP_REM_SYS_DESC)),
+            )
+        )
+    return neighbors
+
+
+def _lldp_mgmt_addresses(view: SnmpView) -> dict[Oid, str]:
+    """lldpRemManAddrTable: the address lives in the index (subtype, length, octets)."""
+    found: dict[Oid, str] = {}
+    for suffix, _ in view.subtree(oids.LLDP_REM_MAN_ADDR_TABLE):
+        if len(suffix) < 7 or suffix[0] != 1:
+            continue
+        row, family, rest = suffix[2:5], suffix[5], suffix[6:]
+        if rest and rest[0] == len(rest) - 1:
+            rest = rest[1:]
+        address: str | None = None
+        if family == 1 and len(rest) == 4 and all(0 <= b < 256 for b in rest):
+            address = ".".join(str(b) for b in rest)
+        elif family == 2 and len(rest) == 16 and all(0 <= b < 256 for b in rest):
+            address = _ipv6(bytes(rest))
+        if address and (row not in found or (family == 1 and ":" in found[row])):
+            found[row] = address
+    return found
+
+
+def _ipv6(raw: bytes) -> str:
+    import ipaddress
+
+    return str(ipaddress.IPv6Address(raw))
+
+
+def _cdp_neighbors(view: SnmpView) -> list[Neighbor]:
+    columns = (
+        oids.CDP_ADDRESS_TYPE, oids.CDP_ADDRESS, oids.CDP_VERSION, oids.CDP_DEVICE_ID,
+        oids.CDP_DEVICE_PORT, oids.CDP_PLATFORM,
+    )  # fmt: skip
+    rows = _table(view, oids.CDP_CACHE_ENTRY, columns)
+    if not rows:
+        return []
+    if_names = _port_names(view)
+    neighbors: list[Neighbor] = []
+    for index, row in rows.items():
+        if len(index) != 2:
+            continue
+        address: str | None = None
+        raw_address = row.get(oids.CDP_ADDRESS)
+        if isinstance(raw_address, bytes) and len(raw_address) == 4:
+            if _int(row.get(oids.CDP_ADDRESS_TYPE)) in (1, None):
+                address = ".".join(str(b) for b in raw_address)
+        elif isinstance(raw_address, IpAddress):
+            address = str(raw_address)
+        platform = to_text(row.get(oids.CDP_PLATFORM))
+        version = to_text(row.get(oids.CDP_VERSION))
+        description = "\n".join(part for part in (platform, version) if part) or None
+        neighbors.append(
+            Neighbor(
+                protocol="cdp",
+                local_port=if_names.get(index[0]) or str(index[0]),
+                remote_name=to_text(row.get(oids.CDP_DEVICE_ID)),
+                remote_port=to_text(row.get(oids.CDP_DEVICE_PORT)),
+                remote_mgmt_address=address,
+                remote_description=description,
+            )
+        )
+    return neighbors
+
+
+def _software(view: SnmpView) -> list[Software]:
+    rows = _table(view, oids.HR_SW_ENTRY, (oids.HR_SW_NAME, oids.HR_SW_TYPE))
+    software: list[Software] = []
+    for row in rows.values():
+        full = to_text(row.get(oids.HR_SW_NAME))
+        if not full:
+            continue
+        name, version, packaged = split_package(full)
+        kind = _HR_KINDS.get(_int(row.get(oids.HR_SW_TYPE)) or 0)
+        if kind is None:
+            kind = "os-package" if packaged else "application"
+        software.append(Software(name=name, version=version, kind=kind, source="hrSWInstalled"))
+    return software
+
+
+def split_package(text: str) -> tuple[str, str | None, bool]:
+    """``zlib-1.2.3-29.el6`` -> (zlib, 1.2.3-29.el6, True); ``Suite [16.2R2]`` -> (Suite, 16.2R2)."""
+    for pattern, packaged in ((_DPKG, True), (_RPM, True), (_BRACKET, False)):
+        match = pattern.match(text)
+        if match:
+            return match.group("name"), match.group("version"), packaged
+    return text, None, False

@@ -1,0 +1,166 @@
+"""What one device answered over SNMP: typed varbinds plus the errors met while reading them.
+
+An :class:`SnmpView` is the seam between transports (live walk, snmprec replay) and the pure parser:
+both produce the same view from the same device, so ``parse_view`` never knows where data came from.
+
+Values keep their SNMP type as a Python type:
+
+    INTEGER, Counter32/64, Gauge32, TimeTicks  -> int
+    OCTET STRING, Opaque                       -> bytes
+    OBJECT IDENTIFIER                          -> Oid (tuple[int, ...])
+    IpAddress                                  -> IpAddress (str subclass, dotted quad)
+    NULL                                       -> None
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+Oid = tuple[int, ...]
+
+
+class IpAddress(str):
+    """An SNMP IpAddress value, kept distinct from text."""
+
+    __slots__ = ()
+
+
+class ObjectId(tuple[int, ...]):
+    """An SNMP OBJECT IDENTIFIER value (distinct from a 6-int tuple by type)."""
+
+    __slots__ = ()
+
+    def dotted(self) -> str:
+        return ".".join(str(part) for part in self)
+
+
+Value = int | bytes | ObjectId | IpAddress | None
+
+
+def parse_oid(text: str) -> Oid:
+    """``"1.3.6.1"`` or ``".1.3.6.1"`` -> ``(1, 3, 6, 1)``; ValueError on anything else."""
+    parts = text.strip().lstrip(".").split(".")
+    if not parts or parts == [""]:
+        raise ValueError("empty OID")
+    oid = tuple(int(part) for part in parts)
+    if any(part < 0 for part in oid):
+        raise ValueError(f"negative OID arc in {text!r}")
+    return oid
+
+
+def dotted(oid: Oid) -> str:
+    return ".".join(str(part) for part in oid)
+
+
+@dataclass(frozen=True, slots=True)
+class ViewError:
+    """Something that failed while reading: ``kind`` is one of the record's ERROR_KINDS."""
+
+    kind: str
+    message: str
+    source: str | None = None  # dotted OID subtree, or a file:line for replay
+
+
+@dataclass(slots=True)
+class SnmpView:
+    """The varbinds read from one device, sorted by OID, and what went wrong reading them."""
+
+    values: dict[Oid, Value] = field(default_factory=dict)
+    errors: list[ViewError] = field(default_factory=list)
+    _sorted: list[Oid] | None = field(default=None, repr=False, compare=False)
+
+    def set(self, oid: Oid, value: Value) -> None:
+        self.values[oid] = value
+        self._sorted = None
+
+    def add_error(self, kind: str, message: str, source: str | None = None) -> None:
+        self.errors.append(ViewError(kind, message, source))
+
+    def _keys(self) -> list[Oid]:
+        if self._sorted is None:
+            self._sorted = sorted(self.values)
+        return self._sorted
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def get(self, oid: Oid) -> Value:
+        return self.values.get(oid)
+
+    def subtree(self, prefix: Oid) -> Iterator[tuple[Oid, Value]]:
+        """``(suffix, value)`` for every OID under ``prefix`` in OID order (suffix excludes prefix)."""
+        keys = self._keys()
+        start = bisect.bisect_left(keys, prefix)
+        size = len(prefix)
+        for oid in keys[start:]:
+            if oid[:size] != prefix:
+                break
+            yield oid[size:], self.values[oid]
+
+    def column(self, prefix: Oid) -> dict[Oid, Value]:
+        """A table column: row index (suffix) -> value."""
+        return dict(self.subtree(prefix))
+
+    def text(self, oid: Oid) -> str | None:
+        return to_text(self.get(oid))
+
+    def integer(self, oid: Oid) -> int | None:
+        value = self.get(oid)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def object_id(self, oid: Oid) -> str | None:
+        value = self.get(oid)
+        return value.dotted() if isinstance(value, ObjectId) else None
+
+    def mac(self, oid: Oid) -> str | None:
+        return to_mac(self.get(oid))
+
+    def hexstr(self, oid: Oid) -> str | None:
+        value = self.get(oid)
+        return to_hex(value) if isinstance(value, bytes) else None
+
+
+def to_text(value: Value) -> str | None:
+    """Decode a value for humans: OCTET STRING as UTF-8, else latin-1; NULs and padding trimmed."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            text = value.decode("latin-1")
+        text = text.replace("\x00", "").strip()
+        return text or None
+    if isinstance(value, ObjectId):
+        return value.dotted()
+    return str(value)
+
+
+def to_hex(value: bytes, sep: str = ":") -> str:
+    return sep.join(f"{byte:02x}" for byte in value)
+
+
+def to_mac(value: Value) -> str | None:
+    """Six raw bytes -> ``aa:bb:cc:dd:ee:ff``; a MAC already written as text is normalised."""
+    if isinstance(value, bytes):
+        if len(value) == 6:
+            return to_hex(value)
+        text = to_text(value)
+        if text:
+            digits = "".join(ch for ch in text.lower() if ch in "0123456789abcdef")
+            separators = set(text) - set("0123456789abcdefABCDEF")
+            if len(digits) == 12 and separators <= {":", "-", ".", " "}:
+                return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+    return None
+
+
+def is_printable(value: bytes) -> bool:
+    """True when bytes read as text (UTF-8, no control characters but tab/newline)."""
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    text = text.rstrip("\x00")
+    return all(ch.isprintable() or ch in "\t\r\n" for ch in text)

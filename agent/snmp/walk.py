@@ -1,0 +1,229 @@
+"""Live SNMP collection with pysnmp 7's asyncio API: GETBULK walks of the subtrees netsbom reads.
+
+This module is the one place pysnmp is called: its error tuples become :class:`ViewError` entries
+here (kinds: unreachable, timeout, auth, protocol). Secrets are revealed only to build pysnmp's
+auth objects and never appear in errors or logs.
+
+Walks are driven with ``bulk_cmd`` (not ``bulk_walk_cmd``, which retries forever on timeouts): each
+subtree stops at the first error indication, at non-increasing OIDs (a looping agent), at the end of
+the subtree, or after ``MAX_ROWS_PER_SUBTREE`` varbinds. The whole device is bounded by ``deadline``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from pysnmp.hlapi.v3arch.asyncio import (
+    CommunityData,
+    ContextData,
+    ObjectIdentity,
+    ObjectType,
+    SnmpEngine,
+    UdpTransportTarget,
+    UsmUserData,
+    bulk_cmd,
+    usm3DESEDEPrivProtocol,
+    usmAesCfb128Protocol,
+    usmAesCfb192Protocol,
+    usmAesCfb256Protocol,
+    usmDESPrivProtocol,
+    usmHMAC128SHA224AuthProtocol,
+    usmHMAC192SHA256AuthProtocol,
+    usmHMAC256SHA384AuthProtocol,
+    usmHMAC384SHA512AuthProtocol,
+    usmHMACMD5AuthProtocol,
+    usmHMACSHAAuthProtocol,
+)
+from pysnmp.proto import errind, rfc1902, rfc1905
+from pyasn1.type import univ
+
+from netsbom.agent.inventory import SnmpSettings
+from netsbom.agent.snmp.oids import collection_subtrees
+from netsbom.agent.snmp.view import IpAddress, ObjectId, Oid, SnmpView, Value, dotted
+
+log = logging.getLogger(__name__)
+
+MAX_ROWS_PER_SUBTREE = 20_000
+_MAX_TIMEOUTS = 2  # after this many timed-out subtrees the device is considered gone
+
+AUTH_PROTOCOLS: dict[str, Any] = {
+    "md5": usmHMACMD5AuthProtocol,
+    "sha": usmHMACSHAAuthProtocol,
+    "sha224": usmHMAC128SHA224AuthProtocol,
+    "sha256": usmHMAC192SHA256AuthProtocol,
+    "sha384": usmHMAC256SHA384AuthProtocol,
+    "sha512": usmHMAC384SHA512AuthProtocol,
+}
+# aes192/aes256 use the key extension of draft-reeder (Cisco's "aes 192/256", snmpsim's AES192/256);
+# Net-SNMP's AES-192/AES-256 use draft-blumenthal and would need their own literals.
+PRIV_PROTOCOLS: dict[str, Any] = {
+    "des": usmDESPrivProtocol,
+    "3des": usm3DESEDEPrivProtocol,
+    "aes128": usmAesCfb128Protocol,
+    "aes192": usmAesCfb192Protocol,
+    "aes256": usmAesCfb256Protocol,
+}
+_AUTH_ERRORS = (
+    errind.WrongDigest,
+    errind.DecryptionError,
+    errind.UnknownUserName,
+    errind.UnknownSecurityName,
+    errind.AuthenticationError,
+    errind.AuthenticationFailure,
+    errind.UnsupportedSecurityLevel,
+    errind.UnknownCommunityName,
+    errind.NotInTimeWindow,
+)
+_END = (rfc1905.EndOfMibView, rfc1905.NoSuchObject, rfc1905.NoSuchInstance)
+
+
+class _Stop(Exception):  # noqa: N818 - control flow: stop collecting from this device
+    pass
+
+
+def auth_data(settings: SnmpSettings) -> CommunityData | UsmUserData:
+    """pysnmp auth object; resolves credential references (CredentialError names the reference)."""
+    if settings.version == "2c":
+        community = settings.resolve_secret("community")
+        assert community is not None  # guaranteed by SnmpSettings validation
+        return CommunityData(community.reveal(), mpModel=1)
+    auth_key = settings.resolve_secret("auth_key")
+    priv_key = settings.resolve_secret("priv_key")
+    kwargs: dict[str, Any] = {}
+    if auth_key is not None and settings.auth_protocol:
+        kwargs["authKey"] = auth_key.reveal()
+        kwargs["authProtocol"] = AUTH_PROTOCOLS[settings.auth_protocol]
+    if priv_key is not None and settings.priv_protocol:
+        kwargs["privKey"] = priv_key.reveal()
+        kwargs["privProtocol"] = PRIV_PROTOCOLS[settings.priv_protocol]
+    return UsmUserData(settings.user, **kwargs)
+
+
+def convert(value: Any) -> Value:
+    """pysnmp/pyasn1 value -> the view's plain Python types."""
+    if isinstance(value, rfc1902.IpAddress):
+        return IpAddress(".".join(str(b) for b in value.asNumbers()))
+    if isinstance(value, univ.OctetString):  # OctetString, Opaque, Bits
+        return bytes(value.asOctets())
+    if isinstance(value, univ.ObjectIdentifier):
+        return ObjectId(tuple(value))
+    if isinstance(value, univ.Integer):  # Integer32, Counter32/64, Gauge32, TimeTicks, Unsigned32
+        return int(value)
+    return None
+
+
+class _Walker:
+    def __init__(
+        self,
+        engine: SnmpEngine,
+        auth: CommunityData | UsmUserData,
+        transport: UdpTransportTarget,
+        settings: SnmpSettings,
+        view: SnmpView,
+    ) -> None:
+        self.engine = engine
+        self.auth = auth
+        self.transport = transport
+        self.settings = settings
+        self.context = ContextData(contextName=settings.context)
+        self.view = view
+        self.answered = False
+        self.timeouts = 0
+
+    async def walk(self, prefix: Oid) -> None:
+        source = dotted(prefix)
+        current = prefix
+        last: Oid | None = None
+        rows = 0
+        while True:
+            error_indication, error_status, error_index, var_binds = await bulk_cmd(
+                self.engine,
+                self.auth,
+                self.transport,
+                self.context,
+                0,
+                self.settings.max_repetitions,
+                ObjectType(ObjectIdentity(current)),
+                lookupMib=False,
+            )
+            if error_indication:
+                self._indication(error_indication, source)
+                return
+            self.answered = True
+            if error_status:
+                status = error_status.prettyPrint() if hasattr(error_status, "prettyPrint") else error_status
+                self.view.add_error("protocol", f"agent returned error-status {status}", source)
+                return
+            if not var_binds:
+                return
+            for var_bind in var_binds:
+                name, value = var_bind[0], var_bind[1]
+                oid = tuple(name)
+                if isinstance(value, _END) or oid[: len(prefix)] != prefix:
+                    return
+                if last is not None and oid <= last or oid <= current and last is None:
+                    self.view.add_error(
+                        "protocol", f"agent returned non-increasing OID {dotted(oid)}", source
+                    )
+                    return
+                self.view.set(oid, convert(value))
+                last = oid
+                rows += 1
+                if rows >= MAX_ROWS_PER_SUBTREE:
+                    self.view.add_error(
+                        "protocol", f"stopped after {MAX_ROWS_PER_SUBTREE} varbinds", source
+                    )
+                    return
+            assert last is not None
+            current = last
+
+    def _indication(self, indication: Any, source: str) -> None:
+        if isinstance(indication, errind.RequestTimedOut):
+            if not self.answered:
+                if self.settings.version == "2c":
+                    message = "no answer (wrong community or unreachable)"
+                else:
+                    message = "no answer (unreachable, or SNMPv3 engine discovery failed)"
+                self.view.add_error("unreachable", message, source)
+                raise _Stop
+            self.timeouts += 1
+            self.view.add_error("timeout", "device stopped answering (request timed out)", source)
+            if self.timeouts >= _MAX_TIMEOUTS:
+                raise _Stop
+            return
+        if isinstance(indication, _AUTH_ERRORS):
+            self.view.add_error("auth", f"SNMPv3 security: {indication}", source)
+            raise _Stop
+        self.view.add_error("protocol", f"{type(indication).__name__}: {indication}", source)
+        if not self.answered:
+            raise _Stop
+
+
+async def collect(address: str, settings: SnmpSettings, *, deadline: float) -> SnmpView:
+    """Walk the collection subtrees of one device; problems are recorded on the view."""
+    auth = auth_data(settings)
+    view = SnmpView()
+    engine = SnmpEngine()
+    current = "setup"
+    try:
+        async with asyncio.timeout(deadline):
+            try:
+                transport = await UdpTransportTarget.create(
+                    (address, settings.port), timeout=settings.timeout, retries=settings.retries
+                )
+            except Exception as exc:  # pysnmp wraps resolver errors in PySnmpError
+                view.add_error("unreachable", f"cannot resolve address {address!r}: {exc}")
+                return view
+            walker = _Walker(engine, auth, transport, settings, view)
+            for subtree in collection_subtrees():
+                current = dotted(subtree)
+                await walker.walk(subtree)
+    except _Stop:
+        pass
+    except TimeoutError:
+        view.add_error("timeout", f"device deadline of {deadline:g} s reached", current)
+    finally:
+        engine.close_dispatcher()
+    return view

@@ -1,0 +1,1 @@
+"""The collector: receives reports, stores observations, assembles system SBOMs."""

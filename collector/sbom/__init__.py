@@ -1,0 +1,1 @@
+"""SBOM exporters: a deployment configuration in, validated bytes out."""

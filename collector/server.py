@@ -1,0 +1,231 @@
+"""The collector's gRPC server (grpc.aio): authenticated, idempotent, ack-after-commit ingest.
+
+Each stream is read into batches (whatever has arrived, up to ``max_batch``); a batch is committed
+in one transaction in a worker thread, then each report in it is acknowledged in order. A report
+that breaks the contract is answered REJECTED and the stream goes on; a store failure ends the
+stream with UNAVAILABLE so the agent resends everything unacknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+from netsbom.collector.auth import Authenticator
+from netsbom.collector.store import Store
+from netsbom.errors import ConfigError, ContractError, StoreError
+from netsbom.proto.convert import DeviceReport, ReportAck, from_report
+from netsbom.proto.v1 import collector_pb2_grpc
+from netsbom.topology.record import DeviceRecord
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = "netsbom.v1.Collector"
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+_END = object()
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_batch: int = 256
+    max_components: int = 20_000
+    max_software: int = 50_000
+    max_neighbors: int = 5_000
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    cert: Path
+    key: Path
+    client_ca: Path | None = None  # set: require client certificates (mTLS)
+
+    def credentials(self) -> grpc.ServerCredentials:
+        try:
+            key, cert = self.key.read_bytes(), self.cert.read_bytes()
+            ca = self.client_ca.read_bytes() if self.client_ca else None
+        except OSError as exc:
+            raise ConfigError(f"cannot read TLS file {exc.filename}: {exc.strerror}") from None
+        return grpc.ssl_server_credentials(
+            [(key, cert)], root_certificates=ca, require_client_auth=ca is not None
+        )
+
+
+@dataclass
+class CollectorConfig:
+    listen: str = "127.0.0.1:50051"
+    tls: TlsFiles | None = None
+    auth: Authenticator | None = None  # None only with allow_no_auth
+    allow_plaintext: bool = False  # plaintext on a non-loopback address
+    allow_no_auth: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+    def check(self) -> None:
+        if self.tls is None and not self.allow_plaintext and not is_loopback(self.listen):
+            raise ConfigError(
+                f"refusing plaintext gRPC on {self.listen}: give --tls-cert/--tls-key,"
+                " listen on loopback, or pass --insecure"
+            )
+        if self.auth is None and not self.allow_no_auth:
+            raise ConfigError("no agent tokens: give --tokens FILE (or --no-auth for a lab)")
+
+
+def is_loopback(listen: str) -> bool:
+    host = listen.rsplit(":", 1)[0].strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class CollectorService(collector_pb2_grpc.CollectorServicer):
+    def __init__(self, store: Store, config: CollectorConfig) -> None:
+        self.store = store
+        self.config = config
+
+    async def Report(  # noqa: N802 - gRPC method name
+        self,
+        request_iterator: AsyncIterator[DeviceReport],
+        context: grpc.aio.ServicerContext[DeviceReport, ReportAck],
+    ) -> AsyncIterator[ReportAck]:
+        agent = await self._authenticate(context)
+        queue: asyncio.Queue[object] = asyncio.Queue(maxsize=self.config.limits.max_batch * 2)
+        reader = asyncio.create_task(_read_into(request_iterator, queue))
+        try:
+            while True:
+                batch = await _next_batch(queue, self.config.limits.max_batch)
+                if batch is None:
+                    break
+                try:
+                    acks = await self._ingest(batch, agent)
+                except StoreError as exc:  # the agent keeps the batch and resends it
+                    log.error("store failed, asking the agent to resend: %s", exc)
+                    await context.abort(grpc.StatusCode.UNAVAILABLE, f"store unavailable: {exc}")
+                for ack in acks:
+                    yield ack
+            await reader  # surfaces a broken client stream as an error of this call
+        finally:
+            reader.cancel()
+
+    async def _authenticate(
+        self, context: grpc.aio.ServicerContext[DeviceReport, ReportAck]
+    ) -> str | None:
+        if self.config.auth is None:
+            return None
+        token = None
+        for key, value in context.invocation_metadata() or ():
+            if key == "authorization" and isinstance(value, str) and value.startswith("Bearer "):
+                token = value[len("Bearer ") :].strip()
+        agent = self.config.auth.agent_for(token)
+        if agent is None:
+            log.warning("refused a call from %s: missing or invalid token", context.peer())
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or invalid agent token")
+        return agent
+
+    async def _ingest(self, batch: list[DeviceReport], agent: str | None) -> list[ReportAck]:
+        acks: list[ReportAck | None] = []
+        accepted: list[DeviceRecord] = []
+        for report in batch:
+            try:
+                record = self._accept(report, agent)
+            except ContractError as exc:
+                log.warning("rejected report %s: %s", report.report_id or "<no id>", exc)
+                acks.append(
+                    ReportAck(report_id=report.report_id, status=ReportAck.REJECTED, message=str(exc))
+                )
+                continue
+            accepted.append(record)
+            acks.append(None)
+        result = await asyncio.to_thread(self.store.write, accepted)
+        duplicates = set(result.duplicates)
+        records = iter(accepted)
+        out = []
+        for ack in acks:
+            if ack is None:
+                record = next(records)
+                dup = record.report_id in duplicates
+                duplicates.discard(record.report_id)
+                status = ReportAck.DUPLICATE if dup else ReportAck.STORED
+                ack = ReportAck(report_id=record.report_id, status=status)
+            out.append(ack)
+        return out
+
+    def _accept(self, report: DeviceReport, agent: str | None) -> DeviceRecord:
+        limits = self.config.limits
+        if agent is not None and report.agent_id != agent:
+            raise ContractError(f"agent {agent!r} may not report as {report.agent_id!r}")
+        if len(report.components) > limits.max_components:
+            raise ContractError(f"too many components ({len(report.components)})")
+        if len(report.software) > limits.max_software:
+            raise ContractError(f"too many software entries ({len(report.software)})")
+        if len(report.neighbors) > limits.max_neighbors:
+            raise ContractError(f"too many neighbors ({len(report.neighbors)})")
+        return from_report(report)
+
+
+async def _read_into(requests: AsyncIterator[DeviceReport], queue: asyncio.Queue[object]) -> None:
+    try:
+        async for report in requests:
+            await queue.put(report)
+    finally:
+        await queue.put(_END)
+
+
+async def _next_batch(queue: asyncio.Queue[object], limit: int) -> list[DeviceReport] | None:
+    item = await queue.get()
+    if item is _END:
+        return None
+    batch = [item]
+    while len(batch) < limit and not queue.empty():
+        nxt = queue.get_nowait()
+        if nxt is _END:
+            queue.put_nowait(_END)
+            break
+        batch.append(nxt)
+    return batch  # type: ignore[return-value]
+
+
+@dataclass
+class RunningCollector:
+    server: grpc.aio.Server
+    health: health.aio.HealthServicer
+    port: int
+
+    async def stop(self, grace: float = 5.0) -> None:
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+
+
+async def start_collector(store: Store, config: CollectorConfig) -> RunningCollector:
+    """Start serving; ``config.listen`` may use port 0 (the bound port is returned)."""
+    config.check()
+    server = grpc.aio.server(
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    service = CollectorService(store, config)
+    collector_pb2_grpc.add_CollectorServicer_to_server(service, server)  # type: ignore[no-untyped-call]
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    if config.tls is not None:
+        port = server.add_secure_port(config.listen, config.tls.credentials())
+    else:
+        port = server.add_insecure_port(config.listen)
+    if port == 0:
+        raise ConfigError(f"cannot listen on {config.listen}")
+    await server.start()
+    for name in ("", SERVICE_NAME):
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    log.info("collector listening on %s (port %d, tls=%s)", config.listen, port, bool(config.tls))
+    return RunningCollector(server, health_servicer, port)

@@ -1,0 +1,42 @@
+"""Tables of the observation store. Changes go through an Alembic migration in migrations/."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# One row per received report, never updated or deleted: the audit trail.
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("report_id", String(64), nullable=False, unique=True),
+    Column("agent_id", String(255), nullable=False),
+    Column("target_id", String(255), nullable=False),
+    Column("network", String(255), nullable=True),  # the target's `network` label
+    Column("hostname", String(255), nullable=True),
+    Column("vendor", String(255), nullable=True),
+    Column("model", String(255), nullable=True),
+    Column("serial", String(255), nullable=True),
+    Column("os_family", String(64), nullable=True),
+    Column("os_version", String(255), nullable=True),
+    Column("complete", Boolean, nullable=False),
+    Column("collected_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("labels", JSON, nullable=False),
+    Column("record", Text, nullable=False),  # the whole record as canonical JSON
+    Index("ix_observations_network_time", "network", "collected_at"),
+    Index("ix_observations_target_time", "agent_id", "target_id", "collected_at"),
+)

@@ -1,0 +1,242 @@
+"""Store and read observations. SQLAlchemy Core; one Store per process, thread-safe.
+
+Writes are idempotent by ``report_id`` (INSERT .. ON CONFLICT DO NOTHING), so a resent report is
+stored once whichever collector replica receives it. SQLite runs in WAL mode with full sync so an
+acknowledged report survives a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from netsbom.collector.store.schema import observations
+from netsbom.errors import StoreError
+from netsbom.topology.record import DeviceRecord, parse_time, record_from_dict, record_to_dict
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObservation:
+    record: DeviceRecord
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    stored: tuple[str, ...]  # report ids written now
+    duplicates: tuple[str, ...]  # report ids that were already there
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema to the latest Alembic revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option(
+            "script_location", str(resources.files("netsbom.collector.store") / "migrations")
+        )
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            try:
+                command.upgrade(config, "head")
+            except SQLAlchemyError as exc:
+                raise StoreError(f"migration failed: {_reason(exc)}") from None
+
+    def write(self, records: Sequence[DeviceRecord], received_at: datetime | None = None) -> WriteResult:
+        """Commit a batch; returns which report ids were new. Raises StoreError on failure."""
+        if not records:
+            return WriteResult((), ())
+        received = received_at or datetime.now(UTC)
+        rows = [_row(r, received) for r in records]
+        ids = [r.report_id for r in records]
+        insert = _insert_ignoring_duplicates(self.dialect)
+        try:
+            with self.engine.begin() as connection:
+                existing = set(
+                    connection.scalars(
+                        select(observations.c.report_id).where(observations.c.report_id.in_(ids))
+                    )
+                )
+                unique: dict[str, dict[str, Any]] = {}
+                for row in rows:
+                    if row["report_id"] not in existing:
+                        unique.setdefault(row["report_id"], row)
+                if unique:
+                    result = connection.execute(
+                        insert(observations).returning(observations.c.report_id),
+                        list(unique.values()),
+                    )
+                    stored = set(result.scalars())
+                else:
+                    stored = set()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store reports: {_reason(exc)}") from None
+        first: list[str] = []
+        again: list[str] = []
+        for report_id in ids:  # within one batch, only a report id's first copy counts as stored
+            if report_id in stored:
+                stored.discard(report_id)
+                first.append(report_id)
+            else:
+                again.append(report_id)
+        return WriteResult(stored=tuple(first), duplicates=tuple(again))
+
+    def count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(observations)) or 0)
+
+    def networks(self) -> list[str]:
+        with self.engine.connect() as connection:
+            rows = connection.scalars(
+                select(observations.c.network).where(observations.c.network.is_not(None)).distinct()
+            )
+            return sorted(r for r in rows if r)
+
+    def first_observation(self, network: str | None = None) -> datetime | None:
+        query = select(func.min(observations.c.collected_at))
+        if network is not None:
+            query = query.where(observations.c.network == network)
+        with self.engine.connect() as connection:
+            value = connection.scalar(query)
+        return _aware(value) if value is not None else None
+
+    def latest(self, *, network: str | None, at: datetime | None = None) -> list[DeviceRecord]:
+        """Each target's latest observation at or before ``at`` (default: now) in ``network``."""
+        o = observations
+        newest = select(
+            o.c.agent_id,
+            o.c.target_id,
+            func.max(o.c.collected_at).label("collected_at"),
+        ).group_by(o.c.agent_id, o.c.target_id)
+        if network is not None:
+            newest = newest.where(o.c.network == network)
+        if at is not None:
+            newest = newest.where(o.c.collected_at <= at)
+        latest = newest.subquery()
+        query = (
+            select(o.c.record, o.c.id)
+            .join(
+                latest,
+                (o.c.agent_id == latest.c.agent_id)
+                & (o.c.target_id == latest.c.target_id)
+                & (o.c.collected_at == latest.c.collected_at),
+            )
+            .order_by(o.c.agent_id, o.c.target_id, o.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        by_target: dict[tuple[str, str], DeviceRecord] = {}
+        for text, _ in rows:  # two reports at the same second: the one received last wins
+            record = record_from_dict(json.loads(text))
+            by_target[(record.agent_id, record.target.id)] = record
+        return [by_target[k] for k in sorted(by_target)]
+
+    def observations(self, report_ids: Iterable[str] | None = None) -> list[StoredObservation]:
+        query = select(observations.c.record, observations.c.received_at).order_by(observations.c.id)
+        if report_ids is not None:
+            query = query.where(observations.c.report_id.in_(list(report_ids)))
+        with self.engine.connect() as connection:
+            return [
+                StoredObservation(record_from_dict(json.loads(text)), _aware(received))
+                for text, received in connection.execute(query)
+            ]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    """Open ``sqlite:///PATH`` or ``postgresql+psycopg://...``; migrate unless told not to."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"not a database URL: {_redact(url)}") from None
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": 30}
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot open {_redact(url)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    store = Store(engine)
+    if migrate:
+        store.migrate()
+    return store
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _insert_ignoring_duplicates(dialect: str) -> Any:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return lambda table: pg_insert(table).on_conflict_do_nothing(index_elements=["report_id"])
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return lambda table: sqlite_insert(table).on_conflict_do_nothing(
+            index_elements=["report_id"]
+        )
+    raise StoreError(f"unsupported database: {dialect} (use sqlite or postgresql)")
+
+
+def _row(record: DeviceRecord, received_at: datetime) -> dict[str, Any]:
+    return {
+        "report_id": record.report_id,
+        "agent_id": record.agent_id,
+        "target_id": record.target.id,
+        "network": record.target.label("network"),
+        "hostname": record.hostname,
+        "vendor": record.vendor,
+        "model": record.model,
+        "serial": record.serial,
+        "os_family": record.os.family,
+        "os_version": record.os.version,
+        "complete": record.complete,
+        "collected_at": parse_time(record.collected_at),
+        "received_at": received_at,
+        "labels": dict(record.target.labels),
+        "record": json.dumps(record_to_dict(record), sort_keys=True, separators=(",", ":")),
+    }
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's message without SQL parameters (which may hold record content)."""
+    orig = getattr(exc, "orig", None)
+    return str(orig).splitlines()[0] if orig is not None else type(exc).__name__

@@ -1,0 +1,1 @@
+"""The agent <-> collector contract (``netsbom.v1``) and its only conversion edge."""

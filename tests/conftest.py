@@ -1,0 +1,121 @@
+"""Shared fixtures: record factories, the corpus location, store URLs for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netsbom.topology.record import (
+    Component,
+    DeviceRecord,
+    Identifiers,
+    Neighbor,
+    OsInfo,
+    Provenance,
+    Software,
+    Target,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+POSTGRES_ADMIN_URL = os.environ.get(
+    "NETSBOM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("NETSBOM_CORPUS", REPO.parent / "shared" / "corpus"))
+
+
+def make_record(
+    name: str = "edge1",
+    *,
+    report_id: str | None = None,
+    collected_at: str = "2026-11-20T10:00:00Z",
+    version: str = "17.9.4a",
+    network: str = "lab",
+    neighbors: tuple[Neighbor, ...] = (),
+    complete: bool = True,
+    agent_id: str = "lab-agent",
+) -> DeviceRecord:
+    return DeviceRecord(
+        target=Target(name, "127.0.1.1", 161, "snmp", (("network", network), ("site", "par1"))),
+        agent_id=agent_id,
+        collected_at=collected_at,
+        report_id=report_id or str(uuid.uuid4()),
+        hostname=name,
+        vendor="Cisco",
+        model="C9300-48P",
+        serial="FOC2233X0AB",
+        chassis_id="00:1b:54:aa:01:01",
+        os=OsInfo(family="ios-xe", version=version, name="Cisco IOS XE"),
+        components=(
+            Component(index="1", cls="chassis", name="Switch 1", model="C9300-48P",
+                      serial="FOC2233X0AB", hardware_rev="V02", is_fru=False),
+            Component(index="2", parent="1", cls="module", name="Switch 1 FRU Uplink Module 1",
+                      model="C9300-NM-8X", serial="FOC2234Y1CD", firmware_rev="17.9.4a",
+                      is_fru=True),
+        ),
+        software=(Software(name="rpbase", version="17.9.4a", kind="image", source="ios-xe"),),
+        neighbors=neighbors,
+        identifiers=Identifiers(os_cpe=f"cpe:2.3:o:cisco:ios_xe:{version}:*:*:*:*:*:*:*"),
+        provenance=(Provenance("os.version", "snmp", "1.3.6.1.2.1.1.1.0"),),
+        complete=complete,
+    )
+
+
+@pytest.fixture
+def record_factory():  # type: ignore[no-untyped-def]
+    return make_record
+
+
+def _postgres_available() -> bool:
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    try:
+        psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
+                        connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (CI requires the server)."""
+    if not _postgres_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL on 127.0.0.1:5432 is required in CI")
+        pytest.skip("PostgreSQL on 127.0.0.1:5432 is not reachable")
+    import psycopg
+
+    name = f"netsbom_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store URL per backend; PostgreSQL tables are emptied between tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS observations"))
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()

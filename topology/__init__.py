@@ -1,0 +1,1 @@
+"""The pure core: device records, identity, links, graph, fingerprint, diff."""
