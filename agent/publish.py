@@ -16,6 +16,7 @@ from pathlib import Path
 
 import grpc
 
+from netsbom import metrics
 from netsbom.agent.credentials import Secret
 from netsbom.agent.spool import Spool, SpooledReport
 from netsbom.errors import ConfigError, NetsbomError
@@ -79,11 +80,13 @@ class Publisher:
         self._inflight: dict[str, SpooledReport] = {}
         self._closed = False
         self._wake = asyncio.Event()
+        self._stream_number = 0  # a request generator of an earlier, broken stream must stop
 
     def offer(self, item: SpooledReport) -> None:
         if item.report_id not in self._queued and item.report_id not in self._inflight:
             self._queue.append(item)
             self._queued.add(item.report_id)
+            metrics.SPOOL_DEPTH.set(self.remaining)
             self._wake.set()
 
     def close(self) -> None:
@@ -130,18 +133,28 @@ class Publisher:
     async def _stream(self) -> bool:
         """One stream; returns whether any ack arrived. Raises AioRpcError when it breaks."""
         progressed = False
-        async with self._channel() as channel:
-            stub = collector_pb2_grpc.CollectorStub(channel)  # type: ignore[no-untyped-call]
-            metadata = (("authorization", f"Bearer {self.token.reveal()}"),) if self.token else ()
-            call = stub.Report(self._requests(), metadata=metadata)
-            async for ack in call:
-                progressed = True
-                self._acknowledge(ack)
-        self._requeue()  # a stream that ended early leaves nothing in flight
+        self._stream_number += 1
+        try:
+            async with self._channel() as channel:
+                stub = collector_pb2_grpc.CollectorStub(channel)  # type: ignore[no-untyped-call]
+                metadata = (
+                    (("authorization", f"Bearer {self.token.reveal()}"),) if self.token else ()
+                )
+                call = stub.Report(self._requests(self._stream_number), metadata=metadata)
+                try:
+                    async for ack in call:
+                        progressed = True
+                        self._acknowledge(ack)
+                finally:
+                    call.cancel()
+        finally:
+            self._stream_number += 1  # retire this stream's request generator
+            self._wake.set()
+            self._requeue()  # a stream that ended early leaves nothing in flight
         return progressed
 
-    async def _requests(self) -> AsyncIterator[object]:
-        while True:
+    async def _requests(self, stream_number: int) -> AsyncIterator[object]:
+        while stream_number == self._stream_number:
             if self._queue:
                 item = self._queue.popleft()
                 self._queued.discard(item.report_id)
@@ -171,6 +184,8 @@ class Publisher:
         else:
             self.stats.rejected += 1
             self.spool.reject(item, ack.message or "rejected")
+        metrics.REPORTS_SENT.labels(ReportAck.Status.Name(ack.status).lower()).inc()
+        metrics.SPOOL_DEPTH.set(self.remaining)
         self._wake.set()
 
     def _requeue(self) -> None:

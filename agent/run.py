@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from netsbom import metrics
 from netsbom.agent.inventory import Inventory, TargetSpec
 from netsbom.agent.publish import Publisher, PublishStats
 from netsbom.agent.snmp.poll import poll_snmp
@@ -33,6 +34,15 @@ class RunSummary:
 
 async def poll_target(spec: TargetSpec, agent_id: str) -> DeviceRecord:
     """Poll one target with every transport it has; never raises for device trouble."""
+    with metrics.POLL_SECONDS.time():
+        record = await _poll(spec, agent_id)
+    metrics.POLLS.labels(record.target.transport).inc()
+    for error in record.errors:
+        metrics.POLL_FAILURES.labels(error.kind).inc()
+    return record
+
+
+async def _poll(spec: TargetSpec, agent_id: str) -> DeviceRecord:
     report_id = str(uuid.uuid4())
     try:
         async with asyncio.timeout(spec.deadline + 5):  # the transports keep their own deadline

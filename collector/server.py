@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from netsbom.collector.auth import Authenticator
+from netsbom import metrics
 from netsbom.collector.store import Store
 from netsbom.errors import ConfigError, ContractError, StoreError
 from netsbom.proto.convert import DeviceReport, ReportAck, from_report
@@ -35,6 +37,7 @@ _END = object()
 @dataclass(frozen=True)
 class Limits:
     max_batch: int = 256
+    reports_per_second: float = 5000.0  # per agent, across its streams; excess is slowed down
     max_components: int = 20_000
     max_software: int = 50_000
     max_neighbors: int = 5_000
@@ -90,6 +93,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
     def __init__(self, store: Store, config: CollectorConfig) -> None:
         self.store = store
         self.config = config
+        self._buckets: dict[str | None, _TokenBucket] = {}
 
     async def Report(  # noqa: N802 - gRPC method name
         self,
@@ -104,10 +108,12 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
                 batch = await _next_batch(queue, self.config.limits.max_batch)
                 if batch is None:
                     break
+                await self._throttle(agent, len(batch))
                 try:
                     acks = await self._ingest(batch, agent)
                 except StoreError as exc:  # the agent keeps the batch and resends it
                     log.error("store failed, asking the agent to resend: %s", exc)
+                    metrics.REJECTED_CALLS.labels("store").inc()
                     await context.abort(grpc.StatusCode.UNAVAILABLE, f"store unavailable: {exc}")
                 for ack in acks:
                     yield ack
@@ -127,6 +133,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         agent = self.config.auth.agent_for(token)
         if agent is None:
             log.warning("refused a call from %s: missing or invalid token", context.peer())
+            metrics.REJECTED_CALLS.labels("unauthenticated").inc()
             await context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or invalid agent token")
         return agent
 
@@ -144,7 +151,8 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
                 continue
             accepted.append(record)
             acks.append(None)
-        result = await asyncio.to_thread(self.store.write, accepted)
+        with metrics.COMMIT_SECONDS.time():
+            result = await asyncio.to_thread(self.store.write, accepted)
         duplicates = set(result.duplicates)
         records = iter(accepted)
         out = []
@@ -156,7 +164,17 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
                 status = ReportAck.DUPLICATE if dup else ReportAck.STORED
                 ack = ReportAck(report_id=record.report_id, status=status)
             out.append(ack)
+            metrics.REPORTS_INGESTED.labels(ReportAck.Status.Name(ack.status).lower()).inc()
         return out
+
+    async def _throttle(self, agent: str | None, count: int) -> None:
+        bucket = self._buckets.get(agent)
+        if bucket is None:
+            bucket = self._buckets[agent] = _TokenBucket(self.config.limits.reports_per_second)
+        delay = bucket.take(count)
+        if delay > 0:
+            metrics.REJECTED_CALLS.labels("rate_limited").inc()
+            await asyncio.sleep(delay)
 
     def _accept(self, report: DeviceReport, agent: str | None) -> DeviceRecord:
         limits = self.config.limits
@@ -169,6 +187,22 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         if len(report.neighbors) > limits.max_neighbors:
             raise ContractError(f"too many neighbors ({len(report.neighbors)})")
         return from_report(report)
+
+
+class _TokenBucket:
+    """``rate`` reports per second with one second of burst; ``take`` says how long to wait."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.tokens = rate
+        self.updated = time.monotonic()
+
+    def take(self, count: int) -> float:
+        now = time.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        self.tokens -= count
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
 
 async def _read_into(requests: AsyncIterator[DeviceReport], queue: asyncio.Queue[object]) -> None:

@@ -81,6 +81,8 @@ def agent() -> None:
 @click.option("--send-timeout", type=click.FloatRange(min=0), default=60, show_default=True,
               help="Seconds to keep retrying an unreachable collector before leaving reports "
                    "in the spool for the next run.")
+@click.option("--metrics-listen", metavar="HOST:PORT",
+              help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).")
 def agent_run(
     inventory_path: Path,
     collector: str,
@@ -94,6 +96,7 @@ def agent_run(
     insecure: bool,
     spool_dir: Path,
     send_timeout: float,
+    metrics_listen: str | None,
 ) -> None:
     """Poll every inventory target and stream the reports to the collector.
 
@@ -117,6 +120,10 @@ def agent_run(
             f"refusing plaintext to {collector}: use --tls/--tls-ca, or --insecure"
         )
     spool = Spool(spool_dir / inventory.agent_id)
+    if metrics_listen:
+        from netsbom.metrics import serve_metrics
+
+        serve_metrics(metrics_listen)
 
     async def main() -> int:
         while True:
@@ -162,6 +169,8 @@ def collector() -> None:
 @click.option("--tls-client-ca", type=click.Path(path_type=Path, exists=True),
               help="Require agent certificates signed by this CA (mTLS).")
 @click.option("--insecure", is_flag=True, help="Allow plaintext on a non-loopback address.")
+@click.option("--metrics-listen", metavar="HOST:PORT",
+              help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).")
 def collector_serve(
     db: str,
     listen: str,
@@ -171,6 +180,7 @@ def collector_serve(
     tls_key: Path | None,
     tls_client_ca: Path | None,
     insecure: bool,
+    metrics_listen: str | None,
 ) -> None:
     """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT."""
     from netsbom.collector.auth import load_tokens
@@ -188,6 +198,10 @@ def collector_serve(
     )
     config.check()
     store = open_store(db)
+    if metrics_listen:
+        from netsbom.metrics import serve_metrics
+
+        serve_metrics(metrics_listen)
 
     async def main() -> None:
         running = await start_collector(store, config)
@@ -254,7 +268,7 @@ def sbom_export(db: str, network: str, at_text: str | None, fmt: str, out: Path 
     finally:
         store.close()
     if out is None:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.buffer.write(data)
     else:
         out.write_bytes(data)
         click.echo(f"wrote {out} ({len(data)} bytes)", err=True)

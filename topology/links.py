@@ -281,16 +281,16 @@ def derive_links(records: Sequence[DeviceRecord]) -> list[Link]:
 
     # Pass 1: both ends name each other's ports. Pass 2: a port missing on one side, if unambiguous
     # from both sides. Each pair is looked at from its lower end (a self-loop from both).
+    by_ends: dict[tuple[_DeviceKey, _DeviceKey], list[int]] = defaultdict(list)
+    for i, half in enumerate(ordered):
+        by_ends[(half.local, half.remote)].append(i)
+
     def candidates(i: int, strict: bool) -> list[int]:
         half = ordered[i]
         return [
             j
-            for j, other in enumerate(ordered)
-            if j != i
-            and j not in paired
-            and other.local == half.remote
-            and other.remote == half.local
-            and _compatible(half, other, strict)
+            for j in by_ends.get((half.remote, half.local), ())
+            if j != i and j not in paired and _compatible(half, ordered[j], strict)
         ]
 
     for strict in (True, False):

@@ -111,7 +111,7 @@ def parse_view(
     elif "version" in objects:
         version = objects["version"][0]
         prov.add("os.version", objects["version"][1])
-    elif chassis_row and chassis_row.software_rev and fingerprint.family:
+    elif chassis_row and chassis_row.software_rev:
         version = chassis_row.software_rev
         prov.add("os.version", entity_source(oids.ENT_SOFTWARE_REV), 0.8)
     build = fingerprint.build
@@ -427,8 +427,8 @@ def _software(view: SnmpView) -> list[Software]:
 
 def split_package(text: str) -> tuple[str, str | None, bool]:
     """``zlib-1.2.3-29.el6`` -> (zlib, 1.2.3-29.el6, True); ``Suite [16.2R2]`` -> (Suite, 16.2R2)."""
-    for pattern, packaged in ((_DPKG, True), (_RPM, True), (_BRACKET, False)):
+    for pattern, packaged in ((_RPM, True), (_DPKG, True), (_BRACKET, False)):
         match = pattern.match(text)
-        if match:
+        if match and "_" not in match.group("name"):
             return match.group("name"), match.group("version"), packaged
     return text, None, False

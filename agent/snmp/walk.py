@@ -12,32 +12,44 @@ the subtree, or after ``MAX_ROWS_PER_SUBTREE`` varbinds. The whole device is bou
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Any
 
-from pysnmp.hlapi.v3arch.asyncio import (
-    CommunityData,
-    ContextData,
-    ObjectIdentity,
-    ObjectType,
-    SnmpEngine,
-    UdpTransportTarget,
-    UsmUserData,
-    bulk_cmd,
-    usm3DESEDEPrivProtocol,
-    usmAesCfb128Protocol,
-    usmAesCfb192Protocol,
-    usmAesCfb256Protocol,
-    usmDESPrivProtocol,
-    usmHMAC128SHA224AuthProtocol,
-    usmHMAC192SHA256AuthProtocol,
-    usmHMAC256SHA384AuthProtocol,
-    usmHMAC384SHA512AuthProtocol,
-    usmHMACMD5AuthProtocol,
-    usmHMACSHAAuthProtocol,
-)
-from pysnmp.proto import errind, rfc1902, rfc1905
+import warnings
+
+PYSMI_ALIAS_WARNING = r"\w+ is deprecated\. Please use \w+ instead\."
+
 from pyasn1.type import univ
+
+with warnings.catch_warnings():
+    # pysnmp 7.1 imports pysmi 2.0's deprecated camelCase aliases (getReadersFromUrls, ...).
+    warnings.filterwarnings(
+        "ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning
+    )
+    from pysnmp.hlapi.v3arch.asyncio import (
+        CommunityData,
+        ContextData,
+        ObjectIdentity,
+        ObjectType,
+        SnmpEngine,
+        UdpTransportTarget,
+        UsmUserData,
+        bulk_cmd,
+        usm3DESEDEPrivProtocol,
+        usmAesCfb128Protocol,
+        usmAesCfb192Protocol,
+        usmAesCfb256Protocol,
+        usmDESPrivProtocol,
+        usmHMAC128SHA224AuthProtocol,
+        usmHMAC192SHA256AuthProtocol,
+        usmHMAC256SHA384AuthProtocol,
+        usmHMAC384SHA512AuthProtocol,
+        usmHMACMD5AuthProtocol,
+        usmHMACSHAAuthProtocol,
+    )
+    from pysnmp.hlapi.varbinds import MibViewControllerManager
+    from pysnmp.proto import errind, rfc1902, rfc1905
 
 from netsbom.agent.inventory import SnmpSettings
 from netsbom.agent.snmp.oids import collection_subtrees
@@ -77,6 +89,28 @@ _AUTH_ERRORS = (
     errind.NotInTimeWindow,
 )
 _END = (rfc1905.EndOfMibView, rfc1905.NoSuchObject, rfc1905.NoSuchInstance)
+
+
+@functools.cache
+def _mib_view() -> Any:
+    """One MIB view controller for every engine of the process.
+
+    pysnmp resolves every request OID through a MIB view, even with ``lookupMib=False``; building it
+    loads MIB modules (~270 ms CPU) and registers pysmi's compiler, which warns about pysmi's
+    deprecated aliases. Built once, synchronously, under a narrow warning filter.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning)
+        cache: dict[str, Any] = {}
+        controller = MibViewControllerManager.get_mib_view_controller(cache)
+        ObjectType(ObjectIdentity("1.3.6.1.2.1.1")).resolve_with_mib(controller)
+    return controller
+
+
+def _engine() -> SnmpEngine:
+    engine = SnmpEngine()
+    engine.cache["mibViewController"] = _mib_view()
+    return engine
 
 
 class _Stop(Exception):  # noqa: N818 - control flow: stop collecting from this device
@@ -205,7 +239,7 @@ async def collect(address: str, settings: SnmpSettings, *, deadline: float) -> S
     """Walk the collection subtrees of one device; problems are recorded on the view."""
     auth = auth_data(settings)
     view = SnmpView()
-    engine = SnmpEngine()
+    engine = _engine()
     current = "setup"
     try:
         async with asyncio.timeout(deadline):

@@ -379,6 +379,7 @@ class _Builder:
                     if _described_end(link, obs) != side:
                         continue
                     for key, value in (
+                        ("netsbom:seen_by", f"{obs.protocol} {obs.reporter}"),
                         ("netsbom:chassis_id", obs.remote_chassis_id),
                         ("netsbom:mgmt_address", obs.remote_mgmt_address),
                         ("netsbom:sys_descr", obs.remote_description),
@@ -601,12 +602,8 @@ def _observation_text(obs: LinkObservation) -> str:
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _q(tag: str) -> str:
-    return f"{{{XML_NAMESPACE}}}{tag}"
-
-
 def _text(parent: ET.Element, tag: str, value: object) -> ET.Element:
-    element = ET.SubElement(parent, _q(tag))
+    element = ET.SubElement(parent, tag)
     element.text = _xml_string(value)
     return element
 
@@ -619,70 +616,73 @@ def _xml_string(value: object) -> str:
 
 def to_xml(doc: Json) -> bytes:
     """The XML form of a document built by :func:`to_cyclonedx` (only the shapes it produces)."""
-    root = ET.Element(
-        _q("bom"), {"serialNumber": doc["serialNumber"], "version": str(doc["version"])}
-    )
+    # Unprefixed tags under a default namespace declared on the root: every element is in it.
+    attributes = {
+        "xmlns": XML_NAMESPACE,
+        "serialNumber": doc["serialNumber"],
+        "version": str(doc["version"]),
+    }
+    root = ET.Element("bom", attributes)
     _xml_metadata(root, doc["metadata"])
     if "components" in doc:
-        parent = ET.SubElement(root, _q("components"))
+        parent = ET.SubElement(root, "components")
         for component in doc["components"]:
             _xml_component(parent, component)
     if "services" in doc:
-        parent = ET.SubElement(root, _q("services"))
+        parent = ET.SubElement(root, "services")
         for service in doc["services"]:
             _xml_service(parent, service)
     if "dependencies" in doc:
-        parent = ET.SubElement(root, _q("dependencies"))
+        parent = ET.SubElement(root, "dependencies")
         for dependency in doc["dependencies"]:
-            element = ET.SubElement(parent, _q("dependency"), {"ref": dependency["ref"]})
+            element = ET.SubElement(parent, "dependency", {"ref": dependency["ref"]})
             for ref in dependency.get("dependsOn", ()):
-                ET.SubElement(element, _q("dependency"), {"ref": ref})
+                ET.SubElement(element, "dependency", {"ref": ref})
     if "compositions" in doc:
-        parent = ET.SubElement(root, _q("compositions"))
+        parent = ET.SubElement(root, "compositions")
         for composition in doc["compositions"]:
-            element = ET.SubElement(parent, _q("composition"))
+            element = ET.SubElement(parent, "composition")
             _text(element, "aggregate", composition["aggregate"])
-            assemblies = ET.SubElement(element, _q("assemblies"))
+            assemblies = ET.SubElement(element, "assemblies")
             for ref in composition["assemblies"]:
-                ET.SubElement(assemblies, _q("assembly"), {"ref": ref})
+                ET.SubElement(assemblies, "assembly", {"ref": ref})
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            element.set(name, _xml_string(value))
     ET.indent(root, space="  ")
-    data: bytes = ET.tostring(
-        root, encoding="utf-8", xml_declaration=True, default_namespace=XML_NAMESPACE
-    )
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data
 
 
 def _xml_metadata(root: ET.Element, metadata: Json) -> None:
-    element = ET.SubElement(root, _q("metadata"))
+    element = ET.SubElement(root, "metadata")
     _text(element, "timestamp", metadata["timestamp"])
-    lifecycles = ET.SubElement(element, _q("lifecycles"))
+    lifecycles = ET.SubElement(element, "lifecycles")
     for lifecycle in metadata["lifecycles"]:
-        _text(ET.SubElement(lifecycles, _q("lifecycle")), "phase", lifecycle["phase"])
-    tools = ET.SubElement(ET.SubElement(element, _q("tools")), _q("components"))
+        _text(ET.SubElement(lifecycles, "lifecycle"), "phase", lifecycle["phase"])
+    tools = ET.SubElement(ET.SubElement(element, "tools"), "components")
     for tool in metadata["tools"]["components"]:
         _xml_component(tools, tool)
     _xml_component(element, metadata["component"])
 
 
 def _xml_entity(parent: ET.Element, tag: str, entity: Json) -> None:
-    element = ET.SubElement(parent, _q(tag))
+    element = ET.SubElement(parent, tag)
     if "name" in entity:
         _text(element, "name", entity["name"])
 
 
 def _xml_properties(parent: ET.Element, properties: list[dict[str, str]]) -> None:
-    element = ET.SubElement(parent, _q("properties"))
+    element = ET.SubElement(parent, "properties")
     for prop in properties:
-        ET.SubElement(element, _q("property"), {"name": prop["name"]}).text = _xml_string(
-            prop["value"]
-        )
+        ET.SubElement(element, "property", {"name": prop["name"]}).text = _xml_string(prop["value"])
 
 
 def _xml_component(parent: ET.Element, component: Json) -> None:
     attributes = {"type": component["type"]}
     if "bom-ref" in component:
         attributes["bom-ref"] = component["bom-ref"]
-    element = ET.SubElement(parent, _q("component"), attributes)
+    element = ET.SubElement(parent, "component", attributes)
     if "manufacturer" in component:
         _xml_entity(element, "manufacturer", component["manufacturer"])
     for tag in ("name", "version", "description", "cpe", "purl"):
@@ -691,25 +691,25 @@ def _xml_component(parent: ET.Element, component: Json) -> None:
     if "properties" in component:
         _xml_properties(element, component["properties"])
     if "components" in component:
-        children = ET.SubElement(element, _q("components"))
+        children = ET.SubElement(element, "components")
         for child in component["components"]:
             _xml_component(children, child)
     if "evidence" in component:
-        evidence = ET.SubElement(element, _q("evidence"))
+        evidence = ET.SubElement(element, "evidence")
         for identity in component["evidence"]["identity"]:
-            node = ET.SubElement(evidence, _q("identity"))
+            node = ET.SubElement(evidence, "identity")
             _text(node, "field", identity["field"])
             _text(node, "confidence", identity["confidence"])
-            methods = ET.SubElement(node, _q("methods"))
+            methods = ET.SubElement(node, "methods")
             for method in identity["methods"]:
-                item = ET.SubElement(methods, _q("method"))
+                item = ET.SubElement(methods, "method")
                 _text(item, "technique", method["technique"])
                 _text(item, "confidence", method["confidence"])
                 _text(item, "value", method["value"])
 
 
 def _xml_service(parent: ET.Element, service: Json) -> None:
-    element = ET.SubElement(parent, _q("service"), {"bom-ref": service["bom-ref"]})
+    element = ET.SubElement(parent, "service", {"bom-ref": service["bom-ref"]})
     _text(element, "name", service["name"])
     if "description" in service:
         _text(element, "description", service["description"])

@@ -5,22 +5,23 @@ commit of the CycloneDX specification in that folder's README). The JSON schema 
 licence list and JSF schemas by relative URL; a ``referencing`` registry serves them from the same
 folder so nothing is fetched. The XSD imports ``spdx.SNAPSHOT.xsd`` by relative path.
 
-Validators are built once per process (``functools.cache``). jsonschema checks ``uniqueItems``
-pairwise, which is quadratic in the length of an array: fine for hundreds of devices, to be measured
-for fleet-size documents.
+Validators are built once per process (``functools.cache``). jsonschema checks ``uniqueItems`` on
+arrays of objects pairwise: 70 s for a 1,000-device document (the ``dependencies`` array). The
+validator here replaces that keyword with a hash of each item's canonical JSON, same semantics
+(``1 == 1.0``, ``true != 1``), linear time.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, cast
 
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import best_match
+from jsonschema import Draft7Validator, validators
+from jsonschema.exceptions import ValidationError, best_match
 from lxml import etree
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
@@ -82,7 +83,37 @@ def _json_validator() -> Draft7Validator:
             resources_.append((contents["$id"], resource))
     registry: Registry[Any] = Registry().with_resources(resources_)
     Draft7Validator.check_schema(schema)
-    return Draft7Validator(schema, registry=registry, format_checker=Draft7Validator.FORMAT_CHECKER)
+    validator_class = validators.extend(Draft7Validator, {"uniqueItems": _unique_items})
+    validator: Draft7Validator = validator_class(
+        schema, registry=registry, format_checker=Draft7Validator.FORMAT_CHECKER
+    )
+    return validator
+
+
+def _unique_items(
+    validator: Draft7Validator, unique: bool, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """``uniqueItems`` in linear time: items compared by their canonical JSON."""
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen: set[str] = set()
+    for item in instance:
+        key = json.dumps(_canonical(item), sort_keys=True, separators=(",", ":"))
+        if key in seen:
+            yield ValidationError(f"array has non-unique elements (repeated: {key[:200]})")
+            return
+        seen.add(key)
+
+
+def _canonical(value: Any) -> Any:
+    """JSON Schema equality: integral floats equal their int; booleans stay apart from numbers."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
 
 
 @functools.cache

@@ -12,6 +12,7 @@ and link ports exist; a port is used by one link at most; CDP only between Cisco
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -121,7 +122,7 @@ class SoftwarePackage(_Strict):
 
     name: str = Field(min_length=1)
     type: Literal["unknown", "operating-system", "device-driver", "application"] = "application"
-    date: str | None = None  # YYYY-MM-DD
+    date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")  # YYYY-MM-DD
 
 
 class Device(_Strict):
@@ -254,10 +255,10 @@ class LabDefinition(_Strict):
             if link.a.device == link.b.device:
                 raise ValueError(f"{where}: a link joins two different devices")
             for side, end in (("a", link.a), ("b", link.b)):
-                device = by_name.get(end.device)
-                if device is None:
+                peer = by_name.get(end.device)
+                if peer is None:
                     raise ValueError(f"{where}.{side}.device: unknown device {end.device!r}")
-                if device.interface(end.port) is None:
+                if peer.interface(end.port) is None:
                     raise ValueError(
                         f"{where}.{side}.port: {end.device!r} has no interface {end.port!r}"
                     )
@@ -336,3 +337,28 @@ def _describe(source: str, exc: ValidationError, raw: dict[str, Any]) -> str:
         field_name, message = match.groups() if match else ("(the entry itself)", message)
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
     return f"{source}: {where}field '{field_name}': {message}{more}"
+
+
+DEFINITION_ENV = "NETSBOM_LAB_DEFINITION"
+
+
+def default_definition_path() -> Path:
+    """Where the lab definition is, in this order: ``$NETSBOM_LAB_DEFINITION``; the package data
+    ``netsbom/lab/data/lab.yaml`` (in a source checkout a symlink to ``deploy/lab``, in an
+    installed package a copy of it); ``deploy/lab/lab.yaml`` in the current directory or a parent.
+    """
+    override = os.environ.get(DEFINITION_ENV)
+    if override:
+        return Path(override)
+    packaged = Path(__file__).resolve().parent / "data" / "lab.yaml"
+    if packaged.is_file():
+        return packaged
+    here = Path.cwd().resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / "deploy" / "lab" / "lab.yaml"
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(
+        f"no lab definition found: set {DEFINITION_ENV}, give --definition, "
+        "or run from a netsbom source checkout (deploy/lab/lab.yaml)"
+    )

@@ -196,13 +196,15 @@ def entity_rows(device: Device) -> list[tuple[int, int, Component]]:
         (c.name for c in device.components if c.cls == "module"), device.components[0].name
     )
     for interface in device.interfaces:
-        port = Component(
-            name=interface.name,
-            cls="port",
-            description=interface.descr,
-            vendor_type=interface.vendor_type,
-            parent=interface.parent or default_parent,
-            vendor="",
+        port = Component.model_validate(
+            {
+                "name": interface.name,
+                "class": "port",
+                "description": interface.descr,
+                "vendor_type": interface.vendor_type,
+                "parent": interface.parent or default_parent,
+                "vendor": "",
+            }
         )
         rows.append((allocate(), index_of[port.parent or default_parent], port))
     return rows
@@ -279,7 +281,8 @@ def _cdp(lab: LabDefinition, device: Device) -> Iterator[Varbind]:
         dev_index[local_if.index] = dev_index.get(local_if.index, 0) + 1
         suffix = f"{local_if.index}.{dev_index[local_if.index]}"
         yield (f"{CDP_CACHE_ENTRY}.3.{suffix}", "2", "1")  # ip
-        yield (f"{CDP_CACHE_ENTRY}.4.{suffix}", "4x", ipaddress.IPv4Address(peer.address).packed.hex())
+        address = ipaddress.IPv4Address(peer.address).packed.hex()
+        yield (f"{CDP_CACHE_ENTRY}.4.{suffix}", "4x", address)
         yield (f"{CDP_CACHE_ENTRY}.5.{suffix}", *_octets(peer.sys_descr))
         yield (f"{CDP_CACHE_ENTRY}.6.{suffix}", *_octets(peer.hostname))
         yield (f"{CDP_CACHE_ENTRY}.7.{suffix}", *_octets(peer_if.name))

@@ -1,0 +1,189 @@
+"""``netsbom agent poll``: poll devices over SNMP, or replay snmprec recordings, print records."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+from pydantic import ValidationError
+
+from netsbom.agent.inventory import Inventory, SnmpSettings, TargetSpec, load_inventory
+from netsbom.agent.snmp.poll import poll_snmp, replay_snmp
+from netsbom.errors import ConfigError
+from netsbom.topology.record import DeviceRecord, record_to_dict
+
+EXIT_INCOMPLETE = 2
+_AUTH = click.Choice(["md5", "sha", "sha224", "sha256", "sha384", "sha512"])
+_PRIV = click.Choice(["des", "3des", "aes128", "aes192", "aes256"])
+
+
+@click.command("poll")
+@click.argument("targets", nargs=-1)
+@click.option("--inventory", type=click.Path(path_type=Path, dir_okay=False),
+              help="Inventory YAML; TARGET may then be a target name.")
+@click.option("--replay", is_flag=True,
+              help="Treat TARGETs as .snmprec files or directories of them and parse offline.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON record per device per line.")
+@click.option("--community", metavar="REF", help="v2c community reference (env:VAR or file:PATH).")
+@click.option("--snmp-version", type=click.Choice(["2c", "3"]), default=None)
+@click.option("--user", help="SNMPv3 user name.")
+@click.option("--auth-protocol", type=_AUTH)
+@click.option("--auth-key", metavar="REF", help="SNMPv3 auth key reference.")
+@click.option("--priv-protocol", type=_PRIV)
+@click.option("--priv-key", metavar="REF", help="SNMPv3 privacy key reference.")
+@click.option("--context", default=None, help="SNMPv3 context name.")
+@click.option("--timeout", type=float, default=None, help="Seconds per request (default 2).")
+@click.option("--retries", type=int, default=None, help="Retries per request (default 1).")
+@click.option("--max-repetitions", type=int, default=None, help="GETBULK max-repetitions.")
+@click.option("--deadline", type=float, default=60.0, show_default=True,
+              help="Seconds for the whole poll of one device.")
+@click.option("--agent-id", default=None, help="Agent id written into records.")
+def poll(
+    targets: tuple[str, ...],
+    inventory: Path | None,
+    replay: bool,
+    as_json: bool,
+    community: str | None,
+    snmp_version: str | None,
+    user: str | None,
+    auth_protocol: str | None,
+    auth_key: str | None,
+    priv_protocol: str | None,
+    priv_key: str | None,
+    context: str | None,
+    timeout: float | None,
+    retries: int | None,
+    max_repetitions: int | None,
+    deadline: float,
+    agent_id: str | None,
+) -> None:
+    """Poll TARGETs over SNMP and print one record per device.
+
+    TARGET is snmp://HOST[:PORT] (credentials from the options, as references: env:VAR or
+    file:PATH) or the name of a target in --inventory. With --replay, TARGETs are .snmprec files
+    or directories of them.
+
+    Exit status: 0 when every record is complete, 2 when a record is incomplete (the device was
+    unreachable or part of the collection failed; the record says what), 1 on bad options or
+    inventory.
+    """
+    if not targets:
+        raise click.ClickException("give at least one TARGET (snmp://HOST[:PORT], name or path)")
+    if replay:
+        records = [replay_snmp(path, agent_id=agent_id or "replay") for path in _recordings(targets)]
+    else:
+        overrides: dict[str, Any] = {
+            "version": snmp_version, "community": community, "user": user,
+            "auth_protocol": auth_protocol, "auth_key": auth_key,
+            "priv_protocol": priv_protocol, "priv_key": priv_key, "context": context,
+            "timeout": timeout, "retries": retries, "max_repetitions": max_repetitions,
+        }  # fmt: skip
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        try:
+            loaded = load_inventory(inventory) if inventory else None
+            specs = [_spec(t, loaded, overrides, deadline) for t in targets]
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        concurrency = loaded.concurrency if loaded else 32
+        records = asyncio.run(_poll_all(specs, agent_id or _agent_id(loaded), concurrency))
+    for record in records:
+        if as_json:
+            click.echo(json.dumps(record_to_dict(record), sort_keys=True))
+        else:
+            click.echo(summary(record))
+    if any(not record.complete for record in records):
+        raise SystemExit(EXIT_INCOMPLETE)
+
+
+def _agent_id(loaded: Inventory | None) -> str:
+    return loaded.agent_id if loaded else "cli"
+
+
+def _recordings(paths: Iterable[str]) -> list[Path]:
+    found: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.name.endswith((".snmprec", ".snmprec.bz2")))
+            if not files:
+                raise click.ClickException(f"{path}: no .snmprec files in this directory")
+            found.extend(files)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise click.ClickException(f"{path}: no such file or directory")
+    return found
+
+
+def _spec(
+    target: str, loaded: Inventory | None, overrides: dict[str, Any], deadline: float
+) -> TargetSpec:
+    if target.startswith("snmp://"):
+        parts = urlsplit(target)
+        try:
+            host, port = parts.hostname, parts.port
+        except ValueError as exc:
+            raise ConfigError(f"{target}: {exc}") from None
+        if not host or parts.path not in ("", "/"):
+            raise ConfigError(f"{target}: expected snmp://HOST[:PORT]")
+        fields = {**overrides, "port": port or 161}
+        return _validated(parts.netloc, host, fields, deadline, labels={})
+    if "://" in target:
+        raise ConfigError(f"{target}: only snmp:// targets are supported")
+    if loaded is None:
+        raise ConfigError(f"{target}: not an snmp:// URL and no --inventory given")
+    for spec in loaded.targets:
+        if spec.name == target:
+            if not overrides and spec.snmp is not None:
+                return spec
+            base = spec.snmp.model_dump() if spec.snmp else {}
+            return _validated(
+                spec.name, spec.address, {**base, **overrides}, spec.deadline, spec.labels
+            )
+    raise ConfigError(f"{target}: no such target in the inventory")
+
+
+def _validated(
+    name: str, address: str, snmp: dict[str, Any], deadline: float, labels: dict[str, str]
+) -> TargetSpec:
+    try:
+        settings = SnmpSettings.model_validate(snmp)
+        return TargetSpec(name=name, address=address, snmp=settings, deadline=deadline,
+                          labels=labels)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"]) or "snmp"
+        message = error["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {where}: {message}") from None
+
+
+async def _poll_all(
+    specs: Sequence[TargetSpec], agent_id: str, concurrency: int
+) -> list[DeviceRecord]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(spec: TargetSpec) -> DeviceRecord:
+        async with gate:
+            return await poll_snmp(spec, agent_id=agent_id)
+
+    return list(await asyncio.gather(*(one(spec) for spec in specs)))
+
+
+def summary(record: DeviceRecord) -> str:
+    """A few human lines about one record."""
+    os_text = " ".join(p for p in (record.os.family, record.os.version) if p) or "-"
+    lines = [
+        f"{record.target.id}: {record.hostname or '-'}  vendor {record.vendor or '-'}  os {os_text}"
+        f"  model {record.model or '-'}  serial {record.serial or '-'}",
+        f"  components {len(record.components)}  software {len(record.software)}"
+        f"  neighbors {len(record.neighbors)}  {'complete' if record.complete else 'INCOMPLETE'}",
+    ]
+    lines += [
+        f"  error [{e.kind}] {e.source + ': ' if e.source else ''}{e.message}" for e in record.errors
+    ]
+    return "\n".join(lines)

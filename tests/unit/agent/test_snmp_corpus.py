@@ -1,0 +1,59 @@
+"""Replay every recording of the corpus: nothing may raise, and known families must come out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from netsbom.agent.snmp.poll import replay_snmp
+from netsbom.topology.record import ERROR_KINDS, record_to_dict
+
+from .conftest import corpus_dir
+
+# LibreNMS os name -> our os.family, for the families the knowledge base claims to know.
+FAMILIES = {
+    "ios": "ios", "iosxe": "ios-xe", "nxos": "nxos", "iosxr": "iosxr", "junos": "junos",
+    "arista_eos": "eos", "timos": "sros", "vrp": "vrp", "routeros": "routeros",
+}  # fmt: skip
+
+
+def test_replay_every_labelled_recording(snmp_corpus: Path) -> None:
+    files = sorted(snmp_corpus.glob("*.snmprec"))
+    assert files
+    for path in files:
+        record = replay_snmp(path)
+        assert record.target.id == path.stem
+        assert all(e.kind in ERROR_KINDS for e in record.errors)
+        json.dumps(record_to_dict(record))
+
+
+def test_replay_unlabelled_recordings() -> None:
+    root = corpus_dir() / "snmp-unlabelled"
+    files = sorted(p for p in root.rglob("*") if p.name.endswith((".snmprec", ".snmprec.bz2")))
+    if not files:
+        pytest.skip(f"no unlabelled recordings under {root}")
+    described = 0
+    for path in files:
+        record = replay_snmp(path)
+        described += record.description is not None
+    assert described >= len(files) * 0.8
+
+
+def test_known_families_and_versions(snmp_corpus: Path) -> None:
+    index = json.loads((snmp_corpus.parent / "index.json").read_text())
+    checked = families_ok = versions = versions_ok = 0
+    for row in index:
+        family = FAMILIES.get(row["os"])
+        if family is None:
+            continue
+        record = replay_snmp(snmp_corpus / f"{row['name']}.snmprec")
+        checked += 1
+        families_ok += record.os.family == family
+        if row["version"] and record.os.version:
+            versions += 1
+            versions_ok += record.os.version in row["version"]
+    assert checked >= 20
+    assert families_ok >= checked * 0.95
+    assert versions_ok >= versions * 0.95

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from netsbom.agent.snmp.view import SnmpView, to_mac, to_text
+
+
+def test_text_decoding() -> None:
+    assert to_text(b"caf\xc3\xa9 ") == "café"
+    assert to_text(b"caf\xe9") == "café"  # latin-1 fallback
+    assert to_text(b"\x00\x00") is None
+    assert to_text(7) == "7"
+
+
+def test_mac_formats() -> None:
+    assert to_mac(b"\x00\x1b\x21\xbb\xe6\xf0") == "00:1b:21:bb:e6:f0"
+    assert to_mac(b"00-1B-21-BB-E6-F0") == "00:1b:21:bb:e6:f0"
+    assert to_mac(b"0011.2233.4455") == "00:11:22:33:44:55"
+    assert to_mac(b"Ethernet1") is None
+
+
+def test_subtree_and_column() -> None:
+    view = SnmpView()
+    for oid in [(1, 2, 3, 1), (1, 2, 3, 2), (1, 2, 4, 1), (1, 2, 10)]:
+        view.set(oid, oid[-1])
+    assert list(view.subtree((1, 2, 3))) == [((1,), 1), ((2,), 2)]
+    assert view.column((1, 2, 4)) == {(1,): 1}
+    assert list(view.subtree((9,))) == []
+    assert view.hexstr((1, 2, 10)) is None

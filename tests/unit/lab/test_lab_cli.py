@@ -1,0 +1,44 @@
+"""`netsbom lab` commands that need no running processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from netsbom.lab.cli import lab
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_generate_check_passes_on_the_shipped_lab() -> None:
+    result = CliRunner().invoke(
+        lab, ["generate", "--check", "--definition", str(REPO / "deploy/lab/lab.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_generate_check_reports_stale_recordings(tmp_path: Path) -> None:
+    definition = tmp_path / "lab.yaml"
+    definition.write_text(
+        (REPO / "deploy/lab/lab.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(lab, ["generate", "--check", "--definition", str(definition)])
+    assert result.exit_code == 1
+    assert "stale:" in result.output
+
+
+def test_status_without_a_running_lab(tmp_path: Path) -> None:
+    result = CliRunner().invoke(lab, ["status", "--state-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no running lab recorded" in result.output
+
+
+def test_up_with_a_broken_definition_names_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "lab.yaml"
+    broken.write_text("network: lab\ndevices: []\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        lab, ["up", "--definition", str(broken), "--state-dir", str(tmp_path / "s")]
+    )
+    assert result.exit_code == 1
+    assert f"{broken}: field 'devices'" in result.output
