@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 SERVICE_NAME = "netsbom.v1.Collector"
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 _END = object()
+REPORT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,8 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
 
     def _accept(self, report: DeviceReport, agent: str | None) -> DeviceRecord:
         limits = self.config.limits
+        if not REPORT_ID.fullmatch(report.report_id):
+            raise ContractError("report_id must be 1-64 letters, digits, '-', '_', '.' or ':'")
         if agent is not None and report.agent_id != agent:
             raise ContractError(f"agent {agent!r} may not report as {report.agent_id!r}")
         if len(report.components) > limits.max_components:

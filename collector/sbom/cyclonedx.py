@@ -339,9 +339,26 @@ class _Builder:
                 component["components"] = nested
             return component
 
-        return [
-            build(row, frozenset()) for row in sorted(children.get(None, ()), key=_component_key)
-        ]
+        roots = sorted(children.get(None, ()), key=_component_key)
+        # Rows whose parents loop back to them (broken ENTITY-MIB data) are reachable from no
+        # root: the first of each loop becomes a root itself.
+        reachable: set[str] = set()
+
+        def mark(index: str) -> None:
+            stack = [index]
+            while stack:
+                current = stack.pop()
+                if current not in reachable:
+                    reachable.add(current)
+                    stack.extend(child.index for child in children.get(current, ()))
+
+        for row in roots:
+            mark(row.index)
+        for row in sorted(kept, key=_component_key):
+            if row.index not in reachable:
+                roots.append(row)
+                mark(row.index)
+        return [build(row, frozenset()) for row in roots]
 
     def package(self, device_ref: str, software: Software, provenance: list[Provenance]) -> Json:
         ref = self.refs.take(f"{device_ref}/sw:{software.name}@{software.version or ''}")

@@ -206,23 +206,29 @@ def _insert_ignoring_duplicates(dialect: str) -> Any:
 
 
 def _row(record: DeviceRecord, received_at: datetime) -> dict[str, Any]:
+    """The row for a record. Query columns are cut to their width and NUL-free (PostgreSQL text
+    cannot hold NUL); the ``record`` column keeps everything, JSON-escaped."""
     return {
         "report_id": record.report_id,
-        "agent_id": record.agent_id,
-        "target_id": record.target.id,
-        "network": record.target.label("network"),
-        "hostname": record.hostname,
-        "vendor": record.vendor,
-        "model": record.model,
-        "serial": record.serial,
-        "os_family": record.os.family,
-        "os_version": record.os.version,
+        "agent_id": _column(record.agent_id, 255),
+        "target_id": _column(record.target.id, 255),
+        "network": _column(record.target.label("network"), 255),
+        "hostname": _column(record.hostname, 255),
+        "vendor": _column(record.vendor, 255),
+        "model": _column(record.model, 255),
+        "serial": _column(record.serial, 255),
+        "os_family": _column(record.os.family, 64),
+        "os_version": _column(record.os.version, 255),
         "complete": record.complete,
         "collected_at": parse_time(record.collected_at),
         "received_at": received_at,
-        "labels": dict(record.target.labels),
+        "labels": {_column(k, 255): _column(v, 1024) for k, v in record.target.labels},
         "record": json.dumps(record_to_dict(record), sort_keys=True, separators=(",", ":")),
     }
+
+
+def _column(value: str | None, width: int) -> Any:
+    return None if value is None else value.replace("\x00", "")[:width]
 
 
 def _aware(value: datetime) -> datetime:

@@ -69,3 +69,13 @@ def test_bad_urls_are_clear_errors_without_passwords() -> None:
     with pytest.raises(StoreError) as caught:
         open_store("nosuchdb://user:hunter2@host/db")
     assert "hunter2" not in str(caught.value)
+
+
+def test_hostile_strings_are_stored_intact_in_the_record(store_url: str) -> None:
+    store = open_store(store_url)
+    nasty = "r\x00" + "x" * 400
+    record = make_record(nasty)
+    assert store.write([record]).stored == (record.report_id,)
+    (back,) = store.latest(network="lab")
+    assert back.hostname == nasty  # the JSON record keeps the bytes; only query columns are cut
+    store.close()

@@ -425,6 +425,7 @@ def test_duplicate_names_get_unique_refs_and_odd_text_survives() -> None:
                 Neighbor(protocol="lldp"),
             ),
         ),
+        bare("odd\x03name", neighbors=(Neighbor(protocol="cdp", remote_name="ext\x04"),)),
     ]
     doc = export(build_configuration("lab", AT, records))
     refs = [c["bom-ref"] for c in walk(doc["components"])]
@@ -432,6 +433,9 @@ def test_duplicate_names_get_unique_refs_and_odd_text_survives() -> None:
     assert "device:Switch" in refs
     assert "device:Switch#2" in refs
     assert by_ref(doc)["device:Switch/os"]["type"] == "firmware"
+    # modules whose parents loop are kept, once each
+    looped = [c["name"] for c in walk(by_ref(doc)["device:Switch#2"]["components"])]
+    assert looped == ["X", "Y"]
     service_refs = [s["bom-ref"] for s in doc["services"]]
     assert len(service_refs) == len(set(service_refs))
 
