@@ -120,6 +120,8 @@ def load_inventory(path: Path) -> Inventory:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read inventory: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
@@ -131,6 +133,8 @@ def load_inventory(path: Path) -> Inventory:
 
 def parse_inventory(raw: dict[str, Any], *, source: str = "<inventory>") -> Inventory:
     defaults_raw = raw.get("defaults") or {}
+    if not isinstance(defaults_raw, dict):
+        raise ConfigError(f"{source}: field 'defaults': must be a mapping")
     try:
         defaults = Defaults.model_validate(defaults_raw)
     except ValidationError as exc:
@@ -147,10 +151,14 @@ def parse_inventory(raw: dict[str, Any], *, source: str = "<inventory>") -> Inve
 
 
 def _apply_defaults(target: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
+    """Defaults under the target's own values; ill-typed values are left for validation."""
     out = dict(target)
-    out["labels"] = {**defaults.labels, **(target.get("labels") or {})}
-    if defaults.snmp is not None and target.get("snmp", {}) is not None:
-        out["snmp"] = {**defaults.snmp, **(target.get("snmp") or {})}
+    labels = target.get("labels")
+    if labels is None or isinstance(labels, dict):
+        out["labels"] = {**defaults.labels, **(labels or {})}
+    snmp = target.get("snmp", {})
+    if defaults.snmp is not None and isinstance(snmp, dict):
+        out["snmp"] = {**defaults.snmp, **snmp}
     if defaults.deadline is not None:
         out.setdefault("deadline", defaults.deadline)
     return out

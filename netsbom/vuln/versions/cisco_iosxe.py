@@ -19,7 +19,7 @@ _XE = re.compile(
     r"(?P<suffix>[a-z]*)$",
     re.IGNORECASE,
 )
-_THREE_SUFFIXES = ("SP", "SG", "SQ", "SE", "SY", "XO", "EZ", "S", "E")
+_THREE_SUFFIXES = ("SP", "SG", "SQ", "SE", "SY", "XO", "EZ", "EX", "S", "E")
 
 
 def parse(text: str, family: str = "ios-xe") -> Version:
@@ -45,11 +45,8 @@ def parse(text: str, family: str = "ios-xe") -> Version:
 
 
 def _split_three(rebuild: str, num: str, suffix: str, raw: str) -> tuple[str, str]:
-    if suffix:  # 3.16.1aS, or lower-case CPE text 3.16.1as where case is lost
-        if rebuild and not num and rebuild.upper() in _THREE_SUFFIXES and not suffix:
-            return "", rebuild.upper()
-        if rebuild.upper() == rebuild and rebuild and not num:
-            return "", (rebuild + suffix).upper()
+    """3.x letters: an optional rebuild letter, then the train suffix (``aS``, ``aSP``, ``E``)."""
+    if suffix:  # 3.10.1a1S: letters, number, then the suffix
         return rebuild, suffix
     combined = rebuild.upper()
     if combined in _THREE_SUFFIXES:
