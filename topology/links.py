@@ -237,7 +237,8 @@ def derive_links(records: Sequence[DeviceRecord]) -> list[Link]:
             half_key = (local, group, remote)
             half = halves.get(half_key)
             if half is None:
-                half = _Half(local, neighbor.local_port, remote, {}, [])
+                port = neighbor.local_port.strip() if neighbor.local_port else None
+                half = _Half(local, port or None, remote, {}, [])
                 halves[half_key] = half
             elif neighbor.local_port is not None:
                 half.local_port = _prefer(half.local_port, neighbor.local_port.strip())

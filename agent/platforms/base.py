@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,6 @@ class Platform:
     error: str = "% Invalid input detected at '^' marker."  # answer to an unknown command
     error_markers: tuple[str, ...] = ("% Invalid input", "% Unknown command", "% Incomplete")
     os_name: str | None = None
-    extra_setup_prefixes: tuple[str, ...] = field(default=())
 
     def is_error(self, output: str) -> bool:
         head = output.strip()[:400]
@@ -110,9 +110,6 @@ def first(*values: object) -> str | None:
         if cleaned is not None:
             return cleaned
     return None
-
-
-TEMPLATE_DIR: Path | None = None
 
 
 def _template_dir() -> Path:
@@ -177,6 +174,7 @@ def guarded(source: str, parser: Parser) -> Parser:
     """Wrap a parser so that an exception on odd output becomes a parse error on the partial."""
 
     def run(text: str) -> Partial:
+        text = textwrap.dedent(text.replace("\r\n", "\n").replace("\r", "\n"))
         if not text.strip():
             return Partial()
         try:

@@ -16,7 +16,15 @@ import bz2
 from pathlib import Path
 
 from netsbom.agent.snmp.oids import collection_subtrees, in_subtrees
-from netsbom.agent.snmp.view import IpAddress, ObjectId, Oid, SnmpView, Value, parse_oid
+from netsbom.agent.snmp.view import (
+    IpAddress,
+    ObjectId,
+    Oid,
+    SnmpView,
+    Value,
+    dotted,
+    parse_oid,
+)
 
 _INT_TAGS = {"2": (-(2**31), 2**31 - 1), "65": (0, 2**32 - 1), "66": (0, 2**32 - 1),
              "67": (0, 2**32 - 1), "70": (0, 2**64 - 1)}
@@ -49,7 +57,14 @@ def parse_snmprec(
     malformed: list[int] = []
     variation: list[int] = []
     first_problem: dict[str, str] = {}
+    # Cheap textual pre-filter: most lines of big recordings lie outside the collected subtrees.
+    prefixes = tuple(dotted(p) + "." for p in subtrees)
     for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip().lstrip(".")
+        if not stripped.startswith(prefixes) and "|" in stripped:
+            head = stripped.split("|", 1)[0]
+            if head.replace(".", "").isdigit():
+                continue  # a well-formed OID outside the collected subtrees
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue

@@ -49,8 +49,7 @@ def _split_three(rebuild: str, num: str, suffix: str, raw: str) -> tuple[str, st
     if suffix:  # 3.10.1a1S: letters, number, then the suffix
         return rebuild, suffix
     combined = rebuild.upper()
-    if combined in _THREE_SUFFIXES:
-        return "", combined
-    if len(combined) >= 2 and combined[1:] in _THREE_SUFFIXES:
-        return rebuild[0], combined[1:]
+    for known in sorted(_THREE_SUFFIXES, key=len, reverse=True):
+        if combined.endswith(known):
+            return rebuild[: len(rebuild) - len(known)], known
     raise VersionError(f"IOS XE 3.x version without a train suffix: {raw!r}")

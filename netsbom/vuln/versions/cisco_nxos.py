@@ -16,7 +16,7 @@ FAMILIES = ("nxos",)
 
 _NXOS = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)\((?P<rel>\d+)(?:\.(?P<rel_sub>\d+))?(?P<rel_letter>[a-z]*)\)"
-    r"(?:(?P<plat>[a-z]+)(?P<plat_num>\d+)\((?P<sub>\d+)(?:\.(?P<sub2>\d+))?(?P<sub_letter>[a-z]*)\))?$",
+    r"(?:(?P<plat>[a-z]+)(?P<plat_num>\d*)\((?P<sub>\d+)(?:\.(?P<sub2>\d+))?(?P<sub_letter>[a-z]*)\))?$",
     re.IGNORECASE,
 )
 
@@ -36,7 +36,7 @@ def parse(text: str, family: str = "nxos") -> Version:
             train=f"{base}{plat}{match['plat_num']}",
             position=(int(match["sub"]), number(match["sub2"]), letters(match["sub_letter"])),
             lineage=f"{base}{plat}",
-            train_rank=(int(match["plat_num"]),),
+            train_rank=(int(match["plat_num"] or 0),),
         )
     return Version(
         family=family,

@@ -10,13 +10,21 @@ import pytest
 from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.topology.record import ERROR_KINDS, record_to_dict
 
-from .conftest import corpus_dir
+from tests.conftest import corpus_dir
 
 # LibreNMS os name -> our os.family, for the families the knowledge base claims to know.
 FAMILIES = {
     "ios": "ios", "iosxe": "ios-xe", "nxos": "nxos", "iosxr": "iosxr", "junos": "junos",
     "arista_eos": "eos", "timos": "sros", "vrp": "vrp", "routeros": "routeros",
 }  # fmt: skip
+
+
+@pytest.fixture
+def snmp_corpus() -> Path:
+    data = corpus_dir() / "snmp" / "data"
+    if not data.is_dir():
+        pytest.skip(f"SNMP corpus not found at {data} (set NETSBOM_CORPUS)")
+    return data
 
 
 def test_replay_every_labelled_recording(snmp_corpus: Path) -> None:

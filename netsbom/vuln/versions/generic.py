@@ -1,0 +1,41 @@
+"""Dotted releases of the remaining families: RouterOS ``6.49.7``, ``7.12.1``, Comware
+``7.1.070``, Linux ``5.10.123``, with an optional letter or ``rcN`` tail.
+
+Train = the first two numbers (lineage per family); position = the rest, then letters. A
+``Release 6635P07`` tail (Comware) is kept as an extra (release, patch) pair.
+"""
+
+from __future__ import annotations
+
+import re
+
+from netsbom.vuln.versions.base import Version, VersionError, letters, number
+
+FAMILIES = ("comware", "routeros", "linux")
+
+_DOTTED = re.compile(
+    r"^v?(?P<major>\d+)\.(?P<minor>\d+)(?P<rest>(?:\.\d+){0,3})(?P<letters>[a-z]*)"
+    r"(?:,?\s*(?:Release|R)\s*(?P<release>\d+)(?:P(?P<patch>\d+))?)?"
+    r"(?:\s*\((?:stable|long-term|testing|lts)\))?$",
+    re.IGNORECASE,
+)
+
+
+def parse(text: str, family: str) -> Version:
+    raw = text.strip()
+    match = _DOTTED.match(raw)
+    if not match:
+        raise VersionError(f"not a dotted {family} version: {text!r}")
+    major, minor = int(match["major"]), int(match["minor"])
+    rest = [int(part) for part in match["rest"].split(".") if part]
+    rest += [0] * (3 - len(rest))
+    return Version(
+        family=family,
+        text=raw,
+        train=f"{major}.{minor}",
+        position=(*rest, letters(match["letters"]), number(match["release"]),
+                  number(match["patch"])),
+        lineage=family,
+        train_rank=(major, minor),
+        train_only=not match["rest"] and not match["release"],
+    )
