@@ -24,10 +24,16 @@ _PRIV = click.Choice(["des", "3des", "aes128", "aes192", "aes256"])
 
 @click.command("poll")
 @click.argument("targets", nargs=-1)
-@click.option("--inventory", type=click.Path(path_type=Path, dir_okay=False),
-              help="Inventory YAML; TARGET may then be a target name.")
-@click.option("--replay", is_flag=True,
-              help="Treat TARGETs as .snmprec files or directories of them and parse offline.")
+@click.option(
+    "--inventory",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Inventory YAML; TARGET may then be a target name.",
+)
+@click.option(
+    "--replay",
+    is_flag=True,
+    help="Treat TARGETs as .snmprec files or directories of them and parse offline.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON record per device per line.")
 @click.option("--community", metavar="REF", help="v2c community reference (env:VAR or file:PATH).")
 @click.option("--snmp-version", type=click.Choice(["2c", "3"]), default=None)
@@ -40,10 +46,15 @@ _PRIV = click.Choice(["des", "3des", "aes128", "aes192", "aes256"])
 @click.option("--timeout", type=float, default=None, help="Seconds per request (default 2).")
 @click.option("--retries", type=int, default=None, help="Retries per request (default 1).")
 @click.option("--max-repetitions", type=int, default=None, help="GETBULK max-repetitions.")
-@click.option("--deadline", type=float, default=60.0, show_default=True,
-              help="Seconds for the whole poll of one device.")
+@click.option(
+    "--deadline",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds for the whole poll of one device.",
+)
 @click.option("--agent-id", default=None, help="Agent id written into records.")
-def poll(
+def poll(  # noqa: PLR0917 - click passes every option as an argument
     targets: tuple[str, ...],
     inventory: Path | None,
     replay: bool,
@@ -75,7 +86,9 @@ def poll(
     if not targets:
         raise click.ClickException("give at least one TARGET (snmp://HOST[:PORT], name or path)")
     if replay:
-        records = [replay_snmp(path, agent_id=agent_id or "replay") for path in _recordings(targets)]
+        records = [
+            replay_snmp(path, agent_id=agent_id or "replay") for path in _recordings(targets)
+        ]
     else:
         overrides: dict[str, Any] = {
             "version": snmp_version, "community": community, "user": user,
@@ -109,7 +122,9 @@ def _recordings(paths: Iterable[str]) -> list[Path]:
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.name.endswith((".snmprec", ".snmprec.bz2")))
+            files = sorted(
+                p for p in path.rglob("*") if p.name.endswith((".snmprec", ".snmprec.bz2"))
+            )
             if not files:
                 raise click.ClickException(f"{path}: no .snmprec files in this directory")
             found.extend(files)
@@ -153,8 +168,9 @@ def _validated(
 ) -> TargetSpec:
     try:
         settings = SnmpSettings.model_validate(snmp)
-        return TargetSpec(name=name, address=address, snmp=settings, deadline=deadline,
-                          labels=labels)
+        return TargetSpec(
+            name=name, address=address, snmp=settings, deadline=deadline, labels=labels
+        )
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"]) or "snmp"
@@ -184,6 +200,7 @@ def summary(record: DeviceRecord) -> str:
         f"  neighbors {len(record.neighbors)}  {'complete' if record.complete else 'INCOMPLETE'}",
     ]
     lines += [
-        f"  error [{e.kind}] {e.source + ': ' if e.source else ''}{e.message}" for e in record.errors
+        f"  error [{e.kind}] {e.source + ': ' if e.source else ''}{e.message}"
+        for e in record.errors
     ]
     return "\n".join(lines)

@@ -79,23 +79,87 @@ class SnmpSettings(_Strict):
         return resolve(reference) if reference else None
 
 
+class JumpHost(_Strict):
+    """An SSH bastion the session is tunnelled through (``direct-tcpip``)."""
+
+    address: str = Field(min_length=1)
+    port: int = Field(default=22, ge=1, le=65535)
+    username: str = Field(min_length=1)
+    password: str | None = None
+    key_file: str | None = None  # a path: not a secret itself
+
+    _check_refs = field_validator("password")(_reference)
+
+    def resolve_secret(self, name: Literal["password"]) -> Secret | None:
+        reference: str | None = getattr(self, name)
+        return resolve(reference) if reference else None
+
+
+class SshSettings(_Strict):
+    """How to reach a device over SSH. Secrets are references until :meth:`resolve_secret`.
+
+        ssh: {username: netsbom, password: "env:SSH_PASSWORD", platform: cisco_xe,
+              known_hosts: ~/.ssh/known_hosts, host_key_policy: strict, legacy_algorithms: false}
+    """
+
+    port: int = Field(default=22, ge=1, le=65535)
+    platform: str | None = None  # netmiko device_type; None = detect (sysObjectID, else netmiko)
+    username: str = Field(min_length=1)
+    password: str | None = None
+    key_file: str | None = None  # private key path
+    passphrase: str | None = None
+    known_hosts: str = "~/.ssh/known_hosts"
+    host_key_policy: Literal["strict", "tofu"] = "strict"
+    legacy_algorithms: bool = False  # allow diffie-hellman-group14-sha1 / ssh-rsa for this target
+    jump_host: JumpHost | None = None
+    connect_timeout: float = Field(default=10.0, gt=0, le=300)
+    auth_timeout: float = Field(default=10.0, gt=0, le=300)
+    command_timeout: float = Field(default=30.0, gt=0, le=3600)
+
+    _check_refs = field_validator("password", "passphrase")(_reference)
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from netsbom.agent.platforms import get_platform
+
+        try:
+            return get_platform(value).name
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+
+    @model_validator(mode="after")
+    def _credentials(self) -> SshSettings:
+        if not self.password and not self.key_file:
+            raise ValueError("ssh needs a password reference or a key_file")
+        return self
+
+    def resolve_secret(self, name: Literal["password", "passphrase"]) -> Secret | None:
+        reference: str | None = getattr(self, name)
+        return resolve(reference) if reference else None
+
+
 class TargetSpec(_Strict):
     name: str = Field(min_length=1, max_length=253)
     address: str = Field(min_length=1)
     labels: dict[str, str] = Field(default_factory=dict)
     snmp: SnmpSettings | None = None
+    ssh: SshSettings | None = None
     deadline: float = Field(default=60.0, gt=0, le=3600)  # whole poll of this device
 
     @model_validator(mode="after")
     def _has_transport(self) -> TargetSpec:
-        if self.snmp is None:
-            raise ValueError("a target needs an 'snmp' section")
+        if self.snmp is None and self.ssh is None:
+            raise ValueError("a target needs an 'snmp' or an 'ssh' section")
         return self
 
 
 class Defaults(_Strict):
     labels: dict[str, str] = Field(default_factory=dict)
     snmp: dict[str, Any] | None = None
+    ssh: dict[str, Any] | None = None
     deadline: float | None = None
 
 
@@ -159,6 +223,8 @@ def _apply_defaults(target: dict[str, Any], defaults: Defaults) -> dict[str, Any
     snmp = target.get("snmp", {})
     if defaults.snmp is not None and isinstance(snmp, dict):
         out["snmp"] = {**defaults.snmp, **snmp}
+    if defaults.ssh is not None and target.get("ssh", {}) is not None and "ssh" in target:
+        out["ssh"] = {**defaults.ssh, **(target.get("ssh") or {})}
     if defaults.deadline is not None:
         out.setdefault("deadline", defaults.deadline)
     return out

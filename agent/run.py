@@ -10,11 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from netsbom import metrics
 from netsbom.agent.inventory import Inventory, TargetSpec
+from netsbom.agent.merge import merge_records
 from netsbom.agent.publish import Publisher, PublishStats
 from netsbom.agent.snmp.poll import poll_snmp
 from netsbom.agent.spool import Spool, SpooledReport
+from netsbom.agent.ssh.poll import poll_ssh
 from netsbom.proto.convert import to_report
 from netsbom.topology.record import DeviceRecord, ErrorInfo, Target, format_time
 
@@ -32,21 +33,34 @@ class RunSummary:
         return [r for r in self.records if not r.complete]
 
 
+PLATFORM_OF_FAMILY = {
+    "ios": "cisco_ios", "ios-xe": "cisco_xe", "nxos": "cisco_nxos", "iosxr": "cisco_xr",
+    "junos": "juniper_junos", "junos-evolved": "juniper_junos", "eos": "arista_eos",
+    "sros": "nokia_sros", "vrp": "huawei", "comware": "hp_comware", "panos": "paloalto_panos",
+    "fortios": "fortinet", "linux": "linux",
+}  # fmt: skip
+
+
 async def poll_target(spec: TargetSpec, agent_id: str) -> DeviceRecord:
-    """Poll one target with every transport it has; never raises for device trouble."""
-    with metrics.POLL_SECONDS.time():
-        record = await _poll(spec, agent_id)
-    metrics.POLLS.labels(record.target.transport).inc()
-    for error in record.errors:
-        metrics.POLL_FAILURES.labels(error.kind).inc()
-    return record
-
-
-async def _poll(spec: TargetSpec, agent_id: str) -> DeviceRecord:
+    """Poll one target with every transport it has (SNMP first: its sysObjectID picks the SSH
+    platform when the inventory names none) and merge; never raises for device trouble."""
     report_id = str(uuid.uuid4())
     try:
         async with asyncio.timeout(spec.deadline + 5):  # the transports keep their own deadline
-            return await poll_snmp(spec, agent_id=agent_id, report_id=report_id)
+            snmp_record = (
+                await poll_snmp(spec, agent_id=agent_id, report_id=report_id)
+                if spec.snmp is not None
+                else None
+            )
+            ssh_record = None
+            if spec.ssh is not None:
+                platform = spec.ssh.platform
+                if platform is None and snmp_record is not None and snmp_record.os.family:
+                    platform = PLATFORM_OF_FAMILY.get(snmp_record.os.family)
+                ssh_record = await poll_ssh(
+                    spec, agent_id=agent_id, report_id=report_id, platform=platform
+                )
+            return merge_records(snmp_record, ssh_record)
     except TimeoutError:
         reason = ErrorInfo("timeout", f"poll exceeded the {spec.deadline:g}s deadline")
     except Exception as exc:  # a bug must not stop the run; the record says so
@@ -67,7 +81,7 @@ async def poll_all(
     *,
     on_record: Callable[[DeviceRecord], None] | None = None,
 ) -> list[DeviceRecord]:
-    """Poll every target, at most ``inventory.concurrency`` at a time; records in inventory order."""
+    """Poll every target, ``inventory.concurrency`` at a time; records in inventory order."""
     limit = asyncio.Semaphore(inventory.concurrency)
 
     async def one(spec: TargetSpec) -> DeviceRecord:
@@ -112,5 +126,8 @@ async def run_once(
 
 
 def _target(spec: TargetSpec) -> Target:
+    if spec.snmp is None and spec.ssh is not None:
+        return Target(spec.name, spec.address, spec.ssh.port, "ssh",
+                      tuple(sorted(spec.labels.items())))
     port = spec.snmp.port if spec.snmp else 0
     return Target(spec.name, spec.address, port, "snmp", tuple(sorted(spec.labels.items())))

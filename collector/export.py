@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from netsbom.collector.sbom.cyclonedx import render_cyclonedx
 from netsbom.collector.store import Store
 from netsbom.errors import ExportError
 from netsbom.topology.configuration import Configuration, build_configuration
 from netsbom.topology.record import format_time, parse_time
+from netsbom.topology.selection import Selector
 
-FORMATS = ("cyclonedx-json", "cyclonedx-xml")
+FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld")
 
 
 def parse_at(text: str | None) -> datetime | None:
@@ -19,32 +19,77 @@ def parse_at(text: str | None) -> datetime | None:
     try:
         return parse_time(text)
     except ValueError:
-        raise ExportError(f"--at {text!r} is not an ISO 8601 time (e.g. 2026-10-01T00:00:00Z)")
-
-
-def configuration_at(store: Store, *, network: str, at: datetime | None) -> Configuration:
-    """Every device's latest observation at or before ``at`` in ``network``, plus the links.
-
-    Without ``at`` the configuration is dated by its newest observation, so the same store state
-    always gives the same document."""
-    records = store.latest(network=network, at=at)
-    if not records:
-        known = store.networks()
-        if network not in known:
-            names = ", ".join(known) or "none yet"
-            raise ExportError(f"no observations for network {network!r} (known networks: {names})")
-        first = store.first_observation(network)
-        assert first is not None and at is not None
         raise ExportError(
-            f"--at {format_time(at)} is before the first observation of network {network!r}"
-            f" ({format_time(first)})"
-        )
+            f"--at {text!r} is not an ISO 8601 time (e.g. 2026-10-01T00:00:00Z)"
+        ) from None
+
+
+def configuration_at(
+    store: Store,
+    *,
+    network: str | None = None,
+    at: datetime | None,
+    select: Selector | None = None,
+) -> Configuration:
+    """Every selected device's latest observation at or before ``at``, plus the links.
+
+    ``network`` alone selects the targets labelled ``network=NAME``; ``select`` adds label terms
+    (see :mod:`netsbom.topology.selection`). Without ``at`` the configuration is dated by its
+    newest observation, so the same store state always gives the same document."""
+    selector = select or Selector(network=network)
+    if selector.network is None and not selector.labels:
+        raise ExportError("select a network: --network NAME and/or --select KEY=VALUE,...")
+    records = [r for r in store.latest(network=selector.network, at=at) if selector.matches(r)]
+    if not records:
+        if selector.network is not None and selector.network not in store.networks():
+            names = ", ".join(store.networks()) or "none yet"
+            raise ExportError(
+                f"no observations for network {selector.network!r} (known networks: {names})"
+            )
+        if at is not None:
+            ever = [r for r in store.latest(network=selector.network) if selector.matches(r)]
+            first = store.first_observation(selector.network)
+            if ever and first is not None and at < first:
+                raise ExportError(
+                    f"--at {format_time(at)} is before the first observation of network"
+                    f" {selector.name!r} ({format_time(first)})"
+                )
+            if ever:
+                raise ExportError(
+                    f"--at {format_time(at)} is before the first observation of network"
+                    f" {selector.name!r}"
+                )
+        raise ExportError(f"no device matches {selector.name!r}")
     moment = format_time(at) if at is not None else max(r.collected_at for r in records)
-    return build_configuration(network, moment, records)
+    return build_configuration(selector.name, moment, records)
 
 
-def export_sbom(store: Store, *, network: str, at: datetime | None, fmt: str) -> bytes:
+def render_sbom(config: Configuration, fmt: str) -> bytes:
+    """``config`` in one of :data:`FORMATS`."""
+    if fmt in ("cyclonedx-json", "cyclonedx-xml"):
+        from netsbom.collector.sbom.cyclonedx import render_cyclonedx
+
+        return render_cyclonedx(config, "json" if fmt == "cyclonedx-json" else "xml")
+    if fmt == "spdx-json":
+        from netsbom.collector.sbom.spdx2 import render_spdx2
+
+        return render_spdx2(config)
+    if fmt == "spdx3-jsonld":
+        from netsbom.collector.sbom.spdx3 import render_spdx3
+
+        return render_spdx3(config)
+    raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def export_sbom(
+    store: Store,
+    *,
+    network: str | None = None,
+    at: datetime | None,
+    fmt: str,
+    select: Selector | None = None,
+) -> bytes:
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    config = configuration_at(store, network=network, at=at)
-    return render_cyclonedx(config, "json" if fmt == "cyclonedx-json" else "xml")
+    config = configuration_at(store, network=network, at=at, select=select)
+    return render_sbom(config, fmt)

@@ -78,14 +78,17 @@ def _report(echo: Callable[[str], None], summary: RunSummary, config: object, ou
         f"{stats.stored if stats else 0} reports"
     )
     echo("")
-    echo(f"{'device':<14} {'vendor':<10} {'model':<18} {'os':<8} {'version':<20} {'mods':>4} {'nbrs':>4}")
+    rows = [("device", "vendor", "model", "os", "version", "modules", "neighbours")]
     for r in config.records:
         modules = sum(1 for c in r.components if c.cls not in ("port", "sensor", "container"))
-        flag = "" if r.complete else "  (incomplete: " + "; ".join(e.message for e in r.errors) + ")"
-        echo(
-            f"{r.name:<14} {r.vendor or '?':<10} {r.model or '?':<18} {r.os.family or '?':<8} "
-            f"{r.os.version or '?':<20} {modules:>4} {len(r.neighbors):>4}{flag}"
-        )
+        rows.append((r.name, r.vendor or "?", r.model or "?", r.os.family or "?",
+                     r.os.version or "?", str(modules), str(len(r.neighbors))))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    for r in config.records:
+        if not r.complete:
+            echo(f"{r.name}: incomplete: " + "; ".join(e.message for e in r.errors))
     echo("")
     components = document.get("components")
     services = document.get("services")

@@ -16,11 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from netsbom.errors import ExportError
+from netsbom.topology.identity import Flag, check_links, resolve_identities
 from netsbom.topology.links import Link, LinkEnd, LinkObservation, derive_links, record_order_key
 from netsbom.topology.record import Component, DeviceRecord, Software
 
 __all__ = [
     "Configuration",
+    "flags_of",
     "build_configuration",
     "canonical_form",
     "fingerprint",
@@ -34,20 +36,36 @@ FINGERPRINT_FORMAT = 1  # bump when canonical_form changes shape, so old and new
 class Configuration:
     network: str
     at: str  # RFC 3339 UTC, second precision: "2026-11-26T08:00:00Z"
-    records: tuple[DeviceRecord, ...]  # sorted by name (ties broken by target id, address, ...)
+    records: tuple[DeviceRecord, ...]  # one per physical device, sorted by name (then target id...)
     links: tuple[Link, ...]  # sorted
+    flags: tuple[Flag, ...] = ()  # contradictions found (identity, links), sorted
+
+
+def flags_of(config: Configuration, device: str) -> list[Flag]:
+    """The flags that concern ``device`` (by name)."""
+    return [f for f in config.flags if device in f.devices]
 
 
 def build_configuration(network: str, at: str, records: Iterable[DeviceRecord]) -> Configuration:
-    """The configuration of ``network`` at ``at`` from each device's latest record."""
+    """The configuration of ``network`` at ``at`` from each device's latest record(s).
+
+    Records that are views of one device (SNMP and SSH, two agents) are merged first
+    (:mod:`netsbom.topology.identity`); contradictions become :attr:`Configuration.flags`."""
     if not network.strip():
         raise ExportError("a configuration needs a network name")
-    ordered = tuple(sorted(records, key=record_order_key))
+    resolution = resolve_identities(records)
+    ordered = tuple(sorted(resolution.records, key=record_order_key))
+    links = tuple(derive_links(ordered))
+    flags = sorted(
+        {*resolution.flags, *check_links(ordered, links)},
+        key=lambda f: (f.kind, f.devices, f.message),
+    )
     return Configuration(
         network=network,
         at=normalize_timestamp(at),
         records=ordered,
-        links=tuple(derive_links(ordered)),
+        links=links,
+        flags=tuple(flags),
     )
 
 

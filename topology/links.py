@@ -326,8 +326,9 @@ def record_order_key(record: DeviceRecord) -> tuple[str, ...]:
 
 def _compatible(first: _Half, second: _Half, strict: bool) -> bool:
     def sees(half: _Half, port_key: str | None) -> bool | None:
-        if port_key is None or not half.remote_ports:
-            return None  # nothing to compare
+        names = [key for key in half.remote_ports if _is_port_name(key)]
+        if port_key is None or not names:
+            return None  # nothing to compare (no port, or only an ifIndex / MAC as port id)
         return port_key in half.remote_ports
 
     forward = sees(first, second.local_key)
@@ -335,6 +336,11 @@ def _compatible(first: _Half, second: _Half, strict: bool) -> bool:
     if strict:
         return forward is True and backward is True
     return forward is not False and backward is not False
+
+
+def _is_port_name(key: str) -> bool:
+    """A normalised port id that names an interface: not an ifIndex (``516``), not a MAC."""
+    return not (key.isdigit() or _HEX12.match(_MAC_SEPARATORS.sub("", key)))
 
 
 def _external_display(neighbor: Neighbor) -> str:

@@ -9,6 +9,7 @@ contract tests run every platform against every recording.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from importlib import import_module
@@ -50,14 +51,12 @@ PLATFORMS: dict[str, Platform] = _load()
 
 
 def get_platform(name: str) -> Platform:
-    """The driver for a netmiko device_type (aliases accepted); ``KeyError`` names the known ones."""
+    """The driver for a netmiko device_type (aliases accepted); ``KeyError`` lists known ones."""
     key = ALIASES.get(name, name)
     try:
         return PLATFORMS[key]
     except KeyError:
-        raise KeyError(
-            f"unknown platform {name!r} (known: {', '.join(PLATFORM_NAMES)})"
-        ) from None
+        raise KeyError(f"unknown platform {name!r} (known: {', '.join(PLATFORM_NAMES)})") from None
 
 
 def answered_form(command: Command, outputs: Mapping[str, str | None]) -> str | None:
@@ -75,6 +74,7 @@ def parse_outputs(
     software, hardware revisions) by the others where serial numbers or names match.
     """
     parsed: list[tuple[str, Partial]] = []
+    authorities: dict[str, tuple[str, ...]] = {}
     errors: list[ErrorInfo] = []
     for command in platform.commands:
         form = answered_form(command, outputs)
@@ -85,18 +85,33 @@ def parse_outputs(
                     ErrorInfo("unsupported", "the device does not support this command", asked[-1])
                 )
             continue
-        partial = command.parse(outputs[form] or "")
+        text = outputs[form] or ""
+        partial = command.parse(text)
+        if (
+            command is platform.commands[0]
+            and text.strip()
+            and not partial.errors
+            and not (partial.os_version or partial.model or partial.serial)
+        ):
+            message = "no version, model or serial here: the output matches no pattern we know"
+            partial = replace(partial, errors=(ErrorInfo("parse", message, form),))
         parsed.append((form, partial))
+        authorities[form] = command.authority
         errors.extend(partial.errors)
     values: dict[str, object] = {}
     provenance: list[Provenance] = []
     for name in SCALAR_FIELDS:
-        for form, partial in parsed:
-            value = getattr(partial, name)
-            if value:
-                values[name] = value
-                provenance.append(Provenance(_field_path(name), method, form))
-                break
+        found = [(form, getattr(p, name)) for form, p in parsed if getattr(p, name)]
+        if not found:
+            continue
+        form, value = found[0]
+        ruling = next(((f, v) for f, v in found if name in authorities[f]), None)
+        # an authority (e.g. the inventory's chassis PID) wins when it describes the same thing
+        # as the earlier source; when they contradict, the running system's own word stays
+        if ruling is not None and (ruling[0] == form or _consistent(ruling[1], value)):
+            form, value = ruling
+        values[name] = value
+        provenance.append(Provenance(_field_path(name), method, form))
     if not values.get("os_family"):
         values["os_family"] = platform.family
         provenance.append(Provenance("os.family", method, f"platform:{platform.name}", 0.8))
@@ -121,7 +136,18 @@ def parse_outputs(
             values[name] = tuple(dict.fromkeys(items))
             provenance.append(Provenance(name, method, ", ".join(item_sources)))
     values["errors"] = tuple(errors)
-    return replace(Partial(), **values), tuple(provenance)
+    return replace(Partial(), **values), tuple(provenance)  # type: ignore[arg-type]
+
+
+def _consistent(a: str, b: str) -> bool:
+    """Same thing in other words: one's letters and digits (minus filler) contain the other's."""
+
+    def squash(text: str) -> str:
+        text = re.sub(r"(?i)\b(chassis|cisco|nexus\d*|switch|router)\b", "", text)
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    x, y = squash(a), squash(b)
+    return bool(x and y) and (x in y or y in x)
 
 
 def _field_path(name: str) -> str:
@@ -152,14 +178,22 @@ def _components(parsed: list[tuple[str, Partial]]) -> tuple[tuple[Component, ...
 
 def _same_part(a: Component, b: Component) -> bool:
     if a.serial and b.serial:
-        return a.serial == b.serial and (a.cls == b.cls or not (a.model and b.model)
-                                         or a.model == b.model)
+        return a.serial == b.serial and (
+            a.cls == b.cls or not (a.model and b.model) or a.model == b.model
+        )
     return bool(a.name and b.name and a.name.casefold() == b.name.casefold())
 
 
 def _enrich(base: Component, extra: Component) -> Component:
-    fields = ("hardware_rev", "firmware_rev", "software_rev", "description", "model", "serial",
-              "vendor")
+    fields = (
+        "hardware_rev",
+        "firmware_rev",
+        "software_rev",
+        "description",
+        "model",
+        "serial",
+        "vendor",
+    )
     return replace(base, **{f: getattr(base, f) or getattr(extra, f) for f in fields})
 
 

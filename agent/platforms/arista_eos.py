@@ -37,8 +37,12 @@ def parse_show_version(text: str) -> Partial:
             os_name="Arista EOS",
             os_version=version,
             os_build=clean(data.get("internalVersion")),
-            components=_chassis(data.get("modelName"), data.get("serialNumber"),
-                                data.get("hardwareRevision"), version),
+            components=_chassis(
+                data.get("modelName"),
+                data.get("serialNumber"),
+                data.get("hardwareRevision"),
+                version,
+            ),
         )
     row = (fsm("arista_eos_show_version", text) or [{}])[0]
     version_match = _VERSION_LINE.search(text)
@@ -61,13 +65,23 @@ def parse_show_version(text: str) -> Partial:
     )
 
 
-def _chassis(model: object, serial: object, revision: object, version: str | None
-             ) -> tuple[Component, ...]:
+def _chassis(
+    model: object, serial: object, revision: object, version: str | None
+) -> tuple[Component, ...]:
     if clean(model) is None:
         return ()
-    return (Component(index="1", cls="chassis", name=clean(model), vendor="Arista Networks",
-                      model=clean(model), serial=clean(serial), hardware_rev=clean(revision),
-                      software_rev=version),)
+    return (
+        Component(
+            index="1",
+            cls="chassis",
+            name=clean(model),
+            vendor="Arista Networks",
+            model=clean(model),
+            serial=clean(serial),
+            hardware_rev=clean(revision),
+            software_rev=version,
+        ),
+    )
 
 
 def parse_show_hostname(text: str) -> Partial:
@@ -84,37 +98,61 @@ def parse_show_inventory(text: str) -> Partial:
     if isinstance(data, dict):
         system = data.get("systemInformation") or {}
         model = clean(system.get("name"))
-        components.append(Component(index="1", cls="chassis", name=model,
-                                    description=clean(system.get("description")),
-                                    vendor=clean(system.get("mfgName")) or "Arista Networks",
-                                    model=model, serial=clean(system.get("serialNum")),
-                                    hardware_rev=clean(system.get("hardwareRev"))))
-        for key, cls, label in (("cardSlots", "module", "Card"),
-                                ("powerSupplySlots", "power-supply", "PowerSupply"),
-                                ("fanTraySlots", "fan", "FanTray"),
-                                ("xcvrSlots", "port", "Xcvr")):
+        components.append(
+            Component(
+                index="1",
+                cls="chassis",
+                name=model,
+                description=clean(system.get("description")),
+                vendor=clean(system.get("mfgName")) or "Arista Networks",
+                model=model,
+                serial=clean(system.get("serialNum")),
+                hardware_rev=clean(system.get("hardwareRev")),
+            )
+        )
+        for key, cls, label in (
+            ("cardSlots", "module", "Card"),
+            ("powerSupplySlots", "power-supply", "PowerSupply"),
+            ("fanTraySlots", "fan", "FanTray"),
+            ("xcvrSlots", "port", "Xcvr"),
+        ):
             slots: dict[str, Any] = data.get(key) or {}
             for slot, info in sorted(slots.items(), key=lambda kv: _slot_key(kv[0])):
                 name = clean(info.get("modelName")) or clean(info.get("name"))
                 if name is None and clean(info.get("serialNum")) is None:
                     continue
-                components.append(Component(
-                    index=str(len(components) + 1), parent="1", cls=cls, name=f"{label}{slot}",
-                    description=clean(info.get("description")),
-                    vendor=clean(info.get("mfgName")), model=name,
-                    serial=clean(info.get("serialNum")), hardware_rev=clean(info.get("hardwareRev")),
-                    is_fru=True))
+                components.append(
+                    Component(
+                        index=str(len(components) + 1),
+                        parent="1",
+                        cls=cls,
+                        name=f"{label}{slot}",
+                        description=clean(info.get("description")),
+                        vendor=clean(info.get("mfgName")),
+                        model=name,
+                        serial=clean(info.get("serialNum")),
+                        hardware_rev=clean(info.get("hardwareRev")),
+                        is_fru=True,
+                    )
+                )
     else:
         for row in fsm("arista_eos_show_inventory", text):
             is_chassis = not components
             port = clean(row.get("port"))
-            components.append(Component(
-                index=str(len(components) + 1), parent=None if is_chassis else "1",
-                cls="chassis" if is_chassis else component_class(row.get("descr"), port),
-                name=clean(row.get("pid")) if is_chassis else (port or clean(row.get("pid"))),
-                description=clean(row.get("descr")), vendor="Arista Networks" if is_chassis else None,
-                model=clean(row.get("pid")), serial=clean(row.get("sn")),
-                hardware_rev=clean(row.get("vid")), is_fru=None if is_chassis else True))
+            components.append(
+                Component(
+                    index=str(len(components) + 1),
+                    parent=None if is_chassis else "1",
+                    cls="chassis" if is_chassis else component_class(row.get("descr"), port),
+                    name=clean(row.get("pid")) if is_chassis else (port or clean(row.get("pid"))),
+                    description=clean(row.get("descr")),
+                    vendor="Arista Networks" if is_chassis else None,
+                    model=clean(row.get("pid")),
+                    serial=clean(row.get("sn")),
+                    hardware_rev=clean(row.get("vid")),
+                    is_fru=None if is_chassis else True,
+                )
+            )
     chassis = components[0] if components else None
     return Partial(
         vendor="Arista Networks",
@@ -129,8 +167,10 @@ def _slot_key(slot: str) -> tuple[int, str]:
     return (int(digits.group()) if digits else 1 << 30, slot)
 
 
-_EXTENSION_ROW = re.compile(r"^(?P<name>\S+\.(?:swix|rpm))\s+(?P<version>[^/\s]+)/(?P<release>\S+)"
-                            r"\s+(?P<status>[A-Z, ]+?)\s+\d+\s*$")
+_EXTENSION_ROW = re.compile(
+    r"^(?P<name>\S+\.(?:swix|rpm))\s+(?P<version>[^/\s]+)/(?P<release>\S+)"
+    r"\s+(?P<status>[A-Z, ]+?)\s+\d+\s*$"
+)
 
 
 def parse_show_extensions(text: str) -> Partial:
@@ -140,15 +180,26 @@ def parse_show_extensions(text: str) -> Partial:
         for name, info in sorted((data.get("extensions") or {}).items()):
             if str(info.get("status", "")).lower() != "installed":
                 continue
-            software.append(Software(name=_extension_name(name), version=clean(info.get("version")),
-                                     kind="extension", source="eos"))
+            software.append(
+                Software(
+                    name=_extension_name(name),
+                    version=clean(info.get("version")),
+                    kind="extension",
+                    source="eos",
+                )
+            )
     else:
         for line in text.splitlines():
             match = _EXTENSION_ROW.match(line.strip())
             if match and "I" in [s.strip() for s in match.group("status").split(",")]:
-                software.append(Software(name=_extension_name(match.group("name")),
-                                         version=match.group("version"), kind="extension",
-                                         source="eos"))
+                software.append(
+                    Software(
+                        name=_extension_name(match.group("name")),
+                        version=match.group("version"),
+                        kind="extension",
+                        source="eos",
+                    )
+                )
     return Partial(software=tuple(software))
 
 
@@ -165,21 +216,33 @@ def parse_lldp_detail(text: str) -> Partial:
             for peer in info.get("lldpNeighborInfo") or ():
                 port = peer.get("neighborInterfaceInfo") or {}
                 addresses = peer.get("managementAddresses") or []
-                out.append(neighbor(
-                    "lldp", local_port=local, remote_chassis_id=peer.get("chassisId"),
-                    remote_name=peer.get("systemName"),
-                    remote_port=first(port.get("interfaceId_v2"), port.get("interfaceId")),
-                    remote_mgmt_address=addresses[0].get("address") if addresses else None,
-                    remote_description=peer.get("systemDescription")))
+                out.append(
+                    neighbor(
+                        "lldp",
+                        local_port=local,
+                        remote_chassis_id=peer.get("chassisId"),
+                        remote_name=peer.get("systemName"),
+                        remote_port=first(port.get("interfaceId_v2"), port.get("interfaceId")),
+                        remote_mgmt_address=addresses[0].get("address") if addresses else None,
+                        remote_description=peer.get("systemDescription"),
+                    )
+                )
         return Partial(neighbors=tuple(out))
-    return Partial(neighbors=tuple(
-        neighbor("lldp", local_port=row.get("local_interface"),
-                 remote_chassis_id=row.get("chassis_id"), remote_name=row.get("neighbor_name"),
-                 remote_port=row.get("neighbor_interface"),
-                 remote_mgmt_address=row.get("mgmt_address"),
-                 remote_description=row.get("neighbor_description"))
-        for row in fsm("arista_eos_show_lldp_neighbors_detail", text)
-        if clean(row.get("neighbor_name")) or clean(row.get("chassis_id"))))
+    return Partial(
+        neighbors=tuple(
+            neighbor(
+                "lldp",
+                local_port=row.get("local_interface"),
+                remote_chassis_id=row.get("chassis_id"),
+                remote_name=row.get("neighbor_name"),
+                remote_port=row.get("neighbor_interface"),
+                remote_mgmt_address=row.get("mgmt_address"),
+                remote_description=row.get("neighbor_description"),
+            )
+            for row in fsm("arista_eos_show_lldp_neighbors_detail", text)
+            if clean(row.get("neighbor_name")) or clean(row.get("chassis_id"))
+        )
+    )
 
 
 PLATFORM = Platform(
@@ -188,15 +251,24 @@ PLATFORM = Platform(
     vendor="Arista Networks",
     os_name="Arista EOS",
     commands=(
-        Command(("show version | json", "show version"), guarded("show version", parse_show_version)),
-        Command(("show hostname | json", "show hostname"),
-                guarded("show hostname", parse_show_hostname)),
-        Command(("show inventory | json", "show inventory"),
-                guarded("show inventory", parse_show_inventory)),
-        Command(("show extensions | json", "show extensions"),
-                guarded("show extensions", parse_show_extensions)),
-        Command(("show lldp neighbors detail | json", "show lldp neighbors detail"),
-                guarded("show lldp neighbors detail", parse_lldp_detail)),
+        Command(
+            ("show version | json", "show version"), guarded("show version", parse_show_version)
+        ),
+        Command(
+            ("show hostname | json", "show hostname"), guarded("show hostname", parse_show_hostname)
+        ),
+        Command(
+            ("show inventory | json", "show inventory"),
+            guarded("show inventory", parse_show_inventory),
+        ),
+        Command(
+            ("show extensions | json", "show extensions"),
+            guarded("show extensions", parse_show_extensions),
+        ),
+        Command(
+            ("show lldp neighbors detail | json", "show lldp neighbors detail"),
+            guarded("show lldp neighbors detail", parse_lldp_detail),
+        ),
     ),
     prompt="{hostname}#",
     paging=("terminal length 0", "terminal width 511", "no terminal monitor"),

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import textfsm
+import textfsm  # type: ignore[import-untyped]
 
 from netsbom.topology.record import Component, ErrorInfo, Neighbor, Software
 
@@ -64,7 +64,7 @@ class Command:
 
     forms: tuple[str, ...]
     parse: Parser
-    # fields this command is the authority for (it overrides earlier commands for them)
+    # Partial fields this command is the authority for: it wins them over earlier commands
     authority: tuple[str, ...] = ()
 
     @property
@@ -113,7 +113,7 @@ def first(*values: object) -> str | None:
 
 
 def _template_dir() -> Path:
-    import ntc_templates
+    import ntc_templates  # type: ignore[import-untyped]
 
     return Path(ntc_templates.__file__).resolve().parent / "templates"
 
@@ -127,15 +127,22 @@ class TemplateError(ValueError):
     """Output a TextFSM template refused."""
 
 
-def fsm(template: str, text: str) -> list[dict[str, Any]]:
-    """Run ntc-templates' ``template`` (file stem) over ``text``; keys lower-cased."""
+def fsm(template: str, text: str, *, strict: bool = False) -> list[dict[str, Any]]:
+    """Run ntc-templates' ``template`` (file stem) over ``text``; keys lower-cased.
+
+    A template that rejects the output (its ``Error`` state) gives no rows, so the parser's own
+    fallbacks get their chance; ``strict`` raises :class:`TemplateError` instead. Output that no
+    parser understood at all is reported by :func:`netsbom.agent.platforms.parse_outputs`.
+    """
     import io
 
     try:
         machine = textfsm.TextFSM(io.StringIO(_template_text(template)))
         rows = machine.ParseText(text)
     except textfsm.TextFSMError as exc:
-        raise TemplateError(f"{template}: {exc}") from None
+        if strict:
+            raise TemplateError(f"{template}: {exc}") from None
+        return []
     header = [h.lower() for h in machine.header]
     return [dict(zip(header, row, strict=True)) for row in rows]
 
@@ -256,8 +263,25 @@ _CLASS_WORDS = (
     ("stack", ("stack",)),
     ("chassis", ("chassis",)),
     ("sensor", ("sensor",)),
-    ("module", ("module", "card", "linecard", "line card", "slot", "fpc", "pic", "mic", "lpu",
-                "mda", "iom", "blade", "cb ", "scb")),
+    (
+        "module",
+        (
+            "module",
+            "card",
+            "linecard",
+            "line card",
+            "slot",
+            "fpc",
+            "pic",
+            "mic",
+            "lpu",
+            "mda",
+            "iom",
+            "blade",
+            "cb ",
+            "scb",
+        ),
+    ),
 )
 
 

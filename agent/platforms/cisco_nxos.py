@@ -25,6 +25,7 @@ _BUILD = re.compile(r"^(?P<version>\S+)(?:\s+\[build (?P<build>[^\]]+)\])?")
 _NXOS_VERSION = re.compile(r"^\s*NXOS: version (\S+)", re.MULTILINE)
 _SYSTEM_VERSION = re.compile(r"^\s*system:\s+version (\S+)", re.MULTILINE)
 _CHASSIS = re.compile(r"^\s*cisco (.+?[Cc]hassis)", re.MULTILINE)
+_HARDWARE_LINE = re.compile(r"^\s*cisco ([^(\n]+?)\s*(?:\(.*)?$", re.MULTILINE)
 _IMAGE = re.compile(r"^\s*(?:NXOS|system) image file is:\s+(\S+)", re.MULTILINE)
 _PROCESSOR_ID = re.compile(r"Processor [Bb]oard ID (\S+)")
 
@@ -52,8 +53,9 @@ def _chassis_model(description: str | None) -> str | None:
 def parse_show_version(text: str) -> Partial:
     data = load_json(text)
     if isinstance(data, dict):
-        version, build = _version(first(data.get("nxos_ver_str"), data.get("sys_ver_str"),
-                                        data.get("kickstart_ver_str")))
+        version, build = _version(
+            first(data.get("nxos_ver_str"), data.get("sys_ver_str"), data.get("kickstart_ver_str"))
+        )
         description = clean(data.get("chassis_id"))
         serial = clean(data.get("proc_board_id"))
         return _version_partial(
@@ -67,7 +69,7 @@ def parse_show_version(text: str) -> Partial:
     row = (fsm("cisco_nxos_show_version", text) or [{}])[0]
     match = _NXOS_VERSION.search(text) or _SYSTEM_VERSION.search(text)
     version, build = _version(match.group(1) if match else row.get("os"))
-    chassis = _CHASSIS.search(text)
+    chassis = _CHASSIS.search(text) or _HARDWARE_LINE.search(text)
     serial_match = _PROCESSOR_ID.search(text)
     image = _IMAGE.search(text)
     return _version_partial(
@@ -91,8 +93,16 @@ def _version_partial(
 ) -> Partial:
     model = _chassis_model(description)
     chassis = (
-        Component(index="1", cls="chassis", name="Chassis", description=description,
-                  vendor="Cisco", model=model, serial=serial, software_rev=version)
+        Component(
+            index="1",
+            cls="chassis",
+            name="Chassis",
+            description=description,
+            vendor="Cisco",
+            model=model,
+            serial=serial,
+            software_rev=version,
+        )
         if description or serial
         else None
     )
@@ -114,8 +124,13 @@ def parse_show_inventory(text: str) -> Partial:
     data = load_json(text)
     if isinstance(data, dict):
         entries = [
-            {"name": r.get("name"), "descr": r.get("desc"), "pid": r.get("productid"),
-             "vid": r.get("vendorid"), "sn": r.get("serialnum")}
+            {
+                "name": r.get("name"),
+                "descr": r.get("desc"),
+                "pid": r.get("productid"),
+                "vid": r.get("vendorid"),
+                "sn": r.get("serialnum"),
+            }
             for r in rows(data, "TABLE_inv", "ROW_inv")
         ]
         components = components_from_inventory(entries, vendor="Cisco")
@@ -140,9 +155,12 @@ def parse_show_module(text: str) -> Partial:
     if isinstance(data, dict):
         for row in rows(data, "TABLE_modinfo", "ROW_modinfo"):
             modules.setdefault(str(row.get("modinf")), {}).update(
-                type=row.get("modtype"), model=row.get("model"))
+                type=row.get("modtype"), model=row.get("model")
+            )
         for row in rows(data, "TABLE_modwwninfo", "ROW_modwwninfo"):
-            modules.setdefault(str(row.get("modwwn")), {}).update(sw=row.get("sw"), hw=row.get("hw"))
+            modules.setdefault(str(row.get("modwwn")), {}).update(
+                sw=row.get("sw"), hw=row.get("hw")
+            )
         for row in rows(data, "TABLE_modmacinfo", "ROW_modmacinfo"):
             modules.setdefault(str(row.get("modmac")), {}).update(sn=row.get("serialnum"))
     else:
@@ -219,10 +237,12 @@ def parse_cdp_detail(text: str) -> Partial:
                     remote_mgmt_address=first(row.get("v4mgmtaddr"), row.get("v4addr")),
                     remote_description="; ".join(
                         v for v in (clean(row.get("platform_id")), clean(row.get("version"))) if v
-                    ) or None,
+                    )
+                    or None,
                 )
-                for row in rows(data, "TABLE_cdp_neighbor_detail_info",
-                                "ROW_cdp_neighbor_detail_info")
+                for row in rows(
+                    data, "TABLE_cdp_neighbor_detail_info", "ROW_cdp_neighbor_detail_info"
+                )
             )
         )
     return _cisco.parse_cdp_detail(text, "cisco_nxos_show_cdp_neighbors_detail")
@@ -234,15 +254,23 @@ PLATFORM = Platform(
     vendor="Cisco",
     os_name="Cisco NX-OS",
     commands=(
-        Command(("show version | json", "show version"),
-                guarded("show version", parse_show_version)),
-        Command(("show inventory | json", "show inventory"),
-                guarded("show inventory", parse_show_inventory)),
+        Command(
+            ("show version | json", "show version"), guarded("show version", parse_show_version)
+        ),
+        Command(
+            ("show inventory | json", "show inventory"),
+            guarded("show inventory", parse_show_inventory),
+            authority=("model", "serial"),
+        ),
         Command(("show module | json", "show module"), guarded("show module", parse_show_module)),
-        Command(("show lldp neighbors detail | json", "show lldp neighbors detail"),
-                guarded("show lldp neighbors detail", parse_lldp_detail)),
-        Command(("show cdp neighbors detail | json", "show cdp neighbors detail"),
-                guarded("show cdp neighbors detail", parse_cdp_detail)),
+        Command(
+            ("show lldp neighbors detail | json", "show lldp neighbors detail"),
+            guarded("show lldp neighbors detail", parse_lldp_detail),
+        ),
+        Command(
+            ("show cdp neighbors detail | json", "show cdp neighbors detail"),
+            guarded("show cdp neighbors detail", parse_cdp_detail),
+        ),
     ),
     prompt="{hostname}#",
     paging=("terminal length 0", "terminal width 511"),

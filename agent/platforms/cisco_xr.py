@@ -48,8 +48,10 @@ def parse_show_inventory(text: str) -> Partial:
     return partial
 
 
-_PACKAGE = re.compile(r"^\s+(?:\w+:)?(?P<name>[A-Za-z][\w.-]*?)-(?P<version>\d[\w.\-]*?)"
-                      r"(?:\s+version=\S+.*)?\s*$")
+_PACKAGE = re.compile(
+    r"^\s+(?:\w+:)?(?P<name>[A-Za-z][\w.-]*?)-(?P<version>\d[\w.\-]*?)"
+    r"(?:\s+version=\S+.*)?\s*$"
+)
 
 
 def parse_install_active(text: str) -> Partial:
@@ -64,8 +66,14 @@ def parse_install_active(text: str) -> Partial:
             continue
         match = _PACKAGE.match(line)
         if match:
-            software.append(Software(name=match.group("name"), version=match.group("version"),
-                                     kind="os-package", source="iosxr"))
+            software.append(
+                Software(
+                    name=match.group("name"),
+                    version=match.group("version"),
+                    kind="os-package",
+                    source="iosxr",
+                )
+            )
     return Partial(software=tuple(dict.fromkeys(software)))
 
 
@@ -85,8 +93,10 @@ PLATFORM = Platform(
     commands=(
         Command(("show version",), guarded("show version", parse_show_version)),
         Command(("show inventory",), guarded("show inventory", parse_show_inventory)),
-        Command(("show install active summary",),
-                guarded("show install active summary", parse_install_active)),
+        Command(
+            ("show install active summary",),
+            guarded("show install active summary", parse_install_active),
+        ),
         Command(("show lldp neighbors detail",), guarded("show lldp neighbors detail", parse_lldp)),
         Command(("show cdp neighbors detail",), guarded("show cdp neighbors detail", parse_cdp)),
     ),

@@ -41,16 +41,28 @@ def parse_system_status(text: str) -> Partial:
     )
 
 
-_LLDP_ROW = re.compile(r"^\s*(?P<local>\S+)\s+(?P<chassis>(?:[0-9a-f]{2}:){5}[0-9a-f]{2})\s+"
-                       r"(?P<ttl>\d+)\s+(?P<name>\S+)\s+(?P<port>\S+)", re.IGNORECASE)
+_LLDP_ROW = re.compile(
+    r"^\s*(?P<local>\S+)\s+(?P<chassis>(?:[0-9a-f]{2}:){5}[0-9a-f]{2})\s+"
+    r"(?P<ttl>\d+)\s+(?P<name>\S+)\s+(?P<port>\S+)",
+    re.IGNORECASE,
+)
 
 
 def parse_lldp_summary(text: str) -> Partial:
     """``diagnose lldprx neighbor summary``: Portname, Chassis ID, TTL, System Name, Port ID."""
-    return Partial(neighbors=tuple(
-        neighbor("lldp", local_port=m.group("local"), remote_chassis_id=m.group("chassis"),
-                 remote_name=m.group("name"), remote_port=m.group("port"))
-        for m in (_LLDP_ROW.match(line) for line in text.splitlines()) if m))
+    return Partial(
+        neighbors=tuple(
+            neighbor(
+                "lldp",
+                local_port=m.group("local"),
+                remote_chassis_id=m.group("chassis"),
+                remote_name=m.group("name"),
+                remote_port=m.group("port"),
+            )
+            for m in (_LLDP_ROW.match(line) for line in text.splitlines())
+            if m
+        )
+    )
 
 
 PLATFORM = Platform(
@@ -60,8 +72,10 @@ PLATFORM = Platform(
     os_name="FortiOS",
     commands=(
         Command(("get system status",), guarded("get system status", parse_system_status)),
-        Command(("diagnose lldprx neighbor summary",),
-                guarded("diagnose lldprx neighbor summary", parse_lldp_summary)),
+        Command(
+            ("diagnose lldprx neighbor summary",),
+            guarded("diagnose lldprx neighbor summary", parse_lldp_summary),
+        ),
     ),
     prompt="{hostname} # ",
     paging=(),

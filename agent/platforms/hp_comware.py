@@ -17,8 +17,11 @@ from netsbom.agent.platforms.base import (
 )
 from netsbom.topology.record import Component
 
-_VERSION = re.compile(r"Comware Software,? Version (?P<version>[\d.]+)(?:,? (?P<release>Release "
-                      r"\S+))?", re.IGNORECASE)
+_VERSION = re.compile(
+    r"Comware Software,? Version (?P<version>[\d.]+)(?:,? (?P<release>Release "
+    r"\S+))?",
+    re.IGNORECASE,
+)
 _MODEL = re.compile(r"^\s*(?:HPE|HP|H3C)\s+(?P<model>.+?)\s+uptime is", re.MULTILINE)
 
 
@@ -49,25 +52,52 @@ def parse_manuinfo(text: str) -> Partial:
             continue
         where = " ".join(v for v in (clean(row.get("slot_type")), clean(row.get("slot_id"))) if v)
         is_chassis = not components and (
-            "chassis" in where.lower() or not where or clean(row.get("chassis_id")) is not None)
-        components.append(Component(
-            index=str(len(components) + 1), parent=None if is_chassis or not components else "1",
-            cls="chassis" if is_chassis else "module", name=where or name, description=name,
-            vendor=clean(row.get("vendor_name")), model=name, serial=serial, is_fru=None
-            if is_chassis else True))
+            "chassis" in where.lower() or not where or clean(row.get("chassis_id")) is not None
+        )
+        components.append(
+            Component(
+                index=str(len(components) + 1),
+                parent=None if is_chassis or not components else "1",
+                cls="chassis" if is_chassis else "module",
+                name=where or name,
+                description=name,
+                vendor=clean(row.get("vendor_name")),
+                model=name,
+                serial=serial,
+                is_fru=None if is_chassis else True,
+            )
+        )
     head = components[0] if components else None
-    chassis_mac = next((mac(r.get("mac_address")) for r in fsm(
-        "hp_comware_display_device_manuinfo", text) if clean(r.get("mac_address"))), None)
-    return Partial(model=head.model if head else None, serial=head.serial if head else None,
-                   chassis_id=chassis_mac, components=tuple(components))
+    chassis_mac = next(
+        (
+            mac(r.get("mac_address"))
+            for r in fsm("hp_comware_display_device_manuinfo", text)
+            if clean(r.get("mac_address"))
+        ),
+        None,
+    )
+    return Partial(
+        model=head.model if head else None,
+        serial=head.serial if head else None,
+        chassis_id=chassis_mac,
+        components=tuple(components),
+    )
 
 
 def parse_lldp_verbose(text: str) -> Partial:
-    return Partial(neighbors=tuple(
-        neighbor("lldp", local_port=row.get("local_interface"),
-                 remote_chassis_id=row.get("chassis_id"), remote_port=row.get("neighbor_interface"),
-                 remote_name=row.get("neighbor_name"), remote_mgmt_address=row.get("mgmt_address"))
-        for row in fsm("hp_comware_display_lldp_neighbor-information_verbose", text)))
+    return Partial(
+        neighbors=tuple(
+            neighbor(
+                "lldp",
+                local_port=row.get("local_interface"),
+                remote_chassis_id=row.get("chassis_id"),
+                remote_port=row.get("neighbor_interface"),
+                remote_name=row.get("neighbor_name"),
+                remote_mgmt_address=row.get("mgmt_address"),
+            )
+            for row in fsm("hp_comware_display_lldp_neighbor-information_verbose", text)
+        )
+    )
 
 
 PLATFORM = Platform(
@@ -78,8 +108,10 @@ PLATFORM = Platform(
     commands=(
         Command(("display version",), guarded("display version", parse_display_version)),
         Command(("display device manuinfo",), guarded("display device manuinfo", parse_manuinfo)),
-        Command(("display lldp neighbor-information verbose",),
-                guarded("display lldp neighbor-information verbose", parse_lldp_verbose)),
+        Command(
+            ("display lldp neighbor-information verbose",),
+            guarded("display lldp neighbor-information verbose", parse_lldp_verbose),
+        ),
     ),
     prompt="<{hostname}>",
     paging=("screen-length disable",),

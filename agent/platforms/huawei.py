@@ -18,8 +18,11 @@ from netsbom.agent.platforms.base import (
 from netsbom.topology.record import Component, Software
 
 _PRODUCT_VERSION = re.compile(r"Version (?P<vrp>[\d.]+)\s*\((?P<product>[^)]*)\)")
-_UPTIME_MODEL = re.compile(r"^\s*(?:HUAWEI|Huawei|Quidway)\s+(\S+)(?: Routing Switch| Router)?"
-                           r"\s+uptime is", re.MULTILINE)
+_UPTIME_MODEL = re.compile(
+    r"^\s*(?:HUAWEI|Huawei|Quidway)\s+(\S+)(?: Routing Switch| Router)?"
+    r"\s+uptime is",
+    re.MULTILINE,
+)
 _RELEASE = re.compile(r"\bV\d{3}R\d{3}C\d{2}(?:SPC\d{3}|CP\d{4}|B\d{3})?\w*\b")
 
 
@@ -33,8 +36,9 @@ def parse_display_version(text: str) -> Partial:
     vrp = first(row.get("vrp_version"), match.group("vrp") if match else None)
     uptime_model = _UPTIME_MODEL.search(text)
     patch = clean(row.get("patch_version"))
-    software = (Software(name="patch", version=patch, kind="os-package", source="vrp"),) if patch \
-        else ()
+    software = (
+        (Software(name="patch", version=patch, kind="os-package", source="vrp"),) if patch else ()
+    )
     return Partial(
         vendor="Huawei",
         model=first(row.get("model"), uptime_model.group(1) if uptime_model else None),
@@ -46,8 +50,9 @@ def parse_display_version(text: str) -> Partial:
     )
 
 
-_ESN = re.compile(r"^\s*ESN of (?:slot \S+|master|device|chassis)\s*:\s*(\S+)",
-                  re.MULTILINE | re.IGNORECASE)
+_ESN = re.compile(
+    r"^\s*ESN of (?:slot \S+|master|device|chassis)\s*:\s*(\S+)", re.MULTILINE | re.IGNORECASE
+)
 
 
 def parse_display_esn(text: str) -> Partial:
@@ -59,25 +64,41 @@ def parse_display_device(text: str) -> Partial:
     components = [Component(index="1", cls="chassis", name="Chassis", vendor="Huawei")]
     for row in fsm("huawei_vrp_display_device", text):
         slot, card = clean(row.get("slot")), clean(row.get("card"))
-        components.append(Component(index=str(len(components) + 1), parent="1",
-                                    cls=component_class(card, row.get("pid")),
-                                    name=f"Slot {slot}" if slot else card, description=card,
-                                    vendor="Huawei", model=clean(row.get("pid")), is_fru=True))
+        components.append(
+            Component(
+                index=str(len(components) + 1),
+                parent="1",
+                cls=component_class(card, row.get("pid")),
+                name=f"Slot {slot}" if slot else card,
+                description=card,
+                vendor="Huawei",
+                model=clean(row.get("pid")),
+                is_fru=True,
+            )
+        )
     model = re.search(r"^\s*(\S+)'s Device status", text, re.MULTILINE)
     if model:
-        components[0] = Component(index="1", cls="chassis", name="Chassis", vendor="Huawei",
-                                  model=model.group(1))
+        components[0] = Component(
+            index="1", cls="chassis", name="Chassis", vendor="Huawei", model=model.group(1)
+        )
     return Partial(components=tuple(components) if len(components) > 1 else ())
 
 
 def parse_lldp_neighbor(text: str) -> Partial:
-    return Partial(neighbors=tuple(
-        neighbor("lldp", local_port=row.get("local_interface"),
-                 remote_chassis_id=row.get("chassis_id"),
-                 remote_port=first(row.get("neighbor_port_id"), row.get("neighbor_interface")),
-                 remote_name=row.get("neighbor_name"), remote_mgmt_address=row.get("mgmt_address"),
-                 remote_description=row.get("neighbor_description"))
-        for row in fsm("huawei_vrp_display_lldp_neighbor", text)))
+    return Partial(
+        neighbors=tuple(
+            neighbor(
+                "lldp",
+                local_port=row.get("local_interface"),
+                remote_chassis_id=row.get("chassis_id"),
+                remote_port=first(row.get("neighbor_port_id"), row.get("neighbor_interface")),
+                remote_name=row.get("neighbor_name"),
+                remote_mgmt_address=row.get("mgmt_address"),
+                remote_description=row.get("neighbor_description"),
+            )
+            for row in fsm("huawei_vrp_display_lldp_neighbor", text)
+        )
+    )
 
 
 PLATFORM = Platform(

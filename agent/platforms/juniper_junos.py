@@ -24,11 +24,15 @@ from netsbom.agent.platforms.base import (
 from netsbom.topology.record import Component, Software
 
 _PACKAGE = re.compile(r"^\s*(?:JUNOS|Junos)?\s*(?P<name>[^\[\]]+?)\s*\[(?P<version>[^\]]+)\]\s*$")
-_FIELD = re.compile(r"^\s*(Hostname|Model|Junos|JUNOS OS Evolved|Junos OS Evolved)\s*:\s*(\S+)",
-                    re.MULTILINE | re.IGNORECASE)
+_FIELD = re.compile(
+    r"^\s*(Hostname|Model|Junos|JUNOS OS Evolved|Junos OS Evolved)\s*:\s*(\S+)",
+    re.MULTILINE | re.IGNORECASE,
+)
 _BASE_VERSION = re.compile(
     r"^\s*JUNOS (?:Base OS (?:boot|Software Suite)|Software Release|Kernel Software Suite)"
-    r"\s*\[(\S+)\]", re.MULTILINE)
+    r"\s*\[(\S+)\]",
+    re.MULTILINE,
+)
 
 
 def _data(node: Any, key: str) -> Any:
@@ -76,10 +80,14 @@ def parse_show_version(text: str) -> Partial:
         for package in _list(info, "package-information"):
             comment = clean(_data(package, "comment"))
             match = _PACKAGE.match(comment or "")
-            software.append(Software(
-                name=clean(_data(package, "name")) or (match.group("name") if match else "?"),
-                version=match.group("version") if match else None,
-                kind="os-package", source="junos"))
+            software.append(
+                Software(
+                    name=clean(_data(package, "name")) or (match.group("name") if match else "?"),
+                    version=match.group("version") if match else None,
+                    kind="os-package",
+                    source="junos",
+                )
+            )
         if version is None:
             version = next((s.version for s in software if s.version), None)
         return Partial(
@@ -103,9 +111,14 @@ def parse_show_version(text: str) -> Partial:
     for line in text.splitlines():
         match = _PACKAGE.match(line)
         if match and not line.strip().lower().startswith(("hostname", "model")):
-            software.append(Software(name=match.group("name").strip(),
-                                     version=match.group("version"), kind="os-package",
-                                     source="junos"))
+            software.append(
+                Software(
+                    name=match.group("name").strip(),
+                    version=match.group("version"),
+                    kind="os-package",
+                    source="junos",
+                )
+            )
     family = _family(version, text)
     return Partial(
         hostname=first(fields.get("hostname"), row.get("hostname")),
@@ -119,8 +132,11 @@ def parse_show_version(text: str) -> Partial:
     )
 
 
-_HEADER = re.compile(r"^Item\s+Version\s+Part number\s+Serial number\s+(?:FRU model number\s+)?"
-                     r"Description", re.IGNORECASE)
+_HEADER = re.compile(
+    r"^Item\s+Version\s+Part number\s+Serial number\s+(?:FRU model number\s+)?"
+    r"Description",
+    re.IGNORECASE,
+)
 
 
 def parse_chassis_hardware(text: str) -> Partial:
@@ -133,8 +149,10 @@ def parse_chassis_hardware(text: str) -> Partial:
         return Partial()
     header = lines[header_at].lstrip()
     shift = len(lines[header_at]) - len(header)
-    cols = {name: header.lower().index(name) + shift
-            for name in ("version", "part number", "serial number", "description")}
+    cols = {
+        name: header.lower().index(name) + shift
+        for name in ("version", "part number", "serial number", "description")
+    }
     model_col = header.lower().find("fru model number")
     components: list[Component] = []
     stack: list[tuple[int, str]] = []  # (indent, index)
@@ -161,19 +179,24 @@ def parse_chassis_hardware(text: str) -> Partial:
             stack.pop()
         index = str(len(components) + 1)
         is_chassis = item.lower() == "chassis" and not components
-        components.append(Component(
-            index=index,
-            parent=stack[-1][1] if stack else (None if is_chassis else "1"),
-            cls="chassis" if is_chassis else component_class(item, description),
-            name=item,
-            description=clean(description),
-            vendor="Juniper Networks",
-            model=first(fru_model, description if is_chassis else None,
-                        part if part.upper() not in ("BUILTIN", "NON-JNPR") else None),
-            serial=None if serial.upper() == "BUILTIN" else clean(serial),
-            hardware_rev=clean(version.replace("]", "")),
-            is_fru=None if is_chassis else True,
-        ))
+        components.append(
+            Component(
+                index=index,
+                parent=stack[-1][1] if stack else (None if is_chassis else "1"),
+                cls="chassis" if is_chassis else component_class(item, description),
+                name=item,
+                description=clean(description),
+                vendor="Juniper Networks",
+                model=first(
+                    fru_model,
+                    description if is_chassis else None,
+                    part if part.upper() not in ("BUILTIN", "NON-JNPR") else None,
+                ),
+                serial=None if serial.upper() == "BUILTIN" else clean(serial),
+                hardware_rev=clean(version.replace("]", "")),
+                is_fru=None if is_chassis else True,
+            )
+        )
         if not is_chassis:
             stack.append((indent, index))
     chassis = components[0] if components and components[0].cls == "chassis" else None
@@ -191,10 +214,17 @@ def _chassis_json(data: dict[str, Any]) -> Partial:
     if not chassis_nodes:
         return Partial()
     chassis = chassis_nodes[0]
-    components: list[Component] = [Component(
-        index="1", cls="chassis", name=clean(_data(chassis, "name")) or "Chassis",
-        description=clean(_data(chassis, "description")), vendor="Juniper Networks",
-        model=clean(_data(chassis, "description")), serial=clean(_data(chassis, "serial-number")))]
+    components: list[Component] = [
+        Component(
+            index="1",
+            cls="chassis",
+            name=clean(_data(chassis, "name")) or "Chassis",
+            description=clean(_data(chassis, "description")),
+            vendor="Juniper Networks",
+            model=clean(_data(chassis, "description")),
+            serial=clean(_data(chassis, "serial-number")),
+        )
+    ]
 
     def walk(nodes: list[Any], parent: str) -> None:
         for node in nodes:
@@ -203,41 +233,72 @@ def _chassis_json(data: dict[str, Any]) -> Partial:
             part = clean(_data(node, "part-number"))
             serial = clean(_data(node, "serial-number"))
             index = str(len(components) + 1)
-            components.append(Component(
-                index=index, parent=parent, cls=component_class(name, description), name=name,
-                description=description, vendor="Juniper Networks",
-                model=first(_data(node, "model-number"),
-                            part if part and part.upper() not in ("BUILTIN", "NON-JNPR") else None),
-                serial=None if serial and serial.upper() == "BUILTIN" else serial,
-                hardware_rev=clean(_data(node, "version")), is_fru=True))
-            for key in ("chassis-sub-module", "chassis-sub-sub-module", "chassis-sub-sub-sub-module"):
+            components.append(
+                Component(
+                    index=index,
+                    parent=parent,
+                    cls=component_class(name, description),
+                    name=name,
+                    description=description,
+                    vendor="Juniper Networks",
+                    model=first(
+                        _data(node, "model-number"),
+                        part if part and part.upper() not in ("BUILTIN", "NON-JNPR") else None,
+                    ),
+                    serial=None if serial and serial.upper() == "BUILTIN" else serial,
+                    hardware_rev=clean(_data(node, "version")),
+                    is_fru=True,
+                )
+            )
+            for key in (
+                "chassis-sub-module",
+                "chassis-sub-sub-module",
+                "chassis-sub-sub-sub-module",
+            ):
                 walk(_list(node, key), index)
 
     walk(_list(chassis, "chassis-module"), "1")
     head = components[0]
-    return Partial(vendor="Juniper Networks",
-                   model=head.description.upper() if head.description else None,
-                   serial=head.serial, components=tuple(components))
+    return Partial(
+        vendor="Juniper Networks",
+        model=head.description.upper() if head.description else None,
+        serial=head.serial,
+        components=tuple(components),
+    )
 
 
 def parse_lldp(text: str) -> Partial:
     data = load_json(text)
     if isinstance(data, dict):
         info = _list(data, "lldp-neighbors-information")
-        return Partial(neighbors=tuple(
-            neighbor("lldp",
-                     local_port=first(_data(n, "lldp-local-port-id"),
-                                      _data(n, "lldp-local-interface")),
-                     remote_chassis_id=_data(n, "lldp-remote-chassis-id"),
-                     remote_port=first(_data(n, "lldp-remote-port-id"),
-                                       _data(n, "lldp-remote-port-description")),
-                     remote_name=_data(n, "lldp-remote-system-name"))
-            for n in _list(info, "lldp-neighbor-information")))
-    return Partial(neighbors=tuple(
-        neighbor("lldp", local_port=row.get("local_interface"),
-                 remote_chassis_id=row.get("chassis_id"), remote_port=row.get("neighbor_interface"),
-                 remote_name=row.get("neighbor_name"))
-        for row in fsm("juniper_junos_show_lldp_neighbors", text)))
+        return Partial(
+            neighbors=tuple(
+                neighbor(
+                    "lldp",
+                    local_port=first(
+                        _data(n, "lldp-local-port-id"), _data(n, "lldp-local-interface")
+                    ),
+                    remote_chassis_id=_data(n, "lldp-remote-chassis-id"),
+                    remote_port=first(
+                        _data(n, "lldp-remote-port-id"), _data(n, "lldp-remote-port-description")
+                    ),
+                    remote_name=_data(n, "lldp-remote-system-name"),
+                )
+                for n in _list(info, "lldp-neighbor-information")
+            )
+        )
+    return Partial(
+        neighbors=tuple(
+            neighbor(
+                "lldp",
+                local_port=row.get("local_interface"),
+                remote_chassis_id=row.get("chassis_id"),
+                remote_port=row.get("neighbor_interface"),
+                remote_name=row.get("neighbor_name"),
+            )
+            for row in fsm("juniper_junos_show_lldp_neighbors", text)
+        )
+    )
 
 
 PLATFORM = Platform(
@@ -246,13 +307,18 @@ PLATFORM = Platform(
     vendor="Juniper Networks",
     os_name="Junos OS",
     commands=(
-        Command(("show version | display json | no-more", "show version | no-more"),
-                guarded("show version", parse_show_version)),
-        Command(("show chassis hardware | display json | no-more",
-                 "show chassis hardware | no-more"),
-                guarded("show chassis hardware", parse_chassis_hardware)),
-        Command(("show lldp neighbors | display json | no-more", "show lldp neighbors | no-more"),
-                guarded("show lldp neighbors", parse_lldp)),
+        Command(
+            ("show version | display json | no-more", "show version | no-more"),
+            guarded("show version", parse_show_version),
+        ),
+        Command(
+            ("show chassis hardware | display json | no-more", "show chassis hardware | no-more"),
+            guarded("show chassis hardware", parse_chassis_hardware),
+        ),
+        Command(
+            ("show lldp neighbors | display json | no-more", "show lldp neighbors | no-more"),
+            guarded("show lldp neighbors", parse_lldp),
+        ),
     ),
     prompt="{user}@{hostname}> ",
     paging=("set cli screen-length 0", "set cli screen-width 511", "set cli complete-on-space off"),

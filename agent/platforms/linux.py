@@ -22,8 +22,13 @@ from netsbom.agent.platforms.base import (
 )
 from netsbom.topology.record import Component, Neighbor, Software
 
-_NOT_FOUND = ("command not found", "No such file or directory", "Permission denied",
-              "not found", "Usage:")
+_NOT_FOUND = (
+    "command not found",
+    "No such file or directory",
+    "Permission denied",
+    "not found",
+    "Usage:",
+)
 
 
 def _missing(text: str) -> bool:
@@ -78,8 +83,15 @@ def parse_dmi(text: str) -> Partial:
     vendor, model, serial = (clean(v) for v in lines[:3])
     if serial and set(serial) <= {"0", " "}:
         serial = None
-    components = (Component(index="1", cls="chassis", name=model, vendor=vendor, model=model,
-                            serial=serial),) if model else ()
+    components = (
+        (
+            Component(
+                index="1", cls="chassis", name=model, vendor=vendor, model=model, serial=serial
+            ),
+        )
+        if model
+        else ()
+    )
     return Partial(vendor=vendor, model=model, serial=serial, components=components)
 
 
@@ -91,10 +103,15 @@ def parse_dpkg(text: str) -> Partial:
         parts = line.split("\t") if "\t" in line else line.split()
         if len(parts) >= 2 and parts[0] and re.match(r"^[a-z0-9][a-z0-9+.\-:]*$", parts[0]):
             name = parts[0].split(":")[0]
-            software.append(Software(name=name, version=parts[1].strip() or None,
-                                     kind="os-package", source="dpkg",
-                                     purl=f"pkg:deb/{name}@{parts[1].strip()}"
-                                     if parts[1].strip() else None))
+            software.append(
+                Software(
+                    name=name,
+                    version=parts[1].strip() or None,
+                    kind="os-package",
+                    source="dpkg",
+                    purl=f"pkg:deb/{name}@{parts[1].strip()}" if parts[1].strip() else None,
+                )
+            )
     return Partial(software=tuple(dict.fromkeys(software)))
 
 
@@ -105,8 +122,15 @@ def parse_rpm(text: str) -> Partial:
     for line in text.splitlines():
         parts = line.split("\t") if "\t" in line else line.split()
         if len(parts) >= 2 and re.match(r"^[A-Za-z0-9][\w+.\-]*$", parts[0]):
-            software.append(Software(name=parts[0], version=parts[1], kind="os-package",
-                                     source="rpm", purl=f"pkg:rpm/{parts[0]}@{parts[1]}"))
+            software.append(
+                Software(
+                    name=parts[0],
+                    version=parts[1],
+                    kind="os-package",
+                    source="rpm",
+                    purl=f"pkg:rpm/{parts[0]}@{parts[1]}",
+                )
+            )
     return Partial(software=tuple(dict.fromkeys(software)))
 
 
@@ -153,16 +177,24 @@ def _lldp_json(data: Any) -> list[Neighbor]:
                 port_value = _value(port.get("descr")) or port_value
             if isinstance(port_id, dict) and port_id.get("type") == "mac":
                 port_value = _value(port.get("descr")) or port_value
-            out.append(neighbor("lldp", local_port=local,
-                                remote_chassis_id=_value(details.get("id")), remote_name=name,
-                                remote_port=port_value,
-                                remote_mgmt_address=_value(details.get("mgmt-ip")),
-                                remote_description=_value(details.get("descr"))))
+            out.append(
+                neighbor(
+                    "lldp",
+                    local_port=local,
+                    remote_chassis_id=_value(details.get("id")),
+                    remote_name=name,
+                    remote_port=port_value,
+                    remote_mgmt_address=_value(details.get("mgmt-ip")),
+                    remote_description=_value(details.get("descr")),
+                )
+            )
     return out
 
 
-_TEXT_FIELD = re.compile(r"^\s*(Interface|ChassisID|SysName|SysDescr|MgmtIP|PortID|PortDescr):"
-                         r"\s*(.*?)\s*$")
+_TEXT_FIELD = re.compile(
+    r"^\s*(Interface|ChassisID|SysName|SysDescr|MgmtIP|PortID|PortDescr):"
+    r"\s*(.*?)\s*$"
+)
 
 
 def parse_lldpctl(text: str) -> Partial:
@@ -178,14 +210,18 @@ def parse_lldpctl(text: str) -> Partial:
         if current.get("Interface"):
             port = current.get("PortID", "")
             kind, _, value = port.partition(" ")
-            out.append(neighbor("lldp", local_port=current["Interface"].split(",")[0],
-                                remote_chassis_id=current.get("ChassisID", "").partition(" ")[2]
-                                or current.get("ChassisID"),
-                                remote_name=current.get("SysName"),
-                                remote_port=(current.get("PortDescr") if kind == "mac" else value)
-                                or port,
-                                remote_mgmt_address=current.get("MgmtIP"),
-                                remote_description=current.get("SysDescr")))
+            out.append(
+                neighbor(
+                    "lldp",
+                    local_port=current["Interface"].split(",")[0],
+                    remote_chassis_id=current.get("ChassisID", "").partition(" ")[2]
+                    or current.get("ChassisID"),
+                    remote_name=current.get("SysName"),
+                    remote_port=(current.get("PortDescr") if kind == "mac" else value) or port,
+                    remote_mgmt_address=current.get("MgmtIP"),
+                    remote_description=current.get("SysDescr"),
+                )
+            )
 
     for line in text.splitlines():
         match = _TEXT_FIELD.match(line)
@@ -200,9 +236,11 @@ def parse_lldpctl(text: str) -> Partial:
     return Partial(neighbors=tuple(out))
 
 
-_SONIC = re.compile(r"^\s*(SONiC Software Version|HwSKU|Platform|Serial Number|Model Number|ASIC)"
-                    r"\s*:\s*(.*?)\s*$",
-                    re.MULTILINE)
+_SONIC = re.compile(
+    r"^\s*(SONiC Software Version|HwSKU|Platform|Serial Number|Model Number|ASIC)"
+    r"\s*:\s*(.*?)\s*$",
+    re.MULTILINE,
+)
 
 
 def parse_sonic_version(text: str) -> Partial:
@@ -210,10 +248,13 @@ def parse_sonic_version(text: str) -> Partial:
     if "SONiC Software Version" not in values:
         return Partial()
     version = values["SONiC Software Version"]
-    return Partial(os_family="linux", os_name="SONiC", os_version=version,
-                   model=first(values.get("Model Number"), values.get("HwSKU"),
-                               values.get("Platform")),
-                   serial=clean(values.get("Serial Number")))
+    return Partial(
+        os_family="linux",
+        os_name="SONiC",
+        os_version=version,
+        model=first(values.get("Model Number"), values.get("HwSKU"), values.get("Platform")),
+        serial=clean(values.get("Serial Number")),
+    )
 
 
 PLATFORM = Platform(
@@ -225,12 +266,18 @@ PLATFORM = Platform(
         Command(("show version",), guarded("show version", parse_sonic_version)),
         Command(("cat /etc/os-release",), guarded("cat /etc/os-release", parse_os_release)),
         Command(("hostname",), guarded("hostname", parse_hostname)),
-        Command(("cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name "
-                 "/sys/class/dmi/id/product_serial",), guarded("dmi", parse_dmi)),
+        Command(
+            (
+                "cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name "
+                "/sys/class/dmi/id/product_serial",
+            ),
+            guarded("dmi", parse_dmi),
+        ),
         Command(("dpkg-query -W",), guarded("dpkg-query -W", parse_dpkg)),
         Command(("rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'",), guarded("rpm", parse_rpm)),
-        Command(("lldpctl -f json", "net show lldp json", "lldpctl"),
-                guarded("lldpctl", parse_lldpctl)),
+        Command(
+            ("lldpctl -f json", "net show lldp json", "lldpctl"), guarded("lldpctl", parse_lldpctl)
+        ),
     ),
     prompt="{user}@{hostname}:~$ ",
     paging=(),

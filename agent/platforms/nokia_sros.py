@@ -30,7 +30,7 @@ def parse_show_version(text: str) -> Partial:
         os_name="Nokia SR OS",
         os_version=match.group("version") if match else None,
         os_build=match.group(0) if match else None,
-        description=text.strip().splitlines()[0].strip() if text.strip() else None,
+        description=text.strip().splitlines()[0].strip() if match else None,
         model=model.group(1) if model else None,
     )
 
@@ -48,9 +48,16 @@ def parse_show_chassis(text: str) -> Partial:
     values = _pairs(text)
     model = clean(values.get("type"))
     serial = clean(values.get("serial number"))
-    chassis = Component(index="1", cls="chassis", name="Chassis 1", description=model,
-                        vendor="Nokia", model=model, serial=serial,
-                        hardware_rev=clean(values.get("part number")))
+    chassis = Component(
+        index="1",
+        cls="chassis",
+        name="Chassis 1",
+        description=model,
+        vendor="Nokia",
+        model=model,
+        serial=serial,
+        hardware_rev=clean(values.get("part number")),
+    )
     return Partial(
         hostname=clean(values.get("name")),
         vendor="Nokia",
@@ -61,8 +68,9 @@ def parse_show_chassis(text: str) -> Partial:
     )
 
 
-_CARD_HEADER = re.compile(r"^(?P<kind>Card|MDA|Slot|Power Supply|Fan)\s+(?P<id>[\w/]+)\s*$",
-                          re.IGNORECASE)
+_CARD_HEADER = re.compile(
+    r"^(?P<kind>Card|MDA|Slot|Power Supply|Fan)\s+(?P<id>[\w/]+)\s*$", re.IGNORECASE
+)
 
 
 def parse_card_detail(text: str) -> Partial:
@@ -75,8 +83,9 @@ def parse_card_detail(text: str) -> Partial:
             blocks.append((match.group("kind").title(), match.group("id"), []))
         elif blocks:
             blocks[-1][2].append(line)
-    components: list[Component] = [Component(index="1", cls="chassis", name="Chassis 1",
-                                             vendor="Nokia")]
+    components: list[Component] = [
+        Component(index="1", cls="chassis", name="Chassis 1", vendor="Nokia")
+    ]
     names: dict[str, str] = {}
     for kind, ident, lines in blocks:
         values = _pairs("\n".join(lines))
@@ -88,19 +97,29 @@ def parse_card_detail(text: str) -> Partial:
         index = str(len(components) + 1)
         names[name] = index
         equipped = clean(values.get("equipped type")) or clean(values.get("provisioned type"))
-        components.append(Component(
-            index=index, parent=parent,
-            cls=component_class(kind, equipped) if kind != "Slot" else "cpu",
-            name=name, description=equipped, vendor="Nokia", model=equipped,
-            serial=clean(values.get("serial number")),
-            hardware_rev=clean(values.get("part number")),
-            firmware_rev=clean(values.get("firmware version")) or clean(values.get("boot rom")),
-            software_rev=clean(values.get("software version")), is_fru=True))
+        components.append(
+            Component(
+                index=index,
+                parent=parent,
+                cls=component_class(kind, equipped) if kind != "Slot" else "cpu",
+                name=name,
+                description=equipped,
+                vendor="Nokia",
+                model=equipped,
+                serial=clean(values.get("serial number")),
+                hardware_rev=clean(values.get("part number")),
+                firmware_rev=clean(values.get("firmware version")) or clean(values.get("boot rom")),
+                software_rev=clean(values.get("software version")),
+                is_fru=True,
+            )
+        )
     return Partial(components=tuple(components) if len(components) > 1 else ())
 
 
-_LLDP_ROW = re.compile(r"^(?P<local>\d+/\S+)\s+(?P<scope>NB|NTPMR|NC)\s+(?P<chassis>\S+)\s+"
-                       r"(?P<index>\d+)\s+(?P<port>\S+)\s+(?P<name>\S+)?\s*$")
+_LLDP_ROW = re.compile(
+    r"^(?P<local>\d+/\S+)\s+(?P<scope>NB|NTPMR|NC)\s+(?P<chassis>\S+)\s+"
+    r"(?P<index>\d+)\s+(?P<port>\S+)\s+(?P<name>\S+)?\s*$"
+)
 
 
 def parse_lldp_neighbor(text: str) -> Partial:
@@ -108,9 +127,15 @@ def parse_lldp_neighbor(text: str) -> Partial:
     for line in text.splitlines():
         match = _LLDP_ROW.match(line.strip())
         if match:
-            out.append(neighbor("lldp", local_port=match.group("local"),
-                                remote_chassis_id=match.group("chassis"),
-                                remote_port=match.group("port"), remote_name=match.group("name")))
+            out.append(
+                neighbor(
+                    "lldp",
+                    local_port=match.group("local"),
+                    remote_chassis_id=match.group("chassis"),
+                    remote_port=match.group("port"),
+                    remote_name=match.group("name"),
+                )
+            )
     return Partial(neighbors=tuple(out))
 
 
@@ -121,10 +146,16 @@ PLATFORM = Platform(
     os_name="Nokia SR OS",
     commands=(
         Command(("show version",), guarded("show version", parse_show_version)),
-        Command(("show chassis",), guarded("show chassis", parse_show_chassis)),
+        Command(
+            ("show chassis",),
+            guarded("show chassis", parse_show_chassis),
+            authority=("model", "serial"),
+        ),
         Command(("show card detail",), guarded("show card detail", parse_card_detail)),
-        Command(("show system lldp neighbor",),
-                guarded("show system lldp neighbor", parse_lldp_neighbor)),
+        Command(
+            ("show system lldp neighbor",),
+            guarded("show system lldp neighbor", parse_lldp_neighbor),
+        ),
     ),
     prompt="A:{hostname}# ",
     paging=("environment no more", "environment more false", "environment time-stamp false"),

@@ -18,17 +18,24 @@ from netsbom.agent.platforms.base import (
 )
 from netsbom.topology.record import Software
 
-_CONTENT = re.compile(r"^\s*(?P<name>app|threat|av|wildfire|url-filtering|global-protect-client"
-                      r"|device-dictionary|wf-private|logdb)-version:\s*(?P<version>\S+)",
-                      re.MULTILINE)
+_CONTENT = re.compile(
+    r"^\s*(?P<name>app|threat|av|wildfire|url-filtering|global-protect-client"
+    r"|device-dictionary|wf-private|logdb)-version:\s*(?P<version>\S+)",
+    re.MULTILINE,
+)
 
 
 def parse_system_info(text: str) -> Partial:
     row = (fsm("paloalto_panos_show_system_info", text) or [{}])[0]
     software = tuple(
-        Software(name=f"{m.group('name')}-content", version=m.group("version"),
-                 kind="application", source="panos")
-        for m in _CONTENT.finditer(text) if clean(m.group("version")) not in (None, "0")
+        Software(
+            name=f"{m.group('name')}-content",
+            version=m.group("version"),
+            kind="application",
+            source="panos",
+        )
+        for m in _CONTENT.finditer(text)
+        if clean(m.group("version")) not in (None, "0")
     )
     return Partial(
         hostname=clean(row.get("hostname")),
@@ -44,13 +51,20 @@ def parse_system_info(text: str) -> Partial:
 
 
 def parse_lldp(text: str) -> Partial:
-    return Partial(neighbors=tuple(
-        neighbor("lldp", local_port=row.get("local_interface"),
-                 remote_chassis_id=row.get("chassis_id"),
-                 remote_port=first(row.get("neighbor_interface")),
-                 remote_name=row.get("neighbor_name"), remote_mgmt_address=row.get("mgmt_address"),
-                 remote_description=row.get("neighbor_description"))
-        for row in fsm("paloalto_panos_show_lldp_neighbors_all", text)))
+    return Partial(
+        neighbors=tuple(
+            neighbor(
+                "lldp",
+                local_port=row.get("local_interface"),
+                remote_chassis_id=row.get("chassis_id"),
+                remote_port=first(row.get("neighbor_interface")),
+                remote_name=row.get("neighbor_name"),
+                remote_mgmt_address=row.get("mgmt_address"),
+                remote_description=row.get("neighbor_description"),
+            )
+            for row in fsm("paloalto_panos_show_lldp_neighbors_all", text)
+        )
+    )
 
 
 PLATFORM = Platform(

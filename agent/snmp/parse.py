@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from netsbom.agent.snmp import oids
+from netsbom.agent.snmp.cpe import os_cpe
 from netsbom.agent.snmp.fingerprint import Fingerprint, extract, knowledge_base
 from netsbom.agent.snmp.view import (
     IpAddress,
@@ -28,6 +29,7 @@ from netsbom.topology.record import (
     Component,
     DeviceRecord,
     ErrorInfo,
+    Identifiers,
     Neighbor,
     OsInfo,
     Provenance,
@@ -160,6 +162,11 @@ def parse_view(
     if cdp:
         prov.add("neighbors", oids.CDP_CACHE_TABLE)
 
+    cpe = os_cpe(os_info.family, os_info.version)
+    if cpe:
+        version_sources = [p.source for p in prov.entries if p.field == "os.version"]
+        prov.add("identifiers.os_cpe", version_sources[0], 0.8)
+
     errors = tuple(ErrorInfo(e.kind, e.message, e.source) for e in view.errors)
     return DeviceRecord(
         target=target,
@@ -177,6 +184,7 @@ def parse_view(
         components=tuple(components),
         software=tuple(software),
         neighbors=tuple(lldp + cdp),
+        identifiers=Identifiers(os_cpe=cpe),
         provenance=tuple(prov.entries),
         errors=errors,
         complete=not errors,
@@ -268,7 +276,9 @@ def _chassis_id(view: SnmpView) -> str | None:
     return _lldp_id(raw, subtype, mac_subtype=4, address_subtype=5)
 
 
-def _lldp_id(raw: Value, subtype: int | None, *, mac_subtype: int, address_subtype: int) -> str | None:
+def _lldp_id(
+    raw: Value, subtype: int | None, *, mac_subtype: int, address_subtype: int
+) -> str | None:
     """Format an LLDP chassis/port id by its subtype: MAC, network address, else text or hex."""
     if not isinstance(raw, bytes) or not raw:
         return to_text(raw)
@@ -426,7 +436,11 @@ def _software(view: SnmpView) -> list[Software]:
 
 
 def split_package(text: str) -> tuple[str, str | None, bool]:
-    """``zlib-1.2.3-29.el6`` -> (zlib, 1.2.3-29.el6, True); ``Suite [16.2R2]`` -> (Suite, 16.2R2)."""
+    """Split ``name-version``: ``zlib-1.2.3-29.el6`` -> ``(zlib, 1.2.3-29.el6, True)``.
+
+    The flag says the name had a package-manager shape (rpm, dpkg); ``Suite [16.2R2]`` -> ``(Suite,
+    16.2R2, False)``.
+    """
     for pattern, packaged in ((_RPM, True), (_DPKG, True), (_BRACKET, False)):
         match = pattern.match(text)
         if match and "_" not in match.group("name"):

@@ -1,4 +1,4 @@
-"""Poll one device over SNMP (or replay a recording) into a DeviceRecord; never raises for devices."""
+"""Poll one device over SNMP (or replay a recording) into a DeviceRecord; never raises for it."""
 
 from __future__ import annotations
 

@@ -13,9 +13,10 @@ Only the subtrees the live walk reads are kept, so a replay sees exactly what a 
 from __future__ import annotations
 
 import bz2
+import re
 from pathlib import Path
 
-from netsbom.agent.snmp.oids import collection_subtrees, in_subtrees
+from netsbom.agent.snmp.oids import collection_subtrees
 from netsbom.agent.snmp.view import (
     IpAddress,
     ObjectId,
@@ -26,8 +27,13 @@ from netsbom.agent.snmp.view import (
     parse_oid,
 )
 
-_INT_TAGS = {"2": (-(2**31), 2**31 - 1), "65": (0, 2**32 - 1), "66": (0, 2**32 - 1),
-             "67": (0, 2**32 - 1), "70": (0, 2**64 - 1)}
+_INT_TAGS = {
+    "2": (-(2**31), 2**31 - 1),
+    "65": (0, 2**32 - 1),
+    "66": (0, 2**32 - 1),
+    "67": (0, 2**32 - 1),
+    "70": (0, 2**64 - 1),
+}
 _BYTES_TAGS = {"4", "68"}
 _ESCAPES = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92, "'": 39, '"': 34}
 
@@ -42,70 +48,83 @@ def read_snmprec(path: Path, subtrees: tuple[Oid, ...] | None = None) -> SnmpVie
     wanted = collection_subtrees() if subtrees is None else subtrees
     try:
         raw = path.read_bytes()
-        if path.suffix == ".bz2":
+        if path.name.endswith(".bz2"):
             raw = bz2.decompress(raw)
     except (OSError, ValueError) as exc:
         view.add_error("parse", f"cannot read recording: {exc}", str(path))
         return view
-    return parse_snmprec(raw.decode("latin-1"), wanted, source=path.name, view=view)
+    return parse_snmprec(raw, wanted, source=path.name, view=view)
 
 
 def parse_snmprec(
-    text: str, subtrees: tuple[Oid, ...], *, source: str = "<snmprec>", view: SnmpView | None = None
+    data: bytes | str,
+    subtrees: tuple[Oid, ...],
+    *,
+    source: str = "<snmprec>",
+    view: SnmpView | None = None,
 ) -> SnmpView:
+    """Decode the lines of a recording that fall in ``subtrees``; count the malformed ones.
+
+    Recordings reach millions of lines, most outside the collected subtrees, so lines are selected
+    by their OID prefix as bytes and only those are decoded. Lines outside the subtrees are checked
+    only for a plausible start (a digit, ``.``, ``#`` or blank); garbage that starts like an OID
+    there goes unnoticed, as it is never used.
+    """
+    raw = data.encode("latin-1") if isinstance(data, str) else data
     view = SnmpView() if view is None else view
-    malformed: list[int] = []
+    problems: list[tuple[int, str]] = []  # (line number, message)
     variation: list[int] = []
-    first_problem: dict[str, str] = {}
-    # Cheap textual pre-filter: most lines of big recordings lie outside the collected subtrees.
-    prefixes = tuple(dotted(p) + "." for p in subtrees)
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip().lstrip(".")
-        if not stripped.startswith(prefixes) and "|" in stripped:
-            head = stripped.split("|", 1)[0]
-            if head.replace(".", "").isdigit():
-                continue  # a well-formed OID outside the collected subtrees
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        parts = stripped.split("|", 2)
+    heads = tuple(dotted(prefix).encode("ascii") + b"." for prefix in subtrees)
+    heads += tuple(b"." + head for head in heads)
+    lines = raw.split(b"\n")
+    selected = [(n, line) for n, line in enumerate(lines, start=1) if line.startswith(heads)]
+    for start, raw_line in selected:
+        line = raw_line.decode("latin-1").strip()
+        parts = line.split("|", 2)
         if len(parts) != 3:
-            malformed.append(number)
-            first_problem.setdefault("malformed", f"line {number}: not OID|TAG|VALUE")
+            problems.append((start, "not OID|TAG|VALUE"))
             continue
         oid_text, tag, value_text = parts
         try:
             oid = parse_oid(oid_text)
         except ValueError:
-            malformed.append(number)
-            first_problem.setdefault("malformed", f"line {number}: bad OID {oid_text[:40]!r}")
-            continue
-        if not in_subtrees(oid, subtrees):
+            problems.append((start, f"bad OID {oid_text[:40]!r}"))
             continue
         if ":" in tag:
-            variation.append(number)
+            variation.append(start)
             continue
         try:
-            value = decode_value(tag, value_text)
+            view.set(oid, decode_value(tag, value_text))
         except RecordError as exc:
-            malformed.append(number)
-            first_problem.setdefault("malformed", f"line {number}: {exc}")
-            continue
-        view.set(oid, value)
-    if malformed:
+            problems.append((start, str(exc)))
+    if lines[0] and not _PLAUSIBLE_START.match(lines[0]):
+        problems.append((1, "not OID|TAG|VALUE"))
+    implausible = [m.start() for m in _IMPLAUSIBLE_LINE.finditer(raw)]
+    if implausible:
+        problems.append((_line_number(raw, implausible[0] + 1), "not OID|TAG|VALUE"))
+    if problems:
+        number, message = min(problems)
+        count = len(problems) + max(len(implausible) - 1, 0)
         view.add_error(
-            "parse",
-            f"{len(malformed)} malformed line(s) skipped; first: {first_problem['malformed']}",
-            source,
+            "parse", f"{count} malformed line(s) skipped; first: line {number}: {message}", source
         )
     if variation:
         view.add_error(
             "unsupported",
             f"{len(variation)} line(s) use snmpsim variation modules and were skipped "
-            f"(first: line {variation[0]})",
+            f"(first: line {min(variation)})",
             source,
         )
     return view
+
+
+# A line must start with an OID (digit or dot), a comment, or be blank.
+_PLAUSIBLE_START = re.compile(rb"[ \t\r]*(?:[\d.#]|$)")
+_IMPLAUSIBLE_LINE = re.compile(rb"\n[ \t\r]*[^\d.#\s]")
+
+
+def _line_number(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
 
 
 def decode_value(tag: str, text: str) -> Value:
@@ -128,8 +147,8 @@ def decode_value(tag: str, text: str) -> Value:
             source = _bytes(text, encoding).decode("ascii") if encoding else text
             return ObjectId(parse_oid(source))
         if tag == "64":
-            data = _bytes(text, encoding) if encoding else None
-            if data is not None:
+            if encoding:
+                data = _bytes(text, encoding)
                 if len(data) != 4:
                     raise RecordError("IpAddress is not 4 bytes")
                 return IpAddress(".".join(str(b) for b in data))

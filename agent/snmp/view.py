@@ -90,7 +90,7 @@ class SnmpView:
         return self.values.get(oid)
 
     def subtree(self, prefix: Oid) -> Iterator[tuple[Oid, Value]]:
-        """``(suffix, value)`` for every OID under ``prefix`` in OID order (suffix excludes prefix)."""
+        """``(suffix, value)`` for every OID under ``prefix``, in OID order."""
         keys = self._keys()
         start = bisect.bisect_left(keys, prefix)
         size = len(prefix)

@@ -4,9 +4,9 @@ This module is the one place pysnmp is called: its error tuples become :class:`V
 here (kinds: unreachable, timeout, auth, protocol). Secrets are revealed only to build pysnmp's
 auth objects and never appear in errors or logs.
 
-Walks are driven with ``bulk_cmd`` (not ``bulk_walk_cmd``, which retries forever on timeouts): each
-subtree stops at the first error indication, at non-increasing OIDs (a looping agent), at the end of
-the subtree, or after ``MAX_ROWS_PER_SUBTREE`` varbinds. The whole device is bounded by ``deadline``.
+Walks are driven with ``bulk_cmd`` (``bulk_walk_cmd`` retries forever on timeouts): each subtree
+stops at the first error indication, at non-increasing OIDs (a looping agent), at the end of the
+subtree, or after ``MAX_ROWS_PER_SUBTREE`` varbinds. The whole device is bounded by ``deadline``.
 """
 
 from __future__ import annotations
@@ -14,19 +14,20 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from typing import Any
-
 import warnings
-
-PYSMI_ALIAS_WARNING = r"\w+ is deprecated\. Please use \w+ instead\."
+from typing import Any
 
 from pyasn1.type import univ
 
+from netsbom.agent.inventory import SnmpSettings
+from netsbom.agent.snmp.oids import collection_subtrees
+from netsbom.agent.snmp.view import IpAddress, ObjectId, Oid, SnmpView, Value, dotted
+
+# pysnmp 7.1 uses pysmi 2.0's deprecated camelCase aliases (getReadersFromUrls, addSources, ...).
+PYSMI_ALIAS_WARNING = r"\w+ is deprecated\. Please use \w+ instead\."
+
 with warnings.catch_warnings():
-    # pysnmp 7.1 imports pysmi 2.0's deprecated camelCase aliases (getReadersFromUrls, ...).
-    warnings.filterwarnings(
-        "ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning
-    )
+    warnings.filterwarnings("ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning)
     from pysnmp.hlapi.v3arch.asyncio import (
         CommunityData,
         ContextData,
@@ -50,10 +51,6 @@ with warnings.catch_warnings():
     )
     from pysnmp.hlapi.varbinds import MibViewControllerManager
     from pysnmp.proto import errind, rfc1902, rfc1905
-
-from netsbom.agent.inventory import SnmpSettings
-from netsbom.agent.snmp.oids import collection_subtrees
-from netsbom.agent.snmp.view import IpAddress, ObjectId, Oid, SnmpView, Value, dotted
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +110,7 @@ def _engine() -> SnmpEngine:
     return engine
 
 
-class _Stop(Exception):  # noqa: N818 - control flow: stop collecting from this device
+class _Stop(Exception):
     pass
 
 
@@ -122,7 +119,7 @@ def auth_data(settings: SnmpSettings) -> CommunityData | UsmUserData:
     if settings.version == "2c":
         community = settings.resolve_secret("community")
         assert community is not None  # guaranteed by SnmpSettings validation
-        return CommunityData(community.reveal(), mpModel=1)
+        return CommunityData(community.reveal(), mpModel=1)  # noqa: S508 - the inventory's choice
     auth_key = settings.resolve_secret("auth_key")
     priv_key = settings.resolve_secret("priv_key")
     kwargs: dict[str, Any] = {}
@@ -132,7 +129,7 @@ def auth_data(settings: SnmpSettings) -> CommunityData | UsmUserData:
     if priv_key is not None and settings.priv_protocol:
         kwargs["privKey"] = priv_key.reveal()
         kwargs["privProtocol"] = PRIV_PROTOCOLS[settings.priv_protocol]
-    return UsmUserData(settings.user, **kwargs)
+    return UsmUserData(settings.user, **kwargs)  # noqa: S509 - security level is the inventory's
 
 
 def convert(value: Any) -> Value:
@@ -172,7 +169,7 @@ class _Walker:
         last: Oid | None = None
         rows = 0
         while True:
-            error_indication, error_status, error_index, var_binds = await bulk_cmd(
+            error_indication, error_status, _error_index, var_binds = await bulk_cmd(
                 self.engine,
                 self.auth,
                 self.transport,
@@ -187,7 +184,11 @@ class _Walker:
                 return
             self.answered = True
             if error_status:
-                status = error_status.prettyPrint() if hasattr(error_status, "prettyPrint") else error_status
+                status = (
+                    error_status.prettyPrint()
+                    if hasattr(error_status, "prettyPrint")
+                    else error_status
+                )
                 self.view.add_error("protocol", f"agent returned error-status {status}", source)
                 return
             if not var_binds:
@@ -197,7 +198,7 @@ class _Walker:
                 oid = tuple(name)
                 if isinstance(value, _END) or oid[: len(prefix)] != prefix:
                     return
-                if last is not None and oid <= last or oid <= current and last is None:
+                if (last is not None and oid <= last) or (oid <= current and last is None):
                     self.view.add_error(
                         "protocol", f"agent returned non-increasing OID {dotted(oid)}", source
                     )

@@ -30,8 +30,9 @@ def build_record(
         prov.append(Provenance("hostname", method, "prompt", 0.9))
     all_errors = (*errors, *partial.errors)
     answered = any(v is not None for v in outputs.values())
-    fatal = any(e.kind in ("unreachable", "auth", "timeout", "protocol", "internal")
-                for e in errors)
+    fatal = any(
+        e.kind in ("unreachable", "auth", "timeout", "protocol", "internal") for e in errors
+    )
     return DeviceRecord(
         target=target,
         agent_id=agent_id,

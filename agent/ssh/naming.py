@@ -5,7 +5,7 @@ of ``_``, and ``.txt`` is appended::
 
     show version                                   -> show_version.txt
     show lldp neighbors detail | display json | no-more
-                                                   -> show_lldp_neighbors_detail_display_json_no-more.txt
+        -> show_lldp_neighbors_detail_display_json_no-more.txt
 """
 
 from __future__ import annotations

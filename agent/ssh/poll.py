@@ -1,7 +1,7 @@
 """Poll one device over SSH, or replay a device recording, into a :class:`DeviceRecord`.
 
-    record = await poll_ssh(spec, agent_id="a1")        # live; never raises for device trouble
-    record = replay_ssh(Path("deploy/lab/ssh/acc-1"))   # offline, same parsers
+record = await poll_ssh(spec, agent_id="a1")        # live; never raises for device trouble
+record = replay_ssh(Path("deploy/lab/ssh/acc-1"))   # offline, same parsers
 """
 
 from __future__ import annotations
@@ -48,19 +48,34 @@ async def poll_ssh(
     collected_at = _now(now)
     rid = report_id or str(uuid.uuid4())
     if spec.ssh is None:
-        return DeviceRecord(target, agent_id, collected_at, rid, complete=False,
-                            errors=(ErrorInfo("unsupported", "target has no ssh settings"),))
+        return DeviceRecord(
+            target,
+            agent_id,
+            collected_at,
+            rid,
+            complete=False,
+            errors=(ErrorInfo("unsupported", "target has no ssh settings"),),
+        )
     try:
-        result = await collect(spec.address, spec.ssh, platform=platform or spec.ssh.platform,
-                               deadline=spec.deadline)
+        result = await collect(
+            spec.address, spec.ssh, platform=platform or spec.ssh.platform, deadline=spec.deadline
+        )
     except Exception as exc:  # a bug of ours: still report the device
         log.exception("ssh poll of %s failed", spec.name)
-        result = SessionResult(platform=platform or spec.ssh.platform, errors=[
-            ErrorInfo("internal", f"internal error: {type(exc).__name__}")])
+        result = SessionResult(
+            platform=platform or spec.ssh.platform,
+            errors=[ErrorInfo("internal", f"internal error: {type(exc).__name__}")],
+        )
     if result.platform is None:
-        return DeviceRecord(target, agent_id, collected_at, rid, complete=False,
-                            errors=tuple(result.errors) or (
-                                ErrorInfo("unsupported", "platform could not be detected"),))
+        return DeviceRecord(
+            target,
+            agent_id,
+            collected_at,
+            rid,
+            complete=False,
+            errors=tuple(result.errors)
+            or (ErrorInfo("unsupported", "platform could not be detected"),),
+        )
     return build_record(
         get_platform(result.platform),
         result.outputs,

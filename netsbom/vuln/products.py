@@ -22,6 +22,11 @@ class Product:
     def names_product(self, name: str) -> bool:
         return re.fullmatch(self.cna_names, _clean(name), re.IGNORECASE) is not None
 
+    def mentioned_in(self, text: str) -> bool:
+        """Whether a free product list (KEV's ``IOS and IOS XE``) names this product."""
+        pattern = rf"(?<![\w-]){self.cna_names}(?![\w-])"
+        return re.search(pattern, _clean(text), re.IGNORECASE) is not None
+
     def names_vendor(self, name: str | None) -> bool:
         text = _clean(name or "").lower()
         return any(word in text for word in self.vendors)
@@ -69,7 +74,8 @@ PRODUCTS: dict[str, Product] = {
                                                           ("checkpoint", "gaia")),
                 r"(check ?point )?gaia( os)?"),
         Product("comware", ("h3c", "hpe", "hewlett", "hp"),
-                (("h3c", "comware"), ("hp", "comware"), ("hpe", "comware")), r"(h3c |hpe? )?comware"),
+                (("h3c", "comware"), ("hp", "comware"), ("hpe", "comware")),
+                r"(h3c |hpe? )?comware"),
         Product("routeros", ("mikrotik",), (("mikrotik", "routeros"),), r"(mikrotik )?routeros"),
         Product("linux", ("linux",), (("linux", "linux_kernel"),), r"linux( kernel)?"),
     )

@@ -16,7 +16,7 @@ and below": 7.0.10 is judged by the 7.0 statement alone).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ class Statement:
     fixes: tuple[Version, ...] = ()  # lessThan (one or several branch fixes)
     last: Version | None = None  # lessThanOrEqual
     whole_trains: tuple[Version, ...] = ()  # lessThan "21.3*" / "All": up to the end of a train
+    prefixes: tuple[str, ...] = ()  # lessThanOrEqual "21.*": every train whose name starts so
     changes: tuple[tuple[Version, str], ...] = ()
 
     @property
@@ -52,15 +53,17 @@ class Outcome:
     matched: tuple[Statement, ...] = field(default=())
 
 
-def parse_statement(grammar: Grammar, entry: Mapping[str, Any]) -> list[Statement]:
-    """One CNA ``versions`` entry as statements; raises VersionError when it cannot be read."""
+def parse_statement(grammar: Grammar, entry: Mapping[str, Any],
+                    ours: Callable[[str], bool] | None = None) -> list[Statement]:
+    """One CNA ``versions`` entry as statements; raises VersionError when it cannot be read.
+    ``ours`` tells whether a product name inside free text is the device's product."""
     status = str(entry.get("status") or "affected").lower()
     version = str(entry.get("version") or "").strip()
     less = entry.get("lessThan")
     less_eq = entry.get("lessThanOrEqual")
     if less is None and less_eq is None:
         if _is_text(version):
-            return statements_from_text(grammar, version, status)
+            return statements_from_text(grammar, version, status, ours)
         if version.endswith("*"):
             return [Statement(status, version, whole_trains=(_bound(grammar, version[:-1], None),),
                               start=_bound(grammar, version[:-1], None))]
@@ -83,7 +86,12 @@ def parse_statement(grammar: Grammar, entry: Mapping[str, Any]) -> list[Statemen
                 fixes.append(_bound(grammar, text, start))
         if not fixes and not whole:
             raise VersionError(f"empty lessThan in {entry!r}")
-    last = _bound(grammar, str(less_eq).strip(), start) if less_eq is not None else None
+    last = None
+    prefixes: tuple[str, ...] = ()
+    if less_eq is not None and "*" in str(less_eq):
+        prefixes = (str(less_eq).split("*", 1)[0].strip(),)
+    elif less_eq is not None:
+        last = _bound(grammar, str(less_eq).strip(), start)
     changes = tuple(
         (_bound(grammar, str(change["at"]), start), str(change.get("status", "")).lower())
         for change in entry.get("changes") or ()
@@ -91,12 +99,13 @@ def parse_statement(grammar: Grammar, entry: Mapping[str, Any]) -> list[Statemen
     )
     text = f"{version or '0'} to {'<' + str(less) if less is not None else '<=' + str(less_eq)}"
     return [Statement(status, text, start=start, fixes=tuple(fixes), last=last,
-                      whole_trains=tuple(whole), changes=changes)]
+                      whole_trains=tuple(whole), prefixes=prefixes, changes=changes)]
 
 
 def _bound(grammar: Grammar, text: str, start: Version | None) -> Version:
-    text = re.sub(r"-EVO?$", "", text.strip(), flags=re.IGNORECASE) if "junos" in grammar.family \
-        else text.strip()
+    text = text.strip()
+    if grammar.family.startswith("junos"):
+        text = re.sub(r"-EVO?$", "", text, flags=re.IGNORECASE)
     return grammar.version(grammar.qualify(text, start))
 
 
@@ -113,17 +122,28 @@ _BELOW = re.compile(
     r"^(?:versions?\s+)?(?:before|prior to|earlier than|lower than|older than|below)\s+(?P<v>.+)$",
     re.IGNORECASE,
 )
+_ITEMS = re.compile(r",|;|\s(?:and|&)\s(?!(?:below|earlier|prior|older|lower|before)\b)",
+                    re.IGNORECASE)
 _THROUGH = re.compile(r"^(?P<a>.+?)\s+(?:through|to)\s+(?P<b>.+)$", re.IGNORECASE)
 _PRODUCT_WORDS = re.compile(r"^(?:[A-Za-z][\w()-]*\s+)+?(?=v?\d|R\d|before|prior|versions?\s)",
                             re.IGNORECASE)
 
 
-def statements_from_text(grammar: Grammar, text: str, status: str) -> list[Statement]:
-    """``FortiOS 6.0.0 through 6.0.14, 6.2.0 and below, before 7.0.3, 7.2.0`` as statements."""
+def statements_from_text(grammar: Grammar, text: str, status: str,
+                         ours: Callable[[str], bool] | None = None) -> list[Statement]:
+    """``FortiOS 6.0.0 through 6.0.14, 6.2.0 and below, before 7.0.3, 7.2.0`` as statements.
+    Items after another product's name (``..., FortiProxy 2.0.0``) are skipped."""
     result: list[Statement] = []
-    for item in text.split(","):
-        part = _PRODUCT_WORDS.sub("", item.strip().rstrip(".")).strip()
-        if not part:
+    current = True
+    for item in _ITEMS.split(text):
+        item = item.strip().rstrip(".")
+        words = _PRODUCT_WORDS.match(item)
+        if words and words.group(0).strip() and ours is not None:
+            name = re.sub(r"\b(versions?|before|prior)\b", "", words.group(0)).strip()
+            if name:
+                current = ours(name)
+        part = _PRODUCT_WORDS.sub("", item).strip()
+        if not part or not current:
             continue
         if match := _UP_TO.match(part):
             result.append(Statement(status, part, last=_bound(grammar, match["v"], None)))
@@ -158,6 +178,15 @@ def evaluate(statements: Sequence[Statement], device: Version) -> Outcome:
             undecided.append(statement)
         elif inside:
             found.setdefault(_status_at(statement, device), statement)
+    if "affected" in found and device.branch_len is not None:
+        fixes = [f for s in ranges if s.status == "affected" for f in s.fixes]
+        if _below_fixes(device, fixes) is False:
+            found.pop("affected")
+            fixed = ", ".join(sorted({str(f) for f in fixes if f.train == device.train}))
+            found.setdefault("fixed", Statement("unaffected", f"fixed in {fixed}"))
+    if "fixed" in found:
+        return Outcome("unaffected", f"{device} carries the fix ({found['fixed'].text} on its "
+                       "branch)")
     for status in ("affected", "unaffected", "unknown"):
         if status in found:
             statement = found[status]
@@ -187,6 +216,8 @@ def within(statement: Statement, device: Version) -> bool | None:
         uppers.append(_at_most(device, statement.last))
     for train in statement.whole_trains:
         uppers.append(_in_or_before_train(device, train))
+    for prefix in statement.prefixes:
+        uppers.append(device.train.startswith(prefix))
     upper = _any(uppers) if uppers else True
     if upper is False:
         return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from types import ModuleType
 
 from netsbom.vuln.versions import (
@@ -72,7 +73,7 @@ class Grammar:
     device_text: Callable[[str, str], str]
 
     def version(self, text: str) -> Version:
-        return self.parse(text, self.family)
+        return _parse_cached(self.family, text)
 
 
 def _keep_bound(bound: str, start: Version | None) -> str:
@@ -104,6 +105,12 @@ def _grammars() -> dict[str, Grammar]:
 
 _GRAMMARS = _grammars()
 FAMILIES: tuple[str, ...] = tuple(sorted(_GRAMMARS))
+
+
+@lru_cache(maxsize=262_144)
+def _parse_cached(family: str, text: str) -> Version:
+    """Feeds repeat the same version strings for every device: parse each once."""
+    return _GRAMMARS[family].parse(text, family)
 
 
 def grammar(family: str) -> Grammar:

@@ -1,8 +1,8 @@
 """Juniper Junos OS and Junos OS Evolved.
 
-Forms: ``21.4R3-S5``, ``21.4R3-S5.3`` (respin), ``21.4R3.13``, ``21.4`` (a whole train, as in the
-vendor's ranges), ``15.1X49-D200`` (X trains: ``D`` releases), ``21.4R3-S5-EVO`` (Evolved), ``21.4B1``
-(beta), ``15.1F6-S13`` (feature trains).
+Forms: ``21.4R3-S5``, ``21.4R3-S5.3`` (respin), ``21.4R3.13``, ``21.4`` (a whole train, as in
+the vendor's ranges), ``15.1X49-D200`` (X trains: ``D`` releases), ``21.4R3-S5-EVO`` (Evolved),
+``21.4B1`` (beta), ``15.1F6-S13`` (feature trains).
 
 Train = ``21.4`` (lineage ``junos``, ranked 21.4 < 22.1), ``15.1X49`` or ``15.1F`` (no lineage).
 Position = (release kind, release number, service release, respin); the *branch* is the release:

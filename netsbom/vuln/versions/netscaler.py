@@ -1,5 +1,6 @@
-"""Citrix NetScaler ADC / Gateway: ``13.1-51.15``, ``NS13.1: Build 51.15.nc``, ``13.1 Build 51.15``,
-FIPS and NDcPP builds ``13.1-37.176-FIPS`` / ``13.1-FIPS-37.176``, and trains ``13.1``, ``13.1-FIPS``.
+"""Citrix NetScaler ADC / Gateway: ``13.1-51.15``, ``NS13.1: Build 51.15.nc``,
+``13.1 Build 51.15``, FIPS and NDcPP builds ``13.1-37.176-FIPS`` / ``13.1-FIPS-37.176``, and
+trains ``13.1``, ``13.1-FIPS``.
 
 Train = ``13.1``, ``13.1-FIPS`` or ``12.1-NDcPP``: FIPS builds are a train of their own (lineage
 ``netscaler-fips``), never ordered against the standard builds. Position = the build (51, 15).

@@ -12,70 +12,96 @@ CASES = [
         "1.3.6.1.4.1.9.1.1208",
         "Cisco IOS Software, C2960S Software (C2960S-UNIVERSALK9-M), Version 15.0(2)SE11, "
         "RELEASE SOFTWARE (fc3)\r\nTechnical Support: http://www.cisco.com/techsupport",
-        "Cisco", "ios", "15.0(2)SE11",
+        "Cisco",
+        "ios",
+        "15.0(2)SE11",
     ),
     (
         "1.3.6.1.4.1.9.1.2530",
         "Cisco IOS Software [Cupertino], Catalyst L3 Switch Software (CAT9K_IOSXE), "
         "Version 17.9.4a, RELEASE SOFTWARE (fc3)",
-        "Cisco", "ios-xe", "17.9.4a",
+        "Cisco",
+        "ios-xe",
+        "17.9.4a",
     ),
     (
         "1.3.6.1.4.1.9.1.1165",
         "Cisco IOS Software, IOS-XE Software, Catalyst 4500 L3 Switch Software "
         "(cat4500e-UNIVERSALK9-M), Version 03.11.03a.E RELEASE SOFTWARE (fc3)",
-        "Cisco", "ios-xe", "03.11.03a.E",
+        "Cisco",
+        "ios-xe",
+        "03.11.03a.E",
     ),
     (
         "1.3.6.1.4.1.9.1.1639",
         "Cisco IOS Software, ASR1000 Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 15.5(3)S5",
-        "Cisco", "ios-xe", "15.5(3)S5",
+        "Cisco",
+        "ios-xe",
+        "15.5(3)S5",
     ),
     (
         "1.3.6.1.4.1.9.12.3.1.3.1812",
         "Cisco NX-OS(tm) n9000, Software (n9000-dk9), Version 9.3(8), RELEASE SOFTWARE",
-        "Cisco", "nxos", "9.3(8)",
+        "Cisco",
+        "nxos",
+        "9.3(8)",
     ),
     (
         "1.3.6.1.4.1.9.1.1017",
         "Cisco IOS XR Software (Cisco ASR9K Series),  Version 7.5.2[Default]",
-        "Cisco", "iosxr", "7.5.2",
+        "Cisco",
+        "iosxr",
+        "7.5.2",
     ),
     (
         "1.3.6.1.4.1.9.1.2114",
         "Cisco Adaptive Security Appliance Version 9.16(4)",
-        "Cisco", "asa", "9.16(4)",
+        "Cisco",
+        "asa",
+        "9.16(4)",
     ),
     (
         "1.3.6.1.4.1.2636.1.1.1.2.21",
         "Juniper Networks, Inc. mx480 internet router, kernel JUNOS 21.4R3-S5.4, Build date: ...",
-        "Juniper Networks", "junos", "21.4R3-S5.4",
+        "Juniper Networks",
+        "junos",
+        "21.4R3-S5.4",
     ),
     (
         "1.3.6.1.4.1.30065.1.3011.7050",
         "Arista Networks EOS version 4.30.2F running on an Arista Networks DCS-7050CX3-32S",
-        "Arista Networks", "eos", "4.30.2F",
+        "Arista Networks",
+        "eos",
+        "4.30.2F",
     ),
     (
         "1.3.6.1.4.1.6527.1.3.17",
         "TiMOS-B-20.10.R12 both/x86_64 Nokia 7750 SR Copyright (c) 2000-2022 Nokia.",
-        "Nokia", "sros", "20.10.R12",
+        "Nokia",
+        "sros",
+        "20.10.R12",
     ),
     (
         "1.3.6.1.4.1.2011.2.23.400",
         "Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 8.180 "
         "(CE6850 V200R005C10SPC800)\r\nCopyright (C) 2012-2018 Huawei Technologies Co., Ltd.",
-        "Huawei", "vrp", "8.180",
+        "Huawei",
+        "vrp",
+        "8.180",
     ),
     (
         "1.3.6.1.4.1.8072.3.2.10",
         "Linux db3 6.1.0-17-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.69-1 x86_64",
-        None, "linux", "6.1.0-17-amd64",
+        None,
+        "linux",
+        "6.1.0-17-amd64",
     ),
     (
         "1.3.6.1.4.1.25506.11.1.180",
         "H3C Comware Platform Software, Software Version 7.1.070, Release 6628P20",
-        "H3C", "comware", "7.1.070",
+        "H3C",
+        "comware",
+        "7.1.070",
     ),
 ]
 
@@ -98,7 +124,7 @@ def test_vrp_build_and_eos_model() -> None:
 def test_vendor_without_os_rule_and_unknown_device() -> None:
     hp = knowledge_base().identify("1.3.6.1.4.1.11.2.3.7.11.1", "ProCurve J9019B Switch 2510B-24")
     assert hp.vendor == "HPE" and hp.family is None
-    assert knowledge_base().identify("1.3.6.1.4.1.99999.1", "Unknown box") .family is None
+    assert knowledge_base().identify("1.3.6.1.4.1.99999.1", "Unknown box").family is None
     assert knowledge_base().identify(None, None).vendor is None
 
 

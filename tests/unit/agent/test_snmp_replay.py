@@ -13,18 +13,20 @@ ALL = ((1,),)
 
 
 def test_plain_and_hex_values() -> None:
-    text = "\n".join([
-        "1.3.6.1.2.1.1.1.0|4|Some Device OS 1.2",
-        "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.99999.1",
-        "1.3.6.1.2.1.1.3.0|67|12345",
-        "1.3.6.1.2.1.1.4.0|4x|00a0c9112233",
-        "1.3.6.1.2.1.1.6.0|64|192.0.2.7",
-        "1.3.6.1.2.1.1.7.0|64x|c0000208",
-        "1.3.6.1.2.1.1.8.0|70|18446744073709551615",
-        "1.3.6.1.2.1.1.9.0|2|-5",
-        "1.3.6.1.2.1.1.10.0|5|",
-        "1.3.6.1.2.1.1.11.0|4e|a\\x00b\\n",
-    ])
+    text = "\n".join(
+        [
+            "1.3.6.1.2.1.1.1.0|4|Some Device OS 1.2",
+            "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.99999.1",
+            "1.3.6.1.2.1.1.3.0|67|12345",
+            "1.3.6.1.2.1.1.4.0|4x|00a0c9112233",
+            "1.3.6.1.2.1.1.6.0|64|192.0.2.7",
+            "1.3.6.1.2.1.1.7.0|64x|c0000208",
+            "1.3.6.1.2.1.1.8.0|70|18446744073709551615",
+            "1.3.6.1.2.1.1.9.0|2|-5",
+            "1.3.6.1.2.1.1.10.0|5|",
+            "1.3.6.1.2.1.1.11.0|4e|a\\x00b\\n",
+        ]
+    )
     view = parse_snmprec(text, ALL)
     assert view.errors == []
     assert view.get((1, 3, 6, 1, 2, 1, 1, 1, 0)) == b"Some Device OS 1.2"
@@ -41,17 +43,19 @@ def test_plain_and_hex_values() -> None:
 
 
 def test_malformed_lines_are_skipped_and_counted() -> None:
-    text = "\n".join([
-        "1.3.6.1.2.1.1.1.0|4|ok",
-        "garbage without separators",
-        "1.3.x.1|4|bad oid",
-        "1.3.6.1.2.1.1.3.0|67|not-a-number",
-        "1.3.6.1.2.1.1.4.0|4x|zz",
-        "1.3.6.1.2.1.1.5.0|99|unknown tag",
-        "1.3.6.1.2.1.1.6.0|2|99999999999",
-        "",
-        "1.3.6.1.2.1.1.7.0|2|7",
-    ])
+    text = "\n".join(
+        [
+            "1.3.6.1.2.1.1.1.0|4|ok",
+            "garbage without separators",
+            "1.3.x.1|4|bad oid",
+            "1.3.6.1.2.1.1.3.0|67|not-a-number",
+            "1.3.6.1.2.1.1.4.0|4x|zz",
+            "1.3.6.1.2.1.1.5.0|99|unknown tag",
+            "1.3.6.1.2.1.1.6.0|2|99999999999",
+            "",
+            "1.3.6.1.2.1.1.7.0|2|7",
+        ]
+    )
     view = parse_snmprec(text, ALL, source="t.snmprec")
     assert len(view) == 2
     assert len(view.errors) == 1
@@ -90,7 +94,9 @@ def test_unreadable_file_is_an_error_not_an_exception(tmp_path: Path) -> None:
     assert len(view) == 0 and view.errors[0].kind == "parse"
 
 
-@pytest.mark.parametrize("tag,value", [("64", "1.2.3"), ("64x", "0102"), ("6", "a.b"), ("65", "-1")])
+@pytest.mark.parametrize(
+    "tag,value", [("64", "1.2.3"), ("64x", "0102"), ("6", "a.b"), ("65", "-1")]
+)
 def test_decode_value_rejects(tag: str, value: str) -> None:
     with pytest.raises(RecordError):
         decode_value(tag, value)

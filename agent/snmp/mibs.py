@@ -1,0 +1,245 @@
+"""sysObjectID -> product name, from the vendors' registration MIBs, read at runtime.
+
+Vendors name every product they ship in a registration MIB (CISCO-PRODUCTS-MIB, JUNIPER-CHASSIS-
+DEFINES-MIB, HUAWEI-MIB ...): ``cisco2960X48FPSL OBJECT IDENTIFIER ::= { ciscoProducts 1208 }``.
+The agent reads such files from a MIB directory the operator points it at (``--mibs DIR``,
+``NETSBOM_MIBS``, the inventory's ``mibs`` setting); nothing derived from them ships with netsbom.
+
+This is not a MIB compiler: a small dependency-free scanner collects every
+``name <MACRO> ... ::= { parent n }`` assignment (OBJECT IDENTIFIER, MODULE-IDENTITY,
+OBJECT-IDENTITY, OBJECT-TYPE ...), resolves names to numeric OIDs (a module's own names first,
+then any module's) and keeps the result per directory set, in memory, for the process.
+
+``product(oid)`` answers the registered name of an exact sysObjectID and a display form with the
+family prefix its siblings share removed (``jnxProductNameMX80`` -> ``MX80``,
+``cisco2960X48FPSL`` -> ``2960X48FPSL``), so callers can match either.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from netsbom.agent.snmp.view import Oid
+
+log = logging.getLogger(__name__)
+
+ENV_VAR = "NETSBOM_MIBS"
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a registration MIB is at most a few MB; skip anything bigger
+
+# The SMI roots every MIB imports from SNMPv2-SMI / RFC1155-SMI (never defined in vendor files).
+_ROOTS: dict[str, Oid] = {
+    "ccitt": (0,), "iso": (1,), "joint-iso-ccitt": (2,), "zeroDotZero": (0, 0),
+    "org": (1, 3), "dod": (1, 3, 6), "internet": (1, 3, 6, 1), "directory": (1, 3, 6, 1, 1),
+    "mgmt": (1, 3, 6, 1, 2), "mib-2": (1, 3, 6, 1, 2, 1), "transmission": (1, 3, 6, 1, 2, 1, 10),
+    "experimental": (1, 3, 6, 1, 3), "private": (1, 3, 6, 1, 4), "enterprises": (1, 3, 6, 1, 4, 1),
+    "security": (1, 3, 6, 1, 5), "snmpV2": (1, 3, 6, 1, 6),
+    "snmpDomains": (1, 3, 6, 1, 6, 1), "snmpProxys": (1, 3, 6, 1, 6, 2),
+    "snmpModules": (1, 3, 6, 1, 6, 3),
+}  # fmt: skip
+_MACROS = (
+    r"OBJECT\s+IDENTIFIER|MODULE-IDENTITY|OBJECT-IDENTITY|OBJECT-TYPE|NOTIFICATION-TYPE|"
+    r"OBJECT-GROUP|NOTIFICATION-GROUP|MODULE-COMPLIANCE|AGENT-CAPABILITIES"
+)
+_HEADER = re.compile(rf"(?<![\w-])([a-zA-Z][\w-]*)\s+(?:{_MACROS})(?![\w-])")
+_VALUE = re.compile(r"\s*\{([^{}]*)\}")
+_ARC = re.compile(r"^(?:[a-zA-Z][\w-]*\()?(\d+)\)?$")
+_MODULE = re.compile(r"([A-Z][\w-]*)\s+DEFINITIONS\s*::=\s*BEGIN")
+_STRING = re.compile(r'"[^"]*"', re.DOTALL)
+_COMMENT = re.compile(r"--.*?(?:--|$)", re.MULTILINE)
+_CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A registered sysObjectID: the MIB's ``name`` and a ``short`` form without the family prefix."""
+
+    name: str
+    short: str
+    module: str
+
+
+class MibIndex:
+    """Numeric OID -> registered name, built from the assignments of every MIB in some folders."""
+
+    def __init__(self, assignments: Iterable[tuple[str, str, str, tuple[int, ...]]]) -> None:
+        # (module, name, parent, arcs)
+        by_module: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = defaultdict(dict)
+        anywhere: dict[str, tuple[str, str, tuple[int, ...]]] = {}
+        for module, name, parent, arcs in assignments:
+            by_module[module].setdefault(name, (parent, arcs))
+            anywhere.setdefault(name, (module, parent, arcs))
+        self._by_module = by_module
+        self._anywhere = anywhere
+        self._resolved: dict[tuple[str, str], Oid | None] = {}
+        self.names: dict[Oid, tuple[str, str]] = {}  # oid -> (module, name)
+        for module, names in by_module.items():
+            for name in names:
+                oid = self._resolve(module, name, 0)
+                if oid is not None:
+                    self.names.setdefault(oid, (module, name))
+        self._children: dict[Oid, list[str]] = defaultdict(list)
+        for oid, (_, name) in self.names.items():
+            self._children[oid[:-1]].append(name)
+
+    def _resolve(self, module: str, name: str, depth: int) -> Oid | None:
+        if name in _ROOTS:
+            return _ROOTS[name]
+        key = (module, name)
+        if key in self._resolved:
+            return self._resolved[key]
+        if depth > 64:
+            return None
+        self._resolved[key] = None  # breaks cycles
+        local = self._by_module.get(module, {}).get(name)
+        if local is not None:
+            parent_module, (parent, arcs) = module, local
+        elif name in self._anywhere:
+            parent_module, parent, arcs = self._anywhere[name]
+        else:
+            return None
+        if parent.isdigit():
+            base: Oid | None = (int(parent),)
+        else:
+            base = self._resolve(parent_module, parent, depth + 1)
+        oid = None if base is None else (*base, *arcs)
+        self._resolved[key] = oid
+        return oid
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def name(self, oid: Oid) -> str | None:
+        found = self.names.get(oid)
+        return found[1] if found else None
+
+    def product(self, oid: Oid) -> Product | None:
+        """The registered name of exactly this OID, with its siblings' shared prefix removed."""
+        found = self.names.get(oid)
+        if found is None:
+            return None
+        module, name = found
+        return Product(name=name, short=_short(name, self._children[oid[:-1]]), module=module)
+
+
+def _short(name: str, siblings: Sequence[str]) -> str:
+    """Remove the camel-case prefix most siblings share: ``jnxProductNameMX80`` -> ``MX80``."""
+    if len(siblings) < 3:
+        return name
+    cuts = [m.start() for m in _CAMEL_CUT.finditer(name)]
+    best = ""
+    for cut in cuts:
+        prefix = name[:cut]
+        shared = sum(1 for s in siblings if s.startswith(prefix))
+        if shared >= max(3, len(siblings) // 2):
+            best = prefix
+    rest = name[len(best) :]
+    return rest if len(rest) >= 2 else name
+
+
+def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
+    """Module name and ``(name, parent, arcs)`` of every brace-valued assignment in MIB text."""
+    text = _COMMENT.sub("", _STRING.sub('""', text))
+    module_match = _MODULE.search(text)
+    module = module_match.group(1) if module_match else ""
+    found: list[tuple[str, str, tuple[int, ...]]] = []
+    pieces = text.split("::=")
+    for before, after in zip(pieces, pieces[1:], strict=False):
+        value = _VALUE.match(after)
+        if value is None:
+            continue
+        headers = _HEADER.findall(before)
+        if not headers:
+            continue
+        tokens = value.group(1).split()
+        if len(tokens) < 2:
+            continue
+        arcs: list[int] = []
+        for token in tokens[1:]:
+            arc = _ARC.match(token)
+            if arc is None:
+                break
+            arcs.append(int(arc.group(1)))
+        else:
+            parent = tokens[0]
+            numbered = _ARC.match(parent)
+            if numbered is not None:  # { iso(1) org(3) ... } or { 1 3 6 }: a numeric root
+                parent = numbered.group(1)
+            found.append((headers[-1], parent, tuple(arcs)))
+    return module, found
+
+
+def _files(directories: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for directory in directories:
+        if directory.is_file():
+            files.append(directory)
+            continue
+        for path in sorted(directory.rglob("*")):
+            if path.is_file() and not path.name.startswith(".") and path.suffix.lower() not in (
+                ".md", ".json", ".py", ".pl", ".gz", ".bz2", ".zip",
+            ):  # fmt: skip
+                files.append(path)
+    return files
+
+
+def load(directories: Sequence[Path]) -> MibIndex:
+    """Scan every file under ``directories``; unreadable or odd files are skipped, never fatal."""
+    assignments: list[tuple[str, str, str, tuple[int, ...]]] = []
+    for path in _files(directories):
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                continue
+            raw = path.read_bytes()
+        except OSError as exc:
+            log.debug("skipping MIB file %s: %s", path, exc)
+            continue
+        if b"DEFINITIONS" not in raw:
+            continue
+        module, found = scan(raw.decode("latin-1"))
+        module = module or path.stem
+        assignments += [(module, name, parent, arcs) for name, parent, arcs in found]
+    index = MibIndex(assignments)
+    log.debug("loaded %d OID names from %s", len(index), ", ".join(map(str, directories)))
+    return index
+
+
+_lock = threading.Lock()
+_configured: tuple[Path, ...] | None = None
+_cache: dict[tuple[Path, ...], MibIndex] = {}
+
+
+def set_mib_dirs(directories: Sequence[Path | str] | None) -> None:
+    """Use these MIB folders (None: back to ``$NETSBOM_MIBS``, ``os.pathsep``-separated)."""
+    global _configured
+    with _lock:
+        _configured = None if directories is None else tuple(Path(d) for d in directories)
+
+
+def mib_dirs() -> tuple[Path, ...]:
+    if _configured is not None:
+        return _configured
+    value = os.environ.get(ENV_VAR, "")
+    return tuple(Path(part) for part in value.split(os.pathsep) if part)
+
+
+def index() -> MibIndex | None:
+    """The index of the configured folders (built once per folder set), or None if none."""
+    directories = tuple(d for d in mib_dirs() if d.exists())
+    if not directories:
+        return None
+    with _lock:
+        if directories not in _cache:
+            _cache[directories] = load(directories)
+        return _cache[directories]
+
+
+def product(oid: Oid) -> Product | None:
+    loaded = index()
+    return loaded.product(oid) if loaded is not None else None

@@ -1,0 +1,468 @@
+"""One measurement per process: ``python -m bench.worker TASK [options]``.
+
+Prints ``{"phase": "start"}`` when the timed section begins and one JSON result line at the end
+(see ``bench.common.run_worker``). Every task prepares its input first (untimed), then measures.
+With ``--memory`` the timed section runs under ``tracemalloc`` and the result carries the peak of
+Python allocations made inside it (a separate run from the timing run: tracing slows allocation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+from bench.common import cpu_seconds
+
+AT = "2026-11-20T10:00:00Z"
+
+
+def _start() -> None:
+    print(json.dumps({"phase": "start"}), flush=True)
+
+
+def _measure(fn: Callable[[], Any], memory: bool) -> tuple[Any, dict[str, Any]]:
+    gc.collect()
+    _start()
+    if memory:
+        tracemalloc.start()
+        started = time.perf_counter()
+        value = fn()
+        seconds = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return value, {"seconds_traced": seconds, "peak_bytes": peak}
+    cpu = cpu_seconds()
+    started = time.perf_counter()
+    value = fn()
+    return value, {"seconds": time.perf_counter() - started, "cpu_seconds": cpu_seconds() - cpu}
+
+
+def _configuration(devices: int) -> Any:
+    from netsbom.fleet import synthetic_fleet
+    from netsbom.topology.configuration import build_configuration
+
+    records = synthetic_fleet(devices, links=devices * 3 // 2)
+    return build_configuration("fleet", AT, records)
+
+
+# --- SBOM -----------------------------------------------------------------------------------------
+
+
+def task_sbom(args: argparse.Namespace) -> dict[str, Any]:
+    """Render the CycloneDX JSON of a synthetic fleet: netsbom, the floor, or the library model."""
+    from netsbom.collector.export import render_sbom
+    from netsbom.perf import gc_paused
+    from netsbom.collector.sbom.cyclonedx import to_cyclonedx
+
+    config = _configuration(args.devices)
+    if args.how == "netsbom":
+        data, figures = _measure(lambda: _netsbom(config), args.memory)
+    elif args.how == "floor":
+        doc = to_cyclonedx(config)
+        data, figures = _measure(lambda: _floor(doc), args.memory)
+    elif args.how == "library":
+        doc = to_cyclonedx(config)
+        data, figures = _measure(lambda: _library(doc), args.memory)
+    else:
+        raise SystemExit(f"unknown --how {args.how}")
+    components = sum(1 for _ in _walk(json.loads(data)["components"])) if args.devices <= 2000 else None
+    return {**figures, "bytes": len(data), "devices": args.devices, "components": components}
+
+
+def _netsbom(config: Any) -> bytes:
+    """What `netsbom sbom export` does once it has the configuration."""
+    from netsbom.collector.export import render_sbom
+    from netsbom.perf import gc_paused
+
+    with gc_paused():
+        return render_sbom(config, "cyclonedx-json")
+
+
+def _walk(components: list[dict[str, Any]]) -> Any:
+    for component in components:
+        yield component
+        yield from _walk(component.get("components", []))
+
+
+def _floor(doc: dict[str, Any]) -> bytes:
+    """The same document allocated as plain dicts and lists, then ``json.dumps`` with the
+    exporter's options (sorted keys, indent 2): no logic, identical bytes."""
+
+    def rebuild(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: rebuild(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [rebuild(item) for item in value]
+        return value
+
+    gc.disable()  # the same favour the exporter gets (netsbom.collector.export.gc_paused)
+    try:
+        copy = rebuild(doc)
+        text = json.dumps(copy, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        return text.encode("utf-8")
+    finally:
+        gc.enable()
+
+
+def _library(doc: dict[str, Any]) -> bytes:
+    """The same components, services and dependencies through cyclonedx-python-lib's model and
+    its JSON 1.6 output (which validates the model first). The library has no compositions;
+    evidence is left out."""
+    import warnings
+    from datetime import datetime
+
+    from cyclonedx.model import Property
+    from cyclonedx.model.bom import Bom, BomMetaData
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.contact import OrganizationalEntity
+    from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
+    from cyclonedx.model.service import Service
+    from cyclonedx.output.json import JsonV1Dot6
+    from packageurl import PackageURL
+
+    by_ref: dict[str, Any] = {}
+
+    def component(data: dict[str, Any]) -> Component:
+        made = Component(
+            name=data["name"],
+            type=ComponentType(data["type"]),
+            bom_ref=data.get("bom-ref"),
+            version=data.get("version"),
+            description=data.get("description"),
+            cpe=data.get("cpe"),
+            purl=PackageURL.from_string(data["purl"]) if "purl" in data else None,
+            manufacturer=(
+                OrganizationalEntity(name=data["manufacturer"]["name"])
+                if "manufacturer" in data
+                else None
+            ),
+            properties=[Property(name=p["name"], value=p["value"]) for p in data.get("properties", [])],
+            components=[component(child) for child in data.get("components", [])],
+        )
+        by_ref[data["bom-ref"]] = made
+        return made
+
+    metadata = doc["metadata"]
+    root = component(metadata["component"])
+    components = [component(c) for c in doc.get("components", [])]
+    services = []
+    for data in doc.get("services", []):
+        service = Service(
+            name=data["name"],
+            bom_ref=data["bom-ref"],
+            description=data.get("description"),
+            properties=[Property(name=p["name"], value=p["value"]) for p in data["properties"]],
+        )
+        by_ref[data["bom-ref"]] = service
+        services.append(service)
+    bom = Bom(
+        components=components,
+        services=services,
+        metadata=BomMetaData(
+            component=root,
+            timestamp=datetime.fromisoformat(metadata["timestamp"].replace("Z", "+00:00")),
+            lifecycles=[PredefinedLifecycle(LifecyclePhase(p["phase"])) for p in metadata["lifecycles"]],
+        ),
+    )
+    for dependency in doc.get("dependencies", []):
+        target = by_ref.get(dependency["ref"])
+        if target is None:
+            continue
+        bom.register_dependency(target, [by_ref[r] for r in dependency.get("dependsOn", []) if r in by_ref])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = JsonV1Dot6(bom).output_as_string(indent=2)
+    return text.encode("utf-8")
+
+
+def task_validate(args: argparse.Namespace) -> dict[str, Any]:
+    """Validate a fleet's CycloneDX JSON against the 1.6 schema: netsbom's or the library's."""
+    data = _netsbom(_configuration(args.devices))
+    if args.how == "netsbom":
+        from netsbom.collector.sbom.validate import _json_validator, validate_cyclonedx_json
+
+        _json_validator()  # built once per process: not part of validating a document
+
+        def run() -> Any:
+            validate_cyclonedx_json(data)
+            return None
+    else:
+        from cyclonedx.schema import SchemaVersion
+        from cyclonedx.validation.json import JsonStrictValidator
+
+        validator = JsonStrictValidator(SchemaVersion.V1_6)
+        text = data.decode("utf-8")
+
+        def run() -> Any:
+            error = validator.validate_str(text)
+            if error is not None:
+                raise SystemExit(f"library validator: {error}")
+            return None
+
+    _value, figures = _measure(run, False)
+    return {**figures, "bytes": len(data), "devices": args.devices}
+
+
+# --- topology -------------------------------------------------------------------------------------
+
+
+def task_topology(args: argparse.Namespace) -> dict[str, Any]:
+    """Links + configuration + fingerprint of a fleet, or the baseline: a networkx graph of the
+    same resolved neighbour pairs plus sha256 over the records' canonical JSON."""
+    from netsbom.perf import gc_paused
+    from netsbom.fleet import fleet_links, synthetic_fleet
+    from netsbom.topology.configuration import build_configuration, fingerprint
+
+    records = synthetic_fleet(args.devices, links=args.links)
+    if args.how == "netsbom":
+
+        def run() -> Any:
+            with gc_paused():
+                config = build_configuration("fleet", AT, records)
+                return len(config.links), fingerprint(config)
+
+    else:
+        import hashlib
+
+        import networkx as nx
+
+        from netsbom.topology.record import record_to_dict
+
+        pairs = [(link.a, link.b) for link in fleet_links(args.devices, args.links)]
+
+        def run() -> Any:
+            with gc_paused():
+                graph = nx.Graph()
+                graph.add_nodes_from(range(len(records)))
+                graph.add_edges_from(pairs)
+                canonical = json.dumps(
+                    [record_to_dict(r) for r in records], sort_keys=True, separators=(",", ":")
+                )
+                return graph.number_of_edges(), hashlib.sha256(canonical.encode()).hexdigest()
+
+    (links, _digest), figures = _measure(run, args.memory)
+    return {**figures, "devices": args.devices, "links": links}
+
+
+# --- ingest ---------------------------------------------------------------------------------------
+
+
+def task_serve(args: argparse.Namespace) -> dict[str, Any]:
+    """A collector (``--db URL``) or a bare gRPC server that stores nothing (``--db none``);
+    prints its port, serves until stdin closes, then reports its own CPU seconds."""
+    import grpc
+
+    from netsbom.proto.convert import ReportAck
+    from netsbom.proto.v1 import collector_pb2_grpc
+
+    async def main() -> dict[str, Any]:
+        if args.db == "none":
+
+            class Bare(collector_pb2_grpc.CollectorServicer):
+                async def Report(self, request_iterator: Any, context: Any) -> Any:  # noqa: N802
+                    async for report in request_iterator:
+                        yield ReportAck(report_id=report.report_id, status=ReportAck.STORED)
+
+            server = grpc.aio.server(
+                options=[("grpc.max_receive_message_length", 16 * 1024 * 1024)]
+            )
+            collector_pb2_grpc.add_CollectorServicer_to_server(Bare(), server)
+            port = server.add_insecure_port("127.0.0.1:0")
+            await server.start()
+            stop = server.stop
+        else:
+            from netsbom.collector.server import CollectorConfig, Limits, start_collector
+            from netsbom.collector.store import open_store
+
+            store = open_store(args.db)
+            # The per-agent rate limit (5,000/s by default) would cap the figure: lifted here.
+            config = CollectorConfig(
+                listen="127.0.0.1:0",
+                allow_no_auth=True,
+                limits=Limits(reports_per_second=1e9),
+            )
+            running = await start_collector(store, config)
+            port = running.port
+            stop = running.stop
+        print(json.dumps({"port": port}), flush=True)
+        cpu = cpu_seconds()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.read)
+        used = cpu_seconds() - cpu
+        await stop(1)
+        return {"cpu_seconds": used}
+
+    return asyncio.run(main())
+
+
+def task_send(args: argparse.Namespace) -> dict[str, Any]:
+    """Stream ``--reports`` pre-built reports (30 components each) to ``--port`` over
+    ``--streams`` concurrent streams; waits for every ack."""
+    import grpc
+
+    from netsbom.proto.convert import to_report
+    from netsbom.proto.v1 import collector_pb2_grpc
+
+    template = _ingest_record(args.components)
+    base = to_report(template)
+    reports = []
+    for number in range(args.reports):
+        report = type(base)()
+        report.CopyFrom(base)
+        report.report_id = f"{args.prefix}-{number:08d}"
+        report.target.id = f"dev{number % 10_000:05d}"
+        reports.append(report)
+    per_stream = [reports[i :: args.streams] for i in range(args.streams)]
+
+    async def one(channel: Any, batch: list[Any]) -> int:
+        stub = collector_pb2_grpc.CollectorStub(channel)
+        acks = 0
+        async for _ack in stub.Report(iter(batch)):
+            acks += 1
+        return acks
+
+    async def main() -> tuple[int, float]:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{args.port}") as channel:
+            await channel.channel_ready()
+            _start()
+            started = time.perf_counter()
+            counts = await asyncio.gather(*(one(channel, b) for b in per_stream))
+            return sum(counts), time.perf_counter() - started
+
+    acks, seconds = asyncio.run(main())
+    return {"acks": acks, "seconds": seconds, "bytes_per_report": len(base.SerializeToString())}
+
+
+def _ingest_record(components: int) -> Any:
+    from netsbom.fleet import synthetic_fleet
+    from netsbom.topology.record import Component
+
+    record = synthetic_fleet(1)[0]
+    rows = list(record.components)
+    extra = [
+        Component(str(100 + n), "1", "port", f"Ethernet{n}", "10G port")
+        for n in range(max(0, components - len(rows)))
+    ]
+    from dataclasses import replace
+
+    return replace(record, components=tuple((rows + extra)[:components]))
+
+
+# --- SNMP -----------------------------------------------------------------------------------------
+
+
+def task_snmp_agent(args: argparse.Namespace) -> dict[str, Any]:
+    """Poll every target of ``--inventory`` with the agent's real code path (poll_all) at the
+    inventory's concurrency; agent CPU and wall time."""
+    from pathlib import Path
+
+    from netsbom.agent.inventory import load_inventory
+    from netsbom.agent.run import poll_all
+    from netsbom.agent.snmp.walk import _mib_view
+
+    inventory = load_inventory(Path(args.inventory))
+    _mib_view()  # once per process, not per device
+    _start()
+    cpu = cpu_seconds()
+    started = time.perf_counter()
+    records = asyncio.run(poll_all(inventory))
+    seconds = time.perf_counter() - started
+    used = cpu_seconds() - cpu
+    complete = sum(1 for r in records if r.complete)
+    return {
+        "devices": len(records),
+        "complete": complete,
+        "seconds": seconds,
+        "cpu_seconds": used,
+        "components": sum(len(r.components) for r in records),
+        "neighbors": sum(len(r.neighbors) for r in records),
+        "errors": sorted({e.message for r in records for e in r.errors})[:5],
+    }
+
+
+def task_snmp_netsnmp(args: argparse.Namespace) -> dict[str, Any]:
+    """Net-SNMP on the same devices and subtrees: ``snmpbulkwalk`` per subtree, ``--concurrency``
+    devices at a time; CPU of the child processes (fork/exec included) and wall time."""
+    import resource
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    import yaml
+
+    from netsbom.agent.snmp.oids import collection_subtrees
+    from netsbom.agent.snmp.view import dotted
+
+    inventory = yaml.safe_load(Path(args.inventory).read_text())
+    subtrees = [dotted(s) for s in collection_subtrees()]
+
+    def one(target: dict[str, Any]) -> int:
+        snmp = target["snmp"]
+        community = Path(snmp["community"].removeprefix("file:")).read_text().strip()
+        rows = 0
+        for subtree in subtrees:
+            out = subprocess.run(
+                ["snmpbulkwalk", "-v2c", "-c", community, "-On", "-Cr25", "-t", "2", "-r", "1",
+                 "-m", "", f"{target['address']}:{snmp['port']}", subtree],
+                capture_output=True, text=True, timeout=60, check=False,
+                env={**os.environ, "MIBS": "", "MIBDIRS": "/nonexistent"},
+            )
+            rows += out.stdout.count("\n")
+        return rows
+
+    _start()
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(args.concurrency) as pool:
+        rows = list(pool.map(one, inventory["targets"]))
+    seconds = time.perf_counter() - started
+    return {
+        "devices": len(rows),
+        "varbinds": sum(rows),
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds(resource.RUSAGE_CHILDREN) - cpu,
+        "subtrees": len(subtrees),
+    }
+
+
+TASKS = {
+    "sbom": task_sbom,
+    "validate": task_validate,
+    "topology": task_topology,
+    "serve": task_serve,
+    "send": task_send,
+    "snmp-agent": task_snmp_agent,
+    "snmp-netsnmp": task_snmp_netsnmp,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    parser.add_argument("task", choices=sorted(TASKS))
+    parser.add_argument("--devices", type=int, default=100)
+    parser.add_argument("--links", type=int, default=None)
+    parser.add_argument("--how", default="netsbom")
+    parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--db", default="none")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--streams", type=int, default=2)
+    parser.add_argument("--components", type=int, default=30)
+    parser.add_argument("--prefix", default="r")
+    parser.add_argument("--inventory", default="")
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args(argv)
+    result = TASKS[args.task](args)
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
