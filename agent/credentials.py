@@ -36,7 +36,9 @@ class Secret:
 
 
 def resolve(reference: str, *, base_dir: Path | None = None) -> Secret:
-    """Resolve ``env:VAR`` or ``file:PATH`` (relative to ``base_dir``; one trailing newline dropped)."""
+    """Resolve ``env:VAR`` or ``file:PATH`` (relative to ``base_dir``).
+
+    One trailing newline of a file is dropped."""
     if reference.startswith("env:"):
         name = reference[4:]
         value = os.environ.get(name)

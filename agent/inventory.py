@@ -98,8 +98,8 @@ class JumpHost(_Strict):
 class SshSettings(_Strict):
     """How to reach a device over SSH. Secrets are references until :meth:`resolve_secret`.
 
-        ssh: {username: netsbom, password: "env:SSH_PASSWORD", platform: cisco_xe,
-              known_hosts: ~/.ssh/known_hosts, host_key_policy: strict, legacy_algorithms: false}
+    ssh: {username: netsbom, password: "env:SSH_PASSWORD", platform: cisco_xe,
+          known_hosts: ~/.ssh/known_hosts, host_key_policy: strict, legacy_algorithms: false}
     """
 
     port: int = Field(default=22, ge=1, le=65535)

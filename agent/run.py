@@ -109,8 +109,9 @@ async def run_once(
         try:
             path = spool.put(record.report_id, data)
         except OSError as exc:  # e.g. disk full: still send it from memory
-            log.error("cannot spool report %s: %s; sending it unspooled", record.report_id,
-                      exc.strerror)
+            log.error(
+                "cannot spool report %s: %s; sending it unspooled", record.report_id, exc.strerror
+            )
             path = None
         publisher.offer(SpooledReport(record.report_id, path, data))
         if on_record is not None:
@@ -127,7 +128,8 @@ async def run_once(
 
 def _target(spec: TargetSpec) -> Target:
     if spec.snmp is None and spec.ssh is not None:
-        return Target(spec.name, spec.address, spec.ssh.port, "ssh",
-                      tuple(sorted(spec.labels.items())))
+        return Target(
+            spec.name, spec.address, spec.ssh.port, "ssh", tuple(sorted(spec.labels.items()))
+        )
     port = spec.snmp.port if spec.snmp else 0
     return Target(spec.name, spec.address, port, "snmp", tuple(sorted(spec.labels.items())))

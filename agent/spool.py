@@ -80,8 +80,12 @@ class Spool:
             item.path.unlink(missing_ok=True)
 
     def reject(self, item: SpooledReport, reason: str) -> None:
-        log.error("collector rejected report %s: %s (kept in %s)", item.report_id, reason,
-                  self.directory / "rejected")
+        log.error(
+            "collector rejected report %s: %s (kept in %s)",
+            item.report_id,
+            reason,
+            self.directory / "rejected",
+        )
         if item.path is not None and item.path.exists():
             item.path.rename(self.directory / "rejected" / item.path.name)
 
@@ -101,16 +105,20 @@ class Spool:
             size = path.stat().st_size
             path.unlink(missing_ok=True)
             total -= size
-            log.warning("spool full (%d bytes max): dropped oldest report %s", self.max_bytes,
-                        _report_id(path))
+            log.warning(
+                "spool full (%d bytes max): dropped oldest report %s",
+                self.max_bytes,
+                _report_id(path),
+            )
 
     def _expire(self) -> None:
         horizon = time.time() - self.max_age
         for path in sorted(self.directory.glob(f"*{SUFFIX}")):
             if path.stat().st_mtime < horizon:
                 path.unlink(missing_ok=True)
-                log.warning("spool: dropped report %s older than %ds", _report_id(path),
-                            int(self.max_age))
+                log.warning(
+                    "spool: dropped report %s older than %ds", _report_id(path), int(self.max_age)
+                )
         for stale in self.directory.glob(".*.tmp"):  # a crash mid-write
             stale.unlink(missing_ok=True)
 

@@ -19,7 +19,7 @@ import yaml
 
 from netsbom.errors import ConfigError
 
-TOKEN_PREFIX = "nsb_"
+TOKEN_PREFIX = "nsb_"  # noqa: S105 - a prefix, not a secret
 
 
 def hash_token(token: str) -> str:
@@ -56,7 +56,9 @@ def load_tokens(path: Path) -> Authenticator:
         raise ConfigError(f"{path}: not valid YAML") from None
     agents = raw.get("agents") if isinstance(raw, dict) else None
     if not isinstance(agents, dict):
-        raise ConfigError(f"{path}: field 'agents': a mapping of agent id to token hash is required")
+        raise ConfigError(
+            f"{path}: field 'agents': a mapping of agent id to token hash is required"
+        )
     hashes: dict[str, str] = {}
     for agent_id, value in agents.items():
         if not isinstance(value, str) or not value.startswith("sha256:") or len(value) != 71:

@@ -20,8 +20,8 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from netsbom.collector.auth import Authenticator
 from netsbom import metrics
+from netsbom.collector.auth import Authenticator
 from netsbom.collector.store import Store
 from netsbom.errors import ConfigError, ContractError, StoreError
 from netsbom.proto.convert import DeviceReport, ReportAck, from_report
@@ -77,8 +77,12 @@ class CollectorConfig:
                 f"refusing plaintext gRPC on {self.listen}: give --tls-cert/--tls-key,"
                 " listen on loopback, or pass --insecure"
             )
-        if self.auth is None and not self.allow_no_auth:
-            raise ConfigError("no agent tokens: give --tokens FILE (or --no-auth for a lab)")
+        mtls = self.tls is not None and self.tls.client_ca is not None
+        if self.auth is None and not mtls and not self.allow_no_auth:
+            raise ConfigError(
+                "no agent authentication: give --tokens FILE and/or --tls-client-ca"
+                " (or --no-auth for a lab)"
+            )
 
 
 def is_loopback(listen: str) -> bool:
@@ -97,7 +101,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         self.config = config
         self._buckets: dict[str | None, _TokenBucket] = {}
 
-    async def Report(  # noqa: N802 - gRPC method name
+    async def Report(
         self,
         request_iterator: AsyncIterator[DeviceReport],
         context: grpc.aio.ServicerContext[DeviceReport, ReportAck],
@@ -126,18 +130,28 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
     async def _authenticate(
         self, context: grpc.aio.ServicerContext[DeviceReport, ReportAck]
     ) -> str | None:
+        """The caller's agent id: from its token, its client certificate (mTLS), or both — when
+        both are given they must name the same agent. None only when auth is off."""
+        by_cert = (
+            _certificate_agent(context) if self.config.tls and self.config.tls.client_ca else None
+        )
         if self.config.auth is None:
-            return None
+            return by_cert
         token = None
         for key, value in context.invocation_metadata() or ():
             if key == "authorization" and isinstance(value, str) and value.startswith("Bearer "):
                 token = value[len("Bearer ") :].strip()
-        agent = self.config.auth.agent_for(token)
-        if agent is None:
-            log.warning("refused a call from %s: missing or invalid token", context.peer())
+        by_token = self.config.auth.agent_for(token)
+        reason = None
+        if by_token is None and (token or by_cert is None):
+            reason = "missing or invalid agent token"
+        elif by_token and by_cert and by_token != by_cert:
+            reason = "token and client certificate name different agents"
+        if reason is not None:
+            log.warning("refused a call from %s: %s", context.peer(), reason)
             metrics.REJECTED_CALLS.labels("unauthenticated").inc()
-            await context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or invalid agent token")
-        return agent
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, reason)
+        return by_token or by_cert
 
     async def _ingest(self, batch: list[DeviceReport], agent: str | None) -> list[ReportAck]:
         acks: list[ReportAck | None] = []
@@ -148,7 +162,9 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             except ContractError as exc:
                 log.warning("rejected report %s: %s", report.report_id or "<no id>", exc)
                 acks.append(
-                    ReportAck(report_id=report.report_id, status=ReportAck.REJECTED, message=str(exc))
+                    ReportAck(
+                        report_id=report.report_id, status=ReportAck.REJECTED, message=str(exc)
+                    )
                 )
                 continue
             accepted.append(record)
@@ -158,7 +174,8 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         duplicates = set(result.duplicates)
         records = iter(accepted)
         out = []
-        for ack in acks:
+        for rejected in acks:
+            ack = rejected
             if ack is None:
                 record = next(records)
                 dup = record.report_id in duplicates
@@ -191,6 +208,12 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         if len(report.neighbors) > limits.max_neighbors:
             raise ContractError(f"too many neighbors ({len(report.neighbors)})")
         return from_report(report)
+
+
+def _certificate_agent(context: grpc.aio.ServicerContext[DeviceReport, ReportAck]) -> str | None:
+    """The agent id a verified client certificate carries: its subject common name."""
+    names = list(context.auth_context().get("x509_common_name") or [])
+    return names[0].decode() if names else None
 
 
 class _TokenBucket:

@@ -58,31 +58,64 @@ def agent() -> None:
 
 
 @agent.command("run")
-@click.option("--inventory", "inventory_path", type=click.Path(path_type=Path), required=True,
-              help="Inventory YAML (targets, labels, credential references).")
+@click.option(
+    "--inventory",
+    "inventory_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Inventory YAML (targets, labels, credential references).",
+)
 @click.option("--collector", required=True, help="Collector address HOST:PORT.")
 @click.option("--once", is_flag=True, help="Poll every target once, send, and exit.")
-@click.option("--interval", type=click.FloatRange(min=1), default=900, show_default=True,
-              help="Seconds between polling rounds (without --once).")
-@click.option("--token", "token_ref", envvar="NETSBOM_AGENT_TOKEN",
-              help="Agent token reference: env:VAR or file:PATH (env NETSBOM_AGENT_TOKEN).")
-@click.option("--tls-ca", type=click.Path(path_type=Path, exists=True),
-              help="CA bundle to verify the collector (enables TLS).")
-@click.option("--tls-cert", type=click.Path(path_type=Path, exists=True),
-              help="Client certificate for mTLS.")
-@click.option("--tls-key", type=click.Path(path_type=Path, exists=True),
-              help="Client key for mTLS.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    default=900,
+    show_default=True,
+    help="Seconds between polling rounds (without --once).",
+)
+@click.option(
+    "--token",
+    "token_ref",
+    envvar="NETSBOM_AGENT_TOKEN",
+    help="Agent token reference: env:VAR or file:PATH (env NETSBOM_AGENT_TOKEN).",
+)
+@click.option(
+    "--tls-ca",
+    type=click.Path(path_type=Path, exists=True),
+    help="CA bundle to verify the collector (enables TLS).",
+)
+@click.option(
+    "--tls-cert", type=click.Path(path_type=Path, exists=True), help="Client certificate for mTLS."
+)
+@click.option(
+    "--tls-key", type=click.Path(path_type=Path, exists=True), help="Client key for mTLS."
+)
 @click.option("--tls", "use_tls", is_flag=True, help="TLS with the system's CA roots.")
-@click.option("--insecure", is_flag=True,
-              help="Allow plaintext to a collector that is not on loopback.")
-@click.option("--spool", "spool_dir", type=click.Path(path_type=Path),
-              default=Path(".netsbom/spool"), show_default=True,
-              help="Directory of reports not yet acknowledged.")
-@click.option("--send-timeout", type=click.FloatRange(min=0), default=60, show_default=True,
-              help="Seconds to keep retrying an unreachable collector before leaving reports "
-                   "in the spool for the next run.")
-@click.option("--metrics-listen", metavar="HOST:PORT",
-              help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).")
+@click.option(
+    "--insecure", is_flag=True, help="Allow plaintext to a collector that is not on loopback."
+)
+@click.option(
+    "--spool",
+    "spool_dir",
+    type=click.Path(path_type=Path),
+    default=Path(".netsbom/spool"),
+    show_default=True,
+    help="Directory of reports not yet acknowledged.",
+)
+@click.option(
+    "--send-timeout",
+    type=click.FloatRange(min=0),
+    default=60,
+    show_default=True,
+    help="Seconds to keep retrying an unreachable collector before leaving reports "
+    "in the spool for the next run.",
+)
+@click.option(
+    "--metrics-listen",
+    metavar="HOST:PORT",
+    help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
+)
 def agent_run(
     inventory_path: Path,
     collector: str,
@@ -161,16 +194,26 @@ def collector() -> None:
 @collector.command("serve")
 @click.option("--db", envvar="NETSBOM_DB", default=DEFAULT_DB, show_default=True, help=DB_HELP)
 @click.option("--listen", default="127.0.0.1:50051", show_default=True, help="HOST:PORT.")
-@click.option("--tokens", "tokens_path", type=click.Path(path_type=Path),
-              help="Agent tokens file (hashes; see `netsbom collector token`).")
+@click.option(
+    "--tokens",
+    "tokens_path",
+    type=click.Path(path_type=Path),
+    help="Agent tokens file (hashes; see `netsbom collector token`).",
+)
 @click.option("--no-auth", is_flag=True, help="Accept agents without a token (labs only).")
 @click.option("--tls-cert", type=click.Path(path_type=Path, exists=True), help="Server cert.")
 @click.option("--tls-key", type=click.Path(path_type=Path, exists=True), help="Server key.")
-@click.option("--tls-client-ca", type=click.Path(path_type=Path, exists=True),
-              help="Require agent certificates signed by this CA (mTLS).")
+@click.option(
+    "--tls-client-ca",
+    type=click.Path(path_type=Path, exists=True),
+    help="Require agent certificates signed by this CA (mTLS).",
+)
 @click.option("--insecure", is_flag=True, help="Allow plaintext on a non-loopback address.")
-@click.option("--metrics-listen", metavar="HOST:PORT",
-              help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).")
+@click.option(
+    "--metrics-listen",
+    metavar="HOST:PORT",
+    help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
+)
 def collector_serve(
     db: str,
     listen: str,
@@ -222,8 +265,13 @@ def collector_serve(
 
 @collector.command("token")
 @click.argument("agent_id")
-@click.option("--tokens", "tokens_path", type=click.Path(path_type=Path), required=True,
-              help="Tokens file to add the token's hash to (created if missing).")
+@click.option(
+    "--tokens",
+    "tokens_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Tokens file to add the token's hash to (created if missing).",
+)
 def collector_token(agent_id: str, tokens_path: Path) -> None:
     """Create a token for AGENT_ID: its hash goes to the tokens file, the token to stdout once."""
     from netsbom.collector.auth import add_agent
@@ -252,19 +300,38 @@ def sbom() -> None:
 
 @sbom.command("export")
 @click.option("--db", envvar="NETSBOM_DB", default=DEFAULT_DB, show_default=True, help=DB_HELP)
-@click.option("--network", required=True, help="Network name (the targets' `network` label).")
+@click.option("--network", help="Network name (the targets' `network` label).")
+@click.option(
+    "--select", help="Label terms KEY=VALUE[|VALUE...], comma-separated (site=dc1,role=leaf)."
+)
 @click.option("--at", "at_text", help="Point in time (ISO 8601, UTC if no zone); default: latest.")
-@click.option("--format", "fmt", type=click.Choice(["cyclonedx-json", "cyclonedx-xml"]),
-              default="cyclonedx-json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld"]),
+    default="cyclonedx-json",
+    show_default=True,
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Output file (default: stdout).")
-def sbom_export(db: str, network: str, at_text: str | None, fmt: str, out: Path | None) -> None:
-    """Write the CycloneDX 1.6 system SBOM of NETWORK as deployed at --at."""
+def sbom_export(
+    db: str,
+    network: str | None,
+    select: str | None,
+    at_text: str | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """Write the system SBOM of a network as deployed at --at.
+
+    Formats: CycloneDX 1.6 (JSON, XML), SPDX 2.3 JSON, SPDX 3.0.1 JSON-LD."""
     from netsbom.collector.export import export_sbom, parse_at
     from netsbom.collector.store import open_store
+    from netsbom.topology.selection import parse_selector
 
+    selector = parse_selector(network, select)
     store = open_store(db)
     try:
-        data = export_sbom(store, network=network, at=parse_at(at_text), fmt=fmt)
+        data = export_sbom(store, at=parse_at(at_text), fmt=fmt, select=selector)
     finally:
         store.close()
     if out is None:
@@ -278,9 +345,14 @@ def sbom_export(db: str, network: str, at_text: str | None, fmt: str, out: Path 
 
 
 @cli.command("demo")
-@click.option("--dir", "workdir", type=click.Path(path_type=Path),
-              default=Path("netsbom-demo"), show_default=True,
-              help="Where the store, spool and SBOM go.")
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(path_type=Path),
+    default=Path("netsbom-demo"),
+    show_default=True,
+    help="Where the store, spool and SBOM go.",
+)
 def demo(workdir: Path) -> None:
     """Start the simulated lab, poll it, ingest into a SQLite collector, write the system SBOM."""
     from netsbom.demo import run_demo
@@ -290,6 +362,9 @@ def demo(workdir: Path) -> None:
 
 def _register_optional() -> None:
     _register_poll()
+    from netsbom.collector.cli_queries import register
+
+    register(cli, sbom)
     from netsbom.lab.cli import lab
 
     cli.add_command(lab)

@@ -67,8 +67,13 @@ async def _collect(workdir: Path, store: Store, inventory: object) -> RunSummary
         await collector.stop(grace=2)
 
 
-def _report(echo: Callable[[str], None], summary: RunSummary, config: object, out: Path,
-            document: dict[str, object]) -> None:
+def _report(
+    echo: Callable[[str], None],
+    summary: RunSummary,
+    config: object,
+    out: Path,
+    document: dict[str, object],
+) -> None:
     from netsbom.topology.configuration import Configuration, fingerprint
 
     assert isinstance(config, Configuration)
@@ -81,8 +86,17 @@ def _report(echo: Callable[[str], None], summary: RunSummary, config: object, ou
     rows = [("device", "vendor", "model", "os", "version", "modules", "neighbours")]
     for r in config.records:
         modules = sum(1 for c in r.components if c.cls not in ("port", "sensor", "container"))
-        rows.append((r.name, r.vendor or "?", r.model or "?", r.os.family or "?",
-                     r.os.version or "?", str(modules), str(len(r.neighbors))))
+        rows.append(
+            (
+                r.name,
+                r.vendor or "?",
+                r.model or "?",
+                r.os.family or "?",
+                r.os.version or "?",
+                str(modules),
+                str(len(r.neighbors)),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))

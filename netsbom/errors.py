@@ -3,10 +3,10 @@
     NetsbomError
     ├── ConfigError        inventory / option files that do not validate (names file, target, field)
     ├── CredentialError    a credential reference that cannot be resolved (never carries the secret)
-    ├── DeviceError        a device could not be polled (kind: unreachable, timeout, auth, protocol, parse)
+    ├── DeviceError        a device could not be polled (kind: unreachable, timeout, auth, ...)
     ├── ContractError      a report that violates the agent <-> collector contract
     ├── StoreError         the observation store failed or is not migrated
-    └── ExportError        an SBOM could not be assembled (unknown network, time before any observation)
+    └── ExportError        an SBOM could not be assembled (unknown network, --at too early)
 
 Third-party errors (pysnmp, grpc, SQLAlchemy) are translated once, at the module that calls them.
 """

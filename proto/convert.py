@@ -110,7 +110,7 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
 
 
 def decode_report(data: bytes) -> pb.DeviceReport:
-    """Parse serialized bytes (e.g. from the agent's spool); malformed input raises ContractError."""
+    """Parse serialized bytes (e.g. from the spool); malformed input raises ContractError."""
     report = pb.DeviceReport()
     try:
         report.ParseFromString(data)

@@ -69,7 +69,9 @@ def main() -> int:
         ]
         if args.check:
             if stale:
-                print(f"generated protobuf code is out of date: {', '.join(stale)}", file=sys.stderr)
+                print(
+                    f"generated protobuf code is out of date: {', '.join(stale)}", file=sys.stderr
+                )
                 print("run: python proto/generate.py", file=sys.stderr)
                 return 1
             print("generated protobuf code is up to date")

@@ -53,11 +53,25 @@ def make_record(
         chassis_id="00:1b:54:aa:01:01",
         os=OsInfo(family="ios-xe", version=version, name="Cisco IOS XE"),
         components=(
-            Component(index="1", cls="chassis", name="Switch 1", model="C9300-48P",
-                      serial="FOC2233X0AB", hardware_rev="V02", is_fru=False),
-            Component(index="2", parent="1", cls="module", name="Switch 1 FRU Uplink Module 1",
-                      model="C9300-NM-8X", serial="FOC2234Y1CD", firmware_rev="17.9.4a",
-                      is_fru=True),
+            Component(
+                index="1",
+                cls="chassis",
+                name="Switch 1",
+                model="C9300-48P",
+                serial="FOC2233X0AB",
+                hardware_rev="V02",
+                is_fru=False,
+            ),
+            Component(
+                index="2",
+                parent="1",
+                cls="module",
+                name="Switch 1 FRU Uplink Module 1",
+                model="C9300-NM-8X",
+                serial="FOC2234Y1CD",
+                firmware_rev="17.9.4a",
+                is_fru=True,
+            ),
         ),
         software=(Software(name="rpbase", version="17.9.4a", kind="image", source="ios-xe"),),
         neighbors=neighbors,
@@ -78,8 +92,9 @@ def _postgres_available() -> bool:
     except ImportError:
         return False
     try:
-        psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                        connect_timeout=2).close()
+        psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=2
+        ).close()
     except psycopg.OperationalError:
         return False
     return True

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -59,7 +59,9 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class OsInfo:
-    family: str | None = None  # ios, ios-xe, nxos, iosxr, junos, eos, sros, vrp, panos, fortios, linux ...
+    family: str | None = (
+        None  # ios, ios-xe, nxos, iosxr, junos, eos, sros, vrp, panos, fortios, linux ...
+    )
     version: str | None = None  # as the vendor writes it
     build: str | None = None
     image: str | None = None

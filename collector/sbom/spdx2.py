@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import uuid
+
 from netsbom import __version__
 from netsbom.collector.sbom.common import (
     PURPOSE_2,

@@ -59,7 +59,9 @@ class Store:
             except SQLAlchemyError as exc:
                 raise StoreError(f"migration failed: {_reason(exc)}") from None
 
-    def write(self, records: Sequence[DeviceRecord], received_at: datetime | None = None) -> WriteResult:
+    def write(
+        self, records: Sequence[DeviceRecord], received_at: datetime | None = None
+    ) -> WriteResult:
         """Commit a batch; returns which report ids were new. Raises StoreError on failure."""
         if not records:
             return WriteResult((), ())
@@ -149,7 +151,9 @@ class Store:
         return [by_target[k] for k in sorted(by_target)]
 
     def observations(self, report_ids: Iterable[str] | None = None) -> list[StoredObservation]:
-        query = select(observations.c.record, observations.c.received_at).order_by(observations.c.id)
+        query = select(observations.c.record, observations.c.received_at).order_by(
+            observations.c.id
+        )
         if report_ids is not None:
             query = query.where(observations.c.report_id.in_(list(report_ids)))
         with self.engine.connect() as connection:

@@ -13,6 +13,7 @@ its threads with a timeout.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
@@ -206,7 +207,10 @@ class SshLabServer:
     def _shell(self, channel: paramiko.Channel) -> None:
         channel.settimeout(_POLL)
         prompt = self.shell.prompt
-        channel.sendall(f"\r\n{prompt}".encode())
+        try:
+            channel.sendall(f"\r\n{prompt}".encode())
+        except (OSError, EOFError):
+            return
         buffer = ""
         last_cr = False
         idle = 0.0
@@ -216,7 +220,7 @@ class SshLabServer:
             except TimeoutError:
                 idle += _POLL
                 continue
-            except OSError:
+            except (OSError, EOFError):
                 return
             if not data or channel.closed:
                 return
@@ -230,7 +234,8 @@ class SshLabServer:
                     answer = self.shell.answer(buffer)
                     buffer = ""
                     if answer is None:
-                        channel.sendall(b"\r\n")
+                        with contextlib.suppress(OSError, EOFError):
+                            channel.sendall(b"\r\n")
                         channel.close()
                         return
                     body = answer.replace("\r\n", "\n").replace("\n", "\r\n")
@@ -238,7 +243,7 @@ class SshLabServer:
                         channel.sendall(
                             (f"\r\n{body}\r\n" if body else "\r\n").encode() + prompt.encode()
                         )
-                    except OSError:
+                    except (OSError, EOFError):
                         return
                 elif char in ("\x08", "\x7f"):
                     buffer = buffer[:-1]
@@ -246,7 +251,7 @@ class SshLabServer:
                     buffer += char
                     try:
                         channel.sendall(char.encode())
-                    except OSError:  # the client hung up mid-line
+                    except (OSError, EOFError):  # the client hung up mid-line
                         return
 
 

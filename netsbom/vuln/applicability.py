@@ -55,7 +55,7 @@ def _cna_verdict(cve: CveData, device: DeviceFacts) -> Verdict | None:
     if not entries:
         return None
     source = f"cna:{(cve.assigner or 'vendor').lower()}"
-    if device.version is None:
+    if device.version is None or device.problem is not None:
         return Verdict(None, f"device not assessable: {device.problem}", source)
     return cna.assess_entries(entries, device, source)
 
@@ -63,14 +63,14 @@ def _cna_verdict(cve: CveData, device: DeviceFacts) -> Verdict | None:
 def _nvd_verdict(cve: CveData, device: DeviceFacts) -> Verdict | None:
     if not cve.nvd_configurations or not nvd.mentions(cve.nvd_configurations, device):
         return None
-    if device.version is None:
+    if device.version is None or device.problem is not None:
         return Verdict(None, f"device not assessable: {device.problem}", nvd.SOURCE)
     return nvd.assess(cve.nvd_configurations, device)
 
 
 def _adp_verdict(cve: CveData, device: DeviceFacts) -> Verdict | None:
     entries = cna.entries_for(cve.adp_affected, device) if cve.adp_affected else []
-    if not entries or device.version is None:
+    if not entries or device.version is None or device.problem is not None:
         return None
     return cna.assess_entries(entries, device, "cisa-adp")
 

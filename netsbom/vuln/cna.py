@@ -71,15 +71,9 @@ def assess_entries(entries: Sequence[Mapping[str, Any]], device: DeviceFacts,
 
 
 def _names_train(entry: Mapping[str, Any], device: DeviceFacts) -> bool:
-    assert device.version is not None and device.grammar is not None
-    for item in entry.get("versions") or ():
-        try:
-            statements = parse_statement(device.grammar, item) if isinstance(item, dict) else []
-        except VersionError:
-            continue
-        if any(device.version.train in s.trains() for s in statements):
-            return True
-    return False
+    assert device.version is not None
+    statements, _, _ = _statements(entry, device)
+    return any(device.version.train in s.trains() for s in statements)
 
 
 def _assess_entry(entry: Mapping[str, Any], device: DeviceFacts, source: str) -> Verdict:
@@ -87,25 +81,10 @@ def _assess_entry(entry: Mapping[str, Any], device: DeviceFacts, source: str) ->
     version = device.version
     default = str(entry.get("defaultStatus") or "unknown").lower()
     product = str(entry.get("product") or "?")
-    statements: list[Statement] = []
-    unreadable: list[str] = []
-    ours = device.product.mentioned_in if device.product is not None else None
-    for item in entry.get("versions") or ():
-        if not isinstance(item, dict):
-            unreadable.append(repr(item))
-            continue
-        text = str(item.get("version") or "").strip()
-        if text.lower() in _SAYS_NOTHING and item.get("lessThan") is None \
-                and item.get("lessThanOrEqual") is None:
-            continue
-        try:
-            statements.extend(parse_statement(device.grammar, item, ours))
-        except VersionError as exc:
-            if text and text.lower() == version.text.lower():
-                return Verdict(item.get("status") == "affected",
-                               f"{product}: {version} is listed as {item.get('status')}",
-                               source, BASIS_VERSION)
-            unreadable.append(f"{text!r} ({exc})")
+    statements, unreadable, listed = _statements(entry, device)
+    if listed is not None:
+        return Verdict(listed == "affected", f"{product}: {version} is listed as {listed}",
+                       source, BASIS_VERSION if listed != "affected" else None)
     if not statements and not unreadable:
         if default == "affected":
             return _platform_check(entry, device, Verdict(
@@ -126,6 +105,52 @@ def _assess_entry(entry: Mapping[str, Any], device: DeviceFacts, source: str) ->
     if status == "unaffected":
         return Verdict(False, why, source, BASIS_VERSION)
     return Verdict(None, why, source)
+
+
+_Parsed = tuple[Mapping[str, Any], list[Statement], list[str]]
+_CACHE: dict[tuple[str, int], _Parsed] = {}
+
+
+def _statements(entry: Mapping[str, Any],
+                device: DeviceFacts) -> tuple[list[Statement], list[str], str | None]:
+    """The entry's statements (parsed once per family), the entries not understood, and the
+    status of an entry that is not understood but spells the device's version exactly."""
+    assert device.grammar is not None and device.version is not None
+    key = (device.grammar.family, id(entry))
+    cached = _CACHE.get(key)
+    if cached is None or cached[0] is not entry:
+        if len(_CACHE) > 100_000:
+            _CACHE.clear()
+        cached = (entry, *_parse_entry(entry, device))
+        _CACHE[key] = cached
+    _, statements, unreadable = cached
+    for item in entry.get("versions") or ():
+        if isinstance(item, dict) and str(item.get("version") or "").strip().lower() \
+                == device.version.text.lower() and any(
+                    u.startswith(repr(str(item.get("version")).strip())) for u in unreadable):
+            return statements, unreadable, str(item.get("status"))
+    return statements, unreadable, None
+
+
+def _parse_entry(entry: Mapping[str, Any],
+                 device: DeviceFacts) -> tuple[list[Statement], list[str]]:
+    assert device.grammar is not None
+    statements: list[Statement] = []
+    unreadable: list[str] = []
+    ours = device.product.mentioned_in if device.product is not None else None
+    for item in entry.get("versions") or ():
+        if not isinstance(item, dict):
+            unreadable.append(repr(item))
+            continue
+        text = str(item.get("version") or "").strip()
+        if text.lower() in _SAYS_NOTHING and item.get("lessThan") is None \
+                and item.get("lessThanOrEqual") is None:
+            continue
+        try:
+            statements.extend(parse_statement(device.grammar, item, ours))
+        except VersionError as exc:
+            unreadable.append(f"{text!r} ({exc})")
+    return statements, unreadable
 
 
 def _default_status(default: str, statements: Sequence[Statement], train: str) -> str:

@@ -135,8 +135,8 @@ def statements_from_text(grammar: Grammar, text: str, status: str,
     Items after another product's name (``..., FortiProxy 2.0.0``) are skipped."""
     result: list[Statement] = []
     current = True
-    for item in _ITEMS.split(text):
-        item = item.strip().rstrip(".")
+    for raw in _ITEMS.split(text):
+        item = raw.strip().rstrip(".")
         words = _PRODUCT_WORDS.match(item)
         if words and words.group(0).strip() and ours is not None:
             name = re.sub(r"\b(versions?|before|prior)\b", "", words.group(0)).strip()

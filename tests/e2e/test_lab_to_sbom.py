@@ -49,17 +49,27 @@ def _inventory_with_bad_targets(lab: Lab, directory: Path) -> Path:
     wrong.write_text("not-the-community")
     first = inventory["targets"][0]
     inventory["targets"] += [
-        {"name": "ghost", "address": "127.0.1.250", "labels": dict(first["labels"]),
-         "snmp": {**first["snmp"], "timeout": 0.3, "retries": 0}},
-        {"name": "wrong-community", "address": first["address"], "labels": dict(first["labels"]),
-         "snmp": {**first["snmp"], "community": f"file:{wrong}", "timeout": 0.3, "retries": 0}},
+        {
+            "name": "ghost",
+            "address": "127.0.1.250",
+            "labels": dict(first["labels"]),
+            "snmp": {**first["snmp"], "timeout": 0.3, "retries": 0},
+        },
+        {
+            "name": "wrong-community",
+            "address": first["address"],
+            "labels": dict(first["labels"]),
+            "snmp": {**first["snmp"], "community": f"file:{wrong}", "timeout": 0.3, "retries": 0},
+        },
     ]
     path.write_text(yaml.safe_dump(inventory))
     return path
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def collected(request: pytest.FixtureRequest, lab: Lab, tmp_path: Path) -> Iterator[tuple[str, RunSummary]]:
+def collected(
+    request: pytest.FixtureRequest, lab: Lab, tmp_path: Path
+) -> Iterator[tuple[str, RunSummary]]:
     """One agent run against the lab, reported to a real collector; yields (store URL, summary)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'netsbom.db'}"
@@ -74,8 +84,7 @@ def collected(request: pytest.FixtureRequest, lab: Lab, tmp_path: Path) -> Itera
         collector = await start_collector(store, config)
         try:
             spool = Spool(tmp_path / "spool")
-            publisher = Publisher(f"127.0.0.1:{collector.port}", spool,
-                                  token=Secret("test", token))
+            publisher = Publisher(f"127.0.0.1:{collector.port}", spool, token=Secret("test", token))
             return await run_once(inventory, publisher, spool, give_up_after=10)
         finally:
             await collector.stop(1)
@@ -99,8 +108,22 @@ def store_url_postgresql(postgres_url: str) -> Iterator[str]:
 
 
 def _export(url: str, fmt: str, out: Path, *extra: str) -> bytes:
-    result = CliRunner().invoke(cli, ["sbom", "export", "--db", url, "--network", "lab",
-                                      "--format", fmt, "--out", str(out), *extra])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "sbom",
+            "export",
+            "--db",
+            url,
+            "--network",
+            "lab",
+            "--format",
+            fmt,
+            "--out",
+            str(out),
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return out.read_bytes()
 
@@ -113,8 +136,9 @@ def _props(component: dict[str, Any]) -> dict[str, str]:
     return {p["name"]: p["value"] for p in component.get("properties", [])}
 
 
-def test_lab_to_sbom(collected: tuple[str, RunSummary], lab_definition: LabDefinition,
-                     tmp_path: Path) -> None:
+def test_lab_to_sbom(
+    collected: tuple[str, RunSummary], lab_definition: LabDefinition, tmp_path: Path
+) -> None:
     url, summary = collected
     assert summary.unsent == 0
     by_name = {r.target.id: r for r in summary.records}
@@ -135,8 +159,11 @@ def test_lab_to_sbom(collected: tuple[str, RunSummary], lab_definition: LabDefin
         properties = _props(component)
         assert device.serial in json.dumps(component), f"{device.name}: serial"
         assert device.model in json.dumps(component), f"{device.name}: model"
-        systems = [c for c in component.get("components", [])
-                   if c["type"] in ("operating-system", "firmware") and c.get("version")]
+        systems = [
+            c
+            for c in component.get("components", [])
+            if c["type"] in ("operating-system", "firmware") and c.get("version")
+        ]
         assert device.os.version in [c["version"] for c in systems], (device.name, systems)
         assert properties, device.name
 
@@ -148,8 +175,10 @@ def test_lab_to_sbom(collected: tuple[str, RunSummary], lab_definition: LabDefin
     found = set()
     for service in document.get("services", []):
         props = _props(service)
-        ends = {(props[f"netsbom:link:{side}:device"], props[f"netsbom:link:{side}:port"])
-                for side in ("a", "b")}
+        ends = {
+            (props[f"netsbom:link:{side}:device"], props[f"netsbom:link:{side}:port"])
+            for side in ("a", "b")
+        }
         found.add(frozenset(ends))
         assert props["netsbom:link:one_sided"] == "false"
     assert found == expected
@@ -163,14 +192,17 @@ def test_lab_to_sbom(collected: tuple[str, RunSummary], lab_definition: LabDefin
     validate_cyclonedx_xml(_export(url, "cyclonedx-xml", tmp_path / "lab.cdx.xml"))
 
 
-def test_export_errors_are_one_clear_line(collected: tuple[str, RunSummary], tmp_path: Path) -> None:
+def test_export_errors_are_one_clear_line(
+    collected: tuple[str, RunSummary], tmp_path: Path
+) -> None:
     url, _ = collected
     runner = CliRunner()
     unknown = runner.invoke(cli, ["sbom", "export", "--db", url, "--network", "nope"])
     assert unknown.exit_code == 1
     assert "no observations for network 'nope'" in unknown.output
-    early = runner.invoke(cli, ["sbom", "export", "--db", url, "--network", "lab",
-                                "--at", "2001-01-01"])
+    early = runner.invoke(
+        cli, ["sbom", "export", "--db", url, "--network", "lab", "--at", "2001-01-01"]
+    )
     assert early.exit_code == 1
     assert "before the first observation" in early.output
     assert "Traceback" not in early.output + unknown.output

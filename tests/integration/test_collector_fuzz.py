@@ -35,18 +35,21 @@ class Server:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        config = CollectorConfig("127.0.0.1:0", auth=load_tokens(self.tokens),
-                                 limits=Limits(max_components=500))
+        config = CollectorConfig(
+            "127.0.0.1:0", auth=load_tokens(self.tokens), limits=Limits(max_components=500)
+        )
         self.running = asyncio.run_coroutine_threadsafe(
-            start_collector(self.store, config), self.loop).result(10)
+            start_collector(self.store, config), self.loop
+        ).result(10)
         self.channel = grpc.insecure_channel(
             f"127.0.0.1:{self.running.port}",
             options=[("grpc.max_send_message_length", 64 * 1024 * 1024)],
         )
 
     def send_raw(self, messages: list[bytes]) -> list[ReportAck]:
-        call = self.channel.stream_stream(METHOD, request_serializer=lambda b: b,
-                                          response_deserializer=ReportAck.FromString)
+        call = self.channel.stream_stream(
+            METHOD, request_serializer=lambda b: b, response_deserializer=ReportAck.FromString
+        )
         metadata = (("authorization", f"Bearer {self.token}"),)
         return list(call(iter(messages), metadata=metadata, timeout=20))
 
@@ -72,22 +75,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 VALID = to_report(make_record(report_id="fuzz-valid")).SerializeToString()
-FUZZ = settings(max_examples=120, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @FUZZ
-@given(st.one_of(
-    st.binary(max_size=4096),
-    st.integers(min_value=0, max_value=len(VALID) - 1).map(lambda n: VALID[:n]),
-    st.binary(min_size=1, max_size=64).map(lambda junk: VALID + junk),
-))
+@given(
+    st.one_of(
+        st.binary(max_size=4096),
+        st.integers(min_value=0, max_value=len(VALID) - 1).map(lambda n: VALID[:n]),
+        st.binary(min_size=1, max_size=64).map(lambda junk: VALID + junk),
+    )
+)
 def test_garbage_bytes_never_break_the_collector(server: Server, data: bytes) -> None:
     try:
         acks = server.send_raw([data])
     except grpc.RpcError as exc:  # undecodable: the call fails cleanly
-        assert exc.code() in (grpc.StatusCode.INTERNAL, grpc.StatusCode.INVALID_ARGUMENT,
-                              grpc.StatusCode.UNKNOWN)
+        assert exc.code() in (
+            grpc.StatusCode.INTERNAL,
+            grpc.StatusCode.INVALID_ARGUMENT,
+            grpc.StatusCode.UNKNOWN,
+        )
     else:
         assert len(acks) == 1
         assert acks[0].status in (ReportAck.STORED, ReportAck.DUPLICATE, ReportAck.REJECTED)
@@ -103,7 +112,11 @@ def test_garbage_bytes_never_break_the_collector(server: Server, data: bytes) ->
     labels=st.dictionaries(st.text(max_size=20), st.text(max_size=50), max_size=5),
 )
 def test_any_well_typed_report_gets_an_ack(
-    server: Server, report_id: str, hostname: str, version: str, seconds: int,
+    server: Server,
+    report_id: str,
+    hostname: str,
+    version: str,
+    seconds: int,
     labels: dict[str, str],
 ) -> None:
     report = to_report(make_record())

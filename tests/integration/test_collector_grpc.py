@@ -50,10 +50,21 @@ def spooled(spool: Spool, *records: DeviceRecord) -> list[SpooledReport]:
     return items
 
 
-async def send(address: str, spool: Spool, secret: str | None, records: list[DeviceRecord],
-               tls: ClientTls | None = None, give_up_after: float = 5) -> Publisher:
-    publisher = Publisher(address, spool, token=Secret("test", secret) if secret else None,
-                          tls=tls, backoff=(0.05, 0.2))
+async def send(
+    address: str,
+    spool: Spool,
+    secret: str | None,
+    records: list[DeviceRecord],
+    tls: ClientTls | None = None,
+    give_up_after: float = 5,
+) -> Publisher:
+    publisher = Publisher(
+        address,
+        spool,
+        token=Secret("test", secret) if secret else None,
+        tls=tls,
+        backoff=(0.05, 0.2),
+    )
     for item in spooled(spool, *records):
         publisher.offer(item)
     publisher.close()
@@ -64,7 +75,9 @@ async def send(address: str, spool: Spool, secret: str | None, records: list[Dev
 async def test_reports_are_stored_once_and_spool_emptied(
     store: Store, token: tuple[Path, str], tmp_path: Path
 ) -> None:
-    collector = await start_collector(store, CollectorConfig("127.0.0.1:0", auth=load_tokens(token[0])))
+    collector = await start_collector(
+        store, CollectorConfig("127.0.0.1:0", auth=load_tokens(token[0]))
+    )
     try:
         records = [make_record(f"dev{i}") for i in range(40)]
         spool = Spool(tmp_path / "spool")
@@ -84,7 +97,9 @@ async def test_reports_are_stored_once_and_spool_emptied(
 async def test_calls_without_a_valid_token_are_unauthenticated(
     store: Store, token: tuple[Path, str], tmp_path: Path, secret: str | None
 ) -> None:
-    collector = await start_collector(store, CollectorConfig("127.0.0.1:0", auth=load_tokens(token[0])))
+    collector = await start_collector(
+        store, CollectorConfig("127.0.0.1:0", auth=load_tokens(token[0]))
+    )
     try:
         spool = Spool(tmp_path / "spool")
         with pytest.raises(PublishError, match="invalid agent token"):
@@ -98,11 +113,17 @@ async def test_calls_without_a_valid_token_are_unauthenticated(
 async def test_an_agent_cannot_report_as_another(
     store: Store, token: tuple[Path, str], tmp_path: Path
 ) -> None:
-    collector = await start_collector(store, CollectorConfig("127.0.0.1:0", auth=load_tokens(token[0])))
+    collector = await start_collector(
+        store, CollectorConfig("127.0.0.1:0", auth=load_tokens(token[0]))
+    )
     try:
         spool = Spool(tmp_path / "spool")
-        publisher = await send(f"127.0.0.1:{collector.port}", spool, token[1],
-                               [make_record(agent_id="someone-else"), make_record()])
+        publisher = await send(
+            f"127.0.0.1:{collector.port}",
+            spool,
+            token[1],
+            [make_record(agent_id="someone-else"), make_record()],
+        )
         assert (publisher.stats.stored, publisher.stats.rejected) == (1, 1)
         assert len(list((tmp_path / "spool" / "rejected").iterdir())) == 1
     finally:
@@ -153,8 +174,9 @@ async def test_tls_with_token(store: Store, token: tuple[Path, str], tmp_path: P
         publisher = await send(address, spool, token[1], [make_record()], tls=ClientTls(ca=cert))
         assert publisher.stats.stored == 1
         # plaintext against a TLS port never gets an ack
-        plain = await send(address, Spool(tmp_path / "s2"), token[1], [make_record()],
-                           give_up_after=0.3)
+        plain = await send(
+            address, Spool(tmp_path / "s2"), token[1], [make_record()], give_up_after=0.3
+        )
         assert plain.stats.stored == 0
     finally:
         await collector.stop(0)
@@ -164,7 +186,7 @@ def test_plaintext_and_missing_auth_are_refused_off_loopback() -> None:
     with pytest.raises(ConfigError, match="refusing plaintext"):
         CollectorConfig("0.0.0.0:50051", allow_no_auth=True).check()
     CollectorConfig("0.0.0.0:50051", allow_no_auth=True, allow_plaintext=True).check()
-    with pytest.raises(ConfigError, match="no agent tokens"):
+    with pytest.raises(ConfigError, match="no agent authentication"):
         CollectorConfig("127.0.0.1:50051").check()
 
 
@@ -192,7 +214,144 @@ def _self_signed(directory: Path) -> tuple[Path, Path]:
     )
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_path, key_path
+
+
+def _pki(directory: Path) -> dict[str, Path]:
+    """A CA, a server certificate for localhost and client certificates for two agents."""
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "netsbom test CA")])
+    now = dt.datetime.now(dt.UTC)
+
+    def issue(
+        common_name: str,
+        key: ec.EllipticCurvePrivateKey,
+        *,
+        ca: bool = False,
+        san: str | None = None,
+    ) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(
+                x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+                if not ca
+                else ca_name
+            )
+            .issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if san:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False
+            )
+        return builder.sign(ca_key, hashes.SHA256())
+
+    files: dict[str, Path] = {}
+
+    def write(name: str, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> None:
+        files[f"{name}.crt"] = directory / f"{name}.crt"
+        files[f"{name}.key"] = directory / f"{name}.key"
+        files[f"{name}.crt"].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        files[f"{name}.key"].write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+
+    write("ca", issue("ca", ca_key, ca=True), ca_key)
+    server_key = ec.generate_private_key(ec.SECP256R1())
+    write("server", issue("localhost", server_key, san="localhost"), server_key)
+    for agent in ("lab-agent", "other-agent"):
+        key = ec.generate_private_key(ec.SECP256R1())
+        write(agent, issue(agent, key), key)
+    return files
+
+
+async def test_mtls_identifies_the_agent_by_certificate(store: Store, tmp_path: Path) -> None:
+    pki = _pki(tmp_path)
+    tls = TlsFiles(pki["server.crt"], pki["server.key"], client_ca=pki["ca.crt"])
+    collector = await start_collector(store, CollectorConfig("127.0.0.1:0", tls=tls))
+    address = f"localhost:{collector.port}"
+    try:
+        as_lab = ClientTls(ca=pki["ca.crt"], cert=pki["lab-agent.crt"], key=pki["lab-agent.key"])
+        ok = await send(address, Spool(tmp_path / "s1"), None, [make_record()], tls=as_lab)
+        assert ok.stats.stored == 1
+        # a certified agent can only report under its own id
+        as_other = ClientTls(
+            ca=pki["ca.crt"], cert=pki["other-agent.crt"], key=pki["other-agent.key"]
+        )
+        other = await send(address, Spool(tmp_path / "s2"), None, [make_record()], tls=as_other)
+        assert (other.stats.stored, other.stats.rejected) == (0, 1)
+        # no client certificate: the handshake fails, nothing is stored
+        anonymous = await send(
+            address,
+            Spool(tmp_path / "s3"),
+            None,
+            [make_record()],
+            tls=ClientTls(ca=pki["ca.crt"]),
+            give_up_after=0.3,
+        )
+        assert anonymous.stats.stored == 0
+        assert store.count() == 1
+    finally:
+        await collector.stop(0)
+
+
+async def test_token_and_certificate_must_agree(
+    store: Store, token: tuple[Path, str], tmp_path: Path
+) -> None:
+    pki = _pki(tmp_path)
+    tls = TlsFiles(pki["server.crt"], pki["server.key"], client_ca=pki["ca.crt"])
+    collector = await start_collector(
+        store, CollectorConfig("127.0.0.1:0", tls=tls, auth=load_tokens(token[0]))
+    )
+    address = f"localhost:{collector.port}"
+    try:
+        as_other = ClientTls(
+            ca=pki["ca.crt"], cert=pki["other-agent.crt"], key=pki["other-agent.key"]
+        )
+        with pytest.raises(PublishError, match="different agents"):
+            await send(address, Spool(tmp_path / "s"), token[1], [make_record()], tls=as_other)
+        as_lab = ClientTls(ca=pki["ca.crt"], cert=pki["lab-agent.crt"], key=pki["lab-agent.key"])
+        ok = await send(address, Spool(tmp_path / "s2"), token[1], [make_record()], tls=as_lab)
+        assert ok.stats.stored == 1
+    finally:
+        await collector.stop(0)
+
+
+def test_agent_refuses_plaintext_off_loopback(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from netsbom.cli import cli
+
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(
+        "targets:\n  - {name: a, address: 127.0.0.1, snmp: {community: 'env:C'}}\n"
+    )
+    result = CliRunner().invoke(
+        cli,
+        [
+            "agent",
+            "run",
+            "--inventory",
+            str(inventory),
+            "--collector",
+            "192.0.2.10:50051",
+            "--once",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "refusing plaintext" in result.output

@@ -1,5 +1,6 @@
-"""Delivery guarantees with real processes: SIGKILL the collector mid-stream, restart it, and check
-that every acknowledged report was already stored and that, in the end, every report is stored once."""
+"""Delivery guarantees with real processes: SIGKILL the collector mid-stream, restart it, and
+check that every acknowledged report was already stored and that, in the end, every report is
+stored once."""
 
 from __future__ import annotations
 
@@ -37,9 +38,21 @@ def _free_port() -> int:
 async def _start(db: Path, port: int, tokens: Path) -> subprocess.Popen[bytes]:
     with (db.parent / "collector.log").open("ab") as log_file:  # the child keeps its own fd
         process = subprocess.Popen(
-            [sys.executable, "-m", "netsbom", "collector", "serve", "--db", f"sqlite:///{db}",
-             "--listen", f"127.0.0.1:{port}", "--tokens", str(tokens)],
-            stdout=subprocess.DEVNULL, stderr=log_file,
+            [
+                sys.executable,
+                "-m",
+                "netsbom",
+                "collector",
+                "serve",
+                "--db",
+                f"sqlite:///{db}",
+                "--listen",
+                f"127.0.0.1:{port}",
+                "--tokens",
+                str(tokens),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
         )
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         stub = health_pb2_grpc.HealthStub(channel)
@@ -75,8 +88,7 @@ async def test_sigkill_loses_no_acknowledged_report(tmp_path: Path) -> None:
         spool.put(record.report_id, to_report(record).SerializeToString())
 
     collector = await _start(db, port, tokens)
-    publisher = Publisher(f"127.0.0.1:{port}", spool, token=Secret("t", token),
-                          backoff=(0.05, 0.3))
+    publisher = Publisher(f"127.0.0.1:{port}", spool, token=Secret("t", token), backoff=(0.05, 0.3))
     publisher.close()  # everything is already spooled
     sending = asyncio.create_task(publisher.run(give_up_after=30))
     try:

@@ -39,7 +39,8 @@ def _many_targets(lab: Lab, directory: Path) -> Inventory:
     raw["concurrency"] = 8
     raw["targets"] = [
         {**target, "name": f"{target['name']}-{copy}"}
-        for target in raw["targets"] for copy in range(COPIES)
+        for target in raw["targets"]
+        for copy in range(COPIES)
     ]
     path.write_text(yaml.safe_dump(raw))
     return load_inventory(path)
@@ -61,13 +62,13 @@ async def test_collector_outage_during_a_run(lab: Lab, tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'c.db'}")
     port = _free_port()
     spool = Spool(tmp_path / "spool")
-    publisher = Publisher(f"127.0.0.1:{port}", spool, token=Secret("t", token),
-                          backoff=(0.05, 0.3))
+    publisher = Publisher(f"127.0.0.1:{port}", spool, token=Secret("t", token), backoff=(0.05, 0.3))
     run = asyncio.create_task(run_once(inventory, publisher, spool, give_up_after=30))
     await asyncio.sleep(1.5)  # the collector is down for the first 1.5 s of the run
     assert not run.done()
     collector = await start_collector(
-        store, CollectorConfig(f"127.0.0.1:{port}", auth=load_tokens(tmp_path / "tokens.yaml")))
+        store, CollectorConfig(f"127.0.0.1:{port}", auth=load_tokens(tmp_path / "tokens.yaml"))
+    )
     try:
         summary = await asyncio.wait_for(run, timeout=60)
     finally:
@@ -87,20 +88,24 @@ async def test_agent_restart_sends_what_the_last_run_left(lab: Lab, tmp_path: Pa
     port = _free_port()
     spool = Spool(tmp_path / "spool")
     first = await run_once(
-        inventory, Publisher(f"127.0.0.1:{port}", spool, token=Secret("t", token),
-                             backoff=(0.05, 0.1)),
-        spool, give_up_after=0.5,
+        inventory,
+        Publisher(f"127.0.0.1:{port}", spool, token=Secret("t", token), backoff=(0.05, 0.1)),
+        spool,
+        give_up_after=0.5,
     )
     assert first.unsent == len(inventory.targets)  # the collector never came: all spooled
 
     store = open_store(f"sqlite:///{tmp_path / 'c.db'}")
     collector = await start_collector(
-        store, CollectorConfig(f"127.0.0.1:{port}", auth=load_tokens(tmp_path / "tokens.yaml")))
+        store, CollectorConfig(f"127.0.0.1:{port}", auth=load_tokens(tmp_path / "tokens.yaml"))
+    )
     try:
         restarted = Spool(tmp_path / "spool")  # a new agent process opens the same spool
         second = await run_once(
-            inventory, Publisher(f"127.0.0.1:{port}", restarted, token=Secret("t", token)),
-            restarted, give_up_after=10,
+            inventory,
+            Publisher(f"127.0.0.1:{port}", restarted, token=Secret("t", token)),
+            restarted,
+            give_up_after=10,
         )
     finally:
         await collector.stop(1)

@@ -43,7 +43,8 @@ class CollectorThread:
         self.thread.start()
         config = CollectorConfig("127.0.0.1:0", auth=load_tokens(tokens))
         self.running: RunningCollector = asyncio.run_coroutine_threadsafe(
-            start_collector(store, config), self.loop).result(10)
+            start_collector(store, config), self.loop
+        ).result(10)
 
     def close(self) -> None:
         asyncio.run_coroutine_threadsafe(self.running.stop(0), self.loop).result(10)
@@ -71,19 +72,20 @@ def test_no_secret_leaks_anywhere(
     inventory_path = lab.write_inventory(tmp_path / "inventory.yaml")
     raw = yaml.safe_load(inventory_path.read_text())
     template = raw["targets"][0]
-    raw["targets"] = raw["targets"][:3] + [
+    snmp = template["snmp"]
+    raw["targets"] = [
+        *raw["targets"][:3],
         {**template, "name": "wrong-community",
-         "snmp": {**template["snmp"], "timeout": 0.3, "retries": 0,
+         "snmp": {**snmp, "timeout": 0.3, "retries": 0,
                   "community": _secret_file(tmp_path, "wc", SECRETS["wrong_community"])}},
         {**template, "name": "unreachable", "address": "127.0.1.251",
-         "snmp": {**template["snmp"], "timeout": 0.3, "retries": 0,
+         "snmp": {**snmp, "timeout": 0.3, "retries": 0,
                   "community": _secret_file(tmp_path, "uc", SECRETS["unreachable_community"])}},
         {**template, "name": "wrong-v3",
-         "snmp": {"version": "3", "port": template["snmp"]["port"], "user": "netsbom",
-                  "timeout": 0.3, "retries": 0,
-                  "auth_protocol": "sha256", "auth_key": "env:NSB_V3_AUTH",
+         "snmp": {"version": "3", "port": snmp["port"], "user": "netsbom", "timeout": 0.3,
+                  "retries": 0, "auth_protocol": "sha256", "auth_key": "env:NSB_V3_AUTH",
                   "priv_protocol": "aes128", "priv_key": "env:NSB_V3_PRIV"}},
-    ]
+    ]  # fmt: skip
     inventory_path.write_text(yaml.safe_dump(raw))
     lab_communities = {t["snmp"]["community"] for t in raw["targets"][:3]}
     secrets = dict(SECRETS)
@@ -102,9 +104,21 @@ def test_no_secret_leaks_anywhere(
     runner = CliRunner()
     try:
         address = f"127.0.0.1:{collector.running.port}"
-        base = ["--log-level", "debug", "agent", "run", "--inventory", str(inventory_path),
-                "--collector", address, "--once", "--spool", str(tmp_path / "spool"),
-                "--send-timeout", "2"]
+        base = [
+            "--log-level",
+            "debug",
+            "agent",
+            "run",
+            "--inventory",
+            str(inventory_path),
+            "--collector",
+            address,
+            "--once",
+            "--spool",
+            str(tmp_path / "spool"),
+            "--send-timeout",
+            "2",
+        ]
         monkeypatch.setenv("NSB_TOKEN", SECRETS["wrong_token"])
         refused = runner.invoke(cli, [*base, "--token", "env:NSB_TOKEN"])
         outputs.append(refused.output)
@@ -123,13 +137,35 @@ def test_no_secret_leaks_anywhere(
     store.close()
 
     for fmt in ("cyclonedx-json", "cyclonedx-xml"):
-        result = runner.invoke(cli, ["sbom", "export", "--db", f"sqlite:///{db}", "--network",
-                                     "lab", "--format", fmt, "--out", str(tmp_path / fmt)])
+        result = runner.invoke(
+            cli,
+            [
+                "sbom",
+                "export",
+                "--db",
+                f"sqlite:///{db}",
+                "--network",
+                "lab",
+                "--format",
+                fmt,
+                "--out",
+                str(tmp_path / fmt),
+            ],
+        )
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
-    bad_db = runner.invoke(cli, ["sbom", "export", "--network", "lab", "--db",
-                                 f"postgresql+psycopg://postgres:{SECRETS['db_password']}"
-                                 "@127.0.0.1:5432/netsbom_no_such_db"])
+    bad_db = runner.invoke(
+        cli,
+        [
+            "sbom",
+            "export",
+            "--network",
+            "lab",
+            "--db",
+            f"postgresql+psycopg://postgres:{SECRETS['db_password']}"
+            "@127.0.0.1:5432/netsbom_no_such_db",
+        ],
+    )
     assert bad_db.exit_code == 1
     outputs.append(bad_db.output)
 
@@ -139,8 +175,9 @@ def test_no_secret_leaks_anywhere(
         "database": "\n".join(_sqlite_dump(db)),
         "sbom json": (tmp_path / "cyclonedx-json").read_text(),
         "sbom xml": (tmp_path / "cyclonedx-xml").read_text(),
-        "spool": "\n".join(p.read_bytes().decode("latin-1")
-                           for p in (tmp_path / "spool").rglob("*") if p.is_file()),
+        "spool": "\n".join(
+            p.read_bytes().decode("latin-1") for p in (tmp_path / "spool").rglob("*") if p.is_file()
+        ),
         "tokens file": tokens.read_text(),
     }
     assert len(caplog.records) > 5  # the run did log (debug level), so the search means something

@@ -23,12 +23,14 @@ def test_resent_report_is_stored_once(store_url: str) -> None:
 
 def test_latest_at_picks_each_devices_newest_observation_before_t(store_url: str) -> None:
     store = open_store(store_url)
-    store.write([
-        make_record("edge1", collected_at="2026-10-01T00:00:00Z", version="17.9.3"),
-        make_record("edge1", collected_at="2026-10-08T00:00:00Z", version="17.9.4a"),
-        make_record("edge2", collected_at="2026-10-02T00:00:00Z"),
-        make_record("other", collected_at="2026-10-02T00:00:00Z", network="elsewhere"),
-    ])
+    store.write(
+        [
+            make_record("edge1", collected_at="2026-10-01T00:00:00Z", version="17.9.3"),
+            make_record("edge1", collected_at="2026-10-08T00:00:00Z", version="17.9.4a"),
+            make_record("edge2", collected_at="2026-10-02T00:00:00Z"),
+            make_record("other", collected_at="2026-10-02T00:00:00Z", network="elsewhere"),
+        ]
+    )
     at = datetime(2026, 10, 5, tzinfo=UTC)
     versions = {r.name: r.os.version for r in store.latest(network="lab", at=at)}
     assert versions == {"edge1": "17.9.3", "edge2": "17.9.4a"}
@@ -41,12 +43,18 @@ def test_latest_at_picks_each_devices_newest_observation_before_t(store_url: str
 
 def test_observations_are_append_only_rows(store_url: str) -> None:
     store = open_store(store_url)
-    store.write([make_record(collected_at="2026-10-01T00:00:00Z"),
-                 make_record(collected_at="2026-10-02T00:00:00Z")])
+    store.write(
+        [
+            make_record(collected_at="2026-10-01T00:00:00Z"),
+            make_record(collected_at="2026-10-02T00:00:00Z"),
+        ]
+    )
     with store.engine.connect() as connection:
         assert connection.execute(text("select count(*) from observations")).scalar() == 2
     assert [o.record.collected_at for o in store.observations()] == [
-        "2026-10-01T00:00:00Z", "2026-10-02T00:00:00Z"]
+        "2026-10-01T00:00:00Z",
+        "2026-10-02T00:00:00Z",
+    ]
     store.close()
 
 
@@ -54,7 +62,9 @@ def test_migrations_are_idempotent(store_url: str) -> None:
     open_store(store_url).close()
     store = open_store(store_url)
     with store.engine.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert (
+            connection.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        )
     store.close()
 
 

@@ -13,17 +13,22 @@ def test_protobuf_round_trip_is_lossless() -> None:
         neighbors=(Neighbor("cdp", "Gi1/0/48", remote_name="edge2", remote_port="Gi1/0/48"),),
         complete=False,
     )
-    record = type(record)(**{**{f: getattr(record, f) for f in record.__dataclass_fields__},
-                             "errors": (ErrorInfo("timeout", "stopped answering", "1.0.8802"),),
-                             "provenance": (Provenance("model", "snmp", "1.3.6.1.2.1.47", 0.75),)})
+    record = type(record)(
+        **{
+            **{f: getattr(record, f) for f in record.__dataclass_fields__},
+            "errors": (ErrorInfo("timeout", "stopped answering", "1.0.8802"),),
+            "provenance": (Provenance("model", "snmp", "1.3.6.1.2.1.47", 0.75),),
+        }
+    )
     wire = to_report(record).SerializeToString()
     assert from_report(decode_report(wire)) == record
 
 
 def test_unset_optionals_stay_none_not_empty_strings() -> None:
     record = make_record()
-    record = type(record)(**{**{f: getattr(record, f) for f in record.__dataclass_fields__},
-                             "serial": None})
+    record = type(record)(
+        **{**{f: getattr(record, f) for f in record.__dataclass_fields__}, "serial": None}
+    )
     back = from_report(decode_report(to_report(record).SerializeToString()))
     assert back.serial is None
     assert back.os.build is None

@@ -16,7 +16,10 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_defaults_merge_into_targets(tmp_path: Path) -> None:
-    inventory = load_inventory(write(tmp_path, """
+    inventory = load_inventory(
+        write(
+            tmp_path,
+            """
 agent_id: site-a
 defaults:
   labels: {network: core, site: par1}
@@ -26,24 +29,39 @@ targets:
     address: 192.0.2.1
     labels: {role: edge}
     snmp: {port: 1161}
-"""))
+""",
+        )
+    )
     target = inventory.targets[0]
     assert target.labels == {"network": "core", "site": "par1", "role": "edge"}
     assert target.snmp is not None
-    assert (target.snmp.port, target.snmp.timeout, target.snmp.community) == (1161, 3, "env:COMMUNITY")
+    assert (target.snmp.port, target.snmp.timeout, target.snmp.community) == (
+        1161,
+        3,
+        "env:COMMUNITY",
+    )
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("targets:\n  - name: r1\n    address: 192.0.2.1\n    snmp: {community: public}\n",
-         "target 'r1' (targets[0]): field 'snmp.community': must be a reference"),
-        ("targets:\n  - name: r1\n    address: 192.0.2.1\n    snmp: {community: 'env:C', port: x}\n",
-         "target 'r1' (targets[0]): field 'snmp.port'"),
-        ("targets:\n  - name: r2\n    snmp: {community: 'env:C'}\n",
-         "target 'r2' (targets[0]): field 'address': Field required"),
-        ("targets:\n  - name: r3\n    address: a\n    snmp: {community: 'env:C', colour: red}\n",
-         "field 'snmp.colour': Extra inputs are not permitted"),
+        (
+            "targets:\n  - name: r1\n    address: 192.0.2.1\n    snmp: {community: public}\n",
+            "target 'r1' (targets[0]): field 'snmp.community': must be a reference",
+        ),
+        (
+            "targets:\n  - name: r1\n    address: 192.0.2.1\n"
+            "    snmp: {community: 'env:C', port: x}\n",
+            "target 'r1' (targets[0]): field 'snmp.port'",
+        ),
+        (
+            "targets:\n  - name: r2\n    snmp: {community: 'env:C'}\n",
+            "target 'r2' (targets[0]): field 'address': Field required",
+        ),
+        (
+            "targets:\n  - name: r3\n    address: a\n    snmp: {community: 'env:C', colour: red}\n",
+            "field 'snmp.colour': Extra inputs are not permitted",
+        ),
         ("targets: {}\n", "field 'targets'"),
         ("targets: [\n", "not valid YAML"),
         ("targets:\n  - {name: a, address: b, snmp: {version: '3'}}\n", "needs a user"),
@@ -66,7 +84,9 @@ def test_literal_secret_never_echoed(tmp_path: Path) -> None:
     assert "s3cr3t-Xyz" not in str(caught.value)
 
 
-def test_secret_references_resolve_and_hide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_references_resolve_and_hide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NSB_TEST_COMMUNITY", "c0mmunity-Q")
     secret = resolve("env:NSB_TEST_COMMUNITY")
     assert secret.reveal() == "c0mmunity-Q"

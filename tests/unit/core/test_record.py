@@ -15,14 +15,30 @@ from tests.conftest import make_record
 
 
 def test_json_round_trip_keeps_every_field() -> None:
-    record = make_record(neighbors=(Neighbor("lldp", "Gi1/0/1", "00:1c:73:00:00:01", "spine1",
-                                            "Ethernet1", "127.0.1.3", "Arista EOS"),))
+    record = make_record(
+        neighbors=(
+            Neighbor(
+                "lldp",
+                "Gi1/0/1",
+                "00:1c:73:00:00:01",
+                "spine1",
+                "Ethernet1",
+                "127.0.1.3",
+                "Arista EOS",
+            ),
+        )
+    )
     data = json.loads(json.dumps(record_to_dict(record)))
     assert data["components"][0]["class"] == "chassis"
     assert "cls" not in data["components"][0]
     assert data["target"]["labels"] == {"network": "lab", "site": "par1"}
-    assert data["os"] == {"family": "ios-xe", "version": "17.9.4a", "build": None, "image": None,
-                          "name": "Cisco IOS XE"}
+    assert data["os"] == {
+        "family": "ios-xe",
+        "version": "17.9.4a",
+        "build": None,
+        "image": None,
+        "name": "Cisco IOS XE",
+    }
     assert record_from_dict(data) == record
 
 

@@ -85,8 +85,8 @@ def checks(entry: Mapping[str, Any], family: str) -> Iterator[tuple[str, bool]]:
             yield str(less_eq).strip(), True
         if less is not None:
             start = None if version.lower() in OPEN_STARTS else _try(family, version)
-            for fix in str(less).split(","):
-                fix = fix.strip()
+            for raw in str(less).split(","):
+                fix = raw.strip()
                 if not fix or "*" in fix or fix.lower() == "all":
                     continue
                 qualified = family_grammar.qualify(fix.replace("-EVO", ""), start)

@@ -269,7 +269,7 @@ def test_nvd_junos_exact_cpes_with_update_and_ex_hardware(feeds: Feeds) -> None:
     juniper = {"vendor": "Juniper Networks"}
     listed = applicability(data, facts("junos", "21.2R1-S1", model="EX2300-24T", **juniper))
     assert listed.affected is True, listed.reason
-    srx = applicability(data, facts("junos", "21.2R1-S1", model="SRX300", **juniper))
+    srx = applicability(data, facts("junos", "21.2R1-S1", model="MX480", **juniper))
     assert srx.affected is False and srx.basis == BASIS_HARDWARE
 
 

@@ -1,0 +1,63 @@
+"""KEV / EPSS join and SSVC decisions (CISA coordinator, CERT/CC deployer)."""
+
+from __future__ import annotations
+
+from netsbom.vuln import ssvc
+from netsbom.vuln.assess import assess
+from netsbom.vuln.feeds import Feeds
+
+from .conftest import record
+
+
+def test_tables_are_complete() -> None:
+    assert len(ssvc.CISA_TABLE) == 36
+    assert len(ssvc.DEPLOYER_TABLE) == 72
+
+
+def test_kev_and_epss_join_on_real_records(feeds: Feeds) -> None:
+    kev = feeds.kev["CVE-2023-20198"]
+    results = {a.cve: a for a in assess([record("ios-xe", "17.9.4")], feeds)}
+    item = results["CVE-2023-20198"]
+    assert item.kev is True and item.kev_due_date == kev.due_date
+    assert item.epss == feeds.epss["CVE-2023-20198"].score
+    assert isinstance(item.epss, float) and item.epss_percentile is not None
+    assert item.ssvc["Exploitation"] == "active"  # KEV means active exploitation
+    not_in_kev = results["CVE-2024-20510"]
+    assert not_in_kev.kev is False and not_in_kev.epss is None
+
+
+def test_ssvc_uses_vulnrichment_decision_points(feeds: Feeds) -> None:
+    cve = feeds.cves["CVE-2024-20510"]
+    assert cve.ssvc  # CISA ADP gave Exploitation, Automatable, Technical Impact
+    decided = ssvc.decide(cve.ssvc, False, {})
+    for point in ("Exploitation", "Automatable", "Technical Impact"):
+        assert decided[point] == cve.ssvc[point]
+        assert point not in decided["assumed"]
+    assert decided["Mission & Well-being"] == "medium"  # default for infrastructure
+    assert "deployer_decision" not in decided  # exposure unknown
+
+
+def test_coordinator_decisions() -> None:
+    active = {"Exploitation": "active", "Automatable": "yes", "Technical Impact": "total"}
+    assert ssvc.decide(active, False, {})["decision"] == "Act"
+    low = {"mission": "minimal", "wellbeing": "minimal"}
+    assert ssvc.decide(active, False, low)["decision"] == "Attend"
+    none = {"Exploitation": "none", "Automatable": "no", "Technical Impact": "partial"}
+    assert ssvc.decide(none, False, {})["decision"] == "Track"
+    poc = {"Exploitation": "poc", "Automatable": "no", "Technical Impact": "total"}
+    assert ssvc.decide(poc, False, {})["decision"] == "Track*"
+    assert ssvc.decide(poc, True, {"mission": "essential"})["decision"] == "Act"  # KEV: active
+
+
+def test_deployer_decisions_from_exposure_labels() -> None:
+    points = {"Exploitation": "active", "Automatable": "yes", "Technical Impact": "total"}
+    internet = ssvc.decide(points, False, {"exposure": "internet"})
+    assert internet["System Exposure"] == "open"
+    assert internet["deployer_decision"] == "Out-of-Cycle"  # human impact medium
+    critical = ssvc.decide(points, False, {"exposure": "internet", "human_impact": "high"})
+    assert critical["deployer_decision"] == "Immediate"
+    internal = ssvc.decide({"Exploitation": "none", "Automatable": "no"}, False,
+                           {"exposure": "internal", "mission": "minimal",
+                            "wellbeing": "minimal"})
+    assert internal["deployer_decision"] == "Defer"
+    assert "Technical Impact" in internal["assumed"]
