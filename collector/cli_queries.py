@@ -18,7 +18,9 @@ from netsbom.topology.configuration import Configuration
 
 DB_HELP = "Store URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (env NETSBOM_DB)."
 DEFAULT_DB = "sqlite:///netsbom.db"
-SELECT_HELP = "Label terms KEY=VALUE[|VALUE...], comma-separated, all must hold (site=dc1,role=leaf)."
+SELECT_HELP = (
+    "Label terms KEY=VALUE[|VALUE...], comma-separated, all must hold (site=dc1,role=leaf)."
+)
 AT_HELP = "Point in time (ISO 8601, UTC if no zone); default: latest."
 
 
@@ -72,17 +74,33 @@ def load_configuration(
 
 
 @click.command("topology")
-@click.option("--records", "records_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Agent records, JSON Lines (`netsbom agent poll ... --json`); no collector.")
+@click.option(
+    "--records",
+    "records_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Agent records, JSON Lines (`netsbom agent poll ... --json`); no collector.",
+)
 @click.option("--db", envvar="NETSBOM_DB", default=DEFAULT_DB, show_default=True, help=DB_HELP)
 @click.option("--network", help="Network name (the targets' `network` label).")
 @click.option("--select", help=SELECT_HELP)
 @click.option("--at", "at_text", help=AT_HELP)
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "svg", "png"]),
-              default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "graphml", "svg", "png"]),
+    default="json",
+    show_default=True,
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Output file (default: stdout).")
-def topology(records_path: Path | None, db: str, network: str | None, select: str | None,
-             at_text: str | None, fmt: str, out: Path | None) -> None:
+def topology(
+    records_path: Path | None,
+    db: str,
+    network: str | None,
+    select: str | None,
+    at_text: str | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
     """The network's devices and links: JSON, GraphML or a picture (SVG/PNG).
 
     From --records (agent JSON Lines) or from the store (--network/--select)."""
@@ -90,8 +108,9 @@ def topology(records_path: Path | None, db: str, network: str | None, select: st
 
     if records_path is None and not (network or select):
         raise click.UsageError("give --records FILE, or --network/--select to read the store")
-    config = load_configuration(db=db, network=network, select=select, at_text=at_text,
-                                records_path=records_path)
+    config = load_configuration(
+        db=db, network=network, select=select, at_text=at_text, records_path=records_path
+    )
     if fmt == "json":
         data = render_topology_json(config)
     elif fmt == "graphml":
@@ -112,8 +131,15 @@ def topology(records_path: Path | None, db: str, network: str | None, select: st
 @click.option("--from", "from_text", help="Earlier time (ISO 8601).")
 @click.option("--to", "to_text", help="Later time (ISO 8601); default: latest.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def sbom_diff(files: tuple[Path, ...], db: str, network: str | None, select: str | None,
-              from_text: str | None, to_text: str | None, as_json: bool) -> None:
+def sbom_diff(
+    files: tuple[Path, ...],
+    db: str,
+    network: str | None,
+    select: str | None,
+    from_text: str | None,
+    to_text: str | None,
+    as_json: bool,
+) -> None:
     """What changed: `--network X --from T1 [--to T2]` in the store, or between two exported
     CycloneDX JSON files `A B`."""
     from netsbom.collector.sbom.cyclonedx import to_cyclonedx
@@ -155,32 +181,51 @@ def inventory() -> None:
 
 def _query(name: str, help_text: str) -> Callable[[Callable[..., None]], click.Command]:
     def decorate(function: Callable[..., None]) -> click.Command:
-        for option in reversed([
-            click.option("--db", envvar="NETSBOM_DB", default=DEFAULT_DB, show_default=True,
-                         help=DB_HELP),
-            click.option("--records", "records_path",
-                         type=click.Path(path_type=Path, dir_okay=False),
-                         help="Read agent records (JSON Lines) instead of the store."),
-            click.option("--network", help="Network name (the targets' `network` label)."),
-            click.option("--select", help=SELECT_HELP),
-            click.option("--at", "at_text", help=AT_HELP),
-            click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
-                         default="table", show_default=True),
-        ]):
+        for option in reversed(
+            [
+                click.option(
+                    "--db", envvar="NETSBOM_DB", default=DEFAULT_DB, show_default=True, help=DB_HELP
+                ),
+                click.option(
+                    "--records",
+                    "records_path",
+                    type=click.Path(path_type=Path, dir_okay=False),
+                    help="Read agent records (JSON Lines) instead of the store.",
+                ),
+                click.option("--network", help="Network name (the targets' `network` label)."),
+                click.option("--select", help=SELECT_HELP),
+                click.option("--at", "at_text", help=AT_HELP),
+                click.option(
+                    "--format",
+                    "fmt",
+                    type=click.Choice(["table", "json", "csv"]),
+                    default="table",
+                    show_default=True,
+                ),
+            ]
+        ):
             function = option(function)
         return inventory.command(name, help=help_text)(function)
 
     return decorate
 
 
-def _rows_command(kind: str, db: str, records_path: Path | None, network: str | None,
-                  select: str | None, at_text: str | None, fmt: str) -> None:
+def _rows_command(
+    kind: str,
+    db: str,
+    records_path: Path | None,
+    network: str | None,
+    select: str | None,
+    at_text: str | None,
+    fmt: str,
+) -> None:
     from netsbom.topology import inventory as queries
 
     if records_path is None and not (network or select):
         raise ConfigError("select a network: --network NAME and/or --select KEY=VALUE,...")
-    config = load_configuration(db=db, network=network, select=select, at_text=at_text,
-                                records_path=records_path)
+    config = load_configuration(
+        db=db, network=network, select=select, at_text=at_text, records_path=records_path
+    )
     columns, rows = {
         "devices": (queries.DEVICE_COLUMNS, queries.devices_rows),
         "firmware": (queries.FIRMWARE_COLUMNS, queries.firmware_rows),

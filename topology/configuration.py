@@ -22,10 +22,10 @@ from netsbom.topology.record import Component, DeviceRecord, Software
 
 __all__ = [
     "Configuration",
-    "flags_of",
     "build_configuration",
     "canonical_form",
     "fingerprint",
+    "flags_of",
     "normalize_timestamp",
 ]
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -249,11 +249,13 @@ def diff_snapshots(before: Snapshot, after: Snapshot) -> list[Change]:
             for a, b in ((old.serial, new.serial), (old.chassis_id, new.chassis_id))
         )
         if replaced:
-            changes.append(Change("device-replaced", name, "serial", _identity(old),
-                                  _identity(new)))
+            changes.append(
+                Change("device-replaced", name, "serial", _identity(old), _identity(new))
+            )
         elif (old.vendor, old.model) != (new.vendor, new.model):
-            changes.append(Change("hardware-changed", name, "model",
-                                  _hardware(old), _hardware(new)))
+            changes.append(
+                Change("hardware-changed", name, "model", _hardware(old), _hardware(new))
+            )
         if old.os != new.os:
             changes.append(Change("os-changed", name, "os", old.os, new.os))
         changes += _mapping_changes(name, "module", old.modules, new.modules)
@@ -280,16 +282,26 @@ def _hardware(view: DeviceView) -> str:
 
 def diff_json(before: Snapshot, after: Snapshot, changes: list[Change]) -> Json:
     def side(s: Snapshot) -> Json:
-        return {"network": s.network, "at": s.at, "fingerprint": s.fingerprint,
-                "devices": len(s.devices), "links": len(s.links)}
+        return {
+            "network": s.network,
+            "at": s.at,
+            "fingerprint": s.fingerprint,
+            "devices": len(s.devices),
+            "links": len(s.links),
+        }
 
     return {
         "from": side(before),
         "to": side(after),
         "summary": dict(sorted(Counter(c.kind for c in changes).items())),
         "changes": [
-            {"kind": c.kind, "device": c.device, "item": c.item, "before": c.before,
-             "after": c.after}
+            {
+                "kind": c.kind,
+                "device": c.device,
+                "item": c.item,
+                "before": c.before,
+                "after": c.after,
+            }
             for c in changes
         ],
     }
@@ -308,10 +320,11 @@ def diff_table(before: Snapshot, after: Snapshot, changes: list[Change]) -> str:
     return f"{head}\n{format_table(rows)}{len(changes)} changes: {counts}\n"
 
 
-def format_table(rows: list[tuple[str, ...]]) -> str:
+def format_table(rows: Sequence[tuple[str, ...]]) -> str:
     """Left-aligned columns, two spaces apart; cells cut at 60 characters."""
     cut = [tuple(c if len(c) <= 60 else c[:57] + "..." for c in row) for row in rows]
     widths = [max(len(row[i]) for row in cut) for i in range(len(cut[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in cut]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cut
+    ]
     return "\n".join(lines) + "\n"

@@ -128,8 +128,7 @@ def topology_json(config: Configuration) -> Json:
     }
     if config.flags:
         doc["flags"] = [
-            {"kind": f.kind, "devices": list(f.devices), "message": f.message}
-            for f in config.flags
+            {"kind": f.kind, "devices": list(f.devices), "message": f.message} for f in config.flags
         ]
     return doc
 

@@ -3,10 +3,11 @@
 A device polled over SNMP by one agent and over SSH by another arrives as two records; a device
 nobody polls is still named by its neighbours' LLDP/CDP entries. This module reconciles them:
 
-- **Same device.** Two records are one device when they share the chassis id, the serial number
-  or the management address seen over two transports (SNMP and SSH) *and* nothing contradicts it: two different serials, two
-  different chassis ids, or two hostnames that differ (full or short: ``sw1.par1.example.net`` ==
-  ``sw1``) are two devices. A name alone is not enough (factory-default "Switch" everywhere). Merged records keep every source's provenance
+- **Same device.** Two records are one device when they share the chassis id, the serial
+  number, or the management address seen over two transports (SNMP and SSH), *and* nothing
+  contradicts it: two different serials, two different chassis ids, or two hostnames that differ
+  (full or short: ``sw1.par1.example.net`` == ``sw1``) are two devices. A name alone is not
+  enough (factory-default "Switch" everywhere). Merged records keep every source's provenance
   (``identity`` entries name the targets merged) and the most specific value per field (SSH over
   SNMP over anything else, then the newest).
 - **Replacement.** Over time, a name whose serial (or chassis id) changes is a replaced chassis,
@@ -132,11 +133,7 @@ def resolve_identities(records: Iterable[DeviceRecord]) -> Resolution:
         keys = _keys(record)
         candidates = sorted({g for key in keys for g in index.get(key, ())})
         home = next(
-            (
-                g
-                for g in candidates
-                if all(same_device(record, other) for other in groups[g])
-            ),
+            (g for g in candidates if all(same_device(record, other) for other in groups[g])),
             None,
         )
         if home is None:

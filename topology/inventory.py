@@ -44,9 +44,7 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple(
-        (0, int(p), "") if p.isdigit() else (1, 0, p) for p in _DIGITS.split(version) if p
-    )
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _DIGITS.split(version) if p)
 
 
 def devices_rows(config: Configuration) -> list[Row]:
@@ -103,27 +101,33 @@ def drift_rows(config: Configuration) -> list[Row]:
     rows: list[Row] = []
     for (model, role), members in sorted(groups.items()):
         versions = Counter(r.os.version or "" for r in members)
-        if len(versions) < 2:  # noqa: PLR2004 - drift needs two versions
+        if len(versions) < 2:
             continue
         majority, majority_count = _majority(versions)
         for record in sorted(members, key=lambda r: r.name):
             if record.os.version != majority:
-                rows.append({
-                    "model": model,
-                    "role": role or None,
-                    "device": record.name,
-                    "os_version": record.os.version,
-                    "majority_version": majority,
-                    "majority_count": majority_count,
-                    "group_size": len(members),
-                })
+                rows.append(
+                    {
+                        "model": model,
+                        "role": role or None,
+                        "device": record.name,
+                        "os_version": record.os.version,
+                        "majority_version": majority,
+                        "majority_count": majority_count,
+                        "group_size": len(members),
+                    }
+                )
     return rows
 
 
 def render_rows(columns: Sequence[str], rows: Sequence[Row], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([{c: row.get(c) for c in columns} for row in rows], indent=2,
-                          ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                [{c: row.get(c) for c in columns} for row in rows], indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -133,7 +137,8 @@ def render_rows(columns: Sequence[str], rows: Sequence[Row], fmt: str) -> str:
         return buffer.getvalue()
     if fmt == "table":
         table = [tuple(c.upper() for c in columns)]
-        table += [tuple("-" if row.get(c) is None else str(row.get(c)) for c in columns)
-                  for row in rows]
+        table += [
+            tuple("-" if row.get(c) is None else str(row.get(c)) for c in columns) for row in rows
+        ]
         return format_table(table)
     raise ConfigError(f"unknown output format {fmt!r} (table, json, csv)")

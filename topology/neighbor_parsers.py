@@ -128,7 +128,7 @@ def _rows(value: Any, *path: str) -> list[dict[str, Any]]:
 
 
 def parse_lldpd(text: str) -> tuple[Neighbor, ...]:
-    """``lldpctl`` in its text, keyvalue or JSON form (Cumulus ``net show lldp json`` is the last)."""
+    """``lldpctl`` as text, keyvalue or JSON (Cumulus ``net show lldp json`` is the JSON form)."""
     if not text.strip():
         return ()
     if text.lstrip()[:1] in "{[":
@@ -174,8 +174,9 @@ def _lldpd_json(data: Any) -> Iterable[Neighbor]:
                 local_port=_clean(local),
                 remote_chassis_id=_clean(_first(details.get("id"))),
                 remote_name=_clean(name),
-                remote_port=_port(_clean(_first(port_id)), _clean(_first(port.get("descr"))),
-                                  subtype),
+                remote_port=_port(
+                    _clean(_first(port_id)), _clean(_first(port.get("descr"))), subtype
+                ),
                 remote_mgmt_address=_clean(_first(details.get("mgmt-ip"))),
                 remote_description=_clean(_first(details.get("descr"))),
             )
@@ -208,8 +209,11 @@ def _lldpd_text(text: str) -> Iterable[Neighbor]:
             local_port=block["Interface"].split(",")[0],
             remote_chassis_id=chassis or chassis_kind,
             remote_name=block.get("SysName"),
-            remote_port=_port(_clean(port_id) or _clean(subtype), _clean(block.get("PortDescr")),
-                              subtype if port_id else None),
+            remote_port=_port(
+                _clean(port_id) or _clean(subtype),
+                _clean(block.get("PortDescr")),
+                subtype if port_id else None,
+            ),
             remote_mgmt_address=block.get("MgmtIP"),
             remote_description=block.get("SysDescr"),
         )
@@ -224,8 +228,14 @@ def _lldpd_keyvalue(text: str) -> Iterable[Neighbor]:
             continue
         by_port.setdefault(parts[1], {}).setdefault(".".join(parts[2:]), value.strip())
     for local, fields in by_port.items():
-        chassis_name = next((k.split(".")[1] for k in fields if k.startswith("chassis.")
-                             and k.endswith(".descr") and k.count(".") == 2), None)
+        chassis_name = next(
+            (
+                k.split(".")[1]
+                for k in fields
+                if k.startswith("chassis.") and k.endswith(".descr") and k.count(".") == 2
+            ),
+            None,
+        )
         name = fields.get("chassis.name") or chassis_name
         prefix = f"chassis.{chassis_name}." if chassis_name else "chassis."
         yield _neighbor(
@@ -233,8 +243,10 @@ def _lldpd_keyvalue(text: str) -> Iterable[Neighbor]:
             local_port=local,
             remote_chassis_id=fields.get(prefix + "mac") or fields.get(prefix + "local"),
             remote_name=name,
-            remote_port=_port(fields.get("port.ifname") or fields.get("port.local")
-                              or fields.get("port.mac"), fields.get("port.descr")),
+            remote_port=_port(
+                fields.get("port.ifname") or fields.get("port.local") or fields.get("port.mac"),
+                fields.get("port.descr"),
+            ),
             remote_mgmt_address=fields.get(prefix + "mgmt-ip"),
             remote_description=fields.get(prefix + "descr"),
         )
@@ -249,26 +261,35 @@ def parse_eos_lldp(text: str) -> tuple[Neighbor, ...]:
     neighbors = data.get("lldpNeighbors") if isinstance(data, dict) else None
     if isinstance(neighbors, list):  # summary form: a list of rows
         for row in neighbors:
-            out.append(_neighbor("lldp", local_port=row.get("port"),
-                                 remote_name=row.get("neighborDevice"),
-                                 remote_port=row.get("neighborPort")))
+            out.append(
+                _neighbor(
+                    "lldp",
+                    local_port=row.get("port"),
+                    remote_name=row.get("neighborDevice"),
+                    remote_port=row.get("neighborPort"),
+                )
+            )
         return tuple(out)
     for local, info in sorted((neighbors or {}).items()):
         for peer in (info or {}).get("lldpNeighborInfo") or ():
             port = peer.get("neighborInterfaceInfo") or {}
             addresses = peer.get("managementAddresses") or []
             address = next((a.get("address") for a in addresses if isinstance(a, dict)), None)
-            out.append(_neighbor(
-                "lldp",
-                local_port=local,
-                remote_chassis_id=peer.get("chassisId"),
-                remote_name=peer.get("systemName"),
-                remote_port=_port(_clean(port.get("interfaceId_v2") or port.get("interfaceId")),
-                                  _clean(port.get("interfaceDescription")),
-                                  port.get("interfaceIdType")),
-                remote_mgmt_address=address,
-                remote_description=peer.get("systemDescription"),
-            ))
+            out.append(
+                _neighbor(
+                    "lldp",
+                    local_port=local,
+                    remote_chassis_id=peer.get("chassisId"),
+                    remote_name=peer.get("systemName"),
+                    remote_port=_port(
+                        _clean(port.get("interfaceId_v2") or port.get("interfaceId")),
+                        _clean(port.get("interfaceDescription")),
+                        port.get("interfaceIdType"),
+                    ),
+                    remote_mgmt_address=address,
+                    remote_description=peer.get("systemDescription"),
+                )
+            )
     return tuple(out)
 
 
@@ -279,28 +300,33 @@ def parse_nxos_lldp(text: str) -> tuple[Neighbor, ...]:
     data = _load_json(text)
     out: list[Neighbor] = []
     for row in _rows(data, "TABLE_nbor_detail", "ROW_nbor_detail"):
-        out.append(_neighbor(
-            "lldp",
-            local_port=row.get("l_port_id"),
-            remote_chassis_id=row.get("chassis_id"),
-            remote_name=row.get("sys_name"),
-            remote_port=_port(_clean(row.get("port_id")), _clean(row.get("port_desc")),
-                              row.get("port_type")),
-            remote_mgmt_address=row.get("mgmt_addr"),
-            remote_description=row.get("sys_desc"),
-        ))
+        out.append(
+            _neighbor(
+                "lldp",
+                local_port=row.get("l_port_id"),
+                remote_chassis_id=row.get("chassis_id"),
+                remote_name=row.get("sys_name"),
+                remote_port=_port(
+                    _clean(row.get("port_id")), _clean(row.get("port_desc")), row.get("port_type")
+                ),
+                remote_mgmt_address=row.get("mgmt_addr"),
+                remote_description=row.get("sys_desc"),
+            )
+        )
     for row in _rows(data, "TABLE_nbor", "ROW_nbor"):
         # Summary: "chassis_id" holds the Device ID column (the system name when advertised).
         name = _clean(row.get("chassis_id"))
         chassis_type = (row.get("chassis_type") or "").casefold()
-        out.append(_neighbor(
-            "lldp",
-            local_port=row.get("l_port_id"),
-            remote_chassis_id=name if "mac" in chassis_type else None,
-            remote_name=name,
-            remote_port=row.get("port_id"),
-            remote_mgmt_address=row.get("mgmt_addr"),
-        ))
+        out.append(
+            _neighbor(
+                "lldp",
+                local_port=row.get("l_port_id"),
+                remote_chassis_id=name if "mac" in chassis_type else None,
+                remote_name=name,
+                remote_port=row.get("port_id"),
+                remote_mgmt_address=row.get("mgmt_addr"),
+            )
+        )
     return tuple(out)
 
 
@@ -310,14 +336,16 @@ def parse_nxos_cdp(text: str) -> tuple[Neighbor, ...]:
     for table in ("cdp_neighbor_detail_info", "cdp_neighbor_brief_info"):
         for row in _rows(data, f"TABLE_{table}", f"ROW_{table}"):
             address = row.get("v4mgmtaddr") or row.get("v4addr")
-            out.append(_neighbor(
-                "cdp",
-                local_port=row.get("intf_id"),
-                remote_name=row.get("device_id") or row.get("sysname"),
-                remote_port=row.get("port_id"),
-                remote_mgmt_address=address if isinstance(address, str) else None,
-                remote_description=row.get("version") or row.get("platform_id"),
-            ))
+            out.append(
+                _neighbor(
+                    "cdp",
+                    local_port=row.get("intf_id"),
+                    remote_name=row.get("device_id") or row.get("sysname"),
+                    remote_port=row.get("port_id"),
+                    remote_mgmt_address=address if isinstance(address, str) else None,
+                    remote_description=row.get("version") or row.get("platform_id"),
+                )
+            )
     return tuple(out)
 
 
@@ -344,16 +372,21 @@ def parse_junos_lldp(text: str) -> tuple[Neighbor, ...]:
         # lldp-local-interface the name.
         local = get("lldp-local-interface") or get("lldp-local-port-id")
         addresses = entry.get("lldp-remote-management-address")
-        out.append(_neighbor(
-            "lldp",
-            local_port=local,
-            remote_chassis_id=get("lldp-remote-chassis-id"),
-            remote_name=get("lldp-remote-system-name"),
-            remote_port=_port(get("lldp-remote-port-id"), get("lldp-remote-port-description"),
-                              get("lldp-remote-port-id-subtype")),
-            remote_mgmt_address=_clean(_first(addresses)) if addresses else None,
-            remote_description=get("lldp-remote-system-description"),
-        ))
+        out.append(
+            _neighbor(
+                "lldp",
+                local_port=local,
+                remote_chassis_id=get("lldp-remote-chassis-id"),
+                remote_name=get("lldp-remote-system-name"),
+                remote_port=_port(
+                    get("lldp-remote-port-id"),
+                    get("lldp-remote-port-description"),
+                    get("lldp-remote-port-id-subtype"),
+                ),
+                remote_mgmt_address=_clean(_first(addresses)) if addresses else None,
+                remote_description=get("lldp-remote-system-description"),
+            )
+        )
     return tuple(out)
 
 
@@ -385,8 +418,9 @@ _SUMMARY_COLUMNS = {
 def _summary(text: str, protocol: str) -> Iterable[Neighbor]:
     """The ``show lldp|cdp neighbors`` table, sliced at the header's column positions."""
     lines = text.splitlines()
-    header_at = next((i for i, line in enumerate(lines) if line.lstrip().startswith("Device ID")),
-                     None)
+    header_at = next(
+        (i for i, line in enumerate(lines) if line.lstrip().startswith("Device ID")), None
+    )
     if header_at is None:
         return
     header = lines[header_at]
@@ -415,9 +449,13 @@ def _summary(text: str, protocol: str) -> Iterable[Neighbor]:
             values["device"], pending = pending, None
         if not values.get("device") or not values.get("local"):
             continue
-        yield _neighbor(protocol, local_port=values["local"], remote_name=values["device"],
-                        remote_port=values.get("port"),
-                        remote_description=values.get("platform"))
+        yield _neighbor(
+            protocol,
+            local_port=values["local"],
+            remote_name=values["device"],
+            remote_port=values.get("port"),
+            remote_description=values.get("platform"),
+        )
 
 
 def _blocks(text: str, start: str) -> list[str]:
@@ -431,8 +469,11 @@ def _field(block: str, pattern: str) -> str | None:
 
 
 def _ios_lldp_detail(text: str) -> Iterable[Neighbor]:
-    start = "Local Intf" if re.search(r"^\s*Local Intf\s*:", text, re.MULTILINE) else (
-        "Local Interface")
+    start = (
+        "Local Intf"
+        if re.search(r"^\s*Local Intf\s*:", text, re.MULTILINE)
+        else ("Local Interface")
+    )
     for block in _blocks(text, start):
         description = _field(block, r"^\s*System Description:\s*\n\s*(\S.*)$")
         yield _neighbor(
@@ -440,8 +481,10 @@ def _ios_lldp_detail(text: str) -> Iterable[Neighbor]:
             local_port=_field(block, rf"^\s*{start}\s*:\s*(\S+)"),
             remote_chassis_id=_field(block, r"^\s*Chassis id:\s*(\S+)"),
             remote_name=_field(block, r"^\s*System Name:\s*(\S+)"),
-            remote_port=_port(_field(block, r"^\s*Port id:\s*(\S+)"),
-                              _clean(_field(block, r"^\s*Port Description:\s*(.*)$"))),
+            remote_port=_port(
+                _field(block, r"^\s*Port id:\s*(\S+)"),
+                _clean(_field(block, r"^\s*Port Description:\s*(.*)$")),
+            ),
             remote_mgmt_address=_field(block, r"^\s*(?:IP|IPv4 address):\s*(\S+)"),
             remote_description=description,
         )

@@ -62,8 +62,11 @@ def prop(component: Json, name: str) -> str | None:
 def how_learned(component: Json) -> str | None:
     """One line on how the component was learned (methods, sources), from its properties and
     CycloneDX identity evidence."""
-    parts = [f"{k.removeprefix('netsbom:')}={v}" for k, v in props(component)
-             if k.startswith(_HOW_PREFIXES)]
+    parts = [
+        f"{k.removeprefix('netsbom:')}={v}"
+        for k, v in props(component)
+        if k.startswith(_HOW_PREFIXES)
+    ]
     for identity in (component.get("evidence") or {}).get("identity", ()):
         for method in identity.get("methods", ()):
             parts.append(f"evidence:{identity['field']}={method['value']}")

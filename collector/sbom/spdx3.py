@@ -71,10 +71,13 @@ def to_spdx3(config: Configuration) -> Json:
             "createdUsing": [tool_id],
             "comment": f"netsbom configuration sha256:{digest}",
         },
-        {"type": "SoftwareAgent", "spdxId": agent_id, "creationInfo": _CREATION,
-         "name": "netsbom"},
-        {"type": "Tool", "spdxId": tool_id, "creationInfo": _CREATION,
-         "name": f"netsbom {__version__}"},
+        {"type": "SoftwareAgent", "spdxId": agent_id, "creationInfo": _CREATION, "name": "netsbom"},
+        {
+            "type": "Tool",
+            "spdxId": tool_id,
+            "creationInfo": _CREATION,
+            "name": f"netsbom {__version__}",
+        },
     ]
     ids: dict[str, str] = {}
     organizations: dict[str, str] = {}
@@ -103,12 +106,21 @@ def to_spdx3(config: Configuration) -> Json:
             package["suppliedBy"] = organizations[manufacturer]
         identifiers: list[Json] = []
         if component.get("cpe"):
-            identifiers.append({"type": "ExternalIdentifier", "externalIdentifierType": "cpe23",
-                                "identifier": component["cpe"]})
+            identifiers.append(
+                {
+                    "type": "ExternalIdentifier",
+                    "externalIdentifierType": "cpe23",
+                    "identifier": component["cpe"],
+                }
+            )
         if component.get("purl"):
-            identifiers.append({"type": "ExternalIdentifier",
-                                "externalIdentifierType": "packageUrl",
-                                "identifier": component["purl"]})
+            identifiers.append(
+                {
+                    "type": "ExternalIdentifier",
+                    "externalIdentifierType": "packageUrl",
+                    "identifier": component["purl"],
+                }
+            )
             package["software_packageUrl"] = component["purl"]
         if identifiers:
             package["externalIdentifier"] = identifiers
@@ -118,14 +130,16 @@ def to_spdx3(config: Configuration) -> Json:
         elements.append(package)
         statement = property_text(component)
         if statement:
-            annotations.append({
-                "type": "Annotation",
-                "spdxId": iri("annotation", ref),
-                "creationInfo": _CREATION,
-                "annotationType": "other",
-                "subject": spdx_id,
-                "statement": statement,
-            })
+            annotations.append(
+                {
+                    "type": "Annotation",
+                    "spdxId": iri("annotation", ref),
+                    "creationInfo": _CREATION,
+                    "annotationType": "other",
+                    "subject": spdx_id,
+                    "statement": statement,
+                }
+            )
         return spdx_id
 
     network_id = add_package(network)
@@ -169,30 +183,35 @@ def to_spdx3(config: Configuration) -> Json:
             relate("other", ends[0], ends[1:] or ends[:1], comment=link_text(service))
 
     for name, org_id in sorted(organizations.items()):
-        graph.append({"type": "Organization", "spdxId": org_id, "creationInfo": _CREATION,
-                      "name": name})
+        graph.append(
+            {"type": "Organization", "spdxId": org_id, "creationInfo": _CREATION, "name": name}
+        )
     sbom_id = iri("sbom", config.network)
     content = [e["spdxId"] for e in (*elements, *relationships, *annotations)]
     content += sorted(organizations.values())
-    graph.append({
-        "type": "software_Sbom",
-        "spdxId": sbom_id,
-        "creationInfo": _CREATION,
-        "name": f"{config.network} as deployed at {config.at}",
-        "software_sbomType": ["deployed"],
-        "profileConformance": ["core", "software"],
-        "rootElement": [network_id],
-        "element": sorted(content),
-    })
-    graph.append({
-        "type": "SpdxDocument",
-        "spdxId": iri("document", config.network),
-        "creationInfo": _CREATION,
-        "name": f"{config.network} as deployed at {config.at}",
-        "profileConformance": ["core", "software"],
-        "rootElement": [sbom_id],
-        "element": sorted([sbom_id, agent_id, tool_id, *content]),
-    })
+    graph.append(
+        {
+            "type": "software_Sbom",
+            "spdxId": sbom_id,
+            "creationInfo": _CREATION,
+            "name": f"{config.network} as deployed at {config.at}",
+            "software_sbomType": ["deployed"],
+            "profileConformance": ["core", "software"],
+            "rootElement": [network_id],
+            "element": sorted(content),
+        }
+    )
+    graph.append(
+        {
+            "type": "SpdxDocument",
+            "spdxId": iri("document", config.network),
+            "creationInfo": _CREATION,
+            "name": f"{config.network} as deployed at {config.at}",
+            "profileConformance": ["core", "software"],
+            "rootElement": [sbom_id],
+            "element": sorted([sbom_id, agent_id, tool_id, *content]),
+        }
+    )
     graph += sorted(elements, key=lambda e: e["spdxId"])
     graph += sorted(relationships, key=lambda e: e["spdxId"])
     graph += sorted(annotations, key=lambda e: e["spdxId"])

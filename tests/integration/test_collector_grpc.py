@@ -355,3 +355,42 @@ def test_agent_refuses_plaintext_off_loopback(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "refusing plaintext" in result.output
+
+
+async def test_metrics_endpoint_counts_reports_and_refusals(
+    store: Store, token: tuple[Path, str], tmp_path: Path
+) -> None:
+    import urllib.request
+
+    from netsbom.metrics import serve_metrics
+
+    port = serve_metrics("127.0.0.1:0")
+
+    def scrape() -> dict[str, float]:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as reply:
+            lines = reply.read().decode().splitlines()
+        return {
+            name: float(value)
+            for name, _, value in (line.rpartition(" ") for line in lines)
+            if name.startswith("netsbom_")
+        }
+
+    before = scrape()
+    config = CollectorConfig("127.0.0.1:0", auth=load_tokens(token[0]))
+    collector = await start_collector(store, config)
+    try:
+        address = f"127.0.0.1:{collector.port}"
+        await send(address, Spool(tmp_path / "s"), token[1], [make_record(), make_record()])
+        with pytest.raises(PublishError):
+            await send(address, Spool(tmp_path / "s2"), "nsb_bad", [make_record()])
+    finally:
+        await collector.stop(0)
+    after = scrape()
+
+    def delta(name: str) -> float:
+        return after.get(name, 0.0) - before.get(name, 0.0)
+
+    assert delta('netsbom_collector_reports_total{status="stored"}') == 2
+    assert delta('netsbom_agent_reports_sent_total{status="stored"}') == 2
+    assert delta('netsbom_collector_rejected_calls_total{reason="unauthenticated"}') == 1
+    assert after["netsbom_agent_spool_depth"] == 1  # the refused report waits in its spool

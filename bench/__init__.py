@@ -1,0 +1,1 @@
+"""netsbom benchmarks: figures as ratios against baselines measured in the same run."""
