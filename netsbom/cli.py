@@ -368,6 +368,9 @@ def _register_optional() -> None:
     from netsbom.lab.cli import lab
 
     cli.add_command(lab)
+    from netsbom.vuln.cli import vuln
+
+    cli.add_command(vuln)
 
 
 _register_optional()

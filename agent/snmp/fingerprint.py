@@ -1,22 +1,30 @@
-"""Which vendor / OS a device is, from sysObjectID and sysDescr, driven by data files.
+"""Which vendor / OS a device is and where it keeps its facts, driven by data files.
 
 Knowledge lives in ``agent/fingerprints/<vendor_family>.yaml`` (one file per vendor family), each
 validated with pydantic when loaded; this module is the one generic engine that applies them::
 
-    vendor: Juniper Networks          # default vendor for this family
-    enterprises: ["1.3.6.1.4.1.2636"] # sysObjectID prefixes that identify the vendor
+    vendor: Juniper                   # canonical company name for this family
+    enterprises: ["1.3.6.1.4.1.2636"] # sysObjectID prefixes that make a device this vendor's
+    scope: owner                      # owner | probe | always (see below)
     os:                               # tried in order; first match wins
       - family: junos
         name: Junos OS
         descr: ['\\bJUNOS\\b']         # any regex matching sysDescr (empty: no sysDescr test)
         sys_object_ids: []            # optional: sysObjectID prefixes this rule requires
-        version: ['JUNOS (?P<version>[^ ,]+)']   # named groups version / build / model
-    objects:                          # vendor OIDs read when the standard ones are empty
-      - {field: serial, oid: "1.3.6.1.4.1.2636.3.1.3"}
+        version: ['JUNOS (?P<version>[^ ,]+)']   # named groups version / build / model / serial
+    objects:                          # vendor MIB objects, first instance under ``oid`` (GETNEXT)
+      - {field: serial, oid: "1.3.6.1.4.1.2636.3.1.3", name: jnxBoxSerialNo}
       - {field: version, oid: "...", pattern: 'v(?P<version>[\\d.]+)'}
+      - {field: serial, oid: "sysObjectID.1.78"}   # relative to the device's sysObjectID
 
-A file whose ``enterprises`` match the sysObjectID is tried first; rules of other files may still
-match on sysDescr alone (``descr_only: true``), e.g. Linux behind a generic Net-SNMP OID.
+``scope``: ``owner`` files apply to devices whose sysObjectID they own (or whose sysDescr one of
+their ``descr_only`` rules matches); ``probe`` files are also read on devices with a generic or
+unknown sysObjectID (appliances running Net-SNMP), and own such a device when one of their objects
+answers; ``always`` files hold standard-MIB fallbacks read on every device (Printer-MIB, UPS-MIB)
+and generic sysDescr grammar (``fallback``), used only when nothing vendor-specific answered.
+
+The same :func:`KnowledgeBase.plan` decides what a live poll reads and what a replay keeps, from
+the system group alone, so replay == live.
 """
 
 from __future__ import annotations
@@ -34,11 +42,15 @@ from netsbom.agent.snmp.view import Oid, parse_oid
 from netsbom.errors import ConfigError
 
 FINGERPRINT_DIR = Path(__file__).resolve().parent.parent / "fingerprints"
+# The shared vocabulary; other families are allowed when lower-case and hyphenated.
 OS_FAMILIES = (
-    "ios", "ios-xe", "nxos", "iosxr", "asa", "junos", "eos", "sros", "vrp", "panos", "fortios",
-    "comware", "routeros", "linux",
+    "ios", "ios-xe", "nxos", "iosxr", "asa", "ftd", "junos", "junos-evolved", "eos", "panos",
+    "fortios", "sros", "vrp", "netscaler", "sonicos", "gaia", "comware", "routeros", "linux",
 )  # fmt: skip
-_GROUPS = ("version", "build", "model")
+_FAMILY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_GROUPS = ("version", "build", "model", "serial")
+RELATIVE = "sysObjectID"
+Field_ = Literal["version", "build", "model", "serial"]
 
 
 def _compile(patterns: list[str]) -> list[str]:
@@ -75,8 +87,8 @@ class OsRule(_Model):
     @field_validator("family")
     @classmethod
     def _family(cls, value: str) -> str:
-        if value not in OS_FAMILIES:
-            raise ValueError(f"unknown os family {value!r} (known: {', '.join(OS_FAMILIES)})")
+        if not _FAMILY.match(value):
+            raise ValueError(f"unknown os family {value!r}: lower-case words joined by '-'")
         return value
 
     _check_regex = field_validator("descr", "version")(_compile)
@@ -84,15 +96,20 @@ class OsRule(_Model):
 
 
 class VendorObject(_Model):
-    field: Literal["version", "build", "model", "serial"]
-    oid: str
+    field: Field_
+    oid: str  # numeric, or "sysObjectID.<arcs>" relative to the device's sysObjectID
+    name: str | None = None  # the MIB object's name, for people
     pattern: str | None = None  # optional regex; the named group of ``field`` (or group 0) is kept
     families: list[str] = Field(default_factory=list)  # only for these os families (empty: all)
+    sys_object_ids: list[str] = Field(default_factory=list)  # only for these product lines
 
     @field_validator("oid")
     @classmethod
     def _oid(cls, value: str) -> str:
-        parse_oid(value)
+        if value.startswith(RELATIVE + "."):
+            parse_oid(value[len(RELATIVE) + 1 :])
+        else:
+            parse_oid(value)
         return value
 
     @field_validator("pattern")
@@ -102,19 +119,35 @@ class VendorObject(_Model):
             _compile([value])
         return value
 
+    _check_oids = field_validator("sys_object_ids")(_oids)
+
+    def resolve(self, sys_object_id: Oid | None) -> Oid | None:
+        """The numeric OID for one device (None: relative and the device has no sysObjectID)."""
+        if self.sys_object_ids and not _under(sys_object_id, self.sys_object_ids):
+            return None
+        if self.oid.startswith(RELATIVE + "."):
+            if not sys_object_id:
+                return None
+            return (*sys_object_id, *parse_oid(self.oid[len(RELATIVE) + 1 :]))
+        return parse_oid(self.oid)
+
 
 class VendorFile(_Model):
     vendor: str
     enterprises: list[str] = Field(default_factory=list)
+    scope: Literal["owner", "probe", "always"] = "owner"
+    generic: bool = False  # its sysObjectIDs say "some agent", not whose device (Net-SNMP)
     os: list[OsRule] = Field(default_factory=list)
     objects: list[VendorObject] = Field(default_factory=list)
+    fallback: list[str] = Field(default_factory=list)  # sysDescr regexes, named groups
 
     _check_oids = field_validator("enterprises")(_oids)
+    _check_regex = field_validator("fallback")(_compile)
 
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """What the knowledge base concluded; ``*_source`` say which datum matched."""
+    """What the knowledge base concluded from the system group (and probe answers)."""
 
     vendor: str | None = None
     family: str | None = None
@@ -122,6 +155,7 @@ class Fingerprint:
     version: str | None = None
     build: str | None = None
     model: str | None = None
+    serial: str | None = None
     vendor_file: str | None = None
     objects: tuple[VendorObject, ...] = ()
 
@@ -133,22 +167,70 @@ class _Loaded:
     enterprises: tuple[Oid, ...]
 
 
+def _under(oid: Oid | None, prefixes: list[str]) -> bool:
+    if oid is None:
+        return False
+    return any(oid[: len(p)] == p for p in (parse_oid(s) for s in prefixes))
+
+
+def _parse_sys_oid(text: str | None) -> Oid | None:
+    if not text:
+        return None
+    try:
+        return parse_oid(text)
+    except ValueError:
+        return None
+
+
 class KnowledgeBase:
     def __init__(self, files: list[_Loaded]) -> None:
         self.files = files
+        self.always = [f for f in files if f.data.scope == "always"]
+        self.probes = [f for f in files if f.data.scope == "probe"]
 
     def vendor_oids(self) -> tuple[Oid, ...]:
-        return tuple(parse_oid(o.oid) for f in self.files for o in f.data.objects)
+        """Every absolute vendor object OID (for tools that want the union of all plans)."""
+        return tuple(
+            parse_oid(o.oid)
+            for f in self.files
+            for o in f.data.objects
+            if not o.oid.startswith(RELATIVE)
+        )
 
-    def identify(self, sys_object_id: str | None, sys_descr: str | None) -> Fingerprint:
-        descr = sys_descr or ""
-        oid: Oid | None = None
-        if sys_object_id:
-            try:
-                oid = parse_oid(sys_object_id)
-            except ValueError:
-                oid = None
+    def plan(self, sys_object_id: str | None, sys_descr: str | None) -> tuple[Oid, ...]:
+        """The vendor objects to read from a device, given its system group."""
+        oid = _parse_sys_oid(sys_object_id)
+        found = self.identify(sys_object_id, sys_descr)
+        objects = list(found.objects)
+        if self._needs_probe(oid):
+            objects += [o for f in self.probes for o in f.data.objects]
+        objects += [o for f in self.always for o in f.data.objects]
+        result: list[Oid] = []
+        for obj in objects:
+            resolved = obj.resolve(oid)
+            if resolved is not None and resolved not in result:
+                result.append(resolved)
+        return tuple(result)
+
+    def _needs_probe(self, oid: Oid | None) -> bool:
         owner = self._owner(oid)
+        return owner is None or owner.data.generic
+
+    def identify(
+        self,
+        sys_object_id: str | None,
+        sys_descr: str | None,
+        answered: set[str] | None = None,
+    ) -> Fingerprint:
+        """Vendor, OS and where to look; ``answered`` names probe files whose objects answered."""
+        descr = sys_descr or ""
+        oid = _parse_sys_oid(sys_object_id)
+        owner = self._owner(oid)
+        if answered and (owner is None or owner.data.generic):
+            for probe in self.probes:
+                if probe.name in answered:
+                    owner = probe
+                    break
         candidates: list[tuple[_Loaded, OsRule]] = []
         if owner is not None:
             candidates += [(owner, rule) for rule in owner.data.os]
@@ -161,7 +243,7 @@ class KnowledgeBase:
             groups = _first_groups(rule.version, descr)
             if rule.vendor is not None:
                 vendor = rule.vendor
-            elif owner is not None and loaded is not owner:
+            elif owner is not None and loaded is not owner and not owner.data.generic:
                 vendor = owner.data.vendor  # e.g. Linux on a vendor's own sysObjectID
             else:
                 vendor = loaded.data.vendor
@@ -173,6 +255,7 @@ class KnowledgeBase:
                 version=groups.get("version"),
                 build=groups.get("build"),
                 model=groups.get("model"),
+                serial=groups.get("serial"),
                 vendor_file=loaded.name,
                 objects=tuple(
                     o for f in sources for o in f.data.objects if _for_family(o, rule.family)
@@ -185,6 +268,27 @@ class KnowledgeBase:
                 objects=tuple(o for o in owner.data.objects if not o.families),
             )
         return Fingerprint()
+
+    def fallback(self, sys_descr: str | None) -> dict[str, str]:
+        """Generic sysDescr grammar (``always`` files): field -> value, first pattern wins."""
+        found: dict[str, str] = {}
+        for loaded in self.always:
+            for pattern in loaded.data.fallback:
+                match = _regex(pattern).search(sys_descr or "")
+                if match:
+                    for key, value in match.groupdict().items():
+                        if value and value.strip() and key not in found:
+                            found[key] = value.strip()
+        return found
+
+    def always_objects(self) -> tuple[VendorObject, ...]:
+        return tuple(o for f in self.always for o in f.data.objects)
+
+    def probe_files(self) -> list[tuple[str, tuple[VendorObject, ...]]]:
+        return [(f.name, tuple(f.data.objects)) for f in self.probes]
+
+    def needs_probe(self, sys_object_id: str | None) -> bool:
+        return self._needs_probe(_parse_sys_oid(sys_object_id))
 
     def _owner(self, oid: Oid | None) -> _Loaded | None:
         if oid is None:
@@ -202,11 +306,8 @@ def _for_family(obj: VendorObject, family: str) -> bool:
 
 
 def _rule_matches(rule: OsRule, oid: Oid | None, descr: str) -> bool:
-    if rule.sys_object_ids:
-        if oid is None:
-            return False
-        if not any(oid[: len(p)] == p for p in (parse_oid(s) for s in rule.sys_object_ids)):
-            return False
+    if rule.sys_object_ids and not _under(oid, rule.sys_object_ids):
+        return False
     if rule.descr:
         return any(_regex(p).search(descr) for p in rule.descr)
     return bool(rule.sys_object_ids) or not rule.descr_only
@@ -218,7 +319,7 @@ def _first_groups(patterns: list[str], text: str) -> dict[str, str]:
         match = _regex(pattern).search(text)
         if match:
             for key, value in match.groupdict().items():
-                if value and key not in found:
+                if value and value.strip() and key not in found:
                     found[key] = value.strip()
         if "version" in found:
             break

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from netsbom.agent.snmp.view import Oid
 
 # SNMPv2-MIB system group
@@ -77,8 +79,25 @@ STANDARD_SUBTREES: tuple[Oid, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to read from one device: whole subtrees, and objects of which only the first instance
+    (one GETNEXT) counts. Decided from the system group alone, identically live and in replay."""
+
+    subtrees: tuple[Oid, ...]
+    objects: tuple[Oid, ...]
+
+
+def collection_plan(sys_object_id: str | None, sys_descr: str | None) -> Plan:
+    from netsbom.agent.snmp.fingerprint import knowledge_base
+
+    objects = knowledge_base().plan(sys_object_id, sys_descr)
+    subtrees = _minimal(STANDARD_SUBTREES)
+    return Plan(subtrees, tuple(o for o in objects if not in_subtrees(o, subtrees)))
+
+
 def collection_subtrees() -> tuple[Oid, ...]:
-    """Standard subtrees plus the vendor objects named in the fingerprint data, without overlaps."""
+    """Standard subtrees plus every absolute vendor object: the union of all plans (for tools)."""
     from netsbom.agent.snmp.fingerprint import knowledge_base
 
     extra = knowledge_base().vendor_oids()

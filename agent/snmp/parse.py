@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from netsbom.agent.snmp import oids
 from netsbom.agent.snmp.cpe import os_cpe
-from netsbom.agent.snmp.fingerprint import Fingerprint, extract, knowledge_base
+from netsbom.agent.snmp import mibs
+from netsbom.agent.snmp.fingerprint import Fingerprint, VendorObject, extract, knowledge_base
 from netsbom.agent.snmp.view import (
     IpAddress,
     Oid,
@@ -21,6 +22,7 @@ from netsbom.agent.snmp.view import (
     Value,
     dotted,
     is_printable,
+    parse_oid,
     to_hex,
     to_mac,
     to_text,
@@ -88,65 +90,27 @@ def parse_view(
     components, chassis = _components(view)
     if components:
         prov.add("components", oids.ENT_PHYSICAL)
-    fingerprint = knowledge_base().identify(sys_object_id, description)
-    objects = _vendor_objects(view, fingerprint)
-    chassis_row = chassis.component if chassis else None
-    chassis_oid = chassis.index if chassis else ()
-
-    def entity_source(column: int) -> Oid:
-        return (*oids.ENT_ENTRY, column, *chassis_oid)
-
-    vendor = fingerprint.vendor
-    if vendor:
-        prov.add("vendor", oids.SYS_OBJECT_ID, 0.9)
-    elif chassis_row and chassis_row.vendor:
-        vendor = chassis_row.vendor
-        prov.add("vendor", entity_source(oids.ENT_MFG_NAME))
-
-    os_info = OsInfo(family=fingerprint.family, name=fingerprint.os_name)
+    identity = _identify(view, sys_object_id, description, chassis)
+    vendor, version, build, model, serial = (
+        identity.get(name) for name in ("vendor", "version", "build", "model", "serial")
+    )
+    for name, found in identity.items():
+        prov.add("os." + name if name in ("version", "build") else name, found.source,
+                 found.confidence)  # fmt: skip
+    fingerprint = identity.fingerprint
     if fingerprint.family:
         prov.add("os.family", oids.SYS_DESCR if description else oids.SYS_OBJECT_ID, 0.9)
         prov.add("os.name", oids.SYS_DESCR if description else oids.SYS_OBJECT_ID, 0.9)
-    version = fingerprint.version
-    if version:
-        prov.add("os.version", oids.SYS_DESCR, 0.9)
-    elif "version" in objects:
-        version = objects["version"][0]
-        prov.add("os.version", objects["version"][1])
-    elif chassis_row and chassis_row.software_rev:
-        version = chassis_row.software_rev
-        prov.add("os.version", entity_source(oids.ENT_SOFTWARE_REV), 0.8)
-    build = fingerprint.build
-    if build:
-        prov.add("os.build", oids.SYS_DESCR, 0.9)
-    elif "build" in objects:
-        build = objects["build"][0]
-        prov.add("os.build", objects["build"][1])
     os_info = OsInfo(
-        family=os_info.family, version=version, build=build, image=None, name=os_info.name
+        family=fingerprint.family,
+        version=version.value if version else None,
+        build=build.value if build else None,
+        image=None,
+        name=fingerprint.os_name,
     )
-
-    model: str | None = None
-    if chassis_row and chassis_row.model:
-        model = chassis_row.model
-        prov.add("model", entity_source(oids.ENT_MODEL_NAME))
-    elif "model" in objects:
-        model = objects["model"][0]
-        prov.add("model", objects["model"][1])
-    elif chassis_row and (found := _product_id(chassis_row.name, chassis_row.description)):
-        model = found[0]
-        prov.add("model", entity_source(found[1]), 0.6)
-    elif fingerprint.model:
-        model = fingerprint.model
-        prov.add("model", oids.SYS_DESCR, 0.8)
-
-    serial: str | None = None
-    if chassis_row and chassis_row.serial:
-        serial = chassis_row.serial
-        prov.add("serial", entity_source(oids.ENT_SERIAL))
-    elif "serial" in objects:
-        serial = objects["serial"][0]
-        prov.add("serial", objects["serial"][1])
+    vendor_name = vendor.value if vendor else None
+    model_name = model.value if model else None
+    serial_number = serial.value if serial else None
 
     chassis_id = _chassis_id(view)
     if chassis_id:
@@ -174,9 +138,9 @@ def parse_view(
         collected_at=collected_at,
         report_id=report_id,
         hostname=hostname,
-        vendor=vendor,
-        model=model,
-        serial=serial,
+        vendor=vendor_name,
+        model=model_name,
+        serial=serial_number,
         chassis_id=chassis_id,
         description=description,
         sys_object_id=sys_object_id,
@@ -191,20 +155,134 @@ def parse_view(
     )
 
 
-def _vendor_objects(view: SnmpView, fingerprint: Fingerprint) -> dict[str, tuple[str, Oid]]:
-    """field -> (value, OID) for the first vendor object that yields a value, per field."""
-    found: dict[str, tuple[str, Oid]] = {}
-    for obj in fingerprint.objects:
+@dataclass(frozen=True, slots=True)
+class _Found:
+    value: str
+    source: Oid | str
+    confidence: float = 1.0
+
+
+class _Identity(dict[str, _Found]):
+    fingerprint: Fingerprint = Fingerprint()
+
+
+def _identify(
+    view: SnmpView, sys_object_id: str | None, description: str | None, chassis: _Chassis | None
+) -> _Identity:
+    """Vendor, version, build, model and serial, each from the most specific source that answers.
+
+    Order per field: the vendor's own rules and MIB objects first, then ENTITY-MIB's chassis row,
+    then standard MIBs (Printer-MIB, UPS-MIB), the registration MIB name of the sysObjectID, and
+    last the generic sysDescr grammar.
+    """
+    kb = knowledge_base()
+    sys_oid = _oid_or_none(sys_object_id)
+    answered: set[str] = set()
+    if kb.needs_probe(sys_object_id):
+        for name, objects in kb.probe_files():
+            if _objects(view, objects, sys_oid):
+                answered.add(name)
+                break
+    fingerprint = kb.identify(sys_object_id, description, answered)
+    vendor_objects = _objects(view, fingerprint.objects, sys_oid)
+    standard = _objects(view, kb.always_objects(), sys_oid)
+    generic = kb.fallback(description)
+    row = chassis.component if chassis else None
+    index = chassis.index if chassis else ()
+
+    def entity(column: int) -> Oid:
+        return (*oids.ENT_ENTRY, column, *index)
+
+    candidates: dict[str, list[_Found | None]] = {
+        "vendor": [
+            _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
+            _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
+        ],
+        "version": [
+            _found(fingerprint.version, oids.SYS_DESCR, 0.9),
+            vendor_objects.get("version"),
+            _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
+            standard.get("version"),
+            _found(generic.get("version"), oids.SYS_DESCR, 0.5),
+        ],
+        "build": [
+            _found(fingerprint.build, oids.SYS_DESCR, 0.9),
+            vendor_objects.get("build"),
+            _found(generic.get("build"), oids.SYS_DESCR, 0.5),
+        ],
+        "model": [
+            _found(row.model if row else None, entity(oids.ENT_MODEL_NAME)),
+            vendor_objects.get("model"),
+            _found(fingerprint.model, oids.SYS_DESCR, 0.8),
+            standard.get("model"),
+            _chassis_product_id(row, index),
+            _registered_product(sys_oid),
+            _found(generic.get("model"), oids.SYS_DESCR, 0.5),
+        ],
+        "serial": [
+            _found(row.serial if row else None, entity(oids.ENT_SERIAL)),
+            vendor_objects.get("serial"),
+            standard.get("serial"),
+            _found(fingerprint.serial, oids.SYS_DESCR, 0.8),
+            _found(generic.get("serial"), oids.SYS_DESCR, 0.5),
+        ],
+    }
+    identity = _Identity()
+    identity.fingerprint = fingerprint
+    for name, options in candidates.items():
+        for option in options:
+            if option is not None:
+                identity[name] = option
+                break
+    return identity
+
+
+def _found(value: str | None, source: Oid | str, confidence: float = 1.0) -> _Found | None:
+    value = value.strip() if value else None
+    return _Found(value, source, confidence) if value else None
+
+
+def _oid_or_none(text: str | None) -> Oid | None:
+    if not text:
+        return None
+    try:
+        return parse_oid(text)
+    except ValueError:
+        return None
+
+
+def _chassis_product_id(row: Component | None, index: Oid) -> _Found | None:
+    if row is None:
+        return None
+    found = _product_id(row.name, row.description)
+    return _Found(found[0], (*oids.ENT_ENTRY, found[1], *index), 0.6) if found else None
+
+
+def _registered_product(sys_oid: Oid | None) -> _Found | None:
+    """The sysObjectID's name in the vendor's registration MIB (when a MIB folder is set)."""
+    if not sys_oid:
+        return None
+    product = mibs.product(sys_oid)
+    if product is None:
+        return None
+    return _Found(product.short, f"{product.module}::{product.name}", 0.7)
+
+
+def _objects(
+    view: SnmpView, objects: tuple[VendorObject, ...], sys_oid: Oid | None
+) -> dict[str, _Found]:
+    """field -> first answer among ``objects`` (first instance under each object's OID)."""
+    found: dict[str, _Found] = {}
+    for obj in objects:
         if obj.field in found:
             continue
-        prefix = tuple(int(p) for p in obj.oid.split("."))
+        prefix = obj.resolve(sys_oid)
+        if prefix is None:
+            continue
         for suffix, raw in view.subtree(prefix):
             text = to_text(raw)
-            if text is None:
-                continue
-            value = extract(obj.pattern, obj.field, text)
-            if value:
-                found[obj.field] = (value, (*prefix, *suffix))
+            if text is not None and (value := extract(obj.pattern, obj.field, text)):
+                found[obj.field] = _Found(value, (*prefix, *suffix))
             break
     return found
 

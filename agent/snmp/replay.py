@@ -16,7 +16,7 @@ import bz2
 import re
 from pathlib import Path
 
-from netsbom.agent.snmp.oids import collection_subtrees
+from netsbom.agent.snmp import oids
 from netsbom.agent.snmp.view import (
     IpAddress,
     ObjectId,
@@ -43,9 +43,8 @@ class RecordError(ValueError):
 
 
 def read_snmprec(path: Path, subtrees: tuple[Oid, ...] | None = None) -> SnmpView:
-    """Read a recording; ``subtrees`` defaults to what the live walk collects."""
+    """Read a recording; by default keep what a live poll of this device would read."""
     view = SnmpView()
-    wanted = collection_subtrees() if subtrees is None else subtrees
     try:
         raw = path.read_bytes()
         if path.name.endswith(".bz2"):
@@ -53,7 +52,35 @@ def read_snmprec(path: Path, subtrees: tuple[Oid, ...] | None = None) -> SnmpVie
     except (OSError, ValueError) as exc:
         view.add_error("parse", f"cannot read recording: {exc}", str(path))
         return view
-    return parse_snmprec(raw, wanted, source=path.name, view=view)
+    if subtrees is not None:
+        return parse_snmprec(raw, subtrees, source=path.name, view=view)
+    return replay_view(raw, source=path.name, view=view)
+
+
+def replay_view(data: bytes, *, source: str = "<snmprec>", view: SnmpView | None = None) -> SnmpView:
+    """What a live poll would read from the device this recording is: same plan, same objects.
+
+    The plan depends on the system group, so it is read first; vendor objects keep only their
+    first instance, as the live poll's GETNEXT does.
+    """
+    system = parse_snmprec(data, (oids.SYSTEM,))
+    sys_object_id = system.object_id(oids.SYS_OBJECT_ID)
+    plan = oids.collection_plan(sys_object_id, system.text(oids.SYS_DESCR))
+    view = parse_snmprec(data, (*plan.subtrees, *plan.objects), source=source, view=view)
+    return keep_first_instances(view, plan.objects)
+
+
+def keep_first_instances(view: SnmpView, objects: tuple[Oid, ...]) -> SnmpView:
+    """Drop every value under an object prefix but the first (what one GETNEXT returns)."""
+    keep: set[Oid] = set()
+    under: set[Oid] = set()
+    for prefix in objects:
+        found = [prefix + suffix for suffix, _ in view.subtree(prefix)]
+        keep.update(found[:1])
+        under.update(found)
+    for oid in under - keep:
+        view.remove(oid)
+    return view
 
 
 def parse_snmprec(

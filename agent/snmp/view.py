@@ -37,6 +37,7 @@ class ObjectId(tuple[int, ...]):
 
 
 Value = int | bytes | ObjectId | IpAddress | None
+_MISSING = object()
 
 
 def parse_oid(text: str) -> Oid:
@@ -74,6 +75,10 @@ class SnmpView:
     def set(self, oid: Oid, value: Value) -> None:
         self.values[oid] = value
         self._sorted = None
+
+    def remove(self, oid: Oid) -> None:
+        if self.values.pop(oid, _MISSING) is not _MISSING:
+            self._sorted = None
 
     def add_error(self, kind: str, message: str, source: str | None = None) -> None:
         self.errors.append(ViewError(kind, message, source))

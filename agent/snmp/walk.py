@@ -20,7 +20,7 @@ from typing import Any
 from pyasn1.type import univ
 
 from netsbom.agent.inventory import SnmpSettings
-from netsbom.agent.snmp.oids import collection_subtrees
+from netsbom.agent.snmp import oids
 from netsbom.agent.snmp.view import IpAddress, ObjectId, Oid, SnmpView, Value, dotted
 
 # pysnmp 7.1 uses pysmi 2.0's deprecated camelCase aliases (getReadersFromUrls, addSources, ...).
@@ -37,6 +37,7 @@ with warnings.catch_warnings():
         UdpTransportTarget,
         UsmUserData,
         bulk_cmd,
+        next_cmd,
         usm3DESEDEPrivProtocol,
         usmAesCfb128Protocol,
         usmAesCfb192Protocol,
@@ -55,6 +56,7 @@ with warnings.catch_warnings():
 log = logging.getLogger(__name__)
 
 MAX_ROWS_PER_SUBTREE = 20_000
+OBJECTS_PER_REQUEST = 16  # varbinds per GETNEXT; well under agents' usual PDU limits
 _MAX_TIMEOUTS = 2  # after this many timed-out subtrees the device is considered gone
 
 AUTH_PROTOCOLS: dict[str, Any] = {
@@ -214,6 +216,36 @@ class _Walker:
             assert last is not None
             current = last
 
+    async def first_instances(self, objects: tuple[Oid, ...]) -> None:
+        """One GETNEXT per object (batched): its first instance, if it lies under the object."""
+        for start in range(0, len(objects), OBJECTS_PER_REQUEST):
+            chunk = objects[start : start + OBJECTS_PER_REQUEST]
+            source = dotted(chunk[0])
+            error_indication, error_status, _error_index, var_binds = await next_cmd(
+                self.engine,
+                self.auth,
+                self.transport,
+                self.context,
+                *(ObjectType(ObjectIdentity(prefix)) for prefix in chunk),
+                lookupMib=False,
+            )
+            if error_indication:
+                self._indication(error_indication, source)
+                continue
+            self.answered = True
+            if error_status:
+                # v1-style agents fail the whole PDU when one object is unknown: ask one by one.
+                if len(chunk) > 1:
+                    for prefix in chunk:
+                        await self.first_instances((prefix,))
+                continue
+            for prefix, var_bind in zip(chunk, var_binds, strict=False):
+                name, value = var_bind[0], var_bind[1]
+                oid = tuple(name)
+                if isinstance(value, _END) or oid[: len(prefix)] != prefix or oid <= prefix:
+                    continue
+                self.view.set(oid, convert(value))
+
     def _indication(self, indication: Any, source: str) -> None:
         if isinstance(indication, errind.RequestTimedOut):
             if not self.answered:
@@ -252,9 +284,19 @@ async def collect(address: str, settings: SnmpSettings, *, deadline: float) -> S
                 view.add_error("unreachable", f"cannot resolve address {address!r}: {exc}")
                 return view
             walker = _Walker(engine, auth, transport, settings, view)
-            for subtree in collection_subtrees():
+            current = dotted(oids.SYSTEM)
+            await walker.walk(oids.SYSTEM)
+            plan = oids.collection_plan(
+                view.object_id(oids.SYS_OBJECT_ID), view.text(oids.SYS_DESCR)
+            )
+            for subtree in plan.subtrees:
+                if subtree == oids.SYSTEM:
+                    continue
                 current = dotted(subtree)
                 await walker.walk(subtree)
+            if plan.objects:
+                current = "vendor objects"
+                await walker.first_instances(plan.objects)
     except _Stop:
         pass
     except TimeoutError:

@@ -68,7 +68,7 @@ def parse_ssh_url(url: str) -> tuple[str, int, str | None]:
     show_default=True,
     help="Deadline for the whole session, seconds.",
 )
-def record(  # noqa: PLR0917 - click passes options as arguments
+def record(
     url: str,
     platform: str,
     out_dir: Path,

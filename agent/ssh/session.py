@@ -142,7 +142,7 @@ def _close_quietly(connection: Any) -> None:
         log.debug("closing ssh session failed", exc_info=True)
 
 
-def _run_session(  # noqa: PLR0917 - called positionally by run_in_executor
+def _run_session(
     address: str,
     settings: SshSettings,
     platform: str | None,
@@ -184,7 +184,7 @@ def _run_session(  # noqa: PLR0917 - called positionally by run_in_executor
     return result
 
 
-def _run_commands(  # noqa: PLR0917
+def _run_commands(
     connection: Any,
     driver: Platform,
     settings: SshSettings,

@@ -11,9 +11,10 @@ Shape (``netsbom:`` properties carry what CycloneDX has no field for):
 - each record: a ``device`` (``bom-ref`` ``device:<name>``), manufacturer = vendor,
   description = model, ``cpe`` = hardware CPE, properties ``netsbom:model``, ``netsbom:serial``, ...
   and how it was polled (``netsbom:collected_at``, ``netsbom:report_id``, ``netsbom:errors``,
-  ``netsbom:provenance:<field>``). Nested: the ``operating-system`` (or ``firmware``) with version
-  and OS CPE; hardware modules as ``device`` components in their physical tree, each with its own
-  ``firmware``; installed software as ``library`` / ``application`` / ``firmware``.
+  ``netsbom:provenance:<field>``); contradictions found by identity resolution as
+  ``netsbom:flag`` (also on the network). Nested: the ``operating-system`` (or ``firmware``)
+  with version and OS CPE; hardware modules as ``device`` components in their physical tree,
+  each with its own ``firmware``; installed software as ``library``/``application``/``firmware``.
 - a neighbour that is none of the records: a ``device`` with ``netsbom:external`` = ``true``.
 - each link: a ``service`` (``bom-ref`` ``link:...``) with both ends and the LLDP/CDP details.
 - ``dependencies``: network -> devices; device -> OS -> software; module -> firmware;
@@ -117,6 +118,10 @@ class _Builder:
         self.dependencies: dict[str, set[str]] = {}
         self.device_refs: dict[str, str] = {}  # device name -> first bom-ref with that name
         self.external_refs: dict[str, str] = {}  # external device name -> bom-ref
+        self.flags: dict[str, list[str]] = defaultdict(list)  # device name -> flag texts
+        for flag in config.flags:
+            for device in flag.devices:
+                self.flags[device].append(f"{flag.kind}: {flag.message}")
 
     def depends(self, ref: str, *on: str) -> None:
         self.dependencies.setdefault(ref, set()).update(on)
@@ -165,6 +170,7 @@ class _Builder:
                             ("netsbom:at", config.at),
                             ("netsbom:devices", str(len(config.records))),
                             ("netsbom:links", str(len(config.links))),
+                            *(("netsbom:flag", f"{f.kind}: {f.message}") for f in config.flags),
                         ]
                     ),
                 },
@@ -215,6 +221,7 @@ class _Builder:
         props += [
             ("netsbom:errors", _error_text(e.kind, e.message, e.source)) for e in record.errors
         ]
+        props += [("netsbom:flag", text) for text in self.flags.get(record.name, ())]
         methods = sorted({p.method for p in record.provenance if p.method})
         if methods:
             props.append(("netsbom:method", ",".join(methods)))

@@ -21,16 +21,27 @@ def applicability(cve: CveData, device: DeviceFacts, kev: KevEntry | None = None
     nvd_verdict = _nvd_verdict(cve, device)
     adp = _adp_verdict(cve, device)
     if vendor is not None and vendor.affected is not None:
-        if nvd_verdict is not None and nvd_verdict.affected is not None \
-                and nvd_verdict.affected != vendor.affected:
-            return Verdict(vendor.affected, f"{vendor.reason}; NVD disagrees "
-                           f"({nvd_verdict.reason}); the vendor wins", vendor.source, vendor.basis)
+        if (
+            nvd_verdict is not None
+            and nvd_verdict.affected is not None
+            and nvd_verdict.affected != vendor.affected
+        ):
+            return Verdict(
+                vendor.affected,
+                f"{vendor.reason}; NVD disagrees ({nvd_verdict.reason}); the vendor wins",
+                vendor.source,
+                vendor.basis,
+            )
         return vendor
     for verdict in (nvd_verdict, adp):
         if verdict is not None and verdict.affected is not None:
             if vendor is not None:
-                return Verdict(verdict.affected, f"{verdict.reason} (vendor data undecidable: "
-                               f"{vendor.reason})", verdict.source, verdict.basis)
+                return Verdict(
+                    verdict.affected,
+                    f"{verdict.reason} (vendor data undecidable: {vendor.reason})",
+                    verdict.source,
+                    verdict.basis,
+                )
             return verdict
     for verdict in (vendor, nvd_verdict, adp):
         if verdict is not None:
@@ -39,12 +50,20 @@ def applicability(cve: CveData, device: DeviceFacts, kev: KevEntry | None = None
         return Verdict(None, f"device not assessable: {device.problem}", "record")
     if _no_product_data(cve) and _concerns_vendor(cve, device, kev):
         product = device.product
-        if kev is not None and kev.product and product is not None \
-                and not product.mentioned_in(kev.product):
-            return Verdict(False, f"the CVE concerns {kev.vendor} {kev.product} (KEV)", "kev",
-                           BASIS_PRODUCT)
-        return Verdict(None, "no usable product data for this CVE yet (NVD not analysed, no "
-                       "vendor versions)", _any_source(cve))
+        if (
+            kev is not None
+            and kev.product
+            and product is not None
+            and not product.mentioned_in(kev.product)
+        ):
+            return Verdict(
+                False, f"the CVE concerns {kev.vendor} {kev.product} (KEV)", "kev", BASIS_PRODUCT
+            )
+        return Verdict(
+            None,
+            "no usable product data for this CVE yet (NVD not analysed, no vendor versions)",
+            _any_source(cve),
+        )
     return Verdict(False, "the CVE concerns other products", _any_source(cve), BASIS_PRODUCT)
 
 

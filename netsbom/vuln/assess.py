@@ -48,8 +48,12 @@ class Assessment:
             "ssvc": self.ssvc,
         }
         if details:
-            data.update(target=self.target_id, basis=self.basis, kev_due_date=self.kev_due_date,
-                        epss_percentile=self.epss_percentile)
+            data.update(
+                target=self.target_id,
+                basis=self.basis,
+                kev_due_date=self.kev_due_date,
+                epss_percentile=self.epss_percentile,
+            )
         return data
 
 
@@ -63,8 +67,9 @@ def assess(records: Iterable[DeviceRecord], feeds: Feeds) -> Iterator[Assessment
             yield assess_one(device, feeds.cves.get(cve_id) or CveData(cve_id), feeds, labels)
 
 
-def assess_one(device: DeviceFacts, cve: CveData, feeds: Feeds,
-               labels: dict[str, str]) -> Assessment:
+def assess_one(
+    device: DeviceFacts, cve: CveData, feeds: Feeds, labels: dict[str, str]
+) -> Assessment:
     kev = feeds.kev.get(cve.id)
     epss = feeds.epss.get(cve.id)
     verdict = applicability(cve, device, kev)

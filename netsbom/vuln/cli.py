@@ -43,16 +43,34 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def _inputs(command: _F) -> _F:
     options = [
-        click.option("--records", "records_path", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Device records, one JSON per line (`netsbom agent poll --json`)."),
+        click.option(
+            "--records",
+            "records_path",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Device records, one JSON per line (`netsbom agent poll --json`).",
+        ),
         click.option("--network", help="Network name in the store (instead of --records)."),
         click.option("--at", "at_text", help="Point in time with --network (ISO 8601)."),
-        click.option("--db", envvar="NETSBOM_DB", default="sqlite:///netsbom.db",
-                     show_default=True, help=DB_HELP),
-        click.option("--feeds", "feeds_dir", type=click.Path(path_type=Path, file_okay=False),
-                     required=True, help="Feeds directory: nvd/, cve/, kev.json, epss.csv."),
-        click.option("--all", "everything", is_flag=True,
-                     help="Also the (device, CVE) pairs that are not affected."),
+        click.option(
+            "--db",
+            envvar="NETSBOM_DB",
+            default="sqlite:///netsbom.db",
+            show_default=True,
+            help=DB_HELP,
+        ),
+        click.option(
+            "--feeds",
+            "feeds_dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            required=True,
+            help="Feeds directory: nvd/, cve/, kev.json, epss.csv.",
+        ),
+        click.option(
+            "--all",
+            "everything",
+            is_flag=True,
+            help="Also the (device, CVE) pairs that are not affected.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -62,13 +80,29 @@ def _inputs(command: _F) -> _F:
 @vuln.command("assess")
 @_inputs
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one per (device, CVE).")
-@click.option("--details", is_flag=True,
-              help="With --json: add target, basis, kev_due_date, epss_percentile.")
-def assess_command(*, records_path: Path | None, network: str | None, at_text: str | None, db: str,
-                   feeds_dir: Path, everything: bool, as_json: bool, details: bool) -> None:
+@click.option(
+    "--details", is_flag=True, help="With --json: add target, basis, kev_due_date, epss_percentile."
+)
+def assess_command(
+    *,
+    records_path: Path | None,
+    network: str | None,
+    at_text: str | None,
+    db: str,
+    feeds_dir: Path,
+    everything: bool,
+    as_json: bool,
+    details: bool,
+) -> None:
     """Assess every device against the feeds (affected or undecidable; --all: every pair)."""
-    results = _run(records_path=records_path, network=network, at_text=at_text, db=db,
-                   feeds_dir=feeds_dir, everything=everything)
+    results = _run(
+        records_path=records_path,
+        network=network,
+        at_text=at_text,
+        db=db,
+        feeds_dir=feeds_dir,
+        everything=everything,
+    )
     if not as_json:
         click.echo(render_table(results), nl=False)
         return
@@ -79,17 +113,35 @@ def assess_command(*, records_path: Path | None, network: str | None, at_text: s
 
 @vuln.command("report")
 @_inputs
-def report_command(*, records_path: Path | None, network: str | None, at_text: str | None, db: str,
-                   feeds_dir: Path, everything: bool) -> None:
+def report_command(
+    *,
+    records_path: Path | None,
+    network: str | None,
+    at_text: str | None,
+    db: str,
+    feeds_dir: Path,
+    everything: bool,
+) -> None:
     """A table for people, highest priority first (affected, SSVC, EPSS, KEV)."""
-    results = _run(records_path=records_path, network=network, at_text=at_text, db=db,
-                   feeds_dir=feeds_dir, everything=everything)
+    results = _run(
+        records_path=records_path,
+        network=network,
+        at_text=at_text,
+        db=db,
+        feeds_dir=feeds_dir,
+        everything=everything,
+    )
     click.echo(render_table(sort_by_priority(results)), nl=False)
 
 
 @vuln.command("fetch")
-@click.option("--feeds", "feeds_dir", type=click.Path(path_type=Path, file_okay=False),
-              required=True, help="Directory to write kev.json, epss.csv, cve/, nvd/ into.")
+@click.option(
+    "--feeds",
+    "feeds_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Directory to write kev.json, epss.csv, cve/, nvd/ into.",
+)
 @click.option("--cve", "cves", multiple=True, help="Also fetch this CVE's CVE and NVD records.")
 def fetch_command(feeds_dir: Path, cves: tuple[str, ...]) -> None:
     """Download the KEV catalog, EPSS scores and chosen CVE records (needs a network)."""
@@ -98,8 +150,15 @@ def fetch_command(feeds_dir: Path, cves: tuple[str, ...]) -> None:
     fetch_feeds(feeds_dir, cves, echo=lambda line: click.echo(line, err=True))
 
 
-def _run(*, records_path: Path | None, network: str | None, at_text: str | None, db: str,
-         feeds_dir: Path, everything: bool) -> list[Assessment]:
+def _run(
+    *,
+    records_path: Path | None,
+    network: str | None,
+    at_text: str | None,
+    db: str,
+    feeds_dir: Path,
+    everything: bool,
+) -> list[Assessment]:
     if (records_path is None) == (network is None):
         raise click.UsageError("give either --records FILE or --network NAME")
     if at_text is not None and network is None:

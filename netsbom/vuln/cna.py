@@ -23,8 +23,9 @@ from netsbom.vuln.versions import VersionError
 _SAYS_NOTHING = frozenset({"", "n/a", "-", "none", "unknown", "unspecified"})
 
 
-def entries_for(entries: Sequence[Mapping[str, Any]],
-                device: DeviceFacts) -> list[Mapping[str, Any]]:
+def entries_for(
+    entries: Sequence[Mapping[str, Any]], device: DeviceFacts
+) -> list[Mapping[str, Any]]:
     """The ``affected`` entries that name the device's product (by name or by CPE)."""
     product = device.product
     if product is None:
@@ -34,7 +35,8 @@ def entries_for(entries: Sequence[Mapping[str, Any]],
     for entry in entries:
         name = str(entry.get("product") or "")
         if product.names_product(name) and (
-            not entry.get("vendor") or product.names_vendor(str(entry.get("vendor")))
+            not entry.get("vendor")
+            or product.names_vendor(str(entry.get("vendor")))
             or product.names_vendor(name)
         ):
             found.append(entry)
@@ -49,14 +51,16 @@ def entries_for(entries: Sequence[Mapping[str, Any]],
     return found
 
 
-def assess_entries(entries: Sequence[Mapping[str, Any]], device: DeviceFacts,
-                   source: str) -> Verdict:
+def assess_entries(
+    entries: Sequence[Mapping[str, Any]], device: DeviceFacts, source: str
+) -> Verdict:
     """Combine the device's product entries: any affected wins, then undecidable, then not.
 
     An entry that says nothing about the device's train (NetScaler Gateway lists no FIPS
     builds) does not make undecidable what an entry naming that train decides."""
-    judged = [(_assess_entry(entry, device, source), _names_train(entry, device))
-              for entry in entries]
+    judged = [
+        (_assess_entry(entry, device, source), _names_train(entry, device)) for entry in entries
+    ]
     verdicts = [verdict for verdict, _ in judged]
     for verdict in verdicts:
         if verdict.affected is True:
@@ -83,23 +87,37 @@ def _assess_entry(entry: Mapping[str, Any], device: DeviceFacts, source: str) ->
     product = str(entry.get("product") or "?")
     statements, unreadable, listed = _statements(entry, device)
     if listed is not None:
-        return Verdict(listed == "affected", f"{product}: {version} is listed as {listed}",
-                       source, BASIS_VERSION if listed != "affected" else None)
+        return Verdict(
+            listed == "affected",
+            f"{product}: {version} is listed as {listed}",
+            source,
+            BASIS_VERSION if listed != "affected" else None,
+        )
     if not statements and not unreadable:
         if default == "affected":
-            return _platform_check(entry, device, Verdict(
-                True, f"{product}: every version is affected (no versions listed)", source))
+            return _platform_check(
+                entry,
+                device,
+                Verdict(True, f"{product}: every version is affected (no versions listed)", source),
+            )
         return Verdict(None, f"{product}: the vendor lists no versions", source)
     outcome = evaluate(statements, version)
     status = outcome.status
     why = f"{product}: {outcome.why}"
     if status == "default":
         if unreadable:
-            return Verdict(None, f"{why}, but {len(unreadable)} version entries are not "
-                           f"understood: {'; '.join(unreadable[:3])}", source)
+            return Verdict(
+                None,
+                f"{why}, but {len(unreadable)} version entries are not "
+                f"understood: {'; '.join(unreadable[:3])}",
+                source,
+            )
         status = _default_status(default, statements, version.train)
-        why += {"affected": " (vendor default: affected)", "unaffected": ", so not affected",
-                "unknown": " and the vendor's default status is unknown"}[status]
+        why += {
+            "affected": " (vendor default: affected)",
+            "unaffected": ", so not affected",
+            "unknown": " and the vendor's default status is unknown",
+        }[status]
     if status == "affected":
         return _platform_check(entry, device, Verdict(True, why, source))
     if status == "unaffected":
@@ -111,8 +129,9 @@ _Parsed = tuple[Mapping[str, Any], list[Statement], list[str]]
 _CACHE: dict[tuple[str, int], _Parsed] = {}
 
 
-def _statements(entry: Mapping[str, Any],
-                device: DeviceFacts) -> tuple[list[Statement], list[str], str | None]:
+def _statements(
+    entry: Mapping[str, Any], device: DeviceFacts
+) -> tuple[list[Statement], list[str], str | None]:
     """The entry's statements (parsed once per family), the entries not understood, and the
     status of an entry that is not understood but spells the device's version exactly."""
     assert device.grammar is not None and device.version is not None
@@ -125,15 +144,18 @@ def _statements(entry: Mapping[str, Any],
         _CACHE[key] = cached
     _, statements, unreadable = cached
     for item in entry.get("versions") or ():
-        if isinstance(item, dict) and str(item.get("version") or "").strip().lower() \
-                == device.version.text.lower() and any(
-                    u.startswith(repr(str(item.get("version")).strip())) for u in unreadable):
+        if (
+            isinstance(item, dict)
+            and str(item.get("version") or "").strip().lower() == device.version.text.lower()
+            and any(u.startswith(repr(str(item.get("version")).strip())) for u in unreadable)
+        ):
             return statements, unreadable, str(item.get("status"))
     return statements, unreadable, None
 
 
-def _parse_entry(entry: Mapping[str, Any],
-                 device: DeviceFacts) -> tuple[list[Statement], list[str]]:
+def _parse_entry(
+    entry: Mapping[str, Any], device: DeviceFacts
+) -> tuple[list[Statement], list[str]]:
     assert device.grammar is not None
     statements: list[Statement] = []
     unreadable: list[str] = []
@@ -143,8 +165,11 @@ def _parse_entry(entry: Mapping[str, Any],
             unreadable.append(repr(item))
             continue
         text = str(item.get("version") or "").strip()
-        if text.lower() in _SAYS_NOTHING and item.get("lessThan") is None \
-                and item.get("lessThanOrEqual") is None:
+        if (
+            text.lower() in _SAYS_NOTHING
+            and item.get("lessThan") is None
+            and item.get("lessThanOrEqual") is None
+        ):
             continue
         try:
             statements.extend(parse_statement(device.grammar, item, ours))
@@ -178,9 +203,14 @@ def _platform_check(entry: Mapping[str, Any], device: DeviceFacts, verdict: Verd
         return verdict
     listed = ", ".join(platforms)
     if not device.models:
-        return Verdict(None, f"{verdict.reason}; only on {listed}, and the record has no model",
-                       verdict.source)
+        return Verdict(
+            None, f"{verdict.reason}; only on {listed}, and the record has no model", verdict.source
+        )
     if model_on_platform(device.models, platforms):
         return Verdict(True, f"{verdict.reason}; on {listed}", verdict.source)
-    return Verdict(False, f"{verdict.reason}, but only on {listed} (model "
-                   f"{', '.join(device.models)})", verdict.source, BASIS_HARDWARE)
+    return Verdict(
+        False,
+        f"{verdict.reason}, but only on {listed} (model {', '.join(device.models)})",
+        verdict.source,
+        BASIS_HARDWARE,
+    )

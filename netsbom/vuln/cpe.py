@@ -12,8 +12,19 @@ class CpeError(NetsbomError):
     """A CPE string that does not parse (the CVE or device is then undecidable)."""
 
 
-_FIELDS = ("part", "vendor", "product", "version", "update", "edition", "language",
-           "sw_edition", "target_sw", "target_hw", "other")
+_FIELDS = (
+    "part",
+    "vendor",
+    "product",
+    "version",
+    "update",
+    "edition",
+    "language",
+    "sw_edition",
+    "target_sw",
+    "target_hw",
+    "other",
+)
 _SPLIT = re.compile(r"(?<!\\):")
 
 

@@ -41,12 +41,16 @@ def device_facts(record: DeviceRecord) -> DeviceFacts:
     os_cpe = _cpe(record.identifiers.os_cpe, "os_cpe", problems)
     hardware_cpe = _cpe(record.identifiers.hardware_cpe, "hardware_cpe", problems)
     family = record.os.family or _family_from_cpe(os_cpe)
-    version_text = record.os.version or (os_cpe.version if os_cpe and os_cpe.version not in
-                                         ("*", "-") else None)
-    models = tuple(dict.fromkeys(
-        m for m in (record.model, *(c.model for c in record.components if c.cls == "chassis"))
-        if m
-    ))
+    version_text = record.os.version or (
+        os_cpe.version if os_cpe and os_cpe.version not in ("*", "-") else None
+    )
+    models = tuple(
+        dict.fromkeys(
+            m
+            for m in (record.model, *(c.model for c in record.components if c.cls == "chassis"))
+            if m
+        )
+    )
     product = product_for(family)
     family_grammar: Grammar | None = None
     version: Version | None = None

@@ -31,8 +31,13 @@ def _get(url: str, timeout: float = 60.0) -> bytes:
         raise VulnError(f"download of {url} failed: {exc}") from exc
 
 
-def fetch_feeds(directory: Path, cves: Iterable[str] = (), *,
-                echo: Callable[[str], None] = print, get: Callable[[str], bytes] = _get) -> None:
+def fetch_feeds(
+    directory: Path,
+    cves: Iterable[str] = (),
+    *,
+    echo: Callable[[str], None] = print,
+    get: Callable[[str], bytes] = _get,
+) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     kev = get(KEV_URL)
     json.loads(kev)  # refuse to store something that is not JSON

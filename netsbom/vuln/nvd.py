@@ -33,8 +33,13 @@ def mentions(configurations: Sequence[Mapping[str, Any]], device: DeviceFacts) -
 
 
 def _matches(configurations: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return [m for c in configurations for n in c.get("nodes") or () for m in
-            n.get("cpeMatch") or () if isinstance(m, dict)]
+    return [
+        m
+        for c in configurations
+        for n in c.get("nodes") or ()
+        for m in n.get("cpeMatch") or ()
+        if isinstance(m, dict)
+    ]
 
 
 def assess(configurations: Sequence[Mapping[str, Any]], device: DeviceFacts) -> Verdict:
@@ -49,11 +54,16 @@ def assess(configurations: Sequence[Mapping[str, Any]], device: DeviceFacts) -> 
     relaxed = _Judge(device, hardware_known=True)
     if any(relaxed.configuration(c) is not False for c in configurations):
         hardware = ", ".join(sorted(judge.hardware_missed)[:6]) or "other hardware"
-        return Verdict(False, f"NVD: {device.version} matches, but only on {hardware}", SOURCE,
-                       BASIS_HARDWARE)
+        return Verdict(
+            False, f"NVD: {device.version} matches, but only on {hardware}", SOURCE, BASIS_HARDWARE
+        )
     if judge.version_checked:
-        return Verdict(False, f"NVD: {device.version} is outside every listed range or version",
-                       SOURCE, BASIS_VERSION)
+        return Verdict(
+            False,
+            f"NVD: {device.version} is outside every listed range or version",
+            SOURCE,
+            BASIS_VERSION,
+        )
     return Verdict(False, "NVD: no configuration names this product", SOURCE, BASIS_PRODUCT)
 
 
@@ -119,7 +129,9 @@ class _Judge:
             end_ex = match.get("versionEndExcluding")
             end_in = match.get("versionEndIncluding")
             statement = Statement(
-                "affected", "nvd range", start=start,
+                "affected",
+                "nvd range",
+                start=start,
                 fixes=(grammar.version(str(end_ex)),) if end_ex else (),
                 last=grammar.version(str(end_in)) if end_in else None,
             )
@@ -127,12 +139,18 @@ class _Judge:
             self.unknowns.append(str(exc))
             return None
         inside = within(statement, device.version)
-        if inside and match.get("versionStartExcluding") and start is not None \
-                and compare(device.version, start) == 0:
+        if (
+            inside
+            and match.get("versionStartExcluding")
+            and start is not None
+            and compare(device.version, start) == 0
+        ):
             inside = False
         if inside is None:
-            self.unknowns.append(f"{device.version} cannot be ordered against "
-                                 f"{start_text or '0'}..{end_ex or end_in}")
+            self.unknowns.append(
+                f"{device.version} cannot be ordered against "
+                f"{start_text or '0'}..{end_ex or end_in}"
+            )
         elif inside:
             bounds = f"from {start_text} " if start_text else ""
             end = f"before {end_ex}" if end_ex else f"up to {end_in}" if end_in else "all versions"
@@ -145,8 +163,7 @@ class _Judge:
         update = "" if cpe.update in ("*", "-") else cpe.update
         listed = device.grammar.version(device.grammar.cpe_text(cpe.version, update))
         if cpe.update == "*" and not listed.train_only and listed.branch_len is not None:
-            same = listed.train == device.version.train and \
-                listed.branch == device.version.branch
+            same = listed.train == device.version.train and listed.branch == device.version.branch
         elif cpe.update == "*" and listed.train_only:
             same = listed.train == device.version.train
         else:

@@ -53,8 +53,9 @@ class Outcome:
     matched: tuple[Statement, ...] = field(default=())
 
 
-def parse_statement(grammar: Grammar, entry: Mapping[str, Any],
-                    ours: Callable[[str], bool] | None = None) -> list[Statement]:
+def parse_statement(
+    grammar: Grammar, entry: Mapping[str, Any], ours: Callable[[str], bool] | None = None
+) -> list[Statement]:
     """One CNA ``versions`` entry as statements; raises VersionError when it cannot be read.
     ``ours`` tells whether a product name inside free text is the device's product."""
     status = str(entry.get("status") or "affected").lower()
@@ -65,8 +66,14 @@ def parse_statement(grammar: Grammar, entry: Mapping[str, Any],
         if _is_text(version):
             return statements_from_text(grammar, version, status, ours)
         if version.endswith("*"):
-            return [Statement(status, version, whole_trains=(_bound(grammar, version[:-1], None),),
-                              start=_bound(grammar, version[:-1], None))]
+            return [
+                Statement(
+                    status,
+                    version,
+                    whole_trains=(_bound(grammar, version[:-1], None),),
+                    start=_bound(grammar, version[:-1], None),
+                )
+            ]
         return [Statement(status, version, exact=_bound(grammar, version, None))]
     start = None if version.lower() in OPEN_STARTS else _bound(grammar, version, None)
     fixes: list[Version] = []
@@ -98,8 +105,18 @@ def parse_statement(grammar: Grammar, entry: Mapping[str, Any],
         if isinstance(change, dict) and change.get("at")
     )
     text = f"{version or '0'} to {'<' + str(less) if less is not None else '<=' + str(less_eq)}"
-    return [Statement(status, text, start=start, fixes=tuple(fixes), last=last,
-                      whole_trains=tuple(whole), prefixes=prefixes, changes=changes)]
+    return [
+        Statement(
+            status,
+            text,
+            start=start,
+            fixes=tuple(fixes),
+            last=last,
+            whole_trains=tuple(whole),
+            prefixes=prefixes,
+            changes=changes,
+        )
+    ]
 
 
 def _bound(grammar: Grammar, text: str, start: Version | None) -> Version:
@@ -110,8 +127,13 @@ def _bound(grammar: Grammar, text: str, start: Version | None) -> Version:
 
 
 def _is_text(version: str) -> bool:
-    return bool(re.search(r",|\s(and|or|through|to|before|prior|earlier|below)\b|^(before|prior)",
-                          version, re.IGNORECASE))
+    return bool(
+        re.search(
+            r",|\s(and|or|through|to|before|prior|earlier|below)\b|^(before|prior)",
+            version,
+            re.IGNORECASE,
+        )
+    )
 
 
 _UP_TO = re.compile(
@@ -122,15 +144,18 @@ _BELOW = re.compile(
     r"^(?:versions?\s+)?(?:before|prior to|earlier than|lower than|older than|below)\s+(?P<v>.+)$",
     re.IGNORECASE,
 )
-_ITEMS = re.compile(r",|;|\s(?:and|&)\s(?!(?:below|earlier|prior|older|lower|before)\b)",
-                    re.IGNORECASE)
+_ITEMS = re.compile(
+    r",|;|\s(?:and|&)\s(?!(?:below|earlier|prior|older|lower|before)\b)", re.IGNORECASE
+)
 _THROUGH = re.compile(r"^(?P<a>.+?)\s+(?:through|to)\s+(?P<b>.+)$", re.IGNORECASE)
-_PRODUCT_WORDS = re.compile(r"^(?:[A-Za-z][\w()-]*\s+)+?(?=v?\d|R\d|before|prior|versions?\s)",
-                            re.IGNORECASE)
+_PRODUCT_WORDS = re.compile(
+    r"^(?:[A-Za-z][\w()-]*\s+)+?(?=v?\d|R\d|before|prior|versions?\s)", re.IGNORECASE
+)
 
 
-def statements_from_text(grammar: Grammar, text: str, status: str,
-                         ours: Callable[[str], bool] | None = None) -> list[Statement]:
+def statements_from_text(
+    grammar: Grammar, text: str, status: str, ours: Callable[[str], bool] | None = None
+) -> list[Statement]:
     """``FortiOS 6.0.0 through 6.0.14, 6.2.0 and below, before 7.0.3, 7.2.0`` as statements.
     Items after another product's name (``..., FortiProxy 2.0.0``) are skipped."""
     result: list[Statement] = []
@@ -151,8 +176,9 @@ def statements_from_text(grammar: Grammar, text: str, status: str,
             result.append(Statement(status, part, fixes=(_bound(grammar, match["v"], None),)))
         elif match := _THROUGH.match(part):
             start = _bound(grammar, match["a"], None)
-            result.append(Statement(status, part, start=start,
-                                    last=_bound(grammar, match["b"], start)))
+            result.append(
+                Statement(status, part, start=start, last=_bound(grammar, match["b"], start))
+            )
         else:
             result.append(Statement(status, part, exact=_bound(grammar, part, None)))
     if not result:
@@ -164,8 +190,9 @@ def evaluate(statements: Sequence[Statement], device: Version) -> Outcome:
     """Status of ``device`` under a product's statements: exact matches first, then ranges."""
     for statement in statements:
         if statement.exact is not None and _same(statement.exact, device):
-            return Outcome(statement.status, f"{device} is listed as {statement.status}",
-                           (statement,))
+            return Outcome(
+                statement.status, f"{device} is listed as {statement.status}", (statement,)
+            )
     ranges = [s for s in statements if s.is_range]
     own = [s for s in ranges if device.train in s.trains()]
     if own:
@@ -185,13 +212,15 @@ def evaluate(statements: Sequence[Statement], device: Version) -> Outcome:
             fixed = ", ".join(sorted({str(f) for f in fixes if f.train == device.train}))
             found.setdefault("fixed", Statement("unaffected", f"fixed in {fixed}"))
     if "fixed" in found:
-        return Outcome("unaffected", f"{device} carries the fix ({found['fixed'].text} on its "
-                       "branch)")
+        return Outcome(
+            "unaffected", f"{device} carries the fix ({found['fixed'].text} on its branch)"
+        )
     for status in ("affected", "unaffected", "unknown"):
         if status in found:
             statement = found[status]
-            return Outcome(status, f"{device} is in range {statement.text} ({status})",
-                           (statement,))
+            return Outcome(
+                status, f"{device} is in range {statement.text} ({status})", (statement,)
+            )
     if undecided:
         texts = ", ".join(s.text for s in undecided)
         return Outcome(None, f"{device} (train {device.train}) cannot be ordered against {texts}")

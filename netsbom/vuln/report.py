@@ -22,18 +22,24 @@ def render_table(assessments: Iterable[Assessment], reason_width: int = 90) -> s
     for item in sort_by_priority(assessments):
         decision = str(item.ssvc.get("decision", ""))
         deployer = item.ssvc.get("deployer_decision")
-        rows.append((
-            f"{decision}/{deployer}" if deployer else decision,
-            item.device,
-            item.cve,
-            _AFFECTED[item.affected],
-            item.kev_due_date or ("yes" if item.kev else ""),
-            "" if item.epss is None else f"{item.epss:.3f}",
-            _clip(item.reason, reason_width),
-        ))
+        rows.append(
+            (
+                f"{decision}/{deployer}" if deployer else decision,
+                item.device,
+                item.cve,
+                _AFFECTED[item.affected],
+                item.kev_due_date or ("yes" if item.kev else ""),
+                "" if item.epss is None else f"{item.epss:.3f}",
+                _clip(item.reason, reason_width),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS) - 1)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  "
-             + row[-1] for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        + "  "
+        + row[-1]
+        for row in rows
+    ]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 

@@ -47,8 +47,16 @@ A O N L S | A O N M O | A O N H O | A O N VH I | A O Y L O | A O Y M O | A O Y H
 CISA_DECISIONS = {"T": "Track", "T*": "Track*", "AT": "Attend", "AC": "Act"}
 DEPLOYER_DECISIONS = {"D": "Defer", "S": "Scheduled", "O": "Out-of-Cycle", "I": "Immediate"}
 # Decision ranks for sorting: higher first.
-RANK = {"Act": 4, "Attend": 3, "Track*": 2, "Track": 1,
-        "Immediate": 4, "Out-of-Cycle": 3, "Scheduled": 2, "Defer": 1}
+RANK = {
+    "Act": 4,
+    "Attend": 3,
+    "Track*": 2,
+    "Track": 1,
+    "Immediate": 4,
+    "Out-of-Cycle": 3,
+    "Scheduled": 2,
+    "Defer": 1,
+}
 
 
 def _table(text: str) -> dict[tuple[str, ...], str]:
@@ -64,8 +72,11 @@ _YES_NO = {"yes": "Y", "no": "N"}
 _TECHNICAL = {"partial": "P", "total": "T"}
 _MISSION = {"minimal": 0, "low": 0, "support": 1, "medium": 1, "essential": 2, "high": 2}
 _WELLBEING = {"minimal": 0, "low": 0, "material": 1, "medium": 1, "irreversible": 2, "high": 2}
-_EXPOSURE = {"internet": ("O", "open"), "controlled": ("C", "controlled"),
-             "internal": ("S", "small")}
+_EXPOSURE = {
+    "internet": ("O", "open"),
+    "controlled": ("C", "controlled"),
+    "internal": ("S", "small"),
+}
 _HUMAN = {"low": "L", "medium": "M", "high": "H", "very_high": "VH", "very high": "VH"}
 _MW_NAMES = {"L": "low", "M": "medium", "H": "high"}
 _HUMAN_NAMES = {"L": "low", "M": "medium", "H": "high", "VH": "very high"}
@@ -94,8 +105,9 @@ def decide(adp: Mapping[str, str], in_kev: bool, labels: Mapping[str, str]) -> d
         assumed.append("Mission Prevalence")
     if wellbeing is None:
         assumed.append("Public Well-being Impact")
-    mw = _mission_wellbeing(1 if mission is None else mission,
-                            1 if wellbeing is None else wellbeing)
+    mw = _mission_wellbeing(
+        1 if mission is None else mission, 1 if wellbeing is None else wellbeing
+    )
     result: dict[str, Any] = {
         "decision": CISA_DECISIONS[CISA_TABLE[(exploitation, automatable, technical, mw)]],
         "role": "CISA Coordinator 2.0.3",
@@ -132,5 +144,6 @@ def _mission_wellbeing(mission: int, wellbeing: int) -> str:
 
 def priority(ssvc: Mapping[str, Any]) -> int:
     """Sort key of a decision: the stronger of the coordinator and the deployer outcome."""
-    return max(RANK.get(str(ssvc.get("decision")), 0),
-               RANK.get(str(ssvc.get("deployer_decision")), 0))
+    return max(
+        RANK.get(str(ssvc.get("decision")), 0), RANK.get(str(ssvc.get("deployer_decision")), 0)
+    )

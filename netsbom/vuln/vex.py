@@ -34,8 +34,10 @@ def vulnerabilities_for_cyclonedx(
     for item in assessments:
         if item.device in device_refs and item.basis != BASIS_PRODUCT:
             by_cve.setdefault(item.cve, []).append(item)
-    return [_entry(cve, sorted(items, key=lambda a: device_refs[a.device]), device_refs)
-            for cve, items in sorted(by_cve.items())]
+    return [
+        _entry(cve, sorted(items, key=lambda a: device_refs[a.device]), device_refs)
+        for cve, items in sorted(by_cve.items())
+    ]
 
 
 def _entry(cve: str, items: list[Assessment], refs: Mapping[str, str]) -> dict[str, Any]:
@@ -48,9 +50,11 @@ def _entry(cve: str, items: list[Assessment], refs: Mapping[str, str]) -> dict[s
     elif unknown:
         analysis = {"state": "in_triage", "detail": _details(unknown)}
     else:
-        analysis = {"state": "not_affected",
-                    "justification": _JUSTIFICATION.get(first.basis or "", "code_not_present"),
-                    "detail": _details(items)}
+        analysis = {
+            "state": "not_affected",
+            "justification": _JUSTIFICATION.get(first.basis or "", "code_not_present"),
+            "detail": _details(items),
+        }
     entry: dict[str, Any] = {
         "bom-ref": f"vuln-{cve}",
         "id": cve,
@@ -60,20 +64,23 @@ def _entry(cve: str, items: list[Assessment], refs: Mapping[str, str]) -> dict[s
     }
     decision = first.ssvc.get("decision")
     if decision:
-        entry["ratings"] = [{
-            "method": "SSVC",
-            "severity": _SEVERITY.get(str(decision), "unknown"),
-            "vector": _vector(first.ssvc),
-            "justification": f"CISA coordinator decision {decision}",
-        }]
+        entry["ratings"] = [
+            {
+                "method": "SSVC",
+                "severity": _SEVERITY.get(str(decision), "unknown"),
+                "vector": _vector(first.ssvc),
+                "justification": f"CISA coordinator decision {decision}",
+            }
+        ]
     properties = [{"name": "netsbom:vuln:kev", "value": "true" if first.kev else "false"}]
     if first.kev_due_date:
         properties.append({"name": "netsbom:vuln:kev:dueDate", "value": first.kev_due_date})
     if first.epss is not None:
         properties.append({"name": "netsbom:vuln:epss:score", "value": f"{first.epss:g}"})
     if first.epss_percentile is not None:
-        properties.append({"name": "netsbom:vuln:epss:percentile",
-                           "value": f"{first.epss_percentile:g}"})
+        properties.append(
+            {"name": "netsbom:vuln:epss:percentile", "value": f"{first.epss_percentile:g}"}
+        )
     properties.append({"name": "netsbom:vuln:ssvc:decision", "value": str(decision)})
     entry["properties"] = properties
     return entry
@@ -92,6 +99,12 @@ def _details(items: list[Assessment]) -> str:
 
 
 def _vector(ssvc: Mapping[str, Any]) -> str:
-    keys = ("Exploitation", "Automatable", "Technical Impact", "Mission & Well-being",
-            "System Exposure", "Human Impact")
+    keys = (
+        "Exploitation",
+        "Automatable",
+        "Technical Impact",
+        "Mission & Well-being",
+        "System Exposure",
+        "Human Impact",
+    )
     return "SSVC/" + "/".join(f"{k}:{ssvc[k]}" for k in keys if k in ssvc)

@@ -32,19 +32,22 @@ def inputs(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copy(shared / "kev.json", feeds)
     shutil.copy(shared / "epss.csv", feeds)
     records = tmp_path / "records.jsonl"
-    devices = [record("ios-xe", "17.12.3", name="edge1", labels={"exposure": "internet"}),
-               record("ios-xe", "17.12.3a", name="edge2"),
-               record("junos", "21.4R3-S1", name="mx1", vendor="Juniper Networks",
-                      model="MX480")]
-    records.write_text("".join(json.dumps(record_to_dict(d)) + "\n" for d in devices)
-                       + "not json\n")
+    devices = [
+        record("ios-xe", "17.12.3", name="edge1", labels={"exposure": "internet"}),
+        record("ios-xe", "17.12.3a", name="edge2"),
+        record("junos", "21.4R3-S1", name="mx1", vendor="Juniper Networks", model="MX480"),
+    ]
+    records.write_text(
+        "".join(json.dumps(record_to_dict(d)) + "\n" for d in devices) + "not json\n"
+    )
     return records, feeds
 
 
 def test_assess_json_lines(inputs: tuple[Path, Path]) -> None:
     records, feeds = inputs
-    result = CliRunner().invoke(vuln, ["assess", "--records", str(records), "--feeds",
-                                       str(feeds), "--json"])
+    result = CliRunner().invoke(
+        vuln, ["assess", "--records", str(records), "--feeds", str(feeds), "--json"]
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines and all(set(line) == KEYS for line in lines)
@@ -61,8 +64,19 @@ def test_assess_json_lines(inputs: tuple[Path, Path]) -> None:
 
 def test_assess_all_and_details(inputs: tuple[Path, Path]) -> None:
     records, feeds = inputs
-    result = CliRunner().invoke(vuln, ["assess", "--records", str(records), "--feeds",
-                                       str(feeds), "--json", "--all", "--details"])
+    result = CliRunner().invoke(
+        vuln,
+        [
+            "assess",
+            "--records",
+            str(records),
+            "--feeds",
+            str(feeds),
+            "--json",
+            "--all",
+            "--details",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     rebuild = next(x for x in lines if x["device"] == "edge2" and x["cve"] == "CVE-2024-20510")
@@ -72,8 +86,7 @@ def test_assess_all_and_details(inputs: tuple[Path, Path]) -> None:
 
 def test_report_is_sorted_by_priority(inputs: tuple[Path, Path]) -> None:
     records, feeds = inputs
-    result = CliRunner().invoke(vuln, ["report", "--records", str(records), "--feeds",
-                                       str(feeds)])
+    result = CliRunner().invoke(vuln, ["report", "--records", str(records), "--feeds", str(feeds)])
     assert result.exit_code == 0, result.output
     rows = result.stdout.splitlines()
     assert rows[0].startswith("PRIORITY")
@@ -85,8 +98,9 @@ def test_usage_and_missing_feeds(inputs: tuple[Path, Path], tmp_path: Path) -> N
     runner = CliRunner()
     both = runner.invoke(vuln, ["assess", "--feeds", str(tmp_path), "--json"])
     assert both.exit_code == 2 and "--records" in both.output
-    missing = runner.invoke(vuln, ["assess", "--records", str(records), "--feeds",
-                                   str(tmp_path / "nope"), "--json"])
+    missing = runner.invoke(
+        vuln, ["assess", "--records", str(records), "--feeds", str(tmp_path / "nope"), "--json"]
+    )
     assert missing.exit_code == 1 and "does not exist" in missing.output
 
 
@@ -100,11 +114,13 @@ def test_assess_from_the_store(inputs: tuple[Path, Path], tmp_path: Path) -> Non
         store.write([record("ios-xe", "17.12.3", name="edge1", labels={"network": "lab"})])
     finally:
         store.close()
-    result = CliRunner().invoke(vuln, ["assess", "--network", "lab", "--db", url, "--feeds",
-                                       str(feeds), "--json"])
+    result = CliRunner().invoke(
+        vuln, ["assess", "--network", "lab", "--db", url, "--feeds", str(feeds), "--json"]
+    )
     assert result.exit_code == 0, result.output
     cves = {json.loads(line)["cve"] for line in result.stdout.splitlines()}
     assert "CVE-2024-20510" in cves
-    unknown = CliRunner().invoke(vuln, ["assess", "--network", "nope", "--db", url, "--feeds",
-                                        str(feeds), "--json"])
+    unknown = CliRunner().invoke(
+        vuln, ["assess", "--network", "nope", "--db", url, "--feeds", str(feeds), "--json"]
+    )
     assert unknown.exit_code == 1 and "nope" in unknown.output

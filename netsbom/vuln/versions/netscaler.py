@@ -18,9 +18,11 @@ FAMILIES = ("netscaler",)
 
 _EDITION = r"(?:[-\s]?(?P<{name}>FIPS|NDcPP))?"
 _NETSCALER = re.compile(
-    r"^(?:NS)?(?P<major>\d+)\.(?P<minor>\d+)" + _EDITION.format(name="ed1")
+    r"^(?:NS)?(?P<major>\d+)\.(?P<minor>\d+)"
+    + _EDITION.format(name="ed1")
     + r"(?:(?::?\s*Build\s*|[-.])(?P<build>\d+)(?:\.(?P<sub>\d+))?)?(?:\.nc)?"
-    + _EDITION.format(name="ed2") + r"$",
+    + _EDITION.format(name="ed2")
+    + r"$",
     re.IGNORECASE,
 )
 

@@ -45,8 +45,12 @@ class Tally:
 def device(family: str, version: str, vendor: str, model: str | None) -> DeviceRecord:
     return DeviceRecord(
         target=Target(f"{family}-{version}", "192.0.2.1", 161, "replay"),
-        agent_id="test", collected_at="2026-01-01T00:00:00Z", report_id="r",
-        vendor=vendor, model=model, os=OsInfo(family=family, version=version),
+        agent_id="test",
+        collected_at="2026-01-01T00:00:00Z",
+        report_id="r",
+        vendor=vendor,
+        model=model,
+        os=OsInfo(family=family, version=version),
     )
 
 
@@ -75,8 +79,13 @@ def checks(entry: Mapping[str, Any], family: str) -> Iterator[tuple[str, bool]]:
         version = str(item.get("version") or "").strip()
         less, less_eq = item.get("lessThan"), item.get("lessThanOrEqual")
         if less is None and less_eq is None:
-            if version and "," not in version and " " not in version and "*" not in version \
-                    and version.lower() not in OPEN_STARTS:
+            if (
+                version
+                and "," not in version
+                and " " not in version
+                and "*" not in version
+                and version.lower() not in OPEN_STARTS
+            ):
                 yield version, True
             continue
         if version.lower() not in OPEN_STARTS and "*" not in version:
@@ -118,18 +127,32 @@ def measure(feeds: Feeds) -> Tally:
     return tally
 
 
-def _check(tally: Tally, cve: CveData, family: str, version: str, expected: bool,
-           vendor: str, model: str | None) -> None:
+def _check(
+    tally: Tally,
+    cve: CveData,
+    family: str,
+    version: str,
+    expected: bool,
+    vendor: str,
+    model: str | None,
+) -> None:
     if "junos" in family:
         version = version.replace("-EVO", "").replace("-EV", "")
     facts = device_facts(device(family, version, vendor, model))
     if facts.version is None:
         return  # not a version netsbom can read: not interpretable, not counted
-    only_cna = CveData(cve.id, cna_affected=cve.cna_affected, assigner=cve.assigner,
-                       cna_vendor_names=cve.cna_vendor_names)
+    only_cna = CveData(
+        cve.id,
+        cna_affected=cve.cna_affected,
+        assigner=cve.assigner,
+        cna_vendor_names=cve.cna_vendor_names,
+    )
     verdict = applicability(only_cna, facts)
     if facts.version.train_only and expected:
         return  # "21.4" names a train, not a release a device runs
-    tally.add(family, verdict.affected is expected,
-              f"{cve.id} {family} {version}: expected {expected}, got {verdict.affected} "
-              f"({verdict.reason[:160]})")
+    tally.add(
+        family,
+        verdict.affected is expected,
+        f"{cve.id} {family} {version}: expected {expected}, got {verdict.affected} "
+        f"({verdict.reason[:160]})",
+    )

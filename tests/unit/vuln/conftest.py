@@ -42,10 +42,18 @@ def cna_record(shared: Path, cve: str) -> dict[str, Any]:
     return data
 
 
-def record(family: str | None, version: str | None, *, vendor: str = "Cisco",
-           model: str | None = None, name: str = "dev1", labels: dict[str, str] | None = None,
-           os_cpe: str | None = None, hardware_cpe: str | None = None,
-           os_name: str | None = None) -> DeviceRecord:
+def record(
+    family: str | None,
+    version: str | None,
+    *,
+    vendor: str = "Cisco",
+    model: str | None = None,
+    name: str = "dev1",
+    labels: dict[str, str] | None = None,
+    os_cpe: str | None = None,
+    hardware_cpe: str | None = None,
+    os_name: str | None = None,
+) -> DeviceRecord:
     return DeviceRecord(
         target=Target(name, "192.0.2.10", 161, "replay", tuple(sorted((labels or {}).items()))),
         agent_id="test-agent",

@@ -21,8 +21,12 @@ from .conftest import cna_record, facts
 
 def vendor_only(feeds: Feeds, cve: str) -> CveData:
     data = feeds.cves[cve]
-    return CveData(cve, cna_affected=data.cna_affected, assigner=data.assigner,
-                   cna_vendor_names=data.cna_vendor_names)
+    return CveData(
+        cve,
+        cna_affected=data.cna_affected,
+        assigner=data.assigner,
+        cna_vendor_names=data.cna_vendor_names,
+    )
 
 
 def nvd_only(feeds: Feeds, cve: str) -> CveData:
@@ -48,10 +52,12 @@ def entry_of(shared: Path, cve: str, product: str) -> dict[str, Any]:
 # --- Cisco: exact enumerations, rebuild letters -------------------------------------------
 
 
-@pytest.mark.parametrize(("cve", "release"), [("CVE-2024-20510", "17.12.3"),
-                                              ("CVE-2024-20324", "17.3.1")])
-def test_ios_xe_rebuild_is_not_its_base_release(shared_dir: Path, feeds: Feeds, cve: str,
-                                                release: str) -> None:
+@pytest.mark.parametrize(
+    ("cve", "release"), [("CVE-2024-20510", "17.12.3"), ("CVE-2024-20324", "17.3.1")]
+)
+def test_ios_xe_rebuild_is_not_its_base_release(
+    shared_dir: Path, feeds: Feeds, cve: str, release: str
+) -> None:
     versions = listed(shared_dir, cve, "Cisco IOS XE Software")
     assert release in versions and release + "a" not in versions  # what the vendor says
     base = applicability(vendor_only(feeds, cve), facts("ios-xe", release, model="C9300-48P"))
@@ -72,11 +78,17 @@ def test_ios_xe_rebuild_is_not_its_base_release(shared_dir: Path, feeds: Feeds, 
         ("ftd", "Cisco Firepower Threat Defense Software"),
     ],
 )
-def test_cisco_enumerations_are_exact_sets(shared_dir: Path, feeds: Feeds, family: str,
-                                           product: str) -> None:
-    cves = sorted((c for c in feeds.cves.values() if any(
-        e.get("product") == product and e.get("versions") for e in c.cna_affected or ())),
-                  key=lambda c: c.id)
+def test_cisco_enumerations_are_exact_sets(
+    shared_dir: Path, feeds: Feeds, family: str, product: str
+) -> None:
+    cves = sorted(
+        (
+            c
+            for c in feeds.cves.values()
+            if any(e.get("product") == product and e.get("versions") for e in c.cna_affected or ())
+        ),
+        key=lambda c: c.id,
+    )
     assert cves, f"no {product} record"
     cve = cves[-1].id
     versions = sorted(listed(shared_dir, cve, product))
@@ -107,12 +119,12 @@ def _juniper_branch_cases(feeds: Feeds) -> list[tuple[str, str, str, list[str]]]
     for cve in sorted(feeds.cves):
         for entry in feeds.cves[cve].cna_affected or ():
             family = {"Junos OS": "junos", "Junos OS Evolved": "junos-evolved"}.get(
-                str(entry.get("product")))
+                str(entry.get("product"))
+            )
             if family is None or entry.get("platforms"):
                 continue
             for item in entry.get("versions") or ():
-                fixes = [f.strip() for f in str(item.get("lessThan") or "").split(",")
-                         if f.strip()]
+                fixes = [f.strip() for f in str(item.get("lessThan") or "").split(",") if f.strip()]
                 if len(fixes) >= 2 and item.get("status") == "affected":
                     cases.append((cve, family, str(item["version"]), fixes))
     return cases
@@ -129,8 +141,9 @@ def test_junos_fixes_apply_per_branch(feeds: Feeds) -> None:
             if not match:
                 continue
             evo = match[4] or ""
-            assert applicability(data, facts(family, fix, vendor="Juniper Networks")).affected \
-                is False, (cve, fix)
+            assert (
+                applicability(data, facts(family, fix, vendor="Juniper Networks")).affected is False
+            ), (cve, fix)
             if match[3]:  # the service release just before the fix on the same branch
                 before = f"{match[1]}{match[2]}-S{int(match[3]) - 1}{evo}"
                 if int(match[3]) == 1:
@@ -142,13 +155,17 @@ def test_junos_fixes_apply_per_branch(feeds: Feeds) -> None:
 
 
 def test_junos_22_3r3_is_affected_when_its_branch_is_fixed_only_in_s1(feeds: Feeds) -> None:
-    cases = [(c, f, fixes) for c, f, _s, fixes in _juniper_branch_cases(feeds)
-             if any(re.fullmatch(r"\d+\.\d+R\d+-S1(-EVO)?", x) for x in fixes[1:])]
+    cases = [
+        (c, f, fixes)
+        for c, f, _s, fixes in _juniper_branch_cases(feeds)
+        if any(re.fullmatch(r"\d+\.\d+R\d+-S1(-EVO)?", x) for x in fixes[1:])
+    ]
     assert cases
     cve, family, fixes = cases[0]
     branch_start = re.sub(r"-S1(-EVO)?$", r"\1", fixes[1])  # 22.3R3 when the fix is 22.3R3-S1
-    verdict = applicability(vendor_only(feeds, cve), facts(family, branch_start,
-                                                           vendor="Juniper Networks"))
+    verdict = applicability(
+        vendor_only(feeds, cve), facts(family, branch_start, vendor="Juniper Networks")
+    )
     assert verdict.affected is True, verdict.reason
 
 
@@ -189,8 +206,9 @@ def test_fortios_less_than_or_equal_boundaries(shared_dir: Path, feeds: Feeds) -
         major, minor, patch = (int(x) for x in last.split("."))
         data = vendor_only(feeds, "CVE-2022-41328")
         on = applicability(data, facts("fortios", last, vendor="Fortinet"))
-        after = applicability(data, facts("fortios", f"{major}.{minor}.{patch + 1}",
-                                          vendor="Fortinet"))
+        after = applicability(
+            data, facts("fortios", f"{major}.{minor}.{patch + 1}", vendor="Fortinet")
+        )
         assert on.affected is True and after.affected is False, (last, after.reason)
 
 
@@ -211,17 +229,24 @@ def test_netscaler_builds_and_fips_train(shared_dir: Path, feeds: Feeds) -> None
     assert applicability(data, facts("netscaler", f"13.1-{build}", **citrix)).affected is False
     fips = ends["13.1-FIPS"]
     fmaj, fmin = (int(x) for x in fips.split("."))
-    below = applicability(data, facts("netscaler", f"13.1-{fmaj}.{fmin - 1}",
-                                      os_name="NetScaler FIPS", **citrix))
+    below = applicability(
+        data, facts("netscaler", f"13.1-{fmaj}.{fmin - 1}", os_name="NetScaler FIPS", **citrix)
+    )
     assert below.affected is True, below.reason
-    assert applicability(data, facts("netscaler", f"13.1-FIPS-{fips}", **citrix)).affected \
-        is False
+    assert applicability(data, facts("netscaler", f"13.1-FIPS-{fips}", **citrix)).affected is False
 
 
 def test_sonicos_and_earlier_versions(feeds: Feeds) -> None:
-    cves = [c for c in feeds.cves.values() if any(
-        "and earlier" in str(v.get("version")) for e in c.cna_affected or ()
-        if e.get("product") == "SonicOS" for v in e.get("versions") or ())]
+    cves = [
+        c
+        for c in feeds.cves.values()
+        if any(
+            "and earlier" in str(v.get("version"))
+            for e in c.cna_affected or ()
+            if e.get("product") == "SonicOS"
+            for v in e.get("versions") or ()
+        )
+    ]
     assert cves
     checked = 0
     for cve in cves:
@@ -257,8 +282,12 @@ def test_nvd_and_node_needs_the_hardware(feeds: Feeds) -> None:
 
 def test_nvd_hardware_by_hardware_cpe(feeds: Feeds) -> None:
     data = nvd_only(feeds, "CVE-2019-1653")
-    device = facts(None, "1.4.2.15", os_cpe="cpe:2.3:o:cisco:rv320_firmware:1.4.2.15:*:*:*:*:*:*:*",
-                   hardware_cpe="cpe:2.3:h:cisco:rv320:-:*:*:*:*:*:*:*")
+    device = facts(
+        None,
+        "1.4.2.15",
+        os_cpe="cpe:2.3:o:cisco:rv320_firmware:1.4.2.15:*:*:*:*:*:*:*",
+        hardware_cpe="cpe:2.3:h:cisco:rv320:-:*:*:*:*:*:*:*",
+    )
     # rv320 firmware is not a contract family: the record's own CPEs carry the match
     assert device.product is None
     assert applicability(data, device).affected is None  # no grammar for unknown families
@@ -283,8 +312,9 @@ def test_nvd_eos_ranges_with_maturity_letters(feeds: Feeds) -> None:
 
 def test_nvd_appliance_hardware_matches_every_netscaler(feeds: Feeds) -> None:
     data = nvd_only(feeds, "CVE-2019-19781")
-    verdict = applicability(data, facts("netscaler", "13.0-47.24", vendor="Citrix",
-                                        model="NetScaler MPX 8905"))
+    verdict = applicability(
+        data, facts("netscaler", "13.0-47.24", vendor="Citrix", model="NetScaler MPX 8905")
+    )
     assert verdict.affected is True
 
 
@@ -294,19 +324,31 @@ def test_vendor_wins_over_nvd_and_says_so(feeds: Feeds) -> None:
     # NVD says FortiOS 6.2.0 up to 6.2.14 (excluded); the vendor record is authoritative
     both = applicability(real, facts("fortios", "6.2.13", vendor="Fortinet"))
     assert both.affected is True and both.source.startswith("cna:")
-    tampered = CveData(real.id, nvd_configurations=real.nvd_configurations,
-                       cna_affected=[{"vendor": "Fortinet", "product": "FortiOS",
-                                      "defaultStatus": "unaffected",
-                                      "versions": [{"version": "7.0.0", "lessThanOrEqual": "7.0.9",
-                                                    "status": "affected"}]}])
+    tampered = CveData(
+        real.id,
+        nvd_configurations=real.nvd_configurations,
+        cna_affected=[
+            {
+                "vendor": "Fortinet",
+                "product": "FortiOS",
+                "defaultStatus": "unaffected",
+                "versions": [
+                    {"version": "7.0.0", "lessThanOrEqual": "7.0.9", "status": "affected"}
+                ],
+            }
+        ],
+    )
     verdict = applicability(tampered, facts("fortios", "6.2.13", vendor="Fortinet"))
     assert verdict.affected is False
     assert "NVD disagrees" in verdict.reason and "vendor wins" in verdict.reason
 
 
 def test_no_usable_data_is_undecidable_never_false(feeds: Feeds) -> None:
-    kev_only = [c for c in feeds.kev.values() if c.cve not in feeds.cves
-                and c.vendor == "Cisco" and c.product and "IOS XE" in c.product]
+    kev_only = [
+        c
+        for c in feeds.kev.values()
+        if c.cve not in feeds.cves and c.vendor == "Cisco" and c.product and "IOS XE" in c.product
+    ]
     assert kev_only
     verdict = applicability(CveData(kev_only[0].cve), facts("ios-xe", "17.9.4"), kev_only[0])
     assert verdict.affected is None

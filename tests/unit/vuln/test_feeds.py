@@ -23,14 +23,19 @@ def test_api_files_comment_line_and_malformed_file(tmp_path: Path, shared_dir: P
     (tmp_path / "nvd").mkdir()
     (tmp_path / "cve").mkdir()
     single = json.loads((shared_dir / "nvd" / "CVE-2020-3566.json").read_text())
-    (tmp_path / "nvd" / "page-1.json").write_text(json.dumps(
-        {"resultsPerPage": 1, "vulnerabilities": [{"cve": single}]}))
+    (tmp_path / "nvd" / "page-1.json").write_text(
+        json.dumps({"resultsPerPage": 1, "vulnerabilities": [{"cve": single}]})
+    )
     (tmp_path / "nvd" / "CVE-2099-0001.json").write_text("{ not json")
     shutil.copy(shared_dir / "cve" / "CVE-2024-20510.json", tmp_path / "cve")
-    (tmp_path / "cve" / "CVE-2099-0002.json").write_text(json.dumps(
-        {"cveMetadata": {"cveId": "CVE-2099-0002"}, "containers": {"cna": {"affected": 7}}}))
-    (tmp_path / "epss.csv").write_text("#model_version:v2025,score_date:2026-01-01\n"
-                                       "cve,epss,percentile\nCVE-2024-20510,0.5,0.9\n")
+    (tmp_path / "cve" / "CVE-2099-0002.json").write_text(
+        json.dumps(
+            {"cveMetadata": {"cveId": "CVE-2099-0002"}, "containers": {"cna": {"affected": 7}}}
+        )
+    )
+    (tmp_path / "epss.csv").write_text(
+        "#model_version:v2025,score_date:2026-01-01\ncve,epss,percentile\nCVE-2024-20510,0.5,0.9\n"
+    )
     feeds = load_feeds(tmp_path)
     assert feeds.cves["CVE-2020-3566"].nvd_configurations
     assert feeds.epss["CVE-2024-20510"].percentile == 0.9

@@ -56,8 +56,10 @@ def test_deployer_decisions_from_exposure_labels() -> None:
     assert internet["deployer_decision"] == "Out-of-Cycle"  # human impact medium
     critical = ssvc.decide(points, False, {"exposure": "internet", "human_impact": "high"})
     assert critical["deployer_decision"] == "Immediate"
-    internal = ssvc.decide({"Exploitation": "none", "Automatable": "no"}, False,
-                           {"exposure": "internal", "mission": "minimal",
-                            "wellbeing": "minimal"})
+    internal = ssvc.decide(
+        {"Exploitation": "none", "Automatable": "no"},
+        False,
+        {"exposure": "internal", "mission": "minimal", "wellbeing": "minimal"},
+    )
     assert internal["deployer_decision"] == "Defer"
     assert "Technical Impact" in internal["assumed"]

@@ -103,8 +103,16 @@ def test_ios_xe_lower_case_cpe_text_keeps_its_train() -> None:
 
 @pytest.mark.parametrize(
     ("family", "text"),
-    [("ios", "17.9.4"), ("ios-xe", "15.2(4)M7"), ("junos", "21.4R3-S5-X"), ("eos", "4.30"),
-     ("panos", "PAN 10"), ("fortios", "seven"), ("nxos", "9.3"), ("sros", "22.x")],
+    [
+        ("ios", "17.9.4"),
+        ("ios-xe", "15.2(4)M7"),
+        ("junos", "21.4R3-S5-X"),
+        ("eos", "4.30"),
+        ("panos", "PAN 10"),
+        ("fortios", "seven"),
+        ("nxos", "9.3"),
+        ("sros", "22.x"),
+    ],
 )
 def test_unknown_forms_raise(family: str, text: str) -> None:
     if family == "eos":  # a bare train is legitimate for EOS ranges
@@ -115,9 +123,27 @@ def test_unknown_forms_raise(family: str, text: str) -> None:
 
 
 def test_every_contract_family_but_linux_variants_has_a_grammar() -> None:
-    contract = {"ios", "ios-xe", "nxos", "iosxr", "asa", "ftd", "junos", "junos-evolved", "eos",
-                "panos", "fortios", "sros", "vrp", "netscaler", "sonicos", "gaia", "comware",
-                "routeros", "linux"}
+    contract = {
+        "ios",
+        "ios-xe",
+        "nxos",
+        "iosxr",
+        "asa",
+        "ftd",
+        "junos",
+        "junos-evolved",
+        "eos",
+        "panos",
+        "fortios",
+        "sros",
+        "vrp",
+        "netscaler",
+        "sonicos",
+        "gaia",
+        "comware",
+        "routeros",
+        "linux",
+    }
     assert contract <= set(FAMILIES)
     with pytest.raises(VersionError):
         parse_version("windows", "10")
