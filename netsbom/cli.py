@@ -65,6 +65,14 @@ def agent() -> None:
     required=True,
     help="Inventory YAML (targets, labels, credential references).",
 )
+@click.option(
+    "--inventory-format",
+    type=click.Choice(["auto", "netsbom", "nornir", "ansible"]),
+    default="auto",
+    show_default=True,
+    help="netsbom YAML, a Nornir SimpleInventory (hosts.yaml or its folder) or an Ansible YAML "
+    "inventory (docs/inventories.md); auto detects it.",
+)
 @click.option("--collector", required=True, help="Collector address HOST:PORT.")
 @click.option("--once", is_flag=True, help="Poll every target once, send, and exit.")
 @click.option(
@@ -118,6 +126,7 @@ def agent() -> None:
 )
 def agent_run(
     inventory_path: Path,
+    inventory_format: str,
     collector: str,
     once: bool,
     interval: float,
@@ -137,13 +146,14 @@ def agent_run(
     (collector unreachable), 1 on a configuration error.
     """
     from netsbom.agent.credentials import resolve
-    from netsbom.agent.inventory import load_inventory
+    from netsbom.agent.inventory_sources import load_any_inventory
     from netsbom.agent.publish import ClientTls, Publisher
     from netsbom.agent.run import run_once
     from netsbom.agent.spool import Spool
     from netsbom.collector.server import is_loopback
+    from netsbom.progress import Progress
 
-    inventory = load_inventory(inventory_path)
+    inventory = load_any_inventory(inventory_path, inventory_format)
     token = resolve(token_ref) if token_ref else None
     tls = None
     if use_tls or tls_ca or tls_cert or tls_key:
@@ -161,7 +171,14 @@ def agent_run(
     async def main() -> int:
         while True:
             publisher = Publisher(collector, spool, token=token, tls=tls)
-            summary = await run_once(inventory, publisher, spool, give_up_after=send_timeout)
+            with Progress(len(inventory.targets), "polling") as progress:
+                summary = await run_once(
+                    inventory,
+                    publisher,
+                    spool,
+                    give_up_after=send_timeout,
+                    on_record=lambda _record: progress.advance(),
+                )
             stats = summary.publish
             assert stats is not None
             click.echo(
@@ -324,14 +341,22 @@ def sbom_export(
     """Write the system SBOM of a network as deployed at --at.
 
     Formats: CycloneDX 1.6 (JSON, XML), SPDX 2.3 JSON, SPDX 3.0.1 JSON-LD."""
-    from netsbom.collector.export import export_sbom, parse_at
+    from netsbom.collector.export import configuration_at, parse_at, render_sbom
     from netsbom.collector.store import open_store
+    from netsbom.perf import gc_paused
+    from netsbom.progress import Progress
     from netsbom.topology.selection import parse_selector
 
     selector = parse_selector(network, select)
+    at = parse_at(at_text)
     store = open_store(db)
     try:
-        data = export_sbom(store, at=parse_at(at_text), fmt=fmt, select=selector)
+        with gc_paused(), Progress(3, "export") as progress:
+            progress.stage("reading observations, deriving links")
+            config = configuration_at(store, at=at, select=selector)
+            progress.stage(f"rendering {len(config.records)} devices")
+            data = render_sbom(config, fmt)
+            progress.stage("writing")
     finally:
         store.close()
     if out is None:
@@ -371,6 +396,9 @@ def _register_optional() -> None:
     from netsbom.vuln.cli import vuln
 
     cli.add_command(vuln)
+    from netsbom.fleet import generate_fleet
+
+    cli.add_command(generate_fleet)
 
 
 _register_optional()

@@ -79,7 +79,7 @@ def _report(
     assert isinstance(config, Configuration)
     stats = summary.publish
     echo(
-        f"polled {len(summary.records)} devices over SNMP; collector stored "
+        f"polled {len(summary.records)} devices over SNMP and SSH; collector stored "
         f"{stats.stored if stats else 0} reports"
     )
     echo("")

@@ -41,6 +41,7 @@ import yaml
 
 from netsbom.errors import NetsbomError
 from netsbom.lab.definition import Device, LabDefinition, default_definition_path
+from netsbom.lab.ssh_lab import SshLab
 
 __all__ = ["SYS_NAME", "Lab", "LabDevice", "LabError", "default_definition_path", "snmp_get"]
 
@@ -90,6 +91,7 @@ class Lab:
         self.devices: list[LabDevice] = []
         self._processes: list[subprocess.Popen[bytes]] = []
         self._logs: list[IO[bytes]] = []
+        self.ssh: SshLab | None = None  # SSH side: devices with a recording under ssh/
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -127,6 +129,10 @@ class Lab:
             self._prepare()
             self._spawn()
             self._wait_ready()
+            ssh_recordings = self.definition.base_dir / "ssh"
+            if ssh_recordings.is_dir():
+                self.ssh = SshLab(self.definition, ssh_recordings, self.state_dir)
+                self.ssh.start()
         except BaseException:
             self.stop()
             raise
@@ -134,6 +140,9 @@ class Lab:
 
     def stop(self) -> None:
         """Terminate, then kill, every process; always reaps them. Safe to call twice."""
+        if self.ssh is not None:
+            self.ssh.stop()
+            self.ssh = None
         for process in self._processes:
             if process.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
@@ -192,20 +201,22 @@ class Lab:
             secret = secrets / f"{device.name}.community"
             _write_private(secret, device.community + "\n")
             labels = device.definition.labels
-            targets.append(
-                {
-                    "name": device.name,
-                    "address": device.address,
-                    "labels": {"network": labels.network, "site": labels.site, "role": labels.role},
-                    "snmp": {
-                        "version": "2c",
-                        "port": device.port,
-                        "community": f"file:{secret}",
-                        "timeout": timeout,
-                        "retries": retries,
-                    },
-                }
-            )
+            target: dict[str, Any] = {
+                "name": device.name,
+                "address": device.address,
+                "labels": {"network": labels.network, "site": labels.site, "role": labels.role},
+                "snmp": {
+                    "version": "2c",
+                    "port": device.port,
+                    "community": f"file:{secret}",
+                    "timeout": timeout,
+                    "retries": retries,
+                },
+            }
+            ssh = self._ssh_settings(device.name, secrets)
+            if ssh is not None:
+                target["ssh"] = ssh
+            targets.append(target)
         document = {"agent_id": agent_id, "targets": targets}
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
@@ -214,6 +225,25 @@ class Lab:
             encoding="utf-8",
         )
         return path
+
+    def _ssh_settings(self, name: str, secrets: Path) -> dict[str, Any] | None:
+        """The inventory's ssh section for a device the SSH side serves (lab credentials)."""
+        server = self.ssh.servers.get(name) if self.ssh is not None else None
+        if server is None:
+            return None
+        recording = server.recording
+        password = secrets / f"{name}.ssh-password"
+        _write_private(password, (recording.password or "") + "\n")
+        return {
+            "port": server.port,
+            "platform": recording.platform,
+            "username": recording.username or "netsbom",
+            "password": f"file:{password}",
+            "known_hosts": str(self.state_dir / "known_hosts"),
+            "host_key_policy": "tofu",
+            "connect_timeout": 5.0,
+            "command_timeout": 10.0,
+        }
 
     def check(self, timeout: float = 1.0) -> dict[str, str | None]:
         """sysName of each device (None where it does not answer)."""

@@ -662,10 +662,11 @@ def render_all(definition: Path, out_dir: Path, *, check: bool = False) -> list[
 
 
 class SshLab:
-    """Serve every recording under ``recordings`` that belongs to a lab device, on 127.0.0.1."""
+    """Serve every recording under ``recordings`` that belongs to a lab device, on ``host``
+    (default: the device's own loopback address, as its SNMP agent), one port per device."""
 
     def __init__(
-        self, lab: LabDefinition, recordings: Path, state_dir: Path, host: str = "127.0.0.1"
+        self, lab: LabDefinition, recordings: Path, state_dir: Path, host: str | None = None
     ) -> None:
         self.lab = lab
         self.recordings = recordings
@@ -685,7 +686,7 @@ class SshLab:
                     continue
                 server = SshLabServer(
                     read_recording(directory),
-                    host=self.host,
+                    host=self.host or device.address,
                     port=0,
                     host_key_path=self.state_dir / "ssh-keys" / f"{device.name}.key",
                 )

@@ -28,8 +28,9 @@ def view(
     **fields: object,
 ) -> DeviceRecord:
     return DeviceRecord(
-        target=Target(target_id, address, 161 if transport == "snmp" else 22, transport,
-                      (("network", "lab"),)),
+        target=Target(
+            target_id, address, 161 if transport == "snmp" else 22, transport, (("network", "lab"),)
+        ),
         agent_id=f"agent-{transport}",
         collected_at=fields.pop("collected_at", "2026-11-26T07:00:00Z"),  # type: ignore[arg-type]
         report_id=f"{target_id}-{transport}",
@@ -38,12 +39,23 @@ def view(
 
 
 def test_snmp_and_ssh_views_of_one_box_are_one_device() -> None:
-    snmp = view("sw1-snmp", "snmp", hostname="sw1.par1.example.net", chassis_id="70:1f:53:aa:00:01",
-                os=OsInfo(family="ios-xe", version="17.9.4a"),
-                provenance=(Provenance("os.version", "snmp", "sysDescr"),))
-    ssh = view("sw1", "ssh", hostname="sw1", serial="FOC2231X0AB", model="C9300-48P",
-               os=OsInfo(family="ios-xe", version="17.9.4a", build="fc3"),
-               software=(Software("rpbase", "17.9.4a"),))
+    snmp = view(
+        "sw1-snmp",
+        "snmp",
+        hostname="sw1.par1.example.net",
+        chassis_id="70:1f:53:aa:00:01",
+        os=OsInfo(family="ios-xe", version="17.9.4a"),
+        provenance=(Provenance("os.version", "snmp", "sysDescr"),),
+    )
+    ssh = view(
+        "sw1",
+        "ssh",
+        hostname="sw1",
+        serial="FOC2231X0AB",
+        model="C9300-48P",
+        os=OsInfo(family="ios-xe", version="17.9.4a", build="fc3"),
+        software=(Software("rpbase", "17.9.4a"),),
+    )
     resolution = resolve_identities([snmp, ssh])
     assert len(resolution.records) == 1
     merged = resolution.records[0]
@@ -65,8 +77,12 @@ def test_one_serial_merges_two_agents_even_at_two_addresses() -> None:
 
 
 def test_two_chassis_claiming_one_serial_stay_two_and_are_flagged() -> None:
-    a = view("r1", "snmp", "10.0.0.1", hostname="r1", serial="JN123", chassis_id="00:00:00:00:00:01")
-    b = view("r2", "snmp", "10.0.0.2", hostname="r2", serial="JN123", chassis_id="00:00:00:00:00:02")
+    a = view(
+        "r1", "snmp", "10.0.0.1", hostname="r1", serial="JN123", chassis_id="00:00:00:00:00:01"
+    )
+    b = view(
+        "r2", "snmp", "10.0.0.2", hostname="r2", serial="JN123", chassis_id="00:00:00:00:00:02"
+    )
     resolution = resolve_identities([a, b])
     assert len(resolution.records) == 2
     assert [f.kind for f in resolution.flags] == ["duplicate-serial"]
@@ -98,10 +114,16 @@ def test_placeholder_serials_are_not_identity() -> None:
 def test_neighbour_naming_an_unknown_port_is_flagged_not_fatal() -> None:
     ports = tuple(Component(index=str(i), cls="port", name=f"Ethernet{i}") for i in (1, 2))
     a = view("a", "snmp", "10.0.0.1", hostname="a", components=ports)
-    b = view("b", "snmp", "10.0.0.2", hostname="b", neighbors=(
-        Neighbor("lldp", "Gi0/1", remote_name="a", remote_port="Ethernet9"),
-        Neighbor("lldp", "Gi0/2", remote_name="a", remote_port="Ethernet2"),
-    ))
+    b = view(
+        "b",
+        "snmp",
+        "10.0.0.2",
+        hostname="b",
+        neighbors=(
+            Neighbor("lldp", "Gi0/1", remote_name="a", remote_port="Ethernet9"),
+            Neighbor("lldp", "Gi0/2", remote_name="a", remote_port="Ethernet2"),
+        ),
+    )
     flags = check_links([a, b], derive_links([a, b]))
     assert [(f.kind, f.devices) for f in flags] == [("unknown-port", ("a", "b"))]
     assert "Ethernet9" in flags[0].message
@@ -109,8 +131,9 @@ def test_neighbour_naming_an_unknown_port_is_flagged_not_fatal() -> None:
     assert [f.kind for f in config.flags] == ["unknown-port"]
     doc = to_cyclonedx(config)  # exports carry the flag and still build
     device = next(c for c in doc["components"] if c["name"] == "a")
-    assert any(p["name"] == "netsbom:flag" and "unknown-port" in p["value"]
-               for p in device["properties"])
+    assert any(
+        p["name"] == "netsbom:flag" and "unknown-port" in p["value"] for p in device["properties"]
+    )
 
 
 def test_merging_is_order_independent() -> None:
