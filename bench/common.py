@@ -33,7 +33,7 @@ class Entry:
         return asdict(self)
 
 
-class WorkerTimeout(Exception):  # noqa: N818 - a result, not a failure
+class WorkerTimeout(Exception):
     """The worker hit its time cap; ``timed`` is how long its timed section ran."""
 
     def __init__(self, timed: float, limit: float) -> None:
@@ -119,9 +119,21 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    versions = {}
-    for name in ("netsbom", "grpcio", "protobuf", "SQLAlchemy", "psycopg", "pysnmp", "snmpsim",
-                 "cyclonedx-python-lib", "jsonschema", "paramiko", "netmiko", "networkx"):
+    versions: dict[str, str | None] = {}
+    for name in (
+        "netsbom",
+        "grpcio",
+        "protobuf",
+        "SQLAlchemy",
+        "psycopg",
+        "pysnmp",
+        "snmpsim",
+        "cyclonedx-python-lib",
+        "jsonschema",
+        "paramiko",
+        "netmiko",
+        "networkx",
+    ):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -140,7 +152,9 @@ def machine() -> dict[str, Any]:
 
 def _net_snmp_version() -> str | None:
     try:
-        out = subprocess.run(["snmpget", "--version"], capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["snmpget", "--version"], capture_output=True, text=True, timeout=5, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     text = (out.stdout or out.stderr).strip()

@@ -33,7 +33,9 @@ def fleet_definition(devices: int, directory: Path) -> LabDefinition:
             clone["hostname"] = name
             clone["address"] = f"127.1.{k // 250}.{k % 250 + 1}"
             clone["serial"] = f"{device['serial']}G{group}"
-            clone["chassis_id"] = f"02:00:{(k >> 16) & 255:02x}:{(k >> 8) & 255:02x}:{k & 255:02x}:01"
+            clone["chassis_id"] = (
+                f"02:00:{(k >> 16) & 255:02x}:{(k >> 8) & 255:02x}:{k & 255:02x}:01"
+            )
             clone["snmp"] = {"recording": f"snmp/{name}.snmprec"}
             for component in clone["components"]:
                 if component.get("serial") and component["serial"] != "BUILTIN":

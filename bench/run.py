@@ -125,7 +125,8 @@ def _met(entry: Entry) -> str:
 
 def _line(entry: Entry) -> str:
     extra = entry.details.get("not_run") or entry.details.get("summary", "")
-    return f"{entry.name}: {_ratio(entry)} vs {entry.baseline} (target {entry.target}, met {_met(entry)}) {extra}"
+    verdict = f"(target {entry.target}, met {_met(entry)})"
+    return f"{entry.name}: {_ratio(entry)} vs {entry.baseline} {verdict} {extra}"
 
 
 def table(entries: list[Entry]) -> str:
@@ -164,17 +165,23 @@ def bench_sbom(sizes: Sizes) -> list[Entry]:
         n = str(devices)
         ours = run_worker("sbom", "--devices", n, "--how", "netsbom", timeout=sizes.cap)
         floor = run_worker("sbom", "--devices", n, "--how", "floor", timeout=sizes.cap)
-        ours_mem = run_worker("sbom", "--devices", n, "--how", "netsbom", "--memory",
-                              timeout=sizes.cap)
-        floor_mem = run_worker("sbom", "--devices", n, "--how", "floor", "--memory",
-                               timeout=sizes.cap)
+        ours_mem = run_worker(
+            "sbom", "--devices", n, "--how", "netsbom", "--memory", timeout=sizes.cap
+        )
+        floor_mem = run_worker(
+            "sbom", "--devices", n, "--how", "floor", "--memory", timeout=sizes.cap
+        )
         netsbom_seconds[devices] = ours["seconds"]
-        common = {"devices": devices, "document_bytes": ours["bytes"],
-                  "components": ours.get("components")}
+        common = {
+            "devices": devices,
+            "document_bytes": ours["bytes"],
+            "components": ours.get("components"),
+        }
         ratio = ours["seconds"] / floor["seconds"]
         entries.append(Entry(
             f"sbom-export-{devices}-time",
-            "floor: the same document allocated as plain dicts + json.dumps (same options, same bytes)",
+            "floor: the same document allocated as plain dicts + json.dumps "
+            "(same options, same bytes)",
             round(ratio, 3), "<= 3x the floor", ratio <= 3,
             {**common, "netsbom_seconds": round(ours["seconds"], 3),
              "floor_seconds": round(floor["seconds"], 3),
@@ -201,8 +208,9 @@ def _library(sizes: Sizes, netsbom_seconds: dict[int, float]) -> list[Entry]:
     half = max(small // 2, 5)
     times: dict[int, float] = {}
     for devices in (half, small):
-        result, bound = _capped("sbom", "--devices", str(devices), "--how", "library",
-                                timeout=sizes.cap)
+        result, bound = _capped(
+            "sbom", "--devices", str(devices), "--how", "library", timeout=sizes.cap
+        )
         if result is None:
             raise WorkerFailed(f"the library model did not finish {devices} devices in {bound} s")
         times[devices] = result["seconds"]
@@ -226,8 +234,9 @@ def _library(sizes: Sizes, netsbom_seconds: dict[int, float]) -> list[Entry]:
     )]  # fmt: skip
     large = max(netsbom_seconds)
     if large > small:
-        result, bound = _capped("sbom", "--devices", str(large), "--how", "library",
-                                timeout=sizes.library_cap)
+        result, bound = _capped(
+            "sbom", "--devices", str(large), "--how", "library", timeout=sizes.library_cap
+        )
         extrapolated = times[small] * (large / small) ** exponent
         ours = netsbom_seconds[large]
         measured = result["seconds"] if result is not None else bound
@@ -263,8 +272,9 @@ def _library(sizes: Sizes, netsbom_seconds: dict[int, float]) -> list[Entry]:
 def bench_validate(sizes: Sizes) -> list[Entry]:
     n = str(sizes.validate)
     ours = run_worker("validate", "--devices", n, "--how", "netsbom", timeout=sizes.cap)
-    library, bound = _capped("validate", "--devices", n, "--how", "library",
-                             timeout=sizes.validate_cap)
+    library, bound = _capped(
+        "validate", "--devices", n, "--how", "library", timeout=sizes.validate_cap
+    )
     theirs = library["seconds"] if library is not None else bound
     assert theirs is not None
     limit = 60.0
@@ -342,9 +352,10 @@ def _send(db: str, reports: int, timeout: float) -> dict[str, Any]:
         sent = run_worker("send", "--port", str(port), "--reports", str(reports),
                           "--streams", "4", "--components", "30",
                           "--prefix", uuid.uuid4().hex[:8], timeout=timeout)  # fmt: skip
-    sent["rate"] = sent["acks"] / sent["seconds"]
-    sent["server_cpu_seconds"] = server.get("cpu_seconds")
-    return sent
+    result: dict[str, Any] = dict(sent)
+    result["rate"] = sent["acks"] / sent["seconds"]
+    result["server_cpu_seconds"] = server.get("cpu_seconds")
+    return result
 
 
 def bench_ingest(sizes: Sizes) -> list[Entry]:
@@ -368,8 +379,16 @@ def bench_ingest(sizes: Sizes) -> list[Entry]:
         for name, url, wanted, target in backends:
             baseline = "bare gRPC stream of the same reports into a server that stores nothing"
             if url is None:
-                entries.append(Entry(f"ingest-{name}", baseline, None, target, None,
-                                     {"not_run": "PostgreSQL on 127.0.0.1:5432 is not reachable"}))
+                entries.append(
+                    Entry(
+                        f"ingest-{name}",
+                        baseline,
+                        None,
+                        target,
+                        None,
+                        {"not_run": "PostgreSQL on 127.0.0.1:5432 is not reachable"},
+                    )
+                )
                 continue
             ours = _send(url, reports, sizes.cap)
             ratio = ours["rate"] / bare["rate"]
@@ -407,8 +426,7 @@ def bench_snmp(sizes: Sizes) -> list[Entry]:
         reason = "Net-SNMP snmpbulkwalk is not installed (apt-get install snmp)"
         return [
             Entry(cpu_name, "Net-SNMP snmpbulkwalk", None, "<= 2x", None, {"not_run": reason}),
-            Entry(fleet_name, "Net-SNMP snmpbulkwalk", None, "<= 1.25x", None,
-                  {"not_run": reason}),
+            Entry(fleet_name, "Net-SNMP snmpbulkwalk", None, "<= 1.25x", None, {"not_run": reason}),
         ]
     import yaml
 
@@ -444,28 +462,37 @@ def bench_snmp(sizes: Sizes) -> list[Entry]:
             cpu_name,
             "Net-SNMP snmpbulkwalk of the same subtrees (-Cr25), CPU of its processes incl. "
             "fork/exec",
-            round(cpu_ratio, 3), "<= 2x", cpu_ratio <= 2,
-            {**common, "agent_cpu_ms_per_device": round(ours * 1000, 1),
-             "netsnmp_cpu_ms_per_device": round(theirs * 1000, 1),
-             "agent_work": "walk + parse + fingerprint + record (a full inventory poll)",
-             "netsnmp_work": "walks only, output to a pipe",
-             "ratio_meaning": "agent CPU / Net-SNMP CPU per device (lower is better)",
-             "summary": f"{ours * 1000:.0f} ms vs {theirs * 1000:.0f} ms per device"},
-        ),  # fmt: skip
+            round(cpu_ratio, 3),
+            "<= 2x",
+            cpu_ratio <= 2,
+            {
+                **common,
+                "agent_cpu_ms_per_device": round(ours * 1000, 1),
+                "netsnmp_cpu_ms_per_device": round(theirs * 1000, 1),
+                "agent_work": "walk + parse + fingerprint + record (a full inventory poll)",
+                "netsnmp_work": "walks only, output to a pipe",
+                "ratio_meaning": "agent CPU / Net-SNMP CPU per device (lower is better)",
+                "summary": f"{ours * 1000:.0f} ms vs {theirs * 1000:.0f} ms per device",
+            },
+        ),
         Entry(
             fleet_name,
             f"Net-SNMP snmpbulkwalk of the same {devices} lab devices at the same concurrency",
-            round(wall_ratio, 3), "<= 1.25x (wall time set by the lab, not the agent)",
+            round(wall_ratio, 3),
+            "<= 1.25x (wall time set by the lab, not the agent)",
             wall_ratio <= 1.25,
-            {**common, "agent_seconds": round(agent["seconds"], 2),
-             "netsnmp_seconds": round(netsnmp["seconds"], 2),
-             "agent_cpu_seconds": round(agent["cpu_seconds"], 2),
-             "agent_cpu_share_of_wall": round(agent["cpu_seconds"] / agent["seconds"], 3),
-             "devices_per_second": round(devices / agent["seconds"], 1),
-             "ratio_meaning": "agent wall / Net-SNMP wall on the same lab (lower is better)",
-             "summary": f"{agent['seconds']:.1f} s vs {netsnmp['seconds']:.1f} s; agent CPU "
-                        f"{agent['cpu_seconds'] / agent['seconds']:.0%} of wall"},
-        ),  # fmt: skip
+            {
+                **common,
+                "agent_seconds": round(agent["seconds"], 2),
+                "netsnmp_seconds": round(netsnmp["seconds"], 2),
+                "agent_cpu_seconds": round(agent["cpu_seconds"], 2),
+                "agent_cpu_share_of_wall": round(agent["cpu_seconds"] / agent["seconds"], 3),
+                "devices_per_second": round(devices / agent["seconds"], 1),
+                "ratio_meaning": "agent wall / Net-SNMP wall on the same lab (lower is better)",
+                "summary": f"{agent['seconds']:.1f} s vs {netsnmp['seconds']:.1f} s; agent CPU "
+                f"{agent['cpu_seconds'] / agent['seconds']:.0%} of wall",
+            },
+        ),
     ]
 
 
@@ -486,7 +513,7 @@ def _ssh_missing() -> str:
     except Exception as exc:
         return f"no SSH transport (netsbom.agent.ssh.session: {type(exc).__name__})"
     try:
-        import netsbom.lab.ssh_server  # type: ignore[import-not-found]  # noqa: F401
+        import netsbom.lab.ssh_server  # noqa: F401
     except Exception:
         return ("the SSH transport exists (agent/ssh) but there is no SSH lab device to poll "
                 "(netsbom.lab.ssh_server is absent); not measured")  # fmt: skip

@@ -58,8 +58,6 @@ def _configuration(devices: int) -> Any:
 
 def task_sbom(args: argparse.Namespace) -> dict[str, Any]:
     """Render the CycloneDX JSON of a synthetic fleet: netsbom, the floor, or the library model."""
-    from netsbom.collector.export import render_sbom
-    from netsbom.perf import gc_paused
     from netsbom.collector.sbom.cyclonedx import to_cyclonedx
 
     config = _configuration(args.devices)
@@ -73,7 +71,9 @@ def task_sbom(args: argparse.Namespace) -> dict[str, Any]:
         data, figures = _measure(lambda: _library(doc), args.memory)
     else:
         raise SystemExit(f"unknown --how {args.how}")
-    components = sum(1 for _ in _walk(json.loads(data)["components"])) if args.devices <= 2000 else None
+    components = (
+        sum(1 for _ in _walk(json.loads(data)["components"])) if args.devices <= 2000 else None
+    )
     return {**figures, "bytes": len(data), "devices": args.devices, "components": components}
 
 
@@ -144,7 +144,9 @@ def _library(doc: dict[str, Any]) -> bytes:
                 if "manufacturer" in data
                 else None
             ),
-            properties=[Property(name=p["name"], value=p["value"]) for p in data.get("properties", [])],
+            properties=[
+                Property(name=p["name"], value=p["value"]) for p in data.get("properties", [])
+            ],
             components=[component(child) for child in data.get("components", [])],
         )
         by_ref[data["bom-ref"]] = made
@@ -169,14 +171,18 @@ def _library(doc: dict[str, Any]) -> bytes:
         metadata=BomMetaData(
             component=root,
             timestamp=datetime.fromisoformat(metadata["timestamp"].replace("Z", "+00:00")),
-            lifecycles=[PredefinedLifecycle(LifecyclePhase(p["phase"])) for p in metadata["lifecycles"]],
+            lifecycles=[
+                PredefinedLifecycle(LifecyclePhase(p["phase"])) for p in metadata["lifecycles"]
+            ],
         ),
     )
     for dependency in doc.get("dependencies", []):
         target = by_ref.get(dependency["ref"])
         if target is None:
             continue
-        bom.register_dependency(target, [by_ref[r] for r in dependency.get("dependsOn", []) if r in by_ref])
+        bom.register_dependency(
+            target, [by_ref[r] for r in dependency.get("dependsOn", []) if r in by_ref]
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         text = JsonV1Dot6(bom).output_as_string(indent=2)
@@ -217,8 +223,8 @@ def task_validate(args: argparse.Namespace) -> dict[str, Any]:
 def task_topology(args: argparse.Namespace) -> dict[str, Any]:
     """Links + configuration + fingerprint of a fleet, or the baseline: a networkx graph of the
     same resolved neighbour pairs plus sha256 over the records' canonical JSON."""
-    from netsbom.perf import gc_paused
     from netsbom.fleet import fleet_links, synthetic_fleet
+    from netsbom.perf import gc_paused
     from netsbom.topology.configuration import build_configuration, fingerprint
 
     records = synthetic_fleet(args.devices, links=args.links)
@@ -267,17 +273,19 @@ def task_serve(args: argparse.Namespace) -> dict[str, Any]:
         if args.db == "none":
 
             class Bare(collector_pb2_grpc.CollectorServicer):
-                async def Report(self, request_iterator: Any, context: Any) -> Any:  # noqa: N802
+                async def Report(self, request_iterator: Any, context: Any) -> Any:
                     async for report in request_iterator:
                         yield ReportAck(report_id=report.report_id, status=ReportAck.STORED)
 
             server = grpc.aio.server(
                 options=[("grpc.max_receive_message_length", 16 * 1024 * 1024)]
             )
-            collector_pb2_grpc.add_CollectorServicer_to_server(Bare(), server)
+            collector_pb2_grpc.add_CollectorServicer_to_server(Bare(), server)  # type: ignore[no-untyped-call]
             port = server.add_insecure_port("127.0.0.1:0")
             await server.start()
-            stop = server.stop
+
+            async def stop(grace: float) -> None:
+                await server.stop(grace)
         else:
             from netsbom.collector.server import CollectorConfig, Limits, start_collector
             from netsbom.collector.store import open_store
@@ -323,7 +331,7 @@ def task_send(args: argparse.Namespace) -> dict[str, Any]:
     per_stream = [reports[i :: args.streams] for i in range(args.streams)]
 
     async def one(channel: Any, batch: list[Any]) -> int:
-        stub = collector_pb2_grpc.CollectorStub(channel)
+        stub = collector_pb2_grpc.CollectorStub(channel)  # type: ignore[no-untyped-call]
         acks = 0
         async for _ack in stub.Report(iter(batch)):
             acks += 1
@@ -410,9 +418,26 @@ def task_snmp_netsnmp(args: argparse.Namespace) -> dict[str, Any]:
         rows = 0
         for subtree in subtrees:
             out = subprocess.run(
-                ["snmpbulkwalk", "-v2c", "-c", community, "-On", "-Cr25", "-t", "2", "-r", "1",
-                 "-m", "", f"{target['address']}:{snmp['port']}", subtree],
-                capture_output=True, text=True, timeout=60, check=False,
+                [
+                    "snmpbulkwalk",
+                    "-v2c",
+                    "-c",
+                    community,
+                    "-On",
+                    "-Cr25",
+                    "-t",
+                    "2",
+                    "-r",
+                    "1",
+                    "-m",
+                    "",
+                    f"{target['address']}:{snmp['port']}",
+                    subtree,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
                 env={**os.environ, "MIBS": "", "MIBDIRS": "/nonexistent"},
             )
             rows += out.stdout.count("\n")
@@ -433,6 +458,167 @@ def task_snmp_netsnmp(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# --- SSH ------------------------------------------------------------------------------------------
+
+
+def task_ssh_serve(args: argparse.Namespace) -> dict[str, Any]:
+    """Serve ``--devices`` SSH lab devices (paramiko servers, one port each, one shared host key)
+    rendered from a cloned lab; prints the targets, serves until stdin closes, reports its CPU."""
+    import math
+    from pathlib import Path
+
+    import paramiko
+
+    from bench.fleet_lab import fleet_definition
+    from netsbom.agent.ssh.recording import read_recording
+    from netsbom.lab.ssh_lab import render_all
+    from netsbom.lab.ssh_server import DeviceShell, SshLabServer
+
+    work = Path(args.inventory)
+    fleet_definition(math.ceil(args.devices * 9 / 6) + 9, work / "definition")
+    render_all(work / "definition" / "lab.yaml", work / "ssh")
+    key = paramiko.RSAKey.generate(2048)
+    servers = []
+    targets = []
+    def by_group(path: Path) -> tuple[int, str]:  # every platform early, not acc-* first
+        name, _, group = path.name.rpartition("-g")
+        return int(group), name
+
+    for directory in sorted((p for p in (work / "ssh").iterdir() if p.is_dir()), key=by_group):
+        if len(servers) >= args.devices:
+            break
+        recording = read_recording(directory)
+        server = SshLabServer(recording, host="127.0.0.1", port=0, host_key=key)
+        server.start()
+        servers.append(server)
+        targets.append(
+            {"name": directory.name, "port": server.port, "platform": recording.platform,
+             "prompt": DeviceShell(recording).prompt}
+        )  # fmt: skip
+    print(json.dumps({"targets": targets}), flush=True)
+    cpu = cpu_seconds()
+    sys.stdin.read()
+    used = cpu_seconds() - cpu
+    for server in servers:
+        server.stop(timeout=1.0)
+    return {"cpu_seconds": used}
+
+
+def _ssh_targets(path: str) -> list[dict[str, Any]]:
+    from pathlib import Path
+
+    targets: list[dict[str, Any]] = json.loads(Path(path).read_text())["targets"]
+    return targets
+
+
+def task_ssh_agent(args: argparse.Namespace) -> dict[str, Any]:
+    """netsbom's SSH poll (netmiko on paramiko, the platform's commands, parsing) of every
+    target, ``--concurrency`` sessions at a time."""
+    import tempfile
+    from pathlib import Path
+
+    from netsbom.agent.inventory import TargetSpec
+    from netsbom.agent.ssh.poll import poll_ssh
+    from netsbom.agent.ssh.session import configure_pool
+    from netsbom.lab.ssh_lab import LAB_PASSWORD, LAB_USERNAME
+
+    os.environ["NETSBOM_BENCH_SSH_PW"] = LAB_PASSWORD
+    known = Path(tempfile.mkdtemp()) / "known_hosts"
+    specs = [
+        TargetSpec.model_validate({
+            "name": t["name"], "address": "127.0.0.1", "deadline": 120,
+            "ssh": {"port": t["port"], "username": LAB_USERNAME,
+                    "password": "env:NETSBOM_BENCH_SSH_PW", "platform": t["platform"],
+                    "known_hosts": str(known), "host_key_policy": "tofu",
+                    "command_timeout": 30, "connect_timeout": 20, "auth_timeout": 20},
+        })
+        for t in _ssh_targets(args.inventory)
+    ]  # fmt: skip
+    configure_pool(args.concurrency)
+
+    async def main() -> list[Any]:
+        gate = asyncio.Semaphore(args.concurrency)
+
+        async def one(spec: Any) -> Any:
+            async with gate:
+                return await poll_ssh(spec, agent_id="bench")
+
+        return list(await asyncio.gather(*(one(s) for s in specs)))
+
+    _start()
+    cpu = cpu_seconds()
+    started = time.perf_counter()
+    records = asyncio.run(main())
+    seconds = time.perf_counter() - started
+    return {
+        "devices": len(records),
+        "complete": sum(1 for r in records if r.complete),
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds() - cpu,
+        "errors": sorted({e.message for r in records for e in r.errors})[:5],
+    }
+
+
+def task_ssh_paramiko(args: argparse.Namespace) -> dict[str, Any]:
+    """The floor: a bare paramiko session per target (password login, a shell, the same
+    commands as the agent's driver, each read up to the prompt), in ``--concurrency`` threads."""
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+
+    import paramiko
+
+    from netsbom.agent.platforms import get_platform
+    from netsbom.lab.ssh_lab import LAB_PASSWORD, LAB_USERNAME
+
+    targets = _ssh_targets(args.inventory)
+
+    def read_to_prompt(channel: Any, prompt: str, deadline: float) -> int:
+        buffer = b""
+        wanted = prompt.rstrip().encode()
+        while time.monotonic() < deadline:
+            chunk = channel.recv(65536)
+            if not chunk:
+                break
+            buffer += chunk
+            if buffer.rstrip().endswith(wanted):
+                break
+        return len(buffer)
+
+    def one(target: dict[str, Any]) -> int:
+        platform = get_platform(target["platform"])
+        commands = [*platform.paging, *(form for cmd in platform.commands for form in cmd.forms)]
+        sock = socket.create_connection(("127.0.0.1", target["port"]), timeout=30)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        client = paramiko.SSHClient()
+        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        deadline = time.monotonic() + 120
+        try:
+            client.connect("127.0.0.1", port=target["port"], username=LAB_USERNAME,
+                           password=LAB_PASSWORD, sock=sock, look_for_keys=False,
+                           allow_agent=False, timeout=30)  # fmt: skip
+            channel = client.invoke_shell(width=511, height=0)
+            channel.settimeout(30)
+            received = read_to_prompt(channel, target["prompt"], deadline)
+            for command in commands:
+                channel.send((command + "\n").encode())
+                received += read_to_prompt(channel, target["prompt"], deadline)
+            return received
+        finally:
+            client.close()
+
+    _start()
+    cpu = cpu_seconds()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(args.concurrency) as pool:
+        sizes = list(pool.map(one, targets))
+    return {
+        "devices": len(sizes),
+        "bytes": sum(sizes),
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": cpu_seconds() - cpu,
+    }
+
+
 TASKS = {
     "sbom": task_sbom,
     "validate": task_validate,
@@ -441,6 +627,9 @@ TASKS = {
     "send": task_send,
     "snmp-agent": task_snmp_agent,
     "snmp-netsnmp": task_snmp_netsnmp,
+    "ssh-serve": task_ssh_serve,
+    "ssh-agent": task_ssh_agent,
+    "ssh-paramiko": task_ssh_paramiko,
 }
 
 

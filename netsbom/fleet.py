@@ -58,61 +58,147 @@ class _Profile:
 
 PROFILES: tuple[_Profile, ...] = (
     _Profile(
-        "Cisco", "ios-xe", "Cisco IOS XE", ("17.9.4a", "17.6.5", "17.12.2"),
-        ("C9300-48P", "C9500-32C", "C9407R"), ("C9300-NM-8X", "C9500-NM-2Q", "C9400-LC-48P"),
-        "PWR-C1-715WAC", "C9300-FAN", "C9300-CPU", "GigabitEthernet1/0/", "cisco", "ios_xe",
-        "cisco", "1.3.6.1.4.1.9.1.2494",
-        (("rpbase", "", "image"), ("rpboot", "", "image"), ("guestshell", "3.1.0", "extension"),
-         ("wlc", "", "image"), ("sipbase", "", "image")),
+        "Cisco",
+        "ios-xe",
+        "Cisco IOS XE",
+        ("17.9.4a", "17.6.5", "17.12.2"),
+        ("C9300-48P", "C9500-32C", "C9407R"),
+        ("C9300-NM-8X", "C9500-NM-2Q", "C9400-LC-48P"),
+        "PWR-C1-715WAC",
+        "C9300-FAN",
+        "C9300-CPU",
+        "GigabitEthernet1/0/",
+        "cisco",
+        "ios_xe",
+        "cisco",
+        "1.3.6.1.4.1.9.1.2494",
+        (
+            ("rpbase", "", "image"),
+            ("rpboot", "", "image"),
+            ("guestshell", "3.1.0", "extension"),
+            ("wlc", "", "image"),
+            ("sipbase", "", "image"),
+        ),
         "ios-xe",
     ),
     _Profile(
-        "Juniper", "junos", "Junos OS", ("21.4R3-S5.4", "22.2R3-S1", "23.2R1-S2"),
-        ("MX480", "MX204", "QFX5120-48Y"), ("MPC7E-MRATE", "MPC10E-15C", "SCBE2-MX-S"),
-        "PWR-MX480-2520-AC-S", "FFANTRAY-MX480-HC-S", "RE-S-X6-64G-S", "et-0/0/", "juniper",
-        "junos", "juniper", "1.3.6.1.4.1.2636.1.1.1.2.25",
-        (("jbase", "", "os-package"), ("jkernel", "", "os-package"), ("jroute", "", "os-package"),
-         ("jpfe-common", "", "os-package"), ("jsd", "", "extension"), ("py-base", "", "os-package")),
+        "Juniper",
+        "junos",
+        "Junos OS",
+        ("21.4R3-S5.4", "22.2R3-S1", "23.2R1-S2"),
+        ("MX480", "MX204", "QFX5120-48Y"),
+        ("MPC7E-MRATE", "MPC10E-15C", "SCBE2-MX-S"),
+        "PWR-MX480-2520-AC-S",
+        "FFANTRAY-MX480-HC-S",
+        "RE-S-X6-64G-S",
+        "et-0/0/",
+        "juniper",
+        "junos",
+        "juniper",
+        "1.3.6.1.4.1.2636.1.1.1.2.25",
+        (
+            ("jbase", "", "os-package"),
+            ("jkernel", "", "os-package"),
+            ("jroute", "", "os-package"),
+            ("jpfe-common", "", "os-package"),
+            ("jsd", "", "extension"),
+            ("py-base", "", "os-package"),
+        ),
         "junos",
     ),
     _Profile(
-        "Arista", "eos", "Arista EOS", ("4.30.2F", "4.31.1F", "4.29.4M"),
+        "Arista",
+        "eos",
+        "Arista EOS",
+        ("4.30.2F", "4.31.1F", "4.29.4M"),
         ("DCS-7050SX3-48YC8", "DCS-7280SR3-48YC8", "DCS-7060CX2-32S"),
-        ("7050SX3-LC", "7280R3-LC", "7060-LC"), "PWR-500AC-F", "FAN-7000-F", "Intel Atom C3758",
-        "Ethernet", "arista", "eos", "arista", "1.3.6.1.4.1.30065.1.3011.7050.3741.48",
-        (("EOS", "", "image"), ("TerminAttr", "1.26.0", "extension"),
-         ("OpenConfig", "4.30.2F", "extension"), ("Ssh", "", "os-package")),
+        ("7050SX3-LC", "7280R3-LC", "7060-LC"),
+        "PWR-500AC-F",
+        "FAN-7000-F",
+        "Intel Atom C3758",
+        "Ethernet",
+        "arista",
+        "eos",
+        "arista",
+        "1.3.6.1.4.1.30065.1.3011.7050.3741.48",
+        (
+            ("EOS", "", "image"),
+            ("TerminAttr", "1.26.0", "extension"),
+            ("OpenConfig", "4.30.2F", "extension"),
+            ("Ssh", "", "os-package"),
+        ),
         "eos",
     ),
     _Profile(
-        "Nokia", "sros", "Nokia SR OS", ("22.10.R1", "23.3.R2", "21.10.R5"),
-        ("7750 SR-1", "7750 SR-7", "7250 IXR-e"), ("IOM-s 1.5T", "MDA-s 36x100G", "CPM-s"),
-        "PS-AC-3000", "FAN-SR1", "CPM5", "1/1/c", "nokia", "sr_os", "nokia",
+        "Nokia",
+        "sros",
+        "Nokia SR OS",
+        ("22.10.R1", "23.3.R2", "21.10.R5"),
+        ("7750 SR-1", "7750 SR-7", "7250 IXR-e"),
+        ("IOM-s 1.5T", "MDA-s 36x100G", "CPM-s"),
+        "PS-AC-3000",
+        "FAN-SR1",
+        "CPM5",
+        "1/1/c",
+        "nokia",
+        "sr_os",
+        "nokia",
         "1.3.6.1.4.1.6527.1.3.17",
-        (("both.tim", "", "image"), ("cpm.tim", "", "image"), ("iom.tim", "", "image"),
-         ("support.tim", "", "image")),
+        (
+            ("both.tim", "", "image"),
+            ("cpm.tim", "", "image"),
+            ("iom.tim", "", "image"),
+            ("support.tim", "", "image"),
+        ),
         "sros",
     ),
     _Profile(
-        "Huawei", "vrp", "Huawei VRP", ("V200R021C00SPC100", "V200R022C10SPC500",
-                                        "V300R021C10SPC200"),
-        ("CE6865-48S8CQ-EI", "S5735-L48T4S-A", "NE40E-X8A"), ("CE-MPUA", "CE-L48XS-FD", "NE-LPUF"),
-        "PAC-600WA", "FAN-40EA", "MPU", "100GE1/0/", "huawei", "vrp", "huawei",
+        "Huawei",
+        "vrp",
+        "Huawei VRP",
+        ("V200R021C00SPC100", "V200R022C10SPC500", "V300R021C10SPC200"),
+        ("CE6865-48S8CQ-EI", "S5735-L48T4S-A", "NE40E-X8A"),
+        ("CE-MPUA", "CE-L48XS-FD", "NE-LPUF"),
+        "PAC-600WA",
+        "FAN-40EA",
+        "MPU",
+        "100GE1/0/",
+        "huawei",
+        "vrp",
+        "huawei",
         "1.3.6.1.4.1.2011.2.239.41",
-        (("system-software", "", "image"), ("patch", "SPH201", "extension"),
-         ("mod-lldp", "", "os-package")),
+        (
+            ("system-software", "", "image"),
+            ("patch", "SPH201", "extension"),
+            ("mod-lldp", "", "os-package"),
+        ),
         "vrp",
     ),
     _Profile(
-        "Debian", "linux", "Debian GNU/Linux", ("12.5", "12.7", "11.9"),
-        ("PowerEdge R650", "ProLiant DL360 Gen10", "SYS-1029P"), ("NIC X710", "NIC E810", "HBA330"),
-        "PSU-800W", "FAN-1U", "Xeon Silver 4314", "eno", "debian", "debian_linux", "dell",
+        "Debian",
+        "linux",
+        "Debian GNU/Linux",
+        ("12.5", "12.7", "11.9"),
+        ("PowerEdge R650", "ProLiant DL360 Gen10", "SYS-1029P"),
+        ("NIC X710", "NIC E810", "HBA330"),
+        "PSU-800W",
+        "FAN-1U",
+        "Xeon Silver 4314",
+        "eno",
+        "debian",
+        "debian_linux",
+        "dell",
         "1.3.6.1.4.1.8072.3.2.10",
-        (("openssl", "3.0.11-1~deb12u2", "os-package"), ("openssh-server", "1:9.2p1-2+deb12u2",
-         "os-package"), ("bind9", "1:9.18.24-1", "os-package"), ("frr", "8.4.4-1.1~deb12u1",
-         "os-package"), ("lldpd", "1.0.16-1+deb12u1", "os-package"), ("libc6", "2.36-9+deb12u4",
-         "os-package"), ("nginx", "1.22.1-9", "os-package"), ("python3.11", "3.11.2-6",
-         "os-package")),
+        (
+            ("openssl", "3.0.11-1~deb12u2", "os-package"),
+            ("openssh-server", "1:9.2p1-2+deb12u2", "os-package"),
+            ("bind9", "1:9.18.24-1", "os-package"),
+            ("frr", "8.4.4-1.1~deb12u1", "os-package"),
+            ("lldpd", "1.0.16-1+deb12u1", "os-package"),
+            ("libc6", "2.36-9+deb12u4", "os-package"),
+            ("nginx", "1.22.1-9", "os-package"),
+            ("python3.11", "3.11.2-6", "os-package"),
+        ),
         "dpkg",
     ),
 )
@@ -181,7 +267,7 @@ def synthetic_fleet(
     agent_id: str = "fleet-agent",
 ) -> list[DeviceRecord]:
     """``devices`` deterministic records (same arguments, same records, same report ids)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
     site_count = sites if sites is not None else max(1, devices // 50)
     neighbors: list[list[Neighbor]] = [[] for _ in range(devices)]
     for link in fleet_links(devices, links):
@@ -293,28 +379,93 @@ def _components(
     profile: _Profile, model: str, serial: str, version: str, rng: random.Random, i: int
 ) -> tuple[Component, ...]:
     rows = [
-        Component("1", None, "chassis", model, f"{model} chassis", profile.vendor, model, serial,
-                  "V02", is_fru=False),
-        Component("2", "1", "cpu", "Routing Engine 0", profile.cpu, profile.vendor, profile.cpu,
-                  f"RE{i:08d}", "Rev 06", f"BIOS {rng.randint(1, 9)}.{rng.randint(0, 20)}",
-                  version, True),
+        Component(
+            "1",
+            None,
+            "chassis",
+            model,
+            f"{model} chassis",
+            profile.vendor,
+            model,
+            serial,
+            "V02",
+            is_fru=False,
+        ),
+        Component(
+            "2",
+            "1",
+            "cpu",
+            "Routing Engine 0",
+            profile.cpu,
+            profile.vendor,
+            profile.cpu,
+            f"RE{i:08d}",
+            "Rev 06",
+            f"BIOS {rng.randint(1, 9)}.{rng.randint(0, 20)}",
+            version,
+            True,
+        ),
     ]
     for n in range(2):
-        rows.append(Component(str(3 + n), "1", "power-supply", f"PEM {n}", profile.psu,
-                              profile.vendor, profile.psu, f"PS{i:07d}{n}", "Rev 04", is_fru=True))
-        rows.append(Component(str(5 + n), "1", "fan", f"Fan Tray {n}", profile.fan,
-                              profile.vendor, profile.fan, f"FT{i:07d}{n}", "Rev 08", is_fru=True))
+        rows.append(
+            Component(
+                str(3 + n),
+                "1",
+                "power-supply",
+                f"PEM {n}",
+                profile.psu,
+                profile.vendor,
+                profile.psu,
+                f"PS{i:07d}{n}",
+                "Rev 04",
+                is_fru=True,
+            )
+        )
+        rows.append(
+            Component(
+                str(5 + n),
+                "1",
+                "fan",
+                f"Fan Tray {n}",
+                profile.fan,
+                profile.vendor,
+                profile.fan,
+                f"FT{i:07d}{n}",
+                "Rev 08",
+                is_fru=True,
+            )
+        )
     index = 7
     for slot in range(3):
         card = profile.cards[slot % len(profile.cards)]
         card_index = str(index)
-        rows.append(Component(card_index, "1", "module", f"Slot {slot}", card, profile.vendor,
-                              card, f"LC{i:07d}{slot}", "Rev 25",
-                              f"ROM {rng.randint(1, 5)}.{rng.randint(0, 9)}", version, True))
+        rows.append(
+            Component(
+                card_index,
+                "1",
+                "module",
+                f"Slot {slot}",
+                card,
+                profile.vendor,
+                card,
+                f"LC{i:07d}{slot}",
+                "Rev 25",
+                f"ROM {rng.randint(1, 5)}.{rng.randint(0, 9)}",
+                version,
+                True,
+            )
+        )
         index += 1
         for port in range(2):
-            rows.append(Component(str(index), card_index, "port",
-                                  _port(profile, f"{slot * 2 + port + 1}"), "100G port"))
+            rows.append(
+                Component(
+                    str(index),
+                    card_index,
+                    "port",
+                    _port(profile, f"{slot * 2 + port + 1}"),
+                    "100G port",
+                )
+            )
             index += 1
     rows.append(Component(str(index), "1", "container", "Slot 3", "empty slot"))
     return tuple(rows)
@@ -363,17 +514,39 @@ def _fleet_command() -> Any:
     import click
 
     @click.command("generate-fleet")
-    @click.option("--devices", type=click.IntRange(min=1, max=1_000_000), required=True,
-                  help="How many devices.")
-    @click.option("--db", envvar="NETSBOM_DB", required=True,
-                  help="Store URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB.")
-    @click.option("--links", type=click.IntRange(min=0), default=None,
-                  help="LLDP links between them (default 1.5 per device).")
+    @click.option(
+        "--devices",
+        type=click.IntRange(min=1, max=1_000_000),
+        required=True,
+        help="How many devices.",
+    )
+    @click.option(
+        "--db",
+        envvar="NETSBOM_DB",
+        required=True,
+        help="Store URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB.",
+    )
+    @click.option(
+        "--links",
+        type=click.IntRange(min=0),
+        default=None,
+        help="LLDP links between them (default 1.5 per device).",
+    )
     @click.option("--network", default="fleet", show_default=True, help="`network` label.")
-    @click.option("--seed", type=int, default=1, show_default=True,
-                  help="Same seed, same records (and report ids: a rerun stores nothing new).")
-    @click.option("--at", "collected_at", default="2026-11-20T10:00:00Z", show_default=True,
-                  help="collected_at of every record (RFC 3339 UTC).")
+    @click.option(
+        "--seed",
+        type=int,
+        default=1,
+        show_default=True,
+        help="Same seed, same records (and report ids: a rerun stores nothing new).",
+    )
+    @click.option(
+        "--at",
+        "collected_at",
+        default="2026-11-20T10:00:00Z",
+        show_default=True,
+        help="collected_at of every record (RFC 3339 UTC).",
+    )
     def generate_fleet(
         devices: int, db: str, links: int | None, network: str, seed: int, collected_at: str
     ) -> None:
@@ -393,9 +566,7 @@ def _fleet_command() -> Any:
                 db, devices, links=links, network=network, seed=seed, collected_at=moment,
                 on_batch=progress.advance,
             )  # fmt: skip
-        click.echo(
-            f"network {network!r}: {stored} reports stored, {again} already there", err=True
-        )
+        click.echo(f"network {network!r}: {stored} reports stored, {again} already there", err=True)
 
     return generate_fleet
 

@@ -127,28 +127,38 @@ def resolve_identities(records: Iterable[DeviceRecord]) -> Resolution:
     """Merge the records that are one device; flag the contradictions left."""
     ordered = sorted(records, key=record_order_key)
     groups: list[list[DeviceRecord]] = []
-    # Candidates share a key (name, address, chassis id, serial): linear in practice.
-    index: dict[str, list[int]] = defaultdict(list)
+    # Candidates share a key; a named record only looks at groups of its name or without any
+    # name (one serial on a thousand differently named boxes stays linear).
+    by_name: dict[str, set[int]] = defaultdict(set)
+    by_key: dict[str, set[int]] = defaultdict(set)
+    named: set[int] = set()
     for record in ordered:
-        keys = _keys(record)
-        candidates = sorted({g for key in keys for g in index.get(key, ())})
+        names, keys = _names(record), _keys(record)
+        near = {g for key in keys for g in by_key.get(key, ())}
+        if record.hostname:
+            near = {g for g in near if g not in named}
+            near |= {g for name in names for g in by_name.get(name, ())}
         home = next(
-            (g for g in candidates if all(same_device(record, other) for other in groups[g])),
+            (g for g in sorted(near) if all(same_device(record, other) for other in groups[g])),
             None,
         )
         if home is None:
             home = len(groups)
             groups.append([])
         groups[home].append(record)
+        for name in names:
+            by_name[name].add(home)
         for key in keys:
-            if home not in index[key]:
-                index[key].append(home)
+            by_key[key].add(home)
+        if record.hostname:
+            named.add(home)
     merged = sorted((merge_records(group) for group in groups), key=record_order_key)
     return Resolution(records=tuple(merged), flags=tuple(sorted(_flags(merged), key=_flag_key)))
 
 
 def _keys(record: DeviceRecord) -> set[str]:
-    keys = {f"name:{n}" for n in _names(record)}
+    """Identity keys other than names: address, chassis id, serial."""
+    keys: set[str] = set()
     address = record.target.address.strip().lower()
     if address:
         keys.add(f"address:{address}")
@@ -246,24 +256,28 @@ def _flags(records: Sequence[DeviceRecord]) -> Iterable[Flag]:
             yield Flag(
                 "duplicate-serial",
                 tuple(sorted(names)),
-                f"serial {serial} is claimed by {len(names)} devices: {', '.join(sorted(names))}",
+                f"serial {serial} is claimed by {len(names)} devices: {_some(names)}",
             )
     for chassis, names in sorted(by_chassis.items()):
         if len(names) > 1:
             yield Flag(
                 "duplicate-chassis-id",
                 tuple(sorted(names)),
-                f"chassis id {chassis} is claimed by {len(names)} devices: "
-                f"{', '.join(sorted(names))}",
+                f"chassis id {chassis} is claimed by {len(names)} devices: {_some(names)}",
             )
     for name, seen in sorted(by_name.items()):
         if len(seen) > 1:
             yield Flag(
                 "name-conflict",
                 (name,),
-                f"{len(seen)} devices named {name} differ in serial or chassis id: "
-                f"{', '.join(sorted(seen))}",
+                f"{len(seen)} devices named {name} differ in serial or chassis id: {_some(seen)}",
             )
+
+
+def _some(names: set[str], limit: int = 8) -> str:
+    ordered = sorted(names)
+    more = f" and {len(ordered) - limit} more" if len(ordered) > limit else ""
+    return ", ".join(ordered[:limit]) + more
 
 
 def check_links(records: Sequence[DeviceRecord], links: Iterable[Link]) -> list[Flag]:

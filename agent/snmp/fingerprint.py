@@ -158,6 +158,9 @@ class Fingerprint:
     serial: str | None = None
     vendor_file: str | None = None
     objects: tuple[VendorObject, ...] = ()
+    # The OS rule came from another file than the sysObjectID's owner (Linux on an appliance):
+    # the owner's own objects know the product better than the generic sysDescr rule.
+    borrowed_rule: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +263,7 @@ class KnowledgeBase:
                 objects=tuple(
                     o for f in sources for o in f.data.objects if _for_family(o, rule.family)
                 ),
+                borrowed_rule=owner is not None and loaded is not owner,
             )
         if owner is not None:
             return Fingerprint(

@@ -31,7 +31,8 @@ from netsbom.agent.snmp.view import Oid
 log = logging.getLogger(__name__)
 
 ENV_VAR = "NETSBOM_MIBS"
-MAX_FILE_BYTES = 8 * 1024 * 1024  # a registration MIB is at most a few MB; skip anything bigger
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MIN_PRODUCT_SIBLINGS = 3  # a registration list names many products under one parent  # a registration MIB is at most a few MB; skip anything bigger
 
 # The SMI roots every MIB imports from SNMPv2-SMI / RFC1155-SMI (never defined in vendor files).
 _ROOTS: dict[str, Oid] = {
@@ -125,7 +126,10 @@ class MibIndex:
         if found is None:
             return None
         module, name = found
-        return Product(name=name, short=_short(name, self._children[oid[:-1]]), module=module)
+        siblings = self._children[oid[:-1]]
+        if len(siblings) < MIN_PRODUCT_SIBLINGS:
+            return None  # a branch node (``ahProduct``, ``outOfBandGroup``), not a product list
+        return Product(name=name, short=_short(name, siblings), module=module)
 
 
 def _short(name: str, siblings: Sequence[str]) -> str:

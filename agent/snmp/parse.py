@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 
 from netsbom.agent.snmp import oids
-from netsbom.agent.snmp.cpe import os_cpe
+from netsbom.agent.snmp.cpe import hardware_cpe, os_cpe
 from netsbom.agent.snmp import mibs
+from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 from netsbom.agent.snmp.fingerprint import Fingerprint, VendorObject, extract, knowledge_base
 from netsbom.agent.snmp.view import (
     IpAddress,
@@ -126,10 +127,14 @@ def parse_view(
     if cdp:
         prov.add("neighbors", oids.CDP_CACHE_TABLE)
 
-    cpe = os_cpe(os_info.family, os_info.version)
+    cpe = os_cpe(os_info.family, os_info.version, model_name)
     if cpe:
         version_sources = [p.source for p in prov.entries if p.field == "os.version"]
         prov.add("identifiers.os_cpe", version_sources[0], 0.8)
+    hw_cpe = hardware_cpe(vendor_name, model_name)
+    if hw_cpe:
+        model_sources = [p.source for p in prov.entries if p.field == "model"]
+        prov.add("identifiers.hardware_cpe", model_sources[0], 0.7)
 
     errors = tuple(ErrorInfo(e.kind, e.message, e.source) for e in view.errors)
     return DeviceRecord(
@@ -148,7 +153,7 @@ def parse_view(
         components=tuple(components),
         software=tuple(software),
         neighbors=tuple(lldp + cdp),
-        identifiers=Identifiers(os_cpe=cpe),
+        identifiers=Identifiers(os_cpe=cpe, hardware_cpe=hw_cpe),
         provenance=tuple(prov.entries),
         errors=errors,
         complete=not errors,
@@ -199,11 +204,15 @@ def _identify(
             _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
         ],
         "version": [
-            _found(fingerprint.version, oids.SYS_DESCR, 0.9),
-            vendor_objects.get("version"),
+            *(
+                (vendor_objects.get("version"), _found(fingerprint.version, oids.SYS_DESCR, 0.7))
+                if fingerprint.borrowed_rule
+                else (_found(fingerprint.version, oids.SYS_DESCR, 0.9), vendor_objects.get("version"))
+            ),
             _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
             standard.get("version"),
             _found(generic.get("version"), oids.SYS_DESCR, 0.5),
+            _found(version_from_descr(description), oids.SYS_DESCR, 0.4),
         ],
         "build": [
             _found(fingerprint.build, oids.SYS_DESCR, 0.9),
@@ -213,11 +222,12 @@ def _identify(
         "model": [
             _found(row.model if row else None, entity(oids.ENT_MODEL_NAME)),
             vendor_objects.get("model"),
+            _chassis_product_id(row, index),
             _found(fingerprint.model, oids.SYS_DESCR, 0.8),
             standard.get("model"),
-            _chassis_product_id(row, index),
             _registered_product(sys_oid),
             _found(generic.get("model"), oids.SYS_DESCR, 0.5),
+            _found(model_from_descr(description), oids.SYS_DESCR, 0.4),
         ],
         "serial": [
             _found(row.serial if row else None, entity(oids.ENT_SERIAL)),
@@ -333,10 +343,40 @@ def _components(view: SnmpView) -> tuple[list[Component], _Chassis | None]:
         components.append(component)
         if component.cls == "chassis":
             chassis.append((index, component, not parent))
-    # Top-level chassis first; a chassis inside a stack only when no free-standing one exists.
-    ordered = sorted(chassis, key=lambda item: not item[2])
-    best = _Chassis(ordered[0][0], ordered[0][1]) if ordered else None
-    return components, best
+    return components, _chassis_row(rows, components, chassis)
+
+
+def _chassis_row(
+    rows: dict[Oid, dict[int, Value]],
+    components: list[Component],
+    chassis: list[tuple[Oid, Component, bool]],
+) -> _Chassis | None:
+    """The row that stands for the whole device.
+
+    A top-level chassis first; a chassis inside a stack or virtual chassis only when no free-
+    standing one exists (the first member). Agents that leave entPhysicalClass empty get their
+    first top-level row that names a model or serial. A stack row without identity of its own
+    stands for its first member that has one.
+    """
+    indexes = list(rows)
+    if chassis:
+        ordered = sorted(chassis, key=lambda item: not item[2])
+        return _Chassis(ordered[0][0], ordered[0][1])
+    top = [
+        (index, component)
+        for index, component in zip(indexes, components, strict=True)
+        if not component.parent and component.cls in ("other", "stack")
+    ]
+    for index, component in top:
+        if component.serial or component.model:
+            return _Chassis(index, component)
+    for index, component in top:
+        if component.cls != "stack":
+            continue
+        for child_index, child in zip(indexes, components, strict=True):
+            if child.parent == component.index and (child.serial or child.model):
+                return _Chassis(child_index, child)
+    return None
 
 
 def _product_id(name: str | None, description: str | None) -> tuple[str, int] | None:

@@ -15,12 +15,16 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from netsbom.collector.store.schema import observations
 from netsbom.errors import StoreError
 from netsbom.topology.record import DeviceRecord, parse_time, record_from_dict, record_to_dict
+
+# pg_advisory_xact_lock key held while migrating: int.from_bytes(b"netsbom!") % 2**63.
+MIGRATION_LOCK = int.from_bytes(b"netsbom!", "big") % 2**63
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +48,10 @@ class Store:
         return self.engine.dialect.name
 
     def migrate(self) -> None:
-        """Bring the schema to the latest Alembic revision."""
+        """Bring the schema to the latest Alembic revision.
+
+        On PostgreSQL the upgrade holds a transaction-level advisory lock, so collector replicas
+        starting together migrate one after the other (the later ones find nothing to do)."""
         from alembic import command
         from alembic.config import Config
 
@@ -55,6 +62,10 @@ class Store:
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             try:
+                if self.dialect == "postgresql":
+                    connection.execute(
+                        sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                    )
                 command.upgrade(config, "head")
             except SQLAlchemyError as exc:
                 raise StoreError(f"migration failed: {_reason(exc)}") from None

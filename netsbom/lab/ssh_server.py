@@ -184,16 +184,15 @@ class SshLabServer:
             self._threads = [t for t in self._threads if t.is_alive()] + [thread]
 
     def _serve(self, client: socket.socket) -> None:
-        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        transport = paramiko.Transport(client)
+        """One client connection; a client that hangs up at any point is normal, not an error."""
+        transport: paramiko.Transport | None = None
         try:
+            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            transport = paramiko.Transport(client)
             transport.load_server_moduli()
             transport.add_server_key(self.host_key)
             interface = _Interface(self.recording)
-            try:
-                transport.start_server(server=interface)
-            except (paramiko.SSHException, EOFError, OSError):
-                return
+            transport.start_server(server=interface)
             channel = transport.accept(timeout=10)
             if channel is None:
                 return
@@ -201,8 +200,13 @@ class SshLabServer:
                 channel.close()
                 return
             self._shell(channel)
+        except (paramiko.SSHException, EOFError, OSError):
+            return
         finally:
-            transport.close()
+            if transport is not None:
+                transport.close()
+            else:
+                client.close()
 
     def _shell(self, channel: paramiko.Channel) -> None:
         channel.settimeout(_POLL)

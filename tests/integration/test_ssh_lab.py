@@ -44,7 +44,7 @@ def _password(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def test_every_lab_device_over_ssh_matches_its_replay(tmp_path: Path) -> None:
     known = tmp_path / "known_hosts"
-    with SshLab(load_lab(LAB / "lab.yaml"), LAB / "ssh", tmp_path) as lab:
+    with SshLab(load_lab(LAB / "lab.yaml"), LAB / "ssh", tmp_path, host="127.0.0.1") as lab:
         assert len(lab.ports) >= 6
         count = len(lab.ports)
         for name, port in sorted(lab.ports.items()):

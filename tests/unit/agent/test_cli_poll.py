@@ -29,7 +29,7 @@ def test_replay_summary_and_incomplete_exit_code(tmp_path: Path) -> None:
     path.write_text(RECORDING + "not a line\n")
     result = CliRunner().invoke(poll, ["--replay", str(path)])
     assert result.exit_code == 2
-    assert "vendor Arista Networks  os eos 4.30.2F" in result.output
+    assert "vendor Arista  os eos 4.30.2F" in result.output
     assert "error [parse]" in result.output
 
 

@@ -55,6 +55,10 @@ def _variants(text: str) -> set[str]:
     if len(words) == 2:  # "CAT9K_IOSXE 16.6.7", "FSOS 6.2": an image or product name first
         found.add(words[1])
     found |= {v.split(",")[0] for v in found}  # "v6.4.9,build1966,220421": build after a comma
+    # composites: "AOS v6.8.2 / App v6.8.0", "Software 3.3.0.16, Bootldr 3.2.1.22": any part's
+    # version word; "2.10.540 STD": a trailing tag
+    for part in re.split(r"\s*(?:/|,)\s+", value):
+        found |= {w for w in part.split(" ") if re.match(r"v?\d", w)}
     found |= {v[1:] for v in found if re.match(r"v\d", v)}  # "v8.6.07" == "8.6.07"
     return {v.strip() for v in found if v.strip()}
 

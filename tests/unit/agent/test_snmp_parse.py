@@ -61,7 +61,7 @@ def test_identity_and_components_tree() -> None:
             values[f"{ENT}.{column}.{index}"] = value
     record = parse(view_of(values))
     assert record.hostname == "leaf1.example.net"
-    assert record.vendor == "Arista Networks"
+    assert record.vendor == "Arista"
     assert record.os.family == "eos" and record.os.version == "4.31.1F"
     assert record.model == "DCS-7280SR-48C6"
     assert record.serial == "SN-CHASSIS"

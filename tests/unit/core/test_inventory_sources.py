@@ -28,8 +28,12 @@ def _write(path: Path, data: object) -> Path:
 def test_nornir_host_group_defaults_resolution() -> None:
     hosts = {
         "r1": {"hostname": "192.0.2.1", "groups": ["edge", "par1"], "data": {"role": "pe"}},
-        "r2": {"groups": ["par1"], "platform": "eos", "username": "ops",
-               "data": {"netsbom": {"ssh": {"password": "env:SSH_PW"}}}},
+        "r2": {
+            "groups": ["par1"],
+            "platform": "eos",
+            "username": "ops",
+            "data": {"netsbom": {"ssh": {"password": "env:SSH_PW"}}},
+        },
     }
     groups = {
         "edge": {"data": {"role": "edge", "netsbom": {"labels": {"tier": "1"}}}},
@@ -41,8 +45,14 @@ def test_nornir_host_group_defaults_resolution() -> None:
     assert raw["agent_id"] == "site-a" and raw["concurrency"] == 8
     r1, r2 = raw["targets"]
     assert r1["address"] == "192.0.2.1"
-    assert r1["labels"] == {"role": "pe", "site": "par1", "region": "eu", "network": "core",
-                            "groups": "edge,par1", "tier": "1"}
+    assert r1["labels"] == {
+        "role": "pe",
+        "site": "par1",
+        "region": "eu",
+        "network": "core",
+        "groups": "edge,par1",
+        "tier": "1",
+    }
     assert r1["snmp"] == SNMP and "ssh" not in r1
     assert r2["address"] == "r2"  # no hostname: the name
     assert r2["ssh"] == {"password": "env:SSH_PW", "username": "ops", "platform": "arista_eos"}
@@ -57,8 +67,15 @@ def test_nornir_unknown_group_is_named() -> None:
 
 
 def test_nornir_literal_password_is_not_copied() -> None:
-    raw = from_nornir({"r1": {"password": "hunter2", "username": "u",
-                              "data": {"netsbom": {"snmp": SNMP, "ssh": {}}}}})
+    raw = from_nornir(
+        {
+            "r1": {
+                "password": "hunter2",
+                "username": "u",
+                "data": {"netsbom": {"snmp": SNMP, "ssh": {}}},
+            }
+        }
+    )
     assert "hunter2" not in repr(raw)
 
 
@@ -72,9 +89,15 @@ def test_ansible_precedence_and_mapping() -> None:
                     "children": {
                         "edge": {
                             "vars": {"role": "edge"},
-                            "hosts": {"r1": {"ansible_host": "192.0.2.1", "site": "par1",
-                                             "ansible_user": "ops", "ansible_port": 2222,
-                                             "netsbom_ssh": {"password": "env:PW"}}},
+                            "hosts": {
+                                "r1": {
+                                    "ansible_host": "192.0.2.1",
+                                    "site": "par1",
+                                    "ansible_user": "ops",
+                                    "ansible_port": 2222,
+                                    "netsbom_ssh": {"password": "env:PW"},
+                                }
+                            },
                         }
                     },
                 },
@@ -86,12 +109,24 @@ def test_ansible_precedence_and_mapping() -> None:
     assert converted["agent_id"] == "ans"
     r1, s1 = converted["targets"]
     assert r1["address"] == "192.0.2.1"
-    assert r1["labels"] == {"site": "par1", "role": "edge", "network": "core",
-                            "groups": "edge,routers"}
-    assert r1["ssh"] == {"password": "env:PW", "username": "ops", "port": 2222,
-                         "platform": "cisco_ios"}
-    assert s1 == {"name": "s1", "address": "s1", "labels": {"network": "core",
-                  "groups": "switches"}, "snmp": SNMP}
+    assert r1["labels"] == {
+        "site": "par1",
+        "role": "edge",
+        "network": "core",
+        "groups": "edge,routers",
+    }
+    assert r1["ssh"] == {
+        "password": "env:PW",
+        "username": "ops",
+        "port": 2222,
+        "platform": "cisco_ios",
+    }
+    assert s1 == {
+        "name": "s1",
+        "address": "s1",
+        "labels": {"network": "core", "groups": "switches"},
+        "snmp": SNMP,
+    }
     inventory = parse_inventory(converted, source="ansible")
     assert inventory.agent_id == "ans"
     assert inventory.targets[0].ssh is not None and inventory.targets[0].ssh.port == 2222
@@ -105,14 +140,15 @@ def test_ansible_without_all_and_bad_shapes() -> None:
 
 
 def test_detection_and_loading(tmp_path: Path) -> None:
-    netsbom_file = _write(tmp_path / "inv.yaml",
-                          {"targets": [{"name": "a", "address": "192.0.2.9", "snmp": SNMP}]})
-    ansible_file = _write(tmp_path / "ansible.yaml",
-                          {"all": {"hosts": {"a": {"netsbom_snmp": SNMP}}}})
+    netsbom_file = _write(
+        tmp_path / "inv.yaml", {"targets": [{"name": "a", "address": "192.0.2.9", "snmp": SNMP}]}
+    )
+    ansible_file = _write(
+        tmp_path / "ansible.yaml", {"all": {"hosts": {"a": {"netsbom_snmp": SNMP}}}}
+    )
     nornir_dir = tmp_path / "nornir"
     nornir_dir.mkdir()
-    hosts = _write(nornir_dir / "hosts.yaml",
-                   {"a": {"hostname": "192.0.2.7", "groups": ["g"]}})
+    hosts = _write(nornir_dir / "hosts.yaml", {"a": {"hostname": "192.0.2.7", "groups": ["g"]}})
     _write(nornir_dir / "groups.yaml", {"g": {"data": {"netsbom": {"snmp": SNMP}}}})
     _write(nornir_dir / "defaults.yml", {"data": {"site": "lon1"}})
     assert detect_format(netsbom_file) == "netsbom"

@@ -1,0 +1,59 @@
+"""The generic grammar of sysDescr strings, for devices no vendor rule knows.
+
+Embedded devices tend to write ``<model>[, ]<version>[, <platform>]`` ("US-24-250W, 5.43.18.12487,
+Linux 3.6.5", "SiteBoss 530 2.10.540 STD", "VSP-8404 (5.1.1.1)", "GS1900-8"). These rules read
+that shape; they are the last resort after vendor rules, vendor objects and standard MIBs, and their
+provenance says so with a low confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+_VERSION = re.compile(r"^[vV]?\d+(?:[._]\d+)+[\w.()+-]*$|^[vV]\d+[\w.]*$")
+_STOP_WORDS = {
+    "version", "ver", "ver.", "release", "running", "software", "firmware", "revision", "rev",
+    "rev.", "build", "copyright", "(c)", "hw:", "sw:", "fw:", "on", "with", "by", "-", "for",
+}  # fmt: skip
+_OPERATING_SYSTEMS = re.compile(
+    r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin|Windows|Hardware:|Microsoft|VMware)\b"
+)
+_HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
+_HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")
+MAX_WORDS = 5
+
+
+def model_from_descr(descr: str | None) -> str | None:
+    """The product name a device writes before its version, if sysDescr has that shape."""
+    if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
+        return None
+    first_line = descr.strip().strip('"').splitlines()[0] if descr.strip() else ""
+    for segment in re.split(r"[,;]", first_line)[:3]:
+        words: list[str] = []
+        for word in segment.split():
+            if word.lower() in _STOP_WORDS or _VERSION.match(word) or word.startswith("("):
+                break
+            words.append(word)
+        if not words or len(words) > MAX_WORDS:
+            continue
+        if any(_HAS_DIGIT_AND_LETTER.match(w) or _HYPHENATED.match(w) for w in words):
+            return " ".join(words)
+    return None
+
+
+def version_from_descr(descr: str | None) -> str | None:
+    """The first version-shaped word of sysDescr (``5.43.18.12487``, ``v1.63.46``)."""
+    if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
+        return None
+    for word in re.split(r"[\s,;]+", descr):
+        word = word.strip("()\"'")
+        if _VERSION.match(word) and not re.match(r"^\d+\.\d+\.\d+\.\d+$", word) or (
+            re.match(r"^\d+\.\d+\.\d+\.\d+$", word) and not _looks_like_ip(word)
+        ):
+            return word.lstrip("vV") if re.match(r"^[vV]\d", word) else word
+    return None
+
+
+def _looks_like_ip(word: str) -> bool:
+    parts = [int(p) for p in word.split(".")]
+    return all(p < 256 for p in parts) and parts[0] in (10, 127, 169, 172, 192)
