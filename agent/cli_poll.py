@@ -13,8 +13,11 @@ import click
 from pydantic import ValidationError
 
 from netsbom.agent.inventory import Inventory, SnmpSettings, TargetSpec, load_inventory
+from netsbom.agent.snmp.mibs import set_mib_dirs
 from netsbom.agent.snmp.poll import poll_snmp, replay_snmp
-from netsbom.errors import ConfigError
+from netsbom.agent.snmp.record import write_snmprec
+from netsbom.agent.snmp.walk import collect
+from netsbom.errors import ConfigError, CredentialError
 from netsbom.topology.record import DeviceRecord, record_to_dict
 
 EXIT_INCOMPLETE = 2
@@ -54,7 +57,13 @@ _PRIV = click.Choice(["des", "3des", "aes128", "aes192", "aes256"])
     help="Seconds for the whole poll of one device.",
 )
 @click.option("--agent-id", default=None, help="Agent id written into records.")
-def poll(  # noqa: PLR0917 - click passes every option as an argument
+@click.option(
+    "--mibs",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    help="Folder of vendor registration MIBs (sysObjectID -> product); env NETSBOM_MIBS.",
+)
+def poll(
     targets: tuple[str, ...],
     inventory: Path | None,
     replay: bool,
@@ -72,6 +81,7 @@ def poll(  # noqa: PLR0917 - click passes every option as an argument
     max_repetitions: int | None,
     deadline: float,
     agent_id: str | None,
+    mibs: tuple[Path, ...],
 ) -> None:
     """Poll TARGETs over SNMP and print one record per device.
 
@@ -85,6 +95,8 @@ def poll(  # noqa: PLR0917 - click passes every option as an argument
     """
     if not targets:
         raise click.ClickException("give at least one TARGET (snmp://HOST[:PORT], name or path)")
+    if mibs:
+        set_mib_dirs(mibs)
     if replay:
         records = [
             replay_snmp(path, agent_id=agent_id or "replay") for path in _recordings(targets)
@@ -204,3 +216,114 @@ def summary(record: DeviceRecord) -> str:
         for e in record.errors
     ]
     return "\n".join(lines)
+
+
+_SNMP_RECORD_OPTIONS = (
+    click.option(
+        "--community", metavar="REF", help="v2c community reference (env:VAR or file:PATH)."
+    ),
+    click.option("--snmp-version", type=click.Choice(["2c", "3"]), default=None),
+    click.option("--user", help="SNMPv3 user name."),
+    click.option("--auth-protocol", type=_AUTH),
+    click.option("--auth-key", metavar="REF", help="SNMPv3 auth key reference."),
+    click.option("--priv-protocol", type=_PRIV),
+    click.option("--priv-key", metavar="REF", help="SNMPv3 privacy key reference."),
+    click.option("--context", default=None, help="SNMPv3 context name."),
+    click.option("--timeout", type=float, default=None, help="Seconds per request (default 2)."),
+    click.option("--retries", type=int, default=None, help="Retries per request (default 1)."),
+    click.option("--max-repetitions", type=int, default=None, help="GETBULK max-repetitions."),
+)
+
+
+def _with_options(function: Any) -> Any:
+    for option in reversed(_SNMP_RECORD_OPTIONS):
+        function = option(function)
+    return function
+
+
+@click.command(
+    "record", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
+)
+@click.argument("url")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="snmp://: the .snmprec file to write; ssh://: the recording directory.",
+)
+@_with_options
+@click.option(
+    "--deadline", type=float, default=120.0, show_default=True, help="Seconds for the device."
+)
+@click.pass_context
+def record(
+    ctx: click.Context,
+    url: str,
+    out: Path,
+    community: str | None,
+    snmp_version: str | None,
+    user: str | None,
+    auth_protocol: str | None,
+    auth_key: str | None,
+    priv_protocol: str | None,
+    priv_key: str | None,
+    context: str | None,
+    timeout: float | None,
+    retries: int | None,
+    max_repetitions: int | None,
+    deadline: float,
+) -> None:
+    """Record what the agent reads from one device, to send us a device we get wrong.
+
+    snmp://HOST[:PORT] writes a snmpsim .snmprec of exactly the varbinds a poll reads (replay it
+    with `netsbom agent poll --replay FILE`). ssh://... is handed to the SSH recorder (its own
+    options follow the URL). Exit status 2 when the device answered only in part.
+    """
+    scheme = urlsplit(url).scheme
+    if scheme == "ssh":
+        _record_ssh(ctx, url, out)
+        return
+    if scheme != "snmp":
+        raise click.ClickException(f"{url}: expected snmp://HOST[:PORT] or ssh://HOST[:PORT]")
+    if ctx.args:
+        raise click.ClickException(f"unknown option(s) for snmp://: {' '.join(ctx.args)}")
+    overrides: dict[str, Any] = {
+        "version": snmp_version, "community": community, "user": user,
+        "auth_protocol": auth_protocol, "auth_key": auth_key,
+        "priv_protocol": priv_protocol, "priv_key": priv_key, "context": context,
+        "timeout": timeout, "retries": retries, "max_repetitions": max_repetitions,
+    }  # fmt: skip
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        spec = _spec(url, None, overrides, deadline)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    assert spec.snmp is not None
+    try:
+        view = asyncio.run(collect(spec.address, spec.snmp, deadline=spec.deadline))
+    except CredentialError as exc:
+        raise click.ClickException(f"cannot resolve SNMP credential: {exc}") from None
+    if not view.values:
+        reasons = "; ".join(e.message for e in view.errors) or "no answer"
+        raise click.ClickException(f"{url}: nothing recorded ({reasons})")
+    count = write_snmprec(view, out)
+    click.echo(f"recorded {count} varbinds into {out}")
+    for error in view.errors:
+        click.echo(f"  error [{error.kind}] {error.source or ''} {error.message}", err=True)
+    if view.errors:
+        raise SystemExit(EXIT_INCOMPLETE)
+
+
+def _record_ssh(ctx: click.Context, url: str, out: Path) -> None:
+    """Delegate ``ssh://`` to the SSH recorder when it is installed."""
+    try:
+        from netsbom.agent.ssh import cli as ssh_cli
+    except ImportError:
+        raise click.ClickException("ssh:// recording is not available in this build") from None
+    command = getattr(ssh_cli, "record", None)
+    if not isinstance(command, click.Command):
+        raise click.ClickException("ssh:// recording is not available in this build")
+    ctx.invoke(
+        command,
+        **command.make_context("record", [url, "--out", str(out), *ctx.args], parent=ctx).params,
+    )

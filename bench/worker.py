@@ -478,8 +478,9 @@ def task_ssh_serve(args: argparse.Namespace) -> dict[str, Any]:
     fleet_definition(math.ceil(args.devices * 9 / 6) + 9, work / "definition")
     render_all(work / "definition" / "lab.yaml", work / "ssh")
     key = paramiko.RSAKey.generate(2048)
-    servers = []
+    servers: list[Any] = []
     targets = []
+
     def by_group(path: Path) -> tuple[int, str]:  # every platform early, not acc-* first
         name, _, group = path.name.rpartition("-g")
         return int(group), name

@@ -17,11 +17,12 @@ family prefix its siblings share removed (``jnxProductNameMX80`` -> ``MX80``,
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,8 @@ from netsbom.agent.snmp.view import Oid
 log = logging.getLogger(__name__)
 
 ENV_VAR = "NETSBOM_MIBS"
-MAX_FILE_BYTES = 8 * 1024 * 1024
-MIN_PRODUCT_SIBLINGS = 3  # a registration list names many products under one parent  # a registration MIB is at most a few MB; skip anything bigger
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a registration MIB is at most a few MB; skip anything bigger
+MIN_PRODUCT_SIBLINGS = 3  # a registration list names many products under one parent
 
 # The SMI roots every MIB imports from SNMPv2-SMI / RFC1155-SMI (never defined in vendor files).
 _ROOTS: dict[str, Oid] = {
@@ -59,7 +60,7 @@ _CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z0-9])")
 
 @dataclass(frozen=True, slots=True)
 class Product:
-    """A registered sysObjectID: the MIB's ``name`` and a ``short`` form without the family prefix."""
+    """A registered sysObjectID: the MIB's ``name``, and ``short`` without the family prefix."""
 
     name: str
     short: str
@@ -154,7 +155,7 @@ def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
     module = module_match.group(1) if module_match else ""
     found: list[tuple[str, str, tuple[int, ...]]] = []
     pieces = text.split("::=")
-    for before, after in zip(pieces, pieces[1:], strict=False):
+    for before, after in itertools.pairwise(pieces):
         value = _VALUE.match(after)
         if value is None:
             continue
@@ -215,20 +216,20 @@ def load(directories: Sequence[Path]) -> MibIndex:
 
 
 _lock = threading.Lock()
-_configured: tuple[Path, ...] | None = None
+_configured: list[tuple[Path, ...] | None] = [None]  # set by set_mib_dirs (CLI, inventory, tests)
 _cache: dict[tuple[Path, ...], MibIndex] = {}
 
 
 def set_mib_dirs(directories: Sequence[Path | str] | None) -> None:
     """Use these MIB folders (None: back to ``$NETSBOM_MIBS``, ``os.pathsep``-separated)."""
-    global _configured
     with _lock:
-        _configured = None if directories is None else tuple(Path(d) for d in directories)
+        _configured[0] = None if directories is None else tuple(Path(d) for d in directories)
 
 
 def mib_dirs() -> tuple[Path, ...]:
-    if _configured is not None:
-        return _configured
+    configured = _configured[0]
+    if configured is not None:
+        return configured
     value = os.environ.get(ENV_VAR, "")
     return tuple(Path(part) for part in value.split(os.pathsep) if part)
 

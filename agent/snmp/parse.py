@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from netsbom.agent.snmp import oids
+from netsbom.agent.snmp import mibs, oids
 from netsbom.agent.snmp.cpe import hardware_cpe, os_cpe
-from netsbom.agent.snmp import mibs
-from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 from netsbom.agent.snmp.fingerprint import Fingerprint, VendorObject, extract, knowledge_base
+from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 from netsbom.agent.snmp.view import (
     IpAddress,
     Oid,
@@ -207,7 +206,10 @@ def _identify(
             *(
                 (vendor_objects.get("version"), _found(fingerprint.version, oids.SYS_DESCR, 0.7))
                 if fingerprint.borrowed_rule
-                else (_found(fingerprint.version, oids.SYS_DESCR, 0.9), vendor_objects.get("version"))
+                else (
+                    _found(fingerprint.version, oids.SYS_DESCR, 0.9),
+                    vendor_objects.get("version"),
+                )
             ),
             _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
             standard.get("version"),
@@ -370,7 +372,7 @@ def _chassis_row(
     for index, component in top:
         if component.serial or component.model:
             return _Chassis(index, component)
-    for index, component in top:
+    for _index, component in top:
         if component.cls != "stack":
             continue
         for child_index, child in zip(indexes, components, strict=True):

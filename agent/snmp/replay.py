@@ -57,7 +57,9 @@ def read_snmprec(path: Path, subtrees: tuple[Oid, ...] | None = None) -> SnmpVie
     return replay_view(raw, source=path.name, view=view)
 
 
-def replay_view(data: bytes, *, source: str = "<snmprec>", view: SnmpView | None = None) -> SnmpView:
+def replay_view(
+    data: bytes, *, source: str = "<snmprec>", view: SnmpView | None = None
+) -> SnmpView:
     """What a live poll would read from the device this recording is: same plan, same objects.
 
     The plan depends on the system group, so it is read first; vendor objects keep only their

@@ -21,6 +21,7 @@ _OPERATING_SYSTEMS = re.compile(
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")
 MAX_WORDS = 5
+_DOTTED_QUAD = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 
 
 def model_from_descr(descr: str | None) -> str | None:
@@ -45,12 +46,11 @@ def version_from_descr(descr: str | None) -> str | None:
     """The first version-shaped word of sysDescr (``5.43.18.12487``, ``v1.63.46``)."""
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
         return None
-    for word in re.split(r"[\s,;]+", descr):
-        word = word.strip("()\"'")
-        if _VERSION.match(word) and not re.match(r"^\d+\.\d+\.\d+\.\d+$", word) or (
-            re.match(r"^\d+\.\d+\.\d+\.\d+$", word) and not _looks_like_ip(word)
-        ):
-            return word.lstrip("vV") if re.match(r"^[vV]\d", word) else word
+    for raw in re.split(r"[\s,;]+", descr):
+        word = raw.strip("()\"'")
+        dotted_quad = _DOTTED_QUAD.match(word) is not None
+        if (dotted_quad and not _looks_like_ip(word)) or (_VERSION.match(word) and not dotted_quad):
+            return word[1:] if re.match(r"^[vV]\d", word) else word
     return None
 
 

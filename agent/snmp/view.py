@@ -70,6 +70,7 @@ class SnmpView:
 
     values: dict[Oid, Value] = field(default_factory=dict)
     errors: list[ViewError] = field(default_factory=list)
+    tags: dict[Oid, int] = field(default_factory=dict)  # BER tag as read live (for recordings)
     _sorted: list[Oid] | None = field(default=None, repr=False, compare=False)
 
     def set(self, oid: Oid, value: Value) -> None:
@@ -77,6 +78,7 @@ class SnmpView:
         self._sorted = None
 
     def remove(self, oid: Oid) -> None:
+        self.tags.pop(oid, None)
         if self.values.pop(oid, _MISSING) is not _MISSING:
             self._sorted = None
 

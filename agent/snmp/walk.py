@@ -147,6 +147,15 @@ def convert(value: Any) -> Value:
     return None
 
 
+def ber_tag(value: Any) -> int:
+    """snmprec's tag number of a pysnmp value: class bits + tag id (65 = Counter32)."""
+    try:
+        tag = value.tagSet[-1]
+        return int(tag.tagClass) | int(tag.tagId)
+    except (AttributeError, IndexError, TypeError):
+        return 4
+
+
 class _Walker:
     def __init__(
         self,
@@ -206,6 +215,7 @@ class _Walker:
                     )
                     return
                 self.view.set(oid, convert(value))
+                self.view.tags[oid] = ber_tag(value)
                 last = oid
                 rows += 1
                 if rows >= MAX_ROWS_PER_SUBTREE:
@@ -245,6 +255,7 @@ class _Walker:
                 if isinstance(value, _END) or oid[: len(prefix)] != prefix or oid <= prefix:
                     continue
                 self.view.set(oid, convert(value))
+                self.view.tags[oid] = ber_tag(value)
 
     def _indication(self, indication: Any, source: str) -> None:
         if isinstance(indication, errind.RequestTimedOut):

@@ -1,7 +1,7 @@
 """Plant distinctive secrets in a run with failures of every kind, then search every log line,
 record, database row, spool file, SBOM and error message: none may appear.
 
-Secrets planted: SNMP communities (right and wrong), SNMPv3 auth and privacy keys, an agent token
+Secrets planted: SNMP communities, SNMPv3 auth and privacy keys, the SSH passwords, an agent token
 (right and wrong) and a database password. Failures: wrong token, wrong community, wrong v3 keys,
 an unreachable device, a database that does not exist."""
 
@@ -87,10 +87,14 @@ def test_no_secret_leaks_anywhere(
                   "priv_protocol": "aes128", "priv_key": "env:NSB_V3_PRIV"}},
     ]  # fmt: skip
     inventory_path.write_text(yaml.safe_dump(raw))
-    lab_communities = {t["snmp"]["community"] for t in raw["targets"][:3]}
     secrets = dict(SECRETS)
-    for ref in lab_communities:
-        secrets[ref] = Path(ref.removeprefix("file:")).read_text()
+    # The lab's own communities are the device names (snmpsim serves a recording under its file
+    # name), so they are not distinctive; its SSH passwords are, and the run logs in with them.
+    for target in raw["targets"][:3]:
+        if "ssh" in target:
+            reference = target["ssh"]["password"]
+            secrets[reference] = Path(reference.removeprefix("file:")).read_text().strip()
+    assert any(k.startswith("file:") for k in secrets), "the lab should serve SSH devices"
     monkeypatch.setenv("NSB_V3_AUTH", SECRETS["v3_auth"])
     monkeypatch.setenv("NSB_V3_PRIV", SECRETS["v3_priv"])
 

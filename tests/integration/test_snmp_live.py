@@ -34,6 +34,16 @@ V3_USER = "netsbom-test"
 V3_AUTH = "auth-secret-1234"
 V3_PRIV = "priv-secret-5678"
 TIMING_FIELDS = ("target", "agent_id", "collected_at", "report_id")
+# (user, snmpsim auth, snmpsim priv): authPriv SHA-256/512 + AES-256, authNoPriv, noAuthNoPriv
+V3_USERS = (
+    ("u-sha256-aes256", "SHA256", "AES256"),
+    ("u-sha512-aes256", "SHA512", "AES256"),
+    ("u-sha512-aes128", "SHA512", "AES128"),
+    ("u-sha-nopriv", "SHA", "NONE"),
+    ("u-noauth", "NONE", "NONE"),
+)
+_AUTH = {"SHA": "sha", "SHA256": "sha256", "SHA512": "sha512", "NONE": None}
+_PRIV = {"AES128": "aes128", "AES256": "aes256", "NONE": None}
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,12 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
         f"--v3-priv-key={V3_PRIV}",
         "--v3-priv-proto=AES",
     ]
+    for user, auth, priv in V3_USERS:
+        command.append(f"--v3-user={user}")
+        if auth != "NONE":
+            command += [f"--v3-auth-key={V3_AUTH}", f"--v3-auth-proto={auth}"]
+        if priv != "NONE":
+            command += [f"--v3-priv-key={V3_PRIV}", f"--v3-priv-proto={priv}"]
     env = {**os.environ, "SNMPSIM_ALLOW_ROOT": "true"}
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -235,3 +251,61 @@ async def test_deadline_bounds_a_poll(
     assert time.monotonic() - started < 3
     assert not record.complete
     assert record.errors[-1].kind == "timeout"
+
+
+@pytest.mark.parametrize(("user", "auth", "priv"), V3_USERS)
+async def test_v3_security_levels(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch, user: str, auth: str, priv: str
+) -> None:
+    monkeypatch.setenv("NETSBOM_TEST_V3_AUTH", V3_AUTH)
+    monkeypatch.setenv("NETSBOM_TEST_V3_PRIV", V3_PRIV)
+    fields: dict[str, Any] = {"version": "3", "user": user, "context": "arista_eos"}
+    if _AUTH[auth]:
+        fields |= {"auth_protocol": _AUTH[auth], "auth_key": "env:NETSBOM_TEST_V3_AUTH"}
+    if _PRIV[priv]:
+        fields |= {"priv_protocol": _PRIV[priv], "priv_key": "env:NETSBOM_TEST_V3_PRIV"}
+    spec = TargetSpec(
+        name=user, address="127.0.0.1", snmp=_settings(simulator.port, **fields), deadline=30
+    )
+    live = await poll_snmp(spec, agent_id="test")
+    assert live.complete, (user, live.errors)
+    assert _comparable(live) == _comparable(replay_snmp(simulator.data / "arista_eos.snmprec"))
+
+
+def test_record_then_replay_gives_the_live_record(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from netsbom.agent.cli_poll import record
+
+    name = "vrp_5720"
+    monkeypatch.setenv("NETSBOM_TEST_COMMUNITY", name)
+    out = tmp_path / "device.snmprec"
+    result = CliRunner().invoke(
+        record,
+        [f"snmp://127.0.0.1:{simulator.port}", "--community", "env:NETSBOM_TEST_COMMUNITY",
+         "--out", str(out), "--timeout", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "recorded" in result.output
+    spec = TargetSpec(
+        name=name,
+        address="127.0.0.1",
+        snmp=_settings(simulator.port, community="env:NETSBOM_TEST_COMMUNITY"),
+        deadline=30,
+    )
+    live = asyncio.run(poll_snmp(spec, agent_id="test"))
+    recorded = replay_snmp(out)
+    assert _comparable(recorded) == _comparable(live)
+    assert recorded.os.family == "vrp" and recorded.neighbors
+
+
+def test_record_rejects_unknown_scheme(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from netsbom.agent.cli_poll import record
+
+    result = CliRunner().invoke(record, ["telnet://r1", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    assert "expected snmp://" in result.output

@@ -80,7 +80,7 @@ def _product_ids(text: str) -> set[str]:
 
 
 def hardware_agrees(ours: str | None, expected: str) -> bool:
-    """Equal, or one contains the other (or the other's product id), ignoring case and separators."""
+    """Equal, or one contains the other (or the other's product id); case, separators ignored."""
     if not ours:
         return False
     a, b = _alnum(ours), _alnum(expected)
