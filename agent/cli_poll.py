@@ -14,7 +14,8 @@ from pydantic import ValidationError
 
 from netsbom.agent.inventory import Inventory, SnmpSettings, TargetSpec, load_inventory
 from netsbom.agent.snmp.mibs import set_mib_dirs
-from netsbom.agent.snmp.poll import poll_snmp, replay_snmp
+from netsbom.agent.run import poll_target
+from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.agent.snmp.record import write_snmprec
 from netsbom.agent.snmp.walk import collect
 from netsbom.errors import ConfigError, CredentialError
@@ -86,8 +87,9 @@ def poll(
     """Poll TARGETs over SNMP and print one record per device.
 
     TARGET is snmp://HOST[:PORT] (credentials from the options, as references: env:VAR or
-    file:PATH) or the name of a target in --inventory. With --replay, TARGETs are .snmprec files
-    or directories of them.
+    file:PATH) or the name of a target in --inventory (polled with every transport it has: SNMP
+    and SSH, merged). With --replay, TARGETs are .snmprec files, SSH device recordings
+    (directories with device.yaml and one file per command) or directories of either.
 
     Exit status: 0 when every record is complete, 2 when a record is incomplete (the device was
     unreachable or part of the collection failed; the record says what), 1 on bad options or
@@ -98,9 +100,7 @@ def poll(
     if mibs:
         set_mib_dirs(mibs)
     if replay:
-        records = [
-            replay_snmp(path, agent_id=agent_id or "replay") for path in _recordings(targets)
-        ]
+        records = [_replay(path, agent_id or "replay") for path in _recordings(targets)]
     else:
         overrides: dict[str, Any] = {
             "version": snmp_version, "community": community, "user": user,
@@ -129,17 +129,36 @@ def _agent_id(loaded: Inventory | None) -> str:
     return loaded.agent_id if loaded else "cli"
 
 
+def _replay(path: Path, agent_id: str) -> DeviceRecord:
+    """An SNMP recording (.snmprec) or an SSH device recording (a directory with device.yaml)."""
+    if path.is_dir():
+        from netsbom.agent.ssh.poll import replay_ssh
+
+        return replay_ssh(path, agent_id=agent_id)
+    return replay_snmp(path, agent_id=agent_id)
+
+
 def _recordings(paths: Iterable[str]) -> list[Path]:
+    """Recordings named by PATHs: .snmprec files, SSH device directories (device.yaml), or
+    directories holding any number of either."""
     found: list[Path] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
+            if (path / "device.yaml").is_file():
+                found.append(path)
+                continue
             files = sorted(
-                p for p in path.rglob("*") if p.name.endswith((".snmprec", ".snmprec.bz2"))
+                p
+                for p in path.rglob("*")
+                if p.name.endswith((".snmprec", ".snmprec.bz2"))
+                or (p.name == "device.yaml" and p.is_file())
             )
             if not files:
-                raise click.ClickException(f"{path}: no .snmprec files in this directory")
-            found.extend(files)
+                raise click.ClickException(
+                    f"{path}: no .snmprec files or SSH device recordings in this directory"
+                )
+            found.extend(p.parent if p.name == "device.yaml" else p for p in files)
         elif path.is_file():
             found.append(path)
         else:
@@ -197,7 +216,7 @@ async def _poll_all(
 
     async def one(spec: TargetSpec) -> DeviceRecord:
         async with gate:
-            return await poll_snmp(spec, agent_id=agent_id)
+            return await poll_target(spec, agent_id)
 
     return list(await asyncio.gather(*(one(spec) for spec in specs)))
 

@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     size.add_argument("--full", action="store_true", help="1,000 SNMP lab devices, longer caps")
     parser.add_argument("--only", default="", help=f"comma-separated groups: {','.join(GROUPS)}")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the entries of --out that this run does not measure again (e.g. with --only)",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL if args.full else DEFAULT
     groups = [g for g in (args.only.split(",") if args.only else GROUPS) if g]
@@ -111,13 +116,22 @@ def main(argv: list[str] | None = None) -> int:
         for entry in new:
             print("   " + _line(entry), file=sys.stderr, flush=True)
         entries += new
+    kept: list[dict[str, Any]] = []
+    if args.merge and args.out.is_file():
+        previous = json.loads(args.out.read_text(encoding="utf-8"))
+        fresh = {e.name for e in entries}
+        kept = [e for e in previous.get("results", []) if e["name"] not in fresh]
+        groups_before = previous.get("merged_groups", [])
+        groups = sorted({*groups_before, *groups})
     result = {
         "mode": mode,
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "wall_seconds": round(time.monotonic() - started, 1),
         "machine": machine(),
-        "results": [e.as_json() for e in entries],
+        "results": kept + [e.as_json() for e in entries],
     }
+    if args.merge:
+        result["merged_groups"] = groups
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     print(table(entries))

@@ -9,6 +9,7 @@ stream with UNAVAILABLE so the agent resends everything unacknowledged.
 from __future__ import annotations
 
 import asyncio
+import gc
 import ipaddress
 import logging
 import re
@@ -286,6 +287,10 @@ async def start_collector(store: Store, config: CollectorConfig) -> RunningColle
     if port == 0:
         raise ConfigError(f"cannot listen on {config.listen}")
     await server.start()
+    # What exists now (modules, gRPC, SQLAlchemy) lives as long as the server: keep it out of
+    # every later garbage collection, which then only scans the reports in flight.
+    gc.collect()
+    gc.freeze()
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("collector listening on %s (port %d, tls=%s)", config.listen, port, bool(config.tls))

@@ -195,9 +195,10 @@ def agent_run(
 
 
 def _register_poll() -> None:
-    from netsbom.agent.cli_poll import poll
+    from netsbom.agent.cli_poll import poll, record
 
     agent.add_command(poll)
+    agent.add_command(record)  # snmp:// here; ssh:// handed on to the SSH recorder
 
 
 # --- collector -------------------------------------------------------------------------------

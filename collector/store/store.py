@@ -270,7 +270,7 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 
 
 def _plain(value: Any) -> Any:
-    kind = type(value)
+    kind: type = type(value)
     if kind in _SCALARS:
         return value
     if kind is tuple or kind is list:
