@@ -13,8 +13,8 @@ import click
 from pydantic import ValidationError
 
 from netsbom.agent.inventory import Inventory, SnmpSettings, TargetSpec, load_inventory
-from netsbom.agent.snmp.mibs import set_mib_dirs
 from netsbom.agent.run import poll_target
+from netsbom.agent.snmp.mibs import set_mib_dirs
 from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.agent.snmp.record import write_snmprec
 from netsbom.agent.snmp.walk import collect
