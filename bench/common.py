@@ -46,12 +46,19 @@ class WorkerFailed(Exception):
     pass
 
 
-def run_worker(task: str, *args: str, timeout: float, env: dict[str, str] | None = None) -> Any:
+def run_worker(
+    task: str,
+    *args: str,
+    timeout: float,
+    env: dict[str, str] | None = None,
+    timed_cap: float | None = None,
+) -> Any:
     """Run ``python -m bench.worker TASK ARGS`` and return its JSON result.
 
     The worker prints ``{"phase": "start"}`` when its timed section begins and its result as the
     last JSON line. Past ``timeout`` seconds it is killed and :class:`WorkerTimeout` says how long
-    the timed section had run (a lower bound for the figure)."""
+    the timed section had run (a lower bound for the figure). ``timed_cap`` also bounds the timed
+    section alone (setup not counted)."""
     command = [sys.executable, "-m", "bench.worker", task, *args]
     process = subprocess.Popen(
         command,
@@ -70,6 +77,8 @@ def run_worker(task: str, *args: str, timeout: float, env: dict[str, str] | None
     try:
         while True:
             remaining = timeout - (time.monotonic() - started)
+            if timed_cap is not None and timed_from is not None:
+                remaining = min(remaining, timed_cap - (time.monotonic() - timed_from))
             if remaining <= 0:
                 process.kill()
                 process.wait(timeout=30)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netsbom.collector.store import Store
 from netsbom.errors import ExportError
 from netsbom.topology.configuration import Configuration, build_configuration
 from netsbom.topology.record import format_time, parse_time
 from netsbom.topology.selection import Selector
+
+if TYPE_CHECKING:
+    from netsbom.vuln.assess import Assessment
 
 FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld")
 
@@ -64,20 +70,39 @@ def configuration_at(
     return build_configuration(selector.name, moment, records)
 
 
-def render_sbom(config: Configuration, fmt: str) -> bytes:
-    """``config`` in one of :data:`FORMATS`."""
+def assess_configuration(
+    config: Configuration, feeds_dir: Path, warn: Callable[[str], None] | None = None
+) -> Iterator[Assessment]:
+    """Load the feeds in ``feeds_dir`` (layout as ``netsbom vuln assess --feeds``) and assess
+    every record of ``config``: a lazy, single-pass stream of (device, CVE) assessments, so a
+    fleet never holds every pair in memory. Unusable feed files go to ``warn``."""
+    from netsbom.vuln.assess import assess
+    from netsbom.vuln.feeds import load_feeds
+
+    feeds = load_feeds(feeds_dir)
+    for problem in feeds.problems:
+        if warn is not None:
+            warn(problem)
+    return assess(config.records, feeds)
+
+
+def render_sbom(
+    config: Configuration, fmt: str, assessments: Iterable[Assessment] | None = None
+) -> bytes:
+    """``config`` in one of :data:`FORMATS`; with ``assessments`` (of ``config.records``, read
+    once) CycloneDX carries ``vulnerabilities`` (VEX) and SPDX 3 the Security profile."""
     if fmt in ("cyclonedx-json", "cyclonedx-xml"):
         from netsbom.collector.sbom.cyclonedx import render_cyclonedx
 
-        return render_cyclonedx(config, "json" if fmt == "cyclonedx-json" else "xml")
+        return render_cyclonedx(config, "json" if fmt == "cyclonedx-json" else "xml", assessments)
     if fmt == "spdx-json":
         from netsbom.collector.sbom.spdx2 import render_spdx2
 
-        return render_spdx2(config)
+        return render_spdx2(config, assessments)
     if fmt == "spdx3-jsonld":
         from netsbom.collector.sbom.spdx3 import render_spdx3
 
-        return render_spdx3(config)
+        return render_spdx3(config, assessments)
     raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 

@@ -331,6 +331,18 @@ def sbom() -> None:
     show_default=True,
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Output file (default: stdout).")
+@click.option(
+    "--with-vulnerabilities",
+    is_flag=True,
+    help="Add VEX: CycloneDX `vulnerabilities`, SPDX 3 security relationships (needs --feeds).",
+)
+@click.option(
+    "--feeds",
+    "feeds_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Feeds directory for --with-vulnerabilities: nvd/, cve/, kev.json, epss.csv "
+    "(as `netsbom vuln assess --feeds`).",
+)
 def sbom_export(
     db: str,
     network: str | None,
@@ -338,28 +350,48 @@ def sbom_export(
     at_text: str | None,
     fmt: str,
     out: Path | None,
+    with_vulnerabilities: bool,
+    feeds_dir: Path | None,
 ) -> None:
     """Write the system SBOM of a network as deployed at --at.
 
-    Formats: CycloneDX 1.6 (JSON, XML), SPDX 2.3 JSON, SPDX 3.0.1 JSON-LD."""
-    from netsbom.collector.export import configuration_at, parse_at, render_sbom
+    Formats: CycloneDX 1.6 (JSON, XML), SPDX 2.3 JSON, SPDX 3.0.1 JSON-LD. With
+    --with-vulnerabilities --feeds DIR the firmware is assessed against the feeds (offline) and
+    the document carries the VEX statements (docs/sbom.md)."""
+    from netsbom.collector.export import (
+        assess_configuration,
+        configuration_at,
+        parse_at,
+        render_sbom,
+    )
     from netsbom.collector.store import open_store
     from netsbom.perf import gc_paused
     from netsbom.progress import Progress
     from netsbom.topology.selection import parse_selector
 
+    if with_vulnerabilities and feeds_dir is None:
+        raise click.UsageError("--with-vulnerabilities needs --feeds DIR")
+    if feeds_dir is not None and not with_vulnerabilities:
+        raise click.UsageError("--feeds goes with --with-vulnerabilities")
     selector = parse_selector(network, select)
     at = parse_at(at_text)
+    warnings: list[str] = []
     store = open_store(db)
     try:
-        with gc_paused(), Progress(3, "export") as progress:
+        with gc_paused(), Progress(4 if feeds_dir else 3, "export") as progress:
             progress.stage("reading observations, deriving links")
             config = configuration_at(store, at=at, select=selector)
+            assessments = None
+            if feeds_dir is not None:
+                progress.stage("loading vulnerability feeds")
+                assessments = assess_configuration(config, feeds_dir, warn=warnings.append)
             progress.stage(f"rendering {len(config.records)} devices")
-            data = render_sbom(config, fmt)
+            data = render_sbom(config, fmt, assessments)
             progress.stage("writing")
     finally:
         store.close()
+    for warning in warnings:
+        click.echo(f"warning: feeds: {warning}", err=True)
     if out is None:
         sys.stdout.buffer.write(data)
     else:

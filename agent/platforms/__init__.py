@@ -79,10 +79,11 @@ def parse_outputs(
     for command in platform.commands:
         form = answered_form(command, outputs)
         if form is None:
-            asked = [f for f in command.forms if f in outputs]
-            if asked:
+            if any(f in outputs for f in command.forms):
                 errors.append(
-                    ErrorInfo("unsupported", "the device does not support this command", asked[-1])
+                    ErrorInfo(
+                        "unsupported", "the device does not support this command", command.name
+                    )
                 )
             continue
         text = outputs[form] or ""

@@ -1,18 +1,23 @@
-"""Parsers shared by the Cisco IOS-family drivers (IOS, IOS XE): ntc-templates ``cisco_ios_*``."""
+"""What the Cisco drivers share: the IOS-family parsers (ntc-templates ``cisco_ios_*``), the
+LLDP / CDP parsers every Cisco OS uses with its own templates, and the IOS / IOS XE driver."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 from netsbom.agent.platforms.base import (
     Partial,
+    Platform,
     clean,
+    command,
     components_from_inventory,
     first,
     fsm,
-    neighbor,
+    mac,
 )
-from netsbom.topology.record import Component, Software
+from netsbom.agent.platforms.neighbors import neighbor, neighbors_from_template
+from netsbom.topology.record import Component, Neighbor, Software
 
 # IOS XE says so, runs IOSd on Linux, names its 16.x+ trains in brackets, or numbers them 03.x,
 # 16.x and later (the same knowledge as agent/fingerprints/cisco.yaml, applied to the CLI banner).
@@ -62,7 +67,7 @@ def parse_show_version(text: str) -> Partial:
         vendor="Cisco",
         model=model,
         serial=serial,
-        chassis_id=_first_mac(row.get("mac_address")),
+        chassis_id=mac(row.get("mac_address")),
         os_family="ios-xe" if xe else "ios",
         os_name="Cisco IOS XE" if xe else "Cisco IOS",
         os_version=version,
@@ -75,12 +80,6 @@ def parse_show_version(text: str) -> Partial:
 def _group(pattern: re.Pattern[str], text: str) -> str | None:
     match = pattern.search(text)
     return match.group(1) if match else None
-
-
-def _first_mac(value: object) -> str | None:
-    from netsbom.agent.platforms.base import mac
-
-    return mac(value)
 
 
 def _stack_members(text: str) -> list[Component]:
@@ -117,7 +116,12 @@ def _stack_members(text: str) -> list[Component]:
 
 
 def parse_show_inventory(text: str, template: str = "cisco_ios_show_inventory") -> Partial:
-    entries = fsm(template, text)
+    return inventory_partial(fsm(template, text))
+
+
+def inventory_partial(entries: Iterable[Mapping[str, object]]) -> Partial:
+    """``show inventory`` rows (name, descr, pid, vid, sn): components, the chassis' model and
+    serial."""
     components = components_from_inventory(entries, vendor="Cisco")
     chassis = next((c for c in components if c.cls == "chassis"), None)
     return Partial(
@@ -128,50 +132,66 @@ def parse_show_inventory(text: str, template: str = "cisco_ios_show_inventory") 
     )
 
 
-def parse_lldp_detail(text: str, template: str = "cisco_ios_show_lldp_neighbors_detail") -> Partial:
-    out = []
-    for row in fsm(template, text):
-        out.append(
-            neighbor(
-                "lldp",
-                local_port=row.get("local_interface"),
-                remote_chassis_id=row.get("chassis_id"),
-                remote_name=row.get("neighbor_name") or row.get("neighbor"),
-                remote_port=first(row.get("neighbor_port_id"), row.get("neighbor_interface")),
-                remote_mgmt_address=first(row.get("mgmt_address"), row.get("management_ip")),
-                remote_description=first(
-                    row.get("neighbor_description"), row.get("system_description")
-                ),
-            )
-        )
-    return Partial(neighbors=tuple(out))
+_SUMMARY_HEADER = re.compile(r"^\s*Device[ -]?ID\s+Local\s+Int", re.MULTILINE | re.IGNORECASE)
+_DETAIL_FIELD = re.compile(r"^\s*(Chassis id|Device ID)\s*:", re.MULTILINE | re.IGNORECASE)
 
 
-def parse_cdp_detail(text: str, template: str = "cisco_ios_show_cdp_neighbors_detail") -> Partial:
+def _template(text: str, detail: str, summary: str | None) -> str:
+    """The summary table (``show lldp|cdp neighbors``) or the detail blocks (which NX-OS heads
+    with the summary's header)."""
+    is_summary = _SUMMARY_HEADER.search(text) and not _DETAIL_FIELD.search(text)
+    return summary if summary and is_summary else detail
+
+
+def parse_lldp(
+    text: str,
+    detail: str = "cisco_ios_show_lldp_neighbors_detail",
+    summary: str | None = "cisco_ios_show_lldp_neighbors",
+) -> Partial:
+    """``show lldp neighbors [detail]``: either form, by ntc-templates."""
+    return Partial(neighbors=neighbors_from_template(_template(text, detail, summary), text))
+
+
+def parse_cdp(
+    text: str,
+    detail: str = "cisco_ios_show_cdp_neighbors_detail",
+    summary: str | None = "cisco_ios_show_cdp_neighbors",
+) -> Partial:
+    """``show cdp neighbors [detail]``: either form, by ntc-templates."""
     out = []
-    for row in fsm(template, text):
-        description = first(row.get("platform"))
-        software = first(row.get("neighbor_description"))
-        if description and software:
-            description = f"{description}; {software}"
+    for row in fsm(_template(text, detail, summary), text):
         out.append(
-            neighbor(
-                "cdp",
+            cdp_neighbor(
                 local_port=row.get("local_interface"),
-                remote_name=_strip_domain_serial(first(row.get("neighbor_name"))),
+                device_id=row.get("neighbor_name"),
                 remote_port=row.get("neighbor_interface"),
                 remote_mgmt_address=first(row.get("mgmt_address"), row.get("interface_ip")),
-                remote_description=description or software,
+                platform=row.get("platform"),
+                software=row.get("neighbor_description"),
             )
         )
     return Partial(neighbors=tuple(out))
 
 
-def _strip_domain_serial(name: str | None) -> str | None:
-    """NX-OS advertises ``name(SERIAL)`` in CDP; keep the name."""
-    if name is None:
-        return None
-    return re.sub(r"\([A-Z0-9]{8,}\)$", "", name)
+def cdp_neighbor(
+    *,
+    local_port: object,
+    device_id: object,
+    remote_port: object,
+    remote_mgmt_address: object = None,
+    platform: object = None,
+    software: object = None,
+) -> Neighbor:
+    """A CDP neighbour; NX-OS advertises its device id as ``name(SERIAL)``: the name is kept."""
+    name = clean(device_id)
+    return neighbor(
+        "cdp",
+        local_port=local_port,
+        remote_name=re.sub(r"\([A-Z0-9]{8,}\)$", "", name) if name else None,
+        remote_port=remote_port,
+        remote_mgmt_address=remote_mgmt_address,
+        remote_description="; ".join(v for v in (clean(platform), clean(software)) if v) or None,
+    )
 
 
 _INSTALL_ROW = re.compile(r"^\s*(IMG|SMU|APSP|APDP|PKG|ROMMON)\s+([A-Z])\s+(\S+)\s*$")
@@ -198,3 +218,25 @@ def parse_install_summary(text: str) -> Partial:
             )
         )
     return Partial(software=tuple(software))
+
+
+def ios_platform(name: str, family: str, os_name: str, *, install_summary: bool) -> Platform:
+    """IOS and IOS XE differ by name and by ``show install summary`` (IOS XE's image and SMUs)."""
+    install = (
+        (command("show install summary", parse=parse_install_summary),) if install_summary else ()
+    )
+    return Platform(
+        name=name,
+        family=family,
+        vendor="Cisco",
+        os_name=os_name,
+        commands=(
+            command("show version", parse=parse_show_version),
+            command("show inventory", parse=parse_show_inventory),
+            *install,
+            command("show lldp neighbors detail", "show lldp neighbors", parse=parse_lldp),
+            command("show cdp neighbors detail", "show cdp neighbors", parse=parse_cdp),
+        ),
+        prompt="{hostname}#",
+        paging=("terminal length 0", "terminal width 511", "terminal no monitor"),
+    )

@@ -6,17 +6,17 @@ import re
 from typing import Any
 
 from netsbom.agent.platforms.base import (
-    Command,
     Partial,
     Platform,
     clean,
+    command,
     component_class,
     first,
     fsm,
-    guarded,
     load_json,
-    neighbor,
+    mac,
 )
+from netsbom.agent.platforms.neighbors import neighbor, neighbors_from_template
 from netsbom.topology.record import Component, Software
 
 _VERSION_LINE = re.compile(r"^\s*Software image version:\s*(\S+)", re.MULTILINE)
@@ -50,8 +50,6 @@ def parse_show_version(text: str) -> Partial:
     version = first(row.get("image"), version_match.group(1) if version_match else None)
     model = first(row.get("model"), model_match.group(1) if model_match else None)
     build = re.search(r"Internal build version:\s*(\S+)", text)
-    from netsbom.agent.platforms.base import mac
-
     return Partial(
         vendor="Arista Networks",
         model=model,
@@ -209,40 +207,32 @@ def _extension_name(filename: str) -> str:
 
 
 def parse_lldp_detail(text: str) -> Partial:
+    """``show lldp neighbors detail``, JSON or text. EOS quotes its JSON port ids (``"516"``)
+    and sends ifIndex ids as ``interfaceIdType: local``: the port description names those."""
     data = load_json(text)
-    if isinstance(data, dict):
-        out = []
-        for local, info in sorted((data.get("lldpNeighbors") or {}).items()):
-            for peer in info.get("lldpNeighborInfo") or ():
-                port = peer.get("neighborInterfaceInfo") or {}
-                addresses = peer.get("managementAddresses") or []
-                out.append(
-                    neighbor(
-                        "lldp",
-                        local_port=local,
-                        remote_chassis_id=peer.get("chassisId"),
-                        remote_name=peer.get("systemName"),
-                        remote_port=first(port.get("interfaceId_v2"), port.get("interfaceId")),
-                        remote_mgmt_address=addresses[0].get("address") if addresses else None,
-                        remote_description=peer.get("systemDescription"),
-                    )
-                )
-        return Partial(neighbors=tuple(out))
-    return Partial(
-        neighbors=tuple(
-            neighbor(
-                "lldp",
-                local_port=row.get("local_interface"),
-                remote_chassis_id=row.get("chassis_id"),
-                remote_name=row.get("neighbor_name"),
-                remote_port=row.get("neighbor_interface"),
-                remote_mgmt_address=row.get("mgmt_address"),
-                remote_description=row.get("neighbor_description"),
-            )
-            for row in fsm("arista_eos_show_lldp_neighbors_detail", text)
-            if clean(row.get("neighbor_name")) or clean(row.get("chassis_id"))
+    if not isinstance(data, dict):
+        return Partial(
+            neighbors=neighbors_from_template("arista_eos_show_lldp_neighbors_detail", text)
         )
-    )
+    out = []
+    for local, info in sorted((data.get("lldpNeighbors") or {}).items()):
+        for peer in info.get("lldpNeighborInfo") or ():
+            port = peer.get("neighborInterfaceInfo") or {}
+            addresses = peer.get("managementAddresses") or []
+            out.append(
+                neighbor(
+                    "lldp",
+                    local_port=local,
+                    remote_chassis_id=peer.get("chassisId"),
+                    remote_name=peer.get("systemName"),
+                    remote_port=first(port.get("interfaceId_v2"), port.get("interfaceId")),
+                    remote_port_description=port.get("interfaceDescription"),
+                    remote_port_subtype=port.get("interfaceIdType"),
+                    remote_mgmt_address=addresses[0].get("address") if addresses else None,
+                    remote_description=peer.get("systemDescription"),
+                )
+            )
+    return Partial(neighbors=tuple(out))
 
 
 PLATFORM = Platform(
@@ -250,25 +240,15 @@ PLATFORM = Platform(
     family="eos",
     vendor="Arista Networks",
     os_name="Arista EOS",
-    commands=(
-        Command(
-            ("show version | json", "show version"), guarded("show version", parse_show_version)
-        ),
-        Command(
-            ("show hostname | json", "show hostname"), guarded("show hostname", parse_show_hostname)
-        ),
-        Command(
-            ("show inventory | json", "show inventory"),
-            guarded("show inventory", parse_show_inventory),
-        ),
-        Command(
-            ("show extensions | json", "show extensions"),
-            guarded("show extensions", parse_show_extensions),
-        ),
-        Command(
-            ("show lldp neighbors detail | json", "show lldp neighbors detail"),
-            guarded("show lldp neighbors detail", parse_lldp_detail),
-        ),
+    commands=tuple(
+        command(f"{name} | json", name, parse=parse)
+        for name, parse in (
+            ("show version", parse_show_version),
+            ("show hostname", parse_show_hostname),
+            ("show inventory", parse_show_inventory),
+            ("show extensions", parse_show_extensions),
+            ("show lldp neighbors detail", parse_lldp_detail),
+        )
     ),
     prompt="{hostname}#",
     paging=("terminal length 0", "terminal width 511", "no terminal monitor"),

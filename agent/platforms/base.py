@@ -25,7 +25,9 @@ import textfsm  # type: ignore[import-untyped]
 
 from netsbom.topology.record import Component, ErrorInfo, Neighbor, Software
 
-PLACEHOLDERS = frozenset({"", "n/a", "na", "none", "unknown", "not available", "-", "null"})
+PLACEHOLDERS = frozenset(
+    {"", "n/a", "na", "none", "unknown", "not available", "not advertised", "-", "null"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +68,20 @@ class Command:
     parse: Parser
     # Partial fields this command is the authority for: it wins them over earlier commands
     authority: tuple[str, ...] = ()
+    label: str = ""  # how errors name the command (default: its last form)
 
     @property
     def name(self) -> str:
-        return self.forms[-1]
+        return self.label or self.forms[-1]
+
+
+def command(
+    *forms: str, parse: Parser, label: str | None = None, authority: tuple[str, ...] = ()
+) -> Command:
+    """A :class:`Command` whose parser is :func:`guarded`; ``label`` (how errors name it)
+    defaults to the first form without its pipes (``show version | json`` -> ``show version``)."""
+    name = label or forms[0].split("|")[0].strip()
+    return Command(forms, guarded(name, parse), authority, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +171,25 @@ def load_json(text: str) -> Any | None:
         return None
 
 
+def leaf(node: Any, *path: str) -> Any:
+    """Walk ``path`` through JSON in which any level may be wrapped in a list and a leaf in
+    ``{"data": x}`` (Junos) or ``{"value": x}`` (lldpd): the value at the end, or ``None``."""
+    node = _unwrap(node)
+    for key in path:
+        node = _unwrap(node.get(key) if isinstance(node, dict) else None)
+    return node
+
+
+def _unwrap(node: Any) -> Any:
+    while True:
+        if isinstance(node, list):
+            node = node[0] if node else None
+        elif isinstance(node, dict) and ("data" in node or "value" in node):
+            node = node["data"] if "data" in node else node["value"]
+        else:
+            return node
+
+
 def rows(value: Any, *path: str) -> list[dict[str, Any]]:
     """Walk NX-OS style ``TABLE_x`` / ``ROW_x`` nesting: always a list of dicts."""
     current: Any = value
@@ -204,18 +235,6 @@ def mac(value: object) -> str | None:
     if len(digits) != 12 or len(re.sub(r"[0-9A-Fa-f.:\- ]", "", text)) > 0:
         return text
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2)).lower()
-
-
-def neighbor(protocol: str, **values: object) -> Neighbor:
-    return Neighbor(
-        protocol=protocol,
-        local_port=clean(values.get("local_port")),
-        remote_chassis_id=mac(values.get("remote_chassis_id")),
-        remote_name=clean(values.get("remote_name")),
-        remote_port=clean(values.get("remote_port")),
-        remote_mgmt_address=clean(values.get("remote_mgmt_address")),
-        remote_description=clean(values.get("remote_description")),
-    )
 
 
 def components_from_inventory(

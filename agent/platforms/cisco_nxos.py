@@ -1,4 +1,8 @@
-"""Cisco NX-OS (netmiko ``cisco_nxos``): ``| json`` preferred, text accepted for every command."""
+"""Cisco NX-OS (netmiko ``cisco_nxos``): ``| json`` preferred, text accepted for every command.
+
+Neighbours: ``show lldp|cdp neighbors detail`` preferred, the summary accepted; JSON (``| json``
+or ``| json native``) or text.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,16 @@ from typing import Any
 
 from netsbom.agent.platforms import _cisco
 from netsbom.agent.platforms.base import (
-    Command,
     Partial,
     Platform,
     clean,
-    components_from_inventory,
+    command,
     first,
     fsm,
-    guarded,
     load_json,
-    neighbor,
     rows,
 )
+from netsbom.agent.platforms.neighbors import neighbor
 from netsbom.topology.record import Component
 
 _BUILD = re.compile(r"^(?P<version>\S+)(?:\s+\[build (?P<build>[^\]]+)\])?")
@@ -133,14 +135,7 @@ def parse_show_inventory(text: str) -> Partial:
             }
             for r in rows(data, "TABLE_inv", "ROW_inv")
         ]
-        components = components_from_inventory(entries, vendor="Cisco")
-        chassis = next((c for c in components if c.cls == "chassis"), None)
-        return Partial(
-            vendor="Cisco",
-            model=chassis.model if chassis else None,
-            serial=chassis.serial if chassis else None,
-            components=components,
-        )
+        return _cisco.inventory_partial(entries)
     return _cisco.parse_show_inventory(text, "cisco_nxos_show_inventory")
 
 
@@ -204,48 +199,71 @@ def _int(text: str) -> int:
     return int(text) if text.isdigit() else 1 << 30
 
 
-def parse_lldp_detail(text: str) -> Partial:
+def parse_lldp(text: str) -> Partial:
+    """``show lldp neighbors [detail]``, JSON (``| json``, ``| json native``) or text."""
     data = load_json(text)
-    if isinstance(data, dict):
-        return Partial(
-            neighbors=tuple(
-                neighbor(
-                    "lldp",
-                    local_port=row.get("l_port_id"),
-                    remote_chassis_id=row.get("chassis_id"),
-                    remote_name=row.get("sys_name"),
-                    remote_port=row.get("port_id"),
-                    remote_mgmt_address=row.get("mgmt_addr"),
-                    remote_description=row.get("sys_desc"),
-                )
-                for row in rows(data, "TABLE_nbor_detail", "ROW_nbor_detail")
+    if not isinstance(data, dict):
+        return _cisco.parse_lldp(
+            text, "cisco_nxos_show_lldp_neighbors_detail", "cisco_nxos_show_lldp_neighbors"
+        )
+    out = [
+        neighbor(
+            "lldp",
+            local_port=row.get("l_port_id"),
+            remote_chassis_id=row.get("chassis_id"),
+            remote_name=row.get("sys_name"),
+            remote_port=row.get("port_id"),
+            remote_port_description=row.get("port_desc"),
+            remote_port_subtype=row.get("port_type"),
+            remote_mgmt_address=row.get("mgmt_addr"),
+            remote_description=row.get("sys_desc"),
+        )
+        for row in rows(data, "TABLE_nbor_detail", "ROW_nbor_detail")
+    ]
+    for row in rows(data, "TABLE_nbor", "ROW_nbor"):
+        # the summary's "chassis_id" is its Device ID column: the system name when advertised
+        device_id = row.get("chassis_id")
+        is_mac = "mac" in str(row.get("chassis_type") or "").casefold()
+        out.append(
+            neighbor(
+                "lldp",
+                local_port=row.get("l_port_id"),
+                remote_chassis_id=device_id if is_mac else None,
+                remote_name=device_id,
+                remote_port=row.get("port_id"),
+                remote_mgmt_address=row.get("mgmt_addr"),
             )
         )
-    return _cisco.parse_lldp_detail(text, "cisco_nxos_show_lldp_neighbors_detail")
+    return Partial(neighbors=tuple(out))
 
 
-def parse_cdp_detail(text: str) -> Partial:
+def parse_cdp(text: str) -> Partial:
+    """``show cdp neighbors [detail]``, JSON (``| json``, ``| json native``) or text."""
     data = load_json(text)
-    if isinstance(data, dict):
-        return Partial(
-            neighbors=tuple(
-                neighbor(
-                    "cdp",
-                    local_port=row.get("intf_id"),
-                    remote_name=_cisco._strip_domain_serial(clean(row.get("device_id"))),
-                    remote_port=row.get("port_id"),
-                    remote_mgmt_address=first(row.get("v4mgmtaddr"), row.get("v4addr")),
-                    remote_description="; ".join(
-                        v for v in (clean(row.get("platform_id")), clean(row.get("version"))) if v
-                    )
-                    or None,
-                )
-                for row in rows(
-                    data, "TABLE_cdp_neighbor_detail_info", "ROW_cdp_neighbor_detail_info"
-                )
-            )
+    if not isinstance(data, dict):
+        return _cisco.parse_cdp(
+            text, "cisco_nxos_show_cdp_neighbors_detail", "cisco_nxos_show_cdp_neighbors"
         )
-    return _cisco.parse_cdp_detail(text, "cisco_nxos_show_cdp_neighbors_detail")
+    return Partial(
+        neighbors=tuple(
+            _cisco.cdp_neighbor(
+                local_port=row.get("intf_id"),
+                device_id=row.get("device_id"),
+                remote_port=row.get("port_id"),
+                remote_mgmt_address=first(row.get("v4mgmtaddr"), row.get("v4addr")),
+                platform=row.get("platform_id"),
+                software=row.get("version"),
+            )
+            for table in ("cdp_neighbor_detail_info", "cdp_neighbor_brief_info")
+            for row in rows(data, f"TABLE_{table}", f"ROW_{table}")
+        )
+    )
+
+
+def _neighbor_forms(protocol: str) -> tuple[str, ...]:
+    """Detail preferred, the summary accepted (JSON with or without ``native`` types alike)."""
+    detail, summary = f"show {protocol} neighbors detail", f"show {protocol} neighbors"
+    return (f"{detail} | json", detail, f"{summary} | json", summary)
 
 
 PLATFORM = Platform(
@@ -254,23 +272,16 @@ PLATFORM = Platform(
     vendor="Cisco",
     os_name="Cisco NX-OS",
     commands=(
-        Command(
-            ("show version | json", "show version"), guarded("show version", parse_show_version)
-        ),
-        Command(
-            ("show inventory | json", "show inventory"),
-            guarded("show inventory", parse_show_inventory),
+        command("show version | json", "show version", parse=parse_show_version),
+        command(
+            "show inventory | json",
+            "show inventory",
+            parse=parse_show_inventory,
             authority=("model", "serial"),
         ),
-        Command(("show module | json", "show module"), guarded("show module", parse_show_module)),
-        Command(
-            ("show lldp neighbors detail | json", "show lldp neighbors detail"),
-            guarded("show lldp neighbors detail", parse_lldp_detail),
-        ),
-        Command(
-            ("show cdp neighbors detail | json", "show cdp neighbors detail"),
-            guarded("show cdp neighbors detail", parse_cdp_detail),
-        ),
+        command("show module | json", "show module", parse=parse_show_module),
+        command(*_neighbor_forms("lldp"), parse=parse_lldp),
+        command(*_neighbor_forms("cdp"), parse=parse_cdp),
     ),
     prompt="{hostname}#",
     paging=("terminal length 0", "terminal width 511"),

@@ -5,15 +5,7 @@ from __future__ import annotations
 import re
 
 from netsbom.agent.platforms import _cisco
-from netsbom.agent.platforms.base import (
-    Command,
-    Partial,
-    Platform,
-    clean,
-    first,
-    fsm,
-    guarded,
-)
+from netsbom.agent.platforms.base import Partial, Platform, command, first, fsm
 from netsbom.topology.record import Software
 
 _VERSION = re.compile(r"Cisco IOS XR Software,? Version (\S+?)(?:\[\w+\])?,?\s*$", re.MULTILINE)
@@ -44,8 +36,7 @@ def parse_show_version(text: str) -> Partial:
 
 
 def parse_show_inventory(text: str) -> Partial:
-    partial = _cisco.parse_show_inventory(text, "cisco_xr_admin_show_inventory")
-    return partial
+    return _cisco.parse_show_inventory(text, "cisco_xr_admin_show_inventory")
 
 
 _PACKAGE = re.compile(
@@ -78,11 +69,13 @@ def parse_install_active(text: str) -> Partial:
 
 
 def parse_lldp(text: str) -> Partial:
-    return _cisco.parse_lldp_detail(text, "cisco_xr_show_lldp_neighbors_detail")
+    return _cisco.parse_lldp(
+        text, "cisco_xr_show_lldp_neighbors_detail", "cisco_xr_show_lldp_neighbors"
+    )
 
 
 def parse_cdp(text: str) -> Partial:
-    return _cisco.parse_cdp_detail(text, "cisco_xr_show_cdp_neighbors_detail")
+    return _cisco.parse_cdp(text, "cisco_xr_show_cdp_neighbors_detail", None)  # no summary template
 
 
 PLATFORM = Platform(
@@ -91,17 +84,13 @@ PLATFORM = Platform(
     vendor="Cisco",
     os_name="Cisco IOS XR",
     commands=(
-        Command(("show version",), guarded("show version", parse_show_version)),
-        Command(("show inventory",), guarded("show inventory", parse_show_inventory)),
-        Command(
-            ("show install active summary",),
-            guarded("show install active summary", parse_install_active),
-        ),
-        Command(("show lldp neighbors detail",), guarded("show lldp neighbors detail", parse_lldp)),
-        Command(("show cdp neighbors detail",), guarded("show cdp neighbors detail", parse_cdp)),
+        command("show version", parse=parse_show_version),
+        command("show inventory", parse=parse_show_inventory),
+        command("show install active summary", parse=parse_install_active),
+        command("show lldp neighbors detail", "show lldp neighbors", parse=parse_lldp),
+        command("show cdp neighbors detail", parse=parse_cdp),
     ),
     prompt="RP/0/RP0/CPU0:{hostname}#",
     paging=("terminal length 0", "terminal width 511", "terminal exec prompt no-timestamp"),
     error="% Invalid input detected at '^' marker.",
 )
-_ = clean

@@ -8,16 +8,8 @@ from __future__ import annotations
 
 import re
 
-from netsbom.agent.platforms.base import (
-    Command,
-    Partial,
-    Platform,
-    clean,
-    first,
-    fsm,
-    guarded,
-    neighbor,
-)
+from netsbom.agent.platforms.base import Partial, Platform, clean, command, first, fsm
+from netsbom.agent.platforms.neighbors import neighbor
 
 _VERSION = re.compile(r"^(?P<model>\S+)\s+v(?P<version>\d+\.\d+\.\d+),build(?P<build>\d+)")
 
@@ -71,11 +63,8 @@ PLATFORM = Platform(
     vendor="Fortinet",
     os_name="FortiOS",
     commands=(
-        Command(("get system status",), guarded("get system status", parse_system_status)),
-        Command(
-            ("diagnose lldprx neighbor summary",),
-            guarded("diagnose lldprx neighbor summary", parse_lldp_summary),
-        ),
+        command("get system status", parse=parse_system_status),
+        command("diagnose lldprx neighbor summary", parse=parse_lldp_summary),
     ),
     prompt="{hostname} # ",
     paging=(),

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import re
 
-from netsbom.agent.platforms.base import (
-    Command,
-    Partial,
-    Platform,
-    clean,
-    first,
-    fsm,
-    guarded,
-    mac,
-    neighbor,
-)
+from netsbom.agent.platforms.base import Partial, Platform, clean, command, first, fsm, mac
+from netsbom.agent.platforms.neighbors import neighbors_from_template
 from netsbom.topology.record import Component
 
 _VERSION = re.compile(
@@ -85,19 +76,8 @@ def parse_manuinfo(text: str) -> Partial:
 
 
 def parse_lldp_verbose(text: str) -> Partial:
-    return Partial(
-        neighbors=tuple(
-            neighbor(
-                "lldp",
-                local_port=row.get("local_interface"),
-                remote_chassis_id=row.get("chassis_id"),
-                remote_port=row.get("neighbor_interface"),
-                remote_name=row.get("neighbor_name"),
-                remote_mgmt_address=row.get("mgmt_address"),
-            )
-            for row in fsm("hp_comware_display_lldp_neighbor-information_verbose", text)
-        )
-    )
+    template = "hp_comware_display_lldp_neighbor-information_verbose"
+    return Partial(neighbors=neighbors_from_template(template, text))
 
 
 PLATFORM = Platform(
@@ -106,12 +86,9 @@ PLATFORM = Platform(
     vendor="HPE",
     os_name="Comware",
     commands=(
-        Command(("display version",), guarded("display version", parse_display_version)),
-        Command(("display device manuinfo",), guarded("display device manuinfo", parse_manuinfo)),
-        Command(
-            ("display lldp neighbor-information verbose",),
-            guarded("display lldp neighbor-information verbose", parse_lldp_verbose),
-        ),
+        command("display version", parse=parse_display_version),
+        command("display device manuinfo", parse=parse_manuinfo),
+        command("display lldp neighbor-information verbose", parse=parse_lldp_verbose),
     ),
     prompt="<{hostname}>",
     paging=("screen-length disable",),

@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 
 from netsbom.agent.platforms.base import (
-    Command,
     Partial,
     Platform,
     clean,
+    command,
     component_class,
     first,
     fsm,
-    guarded,
-    neighbor,
 )
+from netsbom.agent.platforms.neighbors import neighbors_from_template
 from netsbom.topology.record import Component, Software
 
 _PRODUCT_VERSION = re.compile(r"Version (?P<vrp>[\d.]+)\s*\((?P<product>[^)]*)\)")
@@ -85,20 +84,7 @@ def parse_display_device(text: str) -> Partial:
 
 
 def parse_lldp_neighbor(text: str) -> Partial:
-    return Partial(
-        neighbors=tuple(
-            neighbor(
-                "lldp",
-                local_port=row.get("local_interface"),
-                remote_chassis_id=row.get("chassis_id"),
-                remote_port=first(row.get("neighbor_port_id"), row.get("neighbor_interface")),
-                remote_name=row.get("neighbor_name"),
-                remote_mgmt_address=row.get("mgmt_address"),
-                remote_description=row.get("neighbor_description"),
-            )
-            for row in fsm("huawei_vrp_display_lldp_neighbor", text)
-        )
-    )
+    return Partial(neighbors=neighbors_from_template("huawei_vrp_display_lldp_neighbor", text))
 
 
 PLATFORM = Platform(
@@ -107,10 +93,10 @@ PLATFORM = Platform(
     vendor="Huawei",
     os_name="Huawei VRP",
     commands=(
-        Command(("display version",), guarded("display version", parse_display_version)),
-        Command(("display esn",), guarded("display esn", parse_display_esn)),
-        Command(("display device",), guarded("display device", parse_display_device)),
-        Command(("display lldp neighbor",), guarded("display lldp neighbor", parse_lldp_neighbor)),
+        command("display version", parse=parse_display_version),
+        command("display esn", parse=parse_display_esn),
+        command("display device", parse=parse_display_device),
+        command("display lldp neighbor", parse=parse_lldp_neighbor),
     ),
     prompt="<{hostname}>",
     paging=("screen-length 0 temporary", "screen-width 511"),

@@ -1,7 +1,8 @@
 """Juniper Junos / Junos OS Evolved (netmiko ``juniper_junos``).
 
-``| display json`` preferred, text accepted. ``show chassis hardware`` is parsed by column
-position because its indentation is the component tree (the ntc template flattens it).
+``| display json`` preferred, text accepted; LLDP neighbours in detail (JSON) or brief.
+``show chassis hardware`` is parsed by column position because its indentation is the component
+tree (the ntc template flattens it).
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ import re
 from typing import Any
 
 from netsbom.agent.platforms.base import (
-    Command,
     Partial,
     Platform,
     clean,
+    command,
     component_class,
     first,
     fsm,
-    guarded,
+    leaf,
     load_json,
-    neighbor,
 )
+from netsbom.agent.platforms.neighbors import neighbor, neighbors_from_template
 from netsbom.topology.record import Component, Software
 
 _PACKAGE = re.compile(r"^\s*(?:JUNOS|Junos)?\s*(?P<name>[^\[\]]+?)\s*\[(?P<version>[^\]]+)\]\s*$")
@@ -33,18 +34,6 @@ _BASE_VERSION = re.compile(
     r"\s*\[(\S+)\]",
     re.MULTILINE,
 )
-
-
-def _data(node: Any, key: str) -> Any:
-    """Junos JSON wraps every leaf as ``[{"data": value}]``."""
-    if isinstance(node, list):
-        node = node[0] if node else {}
-    if not isinstance(node, dict):
-        return None
-    value = node.get(key)
-    if isinstance(value, list) and value and isinstance(value[0], dict) and "data" in value[0]:
-        return value[0]["data"]
-    return value
 
 
 def _list(node: Any, key: str) -> list[Any]:
@@ -75,14 +64,14 @@ def parse_show_version(text: str) -> Partial:
             info = _list(items, "software-information") if items else None
         if info is None:
             return Partial()
-        version = clean(_data(info, "junos-version"))
+        version = clean(leaf(info, "junos-version"))
         software = []
         for package in _list(info, "package-information"):
-            comment = clean(_data(package, "comment"))
+            comment = clean(leaf(package, "comment"))
             match = _PACKAGE.match(comment or "")
             software.append(
                 Software(
-                    name=clean(_data(package, "name")) or (match.group("name") if match else "?"),
+                    name=clean(leaf(package, "name")) or (match.group("name") if match else "?"),
                     version=match.group("version") if match else None,
                     kind="os-package",
                     source="junos",
@@ -91,9 +80,9 @@ def parse_show_version(text: str) -> Partial:
         if version is None:
             version = next((s.version for s in software if s.version), None)
         return Partial(
-            hostname=clean(_data(info, "host-name")),
+            hostname=clean(leaf(info, "host-name")),
             vendor="Juniper Networks",
-            model=_model(clean(_data(info, "product-model"))),
+            model=_model(clean(leaf(info, "product-model"))),
             os_family=_family(version, text),
             os_name="Junos OS Evolved" if _family(version, text) != "junos" else "Junos OS",
             os_version=version,
@@ -218,20 +207,20 @@ def _chassis_json(data: dict[str, Any]) -> Partial:
         Component(
             index="1",
             cls="chassis",
-            name=clean(_data(chassis, "name")) or "Chassis",
-            description=clean(_data(chassis, "description")),
+            name=clean(leaf(chassis, "name")) or "Chassis",
+            description=clean(leaf(chassis, "description")),
             vendor="Juniper Networks",
-            model=clean(_data(chassis, "description")),
-            serial=clean(_data(chassis, "serial-number")),
+            model=clean(leaf(chassis, "description")),
+            serial=clean(leaf(chassis, "serial-number")),
         )
     ]
 
     def walk(nodes: list[Any], parent: str) -> None:
         for node in nodes:
-            name = clean(_data(node, "name")) or "?"
-            description = clean(_data(node, "description"))
-            part = clean(_data(node, "part-number"))
-            serial = clean(_data(node, "serial-number"))
+            name = clean(leaf(node, "name")) or "?"
+            description = clean(leaf(node, "description"))
+            part = clean(leaf(node, "part-number"))
+            serial = clean(leaf(node, "serial-number"))
             index = str(len(components) + 1)
             components.append(
                 Component(
@@ -242,11 +231,11 @@ def _chassis_json(data: dict[str, Any]) -> Partial:
                     description=description,
                     vendor="Juniper Networks",
                     model=first(
-                        _data(node, "model-number"),
+                        leaf(node, "model-number"),
                         part if part and part.upper() not in ("BUILTIN", "NON-JNPR") else None,
                     ),
                     serial=None if serial and serial.upper() == "BUILTIN" else serial,
-                    hardware_rev=clean(_data(node, "version")),
+                    hardware_rev=clean(leaf(node, "version")),
                     is_fru=True,
                 )
             )
@@ -268,37 +257,33 @@ def _chassis_json(data: dict[str, Any]) -> Partial:
 
 
 def parse_lldp(text: str) -> Partial:
+    """``show lldp neighbors [detail]``: JSON (brief or detail) or the brief text. In the detail
+    form ``lldp-local-port-id`` is the local port's ifIndex and ``lldp-local-interface`` its
+    name; in the brief form the port id is the name."""
     data = load_json(text)
-    if isinstance(data, dict):
-        info = _list(data, "lldp-neighbors-information")
-        return Partial(
-            neighbors=tuple(
-                neighbor(
-                    "lldp",
-                    local_port=first(
-                        _data(n, "lldp-local-port-id"), _data(n, "lldp-local-interface")
-                    ),
-                    remote_chassis_id=_data(n, "lldp-remote-chassis-id"),
-                    remote_port=first(
-                        _data(n, "lldp-remote-port-id"), _data(n, "lldp-remote-port-description")
-                    ),
-                    remote_name=_data(n, "lldp-remote-system-name"),
-                )
-                for n in _list(info, "lldp-neighbor-information")
-            )
-        )
+    if not isinstance(data, dict):
+        return Partial(neighbors=neighbors_from_template("juniper_junos_show_lldp_neighbors", text))
+    info = _list(data, "lldp-neighbors-information")
     return Partial(
         neighbors=tuple(
             neighbor(
                 "lldp",
-                local_port=row.get("local_interface"),
-                remote_chassis_id=row.get("chassis_id"),
-                remote_port=row.get("neighbor_interface"),
-                remote_name=row.get("neighbor_name"),
+                local_port=first(leaf(n, "lldp-local-interface"), leaf(n, "lldp-local-port-id")),
+                remote_chassis_id=leaf(n, "lldp-remote-chassis-id"),
+                remote_name=leaf(n, "lldp-remote-system-name"),
+                remote_port=leaf(n, "lldp-remote-port-id"),
+                remote_port_description=leaf(n, "lldp-remote-port-description"),
+                remote_port_subtype=leaf(n, "lldp-remote-port-id-subtype"),
+                remote_mgmt_address=leaf(n, "lldp-remote-management-address"),
+                remote_description=leaf(n, "lldp-remote-system-description"),
             )
-            for row in fsm("juniper_junos_show_lldp_neighbors", text)
+            for n in _list(info, "lldp-neighbor-information")
         )
     )
+
+
+def _forms(name: str) -> tuple[str, str]:
+    return f"{name} | display json | no-more", f"{name} | no-more"
 
 
 PLATFORM = Platform(
@@ -307,17 +292,14 @@ PLATFORM = Platform(
     vendor="Juniper Networks",
     os_name="Junos OS",
     commands=(
-        Command(
-            ("show version | display json | no-more", "show version | no-more"),
-            guarded("show version", parse_show_version),
-        ),
-        Command(
-            ("show chassis hardware | display json | no-more", "show chassis hardware | no-more"),
-            guarded("show chassis hardware", parse_chassis_hardware),
-        ),
-        Command(
-            ("show lldp neighbors | display json | no-more", "show lldp neighbors | no-more"),
-            guarded("show lldp neighbors", parse_lldp),
+        command(*_forms("show version"), parse=parse_show_version),
+        command(*_forms("show chassis hardware"), parse=parse_chassis_hardware),
+        # detail preferred (port descriptions, management addresses); no text detail parser
+        command(
+            "show lldp neighbors detail | display json | no-more",
+            *_forms("show lldp neighbors"),
+            parse=parse_lldp,
+            label="show lldp neighbors",
         ),
     ),
     prompt="{user}@{hostname}> ",

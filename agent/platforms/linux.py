@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterator
 from typing import Any
 
 from netsbom.agent.platforms.base import (
-    Command,
     Partial,
     Platform,
     clean,
+    command,
     first,
-    guarded,
+    leaf,
     load_json,
-    neighbor,
 )
+from netsbom.agent.platforms.neighbors import neighbor
 from netsbom.topology.record import Component, Neighbor, Software
 
 _NOT_FOUND = (
@@ -134,106 +135,121 @@ def parse_rpm(text: str) -> Partial:
     return Partial(software=tuple(dict.fromkeys(software)))
 
 
-def _value(node: Any) -> Any:
-    if isinstance(node, list):
-        node = node[0] if node else None
-    if isinstance(node, dict) and "value" in node:
-        return node["value"]
-    return node
-
-
-def _lldp_json(data: Any) -> list[Neighbor]:
-    lldp = data.get("lldp") if isinstance(data, dict) else None
-    if isinstance(lldp, list):
-        lldp = lldp[0] if lldp else None
-    if not isinstance(lldp, dict):
-        return []
-    interfaces = lldp.get("interface") or []
-    if isinstance(interfaces, dict):
-        interfaces = [interfaces]
-    out = []
-    for entry in interfaces:
-        if not isinstance(entry, dict):
-            continue
-        items = [(entry.get("name"), entry)] if "name" in entry else list(entry.items())
-        for local, info in items:
-            if not isinstance(info, dict):
-                continue
-            chassis = info.get("chassis") or {}
-            if isinstance(chassis, list):
-                chassis = chassis[0] if chassis else {}
-            name = None
-            if "name" in chassis:
-                name = _value(chassis.get("name"))
-                details = chassis
-            else:
-                name, details = next(iter(chassis.items()), (None, {}))
-            port = info.get("port") or {}
-            if isinstance(port, list):
-                port = port[0] if port else {}
-            port_id = port.get("id")
-            port_value = _value(port_id)
-            if isinstance(port_id, list) and port_id and port_id[0].get("type") == "mac":
-                port_value = _value(port.get("descr")) or port_value
-            if isinstance(port_id, dict) and port_id.get("type") == "mac":
-                port_value = _value(port.get("descr")) or port_value
-            out.append(
-                neighbor(
-                    "lldp",
-                    local_port=local,
-                    remote_chassis_id=_value(details.get("id")),
-                    remote_name=name,
-                    remote_port=port_value,
-                    remote_mgmt_address=_value(details.get("mgmt-ip")),
-                    remote_description=_value(details.get("descr")),
-                )
-            )
-    return out
-
-
-_TEXT_FIELD = re.compile(
-    r"^\s*(Interface|ChassisID|SysName|SysDescr|MgmtIP|PortID|PortDescr):"
-    r"\s*(.*?)\s*$"
-)
-
-
 def parse_lldpctl(text: str) -> Partial:
+    """lldpd's ``lldpctl`` as text, ``-f keyvalue`` or ``-f json``; Cumulus NCLU
+    ``net show lldp json`` is the JSON form."""
     data = load_json(text)
     if data is not None:
         return Partial(neighbors=tuple(_lldp_json(data)))
     if _missing(text):
         return Partial()
-    out: list[Neighbor] = []
-    current: dict[str, str] = {}
+    if re.search(r"^lldp\.\S+\.", text, re.MULTILINE):
+        return Partial(neighbors=tuple(_lldp_keyvalue(text)))
+    return Partial(neighbors=tuple(_lldp_text(text)))
 
-    def flush() -> None:
-        if current.get("Interface"):
-            port = current.get("PortID", "")
-            kind, _, value = port.partition(" ")
-            out.append(
-                neighbor(
-                    "lldp",
-                    local_port=current["Interface"].split(",")[0],
-                    remote_chassis_id=current.get("ChassisID", "").partition(" ")[2]
-                    or current.get("ChassisID"),
-                    remote_name=current.get("SysName"),
-                    remote_port=(current.get("PortDescr") if kind == "mac" else value) or port,
-                    remote_mgmt_address=current.get("MgmtIP"),
-                    remote_description=current.get("SysDescr"),
-                )
+
+def _lldp_json(data: Any) -> Iterator[Neighbor]:
+    lldp = leaf(data, "lldp") if isinstance(data, dict) else None
+    if not isinstance(lldp, dict):
+        return
+    interfaces = lldp.get("interface") or []
+    if isinstance(interfaces, dict):  # lldpctl -f json: {"eth0": {...}} or a single entry
+        interfaces = [interfaces]
+    for entry in interfaces:
+        if not isinstance(entry, dict):
+            continue
+        pairs = [(entry.get("name"), entry)] if "name" in entry else list(entry.items())
+        for local, info in pairs:
+            if not isinstance(info, dict):
+                continue
+            chassis = leaf(info, "chassis")
+            chassis = chassis if isinstance(chassis, dict) else {}
+            if "name" in chassis or "id" in chassis:  # NCLU: [{"name": [...], "id": [...]}]
+                name, details = leaf(chassis, "name"), chassis
+            else:  # lldpctl -f json: {"sysname": {...}}
+                name, details = next(iter(chassis.items()), (None, {}))
+            details = details if isinstance(details, dict) else {}
+            port = leaf(info, "port")
+            port = port if isinstance(port, dict) else {}
+            port_id = port.get("id")
+            while isinstance(port_id, list):
+                port_id = port_id[0] if port_id else None
+            yield neighbor(
+                "lldp",
+                local_port=local,
+                remote_chassis_id=leaf(details, "id"),
+                remote_name=name,
+                remote_port=leaf(port_id),
+                remote_port_description=leaf(port, "descr"),
+                remote_port_subtype=port_id.get("type") if isinstance(port_id, dict) else None,
+                remote_mgmt_address=leaf(details, "mgmt-ip"),
+                remote_description=leaf(details, "descr"),
             )
 
+
+_TEXT_FIELD = re.compile(
+    r"^\s*(Interface|ChassisID|SysName|SysDescr|MgmtIP|PortID|PortDescr):\s*(.*?)\s*$"
+)
+
+
+def _lldp_text(text: str) -> Iterator[Neighbor]:
+    """Blocks from ``Interface:``; ``ChassisID:`` and ``PortID:`` lead with their subtype."""
+    blocks: list[dict[str, str]] = []
     for line in text.splitlines():
         match = _TEXT_FIELD.match(line)
         if not match:
             continue
         key, value = match.groups()
         if key == "Interface":
-            flush()
-            current = {}
-        current.setdefault(key, value)
-    flush()
-    return Partial(neighbors=tuple(out))
+            blocks.append({})
+        if blocks:
+            blocks[-1].setdefault(key, value)  # first MgmtIP (IPv4 before the link-local IPv6)
+    for block in blocks:
+        subtype, _, port_id = block.get("PortID", "").partition(" ")
+        chassis_kind, _, chassis = block.get("ChassisID", "").partition(" ")
+        yield neighbor(
+            "lldp",
+            local_port=block["Interface"].split(",")[0],
+            remote_chassis_id=chassis or chassis_kind,
+            remote_name=block.get("SysName"),
+            remote_port=port_id or subtype,
+            remote_port_description=block.get("PortDescr"),
+            remote_port_subtype=subtype if port_id else None,
+            remote_mgmt_address=block.get("MgmtIP"),
+            remote_description=block.get("SysDescr"),
+        )
+
+
+def _lldp_keyvalue(text: str) -> Iterator[Neighbor]:
+    """``lldp.<port>.chassis.<sysname>.descr=...`` (lldpd 0.9) or ``lldp.<port>.chassis.name``."""
+    by_port: dict[str, dict[str, str]] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        parts = key.strip().split(".")
+        if sep and len(parts) >= 3 and parts[0] == "lldp":
+            by_port.setdefault(parts[1], {}).setdefault(".".join(parts[2:]), value.strip())
+    for local, fields in by_port.items():
+        sysname = next(
+            (
+                k.split(".")[1]
+                for k in fields
+                if k.startswith("chassis.") and k.endswith(".descr") and k.count(".") == 2
+            ),
+            None,
+        )
+        prefix = f"chassis.{sysname}." if sysname else "chassis."
+        yield neighbor(
+            "lldp",
+            local_port=local,
+            remote_chassis_id=fields.get(prefix + "mac") or fields.get(prefix + "local"),
+            remote_name=fields.get("chassis.name") or sysname,
+            remote_port=first(
+                fields.get("port.ifname"), fields.get("port.local"), fields.get("port.mac")
+            ),
+            remote_port_description=fields.get("port.descr"),
+            remote_mgmt_address=fields.get(prefix + "mgmt-ip"),
+            remote_description=fields.get(prefix + "descr"),
+        )
 
 
 _SONIC = re.compile(
@@ -263,20 +279,19 @@ PLATFORM = Platform(
     vendor="",
     os_name="Linux",
     commands=(
-        Command(("show version",), guarded("show version", parse_sonic_version)),
-        Command(("cat /etc/os-release",), guarded("cat /etc/os-release", parse_os_release)),
-        Command(("hostname",), guarded("hostname", parse_hostname)),
-        Command(
-            (
-                "cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name "
-                "/sys/class/dmi/id/product_serial",
-            ),
-            guarded("dmi", parse_dmi),
+        command("show version", parse=parse_sonic_version),
+        command("cat /etc/os-release", parse=parse_os_release),
+        command("hostname", parse=parse_hostname),
+        command(
+            "cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name "
+            "/sys/class/dmi/id/product_serial",
+            parse=parse_dmi,
+            label="dmi",
         ),
-        Command(("dpkg-query -W",), guarded("dpkg-query -W", parse_dpkg)),
-        Command(("rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'",), guarded("rpm", parse_rpm)),
-        Command(
-            ("lldpctl -f json", "net show lldp json", "lldpctl"), guarded("lldpctl", parse_lldpctl)
+        command("dpkg-query -W", parse=parse_dpkg),
+        command("rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'", parse=parse_rpm, label="rpm"),
+        command(
+            "lldpctl -f json", "net show lldp json", "lldpctl", parse=parse_lldpctl, label="lldpctl"
         ),
     ),
     prompt="{user}@{hostname}:~$ ",

@@ -6,15 +6,14 @@ from __future__ import annotations
 import re
 
 from netsbom.agent.platforms.base import (
-    Command,
     Partial,
     Platform,
     clean,
+    command,
     component_class,
-    guarded,
     mac,
-    neighbor,
 )
+from netsbom.agent.platforms.neighbors import neighbor
 from netsbom.topology.record import Component
 
 _TIMOS = re.compile(r"TiMOS-(?P<kind>[A-Z]+)-(?P<version>\d+\.\d+\.\w+)")
@@ -145,17 +144,10 @@ PLATFORM = Platform(
     vendor="Nokia",
     os_name="Nokia SR OS",
     commands=(
-        Command(("show version",), guarded("show version", parse_show_version)),
-        Command(
-            ("show chassis",),
-            guarded("show chassis", parse_show_chassis),
-            authority=("model", "serial"),
-        ),
-        Command(("show card detail",), guarded("show card detail", parse_card_detail)),
-        Command(
-            ("show system lldp neighbor",),
-            guarded("show system lldp neighbor", parse_lldp_neighbor),
-        ),
+        command("show version", parse=parse_show_version),
+        command("show chassis", parse=parse_show_chassis, authority=("model", "serial")),
+        command("show card detail", parse=parse_card_detail),
+        command("show system lldp neighbor", parse=parse_lldp_neighbor),
     ),
     prompt="A:{hostname}# ",
     paging=("environment no more", "environment more false", "environment time-stamp false"),

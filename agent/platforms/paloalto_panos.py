@@ -5,17 +5,8 @@ from __future__ import annotations
 
 import re
 
-from netsbom.agent.platforms.base import (
-    Command,
-    Partial,
-    Platform,
-    clean,
-    first,
-    fsm,
-    guarded,
-    mac,
-    neighbor,
-)
+from netsbom.agent.platforms.base import Partial, Platform, clean, command, fsm, mac
+from netsbom.agent.platforms.neighbors import neighbors_from_template
 from netsbom.topology.record import Software
 
 _CONTENT = re.compile(
@@ -52,18 +43,7 @@ def parse_system_info(text: str) -> Partial:
 
 def parse_lldp(text: str) -> Partial:
     return Partial(
-        neighbors=tuple(
-            neighbor(
-                "lldp",
-                local_port=row.get("local_interface"),
-                remote_chassis_id=row.get("chassis_id"),
-                remote_port=first(row.get("neighbor_interface")),
-                remote_name=row.get("neighbor_name"),
-                remote_mgmt_address=row.get("mgmt_address"),
-                remote_description=row.get("neighbor_description"),
-            )
-            for row in fsm("paloalto_panos_show_lldp_neighbors_all", text)
-        )
+        neighbors=neighbors_from_template("paloalto_panos_show_lldp_neighbors_all", text)
     )
 
 
@@ -73,8 +53,8 @@ PLATFORM = Platform(
     vendor="Palo Alto Networks",
     os_name="PAN-OS",
     commands=(
-        Command(("show system info",), guarded("show system info", parse_system_info)),
-        Command(("show lldp neighbors all",), guarded("show lldp neighbors all", parse_lldp)),
+        command("show system info", parse=parse_system_info),
+        command("show lldp neighbors all", parse=parse_lldp),
     ),
     prompt="admin@{hostname}> ",
     paging=("set cli pager off", "set cli scripting-mode on", "set cli terminal width 500"),

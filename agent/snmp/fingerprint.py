@@ -83,6 +83,9 @@ class OsRule(_Model):
     sys_object_ids: list[str] = Field(default_factory=list)
     descr_only: bool = False  # may match devices outside the file's enterprises
     version: list[str] = Field(default_factory=list)
+    # Where this OS keeps its product name in ENTITY-MIB: entPhysicalModelName (the default), or
+    # entPhysicalDescr of the device's top row when ModelName holds an orderable part number.
+    entity_model: Literal["model", "description"] = "model"
 
     @field_validator("family")
     @classmethod
@@ -102,6 +105,10 @@ class VendorObject(_Model):
     pattern: str | None = None  # optional regex; the named group of ``field`` (or group 0) is kept
     families: list[str] = Field(default_factory=list)  # only for these os families (empty: all)
     sys_object_ids: list[str] = Field(default_factory=list)  # only for these product lines
+    # A table column whose row is chosen by another object: the first instance under ``row_from``
+    # (an integer, e.g. TIMETRA-CHASSIS-MIB tmnxChassisType) is the row index of ``oid``
+    # (tmnxChassisTypeName). The whole column is walked so that live and replay agree.
+    row_from: str | None = None
 
     @field_validator("oid")
     @classmethod
@@ -120,6 +127,13 @@ class VendorObject(_Model):
         return value
 
     _check_oids = field_validator("sys_object_ids")(_oids)
+
+    @field_validator("row_from")
+    @classmethod
+    def _row_from(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_oid(value)
+        return value
 
     def resolve(self, sys_object_id: Oid | None) -> Oid | None:
         """The numeric OID for one device (None: relative and the device has no sysObjectID)."""
@@ -161,6 +175,7 @@ class Fingerprint:
     # The OS rule came from another file than the sysObjectID's owner (Linux on an appliance):
     # the owner's own objects know the product better than the generic sysDescr rule.
     borrowed_rule: bool = False
+    entity_model: str = "model"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,15 +208,23 @@ class KnowledgeBase:
 
     def vendor_oids(self) -> tuple[Oid, ...]:
         """Every absolute vendor object OID (for tools that want the union of all plans)."""
-        return tuple(
-            parse_oid(o.oid)
-            for f in self.files
-            for o in f.data.objects
-            if not o.oid.startswith(RELATIVE)
-        )
+        found: list[Oid] = []
+        for f in self.files:
+            for o in f.data.objects:
+                if not o.oid.startswith(RELATIVE):
+                    found.append(parse_oid(o.oid))
+                if o.row_from is not None:
+                    found.append(parse_oid(o.row_from))
+        return tuple(found)
 
     def plan(self, sys_object_id: str | None, sys_descr: str | None) -> tuple[Oid, ...]:
-        """The vendor objects to read from a device, given its system group."""
+        """The vendor objects to read from a device (first instances), given its system group."""
+        return self.plan_all(sys_object_id, sys_descr)[0]
+
+    def plan_all(
+        self, sys_object_id: str | None, sys_descr: str | None
+    ) -> tuple[tuple[Oid, ...], tuple[Oid, ...]]:
+        """(objects read by their first instance, table columns walked whole) for one device."""
         oid = _parse_sys_oid(sys_object_id)
         found = self.identify(sys_object_id, sys_descr)
         objects = list(found.objects)
@@ -209,11 +232,20 @@ class KnowledgeBase:
             objects += [o for f in self.probes for o in f.data.objects]
         objects += [o for f in self.always for o in f.data.objects]
         result: list[Oid] = []
+        tables: list[Oid] = []
         for obj in objects:
             resolved = obj.resolve(oid)
-            if resolved is not None and resolved not in result:
+            if resolved is None:
+                continue
+            if obj.row_from is not None:
+                row_from = parse_oid(obj.row_from)
+                if row_from not in result:
+                    result.append(row_from)
+                if resolved not in tables:
+                    tables.append(resolved)
+            elif resolved not in result:
                 result.append(resolved)
-        return tuple(result)
+        return tuple(result), tuple(tables)
 
     def _needs_probe(self, oid: Oid | None) -> bool:
         owner = self._owner(oid)
@@ -264,6 +296,7 @@ class KnowledgeBase:
                     o for f in sources for o in f.data.objects if _for_family(o, rule.family)
                 ),
                 borrowed_rule=owner is not None and loaded is not owner,
+                entity_model=rule.entity_model,
             )
         if owner is not None:
             return Fingerprint(

@@ -128,7 +128,9 @@ class MibIndex:
             return None
         module, name = found
         siblings = self._children[oid[:-1]]
-        if len(siblings) < MIN_PRODUCT_SIBLINGS:
+        parent = self.names.get(oid[:-1])
+        in_product_branch = parent is not None and "product" in parent[1].lower()
+        if len(siblings) < MIN_PRODUCT_SIBLINGS and not in_product_branch:
             return None  # a branch node (``ahProduct``, ``outOfBandGroup``), not a product list
         return Product(name=name, short=_short(name, siblings), module=module)
 

@@ -91,8 +91,8 @@ class Plan:
 def collection_plan(sys_object_id: str | None, sys_descr: str | None) -> Plan:
     from netsbom.agent.snmp.fingerprint import knowledge_base
 
-    objects = knowledge_base().plan(sys_object_id, sys_descr)
-    subtrees = _minimal(STANDARD_SUBTREES)
+    objects, tables = knowledge_base().plan_all(sys_object_id, sys_descr)
+    subtrees = _minimal((*STANDARD_SUBTREES, *tables))
     return Plan(subtrees, tuple(o for o in objects if not in_subtrees(o, subtrees)))
 
 

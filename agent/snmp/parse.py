@@ -90,7 +90,7 @@ def parse_view(
     components, chassis = _components(view)
     if components:
         prov.add("components", oids.ENT_PHYSICAL)
-    identity = _identify(view, sys_object_id, description, chassis)
+    identity = _identify(view, sys_object_id, description, chassis, components)
     vendor, version, build, model, serial = (
         identity.get(name) for name in ("vendor", "version", "build", "model", "serial")
     )
@@ -171,7 +171,11 @@ class _Identity(dict[str, _Found]):
 
 
 def _identify(
-    view: SnmpView, sys_object_id: str | None, description: str | None, chassis: _Chassis | None
+    view: SnmpView,
+    sys_object_id: str | None,
+    description: str | None,
+    chassis: _Chassis | None,
+    components: list[Component] | None = None,
 ) -> _Identity:
     """Vendor, version, build, model and serial, each from the most specific source that answers.
 
@@ -222,7 +226,10 @@ def _identify(
             _found(generic.get("build"), oids.SYS_DESCR, 0.5),
         ],
         "model": [
-            _found(row.model if row else None, entity(oids.ENT_MODEL_NAME)),
+            _top_description(components, row) if fingerprint.entity_model == "description" else None,
+            _found(row.model if row and _is_product_name(row.model) else None,
+                   entity(oids.ENT_MODEL_NAME)),  # fmt: skip
+            _classless_model(components),
             vendor_objects.get("model"),
             _chassis_product_id(row, index),
             _found(fingerprint.model, oids.SYS_DESCR, 0.8),
@@ -230,6 +237,7 @@ def _identify(
             _registered_product(sys_oid),
             _found(generic.get("model"), oids.SYS_DESCR, 0.5),
             _found(model_from_descr(description), oids.SYS_DESCR, 0.4),
+            _chassis_description(row, index, components),
         ],
         "serial": [
             _found(row.serial if row else None, entity(oids.ENT_SERIAL)),
@@ -263,6 +271,58 @@ def _oid_or_none(text: str | None) -> Oid | None:
         return None
 
 
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _is_product_name(model: str | None) -> bool:
+    """A product name has a letter: "1078904600-01" or "4.4.2" is a part or revision number."""
+    return bool(model and _LETTER.search(model))
+
+
+def _classless_model(components: list[Component] | None) -> _Found | None:
+    """Agents that leave entPhysicalClass out entirely: the first row that names a product."""
+    if not components or any(c.cls != "other" for c in components):
+        return None
+    for component in components:
+        if _is_product_name(component.model) and component.model:
+            source = (*oids.ENT_ENTRY, oids.ENT_MODEL_NAME, *parse_oid(component.index))
+            return _Found(component.model, source, 0.6)
+    return None
+
+
+def _top_description(components: list[Component] | None, row: Component | None) -> _Found | None:
+    """entPhysicalDescr of the row at the top of the chassis row's containment (a stack, or the
+    chassis itself), for OSes whose ModelName is a part number."""
+    if not components or row is None:
+        return None
+    by_index = {c.index: c for c in components}
+    top = row
+    if all(c.cls == "other" and not c.parent for c in components):
+        top = components[0]  # no class or containment answered: the first row is the device
+    for _ in range(len(components)):
+        parent = by_index.get(top.parent or "")
+        if parent is None:
+            break
+        top = parent
+    if not top.description:
+        return None
+    return _Found(top.description.strip(), (*oids.ENT_ENTRY, oids.ENT_DESCR, *parse_oid(top.index)))
+
+
+def _chassis_description(
+    row: Component | None, index: Oid, components: list[Component] | None
+) -> _Found | None:
+    """The chassis row's entPhysicalDescr ("Cumulus Networks VX Chassis"): a last resort."""
+    if row is None and components and all(c.cls == "other" and not c.parent for c in components):
+        row, index = components[0], parse_oid(components[0].index)  # classless: the first row
+    if row is None or not row.description or not _LETTER.search(row.description):
+        return None
+    text = " ".join(row.description.split())
+    if len(text) > 64:
+        return None
+    return _Found(text, (*oids.ENT_ENTRY, oids.ENT_DESCR, *index), 0.4)
+
+
 def _chassis_product_id(row: Component | None, index: Oid) -> _Found | None:
     if row is None:
         return None
@@ -291,12 +351,28 @@ def _objects(
         prefix = obj.resolve(sys_oid)
         if prefix is None:
             continue
+        if obj.row_from is not None:
+            row = _row_index(view, parse_oid(obj.row_from))
+            text = to_text(view.get((*prefix, row))) if row is not None else None
+            if text is not None and (value := extract(obj.pattern, obj.field, text)):
+                found[obj.field] = _Found(value, (*prefix, row or 0))
+            continue
         for suffix, raw in view.subtree(prefix):
             text = to_text(raw)
             if text is not None and (value := extract(obj.pattern, obj.field, text)):
                 found[obj.field] = _Found(value, (*prefix, *suffix))
             break
     return found
+
+
+def _row_index(view: SnmpView, oid: Oid) -> int | None:
+    """The first instance under ``oid`` as a table row index (a non-negative integer)."""
+    for _suffix, raw in view.subtree(oid):
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+            return raw
+        text = to_text(raw)
+        return int(text) if text is not None and text.strip().isdigit() else None
+    return None
 
 
 def _table(view: SnmpView, entry: Oid, columns: tuple[int, ...]) -> dict[Oid, dict[int, Value]]:

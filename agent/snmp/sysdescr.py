@@ -21,6 +21,11 @@ _OPERATING_SYSTEMS = re.compile(
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")
 MAX_WORDS = 5
+_V_MODEL = re.compile(r"^[vV]\d{3,}[A-Za-z]*$")  # "V3000", "V5812G": a model, not a version
+_NAME = re.compile(r"^[A-Z][A-Za-z]{2,}$")
+_MODEL_NUMBER = re.compile(r"^\d{2,5}[A-Za-z]{0,3}$")
+# an upper-case product id with a hyphen, letters and digits: "S5810-48TS-P", "INETPOE-4GP2GF"
+_PRODUCT_ID = re.compile(r"^(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
 _DOTTED_QUAD = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 
 
@@ -29,17 +34,39 @@ def model_from_descr(descr: str | None) -> str | None:
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
         return None
     first_line = descr.strip().strip('"').splitlines()[0] if descr.strip() else ""
-    for segment in re.split(r"[,;]", first_line)[:3]:
-        words: list[str] = []
-        for word in segment.split():
-            if word.lower() in _STOP_WORDS or _VERSION.match(word) or word.startswith("("):
-                break
-            words.append(word)
-        if not words or len(words) > MAX_WORDS:
+    segments = [s for s in re.split(r"[,;]", first_line)[:3] if s.strip()]
+    for segment in segments:
+        words = _leading_words(segment)
+        if not words:
             continue
-        if any(_HAS_DIGIT_AND_LETTER.match(w) or _HYPHENATED.match(w) for w in words):
+        ids = [i for i, w in enumerate(words) if _HAS_DIGIT_AND_LETTER.match(w) or
+               _HYPHENATED.match(w)]  # fmt: skip
+        if ids and len(words) <= MAX_WORDS:
             return " ".join(words)
+        if ids and ids[0] < MAX_WORDS:  # "SG350X-48 48-Port Gigabit Stackable Managed Switch"
+            return " ".join(words[: ids[0] + 1])
+        # "SiteBoss 530 2.10.540", "Netman 204", "PowerConnect 6248": a name and a model number
+        for i in range(min(len(words), MAX_WORDS) - 1):
+            if _NAME.match(words[i]) and _MODEL_NUMBER.match(words[i + 1]):
+                return " ".join(words[: i + 2])
+    # a product id anywhere on the first line: "FS Campus Switch PoE (S5810-48TS-P) By FS.COM"
+    for segment in segments:
+        for raw in segment.split():
+            word = raw.strip("()[]{}:,;\"'")
+            if _PRODUCT_ID.match(word) and not _VERSION.match(word):
+                return word
     return None
+
+
+def _leading_words(segment: str) -> list[str]:
+    words: list[str] = []
+    for word in segment.split():
+        if word.lower() in _STOP_WORDS or word.startswith("("):
+            break
+        if _VERSION.match(word) and not _V_MODEL.match(word):
+            break
+        words.append(word)
+    return words
 
 
 def version_from_descr(descr: str | None) -> str | None:

@@ -59,7 +59,7 @@ _SETUP_START = re.compile(
     r"screen-width|complete-on-space|pager|scripting-mode|terminal width)|screen-length|"
     r"screen-width|environment (no more|more false|time-stamp false))\b"
 )
-_ALLOWED_PIPES = re.compile(r"^\s*(json|display json|no-more|include \S+|i \S+)\s*$")
+_ALLOWED_PIPES = re.compile(r"^\s*(json|json native|display json|no-more|include \S+|i \S+)\s*$")
 
 
 def is_read_only(command: str) -> bool:

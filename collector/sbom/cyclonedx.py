@@ -21,6 +21,9 @@ Shape (``netsbom:`` properties carry what CycloneDX has no field for):
   link -> both devices; every component has an entry (empty when it depends on nothing).
 - ``compositions``: ``complete`` / ``incomplete`` assemblies by what polling reached, ``unknown``
   for external devices.
+- ``vulnerabilities`` (only with assessments, :mod:`netsbom.collector.sbom.vulnerabilities`): VEX
+  per (CVE, status) whose ``affects`` are the device components; the serial number then also
+  covers them, so a document with VEX never shares its serial with one without.
 
 Deterministic: same configuration, same bytes (sorted collections, no clock, uuid5 serial number).
 """
@@ -33,13 +36,16 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from netsbom import __version__
 from netsbom.errors import ExportError
 from netsbom.topology.configuration import Configuration, fingerprint
 from netsbom.topology.links import Link, LinkEnd, LinkObservation, normalize_interface
 from netsbom.topology.record import Component, DeviceRecord, Provenance, Software
+
+if TYPE_CHECKING:
+    from netsbom.vuln.assess import Assessment
 
 __all__ = [
     "FIRMWARE_OS_FAMILIES",
@@ -76,14 +82,19 @@ Json = dict[str, Any]
 # --- public API ----------------------------------------------------------------------------------
 
 
-def to_cyclonedx(config: Configuration) -> Json:
-    """The CycloneDX 1.6 document of ``config`` as JSON-ready dicts."""
-    return _Builder(config).build()
+def to_cyclonedx(config: Configuration, assessments: Iterable[Assessment] | None = None) -> Json:
+    """The CycloneDX 1.6 document of ``config`` as JSON-ready dicts; with ``assessments``
+    (:func:`netsbom.vuln.assess.assess` of ``config.records``) it carries ``vulnerabilities``."""
+    return _Builder(config).build(assessments)
 
 
-def render_cyclonedx(config: Configuration, fmt: Literal["json", "xml"]) -> bytes:
+def render_cyclonedx(
+    config: Configuration,
+    fmt: Literal["json", "xml"],
+    assessments: Iterable[Assessment] | None = None,
+) -> bytes:
     """Serialised CycloneDX 1.6: UTF-8 JSON (sorted keys, indent 2) or XML."""
-    doc = to_cyclonedx(config)
+    doc = to_cyclonedx(config, assessments)
     if fmt == "json":
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
         return text.encode("utf-8")
@@ -117,6 +128,8 @@ class _Builder:
         self.refs = _Refs()
         self.dependencies: dict[str, set[str]] = {}
         self.device_refs: dict[str, str] = {}  # device name -> first bom-ref with that name
+        # (target id, device name) -> bom-ref: what an assessment names, exact under duplicates
+        self.assessed_refs: dict[tuple[str, str], str] = {}
         self.external_refs: dict[str, str] = {}  # external device name -> bom-ref
         self.flags: dict[str, list[str]] = defaultdict(list)  # device name -> flag texts
         for flag in config.flags:
@@ -126,7 +139,7 @@ class _Builder:
     def depends(self, ref: str, *on: str) -> None:
         self.dependencies.setdefault(ref, set()).update(on)
 
-    def build(self) -> Json:
+    def build(self, assessments: Iterable[Assessment] | None = None) -> Json:
         config = self.config
         network_ref = self.refs.take(f"network:{config.network}")
         devices: list[Json] = []
@@ -196,6 +209,19 @@ class _Builder:
         ]
         if compositions:
             doc["compositions"] = compositions
+        if assessments is not None:
+            from netsbom.collector.sbom.vulnerabilities import (
+                cyclonedx_vulnerabilities,
+                vulnerabilities_digest,
+            )
+
+            vulnerabilities = cyclonedx_vulnerabilities(
+                assessments, self.assessed_refs, self.refs.take
+            )
+            if vulnerabilities:
+                doc["vulnerabilities"] = vulnerabilities
+                key = f"{self.fingerprint}:vex:{vulnerabilities_digest(vulnerabilities)}"
+                doc["serialNumber"] = f"urn:uuid:{uuid.uuid5(_SERIAL_NAMESPACE, key)}"
         return doc
 
     # devices -------------------------------------------------------------------------------
@@ -203,6 +229,7 @@ class _Builder:
     def device(self, record: DeviceRecord) -> Json:
         ref = self.refs.take(f"device:{record.name}")
         self.device_refs.setdefault(record.name, ref)
+        self.assessed_refs.setdefault((record.target.id, record.name), ref)
         by_place = _provenance_by_place(record.provenance)
 
         props: list[tuple[str, str | None]] = [
@@ -670,6 +697,10 @@ def to_xml(doc: Json) -> bytes:
             assemblies = ET.SubElement(element, "assemblies")
             for ref in composition["assemblies"]:
                 ET.SubElement(assemblies, "assembly", {"ref": ref})
+    if "vulnerabilities" in doc:
+        parent = ET.SubElement(root, "vulnerabilities")
+        for vulnerability in doc["vulnerabilities"]:
+            _xml_vulnerability(parent, vulnerability)
     for element in root.iter():
         for name, value in element.attrib.items():
             element.set(name, _xml_string(value))
@@ -739,3 +770,56 @@ def _xml_service(parent: ET.Element, service: Json) -> None:
         _text(element, "description", service["description"])
     if "properties" in service:
         _xml_properties(element, service["properties"])
+
+
+def _xml_vulnerability(parent: ET.Element, vulnerability: Json) -> None:
+    """A ``vulnerability`` in the XSD's order: id, source, ratings, ..., analysis, affects,
+    properties (only the fields :mod:`netsbom.vuln.vex` writes)."""
+    attributes = {"bom-ref": vulnerability["bom-ref"]} if "bom-ref" in vulnerability else {}
+    element = ET.SubElement(parent, "vulnerability", attributes)
+    if "id" in vulnerability:
+        _text(element, "id", vulnerability["id"])
+    if "source" in vulnerability:
+        source = ET.SubElement(element, "source")
+        for tag in ("name", "url"):
+            if tag in vulnerability["source"]:
+                _text(source, tag, vulnerability["source"][tag])
+    if "ratings" in vulnerability:
+        ratings = ET.SubElement(element, "ratings")
+        for rating in vulnerability["ratings"]:
+            item = ET.SubElement(ratings, "rating")
+            for tag in ("score", "severity", "method", "vector", "justification"):
+                if tag in rating:
+                    _text(item, tag, rating[tag])
+    for tag in ("description", "detail", "recommendation"):
+        if tag in vulnerability:
+            _text(element, tag, vulnerability[tag])
+    if "analysis" in vulnerability:
+        analysis = ET.SubElement(element, "analysis")
+        for tag in ("state", "justification"):
+            if tag in vulnerability["analysis"]:
+                _text(analysis, tag, vulnerability["analysis"][tag])
+        if "response" in vulnerability["analysis"]:
+            responses = ET.SubElement(analysis, "responses")
+            for response in vulnerability["analysis"]["response"]:
+                _text(responses, "response", response)
+        if "detail" in vulnerability["analysis"]:
+            _text(analysis, "detail", vulnerability["analysis"]["detail"])
+    if "affects" in vulnerability:
+        affects = ET.SubElement(element, "affects")
+        for affect in vulnerability["affects"]:
+            target = ET.SubElement(affects, "target")
+            _text(target, "ref", affect["ref"])
+            if "versions" in affect:
+                versions = ET.SubElement(target, "versions")
+                for version in affect["versions"]:
+                    item = ET.SubElement(versions, "version")
+                    _text(
+                        item,
+                        "version" if "version" in version else "range",
+                        version.get("version", version.get("range")),
+                    )
+                    if "status" in version:
+                        _text(item, "status", version["status"])
+    if "properties" in vulnerability:
+        _xml_properties(element, vulnerability["properties"])

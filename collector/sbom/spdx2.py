@@ -13,7 +13,12 @@ Shape:
 - nesting is ``CONTAINS`` (network -> device -> OS / module / package; module -> firmware), the
   CycloneDX dependencies are ``DEPENDS_ON``; a link is an ``OTHER`` relationship between the two
   devices whose comment names the ports and protocols;
-- external devices (neighbours nobody polled) are ``DEVICE`` packages whose comment says so.
+- external devices (neighbours nobody polled) are ``DEVICE`` packages whose comment says so;
+- with assessments (``--with-vulnerabilities``; SPDX 2.3 has no VEX model): each CVE that
+  affects a device is a ``SECURITY`` / ``advisory`` external reference of its package (locator:
+  the NVD page; comment: KEV, EPSS, SSVC), and one more annotation per device lists every VEX
+  statement of the CycloneDX document (``CVE: state (justification)``); the namespace then
+  covers the VEX content.
 
 Deterministic: same configuration, same bytes.
 """
@@ -22,6 +27,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from netsbom import __version__
 from netsbom.collector.sbom.common import (
@@ -37,6 +44,9 @@ from netsbom.collector.sbom.common import (
 from netsbom.collector.sbom.cyclonedx import to_cyclonedx
 from netsbom.topology.configuration import Configuration, fingerprint
 
+if TYPE_CHECKING:
+    from netsbom.vuln.assess import Assessment
+
 __all__ = ["NAMESPACE_BASE", "render_spdx2", "to_spdx2"]
 
 NAMESPACE_BASE = "https://spdx.netsbom.invalid/spdx2"
@@ -44,9 +54,14 @@ _TOOL = f"Tool: netsbom-{__version__}"
 _NAMESPACE_UUID = uuid.uuid5(uuid.NAMESPACE_URL, "https://netsbom/spdx2")
 
 
-def to_spdx2(config: Configuration) -> Json:
-    doc = to_cyclonedx(config)
-    digest = fingerprint(config)
+def to_spdx2(config: Configuration, assessments: Iterable[Assessment] | None = None) -> Json:
+    doc = to_cyclonedx(config, assessments)
+    digest = config_digest = fingerprint(config)
+    vex = _vex_by_ref(doc.get("vulnerabilities") or [])
+    if doc.get("vulnerabilities"):
+        from netsbom.collector.sbom.vulnerabilities import vulnerabilities_digest
+
+        digest = f"{digest}:vex:{vulnerabilities_digest(doc['vulnerabilities'])}"
     metadata = doc["metadata"]
     network = metadata["component"]
     ids: dict[str, str] = {}
@@ -64,7 +79,10 @@ def to_spdx2(config: Configuration) -> Json:
     for flat in walk(doc.get("components") or []):
         component = flat.component
         ref = component["bom-ref"]
-        packages.append(_package(component, spdx_id(ref), config.at, completeness.get(ref)))
+        package = _package(component, spdx_id(ref), config.at, completeness.get(ref))
+        if ref in vex:
+            _add_vex(package, vex[ref], config.at)
+        packages.append(package)
         parent = flat.parent or network["bom-ref"]
         relationships.append((spdx_id(parent), "CONTAINS", spdx_id(ref), None))
     contained = {(a, b) for a, kind, b, _ in relationships if kind == "CONTAINS"}
@@ -97,7 +115,8 @@ def to_spdx2(config: Configuration) -> Json:
         "creationInfo": {
             "created": config.at,
             "creators": [_TOOL],
-            "comment": f"netsbom configuration sha256:{digest}; lifecycle operations/discovery",
+            "comment": f"netsbom configuration sha256:{config_digest}; "
+            "lifecycle operations/discovery" + ("; with VEX" if vex else ""),
         },
         "documentDescribes": [spdx_id(network["bom-ref"])],
         "packages": sorted(packages, key=lambda p: p["SPDXID"]),
@@ -110,8 +129,11 @@ def to_spdx2(config: Configuration) -> Json:
     return document
 
 
-def render_spdx2(config: Configuration) -> bytes:
-    text = json.dumps(to_spdx2(config), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+def render_spdx2(config: Configuration, assessments: Iterable[Assessment] | None = None) -> bytes:
+    text = (
+        json.dumps(to_spdx2(config, assessments), sort_keys=True, indent=2, ensure_ascii=False)
+        + "\n"
+    )
     return text.encode("utf-8")
 
 
@@ -165,6 +187,57 @@ def _package(component: Json, spdx_id: str, at: str, completeness: str | None) -
             }
         ]
     return package
+
+
+def _vex_by_ref(entries: list[Json]) -> dict[str, list[Json]]:
+    """bom-ref -> the CycloneDX ``vulnerabilities`` entries whose ``affects`` name it."""
+    by_ref: dict[str, list[Json]] = {}
+    for entry in entries:
+        for affect in entry.get("affects") or ():
+            by_ref.setdefault(affect["ref"], []).append(entry)
+    return by_ref
+
+
+def _add_vex(package: Json, entries: list[Json], at: str) -> None:
+    lines: list[str] = []
+    refs: list[Json] = []
+    for entry in entries:
+        analysis = entry["analysis"]
+        state = analysis["state"]
+        justification = analysis.get("justification")
+        lines.append(f"{entry['id']}: {state}" + (f" ({justification})" if justification else ""))
+        if state != "exploitable":
+            continue
+        properties = {p["name"]: p["value"] for p in entry.get("properties") or ()}
+        facts = [f"netsbom VEX: {entry['id']} {state}"]
+        if properties.get("netsbom:vuln:kev") == "true":
+            due = properties.get("netsbom:vuln:kev:dueDate")
+            facts.append("CISA KEV" + (f" (due {due})" if due else ""))
+        if "netsbom:vuln:epss:score" in properties:
+            facts.append(f"EPSS {properties['netsbom:vuln:epss:score']}")
+        decision = properties.get("netsbom:vuln:ssvc:decision")
+        if decision and decision != "None":
+            facts.append(f"SSVC {decision}")
+        refs.append(
+            {
+                "referenceCategory": "SECURITY",
+                "referenceType": "advisory",
+                "referenceLocator": (entry.get("source") or {}).get("url")
+                or f"https://nvd.nist.gov/vuln/detail/{entry['id']}",
+                "comment": "; ".join(facts),
+            }
+        )
+    package["externalRefs"] = [*package.get("externalRefs", ()), *refs]
+    package.setdefault("annotations", []).append(
+        {
+            "annotationDate": at,
+            "annotationType": "REVIEW",
+            "annotator": _TOOL,
+            "comment": "netsbom:vuln (VEX)\n" + "\n".join(lines),
+        }
+    )
+    if not package["externalRefs"]:
+        del package["externalRefs"]
 
 
 def _agent_text(name: str) -> str:

@@ -16,6 +16,12 @@ Shape (one ``@graph``):
   for a device by what polling reached, ``noAssertion`` for external devices), ``dependsOn`` for
   the CycloneDX dependencies, ``other`` between the two devices of a link (comment: ports,
   protocols).
+- with assessments (``--with-vulnerabilities``): the Security profile
+  (:func:`netsbom.collector.sbom.vulnerabilities.spdx3_security_elements`): a
+  ``security_Vulnerability`` per CVE and, from it to the device packages, the VEX relationship of
+  each CycloneDX entry (affects / doesNotAffect / underInvestigationFor), SSVC, EPSS and KEV
+  (exploit catalog) assessments, supplied by the netsbom agent; the documents then conform to
+  ``security`` too and their ids cover the VEX content.
 
 Ids are IRIs under a namespace derived from the fingerprint. Deterministic: same configuration,
 same bytes.
@@ -26,6 +32,8 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from netsbom import __version__
 from netsbom.collector.sbom.common import (
@@ -41,6 +49,9 @@ from netsbom.collector.sbom.common import (
 from netsbom.collector.sbom.cyclonedx import to_cyclonedx
 from netsbom.topology.configuration import Configuration, fingerprint
 
+if TYPE_CHECKING:
+    from netsbom.vuln.assess import Assessment
+
 __all__ = ["CONTEXT_URL", "render_spdx3", "to_spdx3"]
 
 CONTEXT_URL = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
@@ -50,8 +61,8 @@ _CREATION = "_:creationinfo"
 _COMPLETENESS = {"complete": "complete", "incomplete": "incomplete", "unknown": "noAssertion"}
 
 
-def to_spdx3(config: Configuration) -> Json:
-    doc = to_cyclonedx(config)
+def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = None) -> Json:
+    doc = to_cyclonedx(config, assessments)
     digest = fingerprint(config)
     base = f"{_BASE}/{uuid.uuid5(_NAMESPACE_UUID, digest)}"
     network = doc["metadata"]["component"]
@@ -182,12 +193,27 @@ def to_spdx3(config: Configuration) -> Json:
         if ends:
             relate("other", ends[0], ends[1:] or ends[:1], comment=link_text(service))
 
+    security: list[Json] = []
+    profiles = ["core", "software"]
+    document_key = config.network
+    if doc.get("vulnerabilities"):
+        from netsbom.collector.sbom.vulnerabilities import (
+            spdx3_security_elements,
+            vulnerabilities_digest,
+        )
+
+        security = spdx3_security_elements(
+            doc["vulnerabilities"], ids, iri, _CREATION, supplier=agent_id
+        )
+        profiles.append("security")
+        document_key = f"{config.network}:vex:{vulnerabilities_digest(doc['vulnerabilities'])[:16]}"
+
     for name, org_id in sorted(organizations.items()):
         graph.append(
             {"type": "Organization", "spdxId": org_id, "creationInfo": _CREATION, "name": name}
         )
-    sbom_id = iri("sbom", config.network)
-    content = [e["spdxId"] for e in (*elements, *relationships, *annotations)]
+    sbom_id = iri("sbom", document_key)
+    content = [e["spdxId"] for e in (*elements, *relationships, *annotations, *security)]
     content += sorted(organizations.values())
     graph.append(
         {
@@ -196,7 +222,7 @@ def to_spdx3(config: Configuration) -> Json:
             "creationInfo": _CREATION,
             "name": f"{config.network} as deployed at {config.at}",
             "software_sbomType": ["deployed"],
-            "profileConformance": ["core", "software"],
+            "profileConformance": profiles,
             "rootElement": [network_id],
             "element": sorted(content),
         }
@@ -204,10 +230,10 @@ def to_spdx3(config: Configuration) -> Json:
     graph.append(
         {
             "type": "SpdxDocument",
-            "spdxId": iri("document", config.network),
+            "spdxId": iri("document", document_key),
             "creationInfo": _CREATION,
             "name": f"{config.network} as deployed at {config.at}",
-            "profileConformance": ["core", "software"],
+            "profileConformance": profiles,
             "rootElement": [sbom_id],
             "element": sorted([sbom_id, agent_id, tool_id, *content]),
         }
@@ -215,9 +241,10 @@ def to_spdx3(config: Configuration) -> Json:
     graph += sorted(elements, key=lambda e: e["spdxId"])
     graph += sorted(relationships, key=lambda e: e["spdxId"])
     graph += sorted(annotations, key=lambda e: e["spdxId"])
+    graph += sorted(security, key=lambda e: e["spdxId"])
     return {"@context": CONTEXT_URL, "@graph": graph}
 
 
-def render_spdx3(config: Configuration) -> bytes:
-    text = json.dumps(to_spdx3(config), indent=2, ensure_ascii=False) + "\n"
+def render_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = None) -> bytes:
+    text = json.dumps(to_spdx3(config, assessments), indent=2, ensure_ascii=False) + "\n"
     return text.encode("utf-8")

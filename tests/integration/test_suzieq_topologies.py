@@ -2,8 +2,15 @@
 
 For every namespace under ``$NETSBOM_CORPUS/topology/suzieq/raw/<set>/<group>-input[/<ns>]``:
 each device's captured neighbour output (``lldp.output``: the command SuzieQ ran, ``cmd``, on its
-platform, ``devtype``) is parsed by :mod:`netsbom.topology.neighbor_parsers` into a device record;
-the records are written as agent JSON Lines and replayed through ``netsbom topology --records``.
+platform, ``devtype``) becomes a device recording (``device.yaml`` with the netmiko platform and
+hostname, one file per command named by :func:`netsbom.agent.ssh.naming.command_filename`) which
+is replayed with :func:`netsbom.agent.ssh.poll.replay_ssh`, i.e. by the SSH platform drivers; the
+records are written as agent JSON Lines and replayed through ``netsbom topology --records``.
+
+SuzieQ's command is the recorded command, but for two spellings the agent does not send:
+``| json native`` (NX-OS; the same JSON with native number types) is recorded as ``| json``, and
+SuzieQ's Linux guard ``if systemctl status lldpd ...; then sudo lldpctl; fi`` as ``lldpctl``.
+Every command must be one the driver reads (a form of one of its commands), or the test fails.
 
 Expected (``expected/<set>__<group>-samples/<ns>/lldp.json``): SuzieQ's LLDP rows, one per
 (reporting device, local port). We check, per reporting device SuzieQ lists, that the link ends
@@ -17,18 +24,23 @@ Namespaces without expected rows are replayed too: no error, every device a node
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from netsbom.agent.platforms import get_platform
+from netsbom.agent.ssh.naming import command_filename
+from netsbom.agent.ssh.poll import replay_ssh
 from netsbom.cli import cli
 from netsbom.topology.configuration import Configuration, build_configuration
-from netsbom.topology.neighbor_parsers import parse_neighbor_output
-from netsbom.topology.record import DeviceRecord, ErrorInfo, OsInfo, Target, record_to_dict
+from netsbom.topology.record import DeviceRecord, record_to_dict
 from tests.conftest import corpus_dir
 
 SUZIEQ = corpus_dir() / "topology" / "suzieq"
@@ -86,42 +98,72 @@ def captures(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def device_records(namespace: Namespace) -> list[DeviceRecord]:
-    """One record per device, as an agent replaying its neighbour command would report it."""
+# SuzieQ devtype -> netmiko platform (the driver that reads the recording)
+PLATFORMS = {
+    "cumulus": "linux",
+    "linux": "linux",
+    "sonic": "linux",
+    "eos": "arista_eos",
+    "nxos": "cisco_nxos",
+    "ios": "cisco_ios",
+    "iosxe": "cisco_xe",
+    "iosxr": "cisco_xr",
+}
+_SHELL_GUARD = re.compile(r"^if .*?; then (?:sudo )?(?P<command>.+?); fi$")
+
+
+def platform_of(devtype: str) -> str:
+    return "juniper_junos" if devtype.startswith("junos") else PLATFORMS[devtype]
+
+
+def recorded_command(cmd: str) -> str:
+    """The command the agent sends for SuzieQ's ``cmd`` (see the module docstring)."""
+    guard = _SHELL_GUARD.match(cmd.strip())
+    command = guard.group("command") if guard else cmd
+    return re.sub(r"\|\s*json native\s*$", "| json", command)
+
+
+def write_recordings(namespace: Namespace, root: Path) -> list[Path]:
+    """One device recording per host SuzieQ captured, as ``netsbom agent record`` writes them."""
     by_host: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for capture in captures(namespace.raw / "lldp.output"):
         by_host[capture["hostname"]].append(capture)
-    records = []
+    directories = []
     for host, entries in sorted(by_host.items()):
-        neighbors = []
-        errors = []
+        platform = get_platform(platform_of(entries[0]["devtype"]))
+        forms = {command_filename(form) for c in platform.commands for form in c.forms}
+        directory = root / host
+        directory.mkdir(parents=True)
+        meta = {"platform": platform.name, "hostname": host}
+        (directory / "device.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
         for entry in entries:
             if entry.get("status") not in (0, 200):  # the command failed on the device
                 continue
+            filename = command_filename(recorded_command(entry["cmd"]))
+            assert filename in forms, f"{platform.name} does not run {entry['cmd']!r}"
             data = entry.get("data")
-            text = data if isinstance(data, str) else json.dumps(data)
-            parsed = parse_neighbor_output(entry["devtype"], entry["cmd"], text or "")
-            neighbors += parsed.neighbors
-            errors += [ErrorInfo("parse", e, entry["cmd"]) for e in parsed.errors]
-        records.append(
-            DeviceRecord(
-                target=Target(
-                    host,
-                    entries[0].get("address") or host,
-                    22,
-                    "replay",
-                    (("network", namespace.name),),
-                ),
-                agent_id="suzieq-replay",
-                collected_at=AT,
-                report_id=f"{namespace.name}/{host}",
-                hostname=host,
-                os=OsInfo(family=entries[0]["devtype"]),
-                neighbors=tuple(neighbors),
-                errors=tuple(errors),
-            )
+            text = data if isinstance(data, str) else json.dumps(data)  # eAPI: a JSON object
+            (directory / filename).write_text(text or "", encoding="utf-8")
+        directories.append(directory)
+    return directories
+
+
+def device_records(namespace: Namespace, root: Path) -> list[DeviceRecord]:
+    """One record per device, as the agent replaying its recording reports it."""
+    return [
+        replay_ssh(
+            directory,
+            agent_id="suzieq-replay",
+            report_id=f"{namespace.name}/{directory.name}",
+            now=lambda: datetime(2026, 1, 1, tzinfo=UTC),
         )
-    return records
+        for directory in write_recordings(namespace, root / "recordings")
+    ]
+
+
+def parse_errors(records: list[DeviceRecord]) -> list[str]:
+    """Errors other than the commands SuzieQ did not capture (version, inventory...)."""
+    return [f"{r.name}: {e}" for r in records for e in r.errors if e.kind != "unsupported"]
 
 
 def replay(records: list[DeviceRecord], tmp_path: Path) -> dict[str, Any]:
@@ -146,8 +188,9 @@ def halves(config: Configuration) -> set[tuple[str, str | None, str, str | None]
 
 @pytest.mark.parametrize("namespace", WITH_EXPECTED, ids=[n.id for n in WITH_EXPECTED])
 def test_replay_rebuilds_suzieq_lldp_edges(namespace: Namespace, tmp_path: Path) -> None:
-    records = device_records(namespace)
-    assert not [e for r in records for e in r.errors], "every captured output parses"
+    records = device_records(namespace, tmp_path)
+    assert parse_errors(records) == [], "every captured output parses"
+    assert {r.hostname for r in records} == {r.target.id for r in records}
     assert namespace.expected is not None
     rows = json.loads(namespace.expected.read_text())["rows"]
     expected = {(r["hostname"], r["ifname"], r["peerHostname"], r["peerIfname"]) for r in rows}
@@ -179,8 +222,8 @@ def test_replay_rebuilds_suzieq_lldp_edges(namespace: Namespace, tmp_path: Path)
 
 @pytest.mark.parametrize("namespace", WITHOUT_EXPECTED, ids=[n.id for n in WITHOUT_EXPECTED])
 def test_replay_without_expected_edges_still_builds(namespace: Namespace, tmp_path: Path) -> None:
-    records = device_records(namespace)
-    assert not [e for r in records for e in r.errors], "every captured output parses"
+    records = device_records(namespace, tmp_path)
+    assert parse_errors(records) == [], "every captured output parses"
     doc = replay(records, tmp_path)
     internal = {n["id"] for n in doc["nodes"] if not n["external"]}
     assert internal == {r.name for r in records}

@@ -58,7 +58,8 @@ def _variants(text: str) -> set[str]:
     # composites: "AOS v6.8.2 / App v6.8.0", "Software 3.3.0.16, Bootldr 3.2.1.22": any part's
     # version word; "2.10.540 STD": a trailing tag
     for part in re.split(r"\s*(?:/|,)\s+", value):
-        found |= {w for w in part.split(" ") if re.match(r"v?\d", w)}
+        words = [w.strip("()[]{},.;:") for w in part.split(" ")]  # "(NT 6.1)", "1.0.25.41."
+        found |= {w for w in words if re.match(r"v?\d", w)}
     found |= {v[1:] for v in found if re.match(r"v\d", v)}  # "v8.6.07" == "8.6.07"
     return {v.strip() for v in found if v.strip()}
 
@@ -252,6 +253,9 @@ def test_every_recording_gives_a_record(mibs: None) -> None:
         ("6.4.9", "v6.4.9,build1966,220421 (GA)", True),
         ("7.2.6", "v6.4.9,build1966,220421 (GA)", False),
         ("5.3.4", "5.3.4[Default]", True),
+        ("6.1", "Server 2008 R2 SP1 (NT 6.1)", True),
+        ("1.0.25.41", "1.0.25.41.", True),
+        ("6.2", "Server 2008 R2 SP1 (NT 6.1)", False),
     ],
 )
 def test_version_comparison(ours: str, expected: str, agrees: bool) -> None:

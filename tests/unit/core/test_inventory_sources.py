@@ -175,3 +175,27 @@ def test_invalid_converted_target_is_named(tmp_path: Path) -> None:
     path = _write(tmp_path / "ansible.yaml", {"all": {"hosts": {"a": {}}}})
     with pytest.raises(ConfigError, match=r"target 'a'.*snmp"):
         load_any_inventory(path, "ansible")
+
+
+def test_agent_run_reads_an_ansible_inventory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from netsbom.cli import cli
+
+    monkeypatch.setenv("SNMP_COMMUNITY", "public")
+    inventory = _write(tmp_path / "hosts.yml", {"all": {"hosts": {"nobody": {
+        "ansible_host": "127.0.0.1",
+        "netsbom_agent_id": "ans-agent",
+        "netsbom_snmp": {**SNMP, "port": 9, "timeout": 0.2, "retries": 0},
+        "netsbom_deadline": 5,
+    }}}})  # fmt: skip
+    result = CliRunner().invoke(cli, [
+        "agent", "run", "--inventory", str(inventory), "--inventory-format", "ansible",
+        "--collector", "127.0.0.1:9", "--once", "--send-timeout", "0",
+        "--spool", str(tmp_path / "spool"),
+    ])  # fmt: skip
+    assert result.exit_code == 3, result.output  # polled, report left in the spool
+    assert "polled 1 targets (1 incomplete)" in result.output
+    assert (tmp_path / "spool" / "ans-agent").is_dir()
