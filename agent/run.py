@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from netsbom import metrics
 from netsbom.agent.inventory import Inventory, TargetSpec
 from netsbom.agent.merge import merge_records
+from netsbom.agent.platforms import platform_for_family
 from netsbom.agent.publish import Publisher, PublishStats
 from netsbom.agent.snmp.poll import poll_snmp
 from netsbom.agent.spool import Spool, SpooledReport
@@ -33,17 +35,18 @@ class RunSummary:
         return [r for r in self.records if not r.complete]
 
 
-PLATFORM_OF_FAMILY = {
-    "ios": "cisco_ios", "ios-xe": "cisco_xe", "nxos": "cisco_nxos", "iosxr": "cisco_xr",
-    "junos": "juniper_junos", "junos-evolved": "juniper_junos", "eos": "arista_eos",
-    "sros": "nokia_sros", "vrp": "huawei", "comware": "hp_comware", "panos": "paloalto_panos",
-    "fortios": "fortinet", "linux": "linux",
-}  # fmt: skip
-
-
 async def poll_target(spec: TargetSpec, agent_id: str) -> DeviceRecord:
     """Poll one target with every transport it has (SNMP first: its sysObjectID picks the SSH
     platform when the inventory names none) and merge; never raises for device trouble."""
+    with metrics.POLL_SECONDS.time():
+        record = await _poll(spec, agent_id)
+    metrics.POLLS.labels(record.target.transport).inc()
+    for error in record.errors:
+        metrics.POLL_FAILURES.labels(error.kind).inc()
+    return record
+
+
+async def _poll(spec: TargetSpec, agent_id: str) -> DeviceRecord:
     report_id = str(uuid.uuid4())
     try:
         async with asyncio.timeout(spec.deadline + 5):  # the transports keep their own deadline
@@ -56,7 +59,7 @@ async def poll_target(spec: TargetSpec, agent_id: str) -> DeviceRecord:
             if spec.ssh is not None:
                 platform = spec.ssh.platform
                 if platform is None and snmp_record is not None and snmp_record.os.family:
-                    platform = PLATFORM_OF_FAMILY.get(snmp_record.os.family)
+                    platform = platform_for_family(snmp_record.os.family)
                 ssh_record = await poll_ssh(
                     spec, agent_id=agent_id, report_id=report_id, platform=platform
                 )

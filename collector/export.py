@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,11 +11,12 @@ from typing import TYPE_CHECKING
 from netsbom.collector.store import Store
 from netsbom.errors import ExportError
 from netsbom.topology.configuration import Configuration, build_configuration
-from netsbom.topology.record import format_time, parse_time
+from netsbom.topology.record import DeviceRecord, format_time, parse_time
 from netsbom.topology.selection import Selector
 
 if TYPE_CHECKING:
     from netsbom.vuln.assess import Assessment
+    from netsbom.vuln.feeds import Feeds
 
 FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld")
 
@@ -74,16 +76,44 @@ def assess_configuration(
     config: Configuration, feeds_dir: Path, warn: Callable[[str], None] | None = None
 ) -> Iterator[Assessment]:
     """Load the feeds in ``feeds_dir`` (layout as ``netsbom vuln assess --feeds``) and assess
-    every record of ``config``: a lazy, single-pass stream of (device, CVE) assessments, so a
-    fleet never holds every pair in memory. Unusable feed files go to ``warn``."""
-    from netsbom.vuln.assess import assess
+    every record of ``config`` (:func:`assess_records`). Unusable feed files go to ``warn``."""
     from netsbom.vuln.feeds import load_feeds
 
     feeds = load_feeds(feeds_dir)
     for problem in feeds.problems:
         if warn is not None:
             warn(problem)
-    return assess(config.records, feeds)
+    return assess_records(config.records, feeds)
+
+
+def assess_records(records: Iterable[DeviceRecord], feeds: Feeds) -> Iterator[Assessment]:
+    """:func:`netsbom.vuln.assess.assess` for an export: the same results in the same order,
+    without the pairs whose CVE concerns other products (basis ``product``, never in a VEX).
+
+    A lazy single pass, and fleet-sized: a fleet runs a handful of firmware images, so each
+    distinct set of device facts (vendor, OS, version, models, CPEs, labels: everything the
+    assessment reads except the name) is assessed once and its results are reused for the
+    other devices under their own name and target id."""
+    from netsbom.vuln.assess import assess
+    from netsbom.vuln.device import device_facts
+    from netsbom.vuln.verdict import BASIS_PRODUCT
+
+    done: dict[object, list[Assessment]] = {}
+    for record in records:
+        facts = device_facts(record)
+        key = (replace(facts, name="", target_id=""), record.target.labels)
+        results = done.get(key)
+        if results is None:
+            results = [
+                item
+                for item in assess([record], feeds)
+                if not (item.affected is False and item.basis == BASIS_PRODUCT)
+            ]
+            done[key] = results
+            yield from results
+            continue
+        for item in results:
+            yield replace(item, device=facts.name, target_id=facts.target_id)
 
 
 def render_sbom(

@@ -59,6 +59,12 @@ def get_platform(name: str) -> Platform:
         raise KeyError(f"unknown platform {name!r} (known: {', '.join(PLATFORM_NAMES)})") from None
 
 
+def platform_for_family(family: str) -> str | None:
+    """The driver for an OS family learned over SNMP (``junos-evolved`` speaks Junos' CLI)."""
+    wanted = {"junos-evolved": "junos"}.get(family, family)
+    return next((name for name, p in PLATFORMS.items() if p.family == wanted), None)
+
+
 def answered_form(command: Command, outputs: Mapping[str, str | None]) -> str | None:
     """The first form of ``command`` that has an answer in ``outputs``."""
     return next((form for form in command.forms if outputs.get(form) is not None), None)

@@ -44,6 +44,9 @@ ENT_CLASSES = {
     7: "fan", 8: "sensor", 9: "module", 10: "port", 11: "stack", 12: "cpu",
 }  # fmt: skip
 _PRODUCT_ID = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
+_SINGLE_ID = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9_-]{3,}$")
+_POSITION = re.compile(r"^(?:slot|switch|chassis|unit|stack|module|board|system|member|rack)[-_]?\d+$",
+                       re.IGNORECASE)  # fmt: skip
 _RPM = re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-]*-[^-]+)$")
 _DPKG = re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>[\d:][^_]*)(?:_[\w-]+)?$")
 _BRACKET = re.compile(r"^(?P<name>.+?)\s*\[(?P<version>[^\]]+)\]$")
@@ -463,6 +466,11 @@ def _product_id(name: str | None, description: str | None) -> tuple[str, int] | 
             match = _PRODUCT_ID.search(text)
             if match:
                 return match.group(0), column
+    for text, column in ((description, oids.ENT_DESCR), (name, oids.ENT_NAME)):
+        # a row named by nothing but a product id: "SGE2010", "tsh1r2"
+        word = (text or "").strip()
+        if _SINGLE_ID.match(word) and not _POSITION.match(word):
+            return word, column
     return None
 
 

@@ -18,6 +18,7 @@ from types import TracebackType
 
 import yaml
 
+from netsbom.agent.platforms import platform_for_family
 from netsbom.agent.ssh.naming import command_filename
 from netsbom.agent.ssh.recording import read_recording
 from netsbom.lab.definition import Device, LabDefinition, load_lab
@@ -25,14 +26,6 @@ from netsbom.lab.ssh_server import SshLabServer
 
 LAB_USERNAME = "netsbom"
 LAB_PASSWORD = "netsbom-lab"  # noqa: S105 - lab devices only, never a real credential
-PLATFORM_OF_FAMILY = {
-    "ios-xe": "cisco_xe",
-    "nxos": "cisco_nxos",
-    "eos": "arista_eos",
-    "junos": "juniper_junos",
-    "sros": "nokia_sros",
-    "vrp": "huawei",
-}
 
 
 def _dotted(mac: str) -> str:
@@ -639,7 +632,7 @@ def render_all(definition: Path, out_dir: Path, *, check: bool = False) -> list[
         files = {
             "device.yaml": yaml.safe_dump(
                 {
-                    "platform": PLATFORM_OF_FAMILY[device.os.family],
+                    "platform": platform_for_family(device.os.family),
                     "hostname": device.hostname,
                     "credentials": {"username": LAB_USERNAME, "password": LAB_PASSWORD},
                 },
