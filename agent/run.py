@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from netsbom import metrics
+from netsbom.agent.identify import with_identifiers
 from netsbom.agent.inventory import Inventory, TargetSpec
 from netsbom.agent.merge import merge_records
 from netsbom.agent.platforms import platform_for_family
@@ -63,7 +64,7 @@ async def _poll(spec: TargetSpec, agent_id: str) -> DeviceRecord:
                 ssh_record = await poll_ssh(
                     spec, agent_id=agent_id, report_id=report_id, platform=platform
                 )
-            return merge_records(snmp_record, ssh_record)
+            return with_identifiers(merge_records(snmp_record, ssh_record))
     except TimeoutError:
         reason = ErrorInfo("timeout", f"poll exceeded the {spec.deadline:g}s deadline")
     except Exception as exc:  # a bug must not stop the run; the record says so

@@ -246,6 +246,7 @@ def _identify(
             _found(row.serial if row else None, entity(oids.ENT_SERIAL)),
             vendor_objects.get("serial"),
             standard.get("serial"),
+            _board_serial(components, row),
             _found(fingerprint.serial, oids.SYS_DESCR, 0.8),
             _found(generic.get("serial"), oids.SYS_DESCR, 0.5),
         ],
@@ -290,6 +291,24 @@ def _classless_model(components: list[Component] | None) -> _Found | None:
         if _is_product_name(component.model) and component.model:
             source = (*oids.ENT_ENTRY, oids.ENT_MODEL_NAME, *parse_oid(component.index))
             return _Found(component.model, source, 0.6)
+    return None
+
+
+def _board_serial(components: list[Component] | None, row: Component | None) -> _Found | None:
+    """A chassis row without a serial: the serial of the first module inside it, directly or in a
+    slot (the main board or supervisor, where some vendors keep the unit's serial)."""
+    if not components or row is None or row.serial:
+        return None
+    level = [row.index]
+    for _ in range(4):  # chassis -> slot container(s) -> board
+        inside = [c for c in components if c.parent in level]
+        for component in inside:
+            if component.cls == "module" and component.serial:
+                source = (*oids.ENT_ENTRY, oids.ENT_SERIAL, *parse_oid(component.index))
+                return _Found(component.serial, source, 0.6)
+        level = [c.index for c in inside if c.cls == "container"]
+        if not level:
+            break
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from netsbom.agent.identify import with_identifiers
 from netsbom.agent.platforms import Platform, parse_outputs
 from netsbom.topology.record import DeviceRecord, ErrorInfo, OsInfo, Provenance, Target
 
@@ -33,7 +34,7 @@ def build_record(
     fatal = any(
         e.kind in ("unreachable", "auth", "timeout", "protocol", "internal") for e in errors
     )
-    return DeviceRecord(
+    record = DeviceRecord(
         target=target,
         agent_id=agent_id,
         collected_at=collected_at,
@@ -58,3 +59,4 @@ def build_record(
         errors=tuple(all_errors),
         complete=answered and not fatal and not any(e.kind == "parse" for e in all_errors),
     )
+    return with_identifiers(record)
