@@ -22,8 +22,9 @@ def with_identifiers(record: DeviceRecord) -> DeviceRecord:
         return record
     derived = {"identifiers.os_cpe": os_id, "identifiers.hardware_cpe": hardware_id}
     provenance = [p for p in record.provenance if p.field not in derived]
+    method = next((p.method for p in provenance if p.field == "os.version"), "derived")
     provenance += [
-        Provenance(name, "derived", "os.family, os.version, model", 1.0)
+        Provenance(name, method, "derived from os.family, os.version, model", 1.0)
         for name, value in derived.items()
         if value
     ]

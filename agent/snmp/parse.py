@@ -45,8 +45,9 @@ ENT_CLASSES = {
 }  # fmt: skip
 _PRODUCT_ID = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 _SINGLE_ID = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9_-]{3,}$")
-_POSITION = re.compile(r"^(?:slot|switch|chassis|unit|stack|module|board|system|member|rack)[-_]?\d+$",
-                       re.IGNORECASE)  # fmt: skip
+_POSITION = re.compile(
+    r"^(?:slot|switch|chassis|unit|stack|module|board|system|member|rack)[-_]?\d+$", re.IGNORECASE
+)
 _RPM = re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-]*-[^-]+)$")
 _DPKG = re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>[\d:][^_]*)(?:_[\w-]+)?$")
 _BRACKET = re.compile(r"^(?P<name>.+?)\s*\[(?P<version>[^\]]+)\]$")
@@ -204,6 +205,8 @@ def _identify(
     def entity(column: int) -> Oid:
         return (*oids.ENT_ENTRY, column, *index)
 
+    by_description = fingerprint.entity_model == "description"
+    model_source = entity(oids.ENT_MODEL_NAME)
     candidates: dict[str, list[_Found | None]] = {
         "vendor": [
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
@@ -229,9 +232,8 @@ def _identify(
             _found(generic.get("build"), oids.SYS_DESCR, 0.5),
         ],
         "model": [
-            _top_description(components, row) if fingerprint.entity_model == "description" else None,
-            _found(row.model if row and _is_product_name(row.model) else None,
-                   entity(oids.ENT_MODEL_NAME)),  # fmt: skip
+            _top_description(components, row) if by_description else None,
+            _found(row.model if row and _is_product_name(row.model) else None, model_source),
             _classless_model(components),
             vendor_objects.get("model"),
             _chassis_product_id(row, index),

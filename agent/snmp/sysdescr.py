@@ -26,6 +26,8 @@ _NAME = re.compile(r"^[A-Z][A-Za-z]{2,}$")
 _MODEL_NUMBER = re.compile(r"^\d{2,5}[A-Za-z]{0,3}$")
 # an upper-case product id with a hyphen, letters and digits: "S5810-48TS-P", "INETPOE-4GP2GF"
 _PRODUCT_ID = re.compile(r"^(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
+_DESIGNATOR = re.compile(r"^[A-Z]{2,5}$")  # a trailing product line: "MS", "CTM"
+_GENERIC_WORDS = {"agent", "snmp", "system", "controller", "device", "server", "host", "unknown"}
 _DOTTED_QUAD = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 
 
@@ -55,6 +57,17 @@ def model_from_descr(descr: str | None) -> str | None:
             word = raw.strip("()[]{}:,;\"'")
             if _PRODUCT_ID.match(word) and not _VERSION.match(word):
                 return word
+    # a short sysDescr that is nothing but a product name: "Meraki MS", "Last Mile Gear CTM"
+    words = first_line.split()
+    if (
+        len(segments) == 1
+        and 2 <= len(words) <= 4
+        and len(first_line) <= 32
+        and words[0][:1].isupper()
+        and _DESIGNATOR.match(words[-1])
+        and not any(w.lower() in _GENERIC_WORDS for w in words)
+    ):
+        return " ".join(words)
     return None
 
 

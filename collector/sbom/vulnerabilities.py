@@ -83,7 +83,8 @@ def cyclonedx_vulnerabilities(
     """CycloneDX 1.6 ``vulnerabilities`` for the devices in ``device_refs``.
 
     ``device_refs`` maps (target id, device name) to the device component's bom-ref;
-    ``take_ref`` hands out unique bom-refs (the document builder's), identity by default."""
+    ``take_ref`` hands out unique bom-refs (the document builder's; by default a counter
+    that adds ``#2``, ``#3``... to a taken one)."""
     labels = _labels(device_refs)
     groups: dict[tuple[str, str, str], dict[str, Assessment]] = {}
     # A fleet repeats the same SSVC outcome and reason texts: keep one copy of each.
@@ -105,7 +106,7 @@ def cyclonedx_vulnerabilities(
                 reason=shared_text.setdefault(item.reason, item.reason),
                 ssvc=shared_ssvc.setdefault(ssvc_key, item.ssvc),
             )
-    take = take_ref or (lambda ref: ref)
+    take = take_ref or _unique_refs()
     entries: list[Json] = []
     for (cve, status, _), by_ref in sorted(groups.items(), key=_group_order):
         refs = {item.device: ref for ref, item in by_ref.items()}
@@ -113,6 +114,20 @@ def cyclonedx_vulnerabilities(
             entry["bom-ref"] = take(f"vuln:{cve}:{status}")
             entries.append(entry)
     return entries
+
+
+def _unique_refs() -> Callable[[str], str]:
+    taken: set[str] = set()
+
+    def take(wanted: str) -> str:
+        ref, n = wanted, 1
+        while ref in taken:
+            n += 1
+            ref = f"{wanted}#{n}"
+        taken.add(ref)
+        return ref
+
+    return take
 
 
 def vulnerabilities_digest(entries: list[Json]) -> str:

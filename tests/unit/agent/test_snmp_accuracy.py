@@ -94,7 +94,8 @@ def hardware_agrees(ours: str | None, expected: str) -> bool:
 # no model of ("Generic x86 64-bit", "amd64", "AMD x64", "x86_64 Intel(R) Core(TM) ...",
 # "Linux 3.18.44 #1 ... armv6l"): a placeholder, not a model, so it is not counted.
 PLACEHOLDER_HARDWARE = re.compile(
-    r"^(?:Generic\b|(?:amd64|x86_64|i[3-6]86|aarch64|armv\w+)\b|(?:AMD|Intel) x(?:64|86)$|Linux\s+(?:\S+\s+)?\d+\.\d+\S*\s+#\d)"
+    r"^(?:Generic\b|(?:amd64|x86_64|i[3-6]86|aarch64|armv\w+)\b|(?:AMD|Intel) x(?:64|86)$"
+    r"|Linux\s+(?:\S+\s+)?\d+\.\d+\S*\s+#\d)"
 )
 
 

@@ -34,7 +34,7 @@ AT = "2026-11-26T08:00:00Z"
 SCHEMAS = Path(os.environ.get("NETSBOM_SCHEMAS", REPO.parent / "shared" / "schemas"))
 SPDX3_SCHEMA = SCHEMAS / "spdx-3.0.1" / "schema.json"
 HARDWARE_CVE = "CVE-2020-3566"  # IOS XR DVMRP: NVD pairs the OS with ASR 9000 h: CPEs (KEV)
-REBUILD_CVE = "CVE-2024-20510"  # Cisco lists IOS XE 17.9.4 as affected, 17.9.4a is fixed
+REBUILD_CVE = "CVE-2024-20510"  # Cisco lists IOS XE 17.12.3 as affected, not the 17.12.3a rebuild
 
 
 def shared_vuln_dir() -> Path:
@@ -79,7 +79,12 @@ def config(lab: Any) -> Configuration:
     records = [
         lab.cisco_c9300(),  # IOS XE 17.9.4a on a C9300 (SNMP)
         lab.juniper_mx204(),  # Junos 21.4R3-S5 on an MX204 (SSH)
-        make_record("edge1", version="17.9.4"),  # the release before the 17.9.4a rebuild
+        make_record("edge1", version="17.12.3"),
+        replace(  # the 17.12.3a rebuild, another chassis
+            make_record("edge2", version="17.12.3a"),
+            serial="FOC2240X1ZZ",
+            chassis_id="00:1b:54:aa:02:02",
+        ),
         iosxr("core1", "NCS-5501", "2201AB"),
         iosxr("core2", "ASR-9006", "2202CD"),
     ]
@@ -115,7 +120,8 @@ def test_cyclonedx_json_carries_vex_and_validates(cdx: dict[str, Any]) -> None:
     assert ("not_affected", "code_not_present") in states
     assert ("not_affected", "requires_environment") in states
     refs = device_refs(cdx)
-    polled = {refs[name] for name in ("sw1.par1.example.net", "core1.par1.example.net", "edge1")}
+    names = ("sw1.par1.example.net", "core1.par1.example.net", "edge1", "edge2")
+    polled = {refs[name] for name in names}
     polled |= {refs["core1"], refs["core2"]}
     for entry in cdx["vulnerabilities"]:
         assert entry["bom-ref"].startswith(f"vuln:{entry['id']}:")
@@ -145,13 +151,13 @@ def test_hardware_constraint_is_requires_environment(cdx: dict[str, Any]) -> Non
 def test_version_rebuild_is_code_not_present(cdx: dict[str, Any]) -> None:
     refs = device_refs(cdx)
     by_state = {v["analysis"]["state"]: v for v in entries_for(cdx, REBUILD_CVE)}
-    assert [a["ref"] for a in by_state["exploitable"]["affects"]] == [refs["edge1"]]
-    assert by_state["exploitable"]["affects"][0]["versions"] == [
-        {"version": "17.9.4", "status": "affected"}
-    ]
+    affected = {a["ref"]: a["versions"] for a in by_state["exploitable"]["affects"]}
+    assert affected[refs["edge1"]] == [{"version": "17.12.3", "status": "affected"}]
+    assert refs["sw1.par1.example.net"] in affected  # Cisco lists 17.9.4a too
     fixed = by_state["not_affected"]
     assert fixed["analysis"]["justification"] == "code_not_present"
-    assert [a["ref"] for a in fixed["affects"]] == [refs["sw1.par1.example.net"]]
+    assert [a["ref"] for a in fixed["affects"]] == [refs["edge2"]]
+    assert fixed["affects"][0]["versions"] == [{"version": "17.12.3a", "status": "unaffected"}]
 
 
 def test_juniper_and_kev_entries(cdx: dict[str, Any]) -> None:
@@ -334,9 +340,9 @@ def _assessment(device: str, target: str, affected: bool | None, **kwargs: Any) 
 
 
 def test_duplicate_hostnames_get_their_own_refs(feeds: Feeds) -> None:
-    first = make_record("sw1", version="17.9.4")
+    first = make_record("sw1", version="17.12.3")
     second = replace(
-        make_record("sw1", version="17.9.4a"),
+        make_record("sw1", version="17.12.3a"),
         target=Target("sw1-b", "127.0.1.2", 161, "snmp", (("network", "lab"),)),
         serial="FOC9999Z9ZZ",
         chassis_id="00:1b:54:bb:02:02",
@@ -399,7 +405,7 @@ def test_assess_records_matches_assess(feeds: Feeds) -> None:
 
 def test_fleet_export_stays_linear(feeds: Feeds) -> None:
     records = [
-        make_record(f"sw{i:04d}", report_id=f"r{i}", version="17.9.4" if i % 2 else "17.9.4a")
+        make_record(f"sw{i:04d}", report_id=f"r{i}", version="17.12.3" if i % 2 else "17.12.3a")
         for i in range(1500)
     ]
     config = build_configuration("fleet", AT, records)
