@@ -16,7 +16,7 @@ _STOP_WORDS = {
     "rev.", "build", "copyright", "(c)", "hw:", "sw:", "fw:", "on", "with", "by", "-", "for",
 }  # fmt: skip
 _OPERATING_SYSTEMS = re.compile(
-    r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin|Windows|Hardware:|Microsoft|VMware)\b"
+    r"^(?:(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin|Windows|Microsoft|VMware)\b|Hardware:)"
 )
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")

@@ -29,7 +29,10 @@ pytestmark = pytest.mark.integration
 
 # A sample across vendors: LLDP neighbours (arista_eos, vrp_5720), CDP (nxos), vendor objects
 # (junos_qfx5100), a large ENTITY tree (iosxr_asr9901).
-SAMPLE = ("arista_eos", "junos_qfx5100", "vrp_5720", "nxos_n3k-3064pq", "iosxr_asr9901")
+# timos_ixr: a vendor object whose row another object selects (tmnxChassisType -> TypeName)
+SAMPLE = (
+    "arista_eos", "junos_qfx5100", "vrp_5720", "nxos_n3k-3064pq", "iosxr_asr9901", "timos_ixr",
+)  # fmt: skip
 V3_USER = "netsbom-test"
 V3_AUTH = "auth-secret-1234"
 V3_PRIV = "priv-secret-5678"
@@ -169,6 +172,7 @@ async def test_live_poll_equals_replay(
     assert by_name["arista_eos"].os.family == "eos"
     assert any(n.protocol == "lldp" for n in by_name["arista_eos"].neighbors)
     assert any(n.protocol == "cdp" for n in by_name["nxos_n3k-3064pq"].neighbors)
+    assert by_name["timos_ixr"].model == "7250 IXR-e"
 
 
 async def test_v3_auth_priv(simulator: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
