@@ -421,12 +421,25 @@ def task_snmp_netsnmp(args: argparse.Namespace) -> dict[str, Any]:
 
     inventory = yaml.safe_load(Path(args.inventory).read_text())
     subtrees = [dotted(s) for s in collection_subtrees()]
+    walked: list[int] = []
+
+    def with_data(name: str) -> list[str]:
+        """The subtrees this device's recording has objects in (all without --recordings)."""
+        if not args.recordings:
+            return subtrees
+        oids = [
+            line.split("|", 1)[0]
+            for line in (Path(args.recordings) / f"{name}.snmprec").read_text().splitlines()
+        ]
+        return [s for s in subtrees if any(o == s or o.startswith(s + ".") for o in oids)]
 
     def one(target: dict[str, Any]) -> int:
         snmp = target["snmp"]
         community = Path(snmp["community"].removeprefix("file:")).read_text().strip()
         rows = 0
-        for subtree in subtrees:
+        mine = with_data(target["name"])
+        walked.append(len(mine))
+        for subtree in mine:
             out = subprocess.run(
                 [
                     "snmpbulkwalk",
@@ -465,6 +478,7 @@ def task_snmp_netsnmp(args: argparse.Namespace) -> dict[str, Any]:
         "seconds": seconds,
         "cpu_seconds": cpu_seconds(resource.RUSAGE_CHILDREN) - cpu,
         "subtrees": len(subtrees),
+        "subtrees_walked_per_device": sum(walked) / max(1, len(walked)),
     }
 
 
@@ -660,6 +674,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--prefix", default="r")
     parser.add_argument("--inventory", default="")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--recordings", default="", help="snmp-netsnmp: walk only subtrees with data"
+    )
     args = parser.parse_args(argv)
     result = TASKS[args.task](args)
     print(json.dumps(result), flush=True)
