@@ -58,7 +58,7 @@ def _entry(cve: str, items: list[Assessment], refs: Mapping[str, str]) -> dict[s
     entry: dict[str, Any] = {
         "bom-ref": f"vuln-{cve}",
         "id": cve,
-        "source": {"name": "NVD", "url": f"https://nvd.nist.gov/vuln/detail/{cve}"},
+        "source": _source(cve, first),
         "analysis": analysis,
         "affects": [_affect(a, refs) for a in items],
     }
@@ -76,14 +76,28 @@ def _entry(cve: str, items: list[Assessment], refs: Mapping[str, str]) -> dict[s
     if first.kev_due_date:
         properties.append({"name": "netsbom:vuln:kev:dueDate", "value": first.kev_due_date})
     if first.epss is not None:
-        properties.append({"name": "netsbom:vuln:epss:score", "value": f"{first.epss:g}"})
+        properties.append({"name": "netsbom:vuln:epss:score", "value": _decimal(first.epss)})
     if first.epss_percentile is not None:
         properties.append(
-            {"name": "netsbom:vuln:epss:percentile", "value": f"{first.epss_percentile:g}"}
+            {"name": "netsbom:vuln:epss:percentile", "value": _decimal(first.epss_percentile)}
         )
-    properties.append({"name": "netsbom:vuln:ssvc:decision", "value": str(decision)})
+    if decision:
+        properties.append({"name": "netsbom:vuln:ssvc:decision", "value": str(decision)})
     entry["properties"] = properties
     return entry
+
+
+def _source(cve: str, item: Assessment) -> dict[str, str]:
+    """Who said so: the vendor's CVE record when it decided the verdict, else NVD."""
+    if item.sources and item.sources[0].startswith("cna:"):
+        return {"name": item.sources[0].removeprefix("cna:"),
+                "url": f"https://www.cve.org/CVERecord?id={cve}"}  # fmt: skip
+    return {"name": "NVD", "url": f"https://nvd.nist.gov/vuln/detail/{cve}"}
+
+
+def _decimal(value: float) -> str:
+    """A probability as a plain decimal (never ``4e-05``)."""
+    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
 
 
 def _affect(item: Assessment, refs: Mapping[str, str]) -> dict[str, Any]:
