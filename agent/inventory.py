@@ -115,6 +115,7 @@ class SshSettings(_Strict):
     connect_timeout: float = Field(default=10.0, gt=0, le=300)
     auth_timeout: float = Field(default=10.0, gt=0, le=300)
     command_timeout: float = Field(default=30.0, gt=0, le=3600)
+    max_output: int = Field(default=16 * 1024 * 1024, ge=1024)  # bytes per command; more: refused
 
     _check_refs = field_validator("password", "passphrase")(_reference)
 

@@ -167,6 +167,7 @@ def _run_session(
             sock.close()
             raise
         holder["connection"] = connection
+        _cap_output(connection, settings.max_output)
         try:
             result.prompt_hostname = _hostname_from_prompt(connection.base_prompt)
             _run_commands(connection, driver, settings, commands, cancel, result)
@@ -209,6 +210,7 @@ def _run_commands(
                 )
                 result.outputs[form] = None
                 continue
+            connection.netsbom_read = 0  # bytes read for this command (see _cap_output)
             try:
                 output = connection.send_command(
                     form,
@@ -223,12 +225,36 @@ def _run_commands(
                     ErrorInfo("timeout", f"no prompt within {settings.command_timeout:g}s", form)
                 )
                 return  # the channel is out of step now: stop this session
+            except _OutputTooLarge as exc:
+                result.outputs[form] = None
+                result.errors.append(ErrorInfo(exc.kind, str(exc), form))
+                return
             text = str(output)
             if driver.is_error(text):
                 result.outputs[form] = None
                 continue
             result.outputs[form] = text
             break
+
+
+class _OutputTooLarge(DeviceError):
+    def __init__(self, limit: int) -> None:
+        super().__init__("protocol", f"command output exceeded {limit} bytes without a prompt")
+
+
+def _cap_output(connection: Any, limit: int) -> None:
+    """Bound what one command may make us read: a device streaming output without ever showing
+    its prompt must not fill the agent's memory within the command timeout."""
+    read = connection.read_channel
+
+    def capped() -> str:
+        data: str = read()
+        connection.netsbom_read = getattr(connection, "netsbom_read", 0) + len(data)
+        if connection.netsbom_read > limit:
+            raise _OutputTooLarge(limit)
+        return data
+
+    connection.read_channel = capped
 
 
 def _hostname_from_prompt(prompt: str | None) -> str | None:

@@ -106,3 +106,51 @@ async def test_unreachable_and_deadline(tmp_path: Path) -> None:
         record = await poll_ssh(spec, agent_id="t")
     assert not record.complete
     assert record.errors
+
+
+async def test_megabytes_without_a_prompt_are_cut_off(tmp_path: Path) -> None:
+    """A device that floods a command's output is stopped at max_output; the agent's memory stays
+    bounded (the flooding device runs in its own process so only the agent is measured)."""
+    import shutil
+    import subprocess
+    import sys
+    import tracemalloc
+
+    device = tmp_path / "flood"
+    shutil.copytree(LAB / "ssh" / "acc-1", device)
+    line = "x" * 1023 + "\n"
+    (device / "show_version.txt").write_text(line * 24 * 1024)  # 24 MiB before the prompt
+    serve = (
+        "import sys, time\n"
+        "from netsbom.agent.ssh.recording import read_recording\n"
+        "from netsbom.lab.ssh_server import SshLabServer\n"
+        "server = SshLabServer(read_recording(sys.argv[1]))\n"
+        "server.start()\n"
+        "print(server.port, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", serve, str(device)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        spec = _spec("flood", port, tmp_path / "kh", platform="cisco_xe",
+                     max_output=2 * 1024 * 1024)  # fmt: skip
+        tracemalloc.start()
+        try:
+            record = await poll_ssh(spec, agent_id="t")
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    finally:
+        process.kill()
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
+    assert not record.complete
+    assert any(
+        e.kind == "protocol" and "exceeded" in e.message and e.source == "show version"
+        for e in record.errors
+    ), record.errors
+    assert peak < 32 * 1024 * 1024, f"peak {peak} bytes"
