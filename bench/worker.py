@@ -520,7 +520,8 @@ def task_ssh_serve(args: argparse.Namespace) -> dict[str, Any]:
             {"name": directory.name, "port": server.port, "platform": recording.platform,
              "prompt": DeviceShell(recording).prompt}
         )  # fmt: skip
-    print(json.dumps({"targets": targets}), flush=True)
+    host_key = f"{key.get_name()} {key.get_base64()}"
+    print(json.dumps({"targets": targets, "host_key": host_key}), flush=True)
     cpu = cpu_seconds()
     sys.stdin.read()
     used = cpu_seconds() - cpu
@@ -548,16 +549,21 @@ def task_ssh_agent(args: argparse.Namespace) -> dict[str, Any]:
     from netsbom.lab.ssh_lab import LAB_PASSWORD, LAB_USERNAME
 
     os.environ["NETSBOM_BENCH_SSH_PW"] = LAB_PASSWORD
+    # Host keys known beforehand (strict policy), as in production: "tofu" pinning from 50
+    # sessions at once corrupted known_hosts (InvalidHostKey) when this was written.
+    targets = _ssh_targets(args.inventory)
+    host_key = json.loads(Path(args.inventory).read_text())["host_key"]
     known = Path(tempfile.mkdtemp()) / "known_hosts"
+    known.write_text("".join(f"[127.0.0.1]:{t['port']} {host_key}\n" for t in targets))
     specs = [
         TargetSpec.model_validate({
             "name": t["name"], "address": "127.0.0.1", "deadline": 120,
             "ssh": {"port": t["port"], "username": LAB_USERNAME,
                     "password": "env:NETSBOM_BENCH_SSH_PW", "platform": t["platform"],
-                    "known_hosts": str(known), "host_key_policy": "tofu",
+                    "known_hosts": str(known), "host_key_policy": "strict",
                     "command_timeout": 30, "connect_timeout": 20, "auth_timeout": 20},
         })
-        for t in _ssh_targets(args.inventory)
+        for t in targets
     ]  # fmt: skip
     configure_pool(args.concurrency)
 

@@ -29,7 +29,7 @@ def parse_show_version(text: str) -> Partial:
     if isinstance(data, dict):
         version = clean(data.get("version"))
         return Partial(
-            vendor="Arista Networks",
+            vendor="Arista",
             model=clean(data.get("modelName")),
             serial=clean(data.get("serialNumber")),
             chassis_id=clean(data.get("systemMacAddress")),
@@ -51,7 +51,7 @@ def parse_show_version(text: str) -> Partial:
     model = first(row.get("model"), model_match.group(1) if model_match else None)
     build = re.search(r"Internal build version:\s*(\S+)", text)
     return Partial(
-        vendor="Arista Networks",
+        vendor="Arista",
         model=model,
         serial=clean(row.get("serial_number")),
         chassis_id=mac(row.get("sys_mac")),
@@ -153,7 +153,7 @@ def parse_show_inventory(text: str) -> Partial:
             )
     chassis = components[0] if components else None
     return Partial(
-        vendor="Arista Networks",
+        vendor="Arista",
         model=chassis.model if chassis else None,
         serial=chassis.serial if chassis else None,
         components=tuple(components),
@@ -238,7 +238,7 @@ def parse_lldp_detail(text: str) -> Partial:
 PLATFORM = Platform(
     name="arista_eos",
     family="eos",
-    vendor="Arista Networks",
+    vendor="Arista",
     os_name="Arista EOS",
     commands=tuple(
         command(f"{name} | json", name, parse=parse)

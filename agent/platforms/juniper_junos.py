@@ -81,7 +81,7 @@ def parse_show_version(text: str) -> Partial:
             version = next((s.version for s in software if s.version), None)
         return Partial(
             hostname=clean(leaf(info, "host-name")),
-            vendor="Juniper Networks",
+            vendor="Juniper",
             model=_model(clean(leaf(info, "product-model"))),
             os_family=_family(version, text),
             os_name="Junos OS Evolved" if _family(version, text) != "junos" else "Junos OS",
@@ -111,7 +111,7 @@ def parse_show_version(text: str) -> Partial:
     family = _family(version, text)
     return Partial(
         hostname=first(fields.get("hostname"), row.get("hostname")),
-        vendor="Juniper Networks",
+        vendor="Juniper",
         model=_model(first(fields.get("model"), row.get("model"))),
         serial=clean(row.get("serial_number")),
         os_family=family,
@@ -190,7 +190,7 @@ def parse_chassis_hardware(text: str) -> Partial:
             stack.append((indent, index))
     chassis = components[0] if components and components[0].cls == "chassis" else None
     return Partial(
-        vendor="Juniper Networks",
+        vendor="Juniper",
         model=chassis.description.upper() if chassis and chassis.description else None,
         serial=chassis.serial if chassis else None,
         components=tuple(components),
@@ -249,7 +249,7 @@ def _chassis_json(data: dict[str, Any]) -> Partial:
     walk(_list(chassis, "chassis-module"), "1")
     head = components[0]
     return Partial(
-        vendor="Juniper Networks",
+        vendor="Juniper",
         model=head.description.upper() if head.description else None,
         serial=head.serial,
         components=tuple(components),
@@ -289,7 +289,7 @@ def _forms(name: str) -> tuple[str, str]:
 PLATFORM = Platform(
     name="juniper_junos",
     family="junos",
-    vendor="Juniper Networks",
+    vendor="Juniper",
     os_name="Junos OS",
     commands=(
         command(*_forms("show version"), parse=parse_show_version),

@@ -163,6 +163,7 @@ def test_lab_to_sbom(
     for device in lab_definition.devices:
         component = devices[device.hostname]
         properties = _props(component)
+        assert component["manufacturer"]["name"] == device.vendor, device.name
         assert device.serial in json.dumps(component), f"{device.name}: serial"
         assert device.model in json.dumps(component), f"{device.name}: model"
         systems = [
