@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from netsbom.agent.inventory import SshSettings
 
 log = logging.getLogger(__name__)
+# paramiko logs a device hanging up at ERROR from its transport thread; every failure that matters
+# reaches us as an exception and becomes the record's error, so its own log would only repeat it.
+logging.getLogger("paramiko.transport").setLevel(logging.CRITICAL)
 
 LEGACY_KEX = (
     "diffie-hellman-group14-sha1",

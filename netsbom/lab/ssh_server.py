@@ -47,6 +47,10 @@ _SETUP_REPLIES = {
 }
 
 
+_TRANSPORT_LOG = "netsbom.lab.ssh.transport"
+logging.getLogger(_TRANSPORT_LOG).setLevel(logging.CRITICAL)
+
+
 class _Interface(paramiko.ServerInterface):
     def __init__(self, recording: Recording) -> None:
         self.recording = recording
@@ -189,6 +193,7 @@ class SshLabServer:
         try:
             client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             transport = paramiko.Transport(client)
+            transport.set_log_channel(_TRANSPORT_LOG)  # clients hanging up is not an error here
             transport.load_server_moduli()
             transport.add_server_key(self.host_key)
             interface = _Interface(self.recording)
