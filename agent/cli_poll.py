@@ -12,13 +12,15 @@ from urllib.parse import urlsplit
 import click
 from pydantic import ValidationError
 
-from netsbom.agent.inventory import Inventory, SnmpSettings, TargetSpec, load_inventory
+from netsbom.agent.inventory import Inventory, SnmpSettings, TargetSpec
+from netsbom.agent.inventory_sources import load_any_inventory
 from netsbom.agent.run import poll_target
 from netsbom.agent.snmp.mibs import set_mib_dirs
 from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.agent.snmp.record import write_snmprec
 from netsbom.agent.snmp.walk import collect
 from netsbom.errors import ConfigError, CredentialError
+from netsbom.progress import Progress, progress_enabled
 from netsbom.topology.record import DeviceRecord, record_to_dict
 
 EXIT_INCOMPLETE = 2
@@ -34,9 +36,16 @@ _PRIV = click.Choice(["des", "3des", "aes128", "aes192", "aes256"])
     help="Inventory YAML; TARGET may then be a target name.",
 )
 @click.option(
+    "--inventory-format",
+    type=click.Choice(["auto", "netsbom", "nornir", "ansible"]),
+    default="auto",
+    show_default=True,
+    help="netsbom's own file, a Nornir SimpleInventory (hosts.yaml) or an Ansible YAML inventory.",
+)
+@click.option(
     "--replay",
     is_flag=True,
-    help="Treat TARGETs as .snmprec files or directories of them and parse offline.",
+    help="Treat TARGETs as recordings (.snmprec files, SSH device directories) and parse offline.",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON record per device per line.")
 @click.option("--community", metavar="REF", help="v2c community reference (env:VAR or file:PATH).")
@@ -67,6 +76,7 @@ _PRIV = click.Choice(["des", "3des", "aes128", "aes192", "aes256"])
 def poll(
     targets: tuple[str, ...],
     inventory: Path | None,
+    inventory_format: str,
     replay: bool,
     as_json: bool,
     community: str | None,
@@ -110,12 +120,14 @@ def poll(
         }  # fmt: skip
         overrides = {k: v for k, v in overrides.items() if v is not None}
         try:
-            loaded = load_inventory(inventory) if inventory else None
+            loaded = load_any_inventory(inventory, inventory_format) if inventory else None
             specs = [_spec(t, loaded, overrides, deadline) for t in targets]
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
         concurrency = loaded.concurrency if loaded else 32
-        records = asyncio.run(_poll_all(specs, agent_id or _agent_id(loaded), concurrency))
+        records = asyncio.run(
+            _poll_all(specs, agent_id or _agent_id(loaded), concurrency, machine_output=as_json)
+        )
     for record in records:
         if as_json:
             click.echo(json.dumps(record_to_dict(record), sort_keys=True))
@@ -210,15 +222,21 @@ def _validated(
 
 
 async def _poll_all(
-    specs: Sequence[TargetSpec], agent_id: str, concurrency: int
+    specs: Sequence[TargetSpec], agent_id: str, concurrency: int, *, machine_output: bool
 ) -> list[DeviceRecord]:
+    """Poll every target; a progress bar on a terminal (stderr) unless the output is JSON."""
     gate = asyncio.Semaphore(concurrency)
+    enabled = len(specs) > 1 and progress_enabled(machine_output=machine_output)
 
-    async def one(spec: TargetSpec) -> DeviceRecord:
-        async with gate:
-            return await poll_target(spec, agent_id)
+    with Progress(len(specs), "polling", enabled=enabled) as progress:
 
-    return list(await asyncio.gather(*(one(spec) for spec in specs)))
+        async def one(spec: TargetSpec) -> DeviceRecord:
+            async with gate:
+                record = await poll_target(spec, agent_id)
+            progress.advance()
+            return record
+
+        return list(await asyncio.gather(*(one(spec) for spec in specs)))
 
 
 def summary(record: DeviceRecord) -> str:
