@@ -25,9 +25,8 @@ from netsbom import metrics
 from netsbom.collector.auth import Authenticator
 from netsbom.collector.store import Store
 from netsbom.errors import ConfigError, ContractError, StoreError
-from netsbom.proto.convert import DeviceReport, ReportAck, from_report
+from netsbom.proto.convert import DeviceReport, Envelope, ReportAck, envelope
 from netsbom.proto.v1 import collector_pb2_grpc
-from netsbom.topology.record import DeviceRecord
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +155,10 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
 
     async def _ingest(self, batch: list[DeviceReport], agent: str | None) -> list[ReportAck]:
         acks: list[ReportAck | None] = []
-        accepted: list[DeviceRecord] = []
+        accepted: list[Envelope] = []
         for report in batch:
             try:
-                record = self._accept(report, agent)
+                item = self._accept(report, agent)
             except ContractError as exc:
                 log.warning("rejected report %s: %s", report.report_id or "<no id>", exc)
                 acks.append(
@@ -168,21 +167,21 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
                     )
                 )
                 continue
-            accepted.append(record)
+            accepted.append(item)
             acks.append(None)
         with metrics.COMMIT_SECONDS.time():
-            result = await asyncio.to_thread(self.store.write, accepted)
+            result = await asyncio.to_thread(self.store.write_envelopes, accepted)
         duplicates = set(result.duplicates)
-        records = iter(accepted)
+        items = iter(accepted)
         out = []
         for rejected in acks:
             ack = rejected
             if ack is None:
-                record = next(records)
-                dup = record.report_id in duplicates
-                duplicates.discard(record.report_id)
+                report_id = next(items).report_id
+                dup = report_id in duplicates
+                duplicates.discard(report_id)
                 status = ReportAck.DUPLICATE if dup else ReportAck.STORED
-                ack = ReportAck(report_id=record.report_id, status=status)
+                ack = ReportAck(report_id=report_id, status=status)
             out.append(ack)
             metrics.REPORTS_INGESTED.labels(ReportAck.Status.Name(ack.status).lower()).inc()
         return out
@@ -196,7 +195,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             metrics.REJECTED_CALLS.labels("rate_limited").inc()
             await asyncio.sleep(delay)
 
-    def _accept(self, report: DeviceReport, agent: str | None) -> DeviceRecord:
+    def _accept(self, report: DeviceReport, agent: str | None) -> Envelope:
         limits = self.config.limits
         if not REPORT_ID.fullmatch(report.report_id):
             raise ContractError("report_id must be 1-64 letters, digits, '-', '_', '.' or ':'")
@@ -208,7 +207,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             raise ContractError(f"too many software entries ({len(report.software)})")
         if len(report.neighbors) > limits.max_neighbors:
             raise ContractError(f"too many neighbors ({len(report.neighbors)})")
-        return from_report(report)
+        return envelope(report)
 
 
 def _certificate_agent(context: grpc.aio.ServicerContext[DeviceReport, ReportAck]) -> str | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf.message import DecodeError, Message
@@ -60,6 +61,69 @@ def to_report(record: DeviceRecord) -> pb.DeviceReport:
         errors=[pb.ErrorInfo(**_fields(e)) for e in record.errors],
         complete=record.complete,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A report as the store keeps it: the columns it is queried by, and the report itself as
+    serialized ``netsbom.v1.DeviceReport`` bytes (the versioned contract, so old rows stay
+    readable). Built straight from a received message: ingest never builds a DeviceRecord."""
+
+    report_id: str
+    agent_id: str
+    target_id: str
+    labels: dict[str, str]
+    hostname: str | None
+    vendor: str | None
+    model: str | None
+    serial: str | None
+    os_family: str | None
+    os_version: str | None
+    complete: bool
+    collected_at: datetime
+    payload: bytes
+
+    @property
+    def network(self) -> str | None:
+        return self.labels.get("network")
+
+
+def envelope(report: pb.DeviceReport) -> Envelope:
+    """The store's view of a received report; a report missing its identity or with an invalid
+    time raises ContractError (the same checks as :func:`from_report`)."""
+    if not report.report_id or not report.agent_id or not report.target.id:
+        raise ContractError("report_id, agent_id and target.id are required")
+    if not report.HasField("collected_at"):
+        raise ContractError("collected_at is required")
+    try:
+        collected_at = report.collected_at.ToDatetime(tzinfo=UTC).replace(microsecond=0)
+    except (ValueError, OverflowError) as exc:
+        raise ContractError(f"collected_at is not a valid time: {exc}") from None
+    os = report.os
+    return Envelope(
+        report_id=report.report_id,
+        agent_id=report.agent_id,
+        target_id=report.target.id,
+        labels=dict(report.target.labels),
+        hostname=_opt(report, "hostname"),
+        vendor=_opt(report, "vendor"),
+        model=_opt(report, "model"),
+        serial=_opt(report, "serial"),
+        os_family=os.family if os.HasField("family") else None,
+        os_version=os.version if os.HasField("version") else None,
+        complete=report.complete,
+        collected_at=collected_at,
+        payload=report.SerializeToString(deterministic=True),
+    )
+
+
+def envelope_of(record: DeviceRecord) -> Envelope:
+    return envelope(to_report(record))
+
+
+def record_from_payload(payload: bytes) -> DeviceRecord:
+    """The record a stored payload holds."""
+    return from_report(decode_report(payload))
 
 
 def from_report(report: pb.DeviceReport) -> DeviceRecord:

@@ -14,6 +14,7 @@ Errors from paramiko/netmiko are translated here, once, into :class:`ErrorInfo` 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -163,6 +164,8 @@ def _run_session(
                 result.errors.append(ErrorInfo("unsupported", "platform could not be detected"))
                 return result
         driver = get_platform(result.platform)
+        if settings.host_key_policy == "tofu":
+            _pin_on_first_use(address, settings)
         sock, jump = _open_socket(address, settings)
         try:
             connection = _connect(address, settings, driver, sock)
@@ -301,9 +304,39 @@ def _known_hosts(settings: SshSettings) -> Path:
     path = Path(settings.known_hosts).expanduser()
     if settings.host_key_policy == "tofu" and not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
+        with contextlib.suppress(FileExistsError):  # another session may have just made it
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     return path
+
+
+_PIN_LOCK = threading.Lock()  # known_hosts is read and appended by one session at a time
+
+
+def _pin_on_first_use(address: str, settings: SshSettings) -> None:
+    """tofu: when known_hosts has no key for the device, fetch its host key and append it; the
+    session itself then verifies strictly, so a changed key is refused in both modes. Sessions
+    run concurrently: pinning is serialised and appends one line, never rewrites the file."""
+    import paramiko
+
+    known = _known_hosts(settings)
+    name = address if settings.port == 22 else f"[{address}]:{settings.port}"
+    with _PIN_LOCK:
+        if paramiko.HostKeys(str(known)).lookup(name):
+            return
+    sock, jump = _open_socket(address, settings)
+    transport = paramiko.Transport(sock, disabled_algorithms=disabled_algorithms(settings))
+    try:
+        transport.start_client(timeout=settings.connect_timeout)
+        key = transport.get_remote_server_key()
+    finally:
+        transport.close()
+        if jump is not None:
+            jump.close()
+    with _PIN_LOCK:
+        if not paramiko.HostKeys(str(known)).lookup(name):
+            with known.open("a", encoding="utf-8") as handle:
+                handle.write(f"{name} {key.get_name()} {key.get_base64()}\n")
+            log.info("pinned the %s host key of %s in %s", key.get_name(), name, known)
 
 
 def disabled_algorithms(settings: SshSettings) -> dict[str, list[str]]:
@@ -324,7 +357,7 @@ def _connect_kwargs(address: str, settings: SshSettings) -> dict[str, Any]:
         "key_file": str(Path(settings.key_file).expanduser()) if settings.key_file else None,
         "passphrase": passphrase.reveal() if passphrase else None,
         "allow_agent": False,
-        "ssh_strict": settings.host_key_policy == "strict",
+        "ssh_strict": True,  # tofu pins unknown keys before connecting (_pin_on_first_use)
         "system_host_keys": False,
         "alt_host_keys": True,
         "alt_key_file": str(_known_hosts(settings)),

@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -36,7 +37,8 @@ observations = Table(
     Column("collected_at", DateTime(timezone=True), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("labels", JSON, nullable=False),
-    Column("record", Text, nullable=False),  # the whole record as canonical JSON
+    Column("record", Text, nullable=True),  # rows of revision 0001: the record as JSON
+    Column("payload", LargeBinary, nullable=True),  # the report as serialized DeviceReport
     Index("ix_observations_network_time", "network", "collected_at"),
     Index("ix_observations_target_time", "agent_id", "target_id", "collected_at"),
 )

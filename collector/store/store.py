@@ -7,8 +7,6 @@ acknowledged report survives a crash.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,7 +21,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from netsbom.collector.store.schema import observations
 from netsbom.errors import StoreError
-from netsbom.topology.record import DeviceRecord, parse_time, record_from_dict
+from netsbom.proto.convert import Envelope, envelope_of, record_from_payload
+from netsbom.topology.record import DeviceRecord, record_from_dict
 
 # pg_advisory_xact_lock key held while migrating: int.from_bytes(b"netsbom!") % 2**63.
 MIGRATION_LOCK = int.from_bytes(b"netsbom!", "big") % 2**63
@@ -75,12 +74,18 @@ class Store:
     def write(
         self, records: Sequence[DeviceRecord], received_at: datetime | None = None
     ) -> WriteResult:
+        """Commit a batch of records (see :meth:`write_envelopes`)."""
+        return self.write_envelopes([envelope_of(r) for r in records], received_at)
+
+    def write_envelopes(
+        self, envelopes: Sequence[Envelope], received_at: datetime | None = None
+    ) -> WriteResult:
         """Commit a batch; returns which report ids were new. Raises StoreError on failure."""
-        if not records:
+        if not envelopes:
             return WriteResult((), ())
         received = received_at or datetime.now(UTC)
-        rows = [_row(r, received) for r in records]
-        ids = [r.report_id for r in records]
+        rows = [_row(e, received) for e in envelopes]
+        ids = [e.report_id for e in envelopes]
         insert = _insert_ignoring_duplicates(self.dialect)
         try:
             with self.engine.begin() as connection:
@@ -146,7 +151,7 @@ class Store:
             newest = newest.where(o.c.collected_at <= at)
         latest = newest.subquery()
         query = (
-            select(o.c.record, o.c.id)
+            select(o.c.payload, o.c.record, o.c.id)
             .join(
                 latest,
                 (o.c.agent_id == latest.c.agent_id)
@@ -158,21 +163,21 @@ class Store:
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
         by_target: dict[tuple[str, str], DeviceRecord] = {}
-        for text, _ in rows:  # two reports at the same second: the one received last wins
-            record = record_from_dict(json.loads(text))
+        for payload, text, _ in rows:  # two reports in one second: the one received last wins
+            record = _record(payload, text)
             by_target[(record.agent_id, record.target.id)] = record
         return [by_target[k] for k in sorted(by_target)]
 
     def observations(self, report_ids: Iterable[str] | None = None) -> list[StoredObservation]:
-        query = select(observations.c.record, observations.c.received_at).order_by(
-            observations.c.id
-        )
+        query = select(
+            observations.c.payload, observations.c.record, observations.c.received_at
+        ).order_by(observations.c.id)
         if report_ids is not None:
             query = query.where(observations.c.report_id.in_(list(report_ids)))
         with self.engine.connect() as connection:
             return [
-                StoredObservation(record_from_dict(json.loads(text)), _aware(received))
-                for text, received in connection.execute(query)
+                StoredObservation(_record(payload, text), _aware(received))
+                for payload, text, received in connection.execute(query)
             ]
 
     def close(self) -> None:
@@ -222,69 +227,36 @@ def _insert_ignoring_duplicates(dialect: str) -> Any:
     raise StoreError(f"unsupported database: {dialect} (use sqlite or postgresql)")
 
 
-def _row(record: DeviceRecord, received_at: datetime) -> dict[str, Any]:
-    """The row for a record. Query columns are cut to their width and NUL-free (PostgreSQL text
-    cannot hold NUL); the ``record`` column keeps everything, JSON-escaped."""
+def _row(item: Envelope, received_at: datetime) -> dict[str, Any]:
+    """The row for a report. Query columns are cut to their width and NUL-free (PostgreSQL text
+    cannot hold NUL); the payload keeps everything."""
     return {
-        "report_id": record.report_id,
-        "agent_id": _column(record.agent_id, 255),
-        "target_id": _column(record.target.id, 255),
-        "network": _column(record.target.label("network"), 255),
-        "hostname": _column(record.hostname, 255),
-        "vendor": _column(record.vendor, 255),
-        "model": _column(record.model, 255),
-        "serial": _column(record.serial, 255),
-        "os_family": _column(record.os.family, 64),
-        "os_version": _column(record.os.version, 255),
-        "complete": record.complete,
-        "collected_at": parse_time(record.collected_at),
+        "report_id": item.report_id,
+        "agent_id": _column(item.agent_id, 255),
+        "target_id": _column(item.target_id, 255),
+        "network": _column(item.network, 255),
+        "hostname": _column(item.hostname, 255),
+        "vendor": _column(item.vendor, 255),
+        "model": _column(item.model, 255),
+        "serial": _column(item.serial, 255),
+        "os_family": _column(item.os_family, 64),
+        "os_version": _column(item.os_version, 255),
+        "complete": item.complete,
+        "collected_at": item.collected_at,
         "received_at": received_at,
-        "labels": {_column(k, 255): _column(v, 1024) for k, v in record.target.labels},
-        "record": json.dumps(record_dict(record), sort_keys=True, separators=(",", ":")),
+        "labels": {_column(k, 255): _column(v, 1024) for k, v in sorted(item.labels.items())},
+        "payload": item.payload,
+        "record": None,
     }
 
 
-def record_dict(record: DeviceRecord) -> dict[str, Any]:
-    """The same dict as :func:`netsbom.topology.record.record_to_dict`, 2-3x faster.
-
-    ``dataclasses.asdict`` deep-copies every value on its way; records are frozen and hold only
-    strings, numbers, booleans and tuples, so a walk over each dataclass's fields (cached per
-    class) gives equal output. Generic over the fields, so new record fields are carried; a test
-    checks equality with ``record_to_dict``."""
-    data: dict[str, Any] = _plain(record)
-    data["target"]["labels"] = dict(record.target.labels)
-    for component in data["components"]:
-        component["class"] = component.pop("cls")
-    return data
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...] | None:
-    """A dataclass's field names (None for any other type)."""
-    if not dataclasses.is_dataclass(cls):
-        return None
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
-def _plain(value: Any) -> Any:
-    kind: type = type(value)
-    if kind in _SCALARS:
-        return value
-    if kind is tuple or kind is list:
-        return [item if type(item) in _SCALARS else _plain(item) for item in value]
-    if kind is dict:
-        return {key: _plain(item) for key, item in value.items()}
-    names = _field_names(kind)
-    if names is None:
-        return value
-    out: dict[str, Any] = {}
-    for name in names:
-        item = getattr(value, name)
-        out[name] = item if type(item) in _SCALARS else _plain(item)
-    return out
+def _record(payload: bytes | None, text: str | None) -> DeviceRecord:
+    """A stored row's record: its payload, or the JSON of rows written by revision 0001."""
+    if payload is not None:
+        return record_from_payload(payload)
+    if text is None:
+        raise StoreError("an observation without payload or record")
+    return record_from_dict(json.loads(text))
 
 
 def _column(value: str | None, width: int) -> Any:

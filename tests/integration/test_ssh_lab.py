@@ -154,3 +154,25 @@ async def test_megabytes_without_a_prompt_are_cut_off(tmp_path: Path) -> None:
         for e in record.errors
     ), record.errors
     assert peak < 32 * 1024 * 1024, f"peak {peak} bytes"
+
+
+async def test_tofu_pins_concurrent_first_connections_once_each(tmp_path: Path) -> None:
+    """Many first connections at once share one known_hosts: every key pinned exactly once."""
+    import asyncio
+    import contextlib
+
+    known = tmp_path / "known_hosts"
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(SshLabServer(read_recording(LAB / "ssh" / "acc-1")))
+            for _ in range(12)
+        ]
+        records = await asyncio.gather(*(
+            poll_ssh(_spec(f"d{i}", s.port, known, platform="cisco_xe"), agent_id="t")
+            for i, s in enumerate(servers)
+        ))  # fmt: skip
+    assert all(r.complete for r in records), [r.errors for r in records if not r.complete]
+    lines = known.read_text().splitlines()
+    assert sorted(line.split()[0] for line in lines) == sorted(
+        f"[127.0.0.1]:{s.port}" for s in servers
+    )
