@@ -88,24 +88,16 @@ class Store:
         ids = [e.report_id for e in envelopes]
         insert = _insert_ignoring_duplicates(self.dialect)
         try:
+            unique: dict[str, dict[str, Any]] = {}
+            for row in rows:
+                unique.setdefault(row["report_id"], row)
             with self.engine.begin() as connection:
-                existing = set(
-                    connection.scalars(
-                        select(observations.c.report_id).where(observations.c.report_id.in_(ids))
-                    )
+                # ON CONFLICT DO NOTHING returns only the rows it wrote: the rest were stored before
+                result = connection.execute(
+                    insert(observations).returning(observations.c.report_id),
+                    list(unique.values()),
                 )
-                unique: dict[str, dict[str, Any]] = {}
-                for row in rows:
-                    if row["report_id"] not in existing:
-                        unique.setdefault(row["report_id"], row)
-                if unique:
-                    result = connection.execute(
-                        insert(observations).returning(observations.c.report_id),
-                        list(unique.values()),
-                    )
-                    stored = set(result.scalars())
-                else:
-                    stored = set()
+                stored = set(result.scalars())
         except SQLAlchemyError as exc:
             raise StoreError(f"could not store reports: {_reason(exc)}") from None
         first: list[str] = []
