@@ -9,8 +9,9 @@ fingerprint, and the SBOM's serial number follows from it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -90,17 +91,49 @@ def fingerprint(config: Configuration) -> str:
 
 def canonical_form(config: Configuration) -> dict[str, Any]:
     """What the fingerprint covers, as plain JSON values in a fixed order."""
-    devices = sorted((_device(r) for r in config.records), key=_json_key)
+    devices = _sorted_by(
+        (_device(r) for r in config.records), lambda d: (d["name"], d["target_id"])
+    )
     return {
         "format": FINGERPRINT_FORMAT,
         "network": config.network,
         "devices": devices,
-        "links": sorted((_link(link) for link in config.links), key=_json_key),
+        "links": _sorted_by(
+            (_link(link) for link in config.links),
+            lambda d: (
+                d["a"]["device"],
+                str(d["a"]["port"]),
+                d["b"]["device"],
+                str(d["b"]["port"]),
+            ),
+        ),
     }
 
 
 def _json_key(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _link_ends(link: dict[str, Any]) -> tuple[str, str, str, str]:
+    a, b = link["a"], link["b"]
+    return (a["device"], str(a["port"]), b["device"], str(b["port"]))
+
+
+def _sorted_by(items: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[Any]:
+    """Sorted by a cheap ``key``; only items that tie on it are ordered by their whole JSON, so
+    the order is total without serialising every item twice."""
+    ordered = sorted(items, key=key)
+    out: list[Any] = []
+    for _, group in itertools.groupby(ordered, key=key):
+        tied = list(group)
+        out.extend(sorted(tied, key=_json_key) if len(tied) > 1 else tied)
+    return out
+
+
+def _flat_key(value: dict[str, Any]) -> tuple[tuple[bool, str], ...]:
+    """A total order on flat dicts of one shape (fields in a fixed order), without serialising
+    them: the fingerprint sorts hundreds of thousands of components at fleet size."""
+    return tuple((item is not None, str(item)) for item in value.values())
 
 
 def _device(record: DeviceRecord) -> dict[str, Any]:
@@ -126,8 +159,8 @@ def _device(record: DeviceRecord) -> dict[str, Any]:
             "hardware_cpe": record.identifiers.hardware_cpe,
             "purl": record.identifiers.purl,
         },
-        "components": sorted((_component(c) for c in record.components), key=_json_key),
-        "software": sorted((_software(s) for s in record.software), key=_json_key),
+        "components": sorted((_component(c) for c in record.components), key=_flat_key),
+        "software": sorted((_software(s) for s in record.software), key=_flat_key),
     }
 
 

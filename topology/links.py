@@ -15,6 +15,7 @@ output carries names as the devices wrote them. Pure: no I/O, deterministic orde
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections import defaultdict
@@ -107,8 +108,10 @@ _HEX12 = re.compile(r"^[0-9a-f]{12}$")
 _SUFFIX_IN_PARENS = re.compile(r"\s*\([^)]*\)\s*$")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_interface(name: str | None) -> str | None:
-    """A matching key for an interface name: ``Gi1/0/1`` and ``GigabitEthernet1/0/1`` agree."""
+    """A matching key for an interface name: ``Gi1/0/1`` and ``GigabitEthernet1/0/1`` agree.
+    Cached: a fleet repeats the same port names hundreds of thousands of times."""
     if name is None:
         return None
     text = name.strip().lower()
