@@ -155,3 +155,87 @@ async def test_legacy_only_sshd_needs_the_target_to_allow_it(
     assert reached.os.family == "linux" and reached.os.version
     assert reached.software  # dpkg list of this machine
     assert "ssh-rsa" in known.read_text()
+
+
+@pytest.fixture
+def bastion(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """A real OpenSSH sshd with default algorithms that forwards TCP: a jump host."""
+    _ensure_sshd()
+    root = tmp_path / "bastion"
+    root.mkdir()
+    host_key, user_key = root / "host_ed25519", root / "user_ed25519"
+    for key in (host_key, user_key):
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True, timeout=60
+        )
+    authorized = root / "authorized_keys"
+    authorized.write_text(user_key.with_suffix(".pub").read_text())
+    authorized.chmod(0o600)
+    port = _free_port()
+    config = root / "sshd_config"
+    config.write_text(f"""Port {port}
+ListenAddress 127.0.0.1
+HostKey {host_key}
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AuthorizedKeysFile {authorized}
+AllowTcpForwarding yes
+StrictModes no
+UsePAM no
+PidFile {root / "sshd.pid"}
+""")
+    Path("/run/sshd").mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [str(SSHD), "-D", "-e", "-f", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("the bastion sshd did not start listening within 10 s")
+                time.sleep(0.1)
+        yield port, user_key
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+async def test_jump_host_tunnels_the_session(
+    bastion: tuple[int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The device (a lab SSH device) is reached through a real OpenSSH bastion (direct-tcpip)."""
+    from netsbom.agent.ssh.recording import read_recording
+    from netsbom.lab.ssh_lab import LAB_PASSWORD
+    from netsbom.lab.ssh_server import SshLabServer
+    from tests.conftest import REPO
+
+    jump_port, jump_key = bastion
+    monkeypatch.setenv("NSB_JUMP_TEST_PW", LAB_PASSWORD)
+    known = tmp_path / "known_hosts"
+    with SshLabServer(read_recording(REPO / "deploy" / "lab" / "ssh" / "acc-1")) as device:
+        spec = TargetSpec.model_validate({
+            "name": "behind-bastion", "address": "127.0.0.1", "deadline": 60,
+            "ssh": {"port": device.port, "username": "netsbom", "password": "env:NSB_JUMP_TEST_PW",
+                    "platform": "cisco_xe", "known_hosts": str(known), "host_key_policy": "tofu",
+                    "connect_timeout": 5, "command_timeout": 15,
+                    "jump_host": {"address": "127.0.0.1", "port": jump_port,
+                                  "username": os.environ.get("USER", "root"),
+                                  "key_file": str(jump_key)}},
+        })  # fmt: skip
+        record = await poll_ssh(spec, agent_id="t")
+    assert record.complete, record.errors
+    assert record.hostname == "acc-1" and record.os.version == "17.9.4a"
+    pinned = {line.split()[0] for line in known.read_text().splitlines()}
+    assert f"[127.0.0.1]:{device.port}" in pinned and f"[127.0.0.1]:{jump_port}" in pinned
