@@ -315,9 +315,25 @@ def diff_table(before: Snapshot, after: Snapshot, changes: list[Change]) -> str:
     if not changes:
         return f"{head}\nno changes\n"
     rows = [("CHANGE", "DEVICE", "ITEM", "BEFORE", "AFTER")]
-    rows += [(c.kind, c.device, c.item or "", c.before or "", c.after or "") for c in changes]
+    rows += [(c.kind, c.device, c.item or "", *_what_changed(c.before, c.after)) for c in changes]
     counts = ", ".join(f"{n} {k}" for k, n in sorted(Counter(c.kind for c in changes).items()))
     return f"{head}\n{format_table(rows)}{len(changes)} changes: {counts}\n"
+
+
+def _what_changed(before: str | None, after: str | None) -> tuple[str, str]:
+    """For people: of two descriptions (``model serial X hw Y firmware Z``), the part that
+    differs, starting at the label before it; the JSON form keeps both whole."""
+    if not before or not after:
+        return before or "", after or ""
+    old, new = before.split(" "), after.split(" ")
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    start = max(0, start - 1) if start else 0  # keep the label ("serial", "firmware") in view
+    return " ".join(old[start : len(old) - end]), " ".join(new[start : len(new) - end])
 
 
 def format_table(rows: Sequence[tuple[str, ...]]) -> str:

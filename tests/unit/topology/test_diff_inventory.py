@@ -185,3 +185,14 @@ def test_cli_inventory_from_records(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.output.count("\n") == 5
     result = runner.invoke(cli, ["inventory", "firmware", "--records", str(path)])
     assert result.exit_code == 0 and "17.6.5" in result.output
+
+
+def test_table_shows_what_changed_with_its_label() -> None:
+    from netsbom.topology.diff import _what_changed
+
+    assert _what_changed(
+        "C9300-48P serial FOC1 hw V02 firmware 17.9.1r software 17.09.04a",
+        "C9300-48P serial FOC1 hw V02 firmware 17.9.1r software 17.12.03",
+    ) == ("software 17.09.04a", "software 17.12.03")
+    assert _what_changed("ios-xe 17.9.4a", "ios-xe 17.12.3") == ("ios-xe 17.9.4a", "ios-xe 17.12.3")
+    assert _what_changed(None, "new") == ("", "new")
