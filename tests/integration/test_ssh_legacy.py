@@ -8,6 +8,7 @@ and authorized key under tmp_path, and is always terminated.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -92,6 +93,13 @@ PidFile {tmp_path / "sshd.pid"}
     )
     if check.returncode != 0:
         pytest.skip(f"this sshd refuses the legacy-only config: {check.stderr.strip()[:200]}")
+    with _sshd(config, port):
+        yield port, user_key
+
+
+@contextlib.contextmanager
+def _sshd(config: Path, port: int) -> Iterator[None]:
+    """Run sshd with ``config`` until the block ends; wait (10 s at most) until it listens."""
     process = subprocess.Popen(
         [str(SSHD), "-D", "-e", "-f", str(config)],
         stdout=subprocess.DEVNULL,
@@ -107,7 +115,7 @@ PidFile {tmp_path / "sshd.pid"}
                 if time.monotonic() > deadline or process.poll() is not None:
                     pytest.fail("sshd did not start listening within 10 s")
                 time.sleep(0.1)
-        yield port, user_key
+        yield
     finally:
         process.terminate()
         try:
@@ -187,29 +195,8 @@ UsePAM no
 PidFile {root / "sshd.pid"}
 """)
     Path("/run/sshd").mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
-        [str(SSHD), "-D", "-e", "-f", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("the bastion sshd did not start listening within 10 s")
-                time.sleep(0.1)
+    with _sshd(config, port):
         yield port, user_key
-    finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
 
 
 async def test_jump_host_tunnels_the_session(
