@@ -179,10 +179,10 @@ class Inventory(_Strict):
         return self
 
 
-def load_inventory(path: Path) -> Inventory:
-    """Load and validate an inventory file; every problem becomes one :class:`ConfigError` line."""
+def read_yaml(path: Path) -> Any:
+    """A YAML file's content; unreadable, non-UTF-8 or invalid YAML is one ConfigError line."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read inventory: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
@@ -191,6 +191,11 @@ def load_inventory(path: Path) -> Inventory:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{path}:{where} not valid YAML") from None
+
+
+def load_inventory(path: Path) -> Inventory:
+    """Load and validate an inventory file; every problem becomes one :class:`ConfigError` line."""
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: an inventory is a mapping with a 'targets' list")
     return parse_inventory(raw, source=str(path))

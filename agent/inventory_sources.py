@@ -26,8 +26,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from netsbom.errors import ConfigError
 
 __all__ = [
@@ -151,16 +149,9 @@ def _sibling(directory: Path, stem: str) -> Path | None:
 
 
 def _mapping(path: Path) -> dict[str, Any]:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read inventory: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}:{where} not valid YAML") from None
+    from netsbom.agent.inventory import read_yaml
+
+    raw = read_yaml(path)
     if raw is None:
         return {}
     if not isinstance(raw, dict):
