@@ -2,14 +2,14 @@
 
 Applied to every record the agent produces (SNMP, SSH, merged), after the fields are settled, so
 the CPEs always name the version and model the record states. The naming rules per vendor (NVD's
-conventions) live in ``agent/snmp/cpe.py``.
+conventions) live in ``agent/cpe.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from netsbom.agent.snmp.cpe import hardware_cpe, os_cpe
+from netsbom.agent.cpe import hardware_cpe, os_cpe
 from netsbom.topology.record import DeviceRecord, Identifiers, Provenance
 
 

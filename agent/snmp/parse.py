@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from netsbom.agent.cpe import hardware_cpe, os_cpe
 from netsbom.agent.snmp import mibs, oids
-from netsbom.agent.snmp.cpe import hardware_cpe, os_cpe
 from netsbom.agent.snmp.fingerprint import Fingerprint, VendorObject, extract, knowledge_base
 from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 from netsbom.agent.snmp.view import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netsbom.agent.snmp.cpe import hardware_cpe, os_cpe
+from netsbom.agent.cpe import hardware_cpe, os_cpe
 
 
 @pytest.mark.parametrize(
