@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -215,12 +214,6 @@ def _defaults(descriptor: Any) -> dict[str, Any]:
 
 def _opt(message: Message, name: str) -> Any:
     return getattr(message, name) if message.HasField(name) else None
-
-
-def as_mapping(message: Message) -> Mapping[str, Any]:  # pragma: no cover - debugging aid
-    from google.protobuf.json_format import MessageToDict
-
-    return MessageToDict(message, preserving_proto_field_name=True)
 
 
 def _class(component: Component) -> dict[str, Any]:
