@@ -16,6 +16,7 @@ validated with pydantic when loaded; this module is the one generic engine that 
       - {field: serial, oid: "1.3.6.1.4.1.2636.3.1.3", name: jnxBoxSerialNo}
       - {field: version, oid: "...", pattern: 'v(?P<version>[\\d.]+)'}
       - {field: serial, oid: "sysObjectID.1.78"}   # relative to the device's sysObjectID
+      - {field: serial, oid: "...", over_entity: true}  # outranks ENTITY-MIB's chassis row
 
 ``scope``: ``owner`` files apply to devices whose sysObjectID they own (or whose sysDescr one of
 their ``descr_only`` rules matches); ``probe`` files are also read on devices with a generic or
@@ -109,6 +110,9 @@ class VendorObject(_Model):
     # (an integer, e.g. TIMETRA-CHASSIS-MIB tmnxChassisType) is the row index of ``oid``
     # (tmnxChassisTypeName). The whole column is walked so that live and replay agree.
     row_from: str | None = None
+    # A device-level object the vendor defines as the device's identity (Huawei's ESN, which its
+    # licences are bound to): it outranks ENTITY-MIB's chassis row and sysDescr for its field.
+    over_entity: bool = False
 
     @field_validator("oid")
     @classmethod

@@ -42,6 +42,8 @@ from netsbom.topology.record import (
 ENT_CLASSES = {
     1: "other", 2: "other", 3: "chassis", 4: "backplane", 5: "container", 6: "power-supply",
     7: "fan", 8: "sensor", 9: "module", 10: "port", 11: "stack", 12: "cpu",
+    # ENTITY-MIB v4 (RFC 6933): energyObject, battery, storageDrive
+    13: "power-supply", 14: "power-supply", 15: "module",
 }  # fmt: skip
 _PRODUCT_ID = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 _SINGLE_ID = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9_-]{3,}$")
@@ -168,6 +170,7 @@ class _Found:
     value: str
     source: Oid | str
     confidence: float = 1.0
+    first: bool = False  # a vendor object marked ``over_entity``: outranks every other source
 
 
 class _Identity(dict[str, _Found]):
@@ -256,7 +259,8 @@ def _identify(
     identity = _Identity()
     identity.fingerprint = fingerprint
     for name, options in candidates.items():
-        for option in options:
+        preferred = vendor_objects.get(name)
+        for option in [preferred] if preferred is not None and preferred.first else options:
             if option is not None:
                 identity[name] = option
                 break
@@ -384,7 +388,7 @@ def _objects(
         for suffix, raw in view.subtree(prefix):
             text = to_text(raw)
             if text is not None and (value := extract(obj.pattern, obj.field, text)):
-                found[obj.field] = _Found(value, (*prefix, *suffix))
+                found[obj.field] = _Found(value, (*prefix, *suffix), first=obj.over_entity)
             break
     return found
 

@@ -68,19 +68,23 @@ def replay_view(
     system = parse_snmprec(data, (oids.SYSTEM,))
     sys_object_id = system.object_id(oids.SYS_OBJECT_ID)
     plan = oids.collection_plan(sys_object_id, system.text(oids.SYS_DESCR))
-    view = parse_snmprec(data, (*plan.subtrees, *plan.objects), source=source, view=view)
+    view = parse_snmprec(
+        data, (*plan.subtrees, *plan.objects), source=source, view=view, exact=plan.objects
+    )
     return keep_first_instances(view, plan.objects)
 
 
 def keep_first_instances(view: SnmpView, objects: tuple[Oid, ...]) -> SnmpView:
-    """Drop every value under an object prefix but the first (what one GETNEXT returns)."""
+    """Keep one value per object, as a live poll reads it: the first instance under the object
+    (one GETNEXT), or else the object's own OID (a scalar served without its ``.0``)."""
     keep: set[Oid] = set()
-    under: set[Oid] = set()
+    seen: set[Oid] = set()
     for prefix in objects:
         found = [prefix + suffix for suffix, _ in view.subtree(prefix)]
-        keep.update(found[:1])
-        under.update(found)
-    for oid in under - keep:
+        under = [oid for oid in found if oid != prefix]
+        keep.update(under[:1] or found[:1])
+        seen.update(found)
+    for oid in seen - keep:
         view.remove(oid)
     return view
 
@@ -91,8 +95,10 @@ def parse_snmprec(
     *,
     source: str = "<snmprec>",
     view: SnmpView | None = None,
+    exact: tuple[Oid, ...] = (),
 ) -> SnmpView:
-    """Decode the lines of a recording that fall in ``subtrees``; count the malformed ones.
+    """Decode the lines of a recording that fall in ``subtrees`` (or are one of ``exact``); count
+    the malformed ones.
 
     Recordings reach millions of lines, most outside the collected subtrees, so lines are selected
     by their OID prefix as bytes and only those are decoded. Lines outside the subtrees are checked
@@ -104,6 +110,7 @@ def parse_snmprec(
     problems: list[tuple[int, str]] = []  # (line number, message)
     variation: list[int] = []
     heads = tuple(dotted(prefix).encode("ascii") + b"." for prefix in subtrees)
+    heads += tuple(dotted(oid).encode("ascii") + b"|" for oid in exact)
     heads += tuple(b"." + head for head in heads)
     lines = raw.split(b"\n")
     selected = [(n, line) for n, line in enumerate(lines, start=1) if line.startswith(heads)]

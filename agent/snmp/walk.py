@@ -37,6 +37,7 @@ with warnings.catch_warnings():
         UdpTransportTarget,
         UsmUserData,
         bulk_cmd,
+        get_cmd,
         next_cmd,
         usm3DESEDEPrivProtocol,
         usmAesCfb128Protocol,
@@ -227,35 +228,69 @@ class _Walker:
             current = last
 
     async def first_instances(self, objects: tuple[Oid, ...]) -> None:
-        """One GETNEXT per object (batched): its first instance, if it lies under the object."""
-        for start in range(0, len(objects), OBJECTS_PER_REQUEST):
-            chunk = objects[start : start + OBJECTS_PER_REQUEST]
-            source = dotted(chunk[0])
-            error_indication, error_status, _error_index, var_binds = await next_cmd(
-                self.engine,
-                self.auth,
-                self.transport,
-                self.context,
-                *(ObjectType(ObjectIdentity(prefix)) for prefix in chunk),
-                lookupMib=False,
-            )
-            if error_indication:
-                self._indication(error_indication, source)
+        """Each object's first instance: one GETNEXT per object (batched), then one GET for the
+        objects with nothing under them, as some agents serve a scalar without its ``.0``."""
+        found = await self._next_under(objects)
+        bare = [prefix for prefix in objects if prefix not in found]
+        for start in range(0, len(bare), OBJECTS_PER_REQUEST):
+            await self._exact(tuple(bare[start : start + OBJECTS_PER_REQUEST]))
+
+    async def _next_under(self, chunk: tuple[Oid, ...]) -> set[Oid]:
+        """GETNEXT ``chunk`` (split into PDUs); the prefixes that have an instance under them."""
+        if len(chunk) > OBJECTS_PER_REQUEST:
+            found: set[Oid] = set()
+            for start in range(0, len(chunk), OBJECTS_PER_REQUEST):
+                found |= await self._next_under(chunk[start : start + OBJECTS_PER_REQUEST])
+            return found
+        var_binds = await self._request(next_cmd, chunk)
+        if var_binds is None:
+            return set(chunk)  # no answer or an error: nothing more to ask for these
+        if not var_binds:
+            # v1-style agents fail the whole PDU when one object is unknown: ask one by one.
+            found = set()
+            if len(chunk) > 1:
+                for prefix in chunk:
+                    found |= await self._next_under((prefix,))
+            return found
+        found = set()
+        for prefix, var_bind in zip(chunk, var_binds, strict=False):
+            name, value = var_bind[0], var_bind[1]
+            oid = tuple(name)
+            if isinstance(value, _END) or oid[: len(prefix)] != prefix or oid <= prefix:
                 continue
-            self.answered = True
-            if error_status:
-                # v1-style agents fail the whole PDU when one object is unknown: ask one by one.
-                if len(chunk) > 1:
-                    for prefix in chunk:
-                        await self.first_instances((prefix,))
-                continue
-            for prefix, var_bind in zip(chunk, var_binds, strict=False):
-                name, value = var_bind[0], var_bind[1]
-                oid = tuple(name)
-                if isinstance(value, _END) or oid[: len(prefix)] != prefix or oid <= prefix:
-                    continue
-                self.view.set(oid, convert(value))
-                self.view.tags[oid] = ber_tag(value)
+            self.view.set(oid, convert(value))
+            self.view.tags[oid] = ber_tag(value)
+            found.add(prefix)
+        return found
+
+    async def _exact(self, chunk: tuple[Oid, ...]) -> None:
+        """GET ``chunk``: keep the objects the agent serves at exactly their own OID."""
+        var_binds = await self._request(get_cmd, chunk)
+        if not var_binds:
+            if var_binds is not None and len(chunk) > 1:  # a v1-style noSuchName for the PDU
+                for prefix in chunk:
+                    await self._exact((prefix,))
+            return
+        for prefix, var_bind in zip(chunk, var_binds, strict=False):
+            if tuple(var_bind[0]) == prefix and not isinstance(var_bind[1], _END):
+                self.view.set(prefix, convert(var_bind[1]))
+                self.view.tags[prefix] = ber_tag(var_bind[1])
+
+    async def _request(self, command: Any, chunk: tuple[Oid, ...]) -> list[Any] | None:
+        """One GET or GETNEXT PDU: its varbinds, ``[]`` on an error-status, None on no answer."""
+        error_indication, error_status, _error_index, var_binds = await command(
+            self.engine,
+            self.auth,
+            self.transport,
+            self.context,
+            *(ObjectType(ObjectIdentity(prefix)) for prefix in chunk),
+            lookupMib=False,
+        )
+        if error_indication:
+            self._indication(error_indication, dotted(chunk[0]))
+            return None
+        self.answered = True
+        return [] if error_status else list(var_binds)
 
     def _indication(self, indication: Any, source: str) -> None:
         if isinstance(indication, errind.RequestTimedOut):

@@ -14,6 +14,7 @@ its threads with a timeout.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import socket
 import threading
@@ -48,6 +49,16 @@ _SETUP_REPLIES = {
 
 
 _TRANSPORT_LOG = "netsbom.lab.ssh.transport"
+
+
+@functools.cache
+def _load_moduli() -> bool:
+    """Offer group-exchange key exchange when the system has OpenSSH's moduli file. Once per
+    process: paramiko keeps the primes in a class attribute that it sets to None, mid-search,
+    when no file exists, so loading it per connection races with concurrent handshakes."""
+    return bool(paramiko.Transport.load_server_moduli())
+
+
 logging.getLogger(_TRANSPORT_LOG).setLevel(logging.CRITICAL)
 
 
@@ -143,6 +154,7 @@ class SshLabServer:
         self.recording = recording
         self.shell = DeviceShell(recording)
         self.host_key = host_key or _load_or_create_key(host_key_path)
+        _load_moduli()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -194,7 +206,6 @@ class SshLabServer:
             client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             transport = paramiko.Transport(client)
             transport.set_log_channel(_TRANSPORT_LOG)  # clients hanging up is not an error here
-            transport.load_server_moduli()
             transport.add_server_key(self.host_key)
             interface = _Interface(self.recording)
             transport.start_server(server=interface)

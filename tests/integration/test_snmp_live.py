@@ -30,8 +30,10 @@ pytestmark = pytest.mark.integration
 # A sample across vendors: LLDP neighbours (arista_eos, vrp_5720), CDP (nxos), vendor objects
 # (junos_qfx5100), a large ENTITY tree (iosxr_asr9901).
 # timos_ixr: a vendor object whose row another object selects (tmnxChassisType -> TypeName)
+# opengear_humidity, rajant_me4-2450r: scalars served without their ".0" (GETNEXT, then GET)
 SAMPLE = (
     "arista_eos", "junos_qfx5100", "vrp_5720", "nxos_n3k-3064pq", "iosxr_asr9901", "timos_ixr",
+    "opengear_humidity", "rajant_me4-2450r",
 )  # fmt: skip
 V3_USER = "netsbom-test"
 V3_AUTH = "auth-secret-1234"
@@ -173,6 +175,9 @@ async def test_live_poll_equals_replay(
     assert any(n.protocol == "lldp" for n in by_name["arista_eos"].neighbors)
     assert any(n.protocol == "cdp" for n in by_name["nxos_n3k-3064pq"].neighbors)
     assert by_name["timos_ixr"].model == "7250 IXR-e"
+    for name in ("opengear_humidity", "rajant_me4-2450r"):
+        serial = [p.source for p in by_name[name].provenance if p.field == "serial"]
+        assert by_name[name].serial and serial and not serial[0].endswith(".0"), name
 
 
 async def test_v3_auth_priv(simulator: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:

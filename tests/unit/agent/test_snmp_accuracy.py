@@ -24,15 +24,14 @@ import pytest
 
 from netsbom.agent.snmp.mibs import set_mib_dirs
 from netsbom.agent.snmp.poll import replay_snmp
+from netsbom.agent.snmp.replay import read_snmprec
 from netsbom.topology.record import ERROR_KINDS, DeviceRecord
 from tests.conftest import corpus_dir
 
-# The issue's targets. Serial is not met (89 % when last measured): most of the misses are devices
-# where LibreNMS's expected value is not the box's own serial (a line card of a Cisco SVL stack, a
-# route processor of IOS XR, Net-SNMP's snmpSetSerialNo, script output), so the test guards the
-# measured level against regressions and reports the gap instead of copying LibreNMS's choices.
+# The issue's targets, enforced. Serial misses that remain are mostly devices where LibreNMS's
+# expected value is not the box's own serial (a line card of a Cisco SVL stack, the route processor
+# of an IOS XR chassis, composites of two values): they count as misses; we report the chassis.
 TARGETS = {"version": 0.90, "hardware": 0.85, "serial": 0.95}
-FLOORS = {"version": 0.90, "hardware": 0.85, "serial": 0.88}
 
 # LibreNMS os name -> our os.family, for the families both sides name (test-side vocabulary only).
 LIBRENMS_FAMILIES = {
@@ -108,6 +107,17 @@ def serial_agrees(ours: str | None, expected: str) -> bool:
     return bool(ours) and norm(ours) == norm(expected)
 
 
+# SNMPv2-MIB::snmpSetSerialNo.0 is RFC 3418's TestAndIncr spin lock for SET coordination: the agent
+# picks a random integer at start. Where LibreNMS's expected serial is that value, the expectation
+# is not a serial number at all, so it is not counted (and shown apart in the report).
+SPIN_LOCK = (1, 3, 6, 1, 6, 3, 1, 1, 6, 1)
+
+
+def is_spin_lock(recording: Path, expected: str) -> bool:
+    view = read_snmprec(recording, subtrees=(SPIN_LOCK,))
+    return view.text((*SPIN_LOCK, 0)) == expected.strip()
+
+
 @dataclass
 class Tally:
     counts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
@@ -126,6 +136,7 @@ class Measure:
     overall: Tally = field(default_factory=Tally)
     families: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     misses: list[str] = field(default_factory=list)
+    not_serials: list[str] = field(default_factory=list)  # expected "serials" that are spin locks
 
 
 def _family_of(record: DeviceRecord, librenms_os: str) -> str:
@@ -137,7 +148,8 @@ def measure(data: Path, expected_dir: Path) -> Measure:
     for path in sorted(expected_dir.glob("*.json")):
         doc: dict[str, Any] = json.loads(path.read_text())
         expected = doc["expected"]
-        record = replay_snmp(data / f"{path.stem}.snmprec")
+        recording = data / f"{path.stem}.snmprec"
+        record = replay_snmp(recording)
         family = _family_of(record, doc.get("librenms_os", "?"))
         for name, ours, check in (
             ("version", record.os.version, version_agrees),
@@ -148,6 +160,9 @@ def measure(data: Path, expected_dir: Path) -> Measure:
             if not want or not str(want).strip():
                 continue
             if name == "hardware" and PLACEHOLDER_HARDWARE.match(str(want)):
+                continue
+            if name == "serial" and is_spin_lock(recording, str(want)):
+                result.not_serials.append(path.stem)
                 continue
             ok = check(ours, str(want))
             result.overall.add(name, ok)
@@ -204,14 +219,17 @@ def test_accuracy_meets_targets(mibs: None, capsys: pytest.CaptureFixture[str]) 
     report = os.environ.get("NETSBOM_ACCURACY_REPORT")
     if report:
         Path(report).write_text(table(result) + "\n\n" + "\n".join(result.misses) + "\n")
+    good, total = result.overall.counts["serial"]
+    spin = len(result.not_serials)
     with capsys.disabled():
         print("\nSNMP corpus accuracy per vendor family (agree/expected):\n" + table(result))
+        print(
+            f"serial: {spin} expected value(s) are snmpSetSerialNo spin locks, not counted "
+            f"({', '.join(result.not_serials)}); counting them as misses: "
+            f"{good}/{total + spin} = {good / (total + spin):.1%}"
+        )
     for name, target in TARGETS.items():
-        ratio = result.overall.ratio(name)
-        if ratio < target:
-            with capsys.disabled():
-                print(f"{name}: {ratio:.1%} is below the issue's target of {target:.0%}")
-        assert ratio >= FLOORS[name], (name, table(result))
+        assert result.overall.ratio(name) >= target, (name, table(result))
 
 
 def test_osdetect_family_agreement(mibs: None, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,8 +9,10 @@ import pytest
 
 from netsbom.agent.snmp import mibs, oids
 from netsbom.agent.snmp.fingerprint import knowledge_base
+from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.agent.snmp.sysdescr import model_from_descr
 from netsbom.agent.snmp.view import ObjectId, Value, parse_oid
+from netsbom.topology.record import DeviceRecord
 from tests.unit.agent.test_snmp_parse import ENT, parse, view_of
 
 SYS_DESCR = "1.3.6.1.2.1.1.1.0"
@@ -137,3 +139,108 @@ END
     found = index.product((1, 3, 6, 1, 4, 1, 99998, 2, 1))
     assert found is not None and found.short == "c300"
     assert index.product((1, 3, 6, 1, 4, 1, 99998, 3, 1)) is None  # a lone object, no product list
+
+
+def _source(record: DeviceRecord, name: str) -> str:
+    return next(p.source for p in record.provenance if p.field == name)
+
+
+def _replay(tmp_path: Path, lines: list[str]) -> DeviceRecord:
+    path = tmp_path / "device.snmprec"
+    path.write_text("\n".join(lines) + "\n")
+    return replay_snmp(path)
+
+
+def test_scalar_served_without_its_instance_is_read(tmp_path: Path) -> None:
+    """Some agents serve a scalar at the object's own OID, with no ``.0``: a live poll's GETNEXT
+    passes it by, so it is fetched with a GET; the replay keeps exactly what that reads."""
+    record = _replay(
+        tmp_path,
+        [
+            "1.3.6.1.2.1.1.1.0|4|Linux console 1.2.3-uc1 #1 armv5tel",
+            "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.25049.1.61",
+            "1.3.6.1.4.1.25049.17.1.1|4|4.5.1 r123",
+            "1.3.6.1.4.1.25049.17.1.2|4|OG-0042",
+            "1.3.6.1.4.1.25049.17.1.3|4|not a serial",
+        ],
+    )
+    assert record.serial == "OG-0042"
+    assert _source(record, "serial") == "1.3.6.1.4.1.25049.17.1.2"
+
+
+def test_first_instance_under_an_object_wins_over_its_own_oid(tmp_path: Path) -> None:
+    record = _replay(
+        tmp_path,
+        [
+            "1.3.6.1.2.1.1.1.0|4|Linux console 1.2.3-uc1 #1 armv5tel",
+            "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.25049.1.61",
+            "1.3.6.1.4.1.25049.17.1.2|4|BARE",
+            "1.3.6.1.4.1.25049.17.1.2.0|4|INSTANCE",
+        ],
+    )
+    assert record.serial == "INSTANCE"
+
+
+def test_over_entity_vendor_object_outranks_the_chassis_row() -> None:
+    descr = (
+        "Huawei Versatile Routing Platform Software VRP (R) software,"
+        "Version 5.170 (S5720 V200R011C10SPC500)"
+    )
+    values = system(descr, "1.3.6.1.4.1.2011.2.23.420")
+    values.update({f"{ENT}.5.1": 3, f"{ENT}.4.1": 0, f"{ENT}.11.1": b"BOARD-SERIAL"})
+    assert parse(view_of(values)).serial == "BOARD-SERIAL"
+    values["1.3.6.1.4.1.2011.5.25.188.1.1.0"] = b"DEVICE-ESN"
+    record = parse(view_of(values))
+    assert record.serial == "DEVICE-ESN"
+    assert _source(record, "serial") == "1.3.6.1.4.1.2011.5.25.188.1.1.0"
+
+
+def test_energy_object_row_is_not_the_device() -> None:
+    """ENTITY-MIB v4 classes (energyObject 13, battery 14, storageDrive 15) are parts: a power
+    unit at the top of the table does not lend the device its serial."""
+    descr = "R6.5.02r NFXS-E FANT-H NOKIA ISAM Copyright (c) 2016 Nokia."
+    values = system(descr, "1.3.6.1.4.1.637.61.1")
+    values.update(
+        {
+            f"{ENT}.2.1": b"Power Unit",
+            f"{ENT}.4.1": 0,
+            f"{ENT}.5.1": 13,
+            f"{ENT}.11.1": b"PSU-SERIAL",
+            "1.3.6.1.4.1.637.61.1.23.2.1.13.17": b"SHELF-SERIAL",
+        }
+    )
+    record = parse(view_of(values))
+    assert record.serial == "SHELF-SERIAL"
+    assert [c.cls for c in record.components] == ["power-supply"]
+
+
+def test_lldp_med_local_inventory_is_a_standard_fallback() -> None:
+    values = system("Managed Switch", "1.3.6.1.4.1.99999.7")
+    values.update(
+        {
+            "1.0.8802.1.1.2.1.5.4795.1.2.4.0": b"5.0.1-r4",
+            "1.0.8802.1.1.2.1.5.4795.1.2.5.0": b"MED-SERIAL-1",
+            "1.0.8802.1.1.2.1.5.4795.1.2.7.0": b"TX1012-P-DC",
+        }
+    )
+    record = parse(view_of(values))
+    assert (record.serial, record.model, record.os.version) == (
+        "MED-SERIAL-1",
+        "TX1012-P-DC",
+        "5.0.1-r4",
+    )
+    # read on any device: the plan of an unknown device includes the LLDP-MED objects
+    plan = oids.collection_plan("1.3.6.1.4.1.99999.7", "Managed Switch")
+    assert parse_oid("1.0.8802.1.1.2.1.5.4795.1.2.5") in plan.objects
+
+
+def test_vendor_firmware_on_a_reference_sysobjectid_is_recognised_by_probing() -> None:
+    """A switch keeping Broadcom's reference sysObjectID but answering ZYXEL-ES-COMMON."""
+    values = system("1.00(AAJZ.16)C0", "1.3.6.1.4.1.4413")
+    values["1.3.6.1.4.1.890.1.2.2.2.0"] = b"ZY-SERIAL"
+    assert (
+        parse_oid("1.3.6.1.4.1.890.1.2.2.2")
+        in oids.collection_plan("1.3.6.1.4.1.4413", "1.00(AAJZ.16)C0").objects
+    )
+    record = parse(view_of(values))
+    assert (record.vendor, record.serial) == ("Zyxel", "ZY-SERIAL")
