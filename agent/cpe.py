@@ -30,6 +30,7 @@ OS_PRODUCTS = {
     "vrp": ("huawei", "vrp"),
     "sonicos": ("sonicwall", "sonicos"),
     "routeros": ("mikrotik", "routeros"),
+    "arubaos": ("arubanetworks", "arubaos"),
 }
 # record vendor (canonical short name) -> NVD vendor for hardware names
 HARDWARE_VENDORS = {

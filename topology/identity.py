@@ -24,6 +24,7 @@ Pure: no I/O, deterministic order.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -54,9 +55,12 @@ __all__ = [
 ]
 
 FLAG_KINDS = ("duplicate-serial", "duplicate-chassis-id", "name-conflict", "unknown-port")
-# Serial numbers that are not serial numbers (placeholders, anonymised data): never identity.
-_PLACEHOLDER_SERIALS = frozenset(
-    {"", "0", "none", "n/a", "na", "unknown", "not specified", "to be filled by o.e.m.", "12345678"}
+# Serial numbers that are not serial numbers (placeholders, BIOS defaults, anonymised data):
+# never identity. One character repeated ("000000000000", "XXXXXX"), counting runs ("12345678").
+_PLACEHOLDER_SERIAL = re.compile(
+    r"(?:(.)\1*|n/?a|none|null|unknown|not (?:specified|available|applicable)|default string"
+    r"|to be filled by o\.e\.m\.|system serial number|serial ?no|123456789?0?)",
+    re.IGNORECASE,
 )
 _TRANSPORT_RANK = {"ssh": 0, "snmp": 1}
 
@@ -80,7 +84,7 @@ def serial_key(value: str | None) -> str | None:
     if value is None:
         return None
     text = value.strip()
-    return None if text.casefold() in _PLACEHOLDER_SERIALS else text.upper()
+    return None if not text or _PLACEHOLDER_SERIAL.fullmatch(text) else text.upper()
 
 
 def _names(record: DeviceRecord) -> set[str]:

@@ -87,6 +87,9 @@ class OsRule(_Model):
     # Where this OS keeps its product name in ENTITY-MIB: entPhysicalModelName (the default), or
     # entPhysicalDescr of the device's top row when ModelName holds an orderable part number.
     entity_model: Literal["model", "description"] = "model"
+    # Product ids this OS writes in lower case in sysDescr ("ex3400-48t") that the vendor names in
+    # upper case everywhere else (EX3400-48T).
+    model_case: Literal["upper"] | None = None
 
     @field_validator("family")
     @classmethod
@@ -233,7 +236,7 @@ class KnowledgeBase:
         found = self.identify(sys_object_id, sys_descr)
         objects = list(found.objects)
         if self._needs_probe(oid):
-            objects += [o for f in self.probes for o in f.data.objects]
+            objects += [o for _name, probe in self.probe_files() for o in probe]
         objects += [o for f in self.always for o in f.data.objects]
         result: list[Oid] = []
         tables: list[Oid] = []
@@ -293,7 +296,7 @@ class KnowledgeBase:
                 os_name=rule.name,
                 version=groups.get("version"),
                 build=groups.get("build"),
-                model=groups.get("model"),
+                model=_cased(groups.get("model"), rule.model_case),
                 serial=groups.get("serial"),
                 vendor_file=loaded.name,
                 objects=tuple(
@@ -326,7 +329,12 @@ class KnowledgeBase:
         return tuple(o for f in self.always for o in f.data.objects)
 
     def probe_files(self) -> list[tuple[str, tuple[VendorObject, ...]]]:
-        return [(f.name, tuple(f.data.objects)) for f in self.probes]
+        """Each probe file's objects that may be asked of any device: absolute OIDs only (one
+        relative to the device's own sysObjectID says nothing about whose device it is)."""
+        return [
+            (f.name, tuple(o for o in f.data.objects if not o.oid.startswith(RELATIVE)))
+            for f in self.probes
+        ]
 
     def needs_probe(self, sys_object_id: str | None) -> bool:
         return self._needs_probe(_parse_sys_oid(sys_object_id))
@@ -340,6 +348,10 @@ class KnowledgeBase:
                 if oid[: len(prefix)] == prefix and (best is None or len(prefix) > best[0]):
                     best = (len(prefix), loaded)
         return best[1] if best else None
+
+
+def _cased(model: str | None, case: str | None) -> str | None:
+    return model.upper() if model and case == "upper" else model
 
 
 def _for_family(obj: VendorObject, family: str) -> bool:

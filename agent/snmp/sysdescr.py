@@ -29,6 +29,8 @@ _PRODUCT_ID = re.compile(r"^(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z
 _DESIGNATOR = re.compile(r"^[A-Z]{2,5}$")  # a trailing product line: "MS", "CTM"
 _GENERIC_WORDS = {"agent", "snmp", "system", "controller", "device", "server", "host", "unknown"}
 _DOTTED_QUAD = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+# the tail of a company name cut by a comma: "Juniper Networks, Inc. ex3400-48t Ethernet Switch"
+_COMPANY_TAIL = {"inc", "inc.", "ltd", "ltd.", "co.", "corp", "corp.", "llc", "gmbh", "ag", "s.a."}
 
 
 def model_from_descr(descr: str | None) -> str | None:
@@ -74,6 +76,8 @@ def model_from_descr(descr: str | None) -> str | None:
 def _leading_words(segment: str) -> list[str]:
     words: list[str] = []
     for word in segment.split():
+        if not words and word.lower() in _COMPANY_TAIL:
+            continue
         if word.lower() in _STOP_WORDS or word.startswith("("):
             break
         if _VERSION.match(word) and not _V_MODEL.match(word):

@@ -42,7 +42,7 @@ _MISSING = object()
 
 def parse_oid(text: str) -> Oid:
     """``"1.3.6.1"`` or ``".1.3.6.1"`` -> ``(1, 3, 6, 1)``; ValueError on anything else."""
-    parts = text.strip().lstrip(".").split(".")
+    parts = text.strip().strip(".").split(".")  # "1.3.6.1." in some recordings
     if not parts or parts == [""]:
         raise ValueError("empty OID")
     oid = tuple(int(part) for part in parts)

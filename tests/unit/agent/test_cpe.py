@@ -29,6 +29,7 @@ from netsbom.agent.cpe import hardware_cpe, os_cpe
         ("fortios", "7.2.6", None, "cpe:2.3:o:fortinet:fortios:7.2.6:*:*:*:*:*:*:*"),
         ("panos", "10.2.2-h2", None, "cpe:2.3:o:paloaltonetworks:pan-os:10.2.2:h2:*:*:*:*:*:*"),
         ("panos", "11.0.0", None, "cpe:2.3:o:paloaltonetworks:pan-os:11.0.0:-:*:*:*:*:*:*"),
+        ("arubaos", "8.10.0.7", None, "cpe:2.3:o:arubanetworks:arubaos:8.10.0.7:*:*:*:*:*:*:*"),
         ("eos", None, None, None),
         ("linux", "6.1.0", None, None),
     ],

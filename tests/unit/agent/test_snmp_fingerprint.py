@@ -106,6 +106,46 @@ CASES = [
     ),
 ]
 
+BROCADE_AND_DELL = [
+    (
+        "1.3.6.1.4.1.1991.1.3.54.2.4.1.1",
+        "Ruckus Wireless, Inc. ICX7150-48P, IronWare Version 08.0.95bT213 Compiled on Mar 1 2021",
+        "Ruckus",
+        "fastiron",
+        "08.0.95bT213",
+    ),
+    (
+        "1.3.6.1.4.1.1991.1.3.52.1.1",
+        "Brocade NetIron CES, IronWare Version V5.6.0fT183 Compiled on Nov 15 2016",
+        "Brocade",
+        "netiron",
+        "5.6.0fT183",
+    ),
+    ("1.3.6.1.4.1.1588.2.1.1.1", "DS-6610B", "Brocade", "fabos", None),
+    (
+        "1.3.6.1.4.1.6027.1.3.23",
+        "Dell EMC Networking OS Operating System Version: 2.0 Application Software Version: "
+        "9.14(2.4)",
+        "Dell",
+        "ftos",
+        "9.14(2.4)",
+    ),
+]
+
+
+@pytest.mark.parametrize("sys_object_id,descr,vendor,family,version", BROCADE_AND_DELL)
+def test_identify_more_families(
+    sys_object_id: str, descr: str, vendor: str, family: str, version: str | None
+) -> None:
+    found = knowledge_base().identify(sys_object_id, descr)
+    assert (found.vendor, found.family, found.version) == (vendor, family, version)
+
+
+def test_junos_model_from_sysdescr_in_the_vendors_case() -> None:
+    descr = "Juniper Networks, Inc. ex4300-48p Ethernet Switch, kernel JUNOS 21.4R3-S5.4, Build"
+    found = knowledge_base().identify("1.3.6.1.4.1.2636.1.1.1.2.63", descr)
+    assert (found.model, found.version) == ("EX4300-48P", "21.4R3-S5.4")
+
 
 @pytest.mark.parametrize("sys_object_id,descr,vendor,family,version", CASES)
 def test_identify(

@@ -105,6 +105,7 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
             "Cambium cnWave V3000 Distribution Node",
         ),
         ("Meraki MS", "Meraki MS"),
+        ("Acme Networks, Inc. AB-1200 Edge Router, v2.1", "AB-1200 Edge Router"),
         ("UPS SNMP Agent", None),
         ("FM Transmitter", None),
         ("Hardware: AMD64 Family 16 Model 2 Stepping 3 AT/AT COMPATIBLE", None),

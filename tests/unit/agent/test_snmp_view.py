@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from netsbom.agent.snmp.view import SnmpView, to_mac, to_text
+import pytest
+
+from netsbom.agent.snmp.view import SnmpView, parse_oid, to_mac, to_text
 
 
 def test_text_decoding() -> None:
@@ -25,3 +27,10 @@ def test_subtree_and_column() -> None:
     assert view.column((1, 2, 4)) == {(1,): 1}
     assert list(view.subtree((9,))) == []
     assert view.hexstr((1, 2, 10)) is None
+
+
+def test_parse_oid_tolerates_dots_at_either_end_and_rejects_garbage() -> None:
+    assert parse_oid(".1.3.6.1.4.1.6027.1.2.") == (1, 3, 6, 1, 4, 1, 6027, 1, 2)
+    for bad in ("", "1.3.x", "1..3", "1.-3"):
+        with pytest.raises(ValueError):
+            parse_oid(bad)

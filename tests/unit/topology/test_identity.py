@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from netsbom.collector.sbom.cyclonedx import to_cyclonedx
 from netsbom.topology.configuration import build_configuration
 from netsbom.topology.identity import check_links, resolve_identities, same_device
@@ -104,9 +106,12 @@ def test_factory_default_names_alone_do_not_merge() -> None:
     assert len(resolve_identities([a, b]).records) == 2
 
 
-def test_placeholder_serials_are_not_identity() -> None:
-    a = view("a", "snmp", "10.0.0.1", hostname="a", serial="Not Specified")
-    b = view("b", "snmp", "10.0.0.2", hostname="b", serial="not specified")
+@pytest.mark.parametrize(
+    "placeholder", ["Not Specified", "000000000000", "XXXXXX", "1234567890", "SERIALNO", "N/A"]
+)
+def test_placeholder_serials_are_not_identity(placeholder: str) -> None:
+    a = view("a", "snmp", "10.0.0.1", hostname="a", serial=placeholder)
+    b = view("b", "snmp", "10.0.0.2", hostname="b", serial=placeholder.lower())
     resolution = resolve_identities([a, b])
     assert len(resolution.records) == 2 and resolution.flags == ()
 
