@@ -13,6 +13,10 @@ then any module's) and keeps the result per directory set, in memory, for the pr
 ``product(oid)`` answers the registered name of an exact sysObjectID and a display form with the
 family prefix its siblings share removed (``jnxProductNameMX80`` -> ``MX80``,
 ``cisco2960X48FPSL`` -> ``2960X48FPSL``), so callers can match either.
+
+IANA's registry of private enterprise numbers, dropped into the same folder (IANA's
+``enterprise-numbers`` text file, or Wireshark's ``enterprises.tsv``), names the organisation
+behind any sysObjectID: ``organization(oid)`` (``1.3.6.1.4.1.1991.…`` -> ``Foundry Networks``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ log = logging.getLogger(__name__)
 ENV_VAR = "NETSBOM_MIBS"
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a registration MIB is at most a few MB; skip anything bigger
 MIN_PRODUCT_SIBLINGS = 3  # a registration list names many products under one parent
+ENTERPRISE_FILES = ("enterprise-numbers", "enterprise-numbers.txt", "enterprises.tsv")
+ENTERPRISES: Oid = (1, 3, 6, 1, 4, 1)
 
 # The SMI roots every MIB imports from SNMPv2-SMI / RFC1155-SMI (never defined in vendor files).
 _ROOTS: dict[str, Oid] = {
@@ -70,8 +76,13 @@ class Product:
 class MibIndex:
     """Numeric OID -> registered name, built from the assignments of every MIB in some folders."""
 
-    def __init__(self, assignments: Iterable[tuple[str, str, str, tuple[int, ...]]]) -> None:
+    def __init__(
+        self,
+        assignments: Iterable[tuple[str, str, str, tuple[int, ...]]],
+        organizations: dict[int, str] | None = None,
+    ) -> None:
         # (module, name, parent, arcs)
+        self.organizations = organizations or {}  # private enterprise number -> organisation
         by_module: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = defaultdict(dict)
         anywhere: dict[str, tuple[str, str, tuple[int, ...]]] = {}
         for module, name, parent, arcs in assignments:
@@ -116,6 +127,12 @@ class MibIndex:
 
     def __len__(self) -> int:
         return len(self.names)
+
+    def organization(self, oid: Oid) -> str | None:
+        """The organisation IANA registered the enterprise number of ``oid`` to."""
+        if len(oid) <= len(ENTERPRISES) or oid[: len(ENTERPRISES)] != ENTERPRISES:
+            return None
+        return self.organizations.get(oid[len(ENTERPRISES)])
 
     def name(self, oid: Oid) -> str | None:
         found = self.names.get(oid)
@@ -182,6 +199,42 @@ def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
     return module, found
 
 
+_IANA_NUMBER = re.compile(r"^(\d+)\s*$")
+_FORMERLY = re.compile(r"\s*\((?:formerly|previous|was|now|https?:)[^)]*\)?", re.IGNORECASE)
+_LEGAL_SUFFIX = re.compile(
+    r"(?:(?:,\s*|\s+)(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|LLC|GmbH|AG|S\.?A|"
+    r"B\.?V|Pty|PLC|Oy|AB|AS|SRL|S\.?p\.?A|K\.?K)\.?)+\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_enterprises(text: str) -> dict[int, str]:
+    """Enterprise number -> organisation, from IANA's registry (a number line, then the
+    organisation indented by two spaces) or a ``number<TAB>organisation`` table (Wireshark)."""
+    found: dict[int, str] = {}
+    number: int | None = None
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) > 1 and fields[0].strip().isdigit():  # "1991<TAB>name<TAB># comment"
+            found.setdefault(int(fields[0]), fields[1])
+            continue
+        match = _IANA_NUMBER.match(line)
+        if match:
+            number = int(match.group(1))
+        elif number is not None and line.startswith("  ") and not line.startswith("    "):
+            found.setdefault(number, line)
+            number = None
+    cleaned = {key: organization_name(name) for key, name in found.items()}
+    return {key: name for key, name in cleaned.items() if name}
+
+
+def organization_name(raw: str) -> str:
+    """A registry entry as a supplier name: no "(formerly ...)", no legal-form suffix."""
+    name = _FORMERLY.sub("", raw).strip().rstrip(".,;").strip()
+    shorter = _LEGAL_SUFFIX.sub("", name).strip().rstrip(",").strip()
+    return shorter or name
+
+
 def _files(directories: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for directory in directories:
@@ -199,6 +252,7 @@ def _files(directories: Sequence[Path]) -> list[Path]:
 def load(directories: Sequence[Path]) -> MibIndex:
     """Scan every file under ``directories``; unreadable or odd files are skipped, never fatal."""
     assignments: list[tuple[str, str, str, tuple[int, ...]]] = []
+    organizations: dict[int, str] = {}
     for path in _files(directories):
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
@@ -207,12 +261,15 @@ def load(directories: Sequence[Path]) -> MibIndex:
         except OSError as exc:
             log.debug("skipping MIB file %s: %s", path, exc)
             continue
+        if path.name.lower() in ENTERPRISE_FILES:
+            organizations = {**parse_enterprises(raw.decode("utf-8", "replace")), **organizations}
+            continue
         if b"DEFINITIONS" not in raw:
             continue
         module, found = scan(raw.decode("latin-1"))
         module = module or path.stem
         assignments += [(module, name, parent, arcs) for name, parent, arcs in found]
-    index = MibIndex(assignments)
+    index = MibIndex(assignments, organizations)
     log.debug("loaded %d OID names from %s", len(index), ", ".join(map(str, directories)))
     return index
 
@@ -250,3 +307,8 @@ def index() -> MibIndex | None:
 def product(oid: Oid) -> Product | None:
     loaded = index()
     return loaded.product(oid) if loaded is not None else None
+
+
+def organization(oid: Oid) -> str | None:
+    loaded = index()
+    return loaded.organization(oid) if loaded is not None else None

@@ -214,6 +214,7 @@ def _identify(
         "vendor": [
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
             _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
+            None if fingerprint.vendor_file else _registered_organization(sys_oid),
         ],
         "version": [
             *(
@@ -366,6 +367,16 @@ def _registered_product(sys_oid: Oid | None) -> _Found | None:
     if product is None:
         return None
     return _Found(product.short, f"{product.module}::{product.name}", 0.7)
+
+
+def _registered_organization(sys_oid: Oid | None) -> _Found | None:
+    """Who IANA registered the sysObjectID's enterprise number to, for enterprises no vendor
+    file knows (a file that knows one and names no vendor means: an agent, not the maker)."""
+    if sys_oid is None:
+        return None
+    name = mibs.organization(sys_oid)
+    source = f"IANA enterprise {sys_oid[len(mibs.ENTERPRISES)]}" if name else ""
+    return _found(name, source, 0.5)
 
 
 def _objects(
