@@ -51,7 +51,8 @@ OS_FAMILIES = (
 _FAMILY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _GROUPS = ("version", "build", "model", "serial")
 RELATIVE = "sysObjectID"
-Field_ = Literal["version", "build", "model", "serial"]
+# "vendor": a manufacturer object of an agent vendors build into others' products (OEM UPS cards)
+Field_ = Literal["version", "build", "model", "serial", "vendor"]
 
 
 def _compile(patterns: list[str]) -> list[str]:

@@ -212,6 +212,7 @@ def _identify(
     model_source = entity(oids.ENT_MODEL_NAME)
     candidates: dict[str, list[_Found | None]] = {
         "vendor": [
+            vendor_objects.get("vendor"),
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
             _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
             None if fingerprint.vendor_file else _registered_organization(sys_oid),

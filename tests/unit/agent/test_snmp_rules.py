@@ -245,3 +245,18 @@ def test_vendor_firmware_on_a_reference_sysobjectid_is_recognised_by_probing() -
     )
     record = parse(view_of(values))
     assert (record.vendor, record.serial) == ("Zyxel", "ZY-SERIAL")
+
+
+def test_an_oem_agent_card_names_the_products_maker() -> None:
+    values = system("UPS SNMP Agent", "1.3.6.1.4.1.2254.2.4")
+    values.update(
+        {
+            "1.3.6.1.4.1.2254.2.4.1.1.0": b"Acme Power",
+            "1.3.6.1.4.1.2254.2.4.1.2.0": b"AP1500RT",
+            "1.3.6.1.4.1.2254.2.4.1.3.0": b"02",
+        }
+    )
+    record = parse(view_of(values))
+    assert (record.vendor, record.model, record.os.version) == ("Acme Power", "AP1500RT", "02")
+    del values["1.3.6.1.4.1.2254.2.4.1.1.0"]
+    assert parse(view_of(values)).vendor == "Delta"  # the card's maker when it names no other
