@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from netsbom.topology.record import DeviceRecord
@@ -11,6 +11,7 @@ from netsbom.vuln import ssvc
 from netsbom.vuln.applicability import applicability
 from netsbom.vuln.device import DeviceFacts, device_facts
 from netsbom.vuln.feeds import CveData, Feeds
+from netsbom.vuln.verdict import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,21 +59,30 @@ class Assessment:
 
 
 def assess(records: Iterable[DeviceRecord], feeds: Feeds) -> Iterator[Assessment]:
-    """Every (device, CVE) pair, devices in input order, CVEs sorted by id."""
+    """Every (device, CVE) pair, devices in input order, CVEs sorted by id.
+
+    Applicability reads no name, target or label, so devices alike in everything else (one model
+    on one release, the common case in a fleet) are judged once per CVE."""
     cve_ids = sorted(set(feeds.cves) | set(feeds.kev), key=_cve_key)
+    cves = [feeds.cves.get(cve_id) or CveData(cve_id) for cve_id in cve_ids]
+    judged: dict[DeviceFacts, list[Verdict]] = {}
     for record in records:
         device = device_facts(record)
+        shape = replace(device, name="", target_id="", labels=())
+        verdicts = judged.get(shape)
+        if verdicts is None:
+            verdicts = [applicability(cve, device, feeds.kev.get(cve.id)) for cve in cves]
+            judged[shape] = verdicts
         labels = dict(record.target.labels)
-        for cve_id in cve_ids:
-            yield assess_one(device, feeds.cves.get(cve_id) or CveData(cve_id), feeds, labels)
+        for cve, verdict in zip(cves, verdicts, strict=True):
+            yield _assessment(device, cve, verdict, feeds, labels)
 
 
-def assess_one(
-    device: DeviceFacts, cve: CveData, feeds: Feeds, labels: dict[str, str]
+def _assessment(
+    device: DeviceFacts, cve: CveData, verdict: Verdict, feeds: Feeds, labels: dict[str, str]
 ) -> Assessment:
     kev = feeds.kev.get(cve.id)
     epss = feeds.epss.get(cve.id)
-    verdict = applicability(cve, device, kev)
     sources = [verdict.source]
     if kev is not None:
         sources.append("kev")

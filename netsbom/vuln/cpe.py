@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from netsbom.errors import NetsbomError
 
@@ -26,6 +27,7 @@ _FIELDS = (
     "other",
 )
 _SPLIT = re.compile(r"(?<!\\):")
+_ESCAPED = re.compile(r"\\(.)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class Cpe:
         return f"cpe:2.3:{self.part}:{self.vendor}:{self.product}:{self.version}:{self.update}"
 
 
+@lru_cache(maxsize=1 << 16)  # feeds repeat the same names for every device assessed
 def parse_cpe(text: str) -> Cpe:
     if not text.startswith("cpe:2.3:"):
         raise CpeError(f"not a CPE 2.3 string: {text!r}")
@@ -69,7 +72,7 @@ def parse_cpe(text: str) -> Cpe:
 
 
 def _unescape(value: str) -> str:
-    return re.sub(r"\\(.)", r"\1", value)
+    return _ESCAPED.sub(r"\1", value) if "\\" in value else value
 
 
 def normalise_model(text: str) -> str:

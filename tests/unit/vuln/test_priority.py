@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from netsbom.vuln import ssvc
 from netsbom.vuln.assess import assess
 from netsbom.vuln.feeds import Feeds
@@ -63,3 +67,31 @@ def test_deployer_decisions_from_exposure_labels() -> None:
     )
     assert internal["deployer_decision"] == "Defer"
     assert "Technical Impact" in internal["assumed"]
+
+
+def test_alike_devices_are_judged_once_and_each_keeps_its_own_labels(
+    feeds: Feeds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netsbom.vuln import assess as assess_module
+
+    calls: list[str] = []
+    real = assess_module.applicability
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1].name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assess_module, "applicability", counting)
+    records = [
+        record("ios-xe", "17.9.4", name="a", labels={"exposure": "internet"}),
+        record("ios-xe", "17.9.4", name="b", labels={"exposure": "internal"}),
+        record("ios-xe", "17.12.3", name="c"),
+    ]
+    results = list(assess(records, feeds))
+    cves = len(set(feeds.cves) | set(feeds.kev))
+    assert len(results) == 3 * cves
+    assert len(calls) == 2 * cves and set(calls) == {"a", "c"}  # b is judged as a was
+    a = {r.cve: r for r in results if r.device == "a"}
+    b = {r.cve: r for r in results if r.device == "b"}
+    assert all((a[c].affected, a[c].reason) == (b[c].affected, b[c].reason) for c in a)
+    assert any(a[c].ssvc != b[c].ssvc for c in a)  # exposure differs: SSVC is per device
