@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,32 +87,13 @@ def assess_configuration(
 
 def assess_records(records: Iterable[DeviceRecord], feeds: Feeds) -> Iterator[Assessment]:
     """:func:`netsbom.vuln.assess.assess` for an export: the same results in the same order,
-    without the pairs whose CVE concerns other products (basis ``product``, never in a VEX).
-
-    A lazy single pass, and fleet-sized: a fleet runs a handful of firmware images, so each
-    distinct set of device facts (vendor, OS, version, models, CPEs, labels: everything the
-    assessment reads except the name) is assessed once and its results are reused for the
-    other devices under their own name and target id."""
+    without the pairs whose CVE concerns other products (basis ``product``, never in a VEX)."""
     from netsbom.vuln.assess import assess
-    from netsbom.vuln.device import device_facts
     from netsbom.vuln.verdict import BASIS_PRODUCT
 
-    done: dict[object, list[Assessment]] = {}
-    for record in records:
-        facts = device_facts(record)
-        key = (replace(facts, name="", target_id=""), record.target.labels)
-        results = done.get(key)
-        if results is None:
-            results = [
-                item
-                for item in assess([record], feeds)
-                if not (item.affected is False and item.basis == BASIS_PRODUCT)
-            ]
-            done[key] = results
-            yield from results
-            continue
-        for item in results:
-            yield replace(item, device=facts.name, target_id=facts.target_id)
+    return assess(
+        records, feeds, keep=lambda v: not (v.affected is False and v.basis == BASIS_PRODUCT)
+    )
 
 
 def render_sbom(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -58,11 +58,17 @@ class Assessment:
         return data
 
 
-def assess(records: Iterable[DeviceRecord], feeds: Feeds) -> Iterator[Assessment]:
-    """Every (device, CVE) pair, devices in input order, CVEs sorted by id.
+def assess(
+    records: Iterable[DeviceRecord],
+    feeds: Feeds,
+    keep: Callable[[Verdict], bool] | None = None,
+) -> Iterator[Assessment]:
+    """Every (device, CVE) pair whose verdict ``keep`` accepts (default: all), devices in input
+    order, CVEs sorted by id. Lazy: one device at a time.
 
     Applicability reads no name, target or label, so devices alike in everything else (one model
-    on one release, the common case in a fleet) are judged once per CVE."""
+    on one release, the common case in a fleet) are judged once per CVE; pairs not kept cost no
+    more than that."""
     cve_ids = sorted(set(feeds.cves) | set(feeds.kev), key=_cve_key)
     cves = [feeds.cves.get(cve_id) or CveData(cve_id) for cve_id in cve_ids]
     judged: dict[DeviceFacts, list[Verdict]] = {}
@@ -75,7 +81,8 @@ def assess(records: Iterable[DeviceRecord], feeds: Feeds) -> Iterator[Assessment
             judged[shape] = verdicts
         labels = dict(record.target.labels)
         for cve, verdict in zip(cves, verdicts, strict=True):
-            yield _assessment(device, cve, verdict, feeds, labels)
+            if keep is None or keep(verdict):
+                yield _assessment(device, cve, verdict, feeds, labels)
 
 
 def _assessment(

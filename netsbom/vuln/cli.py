@@ -19,6 +19,7 @@ from netsbom.vuln.assess import Assessment, assess
 from netsbom.vuln.errors import VulnError
 from netsbom.vuln.feeds import load_feeds
 from netsbom.vuln.report import render_table, sort_by_priority
+from netsbom.vuln.verdict import Verdict
 
 DB_HELP = "Store URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (env NETSBOM_DB)."
 
@@ -167,7 +168,11 @@ def _run(
     feeds = load_feeds(feeds_dir)
     for problem in feeds.problems:
         click.echo(f"warning: {problem}", err=True)
-    return [a for a in assess(records, feeds) if everything or a.affected is not False]
+    return list(assess(records, feeds, keep=None if everything else _not_unaffected))
+
+
+def _not_unaffected(verdict: Verdict) -> bool:
+    return verdict.affected is not False
 
 
 def _read_records(path: Path) -> list[DeviceRecord]:
