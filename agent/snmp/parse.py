@@ -398,11 +398,19 @@ def _objects(
                 found[obj.field] = _Found(value, (*prefix, row or 0))
             continue
         for suffix, raw in view.subtree(prefix):
-            text = to_text(raw)
+            text = to_text(raw) if _plausible(obj.field, raw) else None
             if text is not None and (value := extract(obj.pattern, obj.field, text)):
                 found[obj.field] = _Found(value, (*prefix, *suffix), first=obj.over_entity)
             break
     return found
+
+
+def _plausible(field: str, raw: Value) -> bool:
+    """A product name is text (an INTEGER there is another object, an enumeration); a serial
+    number is text or a positive number."""
+    if isinstance(raw, int):
+        return field != "model" and (field != "serial" or raw > 0)
+    return True
 
 
 def _row_index(view: SnmpView, oid: Oid) -> int | None:

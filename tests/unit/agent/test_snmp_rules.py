@@ -260,3 +260,12 @@ def test_an_oem_agent_card_names_the_products_maker() -> None:
     assert (record.vendor, record.model, record.os.version) == ("Acme Power", "AP1500RT", "02")
     del values["1.3.6.1.4.1.2254.2.4.1.1.0"]
     assert parse(view_of(values)).vendor == "Delta"  # the card's maker when it names no other
+
+
+def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
+    values = system("UPS Web/SNMP Agent", "1.3.6.1.4.1.13400.2.1")
+    values.update({"1.3.6.1.4.1.13400.2.1.1.2.0": 2, "1.3.6.1.4.1.13400.2.1.1.3.1.1.0": 0})
+    record = parse(view_of(values))
+    assert (record.model, record.serial) == (None, None)
+    values["1.3.6.1.4.1.13400.2.1.1.3.1.1.0"] = 70012345  # a numeric serial is a serial
+    assert parse(view_of(values)).serial == "70012345"
