@@ -123,6 +123,27 @@ BROCADE_AND_DELL = [
     ),
     ("1.3.6.1.4.1.1588.2.1.1.1", "DS-6610B", "Brocade", "fabos", None),
     (
+        "1.3.6.1.4.1.3375.2.1.3.4.117",
+        "BIG-IP i4800 : Linux 3.10.0-1160.el7.x86_64 : BIG-IP software release 16.1.4, build 0.0.47",
+        "F5",
+        "tmos",
+        "16.1.4",
+    ),
+    (
+        "1.3.6.1.4.1.6486.801.1.1.2.1.11.2.5",
+        "Alcatel-Lucent Enterprise OS6860E-P24 8.6.289.R01 GA, October 09, 2019.",
+        "Alcatel-Lucent Enterprise",
+        "omniswitch",
+        "8.6.289.R01",
+    ),
+    (
+        "1.3.6.1.4.1.3902.3.600.3.1.700",
+        "ZTE 5960-52TM Software, 5900 Version: V3.00.10.B20P03,  RELEASE SOFTWARE",
+        "ZTE",
+        "zxros",
+        "V3.00.10.B20P03",
+    ),
+    (
         "1.3.6.1.4.1.6027.1.3.23",
         "Dell EMC Networking OS Operating System Version: 2.0 Application Software Version: "
         "9.14(2.4)",
