@@ -124,7 +124,8 @@ BROCADE_AND_DELL = [
     ("1.3.6.1.4.1.1588.2.1.1.1", "DS-6610B", "Brocade", "fabos", None),
     (
         "1.3.6.1.4.1.3375.2.1.3.4.117",
-        "BIG-IP i4800 : Linux 3.10.0-1160.el7.x86_64 : BIG-IP software release 16.1.4, build 0.0.47",
+        "BIG-IP i4800 : Linux 3.10.0-1160.el7.x86_64 : "
+        "BIG-IP software release 16.1.4, build 0.0.47",
         "F5",
         "tmos",
         "16.1.4",
