@@ -71,7 +71,7 @@ _PRIV = click.Choice(["des", "3des", "aes128", "aes192", "aes256"])
     "--mibs",
     type=click.Path(path_type=Path, file_okay=False),
     multiple=True,
-    help="Folder of vendor registration MIBs (sysObjectID -> product); env NETSBOM_MIBS.",
+    help="Folder of vendor registration MIBs and IANA's enterprise registry; env NETSBOM_MIBS.",
 )
 def poll(
     targets: tuple[str, ...],

@@ -124,6 +124,12 @@ def agent() -> None:
     metavar="HOST:PORT",
     help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
 )
+@click.option(
+    "--mibs",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    help="Folder of vendor registration MIBs and IANA's enterprise registry; env NETSBOM_MIBS.",
+)
 def agent_run(
     inventory_path: Path,
     inventory_format: str,
@@ -139,6 +145,7 @@ def agent_run(
     spool_dir: Path,
     send_timeout: float,
     metrics_listen: str | None,
+    mibs: tuple[Path, ...],
 ) -> None:
     """Poll every inventory target and stream the reports to the collector.
 
@@ -149,10 +156,13 @@ def agent_run(
     from netsbom.agent.inventory_sources import load_any_inventory
     from netsbom.agent.publish import ClientTls, Publisher
     from netsbom.agent.run import run_once
+    from netsbom.agent.snmp.mibs import set_mib_dirs
     from netsbom.agent.spool import Spool
     from netsbom.collector.server import is_loopback
     from netsbom.progress import Progress
 
+    if mibs:
+        set_mib_dirs(mibs)
     inventory = load_any_inventory(inventory_path, inventory_format)
     token = resolve(token_ref) if token_ref else None
     tls = None

@@ -2,8 +2,8 @@
 
 Vendors name every product they ship in a registration MIB (CISCO-PRODUCTS-MIB, JUNIPER-CHASSIS-
 DEFINES-MIB, HUAWEI-MIB ...): ``cisco2960X48FPSL OBJECT IDENTIFIER ::= { ciscoProducts 1208 }``.
-The agent reads such files from a MIB directory the operator points it at (``--mibs DIR``,
-``NETSBOM_MIBS``, the inventory's ``mibs`` setting); nothing derived from them ships with netsbom.
+The agent reads such files from a MIB directory the operator points it at (``--mibs DIR`` of
+``agent run`` / ``agent poll``, or ``NETSBOM_MIBS``); nothing derived from them ships with netsbom.
 
 This is not a MIB compiler: a small dependency-free scanner collects every
 ``name <MACRO> ... ::= { parent n }`` assignment (OBJECT IDENTIFIER, MODULE-IDENTITY,

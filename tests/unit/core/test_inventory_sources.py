@@ -182,6 +182,7 @@ def test_agent_run_reads_an_ansible_inventory(
 ) -> None:
     from click.testing import CliRunner
 
+    from netsbom.agent.snmp import mibs
     from netsbom.cli import cli
 
     monkeypatch.setenv("SNMP_COMMUNITY", "public")
@@ -191,11 +192,16 @@ def test_agent_run_reads_an_ansible_inventory(
         "netsbom_snmp": {**SNMP, "port": 9, "timeout": 0.2, "retries": 0},
         "netsbom_deadline": 5,
     }}}})  # fmt: skip
-    result = CliRunner().invoke(cli, [
-        "agent", "run", "--inventory", str(inventory), "--inventory-format", "ansible",
-        "--collector", "127.0.0.1:9", "--once", "--send-timeout", "0",
-        "--spool", str(tmp_path / "spool"),
-    ])  # fmt: skip
+    (tmp_path / "mibs").mkdir()
+    try:
+        result = CliRunner().invoke(cli, [
+            "agent", "run", "--inventory", str(inventory), "--inventory-format", "ansible",
+            "--collector", "127.0.0.1:9", "--once", "--send-timeout", "0",
+            "--spool", str(tmp_path / "spool"), "--mibs", str(tmp_path / "mibs"),
+        ])  # fmt: skip
+        assert mibs.mib_dirs() == (tmp_path / "mibs",)
+    finally:
+        mibs.set_mib_dirs(None)
     assert result.exit_code == 3, result.output  # polled, report left in the spool
     assert "polled 1 targets (1 incomplete)" in result.output
     assert (tmp_path / "spool" / "ans-agent").is_dir()
