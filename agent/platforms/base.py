@@ -139,6 +139,12 @@ class TemplateError(ValueError):
     """Output a TextFSM template refused."""
 
 
+# Compiled templates ready for reuse (with their lower-cased header), per template: compiling
+# one costs far more than running it. A machine serves one parse at a time (list.pop/append
+# are atomic) and is Reset() before each, which TextFSM provides for exactly this reuse.
+_MACHINES: dict[str, list[tuple[Any, list[str]]]] = {}
+
+
 def fsm(template: str, text: str, *, strict: bool = False) -> list[dict[str, Any]]:
     """Run ntc-templates' ``template`` (file stem) over ``text``; keys lower-cased.
 
@@ -148,14 +154,21 @@ def fsm(template: str, text: str, *, strict: bool = False) -> list[dict[str, Any
     """
     import io
 
+    free = _MACHINES.setdefault(template, [])
     try:
+        machine, header = free.pop()
+    except IndexError:
         machine = textfsm.TextFSM(io.StringIO(_template_text(template)))
+        header = [h.lower() for h in machine.header]
+    try:
+        machine.Reset()
         rows = machine.ParseText(text)
     except textfsm.TextFSMError as exc:
         if strict:
             raise TemplateError(f"{template}: {exc}") from None
         return []
-    header = [h.lower() for h in machine.header]
+    finally:
+        free.append((machine, header))
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -26,10 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netsbom.agent.platforms import ALIASES, PLATFORMS, Platform, get_platform
+from netsbom.agent.ssh.known_hosts import host_keys
 from netsbom.errors import CredentialError, DeviceError
 from netsbom.topology.record import ErrorInfo
 
 if TYPE_CHECKING:
+    import paramiko
+    from netmiko import BaseConnection
+
     from netsbom.agent.inventory import SshSettings
 
 log = logging.getLogger(__name__)
@@ -321,7 +326,7 @@ def _pin_on_first_use(address: str, settings: SshSettings) -> None:
     known = _known_hosts(settings)
     name = address if settings.port == 22 else f"[{address}]:{settings.port}"
     with _PIN_LOCK:
-        if paramiko.HostKeys(str(known)).lookup(name):
+        if host_keys(known, name):
             return
     sock, jump = _open_socket(address, settings)
     transport = paramiko.Transport(sock, disabled_algorithms=disabled_algorithms(settings))
@@ -332,8 +337,13 @@ def _pin_on_first_use(address: str, settings: SshSettings) -> None:
         transport.close()
         if jump is not None:
             jump.close()
+    _pin(known, name, key)
+
+
+def _pin(known: Path, name: str, key: paramiko.PKey) -> None:
+    """Append ``key`` for ``name`` to known_hosts unless it holds a key for ``name`` already."""
     with _PIN_LOCK:
-        if not paramiko.HostKeys(str(known)).lookup(name):
+        if not host_keys(known, name):
             with known.open("a", encoding="utf-8") as handle:
                 handle.write(f"{name} {key.get_name()} {key.get_base64()}\n")
             log.info("pinned the %s host key of %s in %s", key.get_name(), name, known)
@@ -373,8 +383,6 @@ def _connect_kwargs(address: str, settings: SshSettings) -> dict[str, Any]:
 
 
 def _connect(address: str, settings: SshSettings, driver: Platform, sock: Any) -> Any:
-    from netmiko import ConnectHandler
-
     kwargs = _connect_kwargs(address, settings)
     known = Path(kwargs["alt_key_file"])
     if settings.host_key_policy == "strict" and not known.is_file():
@@ -384,7 +392,27 @@ def _connect(address: str, settings: SshSettings, driver: Platform, sock: Any) -
             f"known_hosts file {known} does not exist (use host_key_policy: tofu "
             "to pin keys on first use)",
         )
-    return ConnectHandler(device_type=driver.name, sock=sock, **kwargs)
+    return _connection_class(driver.name)(device_type=driver.name, sock=sock, **kwargs)
+
+
+@functools.cache
+def _connection_class(device_type: str) -> type[BaseConnection]:
+    """netmiko's class for ``device_type``, given only this host's keys from ``alt_key_file``
+    (:mod:`known_hosts`) instead of parsing the whole file per session."""
+    from netmiko.ssh_dispatcher import ssh_dispatcher
+
+    base = ssh_dispatcher(device_type)
+
+    def build_ssh_client(self: BaseConnection) -> paramiko.SSHClient:
+        client = self._get_ssh_client_instance()
+        name = self.host if self.port == 22 else f"[{self.host}]:{self.port}"
+        known = client.get_host_keys()
+        for key in host_keys(Path(self.alt_key_file), name):
+            known.add(name, key.get_name(), key)
+        client.set_missing_host_key_policy(self.key_policy)  # reject: ssh_strict
+        return client
+
+    return type(base.__name__, (base,), {"_build_ssh_client": build_ssh_client})
 
 
 def _jump_client(settings: SshSettings) -> Any:
@@ -394,10 +422,23 @@ def _jump_client(settings: SshSettings) -> Any:
     assert jump is not None
     client = paramiko.SSHClient()
     known = _known_hosts(settings)
-    if known.is_file():
-        client.load_host_keys(str(known))
+    name = jump.address if jump.port == 22 else f"[{jump.address}]:{jump.port}"
+    for key in host_keys(known, name):
+        client.get_host_keys().add(name, key.get_name(), key)
+
+    class PinPolicy(paramiko.MissingHostKeyPolicy):
+        """tofu: pin the jump host's key like a device's (appended, serialised), then verify."""
+
+        def missing_host_key(
+            self, client: paramiko.SSHClient, host: str, key: paramiko.PKey
+        ) -> None:
+            _pin(known, host, key)
+            pinned = {k.get_name(): k for k in host_keys(known, host)}
+            if pinned.get(key.get_name()) != key:  # another session pinned another key
+                raise paramiko.BadHostKeyException(host, key, next(iter(pinned.values()), key))
+
     client.set_missing_host_key_policy(
-        paramiko.AutoAddPolicy() if settings.host_key_policy == "tofu" else paramiko.RejectPolicy()
+        PinPolicy() if settings.host_key_policy == "tofu" else paramiko.RejectPolicy()
     )
     password = jump.resolve_secret("password")
     client.connect(
