@@ -21,6 +21,7 @@ import os
 import re
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,6 +182,7 @@ def _run_session(
         _cap_output(connection, settings.max_output)
         try:
             result.prompt_hostname = _hostname_from_prompt(connection.base_prompt)
+            _drain(connection)
             _run_commands(connection, driver, settings, commands, cancel, result)
         finally:
             _close_quietly(connection)
@@ -246,6 +248,24 @@ def _run_commands(
                 continue
             result.outputs[form] = text
             break
+
+
+SETTLE_SECONDS = 0.05  # quiet time that ends the session setup's output
+SETTLE_LIMIT = 2.0
+
+
+def _drain(connection: Any) -> None:
+    """Read what the device still sends after session setup before the first command.
+
+    netmiko's setup can stop reading at the first match of a pattern (SR OS classic CLI:
+    ``environment no more`` ends at "environment"); the rest of the echo and a prompt then
+    arrive later and the first command would read them as its output, every later command the
+    previous one's. Reading until the channel has been quiet for a moment keeps them in step."""
+    deadline = time.monotonic() + SETTLE_LIMIT
+    while time.monotonic() < deadline:
+        time.sleep(SETTLE_SECONDS)
+        if not connection.read_channel():
+            return
 
 
 class _OutputTooLarge(DeviceError):
