@@ -507,7 +507,7 @@ def bench_snmp(sizes: Sizes) -> list[Entry]:
         definition = fleet_definition(sizes.snmp_devices, work / "definition")
         per_process = math.ceil(sizes.snmp_devices / sizes.snmp_processes)
         with Lab(definition, work / "state", port=0, devices_per_process=per_process,
-                 start_timeout=max(60.0, sizes.snmp_devices * 0.3)) as lab:  # fmt: skip
+                 start_timeout=max(180.0, sizes.snmp_devices * 0.6)) as lab:  # fmt: skip
             inventory = lab.write_inventory(work / "inventory.yaml", timeout=2.0, retries=1)
             raw = yaml.safe_load(inventory.read_text())
             raw["concurrency"] = sizes.concurrency
