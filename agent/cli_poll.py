@@ -19,6 +19,7 @@ from netsbom.agent.snmp.mibs import set_mib_dirs
 from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.agent.snmp.record import write_snmprec
 from netsbom.agent.snmp.walk import collect
+from netsbom.cli_options import mibs_option
 from netsbom.errors import ConfigError, CredentialError
 from netsbom.progress import Progress, progress_enabled
 from netsbom.topology.record import DeviceRecord, record_to_dict
@@ -67,12 +68,7 @@ _PRIV = click.Choice(["des", "3des", "aes128", "aes192", "aes256"])
     help="Seconds for the whole poll of one device.",
 )
 @click.option("--agent-id", default=None, help="Agent id written into records.")
-@click.option(
-    "--mibs",
-    type=click.Path(path_type=Path, file_okay=False),
-    multiple=True,
-    help="Folder of vendor registration MIBs and IANA's enterprise registry; env NETSBOM_MIBS.",
-)
+@mibs_option
 def poll(
     targets: tuple[str, ...],
     inventory: Path | None,

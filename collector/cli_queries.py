@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
+from netsbom.cli_options import DB_HELP
 from netsbom.errors import ConfigError, ExportError
 from netsbom.topology.configuration import Configuration
 
-DB_HELP = "Store URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (env NETSBOM_DB)."
 DEFAULT_DB = "sqlite:///netsbom.db"
 SELECT_HELP = (
     "Label terms KEY=VALUE[|VALUE...], comma-separated, all must hold (site=dc1,role=leaf)."

@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from netsbom import __version__
+from netsbom.cli_options import DB_HELP, mibs_option
 from netsbom.errors import NetsbomError
 
-DB_HELP = "Store URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (env NETSBOM_DB)."
 DEFAULT_DB = "sqlite:///netsbom.db"
 
 
@@ -124,12 +124,7 @@ def agent() -> None:
     metavar="HOST:PORT",
     help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
 )
-@click.option(
-    "--mibs",
-    type=click.Path(path_type=Path, file_okay=False),
-    multiple=True,
-    help="Folder of vendor registration MIBs and IANA's enterprise registry; env NETSBOM_MIBS.",
-)
+@mibs_option
 def agent_run(
     inventory_path: Path,
     inventory_format: str,

@@ -1,8 +1,8 @@
 """Live SNMP collection: GETBULK walks of the subtrees netsbom reads.
 
-This module is the one place SNMP is spoken: error indications become :class:`ViewError` entries
-here (kinds: unreachable, timeout, auth, protocol). Secrets are revealed only to build requests
-(or pysnmp's auth objects) and never appear in errors or logs.
+This module is the one place requests are sent and answers awaited: error indications become
+:class:`ViewError` entries here (kinds: unreachable, timeout, auth, protocol). Secrets are
+revealed only to build requests (or pysnmp's auth objects) and never appear in errors or logs.
 
 Walks are driven with single GETBULK requests (pysnmp's ``bulk_walk_cmd`` retries forever on
 timeouts): each subtree stops at the first error indication, at non-increasing OIDs (a looping
@@ -13,7 +13,7 @@ Two transports give the walker the same replies (``(error indication, error stat
 with pysnmp's indications and hlapi's meaning):
 
 * SNMPv2c (:class:`_V2cSession`): a message is a community and a PDU, so requests are encoded and
-  replies decoded here (:func:`encode_request`, :func:`decode_response`), each device on a UDP
+  replies decoded by :mod:`netsbom.agent.snmp.message`, each device on a UDP
   socket of its own: nothing is shared between devices. Replies in any encoding outside the strict
   common form go to pysnmp's own decoding (pyasn1), so every reply means what it meant to pysnmp.
   Through pysnmp a v2c poll cost ~4x Net-SNMP's CPU: ~100 ms to build an engine per device (it
@@ -33,18 +33,23 @@ import logging
 import random
 import socket
 import warnings
-from dataclasses import dataclass
 from typing import Any, Protocol
-
-from pyasn1.codec.ber import decoder
-from pyasn1.type import univ
 
 from netsbom.agent.inventory import SnmpSettings
 from netsbom.agent.snmp import oids
-from netsbom.agent.snmp.view import IpAddress, ObjectId, Oid, SnmpView, Value, dotted
-
-# pysnmp 7.1 uses pysmi 2.0's deprecated camelCase aliases (getReadersFromUrls, addSources, ...).
-PYSMI_ALIAS_WARNING = r"\w+ is deprecated\. Please use \w+ instead\."
+from netsbom.agent.snmp.message import (
+    END_TAGS,
+    GET,
+    GETBULK,
+    GETNEXT,
+    PYSMI_ALIAS_WARNING,
+    Response,
+    VarBind,
+    decode_response,
+    encode_request,
+    var_bind,
+)
+from netsbom.agent.snmp.view import Oid, SnmpView, dotted
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning)
@@ -72,8 +77,7 @@ with warnings.catch_warnings():
         usmHMACSHAAuthProtocol,
     )
     from pysnmp.hlapi.varbinds import MibViewControllerManager
-    from pysnmp.proto import api, errind, rfc1902
-    from pysnmp.proto.api import verdec
+    from pysnmp.proto import errind
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +113,6 @@ _AUTH_ERRORS = (
     errind.UnknownCommunityName,
     errind.NotInTimeWindow,
 )
-_END_TAGS = frozenset({0x80, 0x81, 0x82})  # noSuchObject, noSuchInstance, endOfMibView
-
-VarBind = tuple[Oid, int, Value]  # OID, snmprec tag (class bits + tag id), value
 Reply = tuple[Any, Any, list[VarBind]]  # error indication, error status, varbinds
 
 
@@ -157,224 +158,6 @@ def auth_data(settings: SnmpSettings) -> CommunityData | UsmUserData:
         kwargs["privKey"] = priv_key.reveal()
         kwargs["privProtocol"] = PRIV_PROTOCOLS[settings.priv_protocol]
     return UsmUserData(settings.user, **kwargs)  # noqa: S509 - security level is the inventory's
-
-
-def convert(value: Any) -> Value:
-    """pysnmp/pyasn1 value -> the view's plain Python types."""
-    if isinstance(value, rfc1902.IpAddress):
-        return IpAddress(".".join(str(b) for b in value.asNumbers()))
-    if isinstance(value, univ.OctetString):  # OctetString, Opaque, Bits
-        return bytes(value.asOctets())
-    if isinstance(value, univ.ObjectIdentifier):
-        return ObjectId(tuple(value))
-    if isinstance(value, univ.Integer):  # Integer32, Counter32/64, Gauge32, TimeTicks, Unsigned32
-        return int(value)
-    return None
-
-
-def ber_tag(value: Any) -> int:
-    """snmprec's tag number of a pysnmp value: class bits + tag id (65 = Counter32)."""
-    try:
-        tag = value.tagSet[-1]
-        return int(tag.tagClass) | int(tag.tagId)
-    except (AttributeError, IndexError, TypeError):
-        return 4
-
-
-def var_bind(name: Any, value: Any) -> VarBind:
-    """A pysnmp varbind as the walker sees it."""
-    return tuple(name), ber_tag(value), convert(value)
-
-
-# --- SNMPv2c -------------------------------------------------------------------------------------
-
-_V2C = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
-_GET, _GETNEXT, _RESPONSE, _GETBULK = 0xA0, 0xA1, 0xA2, 0xA5  # PDU tags
-_INT32 = range(-(2**31), 2**31)
-_UNSIGNED = {0x41: range(2**32), 0x42: range(2**32), 0x43: range(2**32), 0x46: range(2**64)}
-
-
-class _Unusual(Exception):
-    """An encoding the fast decoder leaves to pyasn1 (long tags, indefinite lengths, constructed
-    strings, values out of their type's range, error-status, ...)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    """A decoded SNMPv2c Response (or Report) message."""
-
-    community: bytes
-    request_id: int
-    error_status: Any  # 0, or pysnmp's error-status value (its prettyPrint names the error)
-    var_binds: list[VarBind]
-
-
-def _length(length: int) -> bytes:
-    if length < 0x80:
-        return bytes((length,))
-    octets = length.to_bytes((length.bit_length() + 7) // 8, "big")
-    return bytes((0x80 | len(octets),)) + octets
-
-
-def _tlv(tag: int, content: bytes) -> bytes:
-    return bytes((tag,)) + _length(len(content)) + content
-
-
-def _integer(value: int) -> bytes:  # minimal for the non-negative values requests carry
-    return _tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big", signed=True))
-
-
-def _oid(oid: Oid) -> bytes:
-    out = bytearray()
-    for arc in (oid[0] * 40 + oid[1], *oid[2:]):
-        octets = [arc & 0x7F]
-        rest = arc >> 7
-        while rest:
-            octets.append(0x80 | (rest & 0x7F))
-            rest >>= 7
-        out += bytes(reversed(octets))
-    return _tlv(0x06, bytes(out))
-
-
-def encode_request(
-    community: bytes, pdu: int, request_id: int, chunk: tuple[Oid, ...], repetitions: int = 0
-) -> bytes:
-    """An SNMPv2c GET, GETNEXT or GETBULK (non-repeaters 0) message; values are NULL."""
-    var_binds = b"".join(_tlv(0x30, _oid(oid) + b"\x05\x00") for oid in chunk)
-    fields = _integer(request_id) + _integer(0) + _integer(repetitions if pdu == _GETBULK else 0)
-    body = _integer(1) + _tlv(0x04, community) + _tlv(pdu, fields + _tlv(0x30, var_binds))
-    return _tlv(0x30, body)
-
-
-def _header(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
-    """The TLV at ``pos``: (tag, content start, content end); one-octet tags, definite lengths."""
-    if pos + 2 > end:
-        raise _Unusual
-    tag, length = data[pos], data[pos + 1]
-    pos += 2
-    if length & 0x80:
-        count = length & 0x7F
-        if not 0 < count <= 4 or pos + count > end:
-            raise _Unusual
-        length = int.from_bytes(data[pos : pos + count], "big")
-        pos += count
-    if tag & 0x1F == 0x1F or pos + length > end:
-        raise _Unusual
-    return tag, pos, pos + length
-
-
-def _int(data: bytes, start: int, end: int, allowed: range = _INT32) -> int:
-    value = int.from_bytes(data[start:end], "big", signed=True)
-    if start == end or value not in allowed:
-        raise _Unusual
-    return value
-
-
-def _object_id(data: bytes, start: int, end: int) -> ObjectId:
-    """pyasn1's OID decoding (no 0x80 lead octet, first octet -> two arcs), short arcs only."""
-    arcs: list[int] = []
-    arc, octets = 0, 0
-    for octet in data[start:end]:
-        if octets == 0 and octet == 0x80:
-            raise _Unusual
-        arc, octets = (arc << 7) | (octet & 0x7F), octets + 1
-        if octet < 0x80:
-            arcs.append(arc)
-            arc, octets = 0, 0
-        elif octets > 8:
-            raise _Unusual
-    if not arcs or octets:
-        raise _Unusual
-    first = arcs[0]
-    head = (0, first) if first < 40 else (1, first - 40) if first < 80 else (2, first - 80)
-    return ObjectId((*head, *arcs[1:]))
-
-
-def _value(tag: int, data: bytes, start: int, end: int) -> Value:
-    """A varbind value as ``convert`` gives it for pyasn1's decoding of the same octets."""
-    if tag in (0x04, 0x44):  # OCTET STRING, Opaque
-        if end - start > 65535 and tag == 0x04:
-            raise _Unusual
-        return data[start:end]
-    if tag == 0x02:
-        return _int(data, start, end)
-    if tag == 0x06:
-        return _object_id(data, start, end)
-    if tag in _UNSIGNED:
-        return _int(data, start, end, _UNSIGNED[tag])
-    if tag == 0x40 and end - start == 4:
-        return IpAddress(".".join(str(octet) for octet in data[start:end]))
-    if (tag == 0x05 or tag in _END_TAGS) and start == end:  # pyasn1's Null is an OctetString
-        return b""
-    raise _Unusual
-
-
-def _decode_fast(data: bytes) -> Response | None:
-    tag, pos, end = _header(data, 0, len(data))  # octets after the message are ignored
-    if tag != 0x30:
-        raise _Unusual
-    tag, start, pos = _header(data, pos, end)
-    if tag != 0x02:
-        raise _Unusual
-    if _int(data, start, pos) != 1:
-        return None  # not SNMPv2c
-    tag, start, pos = _header(data, pos, end)
-    if tag != 0x04:
-        raise _Unusual
-    community = data[start:pos]
-    tag, pos, pdu_end = _header(data, pos, end)
-    if tag != _RESPONSE or pdu_end != end:
-        raise _Unusual
-    fields = []
-    for allowed in (_INT32, range(1), range(2**31)):  # request-id, error-status 0, error-index
-        tag, start, pos = _header(data, pos, end)
-        if tag != 0x02:
-            raise _Unusual
-        fields.append(_int(data, start, pos, allowed))
-    tag, pos, list_end = _header(data, pos, end)
-    if tag != 0x30 or list_end != end:
-        raise _Unusual
-    var_binds: list[VarBind] = []
-    while pos < end:
-        tag, pos, bind_end = _header(data, pos, end)
-        if tag != 0x30:
-            raise _Unusual
-        tag, start, pos = _header(data, pos, bind_end)
-        if tag != 0x06:
-            raise _Unusual
-        oid = tuple(_object_id(data, start, pos))
-        tag, start, pos = _header(data, pos, bind_end)
-        if pos != bind_end:
-            raise _Unusual
-        var_binds.append((oid, tag, _value(tag, data, start, pos)))
-    return Response(community, fields[0], 0, var_binds)
-
-
-def _decode_slow(data: bytes) -> Response | None:
-    """pysnmp's decoding: what pyasn1 cannot decode against the v2c message is dropped."""
-    try:
-        if verdec.decode_message_version(data) != api.SNMP_VERSION_2C:
-            return None
-        message, _rest = decoder.decode(data, asn1Spec=_V2C.Message())
-        pdu = _V2C.apiMessage.get_pdu(message)
-        if pdu.tagSet not in (_V2C.ResponsePDU.tagSet, _V2C.ReportPDU.tagSet):
-            return None
-        return Response(
-            bytes(_V2C.apiMessage.get_community(message)),
-            int(_V2C.apiPDU.get_request_id(pdu)),
-            _V2C.apiPDU.get_error_status(pdu),
-            [var_bind(name, value) for name, value in _V2C.apiPDU.get_varbinds(pdu)],
-        )
-    except Exception:  # pyasn1 and pysnmp errors of every kind: a message pysnmp drops
-        return None
-
-
-def decode_response(data: bytes) -> Response | None:
-    """An SNMPv2c Response or Report as pysnmp would decode it; None for what it would drop."""
-    try:
-        return _decode_fast(data)
-    except Exception:  # _Unusual, or anything a hostile datagram provokes: pysnmp decides
-        return _decode_slow(data)
 
 
 def _expire(future: asyncio.Future[Response | None]) -> None:
@@ -424,7 +207,7 @@ class _V2cSession(asyncio.DatagramProtocol):
 
     async def request(self, command: str, chunk: tuple[Oid, ...]) -> Reply:
         loop = asyncio.get_running_loop()
-        pdu = {"bulk": _GETBULK, "next": _GETNEXT, "get": _GET}[command]
+        pdu = {"bulk": GETBULK, "next": GETNEXT, "get": GET}[command]
         repetitions = self.settings.max_repetitions
         for _attempt in range(self.settings.retries + 1):
             request_id = random.getrandbits(31)
@@ -529,7 +312,7 @@ class _Walker:
             if not var_binds:
                 return
             for oid, tag, value in var_binds:
-                if tag in _END_TAGS or oid[: len(prefix)] != prefix:
+                if tag in END_TAGS or oid[: len(prefix)] != prefix:
                     return
                 if (last is not None and oid <= last) or (oid <= current and last is None):
                     self.view.add_error(
@@ -575,7 +358,7 @@ class _Walker:
             return found
         found = set()
         for prefix, (oid, tag, value) in zip(chunk, var_binds, strict=False):
-            if tag in _END_TAGS or oid[: len(prefix)] != prefix or oid <= prefix:
+            if tag in END_TAGS or oid[: len(prefix)] != prefix or oid <= prefix:
                 continue
             self.view.set(oid, value)
             self.view.tags[oid] = tag
@@ -591,7 +374,7 @@ class _Walker:
                     await self._exact((prefix,))
             return
         for prefix, (oid, tag, value) in zip(chunk, var_binds, strict=False):
-            if oid == prefix and tag not in _END_TAGS:
+            if oid == prefix and tag not in END_TAGS:
                 self.view.set(prefix, value)
                 self.view.tags[prefix] = tag
 

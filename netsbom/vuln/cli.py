@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from netsbom.cli_options import DB_HELP
 from netsbom.errors import NetsbomError
 from netsbom.topology.record import DeviceRecord, record_from_dict
 from netsbom.vuln.assess import Assessment, assess
@@ -20,8 +21,6 @@ from netsbom.vuln.errors import VulnError
 from netsbom.vuln.feeds import load_feeds
 from netsbom.vuln.report import render_table, sort_by_priority
 from netsbom.vuln.verdict import Verdict
-
-DB_HELP = "Store URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (env NETSBOM_DB)."
 
 
 class _Group(click.Group):

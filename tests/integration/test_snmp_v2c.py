@@ -1,5 +1,6 @@
-"""The agent's SNMPv2c transport (agent/snmp/walk.py): its BER codec against pysnmp's, and
-concurrent devices on loopback that must not see each other's communities or answers.
+"""The agent's SNMPv2c messages and transport (agent/snmp/message.py, walk.py): its BER codec
+against pysnmp's, and concurrent devices on loopback that must not see each other's communities
+or answers.
 
 The decoder has a fast path for the common strict encodings and falls back to pysnmp's decoding
 (pyasn1 against the v2c message) for anything else; whenever the fast path answers, it must give
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netsbom.agent.inventory import SnmpSettings, TargetSpec
-from netsbom.agent.snmp import walk
+from netsbom.agent.snmp import message as codec
 from netsbom.agent.snmp.poll import poll_snmp
 from netsbom.topology.record import DeviceRecord
 
@@ -60,11 +61,11 @@ def _response(
 
 def _same(data: bytes) -> None:
     """The fast path either declines or gives exactly pysnmp's decoding (value types included)."""
-    expected = walk._decode_slow(data)
+    expected = codec._decode_slow(data)
     try:
-        fast = walk._decode_fast(data)
-    except (walk._Unusual, ValueError):
-        assert walk.decode_response(data) == expected
+        fast = codec._decode_fast(data)
+    except (codec._Unusual, ValueError):
+        assert codec.decode_response(data) == expected
         return
     assert fast == expected
     if fast is not None and expected is not None:
@@ -76,42 +77,44 @@ def _same(data: bytes) -> None:
 @pytest.mark.parametrize("value", SAMPLE_VALUES, ids=lambda v: type(v).__name__)
 def test_fast_decoder_takes_every_type(value: Any) -> None:
     data = _response(b"public", 77, [((*SYSTEM, 1, 0), value)])
-    fast = walk._decode_fast(data)  # no fallback for a well-formed value of any type
+    fast = codec._decode_fast(data)  # no fallback for a well-formed value of any type
     assert fast is not None and fast.request_id == 77 and fast.community == b"public"
     _same(data)
 
 
 def test_values_out_of_range_are_left_to_pysnmp() -> None:
-    name = walk._oid((*SYSTEM, 1, 0))
+    name = codec._oid((*SYSTEM, 1, 0))
     for value in (
-        walk._tlv(0x04, b"x" * 65_536),  # OCTET STRING over 65535 octets
-        walk._tlv(0x41, b"\xff\xff\xff\xff"),  # Counter32 -1 (missing leading zero octet)
-        walk._tlv(0x40, b"\x0a\x01\x02"),  # a 3-octet IpAddress
-        walk._tlv(0x02, b""),  # an empty INTEGER
+        codec._tlv(0x04, b"x" * 65_536),  # OCTET STRING over 65535 octets
+        codec._tlv(0x41, b"\xff\xff\xff\xff"),  # Counter32 -1 (missing leading zero octet)
+        codec._tlv(0x40, b"\x0a\x01\x02"),  # a 3-octet IpAddress
+        codec._tlv(0x02, b""),  # an empty INTEGER
         b"\x24\x03\x04\x01x",  # a constructed OCTET STRING
     ):
-        var_binds = walk._tlv(0x30, walk._tlv(0x30, name + value))
-        pdu = walk._tlv(0xA2, walk._integer(3) + walk._integer(0) + walk._integer(0) + var_binds)
-        data = walk._tlv(0x30, walk._integer(1) + walk._tlv(0x04, b"c") + pdu)
-        with pytest.raises(walk._Unusual):
-            walk._decode_fast(data)
+        var_binds = codec._tlv(0x30, codec._tlv(0x30, name + value))
+        pdu = codec._tlv(
+            0xA2, codec._integer(3) + codec._integer(0) + codec._integer(0) + var_binds
+        )
+        data = codec._tlv(0x30, codec._integer(1) + codec._tlv(0x04, b"c") + pdu)
+        with pytest.raises(codec._Unusual):
+            codec._decode_fast(data)
         _same(data)
 
 
 def test_error_status_comes_from_pysnmp() -> None:
-    response = walk.decode_response(_response(b"c", 1, [((*SYSTEM, 1, 0), P.null)], 1))
+    response = codec.decode_response(_response(b"c", 1, [((*SYSTEM, 1, 0), P.null)], 1))
     assert response is not None and response.error_status.prettyPrint() == "tooBig"
 
 
 def test_only_v2c_responses() -> None:
     data = _response(b"c", 5, [((*SYSTEM, 5, 0), P.OctetString(b"r1"))])
-    assert walk.decode_response(data) is not None
+    assert codec.decode_response(data) is not None
     message, _ = decoder.decode(data, asn1Spec=P.Message())
     message.setComponentByPosition(0, 0)  # an SNMPv1 message
-    assert walk.decode_response(bytes(encoder.encode(message))) is None
-    request = walk.encode_request(b"c", 0xA0, 5, ((*SYSTEM, 5, 0),))
-    assert walk.decode_response(request) is None  # a GetRequest is no answer
-    assert walk.decode_response(b"\x30\x03\x02\x01") is None
+    assert codec.decode_response(bytes(encoder.encode(message))) is None
+    request = codec.encode_request(b"c", 0xA0, 5, ((*SYSTEM, 5, 0),))
+    assert codec.decode_response(request) is None  # a GetRequest is no answer
+    assert codec.decode_response(b"\x30\x03\x02\x01") is None
 
 
 def test_requests_encode_as_pysnmp_does() -> None:
@@ -136,7 +139,7 @@ def test_requests_encode_as_pysnmp_does() -> None:
                 P.apiMessage.set_community(message, b"public")
                 P.apiMessage.set_pdu(message, pdu)
                 expected = bytes(encoder.encode(message))
-                assert walk.encode_request(b"public", tag, request_id, chunk, 25) == expected
+                assert codec.encode_request(b"public", tag, request_id, chunk, 25) == expected
 
 
 _ARCS = st.integers(0, 2**32 - 1)
@@ -172,7 +175,7 @@ def test_fast_decoder_equals_pysnmp(
     community: bytes, request_id: int, var_binds: list[tuple[Any, Any]]
 ) -> None:
     data = _response(community, request_id, var_binds)
-    assert walk._decode_fast(data) is not None
+    assert codec._decode_fast(data) is not None
     _same(data)
 
 

@@ -237,11 +237,11 @@ def test_lldp_med_local_inventory_is_a_standard_fallback() -> None:
 
 def test_vendor_firmware_on_a_reference_sysobjectid_is_recognised_by_probing() -> None:
     """A switch keeping Broadcom's reference sysObjectID but answering ZYXEL-ES-COMMON."""
-    values = system("1.00(AAJZ.16)C0", "1.3.6.1.4.1.4413")
+    values = system("1.10(AAJZ.3)C0", "1.3.6.1.4.1.4413")
     values["1.3.6.1.4.1.890.1.2.2.2.0"] = b"ZY-SERIAL"
     assert (
         parse_oid("1.3.6.1.4.1.890.1.2.2.2")
-        in oids.collection_plan("1.3.6.1.4.1.4413", "1.00(AAJZ.16)C0").objects
+        in oids.collection_plan("1.3.6.1.4.1.4413", "1.10(AAJZ.3)C0").objects
     )
     record = parse(view_of(values))
     assert (record.vendor, record.serial) == ("Zyxel", "ZY-SERIAL")
