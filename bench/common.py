@@ -130,7 +130,7 @@ def machine() -> dict[str, Any]:
         pass
     versions: dict[str, str | None] = {}
     for name in (
-        "netsbom",
+        "netsbom-core",
         "grpcio",
         "protobuf",
         "SQLAlchemy",

@@ -1,4 +1,4 @@
-"""A lab of N SNMP devices: the nine devices of deploy/lab/lab.yaml cloned in groups, each clone
+"""A lab of N SNMP devices: the nine devices of the packaged lab cloned in groups, each clone
 on its own loopback address with its own names, serials, chassis ids and cables."""
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ def _measure(fn: Callable[[], Any], memory: bool) -> tuple[Any, dict[str, Any]]:
 
 
 def _configuration(devices: int) -> Any:
-    from netsbom.fleet import synthetic_fleet
+    from netsbom.lab.fleet import synthetic_fleet
     from netsbom.topology.configuration import build_configuration
 
     records = synthetic_fleet(devices, links=devices * 3 // 2)
@@ -81,7 +81,7 @@ def task_sbom(args: argparse.Namespace) -> dict[str, Any]:
 def _netsbom(config: Any) -> bytes:
     """What `netsbom sbom export` does once it has the configuration."""
     from netsbom.collector.export import render_sbom
-    from netsbom.perf import gc_paused
+    from netsbom.core.perf import gc_paused
 
     with gc_paused():
         return render_sbom(config, "cyclonedx-json")
@@ -215,7 +215,7 @@ def task_validate(args: argparse.Namespace) -> dict[str, Any]:
             return None
 
     if args.gc_paused:
-        from netsbom.perf import gc_paused
+        from netsbom.core.perf import gc_paused
 
         measured = run
 
@@ -233,8 +233,8 @@ def task_validate(args: argparse.Namespace) -> dict[str, Any]:
 def task_topology(args: argparse.Namespace) -> dict[str, Any]:
     """Links + configuration + fingerprint of a fleet, or the baseline: a networkx graph of the
     same resolved neighbour pairs plus sha256 over the records' canonical JSON."""
-    from netsbom.fleet import fleet_links, synthetic_fleet
-    from netsbom.perf import gc_paused
+    from netsbom.core.perf import gc_paused
+    from netsbom.lab.fleet import fleet_links, synthetic_fleet
     from netsbom.topology.configuration import build_configuration, fingerprint
 
     records = synthetic_fleet(args.devices, links=args.links)
@@ -250,7 +250,7 @@ def task_topology(args: argparse.Namespace) -> dict[str, Any]:
 
         import networkx as nx
 
-        from netsbom.topology.record import record_to_dict
+        from netsbom.core.record import record_to_dict
 
         pairs = [(link.a, link.b) for link in fleet_links(args.devices, args.links)]
 
@@ -360,8 +360,8 @@ def task_send(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _ingest_record(components: int) -> Any:
-    from netsbom.fleet import synthetic_fleet
-    from netsbom.topology.record import Component
+    from netsbom.core.record import Component
+    from netsbom.lab.fleet import synthetic_fleet
 
     record = synthetic_fleet(1)[0]
     rows = list(record.components)

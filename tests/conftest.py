@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from netsbom.topology.record import (
+from netsbom.core.record import (
     Component,
     DeviceRecord,
     Identifiers,
@@ -21,6 +21,7 @@ from netsbom.topology.record import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
+LAB_DATA = REPO / "lab" / "src" / "netsbom" / "lab" / "data"  # the packaged lab
 POSTGRES_ADMIN_URL = os.environ.get(
     "NETSBOM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

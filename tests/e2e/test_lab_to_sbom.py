@@ -19,11 +19,11 @@ from netsbom.agent.inventory import load_inventory
 from netsbom.agent.publish import Publisher
 from netsbom.agent.run import RunSummary, run_once
 from netsbom.agent.spool import Spool
-from netsbom.cli import cli
 from netsbom.collector.auth import add_agent, load_tokens
 from netsbom.collector.sbom.validate import validate_cyclonedx_json, validate_cyclonedx_xml
 from netsbom.collector.server import CollectorConfig, start_collector
 from netsbom.collector.store import open_store
+from netsbom.core.cli import cli
 from netsbom.lab.definition import LabDefinition, default_definition_path, load_lab
 from netsbom.lab.runner import Lab
 from netsbom.topology.links import normalize_interface

@@ -1,0 +1,301 @@
+"""Linux appliances and Linux-based network OSes (netmiko ``linux``): Cumulus Linux, SONiC, ...
+
+os-release for the OS, DMI for model and serial, the dpkg or rpm package list, neighbours from
+``lldpctl`` (JSON or text) or Cumulus NCLU ``net show lldp json``; SONiC's ``show version``.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+from typing import Any
+
+from netsbom.agent.platforms.base import (
+    Partial,
+    Platform,
+    clean,
+    command,
+    first,
+    leaf,
+    load_json,
+)
+from netsbom.agent.platforms.neighbors import neighbor
+from netsbom.core.record import Component, Neighbor, Software
+
+_NOT_FOUND = (
+    "command not found",
+    "No such file or directory",
+    "Permission denied",
+    "not found",
+    "Usage:",
+)
+
+
+def _missing(text: str) -> bool:
+    head = text.strip()[:300]
+    return any(marker in head for marker in _NOT_FOUND)
+
+
+def parse_os_release(text: str) -> Partial:
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        if "=" not in line or line.lstrip().startswith("#"):
+            continue
+        key, _, raw = line.strip().partition("=")
+        try:
+            parts = shlex.split(raw)
+        except ValueError:
+            parts = [raw.strip("\"'")]
+        values[key.strip()] = parts[0] if parts else ""
+    if not values:
+        return Partial()
+    name = first(values.get("NAME"))
+    return Partial(
+        os_family="linux",
+        os_name=name,
+        os_version=first(values.get("VERSION_ID"), values.get("BUILD_ID"), values.get("VERSION")),
+        os_build=clean(values.get("VERSION")),
+        description=clean(values.get("PRETTY_NAME")),
+        vendor=_vendor(name),
+    )
+
+
+def _vendor(os_name: str | None) -> str | None:
+    if os_name and "cumulus" in os_name.lower():
+        return "NVIDIA"
+    return None
+
+
+def parse_hostname(text: str) -> Partial:
+    if _missing(text):
+        return Partial()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return Partial(hostname=lines[0] if lines and " " not in lines[0] else None)
+
+
+def parse_dmi(text: str) -> Partial:
+    """``cat /sys/class/dmi/id/{sys_vendor,product_name,product_serial}``: three lines."""
+    if _missing(text):
+        return Partial()
+    lines = [line.strip() for line in text.splitlines()]
+    while len(lines) < 3:
+        lines.append("")
+    vendor, model, serial = (clean(v) for v in lines[:3])
+    if serial and set(serial) <= {"0", " "}:
+        serial = None
+    components = (
+        (
+            Component(
+                index="1", cls="chassis", name=model, vendor=vendor, model=model, serial=serial
+            ),
+        )
+        if model
+        else ()
+    )
+    return Partial(vendor=vendor, model=model, serial=serial, components=components)
+
+
+def parse_dpkg(text: str) -> Partial:
+    if _missing(text):
+        return Partial()
+    software = []
+    for line in text.splitlines():
+        parts = line.split("\t") if "\t" in line else line.split()
+        if len(parts) >= 2 and parts[0] and re.match(r"^[a-z0-9][a-z0-9+.\-:]*$", parts[0]):
+            name = parts[0].split(":")[0]
+            software.append(
+                Software(
+                    name=name,
+                    version=parts[1].strip() or None,
+                    kind="os-package",
+                    source="dpkg",
+                    purl=f"pkg:deb/{name}@{parts[1].strip()}" if parts[1].strip() else None,
+                )
+            )
+    return Partial(software=tuple(dict.fromkeys(software)))
+
+
+def parse_rpm(text: str) -> Partial:
+    if _missing(text):
+        return Partial()
+    software = []
+    for line in text.splitlines():
+        parts = line.split("\t") if "\t" in line else line.split()
+        if len(parts) >= 2 and re.match(r"^[A-Za-z0-9][\w+.\-]*$", parts[0]):
+            software.append(
+                Software(
+                    name=parts[0],
+                    version=parts[1],
+                    kind="os-package",
+                    source="rpm",
+                    purl=f"pkg:rpm/{parts[0]}@{parts[1]}",
+                )
+            )
+    return Partial(software=tuple(dict.fromkeys(software)))
+
+
+def parse_lldpctl(text: str) -> Partial:
+    """lldpd's ``lldpctl`` as text, ``-f keyvalue`` or ``-f json``; Cumulus NCLU
+    ``net show lldp json`` is the JSON form."""
+    data = load_json(text)
+    if data is not None:
+        return Partial(neighbors=tuple(_lldp_json(data)))
+    if _missing(text):
+        return Partial()
+    if re.search(r"^lldp\.\S+\.", text, re.MULTILINE):
+        return Partial(neighbors=tuple(_lldp_keyvalue(text)))
+    return Partial(neighbors=tuple(_lldp_text(text)))
+
+
+def _lldp_json(data: Any) -> Iterator[Neighbor]:
+    lldp = leaf(data, "lldp") if isinstance(data, dict) else None
+    if not isinstance(lldp, dict):
+        return
+    interfaces = lldp.get("interface") or []
+    if isinstance(interfaces, dict):  # lldpctl -f json: {"eth0": {...}} or a single entry
+        interfaces = [interfaces]
+    for entry in interfaces:
+        if not isinstance(entry, dict):
+            continue
+        pairs = [(entry.get("name"), entry)] if "name" in entry else list(entry.items())
+        for local, info in pairs:
+            if not isinstance(info, dict):
+                continue
+            chassis = leaf(info, "chassis")
+            chassis = chassis if isinstance(chassis, dict) else {}
+            if "name" in chassis or "id" in chassis:  # NCLU: [{"name": [...], "id": [...]}]
+                name, details = leaf(chassis, "name"), chassis
+            else:  # lldpctl -f json: {"sysname": {...}}
+                name, details = next(iter(chassis.items()), (None, {}))
+            details = details if isinstance(details, dict) else {}
+            port = leaf(info, "port")
+            port = port if isinstance(port, dict) else {}
+            port_id = port.get("id")
+            while isinstance(port_id, list):
+                port_id = port_id[0] if port_id else None
+            yield neighbor(
+                "lldp",
+                local_port=local,
+                remote_chassis_id=leaf(details, "id"),
+                remote_name=name,
+                remote_port=leaf(port_id),
+                remote_port_description=leaf(port, "descr"),
+                remote_port_subtype=port_id.get("type") if isinstance(port_id, dict) else None,
+                remote_mgmt_address=leaf(details, "mgmt-ip"),
+                remote_description=leaf(details, "descr"),
+            )
+
+
+_TEXT_FIELD = re.compile(
+    r"^\s*(Interface|ChassisID|SysName|SysDescr|MgmtIP|PortID|PortDescr):\s*(.*?)\s*$"
+)
+
+
+def _lldp_text(text: str) -> Iterator[Neighbor]:
+    """Blocks from ``Interface:``; ``ChassisID:`` and ``PortID:`` lead with their subtype."""
+    blocks: list[dict[str, str]] = []
+    for line in text.splitlines():
+        match = _TEXT_FIELD.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "Interface":
+            blocks.append({})
+        if blocks:
+            blocks[-1].setdefault(key, value)  # first MgmtIP (IPv4 before the link-local IPv6)
+    for block in blocks:
+        subtype, _, port_id = block.get("PortID", "").partition(" ")
+        chassis_kind, _, chassis = block.get("ChassisID", "").partition(" ")
+        yield neighbor(
+            "lldp",
+            local_port=block["Interface"].split(",")[0],
+            remote_chassis_id=chassis or chassis_kind,
+            remote_name=block.get("SysName"),
+            remote_port=port_id or subtype,
+            remote_port_description=block.get("PortDescr"),
+            remote_port_subtype=subtype if port_id else None,
+            remote_mgmt_address=block.get("MgmtIP"),
+            remote_description=block.get("SysDescr"),
+        )
+
+
+def _lldp_keyvalue(text: str) -> Iterator[Neighbor]:
+    """``lldp.<port>.chassis.<sysname>.descr=...`` (lldpd 0.9) or ``lldp.<port>.chassis.name``."""
+    by_port: dict[str, dict[str, str]] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        parts = key.strip().split(".")
+        if sep and len(parts) >= 3 and parts[0] == "lldp":
+            by_port.setdefault(parts[1], {}).setdefault(".".join(parts[2:]), value.strip())
+    for local, fields in by_port.items():
+        sysname = next(
+            (
+                k.split(".")[1]
+                for k in fields
+                if k.startswith("chassis.") and k.endswith(".descr") and k.count(".") == 2
+            ),
+            None,
+        )
+        prefix = f"chassis.{sysname}." if sysname else "chassis."
+        yield neighbor(
+            "lldp",
+            local_port=local,
+            remote_chassis_id=fields.get(prefix + "mac") or fields.get(prefix + "local"),
+            remote_name=fields.get("chassis.name") or sysname,
+            remote_port=first(
+                fields.get("port.ifname"), fields.get("port.local"), fields.get("port.mac")
+            ),
+            remote_port_description=fields.get("port.descr"),
+            remote_mgmt_address=fields.get(prefix + "mgmt-ip"),
+            remote_description=fields.get(prefix + "descr"),
+        )
+
+
+_SONIC = re.compile(
+    r"^\s*(SONiC Software Version|HwSKU|Platform|Serial Number|Model Number|ASIC)"
+    r"\s*:\s*(.*?)\s*$",
+    re.MULTILINE,
+)
+
+
+def parse_sonic_version(text: str) -> Partial:
+    values = {m.group(1): m.group(2) for m in _SONIC.finditer(text)}
+    if "SONiC Software Version" not in values:
+        return Partial()
+    version = values["SONiC Software Version"]
+    return Partial(
+        os_family="linux",
+        os_name="SONiC",
+        os_version=version,
+        model=first(values.get("Model Number"), values.get("HwSKU"), values.get("Platform")),
+        serial=clean(values.get("Serial Number")),
+    )
+
+
+PLATFORM = Platform(
+    name="linux",
+    family="linux",
+    vendor="",
+    os_name="Linux",
+    commands=(
+        command("show version", parse=parse_sonic_version),
+        command("cat /etc/os-release", parse=parse_os_release),
+        command("hostname", parse=parse_hostname),
+        command(
+            "cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name "
+            "/sys/class/dmi/id/product_serial",
+            parse=parse_dmi,
+            label="dmi",
+        ),
+        command("dpkg-query -W", parse=parse_dpkg),
+        command("rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'", parse=parse_rpm, label="rpm"),
+        command(
+            "lldpctl -f json", "net show lldp json", "lldpctl", parse=parse_lldpctl, label="lldpctl"
+        ),
+    ),
+    prompt="{user}@{hostname}:~$ ",
+    paging=(),
+    error="-bash: {word}: command not found",
+    error_markers=("command not found", "No such file or directory"),
+)

@@ -1,0 +1,139 @@
+"""One agent run: poll every inventory target (bounded concurrency, per-device deadline), spool
+each record, and stream the spool to the collector while polling goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from netsbom.agent.identify import with_identifiers
+from netsbom.agent.inventory import Inventory, TargetSpec
+from netsbom.agent.merge import merge_records
+from netsbom.agent.platforms import platform_for_family
+from netsbom.agent.publish import Publisher, PublishStats
+from netsbom.agent.snmp.poll import poll_snmp
+from netsbom.agent.spool import Spool, SpooledReport
+from netsbom.agent.ssh.poll import poll_ssh
+from netsbom.core import metrics
+from netsbom.core.record import DeviceRecord, ErrorInfo, Target, format_time
+from netsbom.proto.convert import to_report
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    records: list[DeviceRecord] = field(default_factory=list)
+    publish: PublishStats | None = None
+    unsent: int = 0
+
+    @property
+    def incomplete(self) -> list[DeviceRecord]:
+        return [r for r in self.records if not r.complete]
+
+
+async def poll_target(spec: TargetSpec, agent_id: str) -> DeviceRecord:
+    """Poll one target with every transport it has (SNMP first: its sysObjectID picks the SSH
+    platform when the inventory names none) and merge; never raises for device trouble."""
+    with metrics.POLL_SECONDS.time():
+        record = await _poll(spec, agent_id)
+    metrics.POLLS.labels(record.target.transport).inc()
+    for error in record.errors:
+        metrics.POLL_FAILURES.labels(error.kind).inc()
+    return record
+
+
+async def _poll(spec: TargetSpec, agent_id: str) -> DeviceRecord:
+    report_id = str(uuid.uuid4())
+    try:
+        async with asyncio.timeout(spec.deadline + 5):  # the transports keep their own deadline
+            snmp_record = (
+                await poll_snmp(spec, agent_id=agent_id, report_id=report_id)
+                if spec.snmp is not None
+                else None
+            )
+            ssh_record = None
+            if spec.ssh is not None:
+                platform = spec.ssh.platform
+                if platform is None and snmp_record is not None and snmp_record.os.family:
+                    platform = platform_for_family(snmp_record.os.family)
+                ssh_record = await poll_ssh(
+                    spec, agent_id=agent_id, report_id=report_id, platform=platform
+                )
+            return with_identifiers(merge_records(snmp_record, ssh_record))
+    except TimeoutError:
+        reason = ErrorInfo("timeout", f"poll exceeded the {spec.deadline:g}s deadline")
+    except Exception as exc:  # a bug must not stop the run; the record says so
+        log.exception("internal error polling %s", spec.name)
+        reason = ErrorInfo("internal", f"internal error: {type(exc).__name__}")
+    return DeviceRecord(
+        target=_target(spec),
+        agent_id=agent_id,
+        collected_at=format_time(datetime.now(UTC)),
+        report_id=report_id,
+        errors=(reason,),
+        complete=False,
+    )
+
+
+async def poll_all(
+    inventory: Inventory,
+    *,
+    on_record: Callable[[DeviceRecord], None] | None = None,
+) -> list[DeviceRecord]:
+    """Poll every target, ``inventory.concurrency`` at a time; records in inventory order."""
+    limit = asyncio.Semaphore(inventory.concurrency)
+
+    async def one(spec: TargetSpec) -> DeviceRecord:
+        async with limit:
+            record = await poll_target(spec, inventory.agent_id)
+        if on_record is not None:
+            on_record(record)
+        return record
+
+    return list(await asyncio.gather(*(one(spec) for spec in inventory.targets)))
+
+
+async def run_once(
+    inventory: Inventory,
+    publisher: Publisher,
+    spool: Spool,
+    *,
+    give_up_after: float = 60.0,
+    on_record: Callable[[DeviceRecord], None] | None = None,
+) -> RunSummary:
+    """Poll everything once while streaming; returns when all is acknowledged or sending gave up."""
+
+    def spool_and_offer(record: DeviceRecord) -> None:
+        data = to_report(record).SerializeToString()
+        try:
+            path = spool.put(record.report_id, data)
+        except OSError as exc:  # e.g. disk full: still send it from memory
+            log.error(
+                "cannot spool report %s: %s; sending it unspooled", record.report_id, exc.strerror
+            )
+            path = None
+        publisher.offer(SpooledReport(record.report_id, path, data))
+        if on_record is not None:
+            on_record(record)
+
+    sender = asyncio.create_task(publisher.run(give_up_after=give_up_after))
+    try:
+        records = await poll_all(inventory, on_record=spool_and_offer)
+    finally:
+        publisher.close()
+    stats = await sender
+    return RunSummary(records=records, publish=stats, unsent=publisher.remaining)
+
+
+def _target(spec: TargetSpec) -> Target:
+    if spec.snmp is None and spec.ssh is not None:
+        return Target(
+            spec.name, spec.address, spec.ssh.port, "ssh", tuple(sorted(spec.labels.items()))
+        )
+    port = spec.snmp.port if spec.snmp else 0
+    return Target(spec.name, spec.address, port, "snmp", tuple(sorted(spec.labels.items())))

@@ -1,0 +1,422 @@
+"""Which vendor / OS a device is and where it keeps its facts, driven by data files.
+
+Knowledge lives in ``agent/fingerprints/<vendor_family>.yaml`` (one file per vendor family), each
+validated with pydantic when loaded; this module is the one generic engine that applies them::
+
+    vendor: Juniper                   # canonical company name for this family
+    enterprises: ["1.3.6.1.4.1.2636"] # sysObjectID prefixes that make a device this vendor's
+    scope: owner                      # owner | probe | always (see below)
+    os:                               # tried in order; first match wins
+      - family: junos
+        name: Junos OS
+        descr: ['\\bJUNOS\\b']         # any regex matching sysDescr (empty: no sysDescr test)
+        sys_object_ids: []            # optional: sysObjectID prefixes this rule requires
+        version: ['JUNOS (?P<version>[^ ,]+)']   # named groups version / build / model / serial
+    objects:                          # vendor MIB objects, first instance under ``oid`` (GETNEXT)
+      - {field: serial, oid: "1.3.6.1.4.1.2636.3.1.3", name: jnxBoxSerialNo}
+      - {field: version, oid: "...", pattern: 'v(?P<version>[\\d.]+)'}
+      - {field: serial, oid: "sysObjectID.1.78"}   # relative to the device's sysObjectID
+      - {field: serial, oid: "...", over_entity: true}  # outranks ENTITY-MIB's chassis row
+
+``scope``: ``owner`` files apply to devices whose sysObjectID they own (or whose sysDescr one of
+their ``descr_only`` rules matches); ``probe`` files are also read on devices with a generic or
+unknown sysObjectID (appliances running Net-SNMP), and own such a device when one of their objects
+answers; ``always`` files hold standard-MIB fallbacks read on every device (Printer-MIB, UPS-MIB)
+and generic sysDescr grammar (``fallback``), used only when nothing vendor-specific answered.
+
+The same :func:`KnowledgeBase.plan` decides what a live poll reads and what a replay keeps, from
+the system group alone, so replay == live.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from netsbom.agent.snmp.view import Oid, parse_oid
+from netsbom.core.errors import ConfigError
+
+FINGERPRINT_DIR = Path(__file__).resolve().parent.parent / "fingerprints"
+# The shared vocabulary; other families are allowed when lower-case and hyphenated.
+OS_FAMILIES = (
+    "ios", "ios-xe", "nxos", "iosxr", "asa", "ftd", "junos", "junos-evolved", "eos", "panos",
+    "fortios", "sros", "vrp", "netscaler", "sonicos", "gaia", "comware", "routeros", "linux",
+)  # fmt: skip
+_FAMILY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_GROUPS = ("version", "build", "model", "serial")
+RELATIVE = "sysObjectID"
+# "vendor": a manufacturer object of an agent vendors build into others' products (OEM UPS cards)
+Field_ = Literal["version", "build", "model", "serial", "vendor"]
+
+
+def _compile(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regex {pattern!r}: {exc}") from None
+        unknown = set(compiled.groupindex) - set(_GROUPS)
+        if unknown:
+            raise ValueError(f"regex {pattern!r}: unknown named group(s) {sorted(unknown)}")
+    return patterns
+
+
+def _oids(values: list[str]) -> list[str]:
+    for value in values:
+        parse_oid(value)
+    return values
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OsRule(_Model):
+    family: str
+    name: str | None = None
+    vendor: str | None = None  # overrides the file's vendor; "" means: not a hardware vendor
+    descr: list[str] = Field(default_factory=list)
+    sys_object_ids: list[str] = Field(default_factory=list)
+    descr_only: bool = False  # may match devices outside the file's enterprises
+    version: list[str] = Field(default_factory=list)
+    # Where this OS keeps its product name in ENTITY-MIB: entPhysicalModelName (the default), or
+    # entPhysicalDescr of the device's top row when ModelName holds an orderable part number.
+    entity_model: Literal["model", "description"] = "model"
+    # Product ids this OS writes in lower case in sysDescr ("ex3400-48t") that the vendor names in
+    # upper case everywhere else (EX3400-48T).
+    model_case: Literal["upper"] | None = None
+
+    @field_validator("family")
+    @classmethod
+    def _family(cls, value: str) -> str:
+        if not _FAMILY.match(value):
+            raise ValueError(f"unknown os family {value!r}: lower-case words joined by '-'")
+        return value
+
+    _check_regex = field_validator("descr", "version")(_compile)
+    _check_oids = field_validator("sys_object_ids")(_oids)
+
+
+class VendorObject(_Model):
+    field: Field_
+    oid: str  # numeric, or "sysObjectID.<arcs>" relative to the device's sysObjectID
+    name: str | None = None  # the MIB object's name, for people
+    pattern: str | None = None  # optional regex; the named group of ``field`` (or group 0) is kept
+    families: list[str] = Field(default_factory=list)  # only for these os families (empty: all)
+    sys_object_ids: list[str] = Field(default_factory=list)  # only for these product lines
+    # A table column whose row is chosen by another object: the first instance under ``row_from``
+    # (an integer, e.g. TIMETRA-CHASSIS-MIB tmnxChassisType) is the row index of ``oid``
+    # (tmnxChassisTypeName). The whole column is walked so that live and replay agree.
+    row_from: str | None = None
+    # A device-level object the vendor defines as the device's identity (Huawei's ESN, which its
+    # licences are bound to): it outranks ENTITY-MIB's chassis row and sysDescr for its field.
+    over_entity: bool = False
+
+    @field_validator("oid")
+    @classmethod
+    def _oid(cls, value: str) -> str:
+        if value.startswith(RELATIVE + "."):
+            parse_oid(value[len(RELATIVE) + 1 :])
+        else:
+            parse_oid(value)
+        return value
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compile([value])
+        return value
+
+    _check_oids = field_validator("sys_object_ids")(_oids)
+
+    @field_validator("row_from")
+    @classmethod
+    def _row_from(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_oid(value)
+        return value
+
+    def resolve(self, sys_object_id: Oid | None) -> Oid | None:
+        """The numeric OID for one device (None: relative and the device has no sysObjectID)."""
+        if self.sys_object_ids and not _under(sys_object_id, self.sys_object_ids):
+            return None
+        if self.oid.startswith(RELATIVE + "."):
+            if not sys_object_id:
+                return None
+            return (*sys_object_id, *parse_oid(self.oid[len(RELATIVE) + 1 :]))
+        return parse_oid(self.oid)
+
+
+class VendorFile(_Model):
+    vendor: str
+    enterprises: list[str] = Field(default_factory=list)
+    scope: Literal["owner", "probe", "always"] = "owner"
+    generic: bool = False  # its sysObjectIDs say "some agent", not whose device (Net-SNMP)
+    os: list[OsRule] = Field(default_factory=list)
+    objects: list[VendorObject] = Field(default_factory=list)
+    fallback: list[str] = Field(default_factory=list)  # sysDescr regexes, named groups
+
+    _check_oids = field_validator("enterprises")(_oids)
+    _check_regex = field_validator("fallback")(_compile)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What the knowledge base concluded from the system group (and probe answers)."""
+
+    vendor: str | None = None
+    family: str | None = None
+    os_name: str | None = None
+    version: str | None = None
+    build: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    vendor_file: str | None = None
+    objects: tuple[VendorObject, ...] = ()
+    # The OS rule came from another file than the sysObjectID's owner (Linux on an appliance):
+    # the owner's own objects know the product better than the generic sysDescr rule.
+    borrowed_rule: bool = False
+    entity_model: str = "model"
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    name: str
+    data: VendorFile
+    enterprises: tuple[Oid, ...]
+
+
+def _under(oid: Oid | None, prefixes: list[str]) -> bool:
+    if oid is None:
+        return False
+    return any(oid[: len(p)] == p for p in (parse_oid(s) for s in prefixes))
+
+
+def _parse_sys_oid(text: str | None) -> Oid | None:
+    if not text:
+        return None
+    try:
+        return parse_oid(text)
+    except ValueError:
+        return None
+
+
+class KnowledgeBase:
+    def __init__(self, files: list[_Loaded]) -> None:
+        self.files = files
+        self.always = [f for f in files if f.data.scope == "always"]
+        self.probes = [f for f in files if f.data.scope == "probe"]
+
+    def vendor_oids(self) -> tuple[Oid, ...]:
+        """Every absolute vendor object OID (for tools that want the union of all plans)."""
+        found: list[Oid] = []
+        for f in self.files:
+            for o in f.data.objects:
+                if not o.oid.startswith(RELATIVE):
+                    found.append(parse_oid(o.oid))
+                if o.row_from is not None:
+                    found.append(parse_oid(o.row_from))
+        return tuple(found)
+
+    def plan(self, sys_object_id: str | None, sys_descr: str | None) -> tuple[Oid, ...]:
+        """The vendor objects to read from a device (first instances), given its system group."""
+        return self.plan_all(sys_object_id, sys_descr)[0]
+
+    def plan_all(
+        self, sys_object_id: str | None, sys_descr: str | None
+    ) -> tuple[tuple[Oid, ...], tuple[Oid, ...]]:
+        """(objects read by their first instance, table columns walked whole) for one device."""
+        oid = _parse_sys_oid(sys_object_id)
+        found = self.identify(sys_object_id, sys_descr)
+        objects = list(found.objects)
+        if self._needs_probe(oid):
+            objects += [o for _name, probe in self.probe_files() for o in probe]
+        objects += [o for f in self.always for o in f.data.objects]
+        result: list[Oid] = []
+        tables: list[Oid] = []
+        for obj in objects:
+            resolved = obj.resolve(oid)
+            if resolved is None:
+                continue
+            if obj.row_from is not None:
+                row_from = parse_oid(obj.row_from)
+                if row_from not in result:
+                    result.append(row_from)
+                if resolved not in tables:
+                    tables.append(resolved)
+            elif resolved not in result:
+                result.append(resolved)
+        return tuple(result), tuple(tables)
+
+    def _needs_probe(self, oid: Oid | None) -> bool:
+        owner = self._owner(oid)
+        return owner is None or owner.data.generic
+
+    def identify(
+        self,
+        sys_object_id: str | None,
+        sys_descr: str | None,
+        answered: set[str] | None = None,
+    ) -> Fingerprint:
+        """Vendor, OS and where to look; ``answered`` names probe files whose objects answered."""
+        descr = sys_descr or ""
+        oid = _parse_sys_oid(sys_object_id)
+        owner = self._owner(oid)
+        if answered and (owner is None or owner.data.generic):
+            for probe in self.probes:
+                if probe.name in answered:
+                    owner = probe
+                    break
+        candidates: list[tuple[_Loaded, OsRule]] = []
+        if owner is not None:
+            candidates += [(owner, rule) for rule in owner.data.os]
+        candidates += [
+            (f, rule) for f in self.files if f is not owner for rule in f.data.os if rule.descr_only
+        ]
+        for loaded, rule in candidates:
+            if not _rule_matches(rule, oid, descr):
+                continue
+            groups = _first_groups(rule.version, descr)
+            if rule.vendor is not None:
+                vendor = rule.vendor
+            elif owner is not None and loaded is not owner and not owner.data.generic:
+                vendor = owner.data.vendor  # e.g. Linux on a vendor's own sysObjectID
+            else:
+                vendor = loaded.data.vendor
+            sources = [loaded] if owner is None or owner is loaded else [owner, loaded]
+            return Fingerprint(
+                vendor=vendor or None,
+                family=rule.family,
+                os_name=rule.name,
+                version=groups.get("version"),
+                build=groups.get("build"),
+                model=_cased(groups.get("model"), rule.model_case),
+                serial=groups.get("serial"),
+                vendor_file=loaded.name,
+                objects=tuple(
+                    o for f in sources for o in f.data.objects if _for_family(o, rule.family)
+                ),
+                borrowed_rule=owner is not None and loaded is not owner,
+                entity_model=rule.entity_model,
+            )
+        if owner is not None:
+            return Fingerprint(
+                vendor=owner.data.vendor or None,
+                vendor_file=owner.name,
+                objects=tuple(o for o in owner.data.objects if not o.families),
+            )
+        return Fingerprint()
+
+    def fallback(self, sys_descr: str | None) -> dict[str, str]:
+        """Generic sysDescr grammar (``always`` files): field -> value, first pattern wins."""
+        found: dict[str, str] = {}
+        for loaded in self.always:
+            for pattern in loaded.data.fallback:
+                match = _regex(pattern).search(sys_descr or "")
+                if match:
+                    for key, value in match.groupdict().items():
+                        if value and value.strip() and key not in found:
+                            found[key] = value.strip()
+        return found
+
+    def always_objects(self) -> tuple[VendorObject, ...]:
+        return tuple(o for f in self.always for o in f.data.objects)
+
+    def probe_files(self) -> list[tuple[str, tuple[VendorObject, ...]]]:
+        """Each probe file's objects that may be asked of any device: absolute OIDs only (one
+        relative to the device's own sysObjectID says nothing about whose device it is)."""
+        return [
+            (f.name, tuple(o for o in f.data.objects if not o.oid.startswith(RELATIVE)))
+            for f in self.probes
+        ]
+
+    def needs_probe(self, sys_object_id: str | None) -> bool:
+        return self._needs_probe(_parse_sys_oid(sys_object_id))
+
+    def _owner(self, oid: Oid | None) -> _Loaded | None:
+        if oid is None:
+            return None
+        best: tuple[int, _Loaded] | None = None
+        for loaded in self.files:
+            for prefix in loaded.enterprises:
+                if oid[: len(prefix)] == prefix and (best is None or len(prefix) > best[0]):
+                    best = (len(prefix), loaded)
+        return best[1] if best else None
+
+
+def _cased(model: str | None, case: str | None) -> str | None:
+    return model.upper() if model and case == "upper" else model
+
+
+def _for_family(obj: VendorObject, family: str) -> bool:
+    return not obj.families or family in obj.families
+
+
+def _rule_matches(rule: OsRule, oid: Oid | None, descr: str) -> bool:
+    if rule.sys_object_ids and not _under(oid, rule.sys_object_ids):
+        return False
+    if rule.descr:
+        return any(_regex(p).search(descr) for p in rule.descr)
+    return bool(rule.sys_object_ids) or not rule.descr_only
+
+
+def _first_groups(patterns: list[str], text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for pattern in patterns:
+        match = _regex(pattern).search(text)
+        if match:
+            for key, value in match.groupdict().items():
+                if value and value.strip() and key not in found:
+                    found[key] = value.strip()
+        if "version" in found:
+            break
+    return found
+
+
+def extract(pattern: str | None, field_name: str, value: str) -> str | None:
+    """Apply a vendor object's optional regex to its value."""
+    if pattern is None:
+        return value.strip() or None
+    match = _regex(pattern).search(value)
+    if not match:
+        return None
+    groups = match.groupdict()
+    result = groups.get(field_name) or match.group(0)
+    return result.strip() or None
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def load_directory(directory: Path) -> KnowledgeBase:
+    """Load and validate every ``*.yaml`` in ``directory``; errors name the file and field."""
+    files: list[_Loaded] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot load fingerprint file: {exc}") from None
+        try:
+            data = VendorFile.model_validate(raw)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(p) for p in error["loc"])
+            message = error["msg"].removeprefix("Value error, ")
+            raise ConfigError(f"{path}: field '{where}': {message}") from None
+        files.append(_Loaded(path.stem, data, tuple(parse_oid(e) for e in data.enterprises)))
+    return KnowledgeBase(files)
+
+
+@cache
+def knowledge_base() -> KnowledgeBase:
+    """The bundled knowledge base, loaded once per process."""
+    return load_directory(FINGERPRINT_DIR)

@@ -1,0 +1,697 @@
+"""SnmpView -> DeviceRecord. Pure: no I/O, no clock; the same view always gives the same record.
+
+Identity comes from SNMPv2-MIB and ENTITY-MIB; vendor / OS family / version from the fingerprint
+knowledge base (``agent/fingerprints/*.yaml``); components, software and neighbours from
+ENTITY-MIB, HOST-RESOURCES-MIB, LLDP-MIB and CISCO-CDP-MIB. Every learned field gets a provenance
+entry naming the numeric OID it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from netsbom.agent.snmp import mibs, oids
+from netsbom.agent.snmp.fingerprint import Fingerprint, VendorObject, extract, knowledge_base
+from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
+from netsbom.agent.snmp.view import (
+    IpAddress,
+    Oid,
+    SnmpView,
+    Value,
+    dotted,
+    is_printable,
+    parse_oid,
+    to_hex,
+    to_mac,
+    to_text,
+)
+from netsbom.core.cpe import hardware_cpe, os_cpe
+from netsbom.core.record import (
+    Component,
+    DeviceRecord,
+    ErrorInfo,
+    Identifiers,
+    Neighbor,
+    OsInfo,
+    Provenance,
+    Software,
+    Target,
+)
+
+ENT_CLASSES = {
+    1: "other", 2: "other", 3: "chassis", 4: "backplane", 5: "container", 6: "power-supply",
+    7: "fan", 8: "sensor", 9: "module", 10: "port", 11: "stack", 12: "cpu",
+    # ENTITY-MIB v4 (RFC 6933): energyObject, battery, storageDrive
+    13: "power-supply", 14: "power-supply", 15: "module",
+}  # fmt: skip
+_PRODUCT_ID = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
+_SINGLE_ID = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9_-]{3,}$")
+_POSITION = re.compile(
+    r"^(?:slot|switch|chassis|unit|stack|module|board|system|member|rack)[-_]?\d+$", re.IGNORECASE
+)
+_RPM = re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-]*-[^-]+)$")
+_DPKG = re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>[\d:][^_]*)(?:_[\w-]+)?$")
+_BRACKET = re.compile(r"^(?P<name>.+?)\s*\[(?P<version>[^\]]+)\]$")
+_HR_KINDS = {2: "image", 3: "extension"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Chassis:
+    index: Oid
+    component: Component
+
+
+class _Provenance:
+    def __init__(self, method: str) -> None:
+        self.method = method
+        self.entries: list[Provenance] = []
+
+    def add(self, field_name: str, source: Oid | str, confidence: float = 1.0) -> None:
+        text = dotted(source) if isinstance(source, tuple) else source
+        self.entries.append(Provenance(field_name, self.method, text, confidence))
+
+
+def parse_view(
+    view: SnmpView,
+    *,
+    target: Target,
+    agent_id: str,
+    collected_at: str,
+    report_id: str,
+    method: str = "snmp",
+) -> DeviceRecord:
+    prov = _Provenance(method)
+    hostname = view.text(oids.SYS_NAME)
+    description = view.text(oids.SYS_DESCR)
+    sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
+    for name, oid, value in (
+        ("hostname", oids.SYS_NAME, hostname),
+        ("description", oids.SYS_DESCR, description),
+        ("sys_object_id", oids.SYS_OBJECT_ID, sys_object_id),
+    ):
+        if value is not None:
+            prov.add(name, oid)
+
+    components, chassis = _components(view)
+    if components:
+        prov.add("components", oids.ENT_PHYSICAL)
+    identity = _identify(view, sys_object_id, description, chassis, components)
+    vendor, version, build, model, serial = (
+        identity.get(name) for name in ("vendor", "version", "build", "model", "serial")
+    )
+    for name, found in identity.items():
+        prov.add("os." + name if name in ("version", "build") else name, found.source,
+                 found.confidence)  # fmt: skip
+    fingerprint = identity.fingerprint
+    if fingerprint.family:
+        prov.add("os.family", oids.SYS_DESCR if description else oids.SYS_OBJECT_ID, 0.9)
+        prov.add("os.name", oids.SYS_DESCR if description else oids.SYS_OBJECT_ID, 0.9)
+    os_info = OsInfo(
+        family=fingerprint.family,
+        version=version.value if version else None,
+        build=build.value if build else None,
+        image=None,
+        name=fingerprint.os_name,
+    )
+    vendor_name = vendor.value if vendor else None
+    model_name = model.value if model else None
+    serial_number = serial.value if serial else None
+
+    chassis_id = _chassis_id(view)
+    if chassis_id:
+        prov.add("chassis_id", oids.LLDP_LOC_CHASSIS_ID)
+
+    software = _software(view)
+    if software:
+        prov.add("software", oids.HR_SW_INSTALLED)
+    lldp = _lldp_neighbors(view)
+    if lldp:
+        prov.add("neighbors", oids.LLDP_REM_TABLE)
+    cdp = _cdp_neighbors(view)
+    if cdp:
+        prov.add("neighbors", oids.CDP_CACHE_TABLE)
+
+    cpe = os_cpe(os_info.family, os_info.version, model_name)
+    if cpe:
+        version_sources = [p.source for p in prov.entries if p.field == "os.version"]
+        prov.add("identifiers.os_cpe", version_sources[0], 0.8)
+    hw_cpe = hardware_cpe(vendor_name, model_name)
+    if hw_cpe:
+        model_sources = [p.source for p in prov.entries if p.field == "model"]
+        prov.add("identifiers.hardware_cpe", model_sources[0], 0.7)
+
+    errors = tuple(ErrorInfo(e.kind, e.message, e.source) for e in view.errors)
+    return DeviceRecord(
+        target=target,
+        agent_id=agent_id,
+        collected_at=collected_at,
+        report_id=report_id,
+        hostname=hostname,
+        vendor=vendor_name,
+        model=model_name,
+        serial=serial_number,
+        chassis_id=chassis_id,
+        description=description,
+        sys_object_id=sys_object_id,
+        os=os_info,
+        components=tuple(components),
+        software=tuple(software),
+        neighbors=tuple(lldp + cdp),
+        identifiers=Identifiers(os_cpe=cpe, hardware_cpe=hw_cpe),
+        provenance=tuple(prov.entries),
+        errors=errors,
+        complete=not errors,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    value: str
+    source: Oid | str
+    confidence: float = 1.0
+    first: bool = False  # a vendor object marked ``over_entity``: outranks every other source
+
+
+class _Identity(dict[str, _Found]):
+    fingerprint: Fingerprint = Fingerprint()
+
+
+def _identify(
+    view: SnmpView,
+    sys_object_id: str | None,
+    description: str | None,
+    chassis: _Chassis | None,
+    components: list[Component] | None = None,
+) -> _Identity:
+    """Vendor, version, build, model and serial, each from the most specific source that answers.
+
+    Order per field: the vendor's own rules and MIB objects first, then ENTITY-MIB's chassis row,
+    then standard MIBs (Printer-MIB, UPS-MIB), the registration MIB name of the sysObjectID, and
+    last the generic sysDescr grammar.
+    """
+    kb = knowledge_base()
+    sys_oid = _oid_or_none(sys_object_id)
+    answered: set[str] = set()
+    if kb.needs_probe(sys_object_id):
+        for name, objects in kb.probe_files():
+            if _objects(view, objects, sys_oid):
+                answered.add(name)
+                break
+    fingerprint = kb.identify(sys_object_id, description, answered)
+    vendor_objects = _objects(view, fingerprint.objects, sys_oid)
+    standard = _objects(view, kb.always_objects(), sys_oid)
+    generic = kb.fallback(description)
+    row = chassis.component if chassis else None
+    index = chassis.index if chassis else ()
+
+    def entity(column: int) -> Oid:
+        return (*oids.ENT_ENTRY, column, *index)
+
+    by_description = fingerprint.entity_model == "description"
+    model_source = entity(oids.ENT_MODEL_NAME)
+    candidates: dict[str, list[_Found | None]] = {
+        "vendor": [
+            vendor_objects.get("vendor"),
+            _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
+            _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
+            None if fingerprint.vendor_file else _registered_organization(sys_oid),
+        ],
+        "version": [
+            *(
+                (vendor_objects.get("version"), _found(fingerprint.version, oids.SYS_DESCR, 0.7))
+                if fingerprint.borrowed_rule
+                else (
+                    _found(fingerprint.version, oids.SYS_DESCR, 0.9),
+                    vendor_objects.get("version"),
+                )
+            ),
+            _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
+            standard.get("version"),
+            _found(generic.get("version"), oids.SYS_DESCR, 0.5),
+            _found(version_from_descr(description), oids.SYS_DESCR, 0.4),
+        ],
+        "build": [
+            _found(fingerprint.build, oids.SYS_DESCR, 0.9),
+            vendor_objects.get("build"),
+            _found(generic.get("build"), oids.SYS_DESCR, 0.5),
+        ],
+        "model": [
+            _top_description(components, row) if by_description else None,
+            _found(row.model if row and _is_product_name(row.model) else None, model_source),
+            _classless_model(components),
+            vendor_objects.get("model"),
+            _chassis_product_id(row, index),
+            _found(fingerprint.model, oids.SYS_DESCR, 0.8),
+            standard.get("model"),
+            _registered_product(sys_oid),
+            _found(generic.get("model"), oids.SYS_DESCR, 0.5),
+            _found(model_from_descr(description), oids.SYS_DESCR, 0.4),
+            _chassis_description(row, index, components),
+        ],
+        "serial": [
+            _found(row.serial if row else None, entity(oids.ENT_SERIAL)),
+            vendor_objects.get("serial"),
+            standard.get("serial"),
+            _board_serial(components, row),
+            _found(fingerprint.serial, oids.SYS_DESCR, 0.8),
+            _found(generic.get("serial"), oids.SYS_DESCR, 0.5),
+        ],
+    }
+    identity = _Identity()
+    identity.fingerprint = fingerprint
+    for name, options in candidates.items():
+        preferred = vendor_objects.get(name)
+        for option in [preferred] if preferred is not None and preferred.first else options:
+            if option is not None:
+                identity[name] = option
+                break
+    return identity
+
+
+def _found(value: str | None, source: Oid | str, confidence: float = 1.0) -> _Found | None:
+    value = value.strip() if value else None
+    return _Found(value, source, confidence) if value else None
+
+
+def _oid_or_none(text: str | None) -> Oid | None:
+    if not text:
+        return None
+    try:
+        return parse_oid(text)
+    except ValueError:
+        return None
+
+
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _is_product_name(model: str | None) -> bool:
+    """A product name has a letter: "1078904600-01" or "4.4.2" is a part or revision number."""
+    return bool(model and _LETTER.search(model))
+
+
+def _classless_model(components: list[Component] | None) -> _Found | None:
+    """Agents that leave entPhysicalClass out entirely: the first row that names a product."""
+    if not components or any(c.cls != "other" for c in components):
+        return None
+    for component in components:
+        if _is_product_name(component.model) and component.model:
+            source = (*oids.ENT_ENTRY, oids.ENT_MODEL_NAME, *parse_oid(component.index))
+            return _Found(component.model, source, 0.6)
+    return None
+
+
+def _board_serial(components: list[Component] | None, row: Component | None) -> _Found | None:
+    """A chassis row without a serial: the serial of the first module inside it, directly or in a
+    slot (the main board or supervisor, where some vendors keep the unit's serial)."""
+    if not components or row is None or row.serial:
+        return None
+    level = [row.index]
+    for _ in range(4):  # chassis -> slot container(s) -> board
+        inside = [c for c in components if c.parent in level]
+        for component in inside:
+            if component.cls == "module" and component.serial:
+                source = (*oids.ENT_ENTRY, oids.ENT_SERIAL, *parse_oid(component.index))
+                return _Found(component.serial, source, 0.6)
+        level = [c.index for c in inside if c.cls == "container"]
+        if not level:
+            break
+    return None
+
+
+def _top_description(components: list[Component] | None, row: Component | None) -> _Found | None:
+    """entPhysicalDescr of the row at the top of the chassis row's containment (a stack, or the
+    chassis itself), for OSes whose ModelName is a part number."""
+    if not components or row is None:
+        return None
+    by_index = {c.index: c for c in components}
+    top = row
+    if all(c.cls == "other" and not c.parent for c in components):
+        top = components[0]  # no class or containment answered: the first row is the device
+    for _ in range(len(components)):
+        parent = by_index.get(top.parent or "")
+        if parent is None:
+            break
+        top = parent
+    if not top.description:
+        return None
+    return _Found(top.description.strip(), (*oids.ENT_ENTRY, oids.ENT_DESCR, *parse_oid(top.index)))
+
+
+def _chassis_description(
+    row: Component | None, index: Oid, components: list[Component] | None
+) -> _Found | None:
+    """The chassis row's entPhysicalDescr ("Cumulus Networks VX Chassis"): a last resort."""
+    if row is None and components and all(c.cls == "other" and not c.parent for c in components):
+        row, index = components[0], parse_oid(components[0].index)  # classless: the first row
+    if row is None or not row.description or not _LETTER.search(row.description):
+        return None
+    text = " ".join(row.description.split())
+    if len(text) > 64:
+        return None
+    return _Found(text, (*oids.ENT_ENTRY, oids.ENT_DESCR, *index), 0.4)
+
+
+def _chassis_product_id(row: Component | None, index: Oid) -> _Found | None:
+    if row is None:
+        return None
+    found = _product_id(row.name, row.description)
+    return _Found(found[0], (*oids.ENT_ENTRY, found[1], *index), 0.6) if found else None
+
+
+def _registered_product(sys_oid: Oid | None) -> _Found | None:
+    """The sysObjectID's name in the vendor's registration MIB (when a MIB folder is set)."""
+    if not sys_oid:
+        return None
+    product = mibs.product(sys_oid)
+    if product is None:
+        return None
+    return _Found(product.short, f"{product.module}::{product.name}", 0.7)
+
+
+def _registered_organization(sys_oid: Oid | None) -> _Found | None:
+    """Who IANA registered the sysObjectID's enterprise number to, for enterprises no vendor
+    file knows (a file that knows one and names no vendor means: an agent, not the maker)."""
+    if sys_oid is None:
+        return None
+    name = mibs.organization(sys_oid)
+    source = f"IANA enterprise {sys_oid[len(mibs.ENTERPRISES)]}" if name else ""
+    return _found(name, source, 0.5)
+
+
+def _objects(
+    view: SnmpView, objects: tuple[VendorObject, ...], sys_oid: Oid | None
+) -> dict[str, _Found]:
+    """field -> first answer among ``objects`` (first instance under each object's OID)."""
+    found: dict[str, _Found] = {}
+    for obj in objects:
+        if obj.field in found:
+            continue
+        prefix = obj.resolve(sys_oid)
+        if prefix is None:
+            continue
+        if obj.row_from is not None:
+            row = _row_index(view, parse_oid(obj.row_from))
+            text = to_text(view.get((*prefix, row))) if row is not None else None
+            if text is not None and (value := extract(obj.pattern, obj.field, text)):
+                found[obj.field] = _Found(value, (*prefix, row or 0))
+            continue
+        for suffix, raw in view.subtree(prefix):
+            text = to_text(raw) if _plausible(obj.field, raw) else None
+            if text is not None and (value := extract(obj.pattern, obj.field, text)):
+                found[obj.field] = _Found(value, (*prefix, *suffix), first=obj.over_entity)
+            break
+    return found
+
+
+def _plausible(field: str, raw: Value) -> bool:
+    """A product name is text (an INTEGER there is another object, an enumeration); a serial
+    number is text or a positive number."""
+    if isinstance(raw, int):
+        return field != "model" and (field != "serial" or raw > 0)
+    return True
+
+
+def _row_index(view: SnmpView, oid: Oid) -> int | None:
+    """The first instance under ``oid`` as a table row index (a non-negative integer)."""
+    for _suffix, raw in view.subtree(oid):
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+            return raw
+        text = to_text(raw)
+        return int(text) if text is not None and text.strip().isdigit() else None
+    return None
+
+
+def _table(view: SnmpView, entry: Oid, columns: tuple[int, ...]) -> dict[Oid, dict[int, Value]]:
+    """Rows of a table: row index -> {column: value}, rows in index order."""
+    rows: dict[Oid, dict[int, Value]] = {}
+    for column in columns:
+        for index, value in view.subtree((*entry, column)):
+            rows.setdefault(index, {})[column] = value
+    return dict(sorted(rows.items()))
+
+
+def _str(value: Value) -> str | None:
+    return to_text(value)
+
+
+def _int(value: Value) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _components(view: SnmpView) -> tuple[list[Component], _Chassis | None]:
+    columns = (
+        oids.ENT_DESCR, oids.ENT_CONTAINED_IN, oids.ENT_CLASS, oids.ENT_NAME,
+        oids.ENT_HARDWARE_REV, oids.ENT_FIRMWARE_REV, oids.ENT_SOFTWARE_REV, oids.ENT_SERIAL,
+        oids.ENT_MFG_NAME, oids.ENT_MODEL_NAME, oids.ENT_IS_FRU,
+    )  # fmt: skip
+    rows = _table(view, oids.ENT_ENTRY, columns)
+    components: list[Component] = []
+    chassis: list[tuple[Oid, Component, bool]] = []
+    for index, row in rows.items():
+        parent = _int(row.get(oids.ENT_CONTAINED_IN))
+        is_fru = _int(row.get(oids.ENT_IS_FRU))
+        component = Component(
+            index=dotted(index),
+            parent=str(parent) if parent else None,
+            cls=ENT_CLASSES.get(_int(row.get(oids.ENT_CLASS)) or 0, "other"),
+            name=_str(row.get(oids.ENT_NAME)),
+            description=_str(row.get(oids.ENT_DESCR)),
+            vendor=_str(row.get(oids.ENT_MFG_NAME)),
+            model=_str(row.get(oids.ENT_MODEL_NAME)),
+            serial=_str(row.get(oids.ENT_SERIAL)),
+            hardware_rev=_str(row.get(oids.ENT_HARDWARE_REV)),
+            firmware_rev=_str(row.get(oids.ENT_FIRMWARE_REV)),
+            software_rev=_str(row.get(oids.ENT_SOFTWARE_REV)),
+            is_fru=True if is_fru == 1 else False if is_fru == 2 else None,
+        )
+        components.append(component)
+        if component.cls == "chassis":
+            chassis.append((index, component, not parent))
+    return components, _chassis_row(rows, components, chassis)
+
+
+def _chassis_row(
+    rows: dict[Oid, dict[int, Value]],
+    components: list[Component],
+    chassis: list[tuple[Oid, Component, bool]],
+) -> _Chassis | None:
+    """The row that stands for the whole device.
+
+    A top-level chassis first; a chassis inside a stack or virtual chassis only when no free-
+    standing one exists (the first member). Agents that leave entPhysicalClass empty get their
+    first top-level row that names a model or serial. A stack row without identity of its own
+    stands for its first member that has one.
+    """
+    indexes = list(rows)
+    if chassis:
+        ordered = sorted(chassis, key=lambda item: not item[2])
+        return _Chassis(ordered[0][0], ordered[0][1])
+    top = [
+        (index, component)
+        for index, component in zip(indexes, components, strict=True)
+        if not component.parent and component.cls in ("other", "stack")
+    ]
+    for index, component in top:
+        if component.serial or component.model:
+            return _Chassis(index, component)
+    for _index, component in top:
+        if component.cls != "stack":
+            continue
+        for child_index, child in zip(indexes, components, strict=True):
+            if child.parent == component.index and (child.serial or child.model):
+                return _Chassis(child_index, child)
+    return None
+
+
+def _product_id(name: str | None, description: str | None) -> tuple[str, int] | None:
+    for text, column in ((name, oids.ENT_NAME), (description, oids.ENT_DESCR)):
+        if text:
+            match = _PRODUCT_ID.search(text)
+            if match:
+                return match.group(0), column
+    for text, column in ((description, oids.ENT_DESCR), (name, oids.ENT_NAME)):
+        # a row named by nothing but a product id: "SGE2010", "tsh1r2"
+        word = (text or "").strip()
+        if _SINGLE_ID.match(word) and not _POSITION.match(word):
+            return word, column
+    return None
+
+
+def _chassis_id(view: SnmpView) -> str | None:
+    raw = view.get(oids.LLDP_LOC_CHASSIS_ID)
+    subtype = view.integer(oids.LLDP_LOC_CHASSIS_ID_SUBTYPE)
+    return _lldp_id(raw, subtype, mac_subtype=4, address_subtype=5)
+
+
+def _lldp_id(
+    raw: Value, subtype: int | None, *, mac_subtype: int, address_subtype: int
+) -> str | None:
+    """Format an LLDP chassis/port id by its subtype: MAC, network address, else text or hex."""
+    if not isinstance(raw, bytes) or not raw:
+        return to_text(raw)
+    if subtype == mac_subtype or (len(raw) == 6 and not is_printable(raw)):
+        mac = to_mac(raw)
+        if mac:
+            return mac
+    if subtype == address_subtype and len(raw) == 5 and raw[0] == 1:
+        return ".".join(str(b) for b in raw[1:])
+    if is_printable(raw):
+        return to_text(raw)
+    return to_hex(raw)
+
+
+def _port_names(view: SnmpView) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for column in (oids.IF_DESCR, oids.IF_NAME):  # ifName wins over ifDescr
+        for index, value in view.subtree(column):
+            text = to_text(value)
+            if len(index) == 1 and text:
+                names[index[0]] = text
+    return names
+
+
+def _local_lldp_ports(view: SnmpView, if_names: dict[int, str]) -> dict[int, str]:
+    rows = _table(view, oids.LLDP_LOC_PORT_ENTRY, (2, 3, 4))
+    ports: dict[int, str] = {}
+    for index, row in rows.items():
+        if len(index) != 1:
+            continue
+        number = index[0]
+        raw_id = row.get(3)
+        port_id = to_text(raw_id) if isinstance(raw_id, bytes) and is_printable(raw_id) else None
+        if _int(row.get(2)) == 5 and port_id:  # interfaceName
+            ports[number] = port_id
+        elif number in if_names:
+            ports[number] = if_names[number]
+        elif desc := to_text(row.get(4)):
+            ports[number] = desc
+        elif port_id:
+            ports[number] = port_id
+    return ports
+
+
+def _lldp_neighbors(view: SnmpView) -> list[Neighbor]:
+    rows = _table(view, oids.LLDP_REM_ENTRY, (4, 5, 6, 7, 8, 9, 10))
+    if not rows:
+        return []
+    if_names = _port_names(view)
+    local_ports = _local_lldp_ports(view, if_names)
+    addresses = _lldp_mgmt_addresses(view)
+    neighbors: list[Neighbor] = []
+    for index, row in rows.items():
+        if len(index) != 3:
+            continue
+        _, port_num, _ = index
+        neighbors.append(
+            Neighbor(
+                protocol="lldp",
+                local_port=local_ports.get(port_num) or if_names.get(port_num) or str(port_num),
+                remote_chassis_id=_lldp_id(
+                    row.get(oids.LLDP_REM_CHASSIS_ID),
+                    _int(row.get(oids.LLDP_REM_CHASSIS_ID_SUBTYPE)),
+                    mac_subtype=4,
+                    address_subtype=5,
+                ),
+                remote_name=to_text(row.get(oids.LLDP_REM_SYS_NAME)),
+                remote_port=_lldp_id(
+                    row.get(oids.LLDP_REM_PORT_ID),
+                    _int(row.get(oids.LLDP_REM_PORT_ID_SUBTYPE)),
+                    mac_subtype=3,
+                    address_subtype=4,
+                ),
+                remote_mgmt_address=addresses.get(index),
+                remote_description=to_text(row.get(oids.LLDP_REM_SYS_DESC)),
+            )
+        )
+    return neighbors
+
+
+def _lldp_mgmt_addresses(view: SnmpView) -> dict[Oid, str]:
+    """lldpRemManAddrTable: the address lives in the index (subtype, length, octets)."""
+    found: dict[Oid, str] = {}
+    for suffix, _ in view.subtree(oids.LLDP_REM_MAN_ADDR_TABLE):
+        if len(suffix) < 7 or suffix[0] != 1:
+            continue
+        row, family, rest = suffix[2:5], suffix[5], suffix[6:]
+        if rest and rest[0] == len(rest) - 1:
+            rest = rest[1:]
+        address: str | None = None
+        if family == 1 and len(rest) == 4 and all(0 <= b < 256 for b in rest):
+            address = ".".join(str(b) for b in rest)
+        elif family == 2 and len(rest) == 16 and all(0 <= b < 256 for b in rest):
+            address = _ipv6(bytes(rest))
+        if address and (row not in found or (family == 1 and ":" in found[row])):
+            found[row] = address
+    return found
+
+
+def _ipv6(raw: bytes) -> str:
+    import ipaddress
+
+    return str(ipaddress.IPv6Address(raw))
+
+
+def _cdp_neighbors(view: SnmpView) -> list[Neighbor]:
+    columns = (
+        oids.CDP_ADDRESS_TYPE, oids.CDP_ADDRESS, oids.CDP_VERSION, oids.CDP_DEVICE_ID,
+        oids.CDP_DEVICE_PORT, oids.CDP_PLATFORM,
+    )  # fmt: skip
+    rows = _table(view, oids.CDP_CACHE_ENTRY, columns)
+    if not rows:
+        return []
+    if_names = _port_names(view)
+    neighbors: list[Neighbor] = []
+    for index, row in rows.items():
+        if len(index) != 2:
+            continue
+        address: str | None = None
+        raw_address = row.get(oids.CDP_ADDRESS)
+        if isinstance(raw_address, bytes) and len(raw_address) == 4:
+            if _int(row.get(oids.CDP_ADDRESS_TYPE)) in (1, None):
+                address = ".".join(str(b) for b in raw_address)
+        elif isinstance(raw_address, IpAddress):
+            address = str(raw_address)
+        platform = to_text(row.get(oids.CDP_PLATFORM))
+        version = to_text(row.get(oids.CDP_VERSION))
+        description = "\n".join(part for part in (platform, version) if part) or None
+        neighbors.append(
+            Neighbor(
+                protocol="cdp",
+                local_port=if_names.get(index[0]) or str(index[0]),
+                remote_name=to_text(row.get(oids.CDP_DEVICE_ID)),
+                remote_port=to_text(row.get(oids.CDP_DEVICE_PORT)),
+                remote_mgmt_address=address,
+                remote_description=description,
+            )
+        )
+    return neighbors
+
+
+def _software(view: SnmpView) -> list[Software]:
+    rows = _table(view, oids.HR_SW_ENTRY, (oids.HR_SW_NAME, oids.HR_SW_TYPE))
+    software: list[Software] = []
+    for row in rows.values():
+        full = to_text(row.get(oids.HR_SW_NAME))
+        if not full:
+            continue
+        name, version, packaged = split_package(full)
+        kind = _HR_KINDS.get(_int(row.get(oids.HR_SW_TYPE)) or 0)
+        if kind is None:
+            kind = "os-package" if packaged else "application"
+        software.append(Software(name=name, version=version, kind=kind, source="hrSWInstalled"))
+    return software
+
+
+def split_package(text: str) -> tuple[str, str | None, bool]:
+    """Split ``name-version``: ``zlib-1.2.3-29.el6`` -> ``(zlib, 1.2.3-29.el6, True)``.
+
+    The flag says the name had a package-manager shape (rpm, dpkg); ``Suite [16.2R2]`` -> ``(Suite,
+    16.2R2, False)``.
+    """
+    for pattern, packaged in ((_RPM, True), (_DPKG, True), (_BRACKET, False)):
+        match = pattern.match(text)
+        if match and "_" not in match.group("name"):
+            return match.group("name"), match.group("version"), packaged
+    return text, None, False

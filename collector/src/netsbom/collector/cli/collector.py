@@ -1,0 +1,114 @@
+"""``netsbom collector``: serve the gRPC ingest, create agent tokens, migrate the store."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+import click
+
+from netsbom.collector.cli.options import StoreOptions, store_option
+
+_EXISTING = click.Path(path_type=Path, exists=True, dir_okay=False)
+
+
+@click.group("collector")
+def collector() -> None:
+    """Receive reports and keep every observation."""
+
+
+@collector.command("serve")
+@store_option
+@click.option("--listen", default="127.0.0.1:50051", show_default=True, help="HOST:PORT.")
+@click.option(
+    "--tokens",
+    "tokens_path",
+    type=click.Path(path_type=Path),
+    help="Agent tokens file (hashes; see `netsbom collector token`).",
+)
+@click.option("--no-auth", is_flag=True, help="Accept agents without a token (labs only).")
+@click.option("--tls-cert", type=_EXISTING, help="Server certificate (PEM).")
+@click.option("--tls-key", type=_EXISTING, help="Server key (PEM).")
+@click.option(
+    "--tls-client-ca", type=_EXISTING, help="Require agent certificates signed by this CA (mTLS)."
+)
+@click.option("--insecure", is_flag=True, help="Allow plaintext on a non-loopback address.")
+@click.option(
+    "--metrics-listen",
+    metavar="HOST:PORT",
+    help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
+)
+def serve_command(
+    store: StoreOptions,
+    listen: str,
+    tokens_path: Path | None,
+    no_auth: bool,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+    tls_client_ca: Path | None,
+    insecure: bool,
+    metrics_listen: str | None,
+) -> None:
+    """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT."""
+    from netsbom.collector.auth import load_tokens
+    from netsbom.collector.server import CollectorConfig, TlsFiles, start_collector
+
+    if bool(tls_cert) != bool(tls_key):
+        raise click.UsageError("--tls-cert and --tls-key go together")
+    config = CollectorConfig(
+        listen=listen,
+        tls=TlsFiles(tls_cert, tls_key, tls_client_ca) if tls_cert and tls_key else None,
+        auth=load_tokens(tokens_path) if tokens_path else None,
+        allow_plaintext=insecure,
+        allow_no_auth=no_auth,
+    )
+    config.check()
+    opened = store.open()
+    if metrics_listen:
+        from netsbom.core.metrics import serve_metrics
+
+        serve_metrics(metrics_listen)
+
+    async def main() -> None:
+        running = await start_collector(opened, config)
+        click.echo(f"collector listening on {listen} (port {running.port})", err=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        click.echo("collector: draining and stopping", err=True)
+        await running.stop(grace=10)
+
+    try:
+        asyncio.run(main())
+    finally:
+        opened.close()
+
+
+@collector.command("token")
+@click.argument("agent_id")
+@click.option(
+    "--tokens",
+    "tokens_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Tokens file to add the token's hash to (created if missing).",
+)
+def token_command(agent_id: str, tokens_path: Path) -> None:
+    """Create a token for AGENT_ID: its hash goes to the tokens file, the token to stdout once."""
+    from netsbom.collector.auth import add_agent
+
+    click.echo(add_agent(tokens_path, agent_id))
+
+
+@collector.command("migrate")
+@store_option
+def migrate_command(store: StoreOptions) -> None:
+    """Create or upgrade the store's schema (serve does this too)."""
+    opened = store.open()
+    try:
+        click.echo(f"store at latest schema; {opened.count()} observations")
+    finally:
+        opened.close()

@@ -1,0 +1,117 @@
+"""``netsbom sbom``: export the system SBOM of a network, compare two configurations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from netsbom.collector.cli.options import Selection, StoreOptions, selection_options, store_option
+from netsbom.core.cli.options import Output, output_options
+
+SBOM_FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld")
+
+
+@click.group("sbom")
+def sbom() -> None:
+    """Export the system SBOM of a network; compare two of its configurations."""
+
+
+@sbom.command("export")
+@store_option
+@selection_options
+@output_options(SBOM_FORMATS)
+@click.option(
+    "--with-vulnerabilities",
+    is_flag=True,
+    help="Add VEX: CycloneDX `vulnerabilities`, SPDX 3 security relationships (needs --feeds).",
+)
+@click.option(
+    "--feeds",
+    "feeds_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Feeds directory for --with-vulnerabilities: nvd/, cve/, kev.json, epss.csv "
+    "(as `netsbom vuln assess --feeds`).",
+)
+def export_command(
+    store: StoreOptions,
+    selection: Selection,
+    output: Output,
+    with_vulnerabilities: bool,
+    feeds_dir: Path | None,
+) -> None:
+    """Write the system SBOM of a network as deployed at --at.
+
+    Formats: CycloneDX 1.6 (JSON, XML), SPDX 2.3 JSON, SPDX 3.0.1 JSON-LD. With
+    --with-vulnerabilities --feeds DIR the firmware is assessed against the feeds (offline) and
+    the document carries the VEX statements (docs/sbom.md)."""
+    from netsbom.collector.export import assess_configuration, render_sbom
+    from netsbom.core.perf import gc_paused
+    from netsbom.core.progress import Progress
+
+    if with_vulnerabilities and feeds_dir is None:
+        raise click.UsageError("--with-vulnerabilities needs --feeds DIR")
+    if feeds_dir is not None and not with_vulnerabilities:
+        raise click.UsageError("--feeds goes with --with-vulnerabilities")
+    selection.require()
+    warnings: list[str] = []
+    with gc_paused(), Progress(4 if feeds_dir else 3, "export") as progress:
+        progress.stage("reading observations, deriving links")
+        config = selection.configuration(store)
+        assessments = None
+        if feeds_dir is not None:
+            progress.stage("loading vulnerability feeds")
+            assessments = assess_configuration(config, feeds_dir, warn=warnings.append)
+        progress.stage(f"rendering {len(config.records)} devices")
+        data = render_sbom(config, output.format, assessments)
+        progress.stage("writing")
+    for warning in warnings:
+        click.echo(f"warning: feeds: {warning}", err=True)
+    output.write(data)
+
+
+@sbom.command("diff")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@store_option
+@selection_options
+@click.option("--from", "from_text", help="Earlier time (ISO 8601).")
+@click.option("--to", "to_text", help="Later time (ISO 8601); default: latest.")
+@output_options(["table", "json"], json_alias=True, out=False)
+def diff_command(
+    files: tuple[Path, ...],
+    store: StoreOptions,
+    selection: Selection,
+    from_text: str | None,
+    to_text: str | None,
+    output: Output,
+) -> None:
+    """What changed: `--network X --from T1 [--to T2]` in the store, or between two exported
+    CycloneDX JSON files `A B`."""
+    import json
+
+    from netsbom.collector.sbom.cyclonedx import to_cyclonedx
+    from netsbom.topology.diff import (
+        diff_json,
+        diff_snapshots,
+        diff_table,
+        load_snapshot,
+        snapshot_from_cyclonedx,
+    )
+
+    chosen = selection.network or selection.select or selection.records_path
+    if files:
+        if len(files) != 2 or chosen or from_text or to_text or selection.at_text:
+            raise click.UsageError("give two SBOM files, or --network/--select with --from/--to")
+        before, after = load_snapshot(files[0]), load_snapshot(files[1])
+    else:
+        if not chosen:
+            raise click.UsageError("give --network/--select with --from (and --to), or two files")
+        if not from_text:
+            raise click.UsageError("--from is required when comparing configurations")
+        before = snapshot_from_cyclonedx(to_cyclonedx(selection.configuration(store, from_text)))
+        after = snapshot_from_cyclonedx(to_cyclonedx(selection.configuration(store, to_text)))
+    changes = diff_snapshots(before, after)
+    if output.format == "json":
+        click.echo(json.dumps(diff_json(before, after, changes), indent=2, ensure_ascii=False))
+    else:
+        click.echo(diff_table(before, after, changes), nl=False)

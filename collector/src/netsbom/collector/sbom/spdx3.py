@@ -1,0 +1,250 @@
+"""SPDX 3.0.1 JSON-LD for a deployment configuration (same content as the CycloneDX document).
+
+Shape (one ``@graph``):
+
+- ``CreationInfo`` (blank node ``_:creationinfo``): created = the configuration's time,
+  createdBy = the netsbom ``SoftwareAgent``, createdUsing = the netsbom ``Tool``;
+- ``SpdxDocument`` (profiles core + software) whose root is a ``software_Sbom`` with
+  ``software_sbomType`` ``deployed``, rooted at the network (``software_Package`` with purpose
+  ``platform``, version ``<at>@<fingerprint[:12]>``);
+- every CycloneDX component is a ``software_Package``: ``software_primaryPurpose`` device /
+  operatingSystem / firmware / library / application, ``software_packageVersion``,
+  ``suppliedBy`` an ``Organization``, CPE and purl as ``externalIdentifier`` (``cpe23``,
+  ``packageUrl``), ``comment`` = how it was learned; an ``Annotation`` per package carries every
+  ``netsbom:`` property;
+- ``Relationship``: ``contains`` along the nesting (with ``completeness`` complete / incomplete
+  for a device by what polling reached, ``noAssertion`` for external devices), ``dependsOn`` for
+  the CycloneDX dependencies, ``other`` between the two devices of a link (comment: ports,
+  protocols).
+- with assessments (``--with-vulnerabilities``): the Security profile
+  (:func:`netsbom.collector.sbom.vulnerabilities.spdx3_security_elements`): a
+  ``security_Vulnerability`` per CVE and, from it to the device packages, the VEX relationship of
+  each CycloneDX entry (affects / doesNotAffect / underInvestigationFor), SSVC, EPSS and KEV
+  (exploit catalog) assessments, supplied by the netsbom agent; the documents then conform to
+  ``security`` too and their ids cover the VEX content.
+
+Ids are IRIs under a namespace derived from the fingerprint. Deterministic: same configuration,
+same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from netsbom.collector.sbom.common import (
+    PURPOSE_3,
+    Json,
+    composition_of,
+    how_learned,
+    link_text,
+    property_text,
+    safe_id,
+    walk,
+)
+from netsbom.collector.sbom.cyclonedx import to_cyclonedx
+from netsbom.core import __version__
+from netsbom.topology.configuration import Configuration, fingerprint
+
+if TYPE_CHECKING:
+    from netsbom.vuln.assess import Assessment
+
+__all__ = ["CONTEXT_URL", "render_spdx3", "to_spdx3"]
+
+CONTEXT_URL = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
+_BASE = "https://spdx.netsbom.invalid/spdx3"
+_NAMESPACE_UUID = uuid.uuid5(uuid.NAMESPACE_URL, "https://netsbom/spdx3")
+_CREATION = "_:creationinfo"
+_COMPLETENESS = {"complete": "complete", "incomplete": "incomplete", "unknown": "noAssertion"}
+
+
+def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = None) -> Json:
+    doc = to_cyclonedx(config, assessments)
+    digest = fingerprint(config)
+    base = f"{_BASE}/{uuid.uuid5(_NAMESPACE_UUID, digest)}"
+    network = doc["metadata"]["component"]
+
+    def iri(kind: str, key: str) -> str:
+        return f"{base}/{kind}/{safe_id(key)}"
+
+    agent_id = iri("agent", "netsbom")
+    tool_id = iri("tool", f"netsbom-{__version__}")
+    graph: list[Json] = [
+        {
+            "type": "CreationInfo",
+            "@id": _CREATION,
+            "specVersion": "3.0.1",
+            "created": config.at,
+            "createdBy": [agent_id],
+            "createdUsing": [tool_id],
+            "comment": f"netsbom configuration sha256:{digest}",
+        },
+        {"type": "SoftwareAgent", "spdxId": agent_id, "creationInfo": _CREATION, "name": "netsbom"},
+        {
+            "type": "Tool",
+            "spdxId": tool_id,
+            "creationInfo": _CREATION,
+            "name": f"netsbom {__version__}",
+        },
+    ]
+    ids: dict[str, str] = {}
+    organizations: dict[str, str] = {}
+    elements: list[Json] = []
+    annotations: list[Json] = []
+
+    def add_package(component: Json) -> str:
+        ref = component["bom-ref"]
+        spdx_id = iri("package", ref)
+        ids[ref] = spdx_id
+        package: Json = {
+            "type": "software_Package",
+            "spdxId": spdx_id,
+            "creationInfo": _CREATION,
+            "name": component["name"],
+            "software_primaryPurpose": PURPOSE_3.get(component["type"], "other"),
+        }
+        if component.get("version"):
+            package["software_packageVersion"] = component["version"]
+        if component.get("description"):
+            package["description"] = component["description"]
+        manufacturer = (component.get("manufacturer") or {}).get("name")
+        if manufacturer:
+            if manufacturer not in organizations:
+                organizations[manufacturer] = iri("organization", manufacturer)
+            package["suppliedBy"] = organizations[manufacturer]
+        identifiers: list[Json] = []
+        if component.get("cpe"):
+            identifiers.append(
+                {
+                    "type": "ExternalIdentifier",
+                    "externalIdentifierType": "cpe23",
+                    "identifier": component["cpe"],
+                }
+            )
+        if component.get("purl"):
+            identifiers.append(
+                {
+                    "type": "ExternalIdentifier",
+                    "externalIdentifierType": "packageUrl",
+                    "identifier": component["purl"],
+                }
+            )
+            package["software_packageUrl"] = component["purl"]
+        if identifiers:
+            package["externalIdentifier"] = identifiers
+        comment = how_learned(component)
+        if comment:
+            package["comment"] = comment
+        elements.append(package)
+        statement = property_text(component)
+        if statement:
+            annotations.append(
+                {
+                    "type": "Annotation",
+                    "spdxId": iri("annotation", ref),
+                    "creationInfo": _CREATION,
+                    "annotationType": "other",
+                    "subject": spdx_id,
+                    "statement": statement,
+                }
+            )
+        return spdx_id
+
+    network_id = add_package(network)
+    contains: dict[str, list[str]] = defaultdict(list)
+    for flat in walk(doc.get("components") or []):
+        child = add_package(flat.component)
+        contains[ids[flat.parent] if flat.parent else network_id].append(child)
+    completeness = composition_of(doc)
+    by_id = {spdx_id: ref for ref, spdx_id in ids.items()}
+
+    relationships: list[Json] = []
+
+    def relate(kind: str, source: str, targets: list[str], **extra: str) -> None:
+        key = f"{kind}:{source}:{','.join(targets)}:{extra.get('comment', '')}"
+        relationship: Json = {
+            "type": "Relationship",
+            "spdxId": iri("relationship", key),
+            "creationInfo": _CREATION,
+            "from": source,
+            "relationshipType": kind,
+            "to": sorted(targets),
+        }
+        relationship.update(extra)
+        relationships.append(relationship)
+
+    for source, targets in contains.items():
+        aggregate = completeness.get(by_id.get(source, ""))
+        extra = {"completeness": _COMPLETENESS[aggregate]} if aggregate in _COMPLETENESS else {}
+        relate("contains", source, targets, **extra)
+    depends_on = {d["ref"]: d.get("dependsOn") or [] for d in doc.get("dependencies") or ()}
+    nested = {(s, t) for s, ts in contains.items() for t in ts}
+    for ref, targets in sorted(depends_on.items()):
+        if ref not in ids or ref == network["bom-ref"]:
+            continue
+        wanted = [ids[t] for t in targets if t in ids and (ids[ref], ids[t]) not in nested]
+        if wanted:
+            relate("dependsOn", ids[ref], wanted)
+    for service in doc.get("services") or ():
+        ends = [ids[e] for e in depends_on.get(service["bom-ref"], []) if e in ids]
+        if ends:
+            relate("other", ends[0], ends[1:] or ends[:1], comment=link_text(service))
+
+    security: list[Json] = []
+    profiles = ["core", "software"]
+    document_key = config.network
+    if doc.get("vulnerabilities"):
+        from netsbom.collector.sbom.vulnerabilities import (
+            spdx3_security_elements,
+            vulnerabilities_digest,
+        )
+
+        security = spdx3_security_elements(
+            doc["vulnerabilities"], ids, iri, _CREATION, supplier=agent_id
+        )
+        profiles.append("security")
+        document_key = f"{config.network}:vex:{vulnerabilities_digest(doc['vulnerabilities'])[:16]}"
+
+    for name, org_id in sorted(organizations.items()):
+        graph.append(
+            {"type": "Organization", "spdxId": org_id, "creationInfo": _CREATION, "name": name}
+        )
+    sbom_id = iri("sbom", document_key)
+    content = [e["spdxId"] for e in (*elements, *relationships, *annotations, *security)]
+    content += sorted(organizations.values())
+    graph.append(
+        {
+            "type": "software_Sbom",
+            "spdxId": sbom_id,
+            "creationInfo": _CREATION,
+            "name": f"{config.network} as deployed at {config.at}",
+            "software_sbomType": ["deployed"],
+            "profileConformance": profiles,
+            "rootElement": [network_id],
+            "element": sorted(content),
+        }
+    )
+    graph.append(
+        {
+            "type": "SpdxDocument",
+            "spdxId": iri("document", document_key),
+            "creationInfo": _CREATION,
+            "name": f"{config.network} as deployed at {config.at}",
+            "profileConformance": profiles,
+            "rootElement": [sbom_id],
+            "element": sorted([sbom_id, agent_id, tool_id, *content]),
+        }
+    )
+    graph += sorted(elements, key=lambda e: e["spdxId"])
+    graph += sorted(relationships, key=lambda e: e["spdxId"])
+    graph += sorted(annotations, key=lambda e: e["spdxId"])
+    graph += sorted(security, key=lambda e: e["spdxId"])
+    return {"@context": CONTEXT_URL, "@graph": graph}
+
+
+def render_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = None) -> bytes:
+    text = json.dumps(to_spdx3(config, assessments), indent=2, ensure_ascii=False) + "\n"
+    return text.encode("utf-8")

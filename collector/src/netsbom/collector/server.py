@@ -1,0 +1,286 @@
+"""The collector's gRPC server (grpc.aio): authenticated, idempotent, ack-after-commit ingest.
+
+Each stream is read into batches (whatever has arrived, up to ``max_batch``); a batch is committed
+in one transaction in a worker thread, then each report in it is acknowledged in order. A report
+that breaks the contract is answered REJECTED and the stream goes on; a store failure ends the
+stream with UNAVAILABLE so the agent resends everything unacknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+from netsbom.collector.auth import Authenticator
+from netsbom.collector.store import Store
+from netsbom.core import metrics
+from netsbom.core.errors import ConfigError, ContractError, StoreError
+from netsbom.core.net import is_loopback
+from netsbom.proto.convert import DeviceReport, Envelope, ReportAck, envelope
+from netsbom.proto.v1 import collector_pb2_grpc
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = "netsbom.v1.Collector"
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+_END = object()
+REPORT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_batch: int = 256
+    reports_per_second: float = 5000.0  # per agent, across its streams; excess is slowed down
+    max_components: int = 20_000
+    max_software: int = 50_000
+    max_neighbors: int = 5_000
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    cert: Path
+    key: Path
+    client_ca: Path | None = None  # set: require client certificates (mTLS)
+
+    def credentials(self) -> grpc.ServerCredentials:
+        try:
+            key, cert = self.key.read_bytes(), self.cert.read_bytes()
+            ca = self.client_ca.read_bytes() if self.client_ca else None
+        except OSError as exc:
+            raise ConfigError(f"cannot read TLS file {exc.filename}: {exc.strerror}") from None
+        return grpc.ssl_server_credentials(
+            [(key, cert)], root_certificates=ca, require_client_auth=ca is not None
+        )
+
+
+@dataclass
+class CollectorConfig:
+    listen: str = "127.0.0.1:50051"
+    tls: TlsFiles | None = None
+    auth: Authenticator | None = None  # None only with allow_no_auth
+    allow_plaintext: bool = False  # plaintext on a non-loopback address
+    allow_no_auth: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+    def check(self) -> None:
+        if self.tls is None and not self.allow_plaintext and not is_loopback(self.listen):
+            raise ConfigError(
+                f"refusing plaintext gRPC on {self.listen}: give --tls-cert/--tls-key,"
+                " listen on loopback, or pass --insecure"
+            )
+        mtls = self.tls is not None and self.tls.client_ca is not None
+        if self.auth is None and not mtls and not self.allow_no_auth:
+            raise ConfigError(
+                "no agent authentication: give --tokens FILE and/or --tls-client-ca"
+                " (or --no-auth for a lab)"
+            )
+
+
+class CollectorService(collector_pb2_grpc.CollectorServicer):
+    def __init__(self, store: Store, config: CollectorConfig) -> None:
+        self.store = store
+        self.config = config
+        self._buckets: dict[str | None, _TokenBucket] = {}
+
+    async def Report(
+        self,
+        request_iterator: AsyncIterator[DeviceReport],
+        context: grpc.aio.ServicerContext[DeviceReport, ReportAck],
+    ) -> AsyncIterator[ReportAck]:
+        agent = await self._authenticate(context)
+        queue: asyncio.Queue[object] = asyncio.Queue(maxsize=self.config.limits.max_batch * 2)
+        reader = asyncio.create_task(_read_into(request_iterator, queue))
+        try:
+            while True:
+                batch = await _next_batch(queue, self.config.limits.max_batch)
+                if batch is None:
+                    break
+                await self._throttle(agent, len(batch))
+                try:
+                    acks = await self._ingest(batch, agent)
+                except StoreError as exc:  # the agent keeps the batch and resends it
+                    log.error("store failed, asking the agent to resend: %s", exc)
+                    metrics.REJECTED_CALLS.labels("store").inc()
+                    await context.abort(grpc.StatusCode.UNAVAILABLE, f"store unavailable: {exc}")
+                for ack in acks:
+                    yield ack
+            await reader  # surfaces a broken client stream as an error of this call
+        finally:
+            reader.cancel()
+
+    async def _authenticate(
+        self, context: grpc.aio.ServicerContext[DeviceReport, ReportAck]
+    ) -> str | None:
+        """The caller's agent id: from its token, its client certificate (mTLS), or both — when
+        both are given they must name the same agent. None only when auth is off."""
+        by_cert = (
+            _certificate_agent(context) if self.config.tls and self.config.tls.client_ca else None
+        )
+        if self.config.auth is None:
+            return by_cert
+        token = None
+        for key, value in context.invocation_metadata() or ():
+            if key == "authorization" and isinstance(value, str) and value.startswith("Bearer "):
+                token = value[len("Bearer ") :].strip()
+        by_token = self.config.auth.agent_for(token)
+        reason = None
+        if by_token is None and (token or by_cert is None):
+            reason = "missing or invalid agent token"
+        elif by_token and by_cert and by_token != by_cert:
+            reason = "token and client certificate name different agents"
+        if reason is not None:
+            log.warning("refused a call from %s: %s", context.peer(), reason)
+            metrics.REJECTED_CALLS.labels("unauthenticated").inc()
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, reason)
+        return by_token or by_cert
+
+    async def _ingest(self, batch: list[DeviceReport], agent: str | None) -> list[ReportAck]:
+        acks: list[ReportAck | None] = []
+        accepted: list[Envelope] = []
+        for report in batch:
+            try:
+                item = self._accept(report, agent)
+            except ContractError as exc:
+                log.warning("rejected report %s: %s", report.report_id or "<no id>", exc)
+                acks.append(
+                    ReportAck(
+                        report_id=report.report_id, status=ReportAck.REJECTED, message=str(exc)
+                    )
+                )
+                continue
+            accepted.append(item)
+            acks.append(None)
+        with metrics.COMMIT_SECONDS.time():
+            result = await asyncio.to_thread(self.store.write_envelopes, accepted)
+        duplicates = set(result.duplicates)
+        items = iter(accepted)
+        out = []
+        for rejected in acks:
+            ack = rejected
+            if ack is None:
+                report_id = next(items).report_id
+                dup = report_id in duplicates
+                duplicates.discard(report_id)
+                status = ReportAck.DUPLICATE if dup else ReportAck.STORED
+                ack = ReportAck(report_id=report_id, status=status)
+            out.append(ack)
+            metrics.REPORTS_INGESTED.labels(ReportAck.Status.Name(ack.status).lower()).inc()
+        return out
+
+    async def _throttle(self, agent: str | None, count: int) -> None:
+        bucket = self._buckets.get(agent)
+        if bucket is None:
+            bucket = self._buckets[agent] = _TokenBucket(self.config.limits.reports_per_second)
+        delay = bucket.take(count)
+        if delay > 0:
+            metrics.REJECTED_CALLS.labels("rate_limited").inc()
+            await asyncio.sleep(delay)
+
+    def _accept(self, report: DeviceReport, agent: str | None) -> Envelope:
+        limits = self.config.limits
+        if not REPORT_ID.fullmatch(report.report_id):
+            raise ContractError("report_id must be 1-64 letters, digits, '-', '_', '.' or ':'")
+        if agent is not None and report.agent_id != agent:
+            raise ContractError(f"agent {agent!r} may not report as {report.agent_id!r}")
+        if len(report.components) > limits.max_components:
+            raise ContractError(f"too many components ({len(report.components)})")
+        if len(report.software) > limits.max_software:
+            raise ContractError(f"too many software entries ({len(report.software)})")
+        if len(report.neighbors) > limits.max_neighbors:
+            raise ContractError(f"too many neighbors ({len(report.neighbors)})")
+        return envelope(report)
+
+
+def _certificate_agent(context: grpc.aio.ServicerContext[DeviceReport, ReportAck]) -> str | None:
+    """The agent id a verified client certificate carries: its subject common name."""
+    names = list(context.auth_context().get("x509_common_name") or [])
+    return names[0].decode() if names else None
+
+
+class _TokenBucket:
+    """``rate`` reports per second with one second of burst; ``take`` says how long to wait."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.tokens = rate
+        self.updated = time.monotonic()
+
+    def take(self, count: int) -> float:
+        now = time.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        self.tokens -= count
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+
+async def _read_into(requests: AsyncIterator[DeviceReport], queue: asyncio.Queue[object]) -> None:
+    try:
+        async for report in requests:
+            await queue.put(report)
+    finally:
+        await queue.put(_END)
+
+
+async def _next_batch(queue: asyncio.Queue[object], limit: int) -> list[DeviceReport] | None:
+    item = await queue.get()
+    if item is _END:
+        return None
+    batch = [item]
+    while len(batch) < limit and not queue.empty():
+        nxt = queue.get_nowait()
+        if nxt is _END:
+            queue.put_nowait(_END)
+            break
+        batch.append(nxt)
+    return batch  # type: ignore[return-value]
+
+
+@dataclass
+class RunningCollector:
+    server: grpc.aio.Server
+    health: health.aio.HealthServicer
+    port: int
+
+    async def stop(self, grace: float = 5.0) -> None:
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+
+
+async def start_collector(store: Store, config: CollectorConfig) -> RunningCollector:
+    """Start serving; ``config.listen`` may use port 0 (the bound port is returned)."""
+    config.check()
+    server = grpc.aio.server(
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    service = CollectorService(store, config)
+    collector_pb2_grpc.add_CollectorServicer_to_server(service, server)  # type: ignore[no-untyped-call]
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    if config.tls is not None:
+        port = server.add_secure_port(config.listen, config.tls.credentials())
+    else:
+        port = server.add_insecure_port(config.listen)
+    if port == 0:
+        raise ConfigError(f"cannot listen on {config.listen}")
+    await server.start()
+    # What exists now (modules, gRPC, SQLAlchemy) lives as long as the server: keep it out of
+    # every later garbage collection, which then only scans the reports in flight.
+    gc.collect()
+    gc.freeze()
+    for name in ("", SERVICE_NAME):
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    log.info("collector listening on %s (port %d, tls=%s)", config.listen, port, bool(config.tls))
+    return RunningCollector(server, health_servicer, port)

@@ -1,0 +1,272 @@
+"""Store and read observations. SQLAlchemy Core; one Store per process, thread-safe.
+
+Writes are idempotent by ``report_id`` (INSERT .. ON CONFLICT DO NOTHING), so a resent report is
+stored once whichever collector replica receives it. SQLite runs in WAL mode with full sync so an
+acknowledged report survives a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from netsbom.collector.store.schema import observations
+from netsbom.core.errors import StoreError
+from netsbom.core.record import DeviceRecord, record_from_dict
+from netsbom.proto.convert import Envelope, envelope_of, record_from_payload
+
+# pg_advisory_xact_lock key held while migrating: int.from_bytes(b"netsbom!") % 2**63.
+MIGRATION_LOCK = int.from_bytes(b"netsbom!", "big") % 2**63
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObservation:
+    record: DeviceRecord
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    stored: tuple[str, ...]  # report ids written now
+    duplicates: tuple[str, ...]  # report ids that were already there
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema to the latest Alembic revision.
+
+        On PostgreSQL the upgrade holds a transaction-level advisory lock, so collector replicas
+        starting together migrate one after the other (the later ones find nothing to do)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option(
+            "script_location", str(resources.files("netsbom.collector.store") / "migrations")
+        )
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            try:
+                if self.dialect == "postgresql":
+                    connection.execute(
+                        sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                    )
+                command.upgrade(config, "head")
+            except SQLAlchemyError as exc:
+                raise StoreError(f"migration failed: {_reason(exc)}") from None
+
+    def write(
+        self, records: Sequence[DeviceRecord], received_at: datetime | None = None
+    ) -> WriteResult:
+        """Commit a batch of records (see :meth:`write_envelopes`)."""
+        return self.write_envelopes([envelope_of(r) for r in records], received_at)
+
+    def write_envelopes(
+        self, envelopes: Sequence[Envelope], received_at: datetime | None = None
+    ) -> WriteResult:
+        """Commit a batch; returns which report ids were new. Raises StoreError on failure."""
+        if not envelopes:
+            return WriteResult((), ())
+        received = received_at or datetime.now(UTC)
+        rows = [_row(e, received) for e in envelopes]
+        ids = [e.report_id for e in envelopes]
+        insert = _insert_ignoring_duplicates(self.dialect)
+        try:
+            unique: dict[str, dict[str, Any]] = {}
+            for row in rows:
+                unique.setdefault(row["report_id"], row)
+            with self.engine.begin() as connection:
+                # ON CONFLICT DO NOTHING returns only the rows it wrote: the rest were stored before
+                result = connection.execute(
+                    insert(observations).returning(observations.c.report_id),
+                    list(unique.values()),
+                )
+                stored = set(result.scalars())
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store reports: {_reason(exc)}") from None
+        first: list[str] = []
+        again: list[str] = []
+        for report_id in ids:  # within one batch, only a report id's first copy counts as stored
+            if report_id in stored:
+                stored.discard(report_id)
+                first.append(report_id)
+            else:
+                again.append(report_id)
+        return WriteResult(stored=tuple(first), duplicates=tuple(again))
+
+    def count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(observations)) or 0)
+
+    def networks(self) -> list[str]:
+        with self.engine.connect() as connection:
+            rows = connection.scalars(
+                select(observations.c.network).where(observations.c.network.is_not(None)).distinct()
+            )
+            return sorted(r for r in rows if r)
+
+    def first_observation(self, network: str | None = None) -> datetime | None:
+        query = select(func.min(observations.c.collected_at))
+        if network is not None:
+            query = query.where(observations.c.network == network)
+        with self.engine.connect() as connection:
+            value = connection.scalar(query)
+        return _aware(value) if value is not None else None
+
+    def latest(self, *, network: str | None, at: datetime | None = None) -> list[DeviceRecord]:
+        """Each target's latest observation at or before ``at`` (default: now) in ``network``."""
+        o = observations
+        newest = select(
+            o.c.agent_id,
+            o.c.target_id,
+            func.max(o.c.collected_at).label("collected_at"),
+        ).group_by(o.c.agent_id, o.c.target_id)
+        if network is not None:
+            newest = newest.where(o.c.network == network)
+        if at is not None:
+            newest = newest.where(o.c.collected_at <= at)
+        latest = newest.subquery()
+        query = (
+            select(o.c.payload, o.c.record, o.c.id)
+            .join(
+                latest,
+                (o.c.agent_id == latest.c.agent_id)
+                & (o.c.target_id == latest.c.target_id)
+                & (o.c.collected_at == latest.c.collected_at),
+            )
+            .order_by(o.c.agent_id, o.c.target_id, o.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        by_target: dict[tuple[str, str], DeviceRecord] = {}
+        for payload, text, _ in rows:  # two reports in one second: the one received last wins
+            record = _record(payload, text)
+            by_target[(record.agent_id, record.target.id)] = record
+        return [by_target[k] for k in sorted(by_target)]
+
+    def observations(self, report_ids: Iterable[str] | None = None) -> list[StoredObservation]:
+        query = select(
+            observations.c.payload, observations.c.record, observations.c.received_at
+        ).order_by(observations.c.id)
+        if report_ids is not None:
+            query = query.where(observations.c.report_id.in_(list(report_ids)))
+        with self.engine.connect() as connection:
+            return [
+                StoredObservation(_record(payload, text), _aware(received))
+                for payload, text, received in connection.execute(query)
+            ]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    """Open ``sqlite:///PATH`` or ``postgresql+psycopg://...``; migrate unless told not to."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"not a database URL: {_redact(url)}") from None
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": 30}
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot open {_redact(url)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    store = Store(engine)
+    if migrate:
+        store.migrate()
+    return store
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _insert_ignoring_duplicates(dialect: str) -> Any:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return lambda table: pg_insert(table).on_conflict_do_nothing(index_elements=["report_id"])
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return lambda table: sqlite_insert(table).on_conflict_do_nothing(
+            index_elements=["report_id"]
+        )
+    raise StoreError(f"unsupported database: {dialect} (use sqlite or postgresql)")
+
+
+def _row(item: Envelope, received_at: datetime) -> dict[str, Any]:
+    """The row for a report. Query columns are cut to their width and NUL-free (PostgreSQL text
+    cannot hold NUL); the payload keeps everything."""
+    return {
+        "report_id": item.report_id,
+        "agent_id": _column(item.agent_id, 255),
+        "target_id": _column(item.target_id, 255),
+        "network": _column(item.network, 255),
+        "hostname": _column(item.hostname, 255),
+        "vendor": _column(item.vendor, 255),
+        "model": _column(item.model, 255),
+        "serial": _column(item.serial, 255),
+        "os_family": _column(item.os_family, 64),
+        "os_version": _column(item.os_version, 255),
+        "complete": item.complete,
+        "collected_at": item.collected_at,
+        "received_at": received_at,
+        "labels": {_column(k, 255): _column(v, 1024) for k, v in sorted(item.labels.items())},
+        "payload": item.payload,
+        "record": None,
+    }
+
+
+def _record(payload: bytes | None, text: str | None) -> DeviceRecord:
+    """A stored row's record: its payload, or the JSON of rows written by revision 0001."""
+    if payload is not None:
+        return record_from_payload(payload)
+    if text is None:
+        raise StoreError("an observation without payload or record")
+    return record_from_dict(json.loads(text))
+
+
+def _column(value: str | None, width: int) -> Any:
+    return None if value is None else value.replace("\x00", "")[:width]
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's message without SQL parameters (which may hold record content)."""
+    orig = getattr(exc, "orig", None)
+    return str(orig).splitlines()[0] if orig is not None else type(exc).__name__

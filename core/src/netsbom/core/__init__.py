@@ -1,0 +1,3 @@
+"""netsbom: the system SBOM of a live network."""
+
+__version__ = "0.2.0"

@@ -1,0 +1,118 @@
+"""Option groups: several click options that build one typed config object for a command.
+
+    store = option_group("store", StoreOptions, click.option("--db", ...))
+
+    @click.command()
+    @store
+    def export(store: StoreOptions) -> None: ...
+
+A group is declared once and used by every command that takes it, so ``--db`` or the SNMP
+credential options mean the same everywhere. ``output_options`` is the one ``--format``/``--out``
+pair; ``--json`` stays as a short alias of ``--format json`` where commands had it.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from netsbom.core.errors import ConfigError
+
+__all__ = ["Output", "option_group", "output_options"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def option_group(name: str, build: Callable[..., Any], *options: Decorator) -> Callable[[_F], _F]:
+    """A decorator adding ``options`` to a command and passing ``build(**their values)`` as the
+    keyword argument ``name`` instead of the single values."""
+
+    def probe() -> None: ...
+
+    for option in options:
+        option(probe)
+    params: list[click.Parameter] = getattr(probe, "__click_params__", [])
+    names = [param.name for param in params if param.name]
+
+    def decorate(function: _F) -> _F:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {key: kwargs.pop(key) for key in names}
+            kwargs[name] = build(**values)
+            return function(*args, **kwargs)
+
+        decorated: Any = wrapper
+        for option in reversed(options):
+            decorated = option(decorated)
+        return decorated  # type: ignore[no-any-return]
+
+    return decorate
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """Where and how a command writes its result."""
+
+    format: str
+    path: Path | None = None
+
+    def write(self, data: bytes | str) -> None:
+        """The result to ``--out`` (atomically: a temporary file renamed) or to stdout."""
+        payload = data.encode() if isinstance(data, str) else data
+        if self.path is None:
+            sys.stdout.buffer.write(payload)
+            sys.stdout.flush()
+            return
+        temporary = self.path.with_name(f".{self.path.name}.tmp")
+        try:
+            temporary.write_bytes(payload)
+            temporary.replace(self.path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise ConfigError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+        click.echo(f"wrote {self.path} ({len(payload)} bytes)", err=True)
+
+
+def output_options(
+    formats: Sequence[str],
+    *,
+    default: str | None = None,
+    json_alias: bool = False,
+    out: bool = True,
+) -> Callable[[_F], _F]:
+    """``--format`` (one of ``formats``) and ``--out FILE``; ``json_alias`` adds ``--json``."""
+    chosen = default or formats[0]
+    options: list[Decorator] = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(formats)),
+            default=chosen,
+            show_default=True,
+            help="Output format.",
+        )
+    ]
+    if json_alias:
+        options.append(
+            click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+        )
+    if out:
+        options.append(
+            click.option(
+                "--out",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Output file (default: stdout).",
+            )
+        )
+
+    def build(fmt: str, as_json: bool = False, out: Path | None = None) -> Output:
+        return Output("json" if as_json else fmt, out)
+
+    return option_group("output", build, *options)

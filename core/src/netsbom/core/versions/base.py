@@ -1,0 +1,81 @@
+"""What every vendor version module produces: a :class:`Version` (train + position).
+
+A *train* is the release line a version belongs to (``17.9`` for IOS XE 17.9.4a, ``15.2M`` for
+IOS 15.2(4)M7, ``21.4`` for Junos 21.4R3-S5). Positions are integer tuples ordered within their
+train only: :func:`compare` returns ``None`` for two versions of different trains.
+
+Some vendors number their trains on one line of descent (Junos 21.2 < 21.4 < 22.1, PAN-OS 10.1 <
+10.2). Such trains carry a ``lineage`` and a ``train_rank``; :func:`train_order` orders them and is
+used only where a vendor's statement itself spans trains ("all versions before 21.2R3-S7", NVD's
+open-ended ``versionEndExcluding``). Trains without a lineage (IOS 15.2M vs 15.2E, Junos 15.1X49 vs
+15.1) are never ordered.
+
+A *branch* is the prefix of a position a fix is made on: Junos 21.4R3-S5 is service release 5 on
+branch R3, PAN-OS 10.1.11-h1 is hotfix 1 on maintenance release 10.1.11. ``branch_len`` says how
+many leading position items make the branch (the whole position when a family has no branches).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netsbom.core.errors import NetsbomError
+
+
+class VersionError(NetsbomError):
+    """A version string the family's grammar does not cover (the case is then undecidable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    family: str
+    text: str  # as written by the vendor or the record
+    train: str
+    position: tuple[int, ...] = ()
+    lineage: str | None = None
+    train_rank: tuple[int, ...] = ()
+    branch_len: int | None = None  # None: the whole position is the branch
+    train_only: bool = False  # "21.4", "10.2": names a whole train, not one release
+
+    @property
+    def branch(self) -> tuple[int, ...]:
+        return self.position if self.branch_len is None else self.position[: self.branch_len]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def compare(a: Version, b: Version) -> int | None:
+    """-1, 0 or 1 within one train; ``None`` for different trains (never ordered)."""
+    if a.family != b.family or a.train != b.train:
+        return None
+    return _sign(a.position, b.position)
+
+
+def train_order(a: Version, b: Version) -> int | None:
+    """Order of two trains on the same numbered lineage; ``None`` when they have none in common."""
+    if a.train == b.train and a.family == b.family:
+        return 0
+    if a.lineage is None or a.lineage != b.lineage or a.family != b.family:
+        return None
+    if not a.train_rank or a.train_rank == b.train_rank:
+        return None
+    return _sign(a.train_rank, b.train_rank)
+
+
+def _sign(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    return (a > b) - (a < b)
+
+
+def letters(text: str) -> int:
+    """Rebuild letters as a number: '' < 'a' < 'b' < ... < 'z' < 'aa' (case-insensitive)."""
+    value = 0
+    for char in text.lower():
+        if not "a" <= char <= "z":
+            raise VersionError(f"not a rebuild letter: {char!r}")
+        value = value * 27 + (ord(char) - ord("a") + 1)
+    return value
+
+
+def number(text: str | None, default: int = 0) -> int:
+    return int(text) if text else default

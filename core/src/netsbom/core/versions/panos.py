@@ -1,0 +1,41 @@
+"""Palo Alto PAN-OS: ``10.2.4``, ``10.2.4-h2`` (hotfix), ``10.2`` (a whole train).
+
+Train = ``10.2`` (lineage ``panos``). Position = (maintenance, hotfix); the branch is the
+maintenance release, so "fixed in 10.1.11-h1 and 10.1.12" covers 10.1.11-h3 and 10.1.13.
+NVD writes hotfixes in the CPE update field (``pan-os:11.0.2:h4``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from netsbom.core.versions.base import Version, VersionError, number
+
+FAMILIES = ("panos",)
+
+_PANOS = re.compile(
+    r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<maint>\d+))?(?:[-.]?h(?P<hotfix>\d+))?$",
+    re.IGNORECASE,
+)
+
+
+def parse(text: str, family: str = "panos") -> Version:
+    raw = text.strip()
+    match = _PANOS.match(raw)
+    if not match:
+        raise VersionError(f"not a PAN-OS version: {text!r}")
+    major, minor = int(match["major"]), int(match["minor"])
+    return Version(
+        family=family,
+        text=raw,
+        train=f"{major}.{minor}",
+        position=(number(match["maint"]), number(match["hotfix"])),
+        lineage="panos",
+        train_rank=(major, minor),
+        branch_len=1,
+        train_only=match["maint"] is None,
+    )
+
+
+def cpe_text(version: str, update: str) -> str:
+    return f"{version}-{update}" if update.lower().startswith("h") else version

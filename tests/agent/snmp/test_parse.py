@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from netsbom.agent.snmp.parse import parse_view, split_package
+from netsbom.agent.snmp.view import ObjectId, SnmpView, Value, parse_oid
+from netsbom.core.record import DeviceRecord, Target
+
+TARGET = Target(id="r1", address="192.0.2.1", port=161, transport="snmp")
+LLDP_REM = "1.0.8802.1.1.2.1.4.1.1"
+LLDP_LOC = "1.0.8802.1.1.2.1.3"
+ENT = "1.3.6.1.2.1.47.1.1.1.1"
+CDP = "1.3.6.1.4.1.9.9.23.1.2.1.1"
+HR = "1.3.6.1.2.1.25.6.3.1"
+
+
+def view_of(values: dict[str, Value]) -> SnmpView:
+    view = SnmpView()
+    for oid, value in values.items():
+        view.set(parse_oid(oid), value)
+    return view
+
+
+def parse(view: SnmpView) -> DeviceRecord:
+    return parse_view(
+        view, target=TARGET, agent_id="a1", collected_at="2026-01-01T00:00:00Z", report_id="r"
+    )
+
+
+SYSTEM: dict[str, Value] = {
+    "1.3.6.1.2.1.1.1.0": (
+        b"Arista Networks EOS version 4.31.1F running on an Arista Networks DCS-7280SR-48C6"
+    ),
+    "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 30065, 1, 3011, 7280, 1)),
+    "1.3.6.1.2.1.1.5.0": b"leaf1.example.net",
+}
+
+
+def test_identity_and_components_tree() -> None:
+    values: dict[str, Value] = dict(SYSTEM)
+    rows: dict[int, tuple[Value, ...]] = {
+        # index: (descr, containedIn, class, name, serial, mfg, model, isFRU, softwareRev)
+        1: (b"Stack", 0, 11, b"Stack", b"", b"", b"", 2, b""),
+        2: (
+            b"Switch chassis",
+            1,
+            3,
+            b"Chassis 1",
+            b"SN-CHASSIS",
+            b"Arista Networks",
+            b"DCS-7280SR-48C6",
+            2,
+            b"4.31.1F",
+        ),
+        3: (b"Fan tray", 2, 7, b"Fan 1", b"SN-FAN", b"", b"", 1, b""),
+        4: (b"PSU", 2, 6, b"PSU 1", b"SN-PSU", b"", b"", 1, b""),
+        5: (b"Port", 2, 10, b"Ethernet1", b"", b"", b"", 2, b""),
+        6: (b"Unknown", 2, 2, b"", b"", b"", b"", 2, b""),
+    }
+    columns = (2, 4, 5, 7, 11, 12, 13, 16, 10)
+    for index, row in rows.items():
+        for column, value in zip(columns, row, strict=True):
+            values[f"{ENT}.{column}.{index}"] = value
+    record = parse(view_of(values))
+    assert record.hostname == "leaf1.example.net"
+    assert record.vendor == "Arista"
+    assert record.os.family == "eos" and record.os.version == "4.31.1F"
+    assert record.model == "DCS-7280SR-48C6"
+    assert record.serial == "SN-CHASSIS"
+    assert record.complete and record.errors == ()
+    by_index = {c.index: c for c in record.components}
+    assert [by_index[i].cls for i in "123456"] == [
+        "stack",
+        "chassis",
+        "fan",
+        "power-supply",
+        "port",
+        "other",
+    ]
+    assert by_index["1"].parent is None and by_index["3"].parent == "2"
+    assert by_index["3"].is_fru is True and by_index["2"].is_fru is False
+    assert by_index["2"].software_rev == "4.31.1F"
+    assert by_index["6"].name is None
+    sources = {p.field: p.source for p in record.provenance}
+    assert sources["serial"] == f"{ENT}.11.2"
+    assert sources["model"] == f"{ENT}.13.2"
+    assert sources["hostname"] == "1.3.6.1.2.1.1.5.0"
+
+
+def test_model_from_product_id_when_model_name_is_empty() -> None:
+    values: dict[str, Value] = dict(SYSTEM)
+    values.update({f"{ENT}.5.1": 3, f"{ENT}.4.1": 0, f"{ENT}.2.1": b"Chassis DCS-7050QX-32S"})
+    record = parse(view_of(values))
+    assert record.model == "DCS-7050QX-32S"
+    assert [p.confidence for p in record.provenance if p.field == "model"] == [0.6]
+
+
+def test_lldp_neighbors() -> None:
+    values: dict[str, Value] = dict(SYSTEM)
+    values.update(
+        {
+            f"{LLDP_LOC}.1.0": 4,
+            f"{LLDP_LOC}.2.0": bytes.fromhex("001c73aabbcc"),
+            f"{LLDP_LOC}.7.1.2.1": 7,
+            f"{LLDP_LOC}.7.1.3.1": b"1",
+            f"{LLDP_LOC}.7.1.4.1": b"uplink",
+            f"{LLDP_LOC}.7.1.2.2": 5,
+            f"{LLDP_LOC}.7.1.3.2": b"Ethernet2",
+            "1.3.6.1.2.1.31.1.1.1.1.1": b"Ethernet1",
+            # neighbour on local port 1: MAC chassis id, interfaceName port id
+            f"{LLDP_REM}.4.0.1.1": 4,
+            f"{LLDP_REM}.5.0.1.1": bytes.fromhex("00005e0053af"),
+            f"{LLDP_REM}.6.0.1.1": 5,
+            f"{LLDP_REM}.7.0.1.1": b"xe-0/0/1",
+            f"{LLDP_REM}.9.0.1.1": b"spine1",
+            f"{LLDP_REM}.10.0.1.1": b"Juniper Networks, Inc. qfx",
+            # neighbour on local port 2: local chassis id, MAC port id
+            f"{LLDP_REM}.4.0.2.3": 7,
+            f"{LLDP_REM}.5.0.2.3": b"server-7",
+            f"{LLDP_REM}.6.0.2.3": 3,
+            f"{LLDP_REM}.7.0.2.3": bytes.fromhex("020000000001"),
+            # management address of the first neighbour (IPv4, length-prefixed index)
+            "1.0.8802.1.1.2.1.4.2.1.3.0.1.1.1.4.192.0.2.9": 2,
+        }
+    )
+    record = parse(view_of(values))
+    assert record.chassis_id == "00:1c:73:aa:bb:cc"
+    first, second = record.neighbors
+    assert first.protocol == "lldp"
+    assert first.local_port == "Ethernet1"  # IF-MIB ifName by local port number
+    assert first.remote_chassis_id == "00:00:5e:00:53:af"
+    assert first.remote_port == "xe-0/0/1"
+    assert first.remote_name == "spine1"
+    assert first.remote_mgmt_address == "192.0.2.9"
+    assert first.remote_description == "Juniper Networks, Inc. qfx"
+    assert second.local_port == "Ethernet2"  # lldpLocPortId of subtype interfaceName
+    assert second.remote_chassis_id == "server-7"
+    assert second.remote_port == "02:00:00:00:00:01"
+    assert second.remote_mgmt_address is None
+
+
+def test_cdp_neighbors() -> None:
+    values: dict[str, Value] = {
+        "1.3.6.1.2.1.1.1.0": (
+            b"Cisco IOS Software, C3750E Software (C3750E-UNIVERSALK9-M), Version 15.2(4)E10, "
+            b"RELEASE SOFTWARE (fc2)"
+        ),
+        "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 9, 1, 1)),
+        "1.3.6.1.2.1.31.1.1.1.1.10101": b"Gi1/0/1",
+        f"{CDP}.3.10101.5": 1,
+        f"{CDP}.4.10101.5": bytes([198, 51, 100, 4]),
+        f"{CDP}.5.10101.5": b"Cisco IOS Software, Version 15.2(7)E8",
+        f"{CDP}.6.10101.5": b"access-sw2.example.net",
+        f"{CDP}.7.10101.5": b"GigabitEthernet0/48",
+        f"{CDP}.8.10101.5": b"cisco WS-C2960X-48TS-L",
+    }
+    record = parse(view_of(values))
+    assert record.os.family == "ios" and record.os.version == "15.2(4)E10"
+    (neighbor,) = record.neighbors
+    assert neighbor.protocol == "cdp"
+    assert neighbor.local_port == "Gi1/0/1"
+    assert neighbor.remote_name == "access-sw2.example.net"
+    assert neighbor.remote_port == "GigabitEthernet0/48"
+    assert neighbor.remote_mgmt_address == "198.51.100.4"
+    assert (
+        neighbor.remote_description
+        == "cisco WS-C2960X-48TS-L\nCisco IOS Software, Version 15.2(7)E8"
+    )
+    assert any(
+        p.field == "neighbors" and p.source == "1.3.6.1.4.1.9.9.23.1.2.1" for p in record.provenance
+    )
+
+
+def test_hr_sw_installed() -> None:
+    values: dict[str, Value] = {
+        "1.3.6.1.2.1.1.1.0": b"Linux web1 5.15.0-91-generic #101-Ubuntu SMP x86_64",
+        "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 8072, 3, 2, 10)),
+        f"{HR}.1.2.1": b"openssl-1.1.1k-9.el8_7",
+        f"{HR}.1.4.1": 4,
+        f"{HR}.1.2.2": b"libc6_2.35-0ubuntu3.5_amd64",
+        f"{HR}.1.4.2": 4,
+        f"{HR}.1.2.3": b"Base OS Suite [21.4R3-S5]",
+        f"{HR}.1.4.3": 2,
+        f"{HR}.1.2.4": b"custom-tool",
+        f"{HR}.1.4.4": 4,
+    }
+    record = parse(view_of(values))
+    assert record.vendor is None  # Net-SNMP is the agent, not the hardware vendor
+    assert record.os.family == "linux" and record.os.version == "5.15.0-91-generic"
+    software = [(s.name, s.version, s.kind, s.source) for s in record.software]
+    assert software == [
+        ("openssl", "1.1.1k-9.el8_7", "os-package", "hrSWInstalled"),
+        ("libc6", "2.35-0ubuntu3.5", "os-package", "hrSWInstalled"),
+        ("Base OS Suite", "21.4R3-S5", "image", "hrSWInstalled"),
+        ("custom-tool", None, "application", "hrSWInstalled"),
+    ]
+
+
+def test_split_package() -> None:
+    assert split_package("python3-libs-3.6.8-18.el8") == ("python3-libs", "3.6.8-18.el8", True)
+    assert split_package("bash") == ("bash", None, False)
+
+
+def test_view_errors_make_the_record_incomplete() -> None:
+    view = view_of(dict(SYSTEM))
+    view.add_error("timeout", "device stopped answering", "1.3.6.1.2.1.47.1.1.1")
+    record = parse(view)
+    assert not record.complete
+    assert record.errors[0].kind == "timeout"
+    assert record.os.version == "4.31.1F"  # partial data is still reported
+
+
+def test_empty_view() -> None:
+    record = parse(SnmpView())
+    assert record.hostname is None and record.components == () and record.complete

@@ -1,0 +1,271 @@
+"""Structural identity rules: indexed vendor objects, ENTITY-MIB model/serial selection, the generic
+sysDescr grammar and registration-MIB product branches. Synthetic devices, no corpus needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netsbom.agent.snmp import mibs, oids
+from netsbom.agent.snmp.fingerprint import knowledge_base
+from netsbom.agent.snmp.poll import replay_snmp
+from netsbom.agent.snmp.sysdescr import model_from_descr
+from netsbom.agent.snmp.view import ObjectId, Value, parse_oid
+from netsbom.core.record import DeviceRecord
+from tests.agent.snmp.test_parse import ENT, parse, view_of
+
+SYS_DESCR = "1.3.6.1.2.1.1.1.0"
+SYS_OID = "1.3.6.1.2.1.1.2.0"
+TMNX_CHASSIS_TYPE = "1.3.6.1.4.1.6527.3.1.2.2.1.3.1.4"
+TMNX_CHASSIS_TYPE_NAME = "1.3.6.1.4.1.6527.3.1.2.2.1.6.1.2"
+
+
+def system(descr: str, sys_object_id: str) -> dict[str, Value]:
+    return {SYS_DESCR: descr.encode(), SYS_OID: ObjectId(parse_oid(sys_object_id))}
+
+
+def test_row_from_picks_the_row_another_object_points_at() -> None:
+    descr = "TiMOS-C-22.10.R11 cpm/x86hops64 Nokia 7250 IXR Copyright (c) 2000-2024 Nokia."
+    values = system(descr, "1.3.6.1.4.1.6527.1.3.25")
+    values.update(
+        {
+            f"{TMNX_CHASSIS_TYPE}.1": 48,
+            f"{TMNX_CHASSIS_TYPE_NAME}.41": b"7250 IXR-R6",
+            f"{TMNX_CHASSIS_TYPE_NAME}.48": b"7250 IXR-e",
+        }
+    )
+    record = parse(view_of(values))
+    assert record.model == "7250 IXR-e"
+    # the plan walks the whole name column and reads the type's first instance
+    plan = oids.collection_plan("1.3.6.1.4.1.6527.1.3.25", descr)
+    assert parse_oid(TMNX_CHASSIS_TYPE_NAME) in plan.subtrees
+    assert parse_oid(TMNX_CHASSIS_TYPE) in plan.objects
+
+
+def test_row_from_without_a_type_gives_no_model_from_it() -> None:
+    values = system("TiMOS-B-20.10.R1 both/mpc Nokia 7750 SR-1", "1.3.6.1.4.1.6527.1.3.17")
+    values[f"{TMNX_CHASSIS_TYPE_NAME}.41"] = b"7250 IXR-R6"
+    assert parse(view_of(values)).model == "7750 SR-1"  # from sysDescr, not the first row
+
+
+def test_entity_model_from_description_for_sku_vendors() -> None:
+    values = system("Aruba JL635A 8325 GL.10.06.0110", "1.3.6.1.4.1.47196.4.1.1.1.50")
+    values.update(
+        {
+            f"{ENT}.2.1": b"Aruba 8325-48Y8C 48p 25G 8p 100G Swch",
+            f"{ENT}.4.1": 0,
+            f"{ENT}.5.1": 3,
+            f"{ENT}.13.1": b"JL635A",
+        }
+    )
+    record = parse(view_of(values))
+    assert record.model == "Aruba 8325-48Y8C 48p 25G 8p 100G Swch"
+    assert record.os.version == "GL.10.06.0110"
+
+
+def test_part_number_model_name_gives_way_and_board_serial_is_used() -> None:
+    values = system("FSP150CC-GE112", "1.3.6.1.4.1.99999.1.2")
+    values.update(
+        {
+            f"{ENT}.5.1": 3,
+            f"{ENT}.4.1": 0,
+            f"{ENT}.13.1": b"1078904600-01",  # an orderable part number, no letters
+            f"{ENT}.5.2": 5,
+            f"{ENT}.4.2": 1,  # slot container
+            f"{ENT}.5.3": 9,
+            f"{ENT}.4.3": 2,  # main board in the slot
+            f"{ENT}.11.3": b"MB1234567",
+        }
+    )
+    record = parse(view_of(values))
+    assert record.model == "FSP150CC-GE112"
+    assert record.serial == "MB1234567"
+
+
+def test_classless_entity_table_uses_the_first_named_product() -> None:
+    values = system(
+        "Linux host 4.4.9 #6 SMP Thu Apr 27 15:48:52 EDT 2017 armv7l", "1.3.6.1.4.1.8072.3.2.10"
+    )
+    values.update(
+        {f"{ENT}.7.1": b"Switch System", f"{ENT}.11.1": b"S1", f"{ENT}.13.1000": b"WS-C4948E"}
+    )
+    assert parse(view_of(values)).model == "WS-C4948E"
+
+
+@pytest.mark.parametrize(
+    "descr,model",
+    [
+        ("SiteBoss 530 2.10.540 STD", "SiteBoss 530"),
+        ("PowerConnect 6248, 3.3.7.3, VxWorks 6.5", "PowerConnect 6248"),
+        ("SG350X-48 48-Port Gigabit Stackable Managed Switch", "SG350X-48"),
+        ("FS Campus Switch PoE (S5810-48TS-P) By FS.COM Inc", "S5810-48TS-P"),
+        (
+            "Cambium cnWave V3000 Distribution Node, Version 1.2.2.1",
+            "Cambium cnWave V3000 Distribution Node",
+        ),
+        ("Meraki MS", "Meraki MS"),
+        ("Acme Networks, Inc. AB-1200 Edge Router, v2.1", "AB-1200 Edge Router"),
+        ("UPS SNMP Agent", None),
+        ("FM Transmitter", None),
+        ("Hardware: AMD64 Family 16 Model 2 Stepping 3 AT/AT COMPATIBLE", None),
+    ],
+)
+def test_model_from_descr(descr: str, model: str | None) -> None:
+    assert model_from_descr(descr) == model
+
+
+def test_docsis_sysdescr_fields() -> None:
+    descr = "<<HW_REV: 1; VENDOR: Motorola; BOOTR: 2164; SW_REV: SB5101E-2.6.2.0; MODEL: SB5101E>>"
+    assert knowledge_base().fallback(descr) | {} == {
+        "version": "SB5101E-2.6.2.0",
+        "model": "SB5101E",
+    }
+
+
+def test_product_branch_with_few_products(tmp_path: Path) -> None:
+    (tmp_path / "F.mib").write_text(
+        """
+ACME-PRODUCTS-MIB DEFINITIONS ::= BEGIN
+acme OBJECT IDENTIFIER ::= { enterprises 99998 }
+acmeCSeriesProducts OBJECT IDENTIFIER ::= { acme 2 }
+c300 OBJECT IDENTIFIER ::= { acmeCSeriesProducts 1 }
+c150 OBJECT IDENTIFIER ::= { acmeCSeriesProducts 2 }
+acmeGroup OBJECT IDENTIFIER ::= { acme 3 }
+acmeThing OBJECT IDENTIFIER ::= { acmeGroup 1 }
+END
+"""
+    )
+    index = mibs.load([tmp_path])
+    found = index.product((1, 3, 6, 1, 4, 1, 99998, 2, 1))
+    assert found is not None and found.short == "c300"
+    assert index.product((1, 3, 6, 1, 4, 1, 99998, 3, 1)) is None  # a lone object, no product list
+
+
+def _source(record: DeviceRecord, name: str) -> str:
+    return next(p.source for p in record.provenance if p.field == name)
+
+
+def _replay(tmp_path: Path, lines: list[str]) -> DeviceRecord:
+    path = tmp_path / "device.snmprec"
+    path.write_text("\n".join(lines) + "\n")
+    return replay_snmp(path)
+
+
+def test_scalar_served_without_its_instance_is_read(tmp_path: Path) -> None:
+    """Some agents serve a scalar at the object's own OID, with no ``.0``: a live poll's GETNEXT
+    passes it by, so it is fetched with a GET; the replay keeps exactly what that reads."""
+    record = _replay(
+        tmp_path,
+        [
+            "1.3.6.1.2.1.1.1.0|4|Linux console 1.2.3-uc1 #1 armv5tel",
+            "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.25049.1.61",
+            "1.3.6.1.4.1.25049.17.1.1|4|4.5.1 r123",
+            "1.3.6.1.4.1.25049.17.1.2|4|OG-0042",
+            "1.3.6.1.4.1.25049.17.1.3|4|not a serial",
+        ],
+    )
+    assert record.serial == "OG-0042"
+    assert _source(record, "serial") == "1.3.6.1.4.1.25049.17.1.2"
+
+
+def test_first_instance_under_an_object_wins_over_its_own_oid(tmp_path: Path) -> None:
+    record = _replay(
+        tmp_path,
+        [
+            "1.3.6.1.2.1.1.1.0|4|Linux console 1.2.3-uc1 #1 armv5tel",
+            "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.25049.1.61",
+            "1.3.6.1.4.1.25049.17.1.2|4|BARE",
+            "1.3.6.1.4.1.25049.17.1.2.0|4|INSTANCE",
+        ],
+    )
+    assert record.serial == "INSTANCE"
+
+
+def test_over_entity_vendor_object_outranks_the_chassis_row() -> None:
+    descr = (
+        "Huawei Versatile Routing Platform Software VRP (R) software,"
+        "Version 5.170 (S5720 V200R011C10SPC500)"
+    )
+    values = system(descr, "1.3.6.1.4.1.2011.2.23.420")
+    values.update({f"{ENT}.5.1": 3, f"{ENT}.4.1": 0, f"{ENT}.11.1": b"BOARD-SERIAL"})
+    assert parse(view_of(values)).serial == "BOARD-SERIAL"
+    values["1.3.6.1.4.1.2011.5.25.188.1.1.0"] = b"DEVICE-ESN"
+    record = parse(view_of(values))
+    assert record.serial == "DEVICE-ESN"
+    assert _source(record, "serial") == "1.3.6.1.4.1.2011.5.25.188.1.1.0"
+
+
+def test_energy_object_row_is_not_the_device() -> None:
+    """ENTITY-MIB v4 classes (energyObject 13, battery 14, storageDrive 15) are parts: a power
+    unit at the top of the table does not lend the device its serial."""
+    descr = "R6.5.02r NFXS-E FANT-H NOKIA ISAM Copyright (c) 2016 Nokia."
+    values = system(descr, "1.3.6.1.4.1.637.61.1")
+    values.update(
+        {
+            f"{ENT}.2.1": b"Power Unit",
+            f"{ENT}.4.1": 0,
+            f"{ENT}.5.1": 13,
+            f"{ENT}.11.1": b"PSU-SERIAL",
+            "1.3.6.1.4.1.637.61.1.23.2.1.13.17": b"SHELF-SERIAL",
+        }
+    )
+    record = parse(view_of(values))
+    assert record.serial == "SHELF-SERIAL"
+    assert [c.cls for c in record.components] == ["power-supply"]
+
+
+def test_lldp_med_local_inventory_is_a_standard_fallback() -> None:
+    values = system("Managed Switch", "1.3.6.1.4.1.99999.7")
+    values.update(
+        {
+            "1.0.8802.1.1.2.1.5.4795.1.2.4.0": b"5.0.1-r4",
+            "1.0.8802.1.1.2.1.5.4795.1.2.5.0": b"MED-SERIAL-1",
+            "1.0.8802.1.1.2.1.5.4795.1.2.7.0": b"TX1012-P-DC",
+        }
+    )
+    record = parse(view_of(values))
+    assert (record.serial, record.model, record.os.version) == (
+        "MED-SERIAL-1",
+        "TX1012-P-DC",
+        "5.0.1-r4",
+    )
+    # read on any device: the plan of an unknown device includes the LLDP-MED objects
+    plan = oids.collection_plan("1.3.6.1.4.1.99999.7", "Managed Switch")
+    assert parse_oid("1.0.8802.1.1.2.1.5.4795.1.2.5") in plan.objects
+
+
+def test_vendor_firmware_on_a_reference_sysobjectid_is_recognised_by_probing() -> None:
+    """A switch keeping Broadcom's reference sysObjectID but answering ZYXEL-ES-COMMON."""
+    values = system("1.10(AAJZ.3)C0", "1.3.6.1.4.1.4413")
+    values["1.3.6.1.4.1.890.1.2.2.2.0"] = b"ZY-SERIAL"
+    assert (
+        parse_oid("1.3.6.1.4.1.890.1.2.2.2")
+        in oids.collection_plan("1.3.6.1.4.1.4413", "1.10(AAJZ.3)C0").objects
+    )
+    record = parse(view_of(values))
+    assert (record.vendor, record.serial) == ("Zyxel", "ZY-SERIAL")
+
+
+def test_an_oem_agent_card_names_the_products_maker() -> None:
+    values = system("UPS SNMP Agent", "1.3.6.1.4.1.2254.2.4")
+    values.update(
+        {
+            "1.3.6.1.4.1.2254.2.4.1.1.0": b"Acme Power",
+            "1.3.6.1.4.1.2254.2.4.1.2.0": b"AP1500RT",
+            "1.3.6.1.4.1.2254.2.4.1.3.0": b"02",
+        }
+    )
+    record = parse(view_of(values))
+    assert (record.vendor, record.model, record.os.version) == ("Acme Power", "AP1500RT", "02")
+    del values["1.3.6.1.4.1.2254.2.4.1.1.0"]
+    assert parse(view_of(values)).vendor == "Delta"  # the card's maker when it names no other
+
+
+def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
+    values = system("UPS Web/SNMP Agent", "1.3.6.1.4.1.13400.2.1")
+    values.update({"1.3.6.1.4.1.13400.2.1.1.2.0": 2, "1.3.6.1.4.1.13400.2.1.1.3.1.1.0": 0})
+    record = parse(view_of(values))
+    assert (record.model, record.serial) == (None, None)
+    values["1.3.6.1.4.1.13400.2.1.1.3.1.1.0"] = 70012345  # a numeric serial is a serial
+    assert parse(view_of(values)).serial == "70012345"

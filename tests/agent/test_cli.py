@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from netsbom.core.cli import cli
+from netsbom.core.errors import ExitCode
+
+RECORDING = (
+    "1.3.6.1.2.1.1.1.0|4|Arista Networks EOS version 4.30.2F running on an Arista Networks X\n"
+    "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.30065.1.1\n"
+    "1.3.6.1.2.1.1.5.0|4|leaf9\n"
+)
+
+
+def test_replay_json_lines(tmp_path: Path) -> None:
+    (tmp_path / "a.snmprec").write_text(RECORDING)
+    (tmp_path / "b.snmprec").write_text(RECORDING)
+    result = CliRunner().invoke(cli, ["agent", "poll", "--replay", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["target"]["id"] for r in lines] == ["a", "b"]
+    assert lines[0]["os"]["version"] == "4.30.2F" and lines[0]["hostname"] == "leaf9"
+
+
+def test_replay_summary_and_incomplete_exit_code(tmp_path: Path) -> None:
+    path = tmp_path / "broken.snmprec"
+    path.write_text(RECORDING + "not a line\n")
+    result = CliRunner().invoke(cli, ["agent", "poll", "--replay", str(path)])
+    assert result.exit_code == ExitCode.PARTIAL
+    assert "vendor Arista  os eos 4.30.2F" in result.output
+    assert "error [parse]" in result.output
+
+
+def test_bad_options_give_one_line_and_no_traceback(tmp_path: Path) -> None:
+    runner = CliRunner()
+    cases = [
+        ["snmp://127.0.0.1"],  # no community
+        ["snmp://127.0.0.1", "--community", "public"],  # literal secret
+        ["r1"],  # no inventory
+        ["http://127.0.0.1"],
+        ["--replay", str(tmp_path / "nope")],
+    ]
+    for args in cases:
+        result = runner.invoke(cli, ["agent", "poll", *args])
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+        assert "Traceback" not in result.output
+
+
+def test_inventory_errors(tmp_path: Path) -> None:
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text("targets:\n  - name: r1\n    address: 127.0.0.1\n    snmp: {port: 0}\n")
+    result = CliRunner().invoke(cli, ["agent", "poll", "r1", "--inventory", str(inventory)])
+    assert result.exit_code == 1
+    assert "inv.yaml" in result.output and "snmp.port" in result.output
+
+
+def test_missing_credential_is_a_record_error(tmp_path: Path, monkeypatch: object) -> None:
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text(
+        "targets:\n  - name: r1\n    address: 127.0.0.1\n"
+        "    snmp: {community: 'env:NETSBOM_TEST_UNSET_VAR', port: 9}\n"
+    )
+    result = CliRunner().invoke(
+        cli, ["agent", "poll", "r1", "--inventory", str(inventory), "--json"]
+    )
+    assert result.exit_code == ExitCode.PARTIAL
+    record = json.loads(result.output)
+    assert record["errors"][0]["kind"] == "auth"
+    assert "NETSBOM_TEST_UNSET_VAR" in record["errors"][0]["message"]

@@ -1,0 +1,138 @@
+"""`netsbom sbom export --with-vulnerabilities --feeds DIR` end to end: records in a SQLite store,
+the real feeds from ../shared/vuln, every format validated."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netsbom.collector.sbom.validate import validate_cyclonedx_json, validate_cyclonedx_xml
+from netsbom.collector.store import open_store
+from netsbom.core.cli import cli
+from netsbom.core.record import DeviceRecord, Identifiers, OsInfo, Target
+from tests.conftest import REPO, make_record
+
+HARDWARE_CVE = "CVE-2020-3566"
+
+
+def shared_vuln_dir() -> Path:
+    base = os.environ.get("NETSBOM_SHARED")
+    if base:
+        path = Path(base)
+        return path / "vuln" if (path / "vuln").is_dir() else path
+    return REPO.parent / "shared" / "vuln"
+
+
+def _router(
+    name: str, model: str, serial: str, vendor: str, family: str, version: str
+) -> DeviceRecord:
+    return DeviceRecord(
+        target=Target(name, "10.30.0.1", 22, "ssh", (("network", "wan"),)),
+        agent_id="agent-wan",
+        collected_at="2026-11-26T07:59:30Z",
+        report_id=f"report-{name}",
+        hostname=name,
+        vendor=vendor,
+        model=model,
+        serial=serial,
+        os=OsInfo(family=family, version=version),
+        identifiers=Identifiers(),
+    )
+
+
+@pytest.fixture
+def store_db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = open_store(url)
+    try:
+        store.write(
+            [
+                make_record("edge1", version="17.12.3", network="wan"),
+                _router("core1", "NCS-5501", "FOX2201AB", "Cisco", "iosxr", "6.4.2"),
+                _router("core2", "ASR-9006", "FOX2202CD", "Cisco", "iosxr", "6.4.2"),
+                _router("mx1", "MX480", "JN1234AB", "Juniper Networks", "junos", "21.4R3-S1"),
+            ]
+        )
+    finally:
+        store.close()
+    return url
+
+
+@pytest.fixture
+def feeds_dir() -> Path:
+    path = shared_vuln_dir()
+    if not (path / "cve").is_dir():
+        pytest.skip(f"real vulnerability records not found at {path} (set NETSBOM_SHARED)")
+    return path
+
+
+def export(db: str, *args: str) -> tuple[int, bytes, str]:
+    result = CliRunner().invoke(cli, ["sbom", "export", "--db", db, "--network", "wan", *args])
+    return result.exit_code, result.stdout_bytes, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["cyclonedx-json", "cyclonedx-xml"])
+def test_cyclonedx_with_vulnerabilities(store_db: str, feeds_dir: Path, fmt: str) -> None:
+    code, data, err = export(
+        store_db, "--format", fmt, "--with-vulnerabilities", "--feeds", str(feeds_dir)
+    )
+    assert code == 0, err
+    if fmt == "cyclonedx-xml":
+        validate_cyclonedx_xml(data)
+        assert b"<vulnerabilities>" in data and b"<state>exploitable</state>" in data
+        assert b"<justification>requires_environment</justification>" in data
+        return
+    validate_cyclonedx_json(data)
+    doc = json.loads(data)
+    refs = {c["name"]: c["bom-ref"] for c in doc["components"]}
+    by_state = {
+        v["analysis"]["state"]: v for v in doc["vulnerabilities"] if v["id"] == HARDWARE_CVE
+    }
+    assert [a["ref"] for a in by_state["exploitable"]["affects"]] == [refs["core2"]]
+    assert by_state["not_affected"]["analysis"]["justification"] == "requires_environment"
+    assert [a["ref"] for a in by_state["not_affected"]["affects"]] == [refs["core1"]]
+    juniper = [
+        v for v in doc["vulnerabilities"] if any(a["ref"] == refs["mx1"] for a in v["affects"])
+    ]
+    assert any(v["analysis"]["state"] == "exploitable" for v in juniper)
+    assert any(v["analysis"].get("justification") == "code_not_present" for v in juniper)
+
+
+def test_spdx3_with_vulnerabilities_to_file(store_db: str, feeds_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "wan.spdx3.json"
+    args = ["--format", "spdx3-jsonld", "--with-vulnerabilities", "--feeds", str(feeds_dir)]
+    code, _, err = export(store_db, *args, "--out", str(out))
+    assert code == 0, err
+    assert f"wrote {out}" in err
+    graph = json.loads(out.read_bytes())["@graph"]
+    kinds = {e["type"] for e in graph}
+    assert {
+        "security_Vulnerability",
+        "security_VexAffectedVulnAssessmentRelationship",
+        "security_VexNotAffectedVulnAssessmentRelationship",
+        "security_ExploitCatalogVulnAssessmentRelationship",
+        "security_EpssVulnAssessmentRelationship",
+        "security_SsvcVulnAssessmentRelationship",
+    } <= kinds
+    again = tmp_path / "again.json"
+    assert export(store_db, *args, "--out", str(again))[0] == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_with_vulnerabilities_needs_feeds(store_db: str, tmp_path: Path) -> None:
+    code, data, err = export(store_db, "--with-vulnerabilities")
+    assert code == 2 and data == b""
+    assert "--with-vulnerabilities needs --feeds DIR" in err
+    code, _, err = export(store_db, "--feeds", str(tmp_path))
+    assert code == 2 and "--feeds goes with --with-vulnerabilities" in err
+
+
+def test_missing_feeds_directory_is_one_line(store_db: str, tmp_path: Path) -> None:
+    code, _, err = export(store_db, "--with-vulnerabilities", "--feeds", str(tmp_path / "nowhere"))
+    assert code == 1
+    assert err.strip().startswith("Error:") and "does not exist" in err
+    assert "Traceback" not in err

@@ -1,0 +1,129 @@
+"""`netsbom vuln assess|report` end to end through click, on real records copied to tmp."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netsbom.core.cli import cli
+from netsbom.core.record import record_to_dict
+from tests.vuln.conftest import record, shared_vuln_dir
+
+KEYS = {"device", "cve", "affected", "reason", "sources", "kev", "epss", "ssvc"}
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> tuple[Path, Path]:
+    shared = shared_vuln_dir()
+    if not (shared / "cve").is_dir():
+        pytest.skip(f"real vulnerability records not found at {shared}")
+    feeds = tmp_path / "feeds"
+    (feeds / "cve").mkdir(parents=True)
+    (feeds / "nvd").mkdir()
+    for cve in ("CVE-2024-20510", "CVE-2023-20198", "CVE-2023-44198"):
+        if (shared / "cve" / f"{cve}.json").exists():
+            shutil.copy(shared / "cve" / f"{cve}.json", feeds / "cve")
+    shutil.copy(shared / "nvd" / "CVE-2020-3566.json", feeds / "nvd")
+    shutil.copy(shared / "kev.json", feeds)
+    shutil.copy(shared / "epss.csv", feeds)
+    records = tmp_path / "records.jsonl"
+    devices = [
+        record("ios-xe", "17.12.3", name="edge1", labels={"exposure": "internet"}),
+        record("ios-xe", "17.12.3a", name="edge2"),
+        record("junos", "21.4R3-S1", name="mx1", vendor="Juniper Networks", model="MX480"),
+    ]
+    records.write_text(
+        "".join(json.dumps(record_to_dict(d)) + "\n" for d in devices) + "not json\n"
+    )
+    return records, feeds
+
+
+def test_assess_json_lines(inputs: tuple[Path, Path]) -> None:
+    records, feeds = inputs
+    result = CliRunner().invoke(
+        cli, ["vuln", "assess", "--records", str(records), "--feeds", str(feeds), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines and all(set(line) == KEYS for line in lines)
+    assert all(line["affected"] is not False for line in lines)
+    found = {(line["device"], line["cve"]): line for line in lines}
+    assert found[("edge1", "CVE-2024-20510")]["affected"] is True
+    assert ("edge2", "CVE-2024-20510") not in found  # the rebuild carries the fix
+    assert found[("mx1", "CVE-2023-44198")]["affected"] is True
+    kev = found[("edge1", "CVE-2023-20198")]
+    assert kev["kev"] is True and isinstance(kev["epss"], float)
+    assert kev["ssvc"]["decision"] and "deployer_decision" in kev["ssvc"]
+    assert "not a device record" in result.stderr
+
+
+def test_assess_all_and_details(inputs: tuple[Path, Path]) -> None:
+    records, feeds = inputs
+    result = CliRunner().invoke(
+        cli,
+        [
+            "vuln",
+            "assess",
+            "--records",
+            str(records),
+            "--feeds",
+            str(feeds),
+            "--json",
+            "--all",
+            "--details",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    rebuild = next(x for x in lines if x["device"] == "edge2" and x["cve"] == "CVE-2024-20510")
+    assert rebuild["affected"] is False and rebuild["basis"] == "version"
+    assert {"kev_due_date", "epss_percentile", "target"} <= set(rebuild)
+
+
+def test_report_is_sorted_by_priority(inputs: tuple[Path, Path]) -> None:
+    records, feeds = inputs
+    result = CliRunner().invoke(
+        cli, ["vuln", "report", "--records", str(records), "--feeds", str(feeds)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = result.stdout.splitlines()
+    assert rows[0].startswith("PRIORITY")
+    assert "yes" in rows[1]  # an affected device comes first
+
+
+def test_usage_and_missing_feeds(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    records, _ = inputs
+    runner = CliRunner()
+    both = runner.invoke(cli, ["vuln", "assess", "--feeds", str(tmp_path), "--json"])
+    assert both.exit_code == 2 and "--records" in both.output
+    missing = runner.invoke(
+        cli,
+        ["vuln", "assess", "--records", str(records), "--feeds", str(tmp_path / "nope"), "--json"],
+    )
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_assess_from_the_store(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    from netsbom.collector.store import open_store
+
+    _, feeds = inputs
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = open_store(url)
+    try:
+        store.write([record("ios-xe", "17.12.3", name="edge1", labels={"network": "lab"})])
+    finally:
+        store.close()
+    result = CliRunner().invoke(
+        cli, ["vuln", "assess", "--network", "lab", "--db", url, "--feeds", str(feeds), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    cves = {json.loads(line)["cve"] for line in result.stdout.splitlines()}
+    assert "CVE-2024-20510" in cves
+    unknown = CliRunner().invoke(
+        cli, ["vuln", "assess", "--network", "nope", "--db", url, "--feeds", str(feeds), "--json"]
+    )
+    assert unknown.exit_code == 1 and "nope" in unknown.output
