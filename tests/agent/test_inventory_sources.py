@@ -55,9 +55,10 @@ def test_nornir_host_group_defaults_resolution() -> None:
     }
     assert r1["snmp"] == SNMP and "ssh" not in r1
     assert r2["address"] == "r2"  # no hostname: the name
-    assert r2["ssh"] == {"password": "env:SSH_PW", "username": "ops", "platform": "arista_eos"}
+    assert r2["ssh"] == {"password": "env:SSH_PW", "username": "ops", "platform": "eos"}
     inventory = parse_inventory(raw, source="nornir")
     assert [t.name for t in inventory.targets] == ["r1", "r2"]
+    assert inventory.targets[1].ssh is not None and inventory.targets[1].ssh.platform == "eos"
     assert inventory.targets[0].labels["site"] == "par1"
 
 
@@ -119,7 +120,7 @@ def test_ansible_precedence_and_mapping() -> None:
         "password": "env:PW",
         "username": "ops",
         "port": 2222,
-        "platform": "cisco_ios",
+        "platform": "cisco.ios.ios",  # an Ansible network_os: a registry alias
     }
     assert s1 == {
         "name": "s1",
@@ -130,6 +131,7 @@ def test_ansible_precedence_and_mapping() -> None:
     inventory = parse_inventory(converted, source="ansible")
     assert inventory.agent_id == "ans"
     assert inventory.targets[0].ssh is not None and inventory.targets[0].ssh.port == 2222
+    assert inventory.targets[0].ssh.platform == "ios"
 
 
 def test_ansible_without_all_and_bad_shapes() -> None:

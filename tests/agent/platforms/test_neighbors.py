@@ -12,10 +12,10 @@ import pytest
 from netsbom.agent.platforms import (
     PLATFORMS,
     _cisco,
-    arista_eos,
-    cisco_nxos,
-    juniper_junos,
+    eos,
+    junos,
     linux,
+    nxos,
     parse_outputs,
 )
 from netsbom.agent.platforms.neighbors import is_port_name, port_name
@@ -173,7 +173,7 @@ def test_eos_local_port_ids_are_quoted_and_replaced_by_the_description() -> None
             },
         }
     }
-    neighbors = arista_eos.parse_lldp_detail(json.dumps(data)).neighbors
+    neighbors = eos.parse_lldp_detail(json.dumps(data)).neighbors
     assert [(n.local_port, n.remote_name, n.remote_port) for n in neighbors] == [
         ("Ethernet1", "spine01", "Ethernet1"),
         ("Ethernet4", "dcedge01", "xe-0/0/0"),
@@ -214,10 +214,10 @@ def test_junos_detail_uses_the_interface_name_not_the_ifindex() -> None:
             }
         ]
     }
-    assert juniper_junos.parse_lldp(json.dumps(data)).neighbors == (
+    assert junos.parse_lldp(json.dumps(data)).neighbors == (
         Neighbor("lldp", "xe-0/0/0", "44:38:39:33:d8:43", "exit01", "Ethernet4", "10.0.0.31"),
     )
-    assert juniper_junos.parse_lldp(json.dumps(brief)).neighbors == (
+    assert junos.parse_lldp(json.dumps(brief)).neighbors == (
         Neighbor("lldp", "ge-0/0/4", "2c:6b:f5:7d:f6:c0", "rt01", "526"),
     )
 
@@ -255,11 +255,11 @@ def test_nxos_summary_lldp_and_cdp_json() -> None:
             }
         }
     }
-    assert cisco_nxos.parse_lldp(json.dumps(lldp)).neighbors == (
+    assert nxos.parse_lldp(json.dumps(lldp)).neighbors == (
         Neighbor("lldp", "Eth1/1", None, "leaf1-ios", "Gi0/0", "10.1.1.2"),
         Neighbor("lldp", "Eth1/3", None, "leaf3-qfx", "521"),
     )
-    assert cisco_nxos.parse_cdp(json.dumps(cdp)).neighbors == (
+    assert nxos.parse_cdp(json.dumps(cdp)).neighbors == (
         Neighbor("cdp", "mgmt0", None, "spine2-nxos", "mgmt0", None, "N9K-C9300v"),
     )
 
@@ -278,7 +278,7 @@ def test_nxos_detail_json_names_local_port_ids_by_their_description() -> None:
             }
         }
     }
-    assert cisco_nxos.parse_lldp(json.dumps(data)).neighbors == (
+    assert nxos.parse_lldp(json.dumps(data)).neighbors == (
         Neighbor("lldp", "Eth1/3", "2c:6b:f5:7d:f6:c0", "leaf3-qfx", "xe-0/0/3"),
     )
 
@@ -343,7 +343,7 @@ def test_ios_summary_and_detail_forms() -> None:
 
 def test_the_summary_answers_when_the_detail_is_not_supported() -> None:
     outputs = {"show lldp neighbors detail": None, "show lldp neighbors": IOS_LLDP_SUMMARY}
-    partial, provenance = parse_outputs(PLATFORMS["cisco_ios"], outputs)
+    partial, provenance = parse_outputs(PLATFORMS["ios"], outputs)
     assert len(partial.neighbors) == 2 and partial.errors == ()
     assert Provenance("neighbors", "ssh", "show lldp neighbors") in provenance
 

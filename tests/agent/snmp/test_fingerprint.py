@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from netsbom.agent.snmp.fingerprint import OS_FAMILIES, knowledge_base, load_directory
+from netsbom.agent.snmp.fingerprint import knowledge_base, load_directory
 from netsbom.core.errors import ConfigError
+from netsbom.core.families import known_family
 
 CASES = [
     (
@@ -196,11 +196,19 @@ def test_linux_on_a_vendor_oid_keeps_the_vendor() -> None:
     assert found.vendor == "Arista" and found.family == "linux"
 
 
-def test_every_rule_uses_a_well_formed_family() -> None:
-    assert {"ios", "junos", "vrp", "linux"} <= set(OS_FAMILIES)
+def test_every_rule_names_a_registered_family() -> None:
     for loaded in knowledge_base().files:
         for rule in loaded.data.os:
-            assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule.family), (loaded.name, rule)
+            entry = known_family(rule.family)
+            assert entry is not None and entry.id == rule.family, (loaded.name, rule.family)
+
+
+def test_an_unregistered_family_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text(
+        "vendor: X\nenterprises: ['1.3.6.1.4.1.99999']\nos:\n  - family: no-such-os\n"
+    )
+    with pytest.raises(ConfigError, match="no-such-os"):
+        load_directory(tmp_path)
 
 
 def test_invalid_file_names_file_and_field(tmp_path: Path) -> None:

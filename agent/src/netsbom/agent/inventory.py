@@ -128,8 +128,8 @@ class SshSettings(_Strict):
 
         try:
             return get_platform(value).name
-        except KeyError as exc:
-            raise ValueError(exc.args[0]) from None
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
 
     @model_validator(mode="after")
     def _credentials(self) -> SshSettings:

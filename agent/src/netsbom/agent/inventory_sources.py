@@ -48,35 +48,6 @@ _NORNIR_HOST_KEYS = frozenset(
 )  # fmt: skip
 _ANSIBLE_GROUP_KEYS = frozenset({"hosts", "vars", "children"})
 
-# Nornir / NAPALM / Ansible platform names -> netmiko device types (what `ssh.platform` takes).
-PLATFORMS = {
-    "ios": "cisco_ios",
-    "iosxe": "cisco_xe",
-    "ios-xe": "cisco_xe",
-    "nxos": "cisco_nxos",
-    "nxos_ssh": "cisco_nxos",
-    "iosxr": "cisco_xr",
-    "ios-xr": "cisco_xr",
-    "eos": "arista_eos",
-    "junos": "juniper_junos",
-    "sros": "nokia_sros",
-    "vrp": "huawei",
-    "ce": "huawei",
-    "panos": "paloalto_panos",
-    "fortios": "fortinet",
-    "comware": "hp_comware",
-    "linux": "linux",
-    "cisco.ios.ios": "cisco_ios",
-    "cisco.nxos.nxos": "cisco_nxos",
-    "cisco.iosxr.iosxr": "cisco_xr",
-    "arista.eos.eos": "arista_eos",
-    "junipernetworks.junos.junos": "juniper_junos",
-    "nokia.sros.sros": "nokia_sros",
-    "community.network.ce": "huawei",
-    "paloaltonetworks.panos.panos": "paloalto_panos",
-    "fortinet.fortios.fortios": "fortinet",
-}
-
 
 # --- loading --------------------------------------------------------------------------------------
 
@@ -358,9 +329,8 @@ def _ssh(section: Any, *, user: Any, port: Any, platform: Any) -> Any:
         out.setdefault("username", str(user))
     if port is not None:
         out.setdefault("port", port)
-    if platform is not None:
-        text = str(platform)
-        out.setdefault("platform", PLATFORMS.get(text, PLATFORMS.get(text.lower(), text)))
+    if platform is not None:  # Nornir / NAPALM / Ansible names are registry aliases
+        out.setdefault("platform", str(platform))
     return out
 
 

@@ -21,10 +21,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netsbom.core.errors import ConfigError
+from netsbom.core.families import known_family
 
-OsFamily = Literal[
-    "ios-xe", "nxos", "iosxr", "junos", "eos", "sros", "vrp", "panos", "fortios", "linux"
-]
 ComponentClass = Literal[
     "chassis",
     "module",
@@ -57,8 +55,16 @@ def _check_oid(value: str) -> str:
 
 
 class OsSpec(_Strict):
-    family: OsFamily
+    family: str  # a registry id (netsbom/core/families.yaml)
     version: str = Field(min_length=1)  # as the vendor writes it
+
+    @field_validator("family")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        entry = known_family(value)
+        if entry is None or entry.id != value:
+            raise ValueError(f"unknown OS family {value!r} (not in netsbom/core/families.yaml)")
+        return value
 
 
 class Labels(_Strict):

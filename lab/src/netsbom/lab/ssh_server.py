@@ -40,11 +40,11 @@ _POLL = 0.2
 _EXIT_COMMANDS = ("exit", "quit", "logout", "logout all")
 # what real devices say to session-setup commands (netmiko waits for some of these messages)
 _SETUP_REPLIES = {
-    "terminal width 511": {"arista_eos": "Width set to 511 columns."},
-    "terminal length 0": {"arista_eos": "Pagination disabled."},
-    "set cli screen-width 511": {"juniper_junos": "Screen width set to 511"},
-    "set cli complete-on-space off": {"juniper_junos": "Disabling complete-on-space"},
-    "set cli screen-length 0": {"juniper_junos": "Screen length set to 0"},
+    "terminal width 511": {"eos": "Width set to 511 columns."},
+    "terminal length 0": {"eos": "Pagination disabled."},
+    "set cli screen-width 511": {"junos": "Screen width set to 511"},
+    "set cli complete-on-space off": {"junos": "Disabling complete-on-space"},
+    "set cli screen-length 0": {"junos": "Screen length set to 0"},
 }
 
 

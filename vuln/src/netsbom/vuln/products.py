@@ -1,14 +1,15 @@
 """Which product a device runs, as NVD (CPE vendor:product) and CNAs (product names) call it.
 
-This is data: adding a family is one entry. ``os.family`` names are the contract shared with
-the drivers (ios, ios-xe, nxos, iosxr, asa, ftd, junos, junos-evolved, eos, panos, fortios, sros,
-vrp, netscaler, sonicos, gaia, comware, routeros, linux).
+The names are registry data (``netsbom/core/families.yaml``: ``cpe`` and ``cna`` of each family);
+this module matches CVE records' product names and vendors against them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from netsbom.core.families import families
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,88 +37,21 @@ def _clean(name: str) -> str:
     return " ".join(name.replace("\u202f", " ").replace("\u00a0", " ").split())
 
 
-_CISCO = ("cisco",)
-PRODUCTS: dict[str, Product] = {
-    p.family: p
-    for p in (
-        Product("ios", _CISCO, (("cisco", "ios"),), r"(cisco )?ios( software)?"),
-        Product("ios-xe", _CISCO, (("cisco", "ios_xe"),), r"(cisco )?ios xe( software)?"),
-        Product("nxos", _CISCO, (("cisco", "nx-os"),), r"(cisco )?nx-os( software)?"),
-        Product("iosxr", _CISCO, (("cisco", "ios_xr"),), r"(cisco )?ios xr( software)?"),
-        Product(
-            "asa",
-            _CISCO,
-            (("cisco", "adaptive_security_appliance_software"),),
-            r"(cisco )?adaptive security appliance( \(asa\))?( software)?",
-        ),
-        Product(
-            "ftd",
-            _CISCO,
-            (("cisco", "firepower_threat_defense"),),
-            r"(cisco )?firepower threat defense( \(ftd\))?( software)?",
-        ),
-        Product("junos", ("juniper",), (("juniper", "junos"),), r"(juniper )?junos( os)?"),
-        Product(
-            "junos-evolved",
-            ("juniper",),
-            (("juniper", "junos_os_evolved"),),
-            r"(juniper )?junos( os)? evolved",
-        ),
-        Product("eos", ("arista",), (("arista", "eos"),), r"(arista )?eos"),
-        Product(
-            "panos",
-            ("palo alto", "paloaltonetworks"),
-            (("paloaltonetworks", "pan-os"),),
-            r"(palo alto networks )?pan-os",
-        ),
-        Product(
-            "fortios",
-            ("fortinet",),
-            (("fortinet", "fortios"),),
-            r"(fortinet )?fortios(, fortiproxy)?",
-        ),
-        Product(
-            "sros",
-            ("nokia", "alcatel"),
-            (("nokia", "sr_os"), ("nokia", "sros")),
-            r"(nokia )?(sr os|sros|sr-os|service router operating system)",
-        ),
-        Product("vrp", ("huawei",), (("huawei", "vrp"),), r"(huawei )?vrp"),
-        Product(
-            "netscaler",
-            ("citrix", "netscaler", "netsclaer"),
-            (
-                ("citrix", "netscaler_application_delivery_controller_firmware"),
-                ("citrix", "application_delivery_controller_firmware"),
-                ("citrix", "netscaler_gateway_firmware"),
-                ("citrix", "gateway_firmware"),
-                ("citrix", "netscaler_application_delivery_controller"),
-                ("citrix", "netscaler_gateway"),
-            ),
-            r"((citrix|netscaler) )?(netscaler )?(adc|gateway|application delivery controller)",
-            (
-                ("citrix", "application_delivery_controller"),
-                ("citrix", "netscaler_gateway"),
-                ("citrix", "gateway"),
-            ),
-        ),
-        Product("sonicos", ("sonicwall",), (("sonicwall", "sonicos"),), r"(sonicwall )?sonicos"),
-        Product(
-            "gaia",
-            ("check point", "checkpoint"),
-            (("checkpoint", "gaia_os"), ("checkpoint", "gaia")),
-            r"(check ?point )?gaia( os)?",
-        ),
-        Product(
-            "comware",
-            ("h3c", "hpe", "hewlett", "hp"),
-            (("h3c", "comware"), ("hp", "comware"), ("hpe", "comware")),
-            r"(h3c |hpe? )?comware",
-        ),
-        Product("routeros", ("mikrotik",), (("mikrotik", "routeros"),), r"(mikrotik )?routeros"),
-        Product("linux", ("linux",), (("linux", "linux_kernel"),), r"linux( kernel)?"),
-    )
-}
+def _products() -> dict[str, Product]:
+    return {
+        entry.id: Product(
+            family=entry.id,
+            vendors=entry.cna.vendors,
+            cpes=tuple((name.vendor, name.product) for name in entry.cpe),
+            cna_names=entry.cna.products,
+            appliance_cpes=tuple((c.vendor, c.product) for c in entry.cna.appliance_cpes),
+        )
+        for entry in families()
+        if entry.cna is not None
+    }
+
+
+PRODUCTS: dict[str, Product] = _products()
 
 
 def product_for(family: str | None) -> Product | None:

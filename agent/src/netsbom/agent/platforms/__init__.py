@@ -1,14 +1,19 @@
-"""SSH platform drivers: one module per netmiko device_type, parsers as pure functions.
+"""SSH platform drivers: one module per OS family, parsers as pure functions.
 
-    PLATFORMS["cisco_xe"].commands      what to run, in order
+    PLATFORMS["ios-xe"].commands        what to run, in order
+    get_platform("cisco_xe")            the driver for a family id or any registry alias
     parse_outputs(platform, outputs)    {command form: output or None} -> (Partial, provenance)
 
-Adding a vendor = one module here defining ``PLATFORM`` plus recordings under tests; the
-contract tests run every platform against every recording.
+A module here that defines ``PLATFORM`` is a driver (modules starting with ``_`` and the helpers
+``base`` and ``neighbors`` define none); it is named after its family (``ios_xe.py`` for
+``ios-xe``), whose registry entry (netsbom/core/families.yaml, ``ssh:``) gives its netmiko
+device_type and the families it serves. Adding a vendor = a module here + its registry entry +
+recordings under tests; the contract tests run every driver against every recording.
 """
 
 from __future__ import annotations
 
+import pkgutil
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -21,48 +26,51 @@ from netsbom.agent.platforms.base import (
     Partial,
     Platform,
 )
+from netsbom.core.errors import ConfigError
+from netsbom.core.families import known_family
 from netsbom.core.record import Component, ErrorInfo, Provenance
 
-PLATFORM_NAMES = (
-    "cisco_ios", "cisco_xe", "cisco_nxos", "cisco_xr", "juniper_junos", "arista_eos",
-    "nokia_sros", "huawei", "hp_comware", "paloalto_panos", "fortinet", "linux",
-)  # fmt: skip
 
-# netmiko spells some platforms differently (autodetect, ntc-templates, older names)
-ALIASES = {
-    "cisco_iosxe": "cisco_xe", "cisco_ios_xe": "cisco_xe", "cisco_iosxr": "cisco_xr",
-    "cisco_nxos_ssh": "cisco_nxos", "juniper": "juniper_junos", "arista": "arista_eos",
-    "huawei_vrp": "huawei", "huawei_vrpv8": "huawei", "hp_comware_ssh": "hp_comware",
-    "paloalto": "paloalto_panos", "fortinet_ssh": "fortinet", "linux_ssh": "linux",
-    "nokia_sros_ssh": "nokia_sros", "cumulus": "linux", "sonic": "linux", "sonic_ssh": "linux",
-}  # fmt: skip
-
-
-def _load() -> dict[str, Platform]:
-    out: dict[str, Platform] = {}
-    for name in PLATFORM_NAMES:
-        module = import_module(f"netsbom.agent.platforms.{name}")
-        platform: Platform = module.PLATFORM
-        out[name] = platform
-    return out
+def _discover() -> dict[str, Platform]:
+    found: dict[str, Platform] = {}
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name.startswith("_"):
+            continue
+        module = import_module(f"{__name__}.{module_info.name}")
+        platform: Platform | None = getattr(module, "PLATFORM", None)
+        if platform is None:
+            continue
+        entry = known_family(platform.family)
+        if entry is None or entry.driver != platform.family:
+            raise ConfigError(
+                f"platform module {module_info.name}: family {platform.family!r} has no "
+                "ssh entry naming it in families.yaml"
+            )
+        if entry.module_name != module_info.name:
+            raise ConfigError(f"platform module {module_info.name}: name it {entry.module_name}.py")
+        found[platform.family] = platform
+    return dict(sorted(found.items()))
 
 
-PLATFORMS: dict[str, Platform] = _load()
+PLATFORMS: dict[str, Platform] = _discover()
 
 
 def get_platform(name: str) -> Platform:
-    """The driver for a netmiko device_type (aliases accepted); ``KeyError`` lists known ones."""
-    key = ALIASES.get(name, name)
-    try:
-        return PLATFORMS[key]
-    except KeyError:
-        raise KeyError(f"unknown platform {name!r} (known: {', '.join(PLATFORM_NAMES)})") from None
+    """The driver for a family id or any alias the registry knows (``cisco_xe``, ``iosxe``,
+    ``junipernetworks.junos.junos``); ConfigError names the drivers there are."""
+    entry = known_family(name)
+    driver = PLATFORMS.get(entry.driver or "") if entry is not None else None
+    if driver is None:
+        known = ", ".join(PLATFORMS)
+        raise ConfigError(f"no SSH driver for platform {name!r} (drivers: {known})")
+    return driver
 
 
-def platform_for_family(family: str) -> str | None:
-    """The driver for an OS family learned over SNMP (``junos-evolved`` speaks Junos' CLI)."""
-    wanted = {"junos-evolved": "junos"}.get(family, family)
-    return next((name for name, p in PLATFORMS.items() if p.family == wanted), None)
+def platform_for_family(name: str) -> str | None:
+    """The driver serving an OS family learned over SNMP (``junos-evolved`` speaks Junos' CLI),
+    or None when the family has none."""
+    entry = known_family(name)
+    return entry.driver if entry is not None and entry.driver in PLATFORMS else None
 
 
 def answered_form(command: Command, outputs: Mapping[str, str | None]) -> str | None:
@@ -122,7 +130,7 @@ def parse_outputs(
     if not values.get("os_family"):
         values["os_family"] = platform.family
         provenance.append(Provenance("os.family", method, f"platform:{platform.name}", 0.8))
-    if not values.get("vendor"):
+    if not values.get("vendor") and platform.vendor:
         values["vendor"] = platform.vendor
         provenance.append(Provenance("vendor", method, f"platform:{platform.name}", 0.8))
     if not values.get("os_name") and platform.os_name:
@@ -205,10 +213,8 @@ def _enrich(base: Component, extra: Component) -> Component:
 
 
 __all__ = [
-    "ALIASES",
     "LIST_FIELDS",
     "PLATFORMS",
-    "PLATFORM_NAMES",
     "Command",
     "Partial",
     "Platform",

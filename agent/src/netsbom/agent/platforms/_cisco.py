@@ -220,16 +220,13 @@ def parse_install_summary(text: str) -> Partial:
     return Partial(software=tuple(software))
 
 
-def ios_platform(name: str, family: str, os_name: str, *, install_summary: bool) -> Platform:
+def ios_platform(family: str, *, install_summary: bool) -> Platform:
     """IOS and IOS XE differ by name and by ``show install summary`` (IOS XE's image and SMUs)."""
     install = (
         (command("show install summary", parse=parse_install_summary),) if install_summary else ()
     )
     return Platform(
-        name=name,
         family=family,
-        vendor="Cisco",
-        os_name=os_name,
         commands=(
             command("show version", parse=parse_show_version),
             command("show inventory", parse=parse_show_inventory),

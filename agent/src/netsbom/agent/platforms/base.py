@@ -23,6 +23,7 @@ from typing import Any
 
 import textfsm  # type: ignore[import-untyped]
 
+from netsbom.core.families import family
 from netsbom.core.record import Component, ErrorInfo, Neighbor, Software
 
 PLACEHOLDERS = frozenset(
@@ -86,15 +87,35 @@ def command(
 
 @dataclass(frozen=True, slots=True)
 class Platform:
-    name: str  # netmiko device_type
-    family: str  # default OS family (a parser may refine it, e.g. ios -> ios-xe)
-    vendor: str
+    """An SSH driver: the commands to run and how the device's CLI behaves. Its names (the
+    netmiko device_type, the vendor, the OS's name) are registry data (families.yaml)."""
+
+    family: str  # registry id; a parser may refine the record's family (ios -> ios-xe)
     commands: tuple[Command, ...]
     prompt: str = "{hostname}#"  # how the lab server prompts; {hostname} is replaced
     paging: tuple[str, ...] = ()  # session-setup commands a device accepts silently
     error: str = "% Invalid input detected at '^' marker."  # answer to an unknown command
     error_markers: tuple[str, ...] = ("% Invalid input", "% Unknown command", "% Incomplete")
-    os_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The driver's name: its family id."""
+        return self.family
+
+    @property
+    def netmiko(self) -> str:
+        """netmiko's device_type for the session."""
+        entry = family(self.family)
+        assert entry.ssh is not None, f"{self.family}: no ssh entry in families.yaml"
+        return entry.ssh.netmiko
+
+    @property
+    def vendor(self) -> str | None:
+        return family(self.family).vendor or None
+
+    @property
+    def os_name(self) -> str:
+        return family(self.family).name
 
     def is_error(self, output: str) -> bool:
         head = output.strip()[:400]

@@ -274,10 +274,7 @@ def parse_sonic_version(text: str) -> Partial:
 
 
 PLATFORM = Platform(
-    name="linux",
     family="linux",
-    vendor="",
-    os_name="Linux",
     commands=(
         command("show version", parse=parse_sonic_version),
         command("cat /etc/os-release", parse=parse_os_release),

@@ -41,14 +41,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from netsbom.agent.snmp.view import Oid, parse_oid
 from netsbom.core.errors import ConfigError
+from netsbom.core.families import family, known_family
 
 FINGERPRINT_DIR = Path(__file__).resolve().parent.parent / "fingerprints"
-# The shared vocabulary; other families are allowed when lower-case and hyphenated.
-OS_FAMILIES = (
-    "ios", "ios-xe", "nxos", "iosxr", "asa", "ftd", "junos", "junos-evolved", "eos", "panos",
-    "fortios", "sros", "vrp", "netscaler", "sonicos", "gaia", "comware", "routeros", "linux",
-)  # fmt: skip
-_FAMILY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _GROUPS = ("version", "build", "model", "serial")
 RELATIVE = "sysObjectID"
 # "vendor": a manufacturer object of an agent vendors build into others' products (OEM UPS cards)
@@ -78,8 +73,8 @@ class _Model(BaseModel):
 
 
 class OsRule(_Model):
-    family: str
-    name: str | None = None
+    family: str  # a registry id (netsbom/core/families.yaml)
+    name: str | None = None  # the OS's name when this rule's brand differs from the registry's
     vendor: str | None = None  # overrides the file's vendor; "" means: not a hardware vendor
     descr: list[str] = Field(default_factory=list)
     sys_object_ids: list[str] = Field(default_factory=list)
@@ -95,8 +90,9 @@ class OsRule(_Model):
     @field_validator("family")
     @classmethod
     def _family(cls, value: str) -> str:
-        if not _FAMILY.match(value):
-            raise ValueError(f"unknown os family {value!r}: lower-case words joined by '-'")
+        entry = known_family(value)
+        if entry is None or entry.id != value:
+            raise ValueError(f"unknown os family {value!r}: add it to netsbom/core/families.yaml")
         return value
 
     _check_regex = field_validator("descr", "version")(_compile)
@@ -294,7 +290,7 @@ class KnowledgeBase:
             return Fingerprint(
                 vendor=vendor or None,
                 family=rule.family,
-                os_name=rule.name,
+                os_name=rule.name or family(rule.family).name,
                 version=groups.get("version"),
                 build=groups.get("build"),
                 model=_cased(groups.get("model"), rule.model_case),

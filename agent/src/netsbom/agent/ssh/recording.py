@@ -66,11 +66,11 @@ def read_recording(directory: Path | str) -> Recording:
     except yaml.YAMLError:
         raise ConfigError(f"{path}: not valid YAML") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("platform"), str):
-        raise ConfigError(f"{path}: field 'platform': a netmiko device_type is required")
+        raise ConfigError(f"{path}: field 'platform': an OS family (or its alias) is required")
     try:
         get_platform(raw["platform"])
-    except KeyError as exc:
-        raise ConfigError(f"{path}: field 'platform': {exc.args[0]}") from None
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: field 'platform': {exc}") from None
     credentials: Mapping[str, Any] = raw.get("credentials") or {}
     keys = credentials.get("authorized_keys") or ()
     return Recording(

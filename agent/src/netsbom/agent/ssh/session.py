@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netsbom.agent.platforms import ALIASES, PLATFORMS, Platform, get_platform
+from netsbom.agent.platforms import Platform, get_platform, platform_for_family
 from netsbom.agent.ssh.known_hosts import host_keys
 from netsbom.core.errors import CredentialError, DeviceError
 from netsbom.core.record import ErrorInfo
@@ -160,7 +160,7 @@ def _run_session(
     cancel: threading.Event,
     holder: dict[str, Any],
 ) -> SessionResult:
-    result = SessionResult(platform=ALIASES.get(platform, platform) if platform else None)
+    result = SessionResult(platform=get_platform(platform).name if platform else None)
     holder["result"] = result
     jump: Any = None
     try:
@@ -412,7 +412,7 @@ def _connect(address: str, settings: SshSettings, driver: Platform, sock: Any) -
             f"known_hosts file {known} does not exist (use host_key_policy: tofu "
             "to pin keys on first use)",
         )
-    return _connection_class(driver.name)(device_type=driver.name, sock=sock, **kwargs)
+    return _connection_class(driver.netmiko)(device_type=driver.netmiko, sock=sock, **kwargs)
 
 
 @functools.cache
@@ -478,7 +478,7 @@ def _jump_client(settings: SshSettings) -> Any:
 
 
 def detect_platform(address: str, settings: SshSettings) -> str | None:
-    """netmiko's SSHDetect, mapped onto our platform names (``None`` when unsure)."""
+    """netmiko's SSHDetect, mapped onto our drivers through the registry (``None`` when unsure)."""
     from netmiko import SSHDetect
 
     kwargs = _connect_kwargs(address, settings)
@@ -490,10 +490,7 @@ def detect_platform(address: str, settings: SshSettings) -> str | None:
         best = detector.autodetect()
     finally:
         detector.connection.disconnect()
-    if not best:
-        return None
-    name = ALIASES.get(best, best)
-    return name if name in PLATFORMS else None
+    return platform_for_family(best) if best else None
 
 
 def translate(exc: BaseException, address: str, settings: SshSettings) -> ErrorInfo:

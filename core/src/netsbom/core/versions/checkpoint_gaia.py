@@ -9,8 +9,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, number
 
-FAMILIES = ("gaia",)
-
 _GAIA = re.compile(
     r"^R(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:(?:\s+(?:JHF(?:A)?\s+)?Take\s*|_T)(?P<take>\d+))?$",
     re.IGNORECASE,

@@ -11,8 +11,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, number
 
-FAMILIES = ("asa", "ftd")
-
 _ASA = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)"
     r"(?:\((?P<pmaint>\d+)\)(?P<pinterim>\d*)|\.(?P<maint>\d+)(?:\.(?P<interim>\d+))?)?$"

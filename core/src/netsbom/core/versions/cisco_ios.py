@@ -11,8 +11,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, letters, number
 
-FAMILIES = ("ios",)
-
 _IOS = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)\((?P<rel>\d+)(?P<rel_letter>[a-z]?)\)"
     r"(?:(?P<train>[a-z]+?)(?P<rebuild>\d+)(?P<rebuild_letters>[a-z]*)|(?P<bare>[a-z]*))$",

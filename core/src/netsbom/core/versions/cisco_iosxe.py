@@ -12,8 +12,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, letters, number
 
-FAMILIES = ("ios-xe",)
-
 _XE = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)\.(?P<maint>\d+)(?P<letters>[a-z]*)(?P<num>\d*)"
     r"(?P<suffix>[a-z]*)$",

@@ -9,8 +9,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, letters, number
 
-FAMILIES = ("iosxr",)
-
 _XR = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<maint>\d+))?(?:\.(?P<sub>\d+))?(?P<letters>[a-z]*)$",
     re.IGNORECASE,

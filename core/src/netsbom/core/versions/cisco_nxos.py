@@ -12,8 +12,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, letters, number
 
-FAMILIES = ("nxos",)
-
 _NXOS = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)\((?P<rel>\d+)(?:\.(?P<rel_sub>\d+))?(?P<rel_letter>[a-z]*)\)"
     r"(?:(?P<plat>[a-z]+)(?P<plat_num>\d*)\((?P<sub>\d+)(?:\.(?P<sub2>\d+))?(?P<sub_letter>[a-z]*)\))?$",

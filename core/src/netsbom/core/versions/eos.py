@@ -10,8 +10,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, number
 
-FAMILIES = ("eos",)
-
 _EOS = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<maint>\d+))?(?:\.(?P<sub>\d+))?(?P<mark>[FM])?$",
     re.IGNORECASE,

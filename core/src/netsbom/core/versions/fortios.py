@@ -10,8 +10,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, number
 
-FAMILIES = ("fortios",)
-
 _FORTIOS = re.compile(
     r"^(?:FortiOS\s+)?v?(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<patch>\d+))?"
     r"(?:[\s,]*(?:build\s*|b)(?P<build>\d+))?(?:\s*\(GA\))?$",

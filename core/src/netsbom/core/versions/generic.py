@@ -12,7 +12,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, letters, number
 
-FAMILIES = ("comware", "routeros", "linux")
 _MAJOR_TRAINS = frozenset({"routeros"})
 
 _DOTTED = re.compile(

@@ -10,8 +10,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, number
 
-FAMILIES = ("vrp",)
-
 _VRP = re.compile(
     r"^(?:VRP\s*)?(?P<v>V\d{3})(?P<r>R\d{3})(?:C(?P<c>\d{2,3}))?(?:SPC(?P<spc>\d{3}))?"
     r"(?:SPH(?P<sph>\d+))?(?:T)?$",

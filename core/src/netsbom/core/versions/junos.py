@@ -16,8 +16,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, number
 
-FAMILIES = ("junos", "junos-evolved")
-
 _JUNOS = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)"
     r"(?:X(?P<x>\d+)-?)?"
@@ -64,3 +62,16 @@ def parse(text: str, family: str = "junos") -> Version:
         branch_len=2,
         train_only=not kind,
     )
+
+
+_CPE_SPLIT = re.compile(
+    r"^(?P<base>\d+\.\d+(?:X\d+)?)(?:-?(?P<update>[RDS]\d+(?:-[SD]\d+)?))?", re.I
+)
+
+
+def cpe_fields(text: str) -> tuple[str, str]:
+    """NVD writes the release in the CPE update field: ``21.4R3-S5`` -> (``21.4``, ``r3-s5``)."""
+    match = _CPE_SPLIT.match(text.strip())
+    if not match:
+        raise VersionError(f"not a Junos version: {text!r}")
+    return match["base"], (match["update"] or "*").lower()

@@ -14,8 +14,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, number
 
-FAMILIES = ("netscaler",)
-
 _EDITION = r"(?:[-\s]?(?P<{name}>FIPS|NDcPP))?"
 _NETSCALER = re.compile(
     r"^(?:NS)?(?P<major>\d+)\.(?P<minor>\d+)"

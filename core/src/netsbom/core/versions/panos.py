@@ -11,8 +11,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, number
 
-FAMILIES = ("panos",)
-
 _PANOS = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<maint>\d+))?(?:[-.]?h(?P<hotfix>\d+))?$",
     re.IGNORECASE,
@@ -39,3 +37,13 @@ def parse(text: str, family: str = "panos") -> Version:
 
 def cpe_text(version: str, update: str) -> str:
     return f"{version}-{update}" if update.lower().startswith("h") else version
+
+
+def cpe_fields(text: str) -> tuple[str, str]:
+    """NVD writes hotfixes in the update field, ``-`` for none: ``10.2.2-h2`` -> (``10.2.2``,
+    ``h2``)."""
+    match = _PANOS.match(text.strip())
+    if not match or match["maint"] is None:
+        raise VersionError(f"not a PAN-OS release: {text!r}")
+    base = f"{match['major']}.{match['minor']}.{match['maint']}"
+    return base, f"h{match['hotfix']}" if match["hotfix"] else "-"

@@ -11,8 +11,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError
 
-FAMILIES = ("sonicos",)
-
 _SONICOS = re.compile(
     r"^(?:SonicOS\s+)?(?P<major>\d+)\.(?P<minor>\d+)\.(?P<patch>\d+)(?:\.(?P<sub>\d+))?"
     r"(?:-R?(?P<build>\d+)(?P<line>[a-z]?)(?:-(?P<extra1>\d+)-(?P<extra2>\d+))?)?$",

@@ -9,8 +9,6 @@ import re
 
 from netsbom.core.versions.base import Version, VersionError, number
 
-FAMILIES = ("sros",)
-
 _SROS = re.compile(
     r"^(?:TiMOS-[A-Z]-|[A-Z]-)?(?P<major>\d+)\.(?P<minor>\d+)(?:\.R(?P<rel>\d+)(?:-(?P<build>\d+))?)?$",
     re.IGNORECASE,

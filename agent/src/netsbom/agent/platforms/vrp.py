@@ -88,10 +88,7 @@ def parse_lldp_neighbor(text: str) -> Partial:
 
 
 PLATFORM = Platform(
-    name="huawei",
     family="vrp",
-    vendor="Huawei",
-    os_name="Huawei VRP",
     commands=(
         command("display version", parse=parse_display_version),
         command("display esn", parse=parse_display_esn),

@@ -81,10 +81,7 @@ def parse_lldp_verbose(text: str) -> Partial:
 
 
 PLATFORM = Platform(
-    name="hp_comware",
     family="comware",
-    vendor="HPE",
-    os_name="Comware",
     commands=(
         command("display version", parse=parse_display_version),
         command("display device manuinfo", parse=parse_manuinfo),

@@ -139,10 +139,7 @@ def parse_lldp_neighbor(text: str) -> Partial:
 
 
 PLATFORM = Platform(
-    name="nokia_sros",
     family="sros",
-    vendor="Nokia",
-    os_name="Nokia SR OS",
     commands=(
         command("show version", parse=parse_show_version),
         command("show chassis", parse=parse_show_chassis, authority=("model", "serial")),

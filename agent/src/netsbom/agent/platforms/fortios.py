@@ -58,10 +58,7 @@ def parse_lldp_summary(text: str) -> Partial:
 
 
 PLATFORM = Platform(
-    name="fortinet",
     family="fortios",
-    vendor="Fortinet",
-    os_name="FortiOS",
     commands=(
         command("get system status", parse=parse_system_status),
         command("diagnose lldprx neighbor summary", parse=parse_lldp_summary),

@@ -267,10 +267,7 @@ def _neighbor_forms(protocol: str) -> tuple[str, ...]:
 
 
 PLATFORM = Platform(
-    name="cisco_nxos",
     family="nxos",
-    vendor="Cisco",
-    os_name="Cisco NX-OS",
     commands=(
         command("show version | json", "show version", parse=parse_show_version),
         command(

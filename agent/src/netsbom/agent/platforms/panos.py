@@ -48,10 +48,7 @@ def parse_lldp(text: str) -> Partial:
 
 
 PLATFORM = Platform(
-    name="paloalto_panos",
     family="panos",
-    vendor="Palo Alto Networks",
-    os_name="PAN-OS",
     commands=(
         command("show system info", parse=parse_system_info),
         command("show lldp neighbors all", parse=parse_lldp),

@@ -236,10 +236,7 @@ def parse_lldp_detail(text: str) -> Partial:
 
 
 PLATFORM = Platform(
-    name="arista_eos",
     family="eos",
-    vendor="Arista",
-    os_name="Arista EOS",
     commands=tuple(
         command(f"{name} | json", name, parse=parse)
         for name, parse in (

@@ -79,10 +79,7 @@ def parse_cdp(text: str) -> Partial:
 
 
 PLATFORM = Platform(
-    name="cisco_xr",
     family="iosxr",
-    vendor="Cisco",
-    os_name="Cisco IOS XR",
     commands=(
         command("show version", parse=parse_show_version),
         command("show inventory", parse=parse_show_inventory),

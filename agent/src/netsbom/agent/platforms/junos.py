@@ -287,10 +287,7 @@ def _forms(name: str) -> tuple[str, str]:
 
 
 PLATFORM = Platform(
-    name="juniper_junos",
     family="junos",
-    vendor="Juniper",
-    os_name="Junos OS",
     commands=(
         command(*_forms("show version"), parse=parse_show_version),
         command(*_forms("show chassis hardware"), parse=parse_chassis_hardware),

@@ -5,4 +5,4 @@ from __future__ import annotations
 
 from netsbom.agent.platforms._cisco import ios_platform
 
-PLATFORM = ios_platform("cisco_xe", "ios-xe", "Cisco IOS XE", install_summary=True)
+PLATFORM = ios_platform("ios-xe", install_summary=True)

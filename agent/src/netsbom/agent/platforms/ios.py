@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from netsbom.agent.platforms._cisco import ios_platform
 
-PLATFORM = ios_platform("cisco_ios", "ios", "Cisco IOS", install_summary=False)
+PLATFORM = ios_platform("ios", install_summary=False)

@@ -1,0 +1,151 @@
+"""The OS-family registry (``families.yaml``): one entry per operating system netsbom knows.
+
+    family("cisco_xe")          -> Family(id="ios-xe", ...)   any id or alias
+    family("cisco_xe").ssh      -> SshDriver(netmiko="cisco_xe", driver="ios-xe")
+    families()                  -> every entry, in file order
+    hardware_cpe_vendor("Cisco") -> "cisco"
+
+The registry is the one vocabulary of OS names: SNMP fingerprints, SSH drivers, inventories, CPE
+naming, vulnerability assessment and the lab read it; the file says what each field means.
+Loaded once per process, validated: an unknown key, a duplicate id or alias, or a CNA regex
+that does not compile is an error naming the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from netsbom.core.errors import ConfigError
+
+__all__ = [
+    "CnaNames",
+    "CpeName",
+    "Family",
+    "SshDriver",
+    "families",
+    "family",
+    "hardware_cpe_vendor",
+    "known_family",
+]
+
+_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CpeName(_Strict):
+    vendor: str = Field(min_length=1)
+    product: str = Field(min_length=1)
+    per_series: bool = False  # NVD names the firmware per product series: s5720_firmware
+    of: Literal["os", "kernel"] = "os"  # what the name is of: the OS itself, or its kernel
+
+
+class CnaNames(_Strict):
+    vendors: tuple[str, ...]  # lower-case words that identify the vendor in CVE records
+    products: str  # regex over a CNA product name (case-insensitive, whole name)
+    appliance_cpes: tuple[CpeName, ...] = ()  # h: CPEs naming every device of the family
+
+    @field_validator("products")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"bad regex {value!r}: {exc}") from None
+        return value
+
+
+class SshDriver(_Strict):
+    netmiko: str  # netmiko device_type of the session
+    driver: str | None = None  # the family whose parser module serves it (default: itself)
+
+
+class Family(_Strict):
+    id: str = Field(pattern=_ID)
+    name: str = Field(min_length=1)
+    vendor: str
+    kind: Literal["operating-system", "firmware"] = "operating-system"
+    aliases: tuple[str, ...] = ()
+    ssh: SshDriver | None = None
+    cpe: tuple[CpeName, ...] = ()
+    cna: CnaNames | None = None
+    versions: str | None = None  # module in netsbom.core.versions
+
+    @property
+    def os_cpe_name(self) -> CpeName | None:
+        """The NVD name netsbom writes for this OS (the first of ``cpe`` that names the OS)."""
+        return next((name for name in self.cpe if name.of == "os"), None)
+
+    @property
+    def driver(self) -> str | None:
+        """The family whose SSH parser module serves this one, if it can be polled over SSH."""
+        if self.ssh is None:
+            return None
+        return self.ssh.driver or self.id
+
+    @property
+    def module_name(self) -> str:
+        """The Python module name of this family's SSH driver (``ios-xe`` -> ``ios_xe``)."""
+        return (self.driver or self.id).replace("-", "_")
+
+
+class _Registry(_Strict):
+    vendors: dict[str, str]
+    families: tuple[Family, ...]
+
+
+@cache
+def _registry() -> tuple[_Registry, dict[str, Family]]:
+    source = resources.files("netsbom.core").joinpath("families.yaml")
+    try:
+        registry = _Registry.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise ConfigError(f"families.yaml: {where}: {error['msg']}") from None
+    index: dict[str, Family] = {}
+    for entry in registry.families:
+        for name in (entry.id, *entry.aliases):
+            key = name.lower()
+            if key in index:
+                raise ConfigError(
+                    f"families.yaml: {name!r} names both {index[key].id!r} and {entry.id!r}"
+                )
+            index[key] = entry
+    for entry in registry.families:
+        if entry.ssh and entry.ssh.driver and entry.ssh.driver not in index:
+            raise ConfigError(f"families.yaml: {entry.id}: unknown ssh driver {entry.ssh.driver!r}")
+    return registry, index
+
+
+def families() -> tuple[Family, ...]:
+    """Every registered family, in the file's order."""
+    return _registry()[0].families
+
+
+def family(name: str) -> Family:
+    """The family an id or alias names (case-insensitive); ConfigError lists what is known."""
+    found = _registry()[1].get(name.strip().lower())
+    if found is None:
+        known = ", ".join(f.id for f in families())
+        raise ConfigError(f"unknown OS family or platform {name!r} (known: {known})")
+    return found
+
+
+def known_family(name: str | None) -> Family | None:
+    """Like :func:`family`, None for an unknown or empty name."""
+    return _registry()[1].get(name.strip().lower()) if name else None
+
+
+def hardware_cpe_vendor(vendor: str | None) -> str | None:
+    """NVD's vendor name for hardware CPEs of a record vendor (``Palo Alto Networks`` ->
+    ``paloaltonetworks``), None where NVD names no hardware of that vendor."""
+    return _registry()[0].vendors.get(vendor or "")
