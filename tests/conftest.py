@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -22,13 +23,36 @@ from netsbom.core.record import (
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_DATA = REPO / "lab" / "src" / "netsbom" / "lab" / "data"  # the packaged lab
+DATA = REPO / "tests" / "data"  # public data copied with its licence (tests/data/README.md)
+VULN_DATA = DATA / "vuln"  # KEV, EPSS, vendor CVE records, NVD records
+SPDX3_SCHEMAS = DATA / "schemas" / "spdx-3.0.1"  # schema.json, spdx-model.ttl, spdx-context.jsonld
 POSTGRES_ADMIN_URL = os.environ.get(
     "NETSBOM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 
 
+def missing(reason: str) -> NoReturn:
+    """Something a test needs is not here: skip with the reason, but in CI (CI=true) fail, since
+    CI installs every program and has ../shared, and a skip there would hide a gap."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI=true: required)")
+    pytest.skip(reason)
+
+
+def shared_root() -> Path:
+    """../shared (``NETSBOM_SHARED``): data that cannot be copied here (GPL recordings, MIBs)."""
+    return Path(os.environ.get("NETSBOM_SHARED", REPO.parent / "shared"))
+
+
 def corpus_dir() -> Path:
-    return Path(os.environ.get("NETSBOM_CORPUS", REPO.parent / "shared" / "corpus"))
+    return Path(os.environ.get("NETSBOM_CORPUS", shared_root() / "corpus"))
+
+
+def require(path: Path, what: str) -> Path:
+    """``path`` if it exists, else :func:`missing` naming ``what`` and where it was looked for."""
+    if not path.exists():
+        missing(f"{what} not found at {path} (set NETSBOM_SHARED / NETSBOM_CORPUS)")
+    return path
 
 
 def make_record(

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from netsbom.lab.definition import LabDefinition, load_lab
-from netsbom.lab.snmprec import decode, entity_rows, oid_key, parse, render, stale
+from netsbom.lab.snmprec import decode, entity_rows, oid_key, parse, stale
 from tests.conftest import LAB_DATA
 
 LAB_YAML = LAB_DATA / "lab.yaml"
@@ -144,8 +144,3 @@ def test_hex_encoding_for_non_printable_values(lab: LabDefinition) -> None:
     tag, value = rows["1.3.6.1.2.1.1.1.0"]
     assert tag == "4x"
     assert "\r\n" in decode(tag, value)
-
-
-def test_render_is_deterministic(lab: LabDefinition) -> None:
-    device = lab.device("leaf-1")
-    assert render(lab, device) == render(lab, device)

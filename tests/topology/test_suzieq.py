@@ -41,9 +41,9 @@ from netsbom.agent.ssh.poll import replay_ssh
 from netsbom.core.cli import cli
 from netsbom.core.record import DeviceRecord, record_to_dict
 from netsbom.topology.configuration import Configuration, build_configuration
-from tests.conftest import corpus_dir
+from tests.conftest import DATA
 
-SUZIEQ = corpus_dir() / "topology" / "suzieq"
+SUZIEQ = DATA / "suzieq"
 AT = "2026-01-01T00:00:00Z"
 
 

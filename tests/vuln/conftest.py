@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,28 +11,17 @@ import pytest
 from netsbom.core.record import DeviceRecord, Identifiers, OsInfo, Target
 from netsbom.vuln.device import DeviceFacts, device_facts
 from netsbom.vuln.feeds import Feeds, load_feeds
-from tests.conftest import REPO
-
-
-def shared_vuln_dir() -> Path:
-    base = os.environ.get("NETSBOM_SHARED")
-    if base:
-        path = Path(base)
-        return path / "vuln" if (path / "vuln").is_dir() else path
-    return REPO.parent / "shared" / "vuln"
+from tests.conftest import VULN_DATA
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    path = shared_vuln_dir()
-    if not (path / "cve").is_dir():
-        pytest.skip(f"real vulnerability records not found at {path} (set NETSBOM_SHARED)")
-    return path
+def vuln_data() -> Path:
+    return VULN_DATA
 
 
 @pytest.fixture(scope="session")
-def feeds(shared_dir: Path) -> Feeds:
-    return load_feeds(shared_dir)
+def feeds(vuln_data: Path) -> Feeds:
+    return load_feeds(vuln_data)
 
 
 def cna_record(shared: Path, cve: str) -> dict[str, Any]:

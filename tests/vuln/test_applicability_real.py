@@ -56,9 +56,9 @@ def entry_of(shared: Path, cve: str, product: str) -> dict[str, Any]:
     ("cve", "release"), [("CVE-2024-20510", "17.12.3"), ("CVE-2024-20324", "17.3.1")]
 )
 def test_ios_xe_rebuild_is_not_its_base_release(
-    shared_dir: Path, feeds: Feeds, cve: str, release: str
+    vuln_data: Path, feeds: Feeds, cve: str, release: str
 ) -> None:
-    versions = listed(shared_dir, cve, "Cisco IOS XE Software")
+    versions = listed(vuln_data, cve, "Cisco IOS XE Software")
     assert release in versions and release + "a" not in versions  # what the vendor says
     base = applicability(vendor_only(feeds, cve), facts("ios-xe", release, model="C9300-48P"))
     rebuild = applicability(vendor_only(feeds, cve), facts("ios-xe", release + "a"))
@@ -79,7 +79,7 @@ def test_ios_xe_rebuild_is_not_its_base_release(
     ],
 )
 def test_cisco_enumerations_are_exact_sets(
-    shared_dir: Path, feeds: Feeds, family: str, product: str
+    vuln_data: Path, feeds: Feeds, family: str, product: str
 ) -> None:
     cves = sorted(
         (
@@ -91,7 +91,7 @@ def test_cisco_enumerations_are_exact_sets(
     )
     assert cves, f"no {product} record"
     cve = cves[-1].id
-    versions = sorted(listed(shared_dir, cve, product))
+    versions = sorted(listed(vuln_data, cve, product))
     for version in versions:
         assert applicability(vendor_only(feeds, cve), facts(family, version)).affected is True
     # a release of a listed train that the vendor does not list is not affected
@@ -169,8 +169,8 @@ def test_junos_22_3r3_is_affected_when_its_branch_is_fixed_only_in_s1(feeds: Fee
     assert verdict.affected is True, verdict.reason
 
 
-def test_junos_platforms_restrict_hardware(shared_dir: Path, feeds: Feeds) -> None:
-    entry = entry_of(shared_dir, "CVE-2023-44198", "Junos OS")
+def test_junos_platforms_restrict_hardware(vuln_data: Path, feeds: Feeds) -> None:
+    entry = entry_of(vuln_data, "CVE-2023-44198", "Junos OS")
     assert set(entry["platforms"]) == {"SRX Series", "MX Series"}
     data = vendor_only(feeds, "CVE-2023-44198")
     juniper = {"vendor": "Juniper Networks"}
@@ -183,8 +183,8 @@ def test_junos_platforms_restrict_hardware(shared_dir: Path, feeds: Feeds) -> No
 # --- Palo Alto: hotfixes across entries ----------------------------------------------------
 
 
-def test_panos_hotfix_fix_covers_its_maintenance_release(shared_dir: Path, feeds: Feeds) -> None:
-    entry = entry_of(shared_dir, "CVE-2024-0010", "PAN-OS")
+def test_panos_hotfix_fix_covers_its_maintenance_release(vuln_data: Path, feeds: Feeds) -> None:
+    entry = entry_of(vuln_data, "CVE-2024-0010", "PAN-OS")
     ends = {v.get("lessThan") for v in entry["versions"]}
     assert {"10.1.11-h1", "10.1.12"} <= ends
     data = vendor_only(feeds, "CVE-2024-0010")
@@ -199,8 +199,8 @@ def test_panos_hotfix_fix_covers_its_maintenance_release(shared_dir: Path, feeds
 # --- Fortinet, Citrix, SonicWall: ranges at their boundaries ------------------------------
 
 
-def test_fortios_less_than_or_equal_boundaries(shared_dir: Path, feeds: Feeds) -> None:
-    entry = entry_of(shared_dir, "CVE-2022-41328", "FortiOS")
+def test_fortios_less_than_or_equal_boundaries(vuln_data: Path, feeds: Feeds) -> None:
+    entry = entry_of(vuln_data, "CVE-2022-41328", "FortiOS")
     for item in entry["versions"]:
         last = item["lessThanOrEqual"]
         major, minor, patch = (int(x) for x in last.split("."))
@@ -218,8 +218,8 @@ def test_fortios_free_text_list_skips_the_other_product(feeds: Feeds) -> None:
     assert applicability(data, facts("fortios", "6.0.5", vendor="Fortinet")).affected is False
 
 
-def test_netscaler_builds_and_fips_train(shared_dir: Path, feeds: Feeds) -> None:
-    entry = entry_of(shared_dir, "CVE-2023-3467", "NetScaler ADC\u202f")
+def test_netscaler_builds_and_fips_train(vuln_data: Path, feeds: Feeds) -> None:
+    entry = entry_of(vuln_data, "CVE-2023-3467", "NetScaler ADC\u202f")
     ends = {v["version"]: v["lessThan"] for v in entry["versions"]}
     data = vendor_only(feeds, "CVE-2023-3467")
     citrix = {"vendor": "Citrix"}

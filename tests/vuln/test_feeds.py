@@ -19,15 +19,15 @@ def test_real_feeds_load(feeds) -> None:  # type: ignore[no-untyped-def]
     assert not feeds.problems
 
 
-def test_api_files_comment_line_and_malformed_file(tmp_path: Path, shared_dir: Path) -> None:
+def test_api_files_comment_line_and_malformed_file(tmp_path: Path, vuln_data: Path) -> None:
     (tmp_path / "nvd").mkdir()
     (tmp_path / "cve").mkdir()
-    single = json.loads((shared_dir / "nvd" / "CVE-2020-3566.json").read_text())
+    single = json.loads((vuln_data / "nvd" / "CVE-2020-3566.json").read_text())
     (tmp_path / "nvd" / "page-1.json").write_text(
         json.dumps({"resultsPerPage": 1, "vulnerabilities": [{"cve": single}]})
     )
     (tmp_path / "nvd" / "CVE-2099-0001.json").write_text("{ not json")
-    shutil.copy(shared_dir / "cve" / "CVE-2024-20510.json", tmp_path / "cve")
+    shutil.copy(vuln_data / "cve" / "CVE-2024-20510.json", tmp_path / "cve")
     (tmp_path / "cve" / "CVE-2099-0002.json").write_text(
         json.dumps(
             {"cveMetadata": {"cveId": "CVE-2099-0002"}, "containers": {"cna": {"affected": 7}}}

@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from netsbom.agent.platforms import get_platform, parse_outputs
-from tests.conftest import corpus_dir
+from tests.conftest import DATA
 
 TARGET = 0.98
 FIELDS = ("version", "model", "serial")
@@ -263,9 +263,7 @@ def evaluate(root: Path) -> tuple[dict[str, dict[str, list[int]]], list[str], di
 
 
 def test_corpus_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
-    root = corpus_dir() / "cli"
-    if not root.is_dir():
-        pytest.skip(f"CLI corpus not found at {root} (set NETSBOM_CORPUS)")
+    root = DATA / "cli"
     table, misses, excluded = evaluate(root)
     good = sum(cell[0] for row in table.values() for cell in row.values())
     total = sum(cell[1] for row in table.values() for cell in row.values())

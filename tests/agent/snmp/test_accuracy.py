@@ -26,7 +26,7 @@ from netsbom.agent.snmp.mibs import set_mib_dirs
 from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.agent.snmp.replay import read_snmprec
 from netsbom.core.record import ERROR_KINDS, DeviceRecord
-from tests.conftest import corpus_dir
+from tests.conftest import corpus_dir, missing, require, shared_root
 
 # The targets, enforced. Serial misses that remain are mostly devices where LibreNMS's
 # expected value is not the box's own serial (a line card of a Cisco SVL stack, the route processor
@@ -198,19 +198,14 @@ def table(result: Measure) -> str:
 
 @pytest.fixture(scope="module")
 def mibs() -> Iterator[None]:
-    directory = corpus_dir().parent / "mibs"
-    if not directory.is_dir():
-        pytest.skip(f"vendor registration MIBs not found at {directory}")
+    directory = require(shared_root() / "mibs", "vendor registration MIBs")
     set_mib_dirs([directory])
     yield
     set_mib_dirs(None)
 
 
 def _snmp_corpus() -> Path:
-    root = corpus_dir() / "snmp"
-    if not (root / "data").is_dir():
-        pytest.skip(f"SNMP corpus not found at {root} (set NETSBOM_CORPUS)")
-    return root
+    return require(corpus_dir() / "snmp", "SNMP corpus (LibreNMS, GPL: not copied)")
 
 
 def test_accuracy_meets_targets(mibs: None, capsys: pytest.CaptureFixture[str]) -> None:
@@ -233,9 +228,7 @@ def test_accuracy_meets_targets(mibs: None, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_osdetect_family_agreement(mibs: None, capsys: pytest.CaptureFixture[str]) -> None:
-    root = corpus_dir() / "snmp-osdetect"
-    if not (root / "expected").is_dir():
-        pytest.skip(f"osdetect corpus not found at {root}")
+    root = require(corpus_dir() / "snmp-osdetect", "osdetect corpus (LibreNMS, GPL: not copied)")
     agreed = total = 0
     for path in sorted((root / "expected").glob("*.json")):
         want = LIBRENMS_FAMILIES.get(json.loads(path.read_text())["expected"]["os"])
@@ -272,7 +265,7 @@ def test_every_recording_gives_a_record(mibs: None) -> None:
         assert record.target.id
         assert all(e.kind in ERROR_KINDS for e in record.errors), path
     if not seen:
-        pytest.skip("no corpus recordings found")
+        missing(f"no corpus recordings under {corpus_dir()}")
 
 
 @pytest.mark.parametrize(

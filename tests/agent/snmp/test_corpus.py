@@ -10,7 +10,7 @@ import pytest
 
 from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.core.record import ERROR_KINDS, record_to_dict
-from tests.conftest import corpus_dir
+from tests.conftest import DATA, corpus_dir, require
 
 # LibreNMS os name -> our os.family, for the families the knowledge base claims to know.
 FAMILIES = {
@@ -21,10 +21,7 @@ FAMILIES = {
 
 @pytest.fixture
 def snmp_corpus() -> Path:
-    data = corpus_dir() / "snmp" / "data"
-    if not data.is_dir():
-        pytest.skip(f"SNMP corpus not found at {data} (set NETSBOM_CORPUS)")
-    return data
+    return require(corpus_dir() / "snmp" / "data", "SNMP corpus (LibreNMS, GPL: not copied)")
 
 
 def test_replay_every_labelled_recording(snmp_corpus: Path) -> None:
@@ -37,21 +34,17 @@ def test_replay_every_labelled_recording(snmp_corpus: Path) -> None:
         json.dumps(record_to_dict(record))
 
 
-# Some unlabelled recordings decompress to hundreds of MB (seconds of bz2 each): by default only
-# files under this compressed size are replayed; NETSBOM_CORPUS_FULL=1 replays all of them.
-SMALL = 80_000
-
-
 def test_replay_unlabelled_recordings() -> None:
-    root = corpus_dir() / "snmp-unlabelled"
+    # tests/data holds the recordings under 300 KB; the larger ones (hundreds of MB decompressed)
+    # are replayed from ../shared with NETSBOM_CORPUS_FULL=1.
     full = os.environ.get("NETSBOM_CORPUS_FULL") == "1"
-    files = sorted(
-        p
-        for p in root.rglob("*")
-        if p.name.endswith((".snmprec", ".snmprec.bz2")) and (full or p.stat().st_size < SMALL)
+    root = (
+        require(corpus_dir() / "snmp-unlabelled", "snmpsim-data")
+        if full
+        else DATA / "snmp-unlabelled"
     )
-    if not files:
-        pytest.skip(f"no unlabelled recordings under {root}")
+    files = sorted(p for p in root.rglob("*") if p.name.endswith((".snmprec", ".snmprec.bz2")))
+    assert len(files) >= 90
     described = 0
     for path in files:
         record = replay_snmp(path)

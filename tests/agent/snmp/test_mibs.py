@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from netsbom.agent.snmp import mibs
-from tests.conftest import corpus_dir
+from tests.conftest import require, shared_root
 
 SMI = """
 ACME-SMI DEFINITIONS ::= BEGIN
@@ -60,9 +60,7 @@ def test_configured_folder_and_cache(mib_dir: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_shared_vendor_mibs() -> None:
-    directory = corpus_dir().parent / "mibs"
-    if not directory.is_dir():
-        pytest.skip(f"vendor registration MIBs not found at {directory}")
+    directory = require(shared_root() / "mibs", "vendor registration MIBs")
     index = mibs.load([directory])
     mx80 = index.product((1, 3, 6, 1, 4, 1, 2636, 1, 1, 1, 2, 57))
     assert mx80 is not None and mx80.short == "MX80"

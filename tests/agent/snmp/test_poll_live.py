@@ -23,7 +23,7 @@ import pytest
 from netsbom.agent.inventory import SnmpSettings, TargetSpec
 from netsbom.agent.snmp.poll import poll_snmp, replay_snmp
 from netsbom.core.record import DeviceRecord, record_to_dict
-from tests.conftest import corpus_dir
+from tests.conftest import corpus_dir, missing, require
 
 pytestmark = pytest.mark.integration
 
@@ -67,7 +67,7 @@ def _free_udp_port() -> int:
 def _responder() -> str:
     found = shutil.which("snmpsim-command-responder", path=str(Path(sys.executable).parent))
     if found is None:
-        pytest.skip("snmpsim-command-responder is not installed")
+        missing("snmpsim-command-responder is not installed")
     return found
 
 
@@ -97,9 +97,7 @@ def _wait_until_serving(port: int, process: subprocess.Popen[bytes], timeout: fl
 
 @pytest.fixture(scope="module")
 def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
-    source = corpus_dir() / "snmp" / "data"
-    if not source.is_dir():
-        pytest.skip(f"SNMP corpus not found at {source} (set NETSBOM_CORPUS)")
+    source = require(corpus_dir() / "snmp" / "data", "SNMP corpus (LibreNMS, GPL: not copied)")
     root = tmp_path_factory.mktemp("snmpsim")
     data, cache = root / "data", root / "cache"
     data.mkdir()

@@ -21,28 +21,16 @@ import pytest
 
 from netsbom.agent.inventory import TargetSpec
 from netsbom.agent.ssh.poll import poll_ssh
-from tests.conftest import LAB_DATA
+from tests.conftest import LAB_DATA, missing
 
 pytestmark = pytest.mark.integration
 SSHD = Path("/usr/sbin/sshd")
 
 
 def _ensure_sshd() -> None:
-    if SSHD.exists() and shutil.which("ssh-keygen"):
-        return
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        pytest.skip("OpenSSH sshd is not installed and cannot be (needs root and apt-get)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        ["apt-get", "update", "-qq"],
-        ["apt-get", "install", "-y", "-qq", "openssh-server"],
-    ):
-        try:
-            subprocess.run(command, check=True, env=env, timeout=600, capture_output=True)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            pytest.skip(f"cannot install openssh-server: {exc}")
-    if not SSHD.exists():
-        pytest.skip("openssh-server installed but /usr/sbin/sshd is missing")
+    """Debian's OpenSSH server (.ci/run installs it with apt)."""
+    if not SSHD.exists() or shutil.which("ssh-keygen") is None:
+        missing("OpenSSH sshd is not installed (apt-get install openssh-server)")
 
 
 def _free_port() -> int:
@@ -93,7 +81,7 @@ PidFile {tmp_path / "sshd.pid"}
         timeout=30,
     )
     if check.returncode != 0:
-        pytest.skip(f"this sshd refuses the legacy-only config: {check.stderr.strip()[:200]}")
+        missing(f"this sshd refuses the legacy-only config: {check.stderr.strip()[:200]}")
     with _sshd(config, port):
         yield port, user_key
 

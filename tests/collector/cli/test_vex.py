@@ -4,7 +4,6 @@ the real feeds from ../shared/vuln, every format validated."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,9 @@ from netsbom.collector.sbom.validate import validate_cyclonedx_json, validate_cy
 from netsbom.collector.store import open_store
 from netsbom.core.cli import cli
 from netsbom.core.record import DeviceRecord, Identifiers, OsInfo, Target
-from tests.conftest import REPO, make_record
+from tests.conftest import VULN_DATA, make_record
 
 HARDWARE_CVE = "CVE-2020-3566"
-
-
-def shared_vuln_dir() -> Path:
-    base = os.environ.get("NETSBOM_SHARED")
-    if base:
-        path = Path(base)
-        return path / "vuln" if (path / "vuln").is_dir() else path
-    return REPO.parent / "shared" / "vuln"
 
 
 def _router(
@@ -64,9 +55,7 @@ def store_db(tmp_path: Path) -> str:
 
 @pytest.fixture
 def feeds_dir() -> Path:
-    path = shared_vuln_dir()
-    if not (path / "cve").is_dir():
-        pytest.skip(f"real vulnerability records not found at {path} (set NETSBOM_SHARED)")
+    path = VULN_DATA
     return path
 
 

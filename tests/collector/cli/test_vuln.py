@@ -11,16 +11,15 @@ from click.testing import CliRunner
 
 from netsbom.core.cli import cli
 from netsbom.core.record import record_to_dict
-from tests.vuln.conftest import record, shared_vuln_dir
+from tests.conftest import VULN_DATA
+from tests.vuln.conftest import record
 
 KEYS = {"device", "cve", "affected", "reason", "sources", "kev", "epss", "ssvc"}
 
 
 @pytest.fixture
 def inputs(tmp_path: Path) -> tuple[Path, Path]:
-    shared = shared_vuln_dir()
-    if not (shared / "cve").is_dir():
-        pytest.skip(f"real vulnerability records not found at {shared}")
+    shared = VULN_DATA
     feeds = tmp_path / "feeds"
     (feeds / "cve").mkdir(parents=True)
     (feeds / "nvd").mkdir()

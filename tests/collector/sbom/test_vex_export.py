@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import time
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -28,28 +26,17 @@ from netsbom.core.record import Component, DeviceRecord, Identifiers, OsInfo, Ta
 from netsbom.topology.configuration import Configuration, build_configuration
 from netsbom.vuln.assess import Assessment, assess
 from netsbom.vuln.feeds import Feeds, load_feeds
-from tests.conftest import REPO, make_record
+from tests.conftest import SPDX3_SCHEMAS, VULN_DATA, make_record
 
 AT = "2026-11-26T08:00:00Z"
-SCHEMAS = Path(os.environ.get("NETSBOM_SCHEMAS", REPO.parent / "shared" / "schemas"))
-SPDX3_SCHEMA = SCHEMAS / "spdx-3.0.1" / "schema.json"
+SPDX3_SCHEMA = SPDX3_SCHEMAS / "schema.json"
 HARDWARE_CVE = "CVE-2020-3566"  # IOS XR DVMRP: NVD pairs the OS with ASR 9000 h: CPEs (KEV)
 REBUILD_CVE = "CVE-2024-20510"  # Cisco lists IOS XE 17.12.3 as affected, not the 17.12.3a rebuild
 
 
-def shared_vuln_dir() -> Path:
-    base = os.environ.get("NETSBOM_SHARED")
-    if base:
-        path = Path(base)
-        return path / "vuln" if (path / "vuln").is_dir() else path
-    return REPO.parent / "shared" / "vuln"
-
-
 @pytest.fixture(scope="module")
 def feeds() -> Feeds:
-    path = shared_vuln_dir()
-    if not (path / "cve").is_dir() or not (path / "nvd").is_dir():
-        pytest.skip(f"real vulnerability records not found at {path} (set NETSBOM_SHARED)")
+    path = VULN_DATA
     return load_feeds(path)
 
 
@@ -237,8 +224,6 @@ def spdx3_validator() -> Any:
 
 
 def test_spdx3_security_elements_validate(config: Configuration, small_feeds: Feeds) -> None:
-    if not SPDX3_SCHEMA.is_file():
-        pytest.skip(f"SPDX 3.0.1 schema not found at {SPDX3_SCHEMA} (set NETSBOM_SCHEMAS)")
     data = render_spdx3(config, vex(config, small_feeds))
     document = json.loads(data)
     errors = [f"{e.json_path}: {e.message[:200]}" for e in spdx3_validator().iter_errors(document)]
@@ -309,14 +294,11 @@ def test_spdx3_security_elements_validate(config: Configuration, small_feeds: Fe
 
 def test_spdx3_conforms_to_the_shacl_model(config: Configuration, small_feeds: Feeds) -> None:
     """What the SPDX project checks too: the 3.0.1 SHACL shapes (needs pyshacl, optional)."""
-    pytest.importorskip("pyshacl", reason="pyshacl is not installed (optional SHACL check)")
     from pyshacl import validate
     from rdflib import Graph
 
-    model = SCHEMAS / "spdx-3.0.1" / "spdx-model.ttl"
-    context = SCHEMAS / "spdx-3.0.1" / "spdx-context.jsonld"
-    if not model.is_file() or not context.is_file():
-        pytest.skip(f"SPDX 3.0.1 model/context not found in {model.parent}")
+    model = SPDX3_SCHEMAS / "spdx-model.ttl"
+    context = SPDX3_SCHEMAS / "spdx-context.jsonld"
     document = to_spdx3(config, vex(config, small_feeds))
     document["@context"] = json.loads(context.read_text(encoding="utf-8"))["@context"]
     with warnings.catch_warnings():  # rdflib/pyshacl deprecations are not ours
@@ -448,15 +430,12 @@ def test_assess_records_matches_assess(feeds: Feeds) -> None:
     assert list(assess_records(records, feeds)) == expected
 
 
-def test_fleet_export_stays_linear(feeds: Feeds) -> None:
+def test_one_vulnerability_entry_lists_every_affected_device(feeds: Feeds) -> None:
     records = [
         make_record(f"sw{i:04d}", report_id=f"r{i}", version="17.12.3" if i % 2 else "17.12.3a")
-        for i in range(1500)
+        for i in range(300)
     ]
     config = build_configuration("fleet", AT, records)
-    started = time.perf_counter()
     doc = to_cyclonedx(config, assess_records(config.records, feeds))
-    elapsed = time.perf_counter() - started
     entry = entries_for(doc, REBUILD_CVE)[0]
-    assert entry["analysis"]["state"] == "exploitable" and len(entry["affects"]) == 750
-    assert elapsed < 30, elapsed
+    assert entry["analysis"]["state"] == "exploitable" and len(entry["affects"]) == 150

@@ -16,13 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from netsbom.core.errors import ConfigError
 
 _T = TypeVar("_T")
 
-COMPONENT_CLASSES = (
+ComponentClass = Literal[
     "chassis",
     "module",
     "port",
@@ -34,7 +34,8 @@ COMPONENT_CLASSES = (
     "container",
     "backplane",
     "other",
-)
+]
+COMPONENT_CLASSES: tuple[str, ...] = get_args(ComponentClass)
 SOFTWARE_KINDS = ("os-package", "image", "extension", "firmware", "application")
 ERROR_KINDS = (
     "unreachable",  # no answer at all (timeout on the first request, connection refused)

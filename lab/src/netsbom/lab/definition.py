@@ -22,20 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from netsbom.core.errors import ConfigError
 from netsbom.core.families import known_family
+from netsbom.core.record import ComponentClass
 
-ComponentClass = Literal[
-    "chassis",
-    "module",
-    "port",
-    "power-supply",
-    "fan",
-    "sensor",
-    "cpu",
-    "stack",
-    "container",
-    "backplane",
-    "other",
-]
 Protocol = Literal["lldp", "cdp"]
 
 _MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")

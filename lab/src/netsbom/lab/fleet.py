@@ -18,11 +18,16 @@ import random
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from netsbom.agent.identify import with_identifiers
+from netsbom.core.families import family
 from netsbom.core.record import (
     Component,
     DeviceRecord,
-    Identifiers,
     Neighbor,
     OsInfo,
     Provenance,
@@ -35,11 +40,14 @@ __all__ = ["PROFILES", "FleetLink", "fleet_links", "synthetic_fleet", "write_fle
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://netsbom/fleet")
 
 
-@dataclass(frozen=True, slots=True)
-class _Profile:
-    vendor: str
-    family: str
-    os_name: str
+class _Profile(BaseModel):
+    """One vendor's devices in the fleet (``data/fleet.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    family: str  # registry id: the OS name comes from there
+    vendor: str  # the hardware's maker
+    os_name: str | None = None  # when the distribution names itself (Debian GNU/Linux)
     versions: tuple[str, ...]
     models: tuple[str, ...]
     cards: tuple[str, ...]
@@ -47,160 +55,21 @@ class _Profile:
     fan: str
     cpu: str
     port_prefix: str
-    cpe_vendor: str
-    cpe_os: str
-    cpe_hw_vendor: str
     sys_object_id: str
-    packages: tuple[tuple[str, str, str], ...]  # (name, version, kind)
     package_source: str
+    packages: tuple[tuple[str, str, str], ...]  # (name, version or "" for the OS's, kind)
+
+    @property
+    def os_label(self) -> str:
+        return self.os_name or family(self.family).name
 
 
-PROFILES: tuple[_Profile, ...] = (
-    _Profile(
-        "Cisco",
-        "ios-xe",
-        "Cisco IOS XE",
-        ("17.9.4a", "17.6.5", "17.12.2"),
-        ("C9300-48P", "C9500-32C", "C9407R"),
-        ("C9300-NM-8X", "C9500-NM-2Q", "C9400-LC-48P"),
-        "PWR-C1-715WAC",
-        "C9300-FAN",
-        "C9300-CPU",
-        "GigabitEthernet1/0/",
-        "cisco",
-        "ios_xe",
-        "cisco",
-        "1.3.6.1.4.1.9.1.2494",
-        (
-            ("rpbase", "", "image"),
-            ("rpboot", "", "image"),
-            ("guestshell", "3.1.0", "extension"),
-            ("wlc", "", "image"),
-            ("sipbase", "", "image"),
-        ),
-        "ios-xe",
-    ),
-    _Profile(
-        "Juniper",
-        "junos",
-        "Junos OS",
-        ("21.4R3-S5.4", "22.2R3-S1", "23.2R1-S2"),
-        ("MX480", "MX204", "QFX5120-48Y"),
-        ("MPC7E-MRATE", "MPC10E-15C", "SCBE2-MX-S"),
-        "PWR-MX480-2520-AC-S",
-        "FFANTRAY-MX480-HC-S",
-        "RE-S-X6-64G-S",
-        "et-0/0/",
-        "juniper",
-        "junos",
-        "juniper",
-        "1.3.6.1.4.1.2636.1.1.1.2.25",
-        (
-            ("jbase", "", "os-package"),
-            ("jkernel", "", "os-package"),
-            ("jroute", "", "os-package"),
-            ("jpfe-common", "", "os-package"),
-            ("jsd", "", "extension"),
-            ("py-base", "", "os-package"),
-        ),
-        "junos",
-    ),
-    _Profile(
-        "Arista",
-        "eos",
-        "Arista EOS",
-        ("4.30.2F", "4.31.1F", "4.29.4M"),
-        ("DCS-7050SX3-48YC8", "DCS-7280SR3-48YC8", "DCS-7060CX2-32S"),
-        ("7050SX3-LC", "7280R3-LC", "7060-LC"),
-        "PWR-500AC-F",
-        "FAN-7000-F",
-        "Intel Atom C3758",
-        "Ethernet",
-        "arista",
-        "eos",
-        "arista",
-        "1.3.6.1.4.1.30065.1.3011.7050.3741.48",
-        (
-            ("EOS", "", "image"),
-            ("TerminAttr", "1.26.0", "extension"),
-            ("OpenConfig", "4.30.2F", "extension"),
-            ("Ssh", "", "os-package"),
-        ),
-        "eos",
-    ),
-    _Profile(
-        "Nokia",
-        "sros",
-        "Nokia SR OS",
-        ("22.10.R1", "23.3.R2", "21.10.R5"),
-        ("7750 SR-1", "7750 SR-7", "7250 IXR-e"),
-        ("IOM-s 1.5T", "MDA-s 36x100G", "CPM-s"),
-        "PS-AC-3000",
-        "FAN-SR1",
-        "CPM5",
-        "1/1/c",
-        "nokia",
-        "sr_os",
-        "nokia",
-        "1.3.6.1.4.1.6527.1.3.17",
-        (
-            ("both.tim", "", "image"),
-            ("cpm.tim", "", "image"),
-            ("iom.tim", "", "image"),
-            ("support.tim", "", "image"),
-        ),
-        "sros",
-    ),
-    _Profile(
-        "Huawei",
-        "vrp",
-        "Huawei VRP",
-        ("V200R021C00SPC100", "V200R022C10SPC500", "V300R021C10SPC200"),
-        ("CE6865-48S8CQ-EI", "S5735-L48T4S-A", "NE40E-X8A"),
-        ("CE-MPUA", "CE-L48XS-FD", "NE-LPUF"),
-        "PAC-600WA",
-        "FAN-40EA",
-        "MPU",
-        "100GE1/0/",
-        "huawei",
-        "vrp",
-        "huawei",
-        "1.3.6.1.4.1.2011.2.239.41",
-        (
-            ("system-software", "", "image"),
-            ("patch", "SPH201", "extension"),
-            ("mod-lldp", "", "os-package"),
-        ),
-        "vrp",
-    ),
-    _Profile(
-        "Debian",
-        "linux",
-        "Debian GNU/Linux",
-        ("12.5", "12.7", "11.9"),
-        ("PowerEdge R650", "ProLiant DL360 Gen10", "SYS-1029P"),
-        ("NIC X710", "NIC E810", "HBA330"),
-        "PSU-800W",
-        "FAN-1U",
-        "Xeon Silver 4314",
-        "eno",
-        "debian",
-        "debian_linux",
-        "dell",
-        "1.3.6.1.4.1.8072.3.2.10",
-        (
-            ("openssl", "3.0.11-1~deb12u2", "os-package"),
-            ("openssh-server", "1:9.2p1-2+deb12u2", "os-package"),
-            ("bind9", "1:9.18.24-1", "os-package"),
-            ("frr", "8.4.4-1.1~deb12u1", "os-package"),
-            ("lldpd", "1.0.16-1+deb12u1", "os-package"),
-            ("libc6", "2.36-9+deb12u4", "os-package"),
-            ("nginx", "1.22.1-9", "os-package"),
-            ("python3.11", "3.11.2-6", "os-package"),
-        ),
-        "dpkg",
-    ),
-)
+def _load_profiles() -> tuple[_Profile, ...]:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "fleet.yaml").read_text())
+    return tuple(_Profile.model_validate(entry) for entry in data["profiles"])
+
+
+PROFILES: tuple[_Profile, ...] = _load_profiles()
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +152,7 @@ def synthetic_fleet(
                     remote_name=_name(there),
                     remote_port=_port(remote, remote_port),
                     remote_mgmt_address=_address(there),
-                    remote_description=f"{remote.os_name} {remote.versions[there % 3]}",
+                    remote_description=f"{remote.os_label} {remote.versions[there % 3]}",
                 )
             )
     for i in range(0, devices, 50):  # an upstream peer nobody polls
@@ -342,7 +211,7 @@ def _record(
         ("role", ("edge", "core", "access", "service")[i % 4]),
         ("site", f"site{i % sites:04d}"),
     )
-    return DeviceRecord(
+    record = DeviceRecord(
         target=Target(name, _address(i), 161, "snmp", labels),
         agent_id=agent_id,
         collected_at=collected_at,
@@ -352,18 +221,12 @@ def _record(
         model=model,
         serial=serial,
         chassis_id=_mac(i, 0xA0),
-        description=f"{profile.os_name} {version} {model}",
+        description=f"{profile.os_label} {version} {model}",
         sys_object_id=profile.sys_object_id,
-        os=OsInfo(family=profile.family, version=version, name=profile.os_name),
+        os=OsInfo(family=profile.family, version=version, name=profile.os_label),
         components=components,
         software=software,
         neighbors=tuple(neighbors),
-        identifiers=Identifiers(
-            os_cpe=f"cpe:2.3:o:{profile.cpe_vendor}:{profile.cpe_os}:{version.lower()}"
-            ":*:*:*:*:*:*:*",
-            hardware_cpe=f"cpe:2.3:h:{profile.cpe_hw_vendor}:"
-            f"{model.lower().replace(' ', '_')}:-:*:*:*:*:*:*:*",
-        ),
         provenance=(
             Provenance("os.version", "snmp", "1.3.6.1.2.1.1.1.0"),
             Provenance("model", "snmp", "1.3.6.1.2.1.47.1.1.1.1.13"),
@@ -372,6 +235,7 @@ def _record(
         ),
         complete=i % 97 != 0,
     )
+    return with_identifiers(record)  # CPEs named as the agent names them
 
 
 def _components(
