@@ -38,9 +38,11 @@ from bench.common import (
     postgres_dsn,
     run_worker,
 )
+from bench.startup import bench_startup
 
-GROUPS = ("sbom", "library", "validate", "topology", "ingest", "snmp", "ssh")
-_PREFIX = {
+GROUPS = ("startup", "sbom", "library", "validate", "topology", "ingest", "snmp", "ssh")
+_PREFIX: dict[str, str | tuple[str, ...]] = {
+    "startup": ("cli-help-", "agent-install-", "agent-idle-"),
     "sbom": "sbom-export-",
     "library": "sbom-export-",
     "validate": "sbom-validate-",
@@ -109,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     entries: list[Entry] = []
     started = time.monotonic()
     runners: dict[str, Callable[[Sizes], list[Entry]]] = {
+        "startup": lambda sizes: bench_startup(quick=sizes is QUICK),
         "sbom": bench_sbom,
         "library": bench_library,
         "validate": bench_validate,

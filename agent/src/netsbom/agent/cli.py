@@ -7,7 +7,6 @@ This module only declares the commands: what they run is imported when they run,
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -205,6 +204,8 @@ def run_command(
     Exit status (with --once): 0 every report stored, 3 some left in the spool (collector
     unreachable), 1 a configuration error.
     """
+    import asyncio
+
     from netsbom.agent.credentials import resolve
     from netsbom.agent.inventory_sources import load_any_inventory
     from netsbom.agent.publish import Publisher
@@ -294,6 +295,8 @@ def poll_command(
     unreachable or part of the collection failed; the record says what), 1 on bad options or
     inventory.
     """
+    import asyncio
+
     from netsbom.core.record import record_to_dict
 
     if not targets:
@@ -404,6 +407,8 @@ async def _poll_all(
     specs: Sequence[TargetSpec], agent_id: str, concurrency: int, *, machine_output: bool
 ) -> list[DeviceRecord]:
     """Poll every target; a progress bar on a terminal (stderr) unless the output is JSON."""
+    import asyncio
+
     from netsbom.agent.run import poll_target
     from netsbom.core.progress import Progress, progress_enabled
 

@@ -2,13 +2,9 @@
 
 Usage::
 
-    from netsbom.lab import Lab, default_definition_path, load_lab
+    from netsbom.lab.definition import default_definition_path, load_lab
+    from netsbom.lab.runner import Lab
 
     with Lab(load_lab(default_definition_path()), state_dir, port=0) as lab:
         lab.write_inventory(state_dir / "inventory.yaml")
 """
-
-from netsbom.lab.definition import LabDefinition, default_definition_path, load_lab
-from netsbom.lab.runner import Lab, LabDevice, LabError
-
-__all__ = ["Lab", "LabDefinition", "LabDevice", "LabError", "default_definition_path", "load_lab"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from pathlib import Path
 
@@ -51,6 +50,8 @@ def serve_command(
     metrics_listen: str | None,
 ) -> None:
     """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT."""
+    import asyncio
+
     from netsbom.collector.auth import load_tokens
     from netsbom.collector.server import CollectorConfig, TlsFiles, start_collector
 
