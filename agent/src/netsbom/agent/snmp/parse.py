@@ -8,6 +8,7 @@ entry naming the numeric OID it came from.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ from netsbom.core.record import (
     Software,
     Target,
 )
+
+log = logging.getLogger(__name__)
 
 ENT_CLASSES = {
     1: "other", 2: "other", 3: "chassis", 4: "backplane", 5: "container", 6: "power-supply",
@@ -80,6 +83,35 @@ def parse_view(
     collected_at: str,
     report_id: str,
     method: str = "snmp",
+) -> DeviceRecord:
+    """The device's record; never raises: a fault of ours on odd data still gives the device's
+    record (its system group) with an ``internal`` error naming what failed."""
+    try:
+        return _parse_view(view, target, agent_id, collected_at, report_id, method)
+    except Exception as exc:  # a bug of ours must not stop a batch
+        log.exception("cannot parse the SNMP view of %s", target.id)
+        errors = [ErrorInfo(e.kind, e.message, e.source) for e in view.errors]
+        errors.append(ErrorInfo("internal", f"parse failed: {type(exc).__name__}: {exc}"[:300]))
+        return DeviceRecord(
+            target=target,
+            agent_id=agent_id,
+            collected_at=collected_at,
+            report_id=report_id,
+            hostname=view.text(oids.SYS_NAME),
+            description=view.text(oids.SYS_DESCR),
+            sys_object_id=view.object_id(oids.SYS_OBJECT_ID),
+            errors=tuple(errors),
+            complete=False,
+        )
+
+
+def _parse_view(
+    view: SnmpView,
+    target: Target,
+    agent_id: str,
+    collected_at: str,
+    report_id: str,
+    method: str,
 ) -> DeviceRecord:
     prov = _Provenance(method)
     hostname = view.text(oids.SYS_NAME)
@@ -428,7 +460,8 @@ def _table(view: SnmpView, entry: Oid, columns: tuple[int, ...]) -> dict[Oid, di
     rows: dict[Oid, dict[int, Value]] = {}
     for column in columns:
         for index, value in view.subtree((*entry, column)):
-            rows.setdefault(index, {})[column] = value
+            if index:  # a value on the column itself is no row
+                rows.setdefault(index, {})[column] = value
     return dict(sorted(rows.items()))
 
 
