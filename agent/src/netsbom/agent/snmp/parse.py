@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass
 
 from netsbom.agent.snmp import mibs, oids
-from netsbom.agent.snmp.fingerprint import Fingerprint, VendorObject, extract, knowledge_base
+from netsbom.agent.snmp.fingerprint import (
+    Fingerprint,
+    KnowledgeBase,
+    VendorObject,
+    extract,
+    knowledge_base,
+    used,
+)
 from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 from netsbom.agent.snmp.view import (
     IpAddress,
@@ -203,6 +210,7 @@ class _Found:
     source: Oid | str
     confidence: float = 1.0
     first: bool = False  # a vendor object marked ``over_entity``: outranks every other source
+    unit: str | None = None  # the knowledge unit (rule, vendor object) that gave it
 
 
 class _Identity(dict[str, _Found]):
@@ -227,13 +235,24 @@ def _identify(
     answered: set[str] = set()
     if kb.needs_probe(sys_object_id):
         for name, objects in kb.probe_files():
-            if _objects(view, objects, sys_oid):
+            if _objects(view, objects, sys_oid, kb):
                 answered.add(name)
                 break
     fingerprint = kb.identify(sys_object_id, description, answered)
-    vendor_objects = _objects(view, fingerprint.objects, sys_oid)
-    standard = _objects(view, kb.always_objects(), sys_oid)
-    generic = kb.fallback(description)
+    if fingerprint.family:
+        used(fingerprint.rule)
+    vendor_objects = _objects(view, fingerprint.objects, sys_oid, kb)
+    standard = _objects(view, kb.always_objects(), sys_oid, kb)
+    generic = kb.fallback_units(description)
+    rule = fingerprint.rule
+
+    def by_rule(value: str | None, confidence: float) -> _Found | None:
+        return _found(value, oids.SYS_DESCR, confidence, rule)
+
+    def by_grammar(name: str) -> _Found | None:
+        value, unit = generic.get(name, (None, None))
+        return _found(value, oids.SYS_DESCR, 0.5, unit)
+
     row = chassis.component if chassis else None
     index = chassis.index if chassis else ()
 
@@ -251,33 +270,30 @@ def _identify(
         ],
         "version": [
             *(
-                (vendor_objects.get("version"), _found(fingerprint.version, oids.SYS_DESCR, 0.7))
+                (vendor_objects.get("version"), by_rule(fingerprint.version, 0.7))
                 if fingerprint.borrowed_rule
-                else (
-                    _found(fingerprint.version, oids.SYS_DESCR, 0.9),
-                    vendor_objects.get("version"),
-                )
+                else (by_rule(fingerprint.version, 0.9), vendor_objects.get("version"))
             ),
             _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
             standard.get("version"),
-            _found(generic.get("version"), oids.SYS_DESCR, 0.5),
+            by_grammar("version"),
             _found(version_from_descr(description), oids.SYS_DESCR, 0.4),
         ],
         "build": [
-            _found(fingerprint.build, oids.SYS_DESCR, 0.9),
+            by_rule(fingerprint.build, 0.9),
             vendor_objects.get("build"),
-            _found(generic.get("build"), oids.SYS_DESCR, 0.5),
+            by_grammar("build"),
         ],
         "model": [
-            _top_description(components, row) if by_description else None,
+            _top_description(components, row, rule) if by_description else None,
             _found(row.model if row and _is_product_name(row.model) else None, model_source),
             _classless_model(components),
             vendor_objects.get("model"),
             _chassis_product_id(row, index),
-            _found(fingerprint.model, oids.SYS_DESCR, 0.8),
+            by_rule(fingerprint.model, 0.8),
             standard.get("model"),
             _registered_product(sys_oid),
-            _found(generic.get("model"), oids.SYS_DESCR, 0.5),
+            by_grammar("model"),
             _found(model_from_descr(description), oids.SYS_DESCR, 0.4),
             _chassis_description(row, index, components),
         ],
@@ -286,8 +302,8 @@ def _identify(
             vendor_objects.get("serial"),
             standard.get("serial"),
             _board_serial(components, row),
-            _found(fingerprint.serial, oids.SYS_DESCR, 0.8),
-            _found(generic.get("serial"), oids.SYS_DESCR, 0.5),
+            by_rule(fingerprint.serial, 0.8),
+            by_grammar("serial"),
         ],
     }
     identity = _Identity()
@@ -297,13 +313,16 @@ def _identify(
         for option in [preferred] if preferred is not None and preferred.first else options:
             if option is not None:
                 identity[name] = option
+                used(option.unit)
                 break
     return identity
 
 
-def _found(value: str | None, source: Oid | str, confidence: float = 1.0) -> _Found | None:
+def _found(
+    value: str | None, source: Oid | str, confidence: float = 1.0, unit: str | None = None
+) -> _Found | None:
     value = value.strip() if value else None
-    return _Found(value, source, confidence) if value else None
+    return _Found(value, source, confidence, unit=unit) if value else None
 
 
 def _oid_or_none(text: str | None) -> Oid | None:
@@ -352,7 +371,9 @@ def _board_serial(components: list[Component] | None, row: Component | None) -> 
     return None
 
 
-def _top_description(components: list[Component] | None, row: Component | None) -> _Found | None:
+def _top_description(
+    components: list[Component] | None, row: Component | None, rule: str | None
+) -> _Found | None:
     """entPhysicalDescr of the row at the top of the chassis row's containment (a stack, or the
     chassis itself), for OSes whose ModelName is a part number."""
     if not components or row is None:
@@ -368,7 +389,8 @@ def _top_description(components: list[Component] | None, row: Component | None) 
         top = parent
     if not top.description:
         return None
-    return _Found(top.description.strip(), (*oids.ENT_ENTRY, oids.ENT_DESCR, *parse_oid(top.index)))
+    source = (*oids.ENT_ENTRY, oids.ENT_DESCR, *parse_oid(top.index))
+    return _Found(top.description.strip(), source, unit=rule)
 
 
 def _chassis_description(
@@ -413,7 +435,7 @@ def _registered_organization(sys_oid: Oid | None) -> _Found | None:
 
 
 def _objects(
-    view: SnmpView, objects: tuple[VendorObject, ...], sys_oid: Oid | None
+    view: SnmpView, objects: tuple[VendorObject, ...], sys_oid: Oid | None, kb: KnowledgeBase
 ) -> dict[str, _Found]:
     """field -> first answer among ``objects`` (first instance under each object's OID)."""
     found: dict[str, _Found] = {}
@@ -427,12 +449,14 @@ def _objects(
             row = _row_index(view, parse_oid(obj.row_from))
             text = to_text(view.get((*prefix, row))) if row is not None else None
             if text is not None and (value := extract(obj.pattern, obj.field, text)):
-                found[obj.field] = _Found(value, (*prefix, row or 0))
+                found[obj.field] = _Found(value, (*prefix, row or 0), unit=kb.unit(obj))
             continue
         for suffix, raw in view.subtree(prefix):
             text = to_text(raw) if _plausible(obj.field, raw) else None
             if text is not None and (value := extract(obj.pattern, obj.field, text)):
-                found[obj.field] = _Found(value, (*prefix, *suffix), first=obj.over_entity)
+                found[obj.field] = _Found(
+                    value, (*prefix, *suffix), first=obj.over_entity, unit=kb.unit(obj)
+                )
             break
     return found
 
