@@ -5,9 +5,9 @@ Every OS rule and vendor object of a vendor file in ``agent/fingerprints`` is a 
 values. A vendor unit that gives values only to recordings of one OS type (LibreNMS's ``os``, a
 test-side label) counts as written for that type: scoring that type's recordings, it is switched
 off. What is left is knowledge that would be there had nobody ever seen that OS type: the generic
-layers (ENTITY-MIB, standard MIBs of ``scope: always`` files, registration MIBs, IANA, the
-sysDescr grammar; written from standards and documented shapes, never from a recording) and the
-vendor knowledge other OS types use too. The second figure predicts a network of devices nobody
+layers (ENTITY-MIB, standard MIBs of ``scope: always`` files, the ``uname`` rules of
+``generic: true`` files, registration MIBs, IANA, the sysDescr grammar; written from standards
+and documented shapes, never from a recording) and the vendor knowledge other OS types use too. The second figure predicts a network of devices nobody
 here has seen; it is printed next to the first and guarded by a floor.
 
 Units used by the OS-detection recordings (``snmp-osdetect``, labelled with their OS type only)
@@ -94,7 +94,12 @@ def cross_validate(root: Path) -> CrossValidation:
         for unit in _traced(path)[1]:
             types_of[unit].add(os_type)
     kb = bundled()
-    generic = {unit for f in kb.always for unit in (*f.units.values(), *f.fallback_units)}
+    generic = {
+        unit
+        for f in kb.files
+        if f.data.scope == "always" or f.data.generic
+        for unit in (*f.units.values(), *f.fallback_units)
+    }
     own: dict[str, set[str]] = defaultdict(set)  # os type -> vendor units only it uses
     for unit, types in types_of.items():
         if len(types) == 1 and unit not in generic:

@@ -49,6 +49,7 @@ from netsbom.core.families import family, known_family
 FINGERPRINT_DIR = Path(__file__).resolve().parent.parent / "fingerprints"
 _GROUPS = ("version", "build", "model", "serial")
 RELATIVE = "sysObjectID"
+ENTERPRISES: Oid = (1, 3, 6, 1, 4, 1)
 # "vendor": a manufacturer object of an agent vendors build into others' products (OEM UPS cards)
 Field_ = Literal["version", "build", "model", "serial", "vendor"]
 
@@ -400,6 +401,15 @@ class KnowledgeBase:
 
     def needs_probe(self, sys_object_id: str | None) -> bool:
         return self._needs_probe(_parse_sys_oid(sys_object_id))
+
+    def is_appliance(self, sys_object_id: str | None) -> bool:
+        """A sysObjectID of the box's maker, not of a general SNMP agent (Net-SNMP, UCD ...):
+        the box is an appliance whatever OS it runs underneath."""
+        oid = _parse_sys_oid(sys_object_id)
+        if oid is None or oid[: len(ENTERPRISES)] != ENTERPRISES or len(oid) <= len(ENTERPRISES):
+            return False
+        owner = self._owner(oid)
+        return owner is None or not owner.data.generic
 
     def _owner(self, oid: Oid | None) -> _Loaded | None:
         if oid is None:

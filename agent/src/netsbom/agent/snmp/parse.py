@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from netsbom.agent.snmp import mibs, oids
 from netsbom.agent.snmp.fingerprint import (
@@ -34,7 +34,7 @@ from netsbom.agent.snmp.view import (
     to_mac,
     to_text,
 )
-from netsbom.core.cpe import hardware_cpe, os_cpe
+from netsbom.core.cpe import hardware_cpe, kernel_cpe, os_cpe
 from netsbom.core.record import (
     Component,
     DeviceRecord,
@@ -164,6 +164,9 @@ def _parse_view(
     software = _software(view)
     if software:
         prov.add("software", oids.HR_SW_INSTALLED)
+    if identity.kernel:
+        software.insert(0, _kernel(*identity.kernel))
+        prov.add("software", oids.SYS_DESCR, 0.9)
     lldp = _lldp_neighbors(view)
     if lldp:
         prov.add("neighbors", oids.LLDP_REM_TABLE)
@@ -215,6 +218,11 @@ class _Found:
 
 class _Identity(dict[str, _Found]):
     fingerprint: Fingerprint = Fingerprint()
+    kernel: tuple[str, str] | None = None  # an appliance's (kernel family, release)
+
+
+# OS families whose sysDescr release is a kernel's (``uname``), not a product's firmware
+_KERNEL_FAMILIES = frozenset({"linux", "freebsd", "openbsd"})
 
 
 def _identify(
@@ -239,6 +247,13 @@ def _identify(
                 answered.add(name)
                 break
     fingerprint = kb.identify(sys_object_id, description, answered)
+    kernel: tuple[str, str] | None = None
+    if fingerprint.family in _KERNEL_FAMILIES and kb.is_appliance(sys_object_id):
+        # an embedded appliance on a general-purpose kernel: the kernel is a part of its
+        # firmware, whose release (if any source states it) is the OS version
+        if fingerprint.family and fingerprint.version:
+            kernel = (fingerprint.family, fingerprint.version)
+        fingerprint = replace(fingerprint, family=None, os_name=None, version=None, build=None)
     if fingerprint.family:
         used(fingerprint.rule)
     vendor_objects = _objects(view, fingerprint.objects, sys_oid, kb)
@@ -277,7 +292,7 @@ def _identify(
             _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
             standard.get("version"),
             by_grammar("version"),
-            _found(version_from_descr(description), oids.SYS_DESCR, 0.4),
+            _found(version_from_descr(description), oids.SYS_DESCR, 0.5),
         ],
         "build": [
             by_rule(fingerprint.build, 0.9),
@@ -308,6 +323,7 @@ def _identify(
     }
     identity = _Identity()
     identity.fingerprint = fingerprint
+    identity.kernel = kernel
     for name, options in candidates.items():
         preferred = vendor_objects.get(name)
         for option in [preferred] if preferred is not None and preferred.first else options:
@@ -739,6 +755,14 @@ def _software(view: SnmpView) -> list[Software]:
             kind = "os-package" if packaged else "application"
         software.append(Software(name=name, version=version, kind=kind, source="hrSWInstalled"))
     return software
+
+
+def _kernel(family: str, release: str) -> Software:
+    """An appliance's kernel as a part of its software (``linux`` 4.4.241), with its CPE."""
+    return Software(
+        name=family, version=release, kind="os-package", source="sysDescr",
+        cpe=kernel_cpe(family, release),
+    )  # fmt: skip
 
 
 def split_package(text: str) -> tuple[str, str | None, bool]:
