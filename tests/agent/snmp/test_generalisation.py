@@ -7,8 +7,9 @@ test-side label) counts as written for that type: scoring that type's recordings
 off. What is left is knowledge that would be there had nobody ever seen that OS type: the generic
 layers (ENTITY-MIB, standard MIBs of ``scope: always`` files, the ``uname`` rules of
 ``generic: true`` files, registration MIBs, IANA, the sysDescr grammar; written from standards
-and documented shapes, never from a recording) and the vendor knowledge other OS types use too. The second figure predicts a network of devices nobody
-here has seen; it is printed next to the first and guarded by a floor.
+and documented shapes, never from a recording) and the vendor knowledge other OS types use too.
+The second figure predicts a network of devices nobody here has seen; it is printed next to the
+first and guarded by a floor.
 
 Units used by the OS-detection recordings (``snmp-osdetect``, labelled with their OS type only)
 count as used by their OS type too, so a vendor object that serves two OS types stays on for both.

@@ -91,22 +91,22 @@ def _leading_words(segment: str) -> list[str]:
 # The version grammar: shapes of a version in free text, in order of trust; the first shape that
 # finds a token not owned by hardware, a boot loader or a kernel wins. Each shape is a documented
 # way devices write their software release, not a value seen in a recording.
-_TOKEN = r"v?(?P<version>\d+(?:[._-]\w+)+(?:\([\w.]+\)[\w.-]*)?)"
+_RELEASE = r"v?(?P<version>\d+(?:[._-]\w+)+(?:\([\w.]+\)[\w.-]*)?)"
 _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
         # "SW: v6.3.2.011", "Software Version 4.04", "OS version 2.1": the software itself
         ("software", rf"(?i)\b(?:software|sw|os)\s*(?:version|ver\.?|rev(?:ision)?|release)?"
-                     rf"\s*[:=]?\s*{_TOKEN}"),
+                     rf"\s*[:=]?\s*{_RELEASE}"),
         # "Version 15.1(2)SG", "Release: 7.1.2", "Rev 1.2", "Version saos-10-09-02" (a product
         # word before the release, hyphen-joined, is not part of it)
         ("labelled", rf"(?i)\b(?:version|ver\.?|release|rev(?:ision)?)\s*[:=]?\s*"
-                     rf"(?:[a-z][\w]*-)*{_TOKEN}"),
+                     rf"(?:[a-z][\w]*-)*{_RELEASE}"),
         # "Firmware 1.2.3", "FW: 6.0.0.18", "PF:v6.8.2" (platform firmware)
         ("firmware", rf"(?i)\b(?:firmware|fw|pf)\s*(?:version|ver\.?|rev(?:ision)?)?\s*[:=]?"
-                     rf"\s*{_TOKEN}"),
+                     rf"\s*{_RELEASE}"),
         # "EdgeOS v1.8.0", "KeeneticOS 4.02.C.1.0-1", "NOS 6.07p1": an OS named, then its release
-        ("os-name", rf"\b[A-Z][A-Za-z]*OS[-_ ]{_TOKEN}"),
+        ("os-name", rf"\b[A-Z][A-Za-z]*OS[-_ ]{_RELEASE}"),
         # vendor trains: HPE/Aruba "KA.15.03.3004", "PL.10.08.1050"; release trains "R23.6"
         ("train", r"(?<![\w.])(?P<version>[A-Z]{1,3}\.\d{1,2}\.\d{1,2}(?:\.\d{1,4})?"
                   r"|R\d+(?:\.\d+)+[A-Za-z]?\d*)(?![\w.])"),
