@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from netsbom.agent.snmp import mibs, oids
 from netsbom.agent.snmp.fingerprint import (
@@ -290,9 +292,13 @@ def _identify(
                 else (by_rule(fingerprint.version, 0.9), vendor_objects.get("version"))
             ),
             _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
+            _inner(components, row, "software_rev", oids.ENT_SOFTWARE_REV),
             standard.get("version"),
             by_grammar("version"),
             _found(version_from_descr(description), oids.SYS_DESCR, 0.5),
+            _top_statement(components, row, version_from_descr),
+            _found(row.firmware_rev if row else None, entity(oids.ENT_FIRMWARE_REV), 0.4),
+            _inner(components, row, "firmware_rev", oids.ENT_FIRMWARE_REV, 0.4),
         ],
         "build": [
             by_rule(fingerprint.build, 0.9),
@@ -310,13 +316,14 @@ def _identify(
             _registered_product(sys_oid),
             by_grammar("model"),
             _found(model_from_descr(description), oids.SYS_DESCR, 0.4),
+            _top_statement(components, row, model_from_descr),
             _chassis_description(row, index, components),
         ],
         "serial": [
             _found(row.serial if row else None, entity(oids.ENT_SERIAL)),
             vendor_objects.get("serial"),
             standard.get("serial"),
-            _board_serial(components, row),
+            _inner(components, row, "serial", oids.ENT_SERIAL),
             by_rule(fingerprint.serial, 0.8),
             by_grammar("serial"),
         ],
@@ -369,22 +376,45 @@ def _classless_model(components: list[Component] | None) -> _Found | None:
     return None
 
 
-def _board_serial(components: list[Component] | None, row: Component | None) -> _Found | None:
-    """A chassis row without a serial: the serial of the first module inside it, directly or in a
-    slot (the main board or supervisor, where some vendors keep the unit's serial)."""
-    if not components or row is None or row.serial:
+def _inner(
+    components: list[Component] | None,
+    row: Component | None,
+    attribute: Literal["serial", "software_rev", "firmware_rev"],
+    column: int,
+    confidence: float = 0.6,
+) -> _Found | None:
+    """A chassis row that does not state ``attribute``: the first module inside it that does,
+    directly or in a slot (the main board, supervisor or management card, where some vendors
+    keep the unit's serial and software)."""
+    if not components or row is None or getattr(row, attribute):
         return None
     level = [row.index]
     for _ in range(4):  # chassis -> slot container(s) -> board
         inside = [c for c in components if c.parent in level]
         for component in inside:
-            if component.cls == "module" and component.serial:
-                source = (*oids.ENT_ENTRY, oids.ENT_SERIAL, *parse_oid(component.index))
-                return _Found(component.serial, source, 0.6)
+            value = getattr(component, attribute)
+            if component.cls in ("module", "cpu") and value:
+                source = (*oids.ENT_ENTRY, column, *parse_oid(component.index))
+                return _Found(value, source, confidence)
         level = [c.index for c in inside if c.cls == "container"]
         if not level:
             break
     return None
+
+
+def _top_statement(
+    components: list[Component] | None,
+    row: Component | None,
+    grammar: Callable[[str | None], str | None],
+) -> _Found | None:
+    """What the sysDescr grammar reads in the entPhysicalDescr of the device's top row
+    ("RouterOS 7.1 (stable) on RB5009", "... Switch Rev 01.00.01"): a last resort."""
+    top = row if row is not None else (components[0] if components else None)
+    if top is None or not top.description:
+        return None
+    value = grammar(top.description)
+    source = (*oids.ENT_ENTRY, oids.ENT_DESCR, *parse_oid(top.index))
+    return _Found(value, source, 0.4) if value else None
 
 
 def _top_description(
