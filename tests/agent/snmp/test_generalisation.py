@@ -35,7 +35,8 @@ from tests.agent.snmp.test_accuracy import FIELDS, Tally, agreement, counted
 from tests.conftest import corpus_dir
 
 # Floors for the figure on unseen OS types: what a network of devices nobody here has seen gets.
-UNSEEN_FLOORS = {"version": 0.0, "hardware": 0.0, "serial": 0.0}
+# Before issue 13 (same measure): version 56.2 %, hardware 57.5 %, serial 31.6 %.
+UNSEEN_FLOORS = {"version": 0.62, "hardware": 0.58, "serial": 0.30}
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,33 @@ _DOTTED_QUAD = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 _COMPANY_TAIL = {"inc", "inc.", "ltd", "ltd.", "co.", "corp", "corp.", "llc", "gmbh", "ag", "s.a."}
 
 
+# Where devices name their hardware in words, in order of trust (documented shapes):
+_MODEL_SHAPES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        # "Model: X", "Hardware Model:X", "PID:HP LaserJet M130" (labels)
+        r"(?i)\b(?:hardware\s+model|model|pid|product)\s*[:=]\s*(?P<model>[A-Za-z0-9][^,;\n]*?)"
+        r"\s*(?=[,;\n]|$)",
+        # "... running on an Acme Networks AB-1200", "OS for ab5812_54x": the platform an OS runs on
+        r"\b(?:running on|for)\s+(?:an?\s+)?(?P<model>[A-Za-z][^,;\n]*?\d[^,;\n]*?)\s*$",
+        # "AcmeOS (X440-24p) version 15.5": the platform in parentheses after the OS's name
+        r"^\S+\s+\((?P<model>[A-Za-z][\w-]*\d[\w()-]*)\)\s+version\b",
+        # "Acme TZ 570 (AcmeOS 7.0.1)", "MyPower S3220 version 6.6": a model before its OS
+        r"^(?:[A-Z][A-Za-z]+\s+)(?P<model>[A-Z]{1,3}\s?\d{2,5}[A-Za-z]?)\s+(?:\(|version\b)",
+    )
+)
+
+
 def model_from_descr(descr: str | None) -> str | None:
     """The product name a device writes before its version, if sysDescr has that shape."""
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
         return None
+    text = descr.strip().strip('"')
+    for shape in _MODEL_SHAPES:
+        for line in text.splitlines()[:3]:
+            match = shape.search(line.strip())
+            if match and len(match.group("model")) <= 48:
+                return match.group("model").strip()
     first_line = descr.strip().strip('"').splitlines()[0] if descr.strip() else ""
     segments = [s for s in re.split(r"[,;]", first_line)[:3] if s.strip()]
     for segment in segments:
