@@ -372,6 +372,32 @@ class KnowledgeBase:
             )
         return Fingerprint()
 
+    def identify_text(self, text: str) -> Fingerprint:
+        """The OS a device's own description names (a CLI ``show version`` banner), from the
+        OS rules' sysDescr patterns alone: no sysObjectID to say whose device it is."""
+        for loaded in self.files:
+            if loaded.data.scope == "always":
+                continue
+            for rule in loaded.data.os:
+                if not rule.descr or not any(_regex(p).search(text) for p in rule.descr):
+                    continue
+                groups: dict[str, str] = {}
+                for line in text.splitlines():  # a release never spans lines
+                    groups = {**_first_groups(rule.version, line), **groups}
+                vendor = loaded.data.vendor if rule.vendor is None else rule.vendor
+                return Fingerprint(
+                    vendor=vendor or None,
+                    family=rule.family,
+                    os_name=rule.name or family(rule.family).name,
+                    version=groups.get("version"),
+                    build=groups.get("build"),
+                    model=_cased(groups.get("model"), rule.model_case),
+                    serial=groups.get("serial"),
+                    vendor_file=loaded.name,
+                    rule=loaded.units.get(id(rule)),
+                )
+        return Fingerprint()
+
     def fallback(self, sys_descr: str | None) -> dict[str, str]:
         """Generic sysDescr grammar (``always`` files): field -> value, first pattern wins."""
         return {key: value for key, (value, _unit) in self.fallback_units(sys_descr).items()}
