@@ -50,12 +50,17 @@ def parse_show_version(text: str) -> Partial:
     head = " ".join(text.strip().splitlines()[:3])
     serial = pick(values, *_SERIAL_KEYS)
     return Partial(
-        hostname=first(pick(values, "hostname", "host name", "system name"),
-                       _group(_HOSTNAME, text)),  # fmt: skip
+        hostname=first(pick(values, "hostname", "host name", "system name"), _group(_HOSTNAME, text)),
         vendor=found.vendor,
-        model=_model(first(found.model, _first_item(pick(values, *_MODEL_KEYS)),
-                           _group(_PROCESSOR, text), _group(_CHASSIS, text),
-                           model_from_descr(head))),  # fmt: skip
+        model=_model(
+            first(
+                found.model,
+                _first_item(pick(values, *_MODEL_KEYS)),
+                _group(_PROCESSOR, text),
+                _group(_CHASSIS, text),
+                model_from_descr(head),
+            )
+        ),
         serial=first(
             serial.split()[0] if serial and _SERIAL_WORD.match(serial.split()[0]) else None,
             _group(_BOARD_ID, text),
