@@ -38,8 +38,15 @@ NTC_PLATFORMS = {
     "cisco_asa": "cisco_asa", "aruba_aoscx": "aruba_aoscx", "brocade_fastiron": "ruckus_fastiron",
 }  # fmt: skip
 NTC_KEYS = {
-    "version": ("version", "os", "image", "junos_version", "product_version", "software_version",
-                "sw_version"),
+    "version": (
+        "version",
+        "os",
+        "image",
+        "junos_version",
+        "product_version",
+        "software_version",
+        "sw_version",
+    ),
     "model": ("hardware", "model", "platform", "device_name", "product"),
     "serial": ("serial", "serial_number", "device_serial_number"),
 }

@@ -46,8 +46,9 @@ def parse_show_version(text: str) -> Partial:
         vendor="Extreme",
         serial=members[0].serial if members else None,
         os_family="exos",
-        os_version=first(image.group(1) if image else None, members[0].software_rev if members
-                         else None),
+        os_version=first(
+            image.group(1) if image else None, members[0].software_rev if members else None
+        ),
         components=tuple(members) if len(members) > 1 else (),
     )
 

@@ -39,8 +39,10 @@ _PROCESSOR = re.compile(r"^\w+\s+(?P<model>\S*\d\S*)\s+\([^)]*\)\s+processor", r
 _CHASSIS = re.compile(r"^\s*\w+\s+(?P<model>.*?\d.*?)\s+[Cc]hassis\s*(?:\(|$)", re.MULTILINE)
 _NOT_A_MODEL = re.compile(r"://|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\bshow\b|#")
 # keys whose "version" is not the OS's: boot code, hardware, kernel, components
-_NOT_OS_KEY = re.compile(r"\b(?:bios|boot\w*|rom\w*|loader|hardware|hw|kernel|fpga|cpld|vdb|rules"
-                         r"|app|av|ips|engine|signature|database|bootstrap)\b")
+_NOT_OS_KEY = re.compile(
+    r"\b(?:bios|boot\w*|rom\w*|loader|hardware|hw|kernel|fpga|cpld|vdb|rules"
+    r"|app|av|ips|engine|signature|database|bootstrap)\b"
+)
 
 
 def parse_show_version(text: str) -> Partial:
@@ -50,7 +52,7 @@ def parse_show_version(text: str) -> Partial:
     head = " ".join(text.strip().splitlines()[:3])
     serial = pick(values, *_SERIAL_KEYS)
     return Partial(
-        hostname=first(pick(values, "hostname", "host name", "system name"), _group(_HOSTNAME, text)),
+        hostname=first(pick(values, "hostname", "system name"), _group(_HOSTNAME, text)),
         vendor=found.vendor,
         model=_model(
             first(
