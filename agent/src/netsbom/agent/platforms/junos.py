@@ -132,9 +132,9 @@ _MASTER = re.compile(r"\{(?:master|primary):(?P<member>\d+)\}")
 
 def _member_sections(text: str) -> list[tuple[str, str]]:
     heads = list(_SECTION.finditer(text))
+    ends = [head.start() for head in heads[1:]] + [len(text)]
     return [
-        (head.group("name"), text[head.end() : heads[i + 1].start() if i + 1 < len(heads) else None])
-        for i, head in enumerate(heads)
+        (head.group("name"), text[head.end() : end]) for head, end in zip(heads, ends, strict=True)
     ]
 
 
@@ -160,7 +160,7 @@ def _multi_member(sections: list[tuple[str, str]], text: str) -> Partial:
         )
         for name, part in parts
     )
-    name, chosen = master
+    chosen = master[1]
     return Partial(
         hostname=chosen.hostname,
         vendor="Juniper",
