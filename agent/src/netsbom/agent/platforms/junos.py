@@ -132,7 +132,7 @@ _MASTER = re.compile(r"\{(?:master|primary):(?P<member>\d+)\}")
 
 def _member_sections(text: str) -> list[tuple[str, str]]:
     heads = list(_SECTION.finditer(text))
-    ends = [head.start() for head in heads[1:]] + [len(text)]
+    ends = [head.start() for head in heads[1:]] + [len(text)] if heads else []
     return [
         (head.group("name"), text[head.end() : end]) for head, end in zip(heads, ends, strict=True)
     ]
