@@ -41,7 +41,7 @@ def parse_show_module(text: str) -> Partial:
 
 def parse_show_vsf_detail(text: str) -> Partial:
     """Every member of a VSF stack: its model, serial and (per member) software."""
-    members = []
+    members: list[Component] = []
     for row in fsm("aruba_aoscx_show_vsf_detail", text):
         number = clean(row.get("member_id"))
         if number is None:

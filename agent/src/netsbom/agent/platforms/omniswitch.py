@@ -35,7 +35,7 @@ def _release(words: list[str]) -> str | None:
 
 
 def parse_show_chassis(text: str) -> Partial:
-    members = []
+    members: list[Component] = []
     for row in fsm("alcatel_aos_show_chassis", text):
         number = clean(row.get("chassis_id")) or str(len(members) + 1)
         members.append(
