@@ -348,21 +348,15 @@ class KnowledgeBase:
             else:
                 vendor = loaded.data.vendor
             sources = [loaded] if owner is None or owner is loaded else [owner, loaded]
-            return Fingerprint(
-                vendor=vendor or None,
-                family=rule.family,
-                os_name=rule.name or family(rule.family).name,
-                version=groups.get("version"),
-                build=groups.get("build"),
-                model=_cased(groups.get("model"), rule.model_case),
-                serial=groups.get("serial"),
-                vendor_file=loaded.name,
+            return _matched(
+                loaded,
+                rule,
+                groups,
+                vendor,
                 objects=tuple(
                     o for f in sources for o in f.data.objects if _for_family(o, rule.family)
                 ),
                 borrowed_rule=owner is not None and loaded is not owner,
-                entity_model=rule.entity_model,
-                rule=loaded.units.get(id(rule)),
             )
         if owner is not None:
             return Fingerprint(
@@ -385,17 +379,7 @@ class KnowledgeBase:
                 for line in text.splitlines():  # a release never spans lines
                     groups = {**_first_groups(rule.version, line), **groups}
                 vendor = loaded.data.vendor if rule.vendor is None else rule.vendor
-                return Fingerprint(
-                    vendor=vendor or None,
-                    family=rule.family,
-                    os_name=rule.name or family(rule.family).name,
-                    version=groups.get("version"),
-                    build=groups.get("build"),
-                    model=_cased(groups.get("model"), rule.model_case),
-                    serial=groups.get("serial"),
-                    vendor_file=loaded.name,
-                    rule=loaded.units.get(id(rule)),
-                )
+                return _matched(loaded, rule, groups, vendor)
         return Fingerprint()
 
     def fallback(self, sys_descr: str | None) -> dict[str, str]:
@@ -446,6 +430,31 @@ class KnowledgeBase:
                 if oid[: len(prefix)] == prefix and (best is None or len(prefix) > best[0]):
                     best = (len(prefix), loaded)
         return best[1] if best else None
+
+
+def _matched(
+    loaded: _Loaded,
+    rule: OsRule,
+    groups: dict[str, str],
+    vendor: str,
+    objects: tuple[VendorObject, ...] = (),
+    borrowed_rule: bool = False,
+) -> Fingerprint:
+    """What an OS rule that matched says, with the named groups its patterns found."""
+    return Fingerprint(
+        vendor=vendor or None,
+        family=rule.family,
+        os_name=rule.name or family(rule.family).name,
+        version=groups.get("version"),
+        build=groups.get("build"),
+        model=_cased(groups.get("model"), rule.model_case),
+        serial=groups.get("serial"),
+        vendor_file=loaded.name,
+        objects=objects,
+        borrowed_rule=borrowed_rule,
+        entity_model=rule.entity_model,
+        rule=loaded.units.get(id(rule)),
+    )
 
 
 def _cased(model: str | None, case: str | None) -> str | None:
