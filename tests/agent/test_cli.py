@@ -71,3 +71,22 @@ def test_missing_credential_is_a_record_error(tmp_path: Path, monkeypatch: objec
     record = json.loads(result.output)
     assert record["errors"][0]["kind"] == "auth"
     assert "NETSBOM_TEST_UNSET_VAR" in record["errors"][0]["message"]
+
+
+def test_replay_batch_goes_on_past_a_bad_recording(tmp_path: Path) -> None:
+    """A recording that cannot be read is one error line; every other one still gives a record."""
+    (tmp_path / "a.snmprec").write_text(RECORDING)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "device.yaml").write_text("platform: no-such-os\n")
+    (tmp_path / "odd.snmprec").write_text(
+        RECORDING + "1.3.6.1.2.1.47.1.1.1.1.2|4|row without index\n1.3.6.1.2.1.47.1.1.1.1.5|2|1\n"
+    )
+    (tmp_path / "z.snmprec").write_text(RECORDING)
+    result = CliRunner().invoke(cli, ["agent", "poll", "--replay", str(tmp_path), "--json"])
+    assert result.exit_code == ExitCode.PARTIAL
+    assert "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and "no-such-os" in errors[0]
+    records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [r["target"]["id"] for r in records] == ["a", "odd", "z"]

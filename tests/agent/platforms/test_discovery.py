@@ -26,6 +26,7 @@ def test_aliases_reach_drivers_and_families_without_one_do_not() -> None:
     assert get_platform("cisco_xe") is PLATFORMS["ios-xe"]
     assert get_platform("cumulus") is PLATFORMS["linux"]  # served by the Linux driver
     assert platform_for_family("junos-evolved") == "junos"
-    assert platform_for_family("asa") is None
-    with pytest.raises(ConfigError, match="no SSH driver for platform 'asa'"):
-        get_platform("asa")
+    assert platform_for_family("ftd") == "asa"  # FTD's CLI is served by the ASA driver
+    assert platform_for_family("sonicos") is None
+    with pytest.raises(ConfigError, match="no SSH driver for platform 'sonicos'"):
+        get_platform("sonicos")

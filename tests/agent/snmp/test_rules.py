@@ -10,7 +10,7 @@ import pytest
 from netsbom.agent.snmp import mibs, oids
 from netsbom.agent.snmp.fingerprint import knowledge_base
 from netsbom.agent.snmp.poll import replay_snmp
-from netsbom.agent.snmp.sysdescr import model_from_descr
+from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 from netsbom.agent.snmp.view import ObjectId, Value, parse_oid
 from netsbom.core.record import DeviceRecord
 from tests.agent.snmp.test_parse import ENT, parse, view_of
@@ -106,6 +106,12 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ),
         ("Meraki MS", "Meraki MS"),
         ("Acme Networks, Inc. AB-1200 Edge Router, v2.1", "AB-1200 Edge Router"),
+        ("AcmeOS (X100-24p) version 15.5.1.6 by release-manager", "X100-24p"),
+        ("Acme OS release 1.2 running on an Acme Networks AB-7050", "Acme Networks AB-7050"),
+        ("Acme TZ 470 (AcmeOS 7.0.1-R1456)", "TZ 470"),
+        ("Acme (R) Operating System Software\nAcme S3220 version 6.6.4", "S3220"),
+        ("ACME NETWORK CARD,SN:X123,PID:Acme Printer M130,FN:1", "Acme Printer M130"),
+        ("Hardware Model:ACME_S9500-12, Software version: AcmeNOS,6.5.4", "ACME_S9500-12"),
         ("UPS SNMP Agent", None),
         ("FM Transmitter", None),
         ("Hardware: AMD64 Family 16 Model 2 Stepping 3 AT/AT COMPATIBLE", None),
@@ -269,3 +275,53 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
     assert (record.model, record.serial) == (None, None)
     values["1.3.6.1.4.1.13400.2.1.1.3.1.1.0"] = 70012345  # a numeric serial is a serial
     assert parse(view_of(values)).serial == "70012345"
+
+
+@pytest.mark.parametrize(
+    "descr,version",
+    [
+        # made-up sysDescrs in the documented shapes (not corpus values)
+        ("Acme Switch 24 HW:2 FW:1.0.0.7 SW:v3.4.5.001 BN:7", "3.4.5.001"),  # SW over FW
+        ("Acme Card (MB:v2.0.1 PF:v5.1.9 PN:acme_512.bin)", "5.1.9"),  # not the main board's
+        ("Acme Router, Version acmeos-12-01-03-0042-GA", "12-01-03-0042-GA"),
+        ("AB1200 NOS 7.01p2/00:11:22:33:44:55", "7.01p2"),
+        ("FooOS v2.3.1.100", "2.3.1.100"),
+        ("Acme 2900-48G, revision WB.16.10.0012, ROM WB.16.03", "WB.16.10.0012"),
+        ("Acme Transport 9000 R31.2", "R31.2"),
+        ("AcmeOS-C-20.10.R7 cpm/hops Acme 9000", "20.10.R7"),
+        ("Acme 2000, XY.2.4, eCos-3.0, Linux 3.6.5", "XY.2.4"),
+        ("Acme Base Station, Version: abc-1.02.03.0004", "1.02.03.0004"),
+        ("Hardware: x86 - Software: Windows NT Version 4.0 (Build 1381)", "4.0"),
+        ("Acme Controller - software version 2.07", "2.07"),
+        ("Acme AP, Linux 4.4.60, U-Boot 2016.01", None),  # kernel and boot loader only
+        ("Linux host 4.19.0-18-amd64 #1 SMP Debian x86_64", None),  # uname: the OS rules read it
+        ("Acme Gateway 10.1.2.3", None),  # an address, not a release
+    ],
+)
+def test_version_grammar(descr: str, version: str | None) -> None:
+    assert version_from_descr(descr) == version
+
+
+def test_appliance_kernel_is_a_component_not_the_os_version() -> None:
+    """Linux under a maker's own sysObjectID: an appliance; its kernel is a part of it."""
+    from netsbom.agent.snmp.parse import parse_view
+    from netsbom.agent.snmp.replay import replay_view
+    from netsbom.core.record import Target
+
+    def parse(sys_object_id: str):  # type: ignore[no-untyped-def]
+        data = (
+            "1.3.6.1.2.1.1.1.0|4|Linux ap1 4.4.241 #1 SMP Tue Oct 1 11:03:45 UTC 2024 armv7l\n"
+            f"1.3.6.1.2.1.1.2.0|6|{sys_object_id}\n"
+        ).encode()
+        return parse_view(
+            replay_view(data), target=Target("t", "-", 0, "replay"), agent_id="a",
+            collected_at="2026-01-01T00:00:00Z", report_id="r",
+        )  # fmt: skip
+
+    appliance = parse("1.3.6.1.4.1.99999.1.2")
+    assert appliance.os.version is None and appliance.os.family is None
+    assert [(s.name, s.version) for s in appliance.software] == [("linux", "4.4.241")]
+    assert appliance.software[0].cpe == "cpe:2.3:o:linux:linux_kernel:4.4.241:*:*:*:*:*:*:*"
+    host = parse("1.3.6.1.4.1.8072.3.2.10")  # Net-SNMP: a general-purpose host
+    assert host.os.family == "linux" and host.os.version == "4.4.241"
+    assert host.software == ()

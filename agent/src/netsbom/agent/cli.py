@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import click
 
 from netsbom.core.cli.options import Output, option_group, output_options
-from netsbom.core.errors import ConfigError, ExitCode
+from netsbom.core.errors import ConfigError, ExitCode, NetsbomError
 
 if TYPE_CHECKING:
     from netsbom.agent.inventory import Inventory, TargetSpec
@@ -292,8 +292,8 @@ def poll_command(
     command) or directories of either.
 
     Exit status: 0 when every record is complete, 4 when a record is incomplete (the device was
-    unreachable or part of the collection failed; the record says what), 1 on bad options or
-    inventory.
+    unreachable or part of the collection failed; the record says what) or a recording could not
+    be read (one `Error:` line each; the others are still parsed), 1 on bad options or inventory.
     """
     import asyncio
 
@@ -302,8 +302,17 @@ def poll_command(
     if not targets:
         raise click.UsageError("give at least one TARGET (snmp://HOST[:PORT], name or path)")
     as_json = output.format == "json"
+    failed = False
     if replay:
-        records = [_replay(path, agent_id or "replay") for path in _recordings(targets)]
+        records = []
+        for path in _recordings(targets):
+            try:
+                records.append(_replay(path, agent_id or "replay"))
+            except Exception as exc:  # one bad recording never stops the batch
+                failed = True
+                message = str(exc) if isinstance(exc, NetsbomError) else type(exc).__name__
+                where = "" if message.startswith(str(path)) else f"{path}: "
+                click.echo(f"Error: {where}{message}", err=True)
     else:
         from netsbom.agent.inventory_sources import load_any_inventory
 
@@ -318,7 +327,7 @@ def poll_command(
             click.echo(json.dumps(record_to_dict(record), sort_keys=True))
         else:
             click.echo(summary(record))
-    if any(not record.complete for record in records):
+    if failed or any(not record.complete for record in records):
         raise SystemExit(ExitCode.PARTIAL)
 
 

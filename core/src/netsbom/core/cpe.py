@@ -52,6 +52,16 @@ def os_cpe(family: str | None, version: str | None, model: str | None = None) ->
     return _cpe("o", name.vendor, product, escape(base), update)
 
 
+def kernel_cpe(family: str | None, release: str | None) -> str | None:
+    """The CPE of a family's kernel (``linux`` 4.4.241 -> ``cpe:2.3:o:linux:linux_kernel:4.4.241``),
+    for an appliance that runs it under firmware of its own; None without an NVD kernel name."""
+    entry = known_family(family)
+    name = next((n for n in entry.cpe if n.of == "kernel"), None) if entry is not None else None
+    if name is None or not release:
+        return None
+    return _cpe("o", name.vendor, name.product, escape(release))
+
+
 def hardware_cpe(vendor: str | None, model: str | None) -> str | None:
     """The hardware CPE (``cpe:2.3:h:cisco:c9300-48p:-:...``) for vendors NVD names models of."""
     nvd_vendor = hardware_cpe_vendor(vendor)

@@ -53,6 +53,7 @@ def _discover() -> dict[str, Platform]:
 
 
 PLATFORMS: dict[str, Platform] = _discover()
+GENERIC = "generic"  # the driver of last resort: `show version`-like output of any platform
 
 
 def get_platform(name: str) -> Platform:
@@ -127,13 +128,13 @@ def parse_outputs(
             form, value = ruling
         values[name] = value
         provenance.append(Provenance(_field_path(name), method, form))
-    if not values.get("os_family"):
+    if not values.get("os_family") and platform.names_family:
         values["os_family"] = platform.family
         provenance.append(Provenance("os.family", method, f"platform:{platform.name}", 0.8))
     if not values.get("vendor") and platform.vendor:
         values["vendor"] = platform.vendor
         provenance.append(Provenance("vendor", method, f"platform:{platform.name}", 0.8))
-    if not values.get("os_name") and platform.os_name:
+    if not values.get("os_name") and platform.os_name and platform.names_family:
         values["os_name"] = platform.os_name
     components, sources = _components(parsed)
     if components:
@@ -213,6 +214,7 @@ def _enrich(base: Component, extra: Component) -> Component:
 
 
 __all__ = [
+    "GENERIC",
     "LIST_FIELDS",
     "PLATFORMS",
     "Command",

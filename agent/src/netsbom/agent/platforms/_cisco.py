@@ -32,7 +32,13 @@ _STACK_ROW = re.compile(
     r"^\*?\s*(?P<switch>\d+)\s+(?P<ports>\d+)\s+(?P<model>\S+)\s+(?P<version>\S+)\s+"
     r"(?P<image>\S+)(?:\s+(?P<mode>\S+))?\s*$"
 )
-_IOS_VERSION = re.compile(r"^Cisco IOS Software.*?Version (\S+?)(?:,|\s|$)", re.MULTILINE)
+# the running image's banner, in the current ("Cisco IOS Software, ...") and the old ("IOS (tm)
+# C2600 Software ...") form; never the ROM monitor's or boot loader's own "Version" line
+_IOS_VERSION = re.compile(
+    r"^(?:Cisco IOS Software|(?:Cisco )?Internetwork Operating System Software|IOS \(tm\))"
+    r".*?Version ([^,\s]+)",
+    re.MULTILINE,
+)
 _MODEL_NUMBER = re.compile(r"^Model [Nn]umber\s*:\s*(\S+)", re.MULTILINE)
 _SERIAL_NUMBER = re.compile(r"^System [Ss]erial [Nn]umber\s*:\s*(\S+)", re.MULTILINE)
 _HOSTNAME_UPTIME = re.compile(r"^(\S+) uptime is ", re.MULTILINE)
@@ -47,10 +53,9 @@ def is_ios_xe(text: str, version: str | None) -> bool:
 def parse_show_version(text: str) -> Partial:
     rows = fsm("cisco_ios_show_version", text)
     row = rows[0] if rows else {}
-    version = clean(row.get("version"))
-    if version is None:
-        banner = _IOS_VERSION.search(text)
-        version = banner.group(1) if banner else None
+    banner = _IOS_VERSION.search(text)
+    version = banner.group(1) if banner else clean(row.get("version"))
+    version = version.split(",")[0].split()[0] if version else None
     xe = is_ios_xe(text, version)
     xe_version = _XE_SOFTWARE_VERSION.search(text)
     if xe and xe_version and version and not _XE_VERSION.match(version):

@@ -96,6 +96,7 @@ class Platform:
     paging: tuple[str, ...] = ()  # session-setup commands a device accepts silently
     error: str = "% Invalid input detected at '^' marker."  # answer to an unknown command
     error_markers: tuple[str, ...] = ("% Invalid input", "% Unknown command", "% Incomplete")
+    names_family: bool = True  # False: the generic driver, which knows no OS by itself
 
     @property
     def name(self) -> str:
@@ -236,6 +237,26 @@ def rows(value: Any, *path: str) -> list[dict[str, Any]]:
     if isinstance(current, list):
         return [c for c in current if isinstance(c, dict)]
     return []
+
+
+_KEY_VALUE = re.compile(r"^\s*\*?\s*([A-Za-z][\w ./()#-]*?)\s*(?::|=|\.{2,})\s*(\S.*?)\s*$")
+
+
+def key_values(text: str) -> dict[str, str]:
+    """``Key : value`` lines (``System Type: X440``, ``Serial-Number.... ABC``) as lower-cased
+    keys, ``-``/``_``/``#`` as spaces, single spaces -> first value."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _KEY_VALUE.match(line)
+        if match:
+            key = " ".join(re.sub(r"[-_#]", " ", match.group(1).lower()).split())
+            found.setdefault(key, match.group(2))
+    return found
+
+
+def pick(values: Mapping[str, str], *keys: str) -> str | None:
+    """The first stated value among ``keys`` of :func:`key_values` output."""
+    return first(*(values.get(key) for key in keys))
 
 
 def parse_error(source: str, message: str) -> Partial:

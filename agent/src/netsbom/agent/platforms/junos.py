@@ -88,6 +88,9 @@ def parse_show_version(text: str) -> Partial:
             os_version=version,
             software=tuple(dict.fromkeys(software)),
         )
+    sections = _member_sections(text)
+    if len(sections) > 1:
+        return _multi_member(sections, text)
     fields: dict[str, str] = {}
     for match in _FIELD.finditer(text):
         fields.setdefault(match.group(1).lower(), match.group(2))
@@ -118,6 +121,55 @@ def parse_show_version(text: str) -> Partial:
         os_name="Junos OS Evolved" if family != "junos" else "Junos OS",
         os_version=version,
         software=tuple(dict.fromkeys(software)),
+    )
+
+
+# A virtual chassis, a dual routing engine or a cluster answers per member: "fpc1:", "re0:",
+# "node0:", "lcc0-re0:" above a dashed rule; the prompt names the master ("{master:1}")
+_SECTION = re.compile(r"^(?P<name>(?:fpc|re|member|node|lcc\d+-re)\d+):\s*$", re.MULTILINE)
+_MASTER = re.compile(r"\{(?:master|primary):(?P<member>\d+)\}")
+
+
+def _member_sections(text: str) -> list[tuple[str, str]]:
+    heads = list(_SECTION.finditer(text))
+    ends = [head.start() for head in heads[1:]] + [len(text)] if heads else []
+    return [
+        (head.group("name"), text[head.end() : end]) for head, end in zip(heads, ends, strict=True)
+    ]
+
+
+def _multi_member(sections: list[tuple[str, str]], text: str) -> Partial:
+    """Every member's model and release as a component; the device's are the master's (named
+    by the prompt's ``{master:N}``, else the first section: the RE that answered)."""
+    parts = [(name, parse_show_version(body)) for name, body in sections]
+    master_mark = _MASTER.search(text)
+    master = parts[0]
+    if master_mark:
+        number = master_mark.group("member")
+        master = next((p for p in parts if re.sub(r"\D", "", p[0]) == number), parts[0])
+    members = tuple(
+        Component(
+            index=name,
+            cls="cpu" if "re" in name else "chassis",
+            name=name,
+            vendor="Juniper",
+            model=part.model,
+            software_rev=part.os_version,
+            description="master" if (name, part) == master else None,
+            is_fru=True,
+        )
+        for name, part in parts
+    )
+    chosen = master[1]
+    return Partial(
+        hostname=chosen.hostname,
+        vendor="Juniper",
+        model=chosen.model,
+        os_family=chosen.os_family,
+        os_name=chosen.os_name,
+        os_version=chosen.os_version,
+        software=chosen.software,
+        components=members,
     )
 
 

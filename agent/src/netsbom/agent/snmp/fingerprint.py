@@ -31,7 +31,10 @@ the system group alone, so replay == live.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -46,6 +49,7 @@ from netsbom.core.families import family, known_family
 FINGERPRINT_DIR = Path(__file__).resolve().parent.parent / "fingerprints"
 _GROUPS = ("version", "build", "model", "serial")
 RELATIVE = "sysObjectID"
+ENTERPRISES: Oid = (1, 3, 6, 1, 4, 1)
 # "vendor": a manufacturer object of an agent vendors build into others' products (OEM UPS cards)
 Field_ = Literal["version", "build", "model", "serial", "vendor"]
 
@@ -180,6 +184,7 @@ class Fingerprint:
     # the owner's own objects know the product better than the generic sysDescr rule.
     borrowed_rule: bool = False
     entity_model: str = "model"
+    rule: str | None = None  # the unit id of the OS rule that matched (see KnowledgeBase.unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +192,37 @@ class _Loaded:
     name: str
     data: VendorFile
     enterprises: tuple[Oid, ...]
+    # id(rule or object) -> its unit id, "<file>:os[2]", "<file>:objects[0]"
+    units: dict[int, str] = field(default_factory=dict, compare=False)
+    fallback_units: tuple[str, ...] = ()  # "<file>:fallback[1]", aligned with data.fallback
+
+    def without(self, units: frozenset[str]) -> _Loaded:
+        """This file less the named units (the same objects, so unit ids stay)."""
+        keep = {key: unit for key, unit in self.units.items() if unit not in units}
+        fallback = [
+            (pattern, unit)
+            for pattern, unit in zip(self.data.fallback, self.fallback_units, strict=True)
+            if unit not in units
+        ]
+        data = self.data.model_copy(
+            update={
+                "os": [r for r in self.data.os if id(r) in keep],
+                "objects": [o for o in self.data.objects if id(o) in keep],
+                "fallback": [pattern for pattern, _unit in fallback],
+            }
+        )
+        return _Loaded(
+            self.name, data, self.enterprises, keep, tuple(unit for _p, unit in fallback)
+        )
+
+
+def _with_units(name: str, data: VendorFile, enterprises: tuple[Oid, ...]) -> _Loaded:
+    units: dict[int, str] = {}
+    for kind, items in (("os", data.os), ("objects", data.objects)):
+        for position, item in enumerate(items):
+            units[id(item)] = f"{name}:{kind}[{position}]"
+    fallback = tuple(f"{name}:fallback[{n}]" for n in range(len(data.fallback)))
+    return _Loaded(name, data, enterprises, units, fallback)
 
 
 def _under(oid: Oid | None, prefixes: list[str]) -> bool:
@@ -205,10 +241,35 @@ def _parse_sys_oid(text: str | None) -> Oid | None:
 
 
 class KnowledgeBase:
+    """Every vendor file, and the engine applying them.
+
+    Each OS rule, vendor object and fallback pattern is a *unit* with a stable id
+    (``juniper:os[1]``, ``standard:objects[3]``): :func:`tracing` collects the units that gave a
+    record its values, :meth:`without` switches units off. Cross-validation uses both to score
+    OS types with none of the knowledge that only their recordings use
+    (tests/agent/snmp/test_generalisation.py).
+    """
+
     def __init__(self, files: list[_Loaded]) -> None:
         self.files = files
         self.always = [f for f in files if f.data.scope == "always"]
         self.probes = [f for f in files if f.data.scope == "probe"]
+        self._units = {key: unit for f in files for key, unit in f.units.items()}
+        self._all_units = frozenset(
+            [*self._units.values(), *(unit for f in files for unit in f.fallback_units)]
+        )
+
+    def unit(self, item: OsRule | VendorObject) -> str | None:
+        """The unit id of a rule or vendor object of this knowledge base."""
+        return self._units.get(id(item))
+
+    def units(self) -> frozenset[str]:
+        return self._all_units
+
+    def without(self, units: Iterable[str]) -> KnowledgeBase:
+        """The same knowledge less ``units`` (vendors and enterprise numbers stay)."""
+        off = frozenset(units)
+        return KnowledgeBase([f.without(off) for f in self.files])
 
     def vendor_oids(self) -> tuple[Oid, ...]:
         """Every absolute vendor object OID (for tools that want the union of all plans)."""
@@ -287,20 +348,15 @@ class KnowledgeBase:
             else:
                 vendor = loaded.data.vendor
             sources = [loaded] if owner is None or owner is loaded else [owner, loaded]
-            return Fingerprint(
-                vendor=vendor or None,
-                family=rule.family,
-                os_name=rule.name or family(rule.family).name,
-                version=groups.get("version"),
-                build=groups.get("build"),
-                model=_cased(groups.get("model"), rule.model_case),
-                serial=groups.get("serial"),
-                vendor_file=loaded.name,
+            return _matched(
+                loaded,
+                rule,
+                groups,
+                vendor,
                 objects=tuple(
                     o for f in sources for o in f.data.objects if _for_family(o, rule.family)
                 ),
                 borrowed_rule=owner is not None and loaded is not owner,
-                entity_model=rule.entity_model,
             )
         if owner is not None:
             return Fingerprint(
@@ -310,16 +366,36 @@ class KnowledgeBase:
             )
         return Fingerprint()
 
+    def identify_text(self, text: str) -> Fingerprint:
+        """The OS a device's own description names (a CLI ``show version`` banner), from the
+        OS rules' sysDescr patterns alone: no sysObjectID to say whose device it is."""
+        for loaded in self.files:
+            if loaded.data.scope == "always":
+                continue
+            for rule in loaded.data.os:
+                if not rule.descr or not any(_regex(p).search(text) for p in rule.descr):
+                    continue
+                groups: dict[str, str] = {}
+                for line in text.splitlines():  # a release never spans lines
+                    groups = {**_first_groups(rule.version, line), **groups}
+                vendor = loaded.data.vendor if rule.vendor is None else rule.vendor
+                return _matched(loaded, rule, groups, vendor)
+        return Fingerprint()
+
     def fallback(self, sys_descr: str | None) -> dict[str, str]:
         """Generic sysDescr grammar (``always`` files): field -> value, first pattern wins."""
-        found: dict[str, str] = {}
+        return {key: value for key, (value, _unit) in self.fallback_units(sys_descr).items()}
+
+    def fallback_units(self, sys_descr: str | None) -> dict[str, tuple[str, str | None]]:
+        """:meth:`fallback` with the unit id of the pattern that gave each value."""
+        found: dict[str, tuple[str, str | None]] = {}
         for loaded in self.always:
-            for pattern in loaded.data.fallback:
+            for pattern, unit in zip(loaded.data.fallback, loaded.fallback_units, strict=True):
                 match = _regex(pattern).search(sys_descr or "")
                 if match:
                     for key, value in match.groupdict().items():
                         if value and value.strip() and key not in found:
-                            found[key] = value.strip()
+                            found[key] = (value.strip(), unit)
         return found
 
     def always_objects(self) -> tuple[VendorObject, ...]:
@@ -336,6 +412,15 @@ class KnowledgeBase:
     def needs_probe(self, sys_object_id: str | None) -> bool:
         return self._needs_probe(_parse_sys_oid(sys_object_id))
 
+    def is_appliance(self, sys_object_id: str | None) -> bool:
+        """A sysObjectID of the box's maker, not of a general SNMP agent (Net-SNMP, UCD ...):
+        the box is an appliance whatever OS it runs underneath."""
+        oid = _parse_sys_oid(sys_object_id)
+        if oid is None or oid[: len(ENTERPRISES)] != ENTERPRISES or len(oid) <= len(ENTERPRISES):
+            return False
+        owner = self._owner(oid)
+        return owner is None or not owner.data.generic
+
     def _owner(self, oid: Oid | None) -> _Loaded | None:
         if oid is None:
             return None
@@ -345,6 +430,31 @@ class KnowledgeBase:
                 if oid[: len(prefix)] == prefix and (best is None or len(prefix) > best[0]):
                     best = (len(prefix), loaded)
         return best[1] if best else None
+
+
+def _matched(
+    loaded: _Loaded,
+    rule: OsRule,
+    groups: dict[str, str],
+    vendor: str,
+    objects: tuple[VendorObject, ...] = (),
+    borrowed_rule: bool = False,
+) -> Fingerprint:
+    """What an OS rule that matched says, with the named groups its patterns found."""
+    return Fingerprint(
+        vendor=vendor or None,
+        family=rule.family,
+        os_name=rule.name or family(rule.family).name,
+        version=groups.get("version"),
+        build=groups.get("build"),
+        model=_cased(groups.get("model"), rule.model_case),
+        serial=groups.get("serial"),
+        vendor_file=loaded.name,
+        objects=objects,
+        borrowed_rule=borrowed_rule,
+        entity_model=rule.entity_model,
+        rule=loaded.units.get(id(rule)),
+    )
 
 
 def _cased(model: str | None, case: str | None) -> str | None:
@@ -408,11 +518,48 @@ def load_directory(directory: Path) -> KnowledgeBase:
             where = ".".join(str(p) for p in error["loc"])
             message = error["msg"].removeprefix("Value error, ")
             raise ConfigError(f"{path}: field '{where}': {message}") from None
-        files.append(_Loaded(path.stem, data, tuple(parse_oid(e) for e in data.enterprises)))
+        files.append(_with_units(path.stem, data, tuple(parse_oid(e) for e in data.enterprises)))
     return KnowledgeBase(files)
 
 
 @cache
-def knowledge_base() -> KnowledgeBase:
+def bundled() -> KnowledgeBase:
     """The bundled knowledge base, loaded once per process."""
     return load_directory(FINGERPRINT_DIR)
+
+
+_ACTIVE: ContextVar[KnowledgeBase | None] = ContextVar("netsbom_knowledge", default=None)
+_TRACE: ContextVar[set[str] | None] = ContextVar("netsbom_knowledge_trace", default=None)
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The knowledge in force: the bundled one, unless :func:`using` chose another."""
+    return _ACTIVE.get() or bundled()
+
+
+@contextmanager
+def using(kb: KnowledgeBase) -> Iterator[KnowledgeBase]:
+    """Plan, replay and parse with ``kb`` in this context (cross-validation, tests)."""
+    token = _ACTIVE.set(kb)
+    try:
+        yield kb
+    finally:
+        _ACTIVE.reset(token)
+
+
+@contextmanager
+def tracing() -> Iterator[set[str]]:
+    """Collect the ids of the units that give records parsed in this context their values."""
+    trace: set[str] = set()
+    token = _TRACE.set(trace)
+    try:
+        yield trace
+    finally:
+        _TRACE.reset(token)
+
+
+def used(unit: str | None) -> None:
+    """Note that ``unit`` gave a record a value (when :func:`tracing`)."""
+    trace = _TRACE.get()
+    if trace is not None and unit:
+        trace.add(unit)

@@ -8,11 +8,21 @@ entry naming the numeric OID it came from.
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from netsbom.agent.snmp import mibs, oids
-from netsbom.agent.snmp.fingerprint import Fingerprint, VendorObject, extract, knowledge_base
+from netsbom.agent.snmp.fingerprint import (
+    Fingerprint,
+    KnowledgeBase,
+    VendorObject,
+    extract,
+    knowledge_base,
+    used,
+)
 from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 from netsbom.agent.snmp.view import (
     IpAddress,
@@ -26,7 +36,7 @@ from netsbom.agent.snmp.view import (
     to_mac,
     to_text,
 )
-from netsbom.core.cpe import hardware_cpe, os_cpe
+from netsbom.core.cpe import hardware_cpe, kernel_cpe, os_cpe
 from netsbom.core.record import (
     Component,
     DeviceRecord,
@@ -38,6 +48,8 @@ from netsbom.core.record import (
     Software,
     Target,
 )
+
+log = logging.getLogger(__name__)
 
 ENT_CLASSES = {
     1: "other", 2: "other", 3: "chassis", 4: "backplane", 5: "container", 6: "power-supply",
@@ -80,6 +92,35 @@ def parse_view(
     collected_at: str,
     report_id: str,
     method: str = "snmp",
+) -> DeviceRecord:
+    """The device's record; never raises: a fault of ours on odd data still gives the device's
+    record (its system group) with an ``internal`` error naming what failed."""
+    try:
+        return _parse_view(view, target, agent_id, collected_at, report_id, method)
+    except Exception as exc:  # a bug of ours must not stop a batch
+        log.exception("cannot parse the SNMP view of %s", target.id)
+        errors = [ErrorInfo(e.kind, e.message, e.source) for e in view.errors]
+        errors.append(ErrorInfo("internal", f"parse failed: {type(exc).__name__}: {exc}"[:300]))
+        return DeviceRecord(
+            target=target,
+            agent_id=agent_id,
+            collected_at=collected_at,
+            report_id=report_id,
+            hostname=view.text(oids.SYS_NAME),
+            description=view.text(oids.SYS_DESCR),
+            sys_object_id=view.object_id(oids.SYS_OBJECT_ID),
+            errors=tuple(errors),
+            complete=False,
+        )
+
+
+def _parse_view(
+    view: SnmpView,
+    target: Target,
+    agent_id: str,
+    collected_at: str,
+    report_id: str,
+    method: str,
 ) -> DeviceRecord:
     prov = _Provenance(method)
     hostname = view.text(oids.SYS_NAME)
@@ -125,6 +166,9 @@ def parse_view(
     software = _software(view)
     if software:
         prov.add("software", oids.HR_SW_INSTALLED)
+    if identity.kernel:
+        software.insert(0, _kernel(*identity.kernel))
+        prov.add("software", oids.SYS_DESCR, 0.9)
     lldp = _lldp_neighbors(view)
     if lldp:
         prov.add("neighbors", oids.LLDP_REM_TABLE)
@@ -171,10 +215,16 @@ class _Found:
     source: Oid | str
     confidence: float = 1.0
     first: bool = False  # a vendor object marked ``over_entity``: outranks every other source
+    unit: str | None = None  # the knowledge unit (rule, vendor object) that gave it
 
 
 class _Identity(dict[str, _Found]):
     fingerprint: Fingerprint = Fingerprint()
+    kernel: tuple[str, str] | None = None  # an appliance's (kernel family, release)
+
+
+# OS families whose sysDescr release is a kernel's (``uname``), not a product's firmware
+_KERNEL_FAMILIES = frozenset({"linux", "freebsd", "openbsd"})
 
 
 def _identify(
@@ -195,13 +245,31 @@ def _identify(
     answered: set[str] = set()
     if kb.needs_probe(sys_object_id):
         for name, objects in kb.probe_files():
-            if _objects(view, objects, sys_oid):
+            if _objects(view, objects, sys_oid, kb):
                 answered.add(name)
                 break
     fingerprint = kb.identify(sys_object_id, description, answered)
-    vendor_objects = _objects(view, fingerprint.objects, sys_oid)
-    standard = _objects(view, kb.always_objects(), sys_oid)
-    generic = kb.fallback(description)
+    kernel: tuple[str, str] | None = None
+    if fingerprint.family in _KERNEL_FAMILIES and kb.is_appliance(sys_object_id):
+        # an embedded appliance on a general-purpose kernel: the kernel is a part of its
+        # firmware, whose release (if any source states it) is the OS version
+        if fingerprint.family and fingerprint.version:
+            kernel = (fingerprint.family, fingerprint.version)
+        fingerprint = replace(fingerprint, family=None, os_name=None, version=None, build=None)
+    if fingerprint.family:
+        used(fingerprint.rule)
+    vendor_objects = _objects(view, fingerprint.objects, sys_oid, kb)
+    standard = _objects(view, kb.always_objects(), sys_oid, kb)
+    generic = kb.fallback_units(description)
+    rule = fingerprint.rule
+
+    def by_rule(value: str | None, confidence: float) -> _Found | None:
+        return _found(value, oids.SYS_DESCR, confidence, rule)
+
+    def by_grammar(name: str) -> _Found | None:
+        value, unit = generic.get(name, (None, None))
+        return _found(value, oids.SYS_DESCR, 0.5, unit)
+
     row = chassis.component if chassis else None
     index = chassis.index if chassis else ()
 
@@ -219,59 +287,65 @@ def _identify(
         ],
         "version": [
             *(
-                (vendor_objects.get("version"), _found(fingerprint.version, oids.SYS_DESCR, 0.7))
+                (vendor_objects.get("version"), by_rule(fingerprint.version, 0.7))
                 if fingerprint.borrowed_rule
-                else (
-                    _found(fingerprint.version, oids.SYS_DESCR, 0.9),
-                    vendor_objects.get("version"),
-                )
+                else (by_rule(fingerprint.version, 0.9), vendor_objects.get("version"))
             ),
             _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
+            _inner(components, row, "software_rev", oids.ENT_SOFTWARE_REV),
             standard.get("version"),
-            _found(generic.get("version"), oids.SYS_DESCR, 0.5),
-            _found(version_from_descr(description), oids.SYS_DESCR, 0.4),
+            by_grammar("version"),
+            _found(version_from_descr(description), oids.SYS_DESCR, 0.5),
+            _top_statement(components, row, version_from_descr),
+            _found(row.firmware_rev if row else None, entity(oids.ENT_FIRMWARE_REV), 0.4),
+            _inner(components, row, "firmware_rev", oids.ENT_FIRMWARE_REV, 0.4),
         ],
         "build": [
-            _found(fingerprint.build, oids.SYS_DESCR, 0.9),
+            by_rule(fingerprint.build, 0.9),
             vendor_objects.get("build"),
-            _found(generic.get("build"), oids.SYS_DESCR, 0.5),
+            by_grammar("build"),
         ],
         "model": [
-            _top_description(components, row) if by_description else None,
+            _top_description(components, row, rule) if by_description else None,
             _found(row.model if row and _is_product_name(row.model) else None, model_source),
             _classless_model(components),
             vendor_objects.get("model"),
             _chassis_product_id(row, index),
-            _found(fingerprint.model, oids.SYS_DESCR, 0.8),
+            by_rule(fingerprint.model, 0.8),
             standard.get("model"),
             _registered_product(sys_oid),
-            _found(generic.get("model"), oids.SYS_DESCR, 0.5),
+            by_grammar("model"),
             _found(model_from_descr(description), oids.SYS_DESCR, 0.4),
+            _top_statement(components, row, model_from_descr),
             _chassis_description(row, index, components),
         ],
         "serial": [
             _found(row.serial if row else None, entity(oids.ENT_SERIAL)),
             vendor_objects.get("serial"),
             standard.get("serial"),
-            _board_serial(components, row),
-            _found(fingerprint.serial, oids.SYS_DESCR, 0.8),
-            _found(generic.get("serial"), oids.SYS_DESCR, 0.5),
+            _inner(components, row, "serial", oids.ENT_SERIAL),
+            by_rule(fingerprint.serial, 0.8),
+            by_grammar("serial"),
         ],
     }
     identity = _Identity()
     identity.fingerprint = fingerprint
+    identity.kernel = kernel
     for name, options in candidates.items():
         preferred = vendor_objects.get(name)
         for option in [preferred] if preferred is not None and preferred.first else options:
             if option is not None:
                 identity[name] = option
+                used(option.unit)
                 break
     return identity
 
 
-def _found(value: str | None, source: Oid | str, confidence: float = 1.0) -> _Found | None:
+def _found(
+    value: str | None, source: Oid | str, confidence: float = 1.0, unit: str | None = None
+) -> _Found | None:
     value = value.strip() if value else None
-    return _Found(value, source, confidence) if value else None
+    return _Found(value, source, confidence, unit=unit) if value else None
 
 
 def _oid_or_none(text: str | None) -> Oid | None:
@@ -302,25 +376,50 @@ def _classless_model(components: list[Component] | None) -> _Found | None:
     return None
 
 
-def _board_serial(components: list[Component] | None, row: Component | None) -> _Found | None:
-    """A chassis row without a serial: the serial of the first module inside it, directly or in a
-    slot (the main board or supervisor, where some vendors keep the unit's serial)."""
-    if not components or row is None or row.serial:
+def _inner(
+    components: list[Component] | None,
+    row: Component | None,
+    attribute: Literal["serial", "software_rev", "firmware_rev"],
+    column: int,
+    confidence: float = 0.6,
+) -> _Found | None:
+    """A chassis row that does not state ``attribute``: the first module inside it that does,
+    directly or in a slot (the main board, supervisor or management card, where some vendors
+    keep the unit's serial and software)."""
+    if not components or row is None or getattr(row, attribute):
         return None
     level = [row.index]
     for _ in range(4):  # chassis -> slot container(s) -> board
         inside = [c for c in components if c.parent in level]
         for component in inside:
-            if component.cls == "module" and component.serial:
-                source = (*oids.ENT_ENTRY, oids.ENT_SERIAL, *parse_oid(component.index))
-                return _Found(component.serial, source, 0.6)
+            value = getattr(component, attribute)
+            if component.cls in ("module", "cpu") and value:
+                source = (*oids.ENT_ENTRY, column, *parse_oid(component.index))
+                return _Found(value, source, confidence)
         level = [c.index for c in inside if c.cls == "container"]
         if not level:
             break
     return None
 
 
-def _top_description(components: list[Component] | None, row: Component | None) -> _Found | None:
+def _top_statement(
+    components: list[Component] | None,
+    row: Component | None,
+    grammar: Callable[[str | None], str | None],
+) -> _Found | None:
+    """What the sysDescr grammar reads in the entPhysicalDescr of the device's top row
+    ("RouterOS 7.1 (stable) on RB5009", "... Switch Rev 01.00.01"): a last resort."""
+    top = row if row is not None else (components[0] if components else None)
+    if top is None or not top.description:
+        return None
+    value = grammar(top.description)
+    source = (*oids.ENT_ENTRY, oids.ENT_DESCR, *parse_oid(top.index))
+    return _Found(value, source, 0.4) if value else None
+
+
+def _top_description(
+    components: list[Component] | None, row: Component | None, rule: str | None
+) -> _Found | None:
     """entPhysicalDescr of the row at the top of the chassis row's containment (a stack, or the
     chassis itself), for OSes whose ModelName is a part number."""
     if not components or row is None:
@@ -336,7 +435,8 @@ def _top_description(components: list[Component] | None, row: Component | None) 
         top = parent
     if not top.description:
         return None
-    return _Found(top.description.strip(), (*oids.ENT_ENTRY, oids.ENT_DESCR, *parse_oid(top.index)))
+    source = (*oids.ENT_ENTRY, oids.ENT_DESCR, *parse_oid(top.index))
+    return _Found(top.description.strip(), source, unit=rule)
 
 
 def _chassis_description(
@@ -381,7 +481,7 @@ def _registered_organization(sys_oid: Oid | None) -> _Found | None:
 
 
 def _objects(
-    view: SnmpView, objects: tuple[VendorObject, ...], sys_oid: Oid | None
+    view: SnmpView, objects: tuple[VendorObject, ...], sys_oid: Oid | None, kb: KnowledgeBase
 ) -> dict[str, _Found]:
     """field -> first answer among ``objects`` (first instance under each object's OID)."""
     found: dict[str, _Found] = {}
@@ -395,12 +495,14 @@ def _objects(
             row = _row_index(view, parse_oid(obj.row_from))
             text = to_text(view.get((*prefix, row))) if row is not None else None
             if text is not None and (value := extract(obj.pattern, obj.field, text)):
-                found[obj.field] = _Found(value, (*prefix, row or 0))
+                found[obj.field] = _Found(value, (*prefix, row or 0), unit=kb.unit(obj))
             continue
         for suffix, raw in view.subtree(prefix):
             text = to_text(raw) if _plausible(obj.field, raw) else None
             if text is not None and (value := extract(obj.pattern, obj.field, text)):
-                found[obj.field] = _Found(value, (*prefix, *suffix), first=obj.over_entity)
+                found[obj.field] = _Found(
+                    value, (*prefix, *suffix), first=obj.over_entity, unit=kb.unit(obj)
+                )
             break
     return found
 
@@ -428,7 +530,8 @@ def _table(view: SnmpView, entry: Oid, columns: tuple[int, ...]) -> dict[Oid, di
     rows: dict[Oid, dict[int, Value]] = {}
     for column in columns:
         for index, value in view.subtree((*entry, column)):
-            rows.setdefault(index, {})[column] = value
+            if index:  # a value on the column itself is no row
+                rows.setdefault(index, {})[column] = value
     return dict(sorted(rows.items()))
 
 
@@ -682,6 +785,14 @@ def _software(view: SnmpView) -> list[Software]:
             kind = "os-package" if packaged else "application"
         software.append(Software(name=name, version=version, kind=kind, source="hrSWInstalled"))
     return software
+
+
+def _kernel(family: str, release: str) -> Software:
+    """An appliance's kernel as a part of its software (``linux`` 4.4.241), with its CPE."""
+    return Software(
+        name=family, version=release, kind="os-package", source="sysDescr",
+        cpe=kernel_cpe(family, release),
+    )  # fmt: skip
 
 
 def split_package(text: str) -> tuple[str, str | None, bool]:

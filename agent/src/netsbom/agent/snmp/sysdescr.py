@@ -18,6 +18,8 @@ _STOP_WORDS = {
 _OPERATING_SYSTEMS = re.compile(
     r"^(?:(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin|Windows|Microsoft|VMware)\b|Hardware:)"
 )
+# a kernel's `uname -a` line: its release is the kernel's, read by the OS rules
+_UNAME = re.compile(r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin)\s+\S+\s+\d")
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")
 MAX_WORDS = 5
@@ -33,10 +35,33 @@ _DOTTED_QUAD = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 _COMPANY_TAIL = {"inc", "inc.", "ltd", "ltd.", "co.", "corp", "corp.", "llc", "gmbh", "ag", "s.a."}
 
 
+# Where devices name their hardware in words, in order of trust (documented shapes):
+_MODEL_SHAPES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        # "Model: X", "Hardware Model:X", "PID:HP LaserJet M130" (labels)
+        r"(?i)\b(?:hardware\s+model|model|pid|product)\s*[:=]\s*(?P<model>[A-Za-z0-9][^,;\n]*?)"
+        r"\s*(?=[,;\n]|$)",
+        # "... running on an Acme Networks AB-1200", "OS for ab5812_54x": the platform an OS runs on
+        r"\b(?:running on|for)\s+(?:an?\s+)?(?P<model>[A-Za-z][^,;\n]*?\d[^,;\n]*?)\s*$",
+        # "AcmeOS (X440-24p) version 15.5": the platform in parentheses after the OS's name
+        r"^\S+\s+\((?P<model>[A-Za-z][\w-]*\d[\w()-]*)\)\s+version\b",
+        # "Acme TZ 570 (AcmeOS 7.0.1)", "MyPower S3220 version 6.6": a model before its OS
+        r"^(?:[A-Z][A-Za-z]+\s+)(?P<model>[A-Z]{1,3}\s?\d{2,5}[A-Za-z]?)\s+(?:\(|version\b)",
+    )
+)
+
+
 def model_from_descr(descr: str | None) -> str | None:
     """The product name a device writes before its version, if sysDescr has that shape."""
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
         return None
+    text = descr.strip().strip('"')
+    for shape in _MODEL_SHAPES:
+        for line in text.splitlines()[:3]:
+            match = shape.search(line.strip())
+            if match and len(match.group("model")) <= 48:
+                return match.group("model").strip()
     first_line = descr.strip().strip('"').splitlines()[0] if descr.strip() else ""
     segments = [s for s in re.split(r"[,;]", first_line)[:3] if s.strip()]
     for segment in segments:
@@ -86,12 +111,67 @@ def _leading_words(segment: str) -> list[str]:
     return words
 
 
+# The version grammar: shapes of a version in free text, in order of trust; the first shape that
+# finds a token not owned by hardware, a boot loader or a kernel wins. Each shape is a documented
+# way devices write their software release, not a value seen in a recording.
+_RELEASE = r"v?(?P<version>\d+(?:[._-]\w+)+(?:\([\w.]+\)[\w.-]*)?)"
+_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        # "SW: v6.3.2.011", "Software Version 4.04", "OS version 2.1": the software itself
+        ("software", rf"(?i)\b(?:software|sw|os)\s*(?:version|ver\.?|rev(?:ision)?|release)?"
+                     rf"\s*[:=]?\s*{_RELEASE}"),
+        # "Version 15.1(2)SG", "Release: 7.1.2", "Rev 1.2", "Version saos-10-09-02" (a product
+        # word before the release, hyphen-joined, is not part of it)
+        ("labelled", rf"(?i)\b(?:version|ver\.?|release|rev(?:ision)?)\s*[:=]?\s*"
+                     rf"(?:[a-z][\w]*-)*{_RELEASE}"),
+        # "Firmware 1.2.3", "FW: 6.0.0.18", "PF:v6.8.2" (platform firmware)
+        ("firmware", rf"(?i)\b(?:firmware|fw|pf)\s*(?:version|ver\.?|rev(?:ision)?)?\s*[:=]?"
+                     rf"\s*{_RELEASE}"),
+        # "EdgeOS v1.8.0", "KeeneticOS 4.02.C.1.0-1", "NOS 6.07p1": an OS named, then its release
+        ("os-name", rf"\b[A-Z][A-Za-z]*OS[-_ ]{_RELEASE}"),
+        # vendor trains: HPE/Aruba "KA.15.03.3004", "PL.10.08.1050"; release trains "R23.6"
+        ("train", r"(?<![\w.])(?P<version>[A-Z]{1,3}\.\d{1,2}\.\d{1,2}(?:\.\d{1,4})?"
+                  r"|R\d+(?:\.\d+)+[A-Za-z]?\d*)(?![\w.])"),
+        # a product joined to its release: "TiMOS-C-10.0.R4", "SRLinux-v24.10.1-492-g8f8"
+        ("joined", r"\b[A-Za-z]{2,}(?:-[A-Za-z]+)*[-_]v?(?P<version>\d+\.\d+[\w.-]*)"),
+        # "v1.63.46" anywhere
+        ("v-token", r"(?<![\w.-])[vV](?P<version>\d+(?:\.\d+)+[\w.-]*)"),
+    )
+)  # fmt: skip
+# what a token right after these words is the version of: hardware, boot code, the kernel
+_NOT_SOFTWARE = re.compile(
+    r"(?i)(?:\b(?:hw|mb|hwv|rom|boot\w*|u-boot|loader|bios|cpld|fpga|pcb|kernel|linux|hardware"
+    r"|bootldr|bootrom|bl)\b|\bhw_rev)\s*[:=]?\s*v?$"
+)
+
+
 def version_from_descr(descr: str | None) -> str | None:
-    """The first version-shaped word of sysDescr (``5.43.18.12487``, ``v1.63.46``)."""
-    if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
+    """The software release a sysDescr states (:data:`_SHAPES`), else its first version-shaped
+    word (``5.43.18.12487``). None for a kernel's ``uname`` line: the OS rules read those."""
+    if not descr or _UNAME.match(descr.strip().strip('"')):
         return None
-    for raw in re.split(r"[\s,;]+", descr):
-        word = raw.strip("()\"'")
+    for _name, shape in _SHAPES:
+        for match in shape.finditer(descr):
+            if _NOT_SOFTWARE.search(descr[: match.start("version")]):
+                continue
+            version = match.group("version").rstrip(".-_")
+            if not _is_address_or_date(version):
+                return version
+    return _bare_version(descr)
+
+
+def _is_address_or_date(word: str) -> bool:
+    if _DOTTED_QUAD.match(word) and _looks_like_ip(word):
+        return True
+    return bool(re.match(r"^(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./]\d\d?$", word))
+
+
+def _bare_version(descr: str) -> str | None:
+    for found in re.finditer(r"[^\s,;]+", descr):
+        if _NOT_SOFTWARE.search(descr[: found.start()]):
+            continue
+        word = found.group(0).strip("()\"'")
         dotted_quad = _DOTTED_QUAD.match(word) is not None
         if (dotted_quad and not _looks_like_ip(word)) or (_VERSION.match(word) and not dotted_quad):
             return word[1:] if re.match(r"^[vV]\d", word) else word

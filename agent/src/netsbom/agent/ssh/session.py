@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netsbom.agent.platforms import Platform, get_platform, platform_for_family
+from netsbom.agent.platforms import GENERIC, Platform, get_platform, platform_for_family
 from netsbom.agent.ssh.known_hosts import host_keys
 from netsbom.core.errors import CredentialError, DeviceError
 from netsbom.core.record import ErrorInfo
@@ -62,7 +62,8 @@ class _Pool:
 
 _READ_ONLY_START = re.compile(
     r"^(show|display|get|admin show|cat|hostname|uname|lldpctl|dpkg-query|net show"
-    r"|rpm -q|diagnose lldprx neighbor summary)\b"
+    r"|rpm -q|diagnose lldprx neighbor summary|/system (resource|routerboard|identity) print"
+    r"|/ip neighbor print)\b"
 )
 _SETUP_START = re.compile(
     r"^(terminal (length|width|no monitor|exec prompt)|no terminal monitor|set cli (screen-length|"
@@ -165,10 +166,8 @@ def _run_session(
     jump: Any = None
     try:
         if result.platform is None:
-            result.platform = detect_platform(address, settings)
-            if result.platform is None:
-                result.errors.append(ErrorInfo("unsupported", "platform could not be detected"))
-                return result
+            # a platform netmiko cannot name still answers `show version`: the generic driver
+            result.platform = detect_platform(address, settings) or GENERIC
         driver = get_platform(result.platform)
         if settings.host_key_policy == "tofu":
             _pin_on_first_use(address, settings)

@@ -1,0 +1,121 @@
+"""The SSH driver of last resort: `show version`-like output of a platform no driver knows.
+
+Nothing here is written for one OS. The family and its release come from the SNMP knowledge's
+OS rules (a `show version` banner is, for most network OSes, what their sysDescr says too);
+model, serial and version from the ``Key: value`` labels devices print (``Model number``,
+``System Type``, ``Serial Number``, ``Software Version``); else the sysDescr grammar reads the
+banner. Used when netmiko cannot name the platform, or for ``platform: generic``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from netsbom.agent.platforms.base import Partial, Platform, command, first, key_values, pick
+from netsbom.agent.snmp.fingerprint import knowledge_base
+from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
+
+_VERSION_KEYS = (
+    "software version", "os version", "system version", "firmware version", "sw version",
+    "version", "software", "firmware", "system software version", "running version",
+    "product version", "image version",
+)  # fmt: skip
+_MODEL_KEYS = (
+    "model number", "model", "model name", "system type", "product", "product name",
+    "product model", "hardware model", "hardware", "machine model", "switch model", "platform",
+    "chassis type", "chassis", "device model", "system model",
+)  # fmt: skip
+_SERIAL_KEYS = (
+    "system serial number", "serial number", "serial", "serial no", "serial num",
+    "chassis serial number", "chassis serial", "processor board id", "system serial",
+    "service tag", "svc tag", "s/n", "sn",
+)  # fmt: skip
+_HOSTNAME = re.compile(r"^(\S+) uptime is ", re.MULTILINE)
+_SERIAL_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,}$")
+# unlabelled shapes: "Processor board ID FDO1633Q14S", "cisco WS-C3750X-24S (PowerPC) processor",
+# "cisco Nexus9000 C9396PX Chassis"
+_BOARD_ID = re.compile(r"(?i)\b(?:processor board id|system serial number)\s*:?\s*([A-Z0-9]{6,})")
+_PROCESSOR = re.compile(r"^\w+\s+(?P<model>\S*\d\S*)\s+\([^)]*\)\s+processor", re.MULTILINE)
+_CHASSIS = re.compile(r"^\s*\w+\s+(?P<model>.*?\d.*?)\s+[Cc]hassis\s*(?:\(|$)", re.MULTILINE)
+_NOT_A_MODEL = re.compile(r"://|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\bshow\b|#")
+# keys whose "version" is not the OS's: boot code, hardware, kernel, components
+_NOT_OS_KEY = re.compile(
+    r"\b(?:bios|boot\w*|rom\w*|loader|hardware|hw|kernel|fpga|cpld|vdb|rules"
+    r"|app|av|ips|engine|signature|database|bootstrap)\b"
+)
+
+
+def parse_show_version(text: str) -> Partial:
+    found = knowledge_base().identify_text(text)
+    values = key_values(text)
+    labelled = first(_version(pick(values, *_VERSION_KEYS)), _any_version(values))
+    head = " ".join(text.strip().splitlines()[:3])
+    serial = pick(values, *_SERIAL_KEYS)
+    return Partial(
+        hostname=first(pick(values, "hostname", "system name"), _group(_HOSTNAME, text)),
+        vendor=found.vendor,
+        model=_model(
+            first(
+                found.model,
+                _first_item(pick(values, *_MODEL_KEYS)),
+                _group(_PROCESSOR, text),
+                _group(_CHASSIS, text),
+                model_from_descr(head),
+            )
+        ),
+        serial=first(
+            serial.split()[0] if serial and _SERIAL_WORD.match(serial.split()[0]) else None,
+            _group(_BOARD_ID, text),
+        ),
+        os_family=found.family,
+        os_name=found.os_name,
+        os_version=first(labelled, found.version, version_from_descr(head)),
+        os_build=found.build,
+    )
+
+
+def _version(value: str | None) -> str | None:
+    """A labelled value that holds a release: its release (``AcmeOS v2.1, build 7`` -> 2.1)."""
+    if value is None:
+        return None
+    word = value.split()[0].strip(",")
+    return word.removeprefix("v") if re.match(r"^v?\d", word) else version_from_descr(value)
+
+
+def _any_version(values: dict[str, str]) -> str | None:
+    """A release under any other label: ``NXOS: version 9.3(8)``, ``SW: Version 08.0.95``,
+    ``Software image version: 4.28.1F`` (not a boot loader's, hardware's or kernel's)."""
+    for key, value in values.items():
+        if _NOT_OS_KEY.search(key):
+            continue
+        match = re.match(r"(?i)^version:?\s+v?(\d\S*)", value)
+        if match:
+            return match.group(1).rstrip(",")
+        if key.endswith("version") and re.match(r"^v?\d", value):
+            return value.split()[0].removeprefix("v").rstrip(",")
+    return None
+
+
+def _model(value: str | None) -> str | None:
+    return None if value is None or _NOT_A_MODEL.search(value) else value
+
+
+def _first_item(value: str | None) -> str | None:
+    """``ASA5520, 512 MB RAM, CPU ...`` -> ``ASA5520``: a model is the first item of a list."""
+    return value.split(",")[0].strip() or None if value else None
+
+
+def _group(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(1).strip() if match else None
+
+
+PLATFORM = Platform(
+    family="generic",
+    commands=(
+        command("show version", parse=parse_show_version),
+        command("show system", parse=parse_show_version),
+        command("show inventory", parse=parse_show_version),
+    ),
+    names_family=False,
+)

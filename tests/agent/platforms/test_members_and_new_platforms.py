@@ -1,0 +1,108 @@
+"""Multi-member systems and the platforms no corpus recording covers, on outputs in the shapes
+their vendors document (values made up). ASA, AOS-CX and FastIron are also scored on ntc-templates'
+recordings (test_accuracy.py); the generic driver on every platform's recordings there."""
+
+from __future__ import annotations
+
+from netsbom.agent.platforms import get_platform, parse_outputs
+from netsbom.agent.platforms._cisco import parse_show_version as ios_show_version
+from netsbom.agent.platforms.exos import parse_show_switch
+from netsbom.agent.platforms.exos import parse_show_version as exos_show_version
+from netsbom.agent.platforms.junos import parse_show_version as junos_show_version
+
+VIRTUAL_CHASSIS = """
+fpc0:
+--------------------------------------------------------------------------
+Hostname: vc1
+Model: ex4300-48t
+Junos: 21.4R3-S4
+
+fpc1:
+--------------------------------------------------------------------------
+Hostname: vc1
+Model: ex4300-48p
+Junos: 21.4R3-S4
+
+{master:1}
+"""
+
+DUAL_RE = """re0:
+--------------------------------------------------------------------------
+Hostname: core-re0
+Model: mx960
+Junos: 22.2R3.15
+
+re1:
+--------------------------------------------------------------------------
+Hostname: core-re1
+Model: mx960
+Junos: 22.2R2.11
+
+{master}
+"""
+
+
+def test_virtual_chassis_members_and_the_masters_release() -> None:
+    partial = junos_show_version(VIRTUAL_CHASSIS)
+    assert [(c.name, c.model, c.software_rev) for c in partial.components] == [
+        ("fpc0", "EX4300-48T", "21.4R3-S4"),
+        ("fpc1", "EX4300-48P", "21.4R3-S4"),
+    ]
+    assert partial.model == "EX4300-48P"  # member 1 is the master
+    assert partial.os_version == "21.4R3-S4"
+
+
+def test_dual_routing_engines_the_answering_re_is_the_device() -> None:
+    partial = junos_show_version(DUAL_RE)
+    assert partial.os_version == "22.2R3.15" and partial.hostname == "core-re0"
+    assert [c.software_rev for c in partial.components] == ["22.2R3.15", "22.2R2.11"]
+
+
+def test_old_ios_takes_the_image_banner_not_the_rom_bootstrap() -> None:
+    text = (
+        "IOS (tm) C2600 Software (C2600-I-M), Version 12.2(15)T9, RELEASE SOFTWARE (fc1)\n"
+        "Copyright (c) 1986-2003 by cisco Systems, Inc.\n"
+        "ROM: System Bootstrap, Version 12.1(3r)T2, RELEASE SOFTWARE (fc1)\n"
+        "r1 uptime is 1 week, 2 days\n"
+    )
+    assert ios_show_version(text).os_version == "12.2(15)T9"
+
+
+def test_exos_stack_slots_are_members() -> None:
+    text = (
+        "Slot-1      : 800551-00-03 1429G-00001 Rev 3.0 BootROM: 2.0.1.7    IMG: 31.7.1.4\n"
+        "Slot-2      : 800552-00-03 1429G-00002 Rev 3.0 BootROM: 2.0.1.7    IMG: 31.7.1.4\n"
+        "Image   : ExtremeXOS version 31.7.1.4 by release-manager\n"
+    )
+    partial = exos_show_version(text)
+    assert partial.os_version == "31.7.1.4" and partial.serial == "1429G-00001"
+    assert [c.serial for c in partial.components] == ["1429G-00001", "1429G-00002"]
+    assert parse_show_switch(
+        "SysName:          sw1\nSystem Type:      X440G2-48p-10G4 (Stack)\n"
+    ).model == ("X440G2-48p-10G4")
+
+
+def test_os10_version_and_service_tag() -> None:
+    outputs = {
+        "show version": "Dell EMC Networking OS10 Enterprise\nOS Version: 10.5.4.0\n"
+        "Build Version: 10.5.4.0.98\nSystem Type: S5248F-ON\n",
+        "show inventory": "Product               : S5248F-ON\n"
+        "Unit Type                 Part Number Rev  Piece Part ID              Svc Tag  Exprs\n"
+        "* 1  S5248F-ON            0ABC12      A01  CN-0ABC12-12345-67A-0001  ABCD123  123\n",
+    }
+    partial, _ = parse_outputs(get_platform("dell_os10"), outputs)
+    assert (partial.os_version, partial.model, partial.serial) == (
+        "10.5.4.0",
+        "S5248F-ON",
+        "ABCD123",
+    )
+
+
+def test_generic_driver_reads_labelled_output_of_an_unknown_platform() -> None:
+    text = (
+        "Acme Networks AcmeOS\nSoftware Version : 4.2.1 (build 77)\nModel Number: AX-2400\n"
+        "Serial Number: AX24A0001\n"
+    )
+    partial, _ = parse_outputs(get_platform("generic"), {"show version": text})
+    assert (partial.os_version, partial.model, partial.serial) == ("4.2.1", "AX-2400", "AX24A0001")
+    assert partial.os_family is None  # the generic driver names no family of its own
