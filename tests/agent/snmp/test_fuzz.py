@@ -9,14 +9,13 @@ import os
 from functools import cache
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netsbom.agent.snmp.parse import parse_view
 from netsbom.agent.snmp.replay import replay_view
 from netsbom.core.record import ERROR_KINDS, DeviceRecord, Target
-from tests.conftest import corpus_dir
+from tests.conftest import corpus_dir, require
 
 SAMPLES = 24  # recordings with the most ENTITY-MIB, LLDP and vendor rows
 TAGS = ["2", "4", "4x", "5", "6", "64", "65", "66", "67", "70", "4e", "6x", "99", ""]
@@ -25,11 +24,7 @@ ODD_VALUES = ["", "-1", "0", "1.3.6.1", "...", "99999999999999999999", "zz", "\\
 
 @cache
 def _samples() -> tuple[tuple[str, ...], ...]:
-    root = corpus_dir() / "snmp" / "data"
-    if not root.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"SNMP corpus not found at {root}")
-        pytest.skip(f"SNMP corpus not found at {root} (set NETSBOM_CORPUS)")
+    root = require(corpus_dir() / "snmp" / "data", "SNMP corpus (LibreNMS, GPL: not copied)")
     scored: list[tuple[int, Path]] = []
     for path in sorted(root.glob("*.snmprec")):
         text = path.read_text(encoding="latin-1")

@@ -32,7 +32,7 @@ from netsbom.agent.snmp.mibs import set_mib_dirs
 from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.core.record import DeviceRecord
 from tests.agent.snmp.test_accuracy import FIELDS, Tally, agreement, counted
-from tests.conftest import corpus_dir
+from tests.conftest import corpus_dir, require, shared_root
 
 # Floors for the figure on unseen OS types: what a network of devices nobody here has seen gets.
 # Before issue 13 (same measure): version 56.2 %, hardware 57.5 %, serial 31.6 %.
@@ -47,12 +47,8 @@ class Labelled:
 
 
 def _corpus() -> Path:
-    root = corpus_dir()
-    if not (root / "snmp" / "expected").is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"SNMP corpus not found at {root / 'snmp'}")
-        pytest.skip(f"SNMP corpus not found at {root / 'snmp'} (set NETSBOM_CORPUS)")
-    return root
+    require(corpus_dir() / "snmp" / "expected", "SNMP corpus (LibreNMS, GPL: not copied)")
+    return corpus_dir()
 
 
 def _labelled(root: Path) -> list[Labelled]:
@@ -130,11 +126,7 @@ def cross_validate(root: Path) -> CrossValidation:
 
 @pytest.fixture(scope="module")
 def mibs() -> Iterator[None]:
-    directory = corpus_dir().parent / "mibs"
-    if not directory.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"vendor registration MIBs not found at {directory}")
-        pytest.skip(f"vendor registration MIBs not found at {directory}")
+    directory = require(shared_root() / "mibs", "vendor registration MIBs")
     set_mib_dirs([directory])
     yield
     set_mib_dirs(None)
