@@ -29,7 +29,9 @@ def _project(name: str) -> dict[str, object]:
 
 
 def _requirement_names(requirements: list[str]) -> set[str]:
-    return {re.split(r"[\[=<>~! ;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+    return {
+        re.split(r"[\[=<>~! ;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements
+    }
 
 
 def _declared(name: str) -> tuple[set[str], set[str]]:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from netsbom.core.errors import ConfigError
+from netsbom.core.identifiers import id_problem
 
 TOKEN_PREFIX = "nsb_"  # noqa: S105 - a prefix, not a secret
 
@@ -72,6 +73,9 @@ def load_tokens(path: Path) -> Authenticator:
 
 def add_agent(path: Path, agent_id: str) -> str:
     """Create a token for ``agent_id``, store its hash in ``path`` and return the token once."""
+    problem = id_problem(agent_id, "agent id")
+    if problem:
+        raise ConfigError(problem)
     raw: dict[str, Any] = {}
     if path.exists():
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
@@ -24,8 +24,17 @@ from netsbom.collector.auth import Authenticator
 from netsbom.collector.store import Store
 from netsbom.core import metrics
 from netsbom.core.errors import ConfigError, ContractError, StoreError
+from netsbom.core.identifiers import id_problem
 from netsbom.core.net import is_loopback
-from netsbom.proto.convert import DeviceReport, Envelope, ReportAck, envelope
+from netsbom.core.record import collected_at_problem, component_tree_problem
+from netsbom.proto.convert import (
+    DeviceReport,
+    Envelope,
+    ReportAck,
+    component_links,
+    drop_invalid_identifiers,
+    envelope,
+)
 from netsbom.proto.v1 import collector_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -33,7 +42,6 @@ log = logging.getLogger(__name__)
 SERVICE_NAME = "netsbom.v1.Collector"
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 _END = object()
-REPORT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -186,9 +194,15 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             await asyncio.sleep(delay)
 
     def _accept(self, report: DeviceReport, agent: str | None) -> Envelope:
+        """The report as the store keeps it, or ContractError (answered REJECTED) when it breaks
+        the contract: bad ids, another agent's id, over the limits, a time no clock can have, a
+        component tree that is not a tree. Invalid purls/CPEs are dropped, not rejected."""
         limits = self.config.limits
-        if not REPORT_ID.fullmatch(report.report_id):
-            raise ContractError("report_id must be 1-64 letters, digits, '-', '_', '.' or ':'")
+        problem = id_problem(report.report_id, "report_id") or id_problem(
+            report.agent_id, "agent_id"
+        )
+        if problem:
+            raise ContractError(problem)
         if agent is not None and report.agent_id != agent:
             raise ContractError(f"agent {agent!r} may not report as {report.agent_id!r}")
         if len(report.components) > limits.max_components:
@@ -197,7 +211,21 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             raise ContractError(f"too many software entries ({len(report.software)})")
         if len(report.neighbors) > limits.max_neighbors:
             raise ContractError(f"too many neighbors ({len(report.neighbors)})")
-        return envelope(report)
+        problem = component_tree_problem(component_links(report))
+        if problem:
+            raise ContractError(problem)
+        dropped = drop_invalid_identifiers(report)
+        if dropped:
+            log.warning(
+                "report %s: dropped %d invalid purl/CPE identifier(s) (see its provenance)",
+                report.report_id,
+                dropped,
+            )
+        item = envelope(report)
+        problem = collected_at_problem(item.collected_at, datetime.now(UTC))
+        if problem:
+            raise ContractError(problem)
+        return item
 
 
 def _certificate_agent(context: grpc.aio.ServicerContext[DeviceReport, ReportAck]) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from netsbom.collector.cli.options import StoreOptions, store_option
+from netsbom.core.cli.options import MetricsEndpoint, metrics_options
 
 _EXISTING = click.Path(path_type=Path, exists=True, dir_okay=False)
 
@@ -34,11 +35,7 @@ def collector() -> None:
     "--tls-client-ca", type=_EXISTING, help="Require agent certificates signed by this CA (mTLS)."
 )
 @click.option("--insecure", is_flag=True, help="Allow plaintext on a non-loopback address.")
-@click.option(
-    "--metrics-listen",
-    metavar="HOST:PORT",
-    help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
-)
+@metrics_options
 def serve_command(
     store: StoreOptions,
     listen: str,
@@ -48,7 +45,7 @@ def serve_command(
     tls_key: Path | None,
     tls_client_ca: Path | None,
     insecure: bool,
-    metrics_listen: str | None,
+    metrics: MetricsEndpoint,
 ) -> None:
     """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT."""
     from netsbom.collector.auth import load_tokens
@@ -64,11 +61,8 @@ def serve_command(
         allow_no_auth=no_auth,
     )
     config.check()
+    metrics.serve()
     opened = store.open()
-    if metrics_listen:
-        from netsbom.core.metrics import serve_metrics
-
-        serve_metrics(metrics_listen)
 
     async def main() -> None:
         running = await start_collector(opened, config)

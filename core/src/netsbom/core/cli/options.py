@@ -24,7 +24,7 @@ import click
 
 from netsbom.core.errors import ConfigError
 
-__all__ = ["Output", "option_group", "output_options"]
+__all__ = ["MetricsEndpoint", "Output", "metrics_options", "option_group", "output_options"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -116,3 +116,37 @@ def output_options(
         return Output("json" if as_json else fmt, out)
 
     return option_group("output", build, *options)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsEndpoint:
+    """``--metrics-listen HOST:PORT`` (opt-in) and ``--metrics-public`` (allow non-loopback)."""
+
+    listen: str | None = None
+    public: bool = False
+
+    def serve(self) -> int | None:
+        """Start serving /metrics if asked; returns the port (None when not asked)."""
+        if self.listen is None:
+            return None
+        from netsbom.core.metrics import serve_metrics
+
+        return serve_metrics(self.listen, public=self.public)
+
+
+metrics_options = option_group(
+    "metrics",
+    lambda metrics_listen, metrics_public: MetricsEndpoint(metrics_listen, metrics_public),
+    click.option(
+        "--metrics-listen",
+        metavar="HOST:PORT",
+        help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
+    ),
+    click.option(
+        "--metrics-public",
+        is_flag=True,
+        help="Allow --metrics-listen on an address that is not loopback (e.g. 0.0.0.0): "
+        "/metrics has no authentication.",
+    ),
+)
+"""The Prometheus endpoint of long-running commands (``agent run``, ``collector serve``)."""
