@@ -175,7 +175,7 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
 
 
 def component_links(report: pb.DeviceReport) -> list[tuple[str, str | None]]:
-    """``(index, parent)`` of every component, for :func:`netsbom.core.record.component_tree_problem`."""
+    """``(index, parent)`` of every component (for ``core.record.component_tree_problem``)."""
     return [(c.index, c.parent if c.HasField("parent") else None) for c in report.components]
 
 

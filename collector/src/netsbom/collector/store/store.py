@@ -72,16 +72,16 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(_MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            try:
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
                 if self.dialect == "postgresql":
                     connection.execute(
                         sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
                     )
                 command.upgrade(config, "head")
-            except SQLAlchemyError as exc:
-                raise StoreError(f"migration failed: {_reason(exc)}") from None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"migration failed: {_reason(exc)}") from None
 
     def write(
         self, records: Sequence[DeviceRecord], received_at: datetime | None = None
