@@ -104,8 +104,8 @@ async def test_4_a_credential_that_does_not_resolve(
     lab: Lab, collector: Any, tmp_path: Path
 ) -> None:
     _, agent = collector
-    broken = {"name": "nocred", "address": "127.0.0.1",
-              "snmp": {"community": "env:NETSBOM_MISSING_SECRET", "timeout": 0.2, "retries": 0}}  # fmt: skip
+    snmp = {"community": "env:NETSBOM_MISSING_SECRET", "timeout": 0.2, "retries": 0}
+    broken = {"name": "nocred", "address": "127.0.0.1", "snmp": snmp}
     code, err = await agent.run(_inventory(lab, tmp_path, broken=broken))
     assert code == ExitCode.PARTIAL, err
     assert "target nocred: auth: cannot resolve SNMP credential" in err
@@ -169,3 +169,4 @@ async def test_2_usage(tmp_path: Path) -> None:
     agent = Agent(tmp_path, _free_port(), tmp_path / "t")
     code, err = await agent.run(tmp_path / "missing.yaml", "--interval", "0")
     assert code == ExitCode.USAGE
+    assert "--interval" in err
