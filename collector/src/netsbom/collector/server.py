@@ -20,7 +20,7 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from netsbom.collector.auth import Authenticator
+from netsbom.collector.auth import AgentAuthenticator
 from netsbom.collector.store import Store
 from netsbom.core import metrics
 from netsbom.core.errors import ConfigError, ContractError, StoreError
@@ -74,7 +74,7 @@ class TlsFiles:
 class CollectorConfig:
     listen: str = "127.0.0.1:50051"
     tls: TlsFiles | None = None
-    auth: Authenticator | None = None  # None only with allow_no_auth
+    auth: AgentAuthenticator | None = None  # None only with allow_no_auth
     allow_plaintext: bool = False  # plaintext on a non-loopback address
     allow_no_auth: bool = False
     limits: Limits = field(default_factory=Limits)
@@ -104,7 +104,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         request_iterator: AsyncIterator[DeviceReport],
         context: grpc.aio.ServicerContext[DeviceReport, ReportAck],
     ) -> AsyncIterator[ReportAck]:
-        agent = await self._authenticate(context)
+        agent, token = await self._authenticate(context)
         queue: asyncio.Queue[object] = asyncio.Queue(maxsize=self.config.limits.max_batch * 2)
         reader = asyncio.create_task(_read_into(request_iterator, queue))
         try:
@@ -112,6 +112,10 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
                 batch = await _next_batch(queue, self.config.limits.max_batch)
                 if batch is None:
                     break
+                if token is not None and self._revoked(token, agent):
+                    log.warning("closed a stream of %s: its token was revoked", agent)
+                    metrics.REJECTED_CALLS.labels("unauthenticated").inc()
+                    await context.abort(grpc.StatusCode.UNAUTHENTICATED, "agent token revoked")
                 await self._throttle(agent, len(batch))
                 try:
                     acks = await self._ingest(batch, agent)
@@ -125,16 +129,21 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         finally:
             reader.cancel()
 
+    def _revoked(self, token: str, agent: str | None) -> bool:
+        """Whether ``token`` no longer names ``agent`` (the tokens file changed)."""
+        return self.config.auth is not None and self.config.auth.agent_for(token) != agent
+
     async def _authenticate(
         self, context: grpc.aio.ServicerContext[DeviceReport, ReportAck]
-    ) -> str | None:
+    ) -> tuple[str | None, str | None]:
         """The caller's agent id: from its token, its client certificate (mTLS), or both — when
-        both are given they must name the same agent. None only when auth is off."""
+        both are given they must name the same agent. None only when auth is off. With it, the
+        token that authenticated (None without one), checked again before each batch."""
         by_cert = (
             _certificate_agent(context) if self.config.tls and self.config.tls.client_ca else None
         )
         if self.config.auth is None:
-            return by_cert
+            return by_cert, None
         token = None
         for key, value in context.invocation_metadata() or ():
             if key == "authorization" and isinstance(value, str) and value.startswith("Bearer "):
@@ -149,7 +158,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             log.warning("refused a call from %s: %s", context.peer(), reason)
             metrics.REJECTED_CALLS.labels("unauthenticated").inc()
             await context.abort(grpc.StatusCode.UNAUTHENTICATED, reason)
-        return by_token or by_cert
+        return by_token or by_cert, token if by_token else None
 
     async def _ingest(self, batch: list[DeviceReport], agent: str | None) -> list[ReportAck]:
         acks: list[ReportAck | None] = []

@@ -47,16 +47,20 @@ def serve_command(
     insecure: bool,
     metrics: MetricsEndpoint,
 ) -> None:
-    """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT."""
-    from netsbom.collector.auth import load_tokens
+    """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT.
+
+    The tokens file is reloaded when it changes and on SIGHUP: a removed token stops working
+    within seconds, on open streams too."""
+    from netsbom.collector.auth import TokenFile
     from netsbom.collector.server import CollectorConfig, TlsFiles, start_collector
 
     if bool(tls_cert) != bool(tls_key):
         raise click.UsageError("--tls-cert and --tls-key go together")
+    tokens = TokenFile(tokens_path) if tokens_path else None
     config = CollectorConfig(
         listen=listen,
         tls=TlsFiles(tls_cert, tls_key, tls_client_ca) if tls_cert and tls_key else None,
-        auth=load_tokens(tokens_path) if tokens_path else None,
+        auth=tokens,
         allow_plaintext=insecure,
         allow_no_auth=no_auth,
     )
@@ -71,8 +75,14 @@ def serve_command(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        watcher = None
+        if tokens is not None:
+            loop.add_signal_handler(signal.SIGHUP, tokens.reload)
+            watcher = asyncio.create_task(tokens.watch())
         await stop.wait()
         click.echo("collector: draining and stopping", err=True)
+        if watcher is not None:
+            watcher.cancel()
         await running.stop(grace=10)
 
     try:
