@@ -161,7 +161,7 @@ async def test_1_reports_lost_when_they_cannot_be_spooled_nor_sent(
     assert code == ExitCode.ERROR, err
     assert f"waiting in spool {on_disk}," in err
     lost = 8 - on_disk
-    assert 0 < lost < 8 and f"lost {lost} (could not be spooled)" in err
+    assert 0 < lost < 8 and f"lost {lost} (neither delivered nor in the spool)" in err
     assert err.count("lost: not delivered and not in the spool") == lost
 
 

@@ -59,7 +59,9 @@ class RunSummary:
             f"stored {stats.stored}, duplicates {stats.duplicates}, rejected {stats.rejected}, "
             f"waiting in spool {self.unsent}"
         )
-        return text + (f", lost {self.lost} (could not be spooled)" if self.lost else "")
+        return text + (
+            f", lost {self.lost} (neither delivered nor in the spool)" if self.lost else ""
+        )
 
 
 async def poll_target(spec: TargetSpec, agent_id: str) -> DeviceRecord:
