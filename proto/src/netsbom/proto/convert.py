@@ -182,18 +182,24 @@ def component_links(report: pb.DeviceReport) -> list[tuple[str, str | None]]:
 def drop_invalid_identifiers(report: pb.DeviceReport) -> int:
     """Clear the purls and CPEs of ``report`` that are not valid (:mod:`netsbom.core.identifiers`);
     each one dropped leaves a provenance entry (method ``validation``) with the reason. Returns
-    how many were dropped."""
+    how many were dropped. Each distinct value is checked once (a fleet repeats its packages)."""
+    software, identifiers = report.software, report.identifiers
+    purls = {s.purl for s in software} | {identifiers.purl}
+    cpes = {s.cpe for s in software} | {identifiers.os_cpe, identifiers.hardware_cpe}
+    if not any(purl_problem(v) for v in purls if v) and not any(  # the common case: all valid
+        cpe23_problem(v) for v in cpes if v
+    ):
+        return 0
     found: list[tuple[Message, str, str, str | None]] = [
         (report.identifiers, f"identifiers.{name}", name, check(getattr(report.identifiers, name)))
         for name, check in _IDENTIFIER_CHECKS
         if report.identifiers.HasField(name)
     ]
-    for index, software in enumerate(report.software):
+    for index, entry in enumerate(software):
         for name, check in (("purl", purl_problem), ("cpe", cpe23_problem)):
-            if software.HasField(name):
-                found.append(
-                    (software, f"software[{index}].{name}", name, check(getattr(software, name)))
-                )
+            if entry.HasField(name):
+                problem = check(getattr(entry, name))
+                found.append((entry, f"software[{index}].{name}", name, problem))
     dropped = 0
     for message, path, name, problem in found:
         if problem is None:
