@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from netsbom.collector.store import open_store
 from netsbom.core.errors import ExitCode
 from netsbom.lab.definition import default_definition_path, load_lab
 from netsbom.lab.runner import Lab
+from tests.conftest import tmpfs
 
 pytestmark = pytest.mark.integration
 
@@ -135,14 +135,7 @@ async def test_1_reports_lost_when_they_cannot_be_spooled_nor_sent(
 ) -> None:
     """A spool that fills up (a tiny file system) with the collector away: the summary says
     what the spool holds, and what is neither there nor sent is counted as lost."""
-    if os.geteuid() != 0:
-        if os.environ.get("CI"):
-            pytest.fail("mounting a small file system needs root in CI")
-        pytest.skip("mounting a small file system needs root")
-    spool = tmp_path / "small"
-    spool.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", str(spool)], check=True)
-    try:
+    with tmpfs(tmp_path / "small", "size=12k") as spool:
         token = tmp_path / "t"
         token.write_text("nsb_x")
         agent = Agent(tmp_path, _free_port(), token)
@@ -156,8 +149,6 @@ async def test_1_reports_lost_when_they_cannot_be_spooled_nor_sent(
         path.write_text(yaml.safe_dump(raw))
         code, err = await agent.run(path, spool=spool)
         on_disk = len(list((spool / "lab-agent").glob("*.pb")))
-    finally:
-        subprocess.run(["umount", "-l", str(spool)], check=True)
     assert code == ExitCode.ERROR, err
     assert f"waiting in spool {on_disk}," in err
     lost = 8 - on_disk

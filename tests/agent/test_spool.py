@@ -3,7 +3,6 @@ from __future__ import annotations
 import logging
 import os
 import stat
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 from netsbom.agent.spool import Spool, SpoolError
 from netsbom.proto.convert import to_report
-from tests.conftest import make_record
+from tests.conftest import make_record, tmpfs
 
 
 def _report(report_id: str) -> bytes:
@@ -21,18 +20,8 @@ def _report(report_id: str) -> bytes:
 
 @pytest.fixture
 def small_fs(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB tmpfs of our own (mounting needs root: CI runs as root)."""
-    if os.geteuid() != 0:
-        if os.environ.get("CI"):
-            pytest.fail("mounting a small file system needs root in CI")
-        pytest.skip("mounting a small file system needs root")
-    mount = tmp_path / "small"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], check=True)
-    try:
+    with tmpfs(tmp_path / "small", "size=64k") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 def test_reports_survive_a_new_spool_instance_in_order(tmp_path: Path) -> None:
@@ -49,8 +38,11 @@ def test_reports_survive_a_new_spool_instance_in_order(tmp_path: Path) -> None:
 
 
 def test_spool_files_are_private(tmp_path: Path) -> None:
-    os.umask(0o022)
-    path = Spool(tmp_path / "spool").put("a-1", _report("a-1"))
+    umask = os.umask(0o022)  # a usual umask would make files 0644
+    try:
+        path = Spool(tmp_path / "spool").put("a-1", _report("a-1"))
+    finally:
+        os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "spool").stat().st_mode) == 0o700
 
@@ -108,27 +100,15 @@ def test_files_that_are_not_our_reports_are_quarantined_at_once(
     assert (tmp_path / "notes.txt").exists()
 
 
-@pytest.mark.parametrize("kind", ["under-a-file", "read-only"])
-def test_an_unusable_spool_is_a_clear_error(tmp_path: Path, kind: str) -> None:
-    if kind == "under-a-file":
-        (tmp_path / "file").write_text("x")
-        directory = tmp_path / "file" / "spool"
-    else:
-        if os.geteuid() == 0:
-            directory = tmp_path / "ro"
-            directory.mkdir()
-            subprocess.run(
-                ["mount", "-t", "tmpfs", "-o", "ro", "tmpfs", str(directory)], check=True
-            )
-        else:
-            directory = tmp_path / "ro"
-            directory.mkdir(mode=0o500)
-    try:
-        with pytest.raises(SpoolError, match="is not usable"):
-            Spool(directory)
-    finally:
-        if kind == "read-only" and os.geteuid() == 0:
-            subprocess.run(["umount", "-l", str(directory)], check=True)
+def test_an_unusable_spool_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SpoolError, match="is not usable"):
+        Spool(tmp_path / "file" / "spool")
+    with (
+        tmpfs(tmp_path / "ro", "ro") as read_only,
+        pytest.raises(SpoolError, match="is not usable"),
+    ):
+        Spool(read_only)
 
 
 def test_a_full_file_system_never_leaves_half_a_report(small_fs: Path) -> None:

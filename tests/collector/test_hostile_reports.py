@@ -4,7 +4,6 @@ impossible times, component trees that are not trees, invalid purls/CPEs, path-l
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
@@ -14,20 +13,13 @@ from netsbom.collector.auth import add_agent, load_tokens
 from netsbom.collector.export import configuration_at, render_sbom
 from netsbom.collector.sbom.validate import validate_cyclonedx_xml
 from netsbom.collector.server import CollectorConfig, start_collector
-from netsbom.collector.store import Store, open_store
+from netsbom.collector.store import Store
 from netsbom.core.record import Component, DeviceRecord, Identifiers, Software
 from netsbom.proto.convert import DeviceReport, ReportAck, to_report
 from netsbom.proto.v1 import collector_pb2_grpc
 from tests.conftest import make_record
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'c.db'}")
-    yield opened
-    opened.close()
 
 
 async def _send(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +9,7 @@ from click.testing import CliRunner
 
 from netsbom.collector.store import open_store
 from netsbom.core.cli import cli
-from tests.conftest import make_record
+from tests.conftest import make_record, tmpfs
 
 READ_COMMANDS = [
     ["sbom", "export", "--network", "lab"],
@@ -86,15 +84,9 @@ def test_an_unwritable_out_is_one_line(tmp_path: Path) -> None:
     store.write([make_record()])
     store.close()
     (tmp_path / "file").write_text("x")
-    targets = [tmp_path / "missing" / "x.json", tmp_path / "file" / "x.json"]
-    mounted = None
-    if os.geteuid() == 0:  # root ignores permissions: a read-only file system says no to it
-        mounted = tmp_path / "ro"
-        mounted.mkdir()
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "ro", "tmpfs", str(mounted)], check=True)
-        targets.append(mounted / "x.json")
-    try:
-        for out in targets:
+    with tmpfs(tmp_path / "ro", "ro") as read_only:  # root ignores permissions, not this
+        for out in (tmp_path / "missing" / "x.json", tmp_path / "file" / "x.json",
+                    read_only / "x.json"):  # fmt: skip
             for command in (["sbom", "export"], ["inventory", "devices"], ["topology"]):
                 result = CliRunner().invoke(
                     cli,
@@ -102,6 +94,3 @@ def test_an_unwritable_out_is_one_line(tmp_path: Path) -> None:
                 )
                 assert result.exit_code == 1, result.output
                 assert f"cannot write {out}" in _one_error_line(result.output)
-    finally:
-        if mounted is not None:
-            subprocess.run(["umount", "-l", str(mounted)], check=True)
