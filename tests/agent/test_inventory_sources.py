@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -67,17 +68,53 @@ def test_nornir_unknown_group_is_named() -> None:
         from_nornir({"r1": {"groups": ["nowhere"]}}, {}, {})
 
 
-def test_nornir_literal_password_is_not_copied() -> None:
+@pytest.mark.parametrize(
+    ("host", "groups", "defaults", "field"),
+    [
+        ({"password": "hunter2"}, {}, {}, "password"),
+        ({"groups": ["g"]}, {"g": {"password": "hunter2"}}, {}, "password"),
+        ({}, {}, {"password": "hunter2"}, "password"),
+        (
+            {"connection_options": {"netmiko": {"password": "hunter2"}}},
+            {},
+            {},
+            "connection_options.netmiko.password",
+        ),
+    ],
+    ids=["host", "group", "defaults", "connection-options"],
+)
+def test_nornir_literal_password_is_refused(
+    host: dict[str, Any], groups: dict[str, Any], defaults: dict[str, Any], field: str
+) -> None:
+    entry = {**host, "username": "u", "data": {"netsbom": {"snmp": SNMP, "ssh": {}}}}
+    with pytest.raises(ConfigError) as caught:
+        from_nornir({"r1": entry}, groups, defaults, source="hosts.yaml")
+    assert f"hosts.yaml: host 'r1': field '{field}': a literal secret" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+
+
+def test_nornir_password_reference_fills_the_ssh_section() -> None:
     raw = from_nornir(
-        {
-            "r1": {
-                "password": "hunter2",
-                "username": "u",
-                "data": {"netsbom": {"snmp": SNMP, "ssh": {}}},
-            }
-        }
+        {"r1": {"password": "env:PW", "username": "u", "data": {"netsbom": {"ssh": {}}}}}
     )
-    assert "hunter2" not in repr(raw)
+    assert raw["targets"][0]["ssh"] == {"password": "env:PW", "username": "u"}
+
+
+@pytest.mark.parametrize(
+    "variable", ["ansible_password", "ansible_ssh_pass", "ansible_become_pass"]
+)
+def test_ansible_literal_passwords_are_refused(variable: str) -> None:
+    raw = {"all": {"vars": {variable: "hunter2"}, "hosts": {"r1": {"netsbom_snmp": SNMP}}}}
+    with pytest.raises(ConfigError) as caught:
+        from_ansible(raw, source="hosts.yml")
+    assert f"hosts.yml: host 'r1': field '{variable}': a literal secret" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+
+
+def test_ansible_password_reference_fills_the_ssh_section() -> None:
+    raw = {"all": {"hosts": {"r1": {"ansible_password": "file:/run/pw", "ansible_user": "u",
+                                    "netsbom_ssh": {}}}}}  # fmt: skip
+    assert from_ansible(raw)["targets"][0]["ssh"] == {"password": "file:/run/pw", "username": "u"}
 
 
 def test_ansible_precedence_and_mapping() -> None:

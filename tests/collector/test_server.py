@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import grpc
@@ -20,20 +19,13 @@ from netsbom.agent.publish import ClientTls, Publisher, PublishError
 from netsbom.agent.spool import Spool, SpooledReport
 from netsbom.collector.auth import add_agent, load_tokens
 from netsbom.collector.server import CollectorConfig, TlsFiles, start_collector
-from netsbom.collector.store import Store, open_store
+from netsbom.collector.store import Store
 from netsbom.core.errors import ConfigError
 from netsbom.core.record import DeviceRecord
 from netsbom.proto.convert import to_report
 from tests.conftest import make_record
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'c.db'}")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

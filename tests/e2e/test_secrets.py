@@ -21,6 +21,7 @@ from netsbom.collector.auth import add_agent, load_tokens
 from netsbom.collector.server import CollectorConfig, RunningCollector, start_collector
 from netsbom.collector.store import Store, open_store
 from netsbom.core.cli import cli
+from netsbom.core.errors import ExitCode
 from netsbom.lab.definition import default_definition_path, load_lab
 from netsbom.lab.runner import Lab
 
@@ -131,7 +132,8 @@ def test_no_secret_leaks_anywhere(
         monkeypatch.setenv("NSB_TOKEN", token)
         accepted = runner.invoke(cli, [*base, "--token", "env:NSB_TOKEN"])
         outputs.append(accepted.output)
-        assert accepted.exit_code == 0, accepted.output
+        assert accepted.exit_code == ExitCode.PARTIAL, accepted.output  # three targets fail
+        assert "target wrong-v3: " in accepted.output
     finally:
         collector.close()
     assert store.count() == 12  # the refused run's six reports waited in the spool and came too

@@ -89,3 +89,75 @@ def test_hostile_strings_are_stored_intact_in_the_record(store_url: str) -> None
     (back,) = store.latest(network="lab")
     assert back.hostname == nasty  # the JSON record keeps the bytes; only query columns are cut
     store.close()
+
+
+def test_rows_no_collector_accepts_today_never_break_reading(
+    store_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Rows an older collector stored (year 1, year 9999, an undecodable payload) are skipped
+    with a warning; every other device and the fresh poll of the same device stay visible."""
+    from netsbom.collector.export import configuration_at, render_sbom
+
+    store = open_store(store_url)
+    store.write(
+        [
+            make_record("edge1", collected_at="0001-01-01T00:00:00Z"),
+            make_record("edge1", collected_at="9999-12-31T23:59:59Z"),
+            make_record("edge1", collected_at="2026-11-20T10:00:00Z", version="17.12.1"),
+            make_record("core1", collected_at="2026-11-20T10:00:00Z"),
+        ]
+    )
+    garbage = make_record("edge2", collected_at="2026-11-20T10:00:00Z")
+    store.write([garbage])
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE observations SET payload = :junk WHERE report_id = :id"),
+            {"junk": b"\xff\xff\xff not a report", "id": garbage.report_id},
+        )
+    with caplog.at_level("WARNING"):
+        latest = store.latest(network="lab")
+        observed = store.observations()
+    assert {(r.target.id, r.os.version) for r in latest} == {
+        ("edge1", "17.12.1"),
+        ("core1", "17.9.4a"),
+    }
+    assert len(observed) == 3  # year 1 and the undecodable row cannot be read back
+    assert "dated before 2000 or ahead of the clock" in caplog.text
+    assert f"skipped stored observation {garbage.report_id}" in caplog.text
+    for fmt in ("cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld"):
+        config = configuration_at(store, network="lab", at=None)
+        assert render_sbom(config, fmt)
+    assert store.first_observation("lab") == datetime(2026, 11, 20, 10, tzinfo=UTC)
+    store.close()
+
+
+def test_read_only_opening_creates_nothing_and_names_the_problem(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "typo.db"
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(f"sqlite:///{missing}", read_only=True)
+    assert not missing.exists()
+
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    with pytest.raises(StoreError, match="not a netsbom store"):
+        open_store(f"sqlite:///{empty}", read_only=True)
+
+    store = open_store(f"sqlite:///{tmp_path / 'ok.db'}")
+    store.write([make_record()])
+    store.close()
+    reader = open_store(f"sqlite:///{tmp_path / 'ok.db'}", read_only=True)
+    assert reader.count() == 1
+    with pytest.raises(StoreError):
+        reader.write([make_record()])
+    reader.close()
+
+
+def test_an_unreachable_postgresql_is_one_line() -> None:
+    for read_only in (True, False):
+        with pytest.raises(StoreError) as caught:
+            open_store(
+                "postgresql+psycopg://postgres:hunter2@127.0.0.1:1/netsbom", read_only=read_only
+            )
+        message = str(caught.value)
+        assert "\n" not in message and "hunter2" not in message
+        assert "127.0.0.1" in message

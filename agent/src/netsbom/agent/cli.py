@@ -16,7 +16,13 @@ from urllib.parse import urlsplit
 
 import click
 
-from netsbom.core.cli.options import Output, option_group, output_options
+from netsbom.core.cli.options import (
+    MetricsEndpoint,
+    Output,
+    metrics_options,
+    option_group,
+    output_options,
+)
 from netsbom.core.errors import ConfigError, ExitCode, NetsbomError
 
 if TYPE_CHECKING:
@@ -184,10 +190,13 @@ inventory_options = option_group(
     "in the spool for the next run.",
 )
 @click.option(
-    "--metrics-listen",
-    metavar="HOST:PORT",
-    help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
+    "--spool-max-bytes",
+    type=click.IntRange(min=1024),
+    default=1024**3,
+    show_default=True,
+    help="Spool bound: past it the oldest reports are dropped (each drop logged).",
 )
+@metrics_options
 @mibs_option
 def run_command(
     inventory: tuple[Path | None, str],
@@ -196,13 +205,16 @@ def run_command(
     interval: float,
     spool_dir: Path,
     send_timeout: float,
-    metrics_listen: str | None,
+    spool_max_bytes: int,
+    metrics: MetricsEndpoint,
     mibs: tuple[Path, ...],
 ) -> None:
     """Poll every inventory target and stream the reports to the collector.
 
-    Exit status (with --once): 0 every report stored, 3 some left in the spool (collector
-    unreachable), 1 a configuration error.
+    Exit status (with --once; docs/cli.md): 0 every report stored, 3 some left in the spool
+    (collector unreachable), 4 some targets failed (each named on stderr, unresolved
+    credentials included), 5 the collector rejected reports, 1 an error (bad inventory,
+    unusable spool, reports lost), 2 usage.
     """
     import asyncio
 
@@ -219,11 +231,8 @@ def run_command(
     loaded = load_any_inventory(inventory_path, inventory_format)
     token = resolve(connection.token_ref) if connection.token_ref else None
     tls = connection.tls()
-    spool = Spool(spool_dir / loaded.agent_id)
-    if metrics_listen:
-        from netsbom.core.metrics import serve_metrics
-
-        serve_metrics(metrics_listen)
+    spool = Spool(spool_dir / loaded.agent_id, max_bytes=spool_max_bytes)
+    metrics.serve()
 
     async def main() -> int:
         while True:
@@ -236,16 +245,14 @@ def run_command(
                     give_up_after=send_timeout,
                     on_record=lambda _record: progress.advance(),
                 )
-            stats = summary.publish
-            assert stats is not None
-            click.echo(
-                f"polled {len(summary.records)} targets ({len(summary.incomplete)} incomplete); "
-                f"stored {stats.stored}, duplicates {stats.duplicates}, rejected {stats.rejected}, "
-                f"waiting in spool {summary.unsent}",
-                err=True,
-            )
+            for record in summary.incomplete:
+                for error in record.errors:
+                    click.echo(
+                        f"target {record.target.id}: {error.kind}: {error.message}", err=True
+                    )
+            click.echo(summary.line(), err=True)
             if once:
-                return ExitCode.SPOOLED if summary.unsent else ExitCode.OK
+                return summary.exit_code
             await asyncio.sleep(interval)
 
     raise SystemExit(asyncio.run(main()))

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from netsbom.agent.credentials import Secret, is_reference, resolve
 from netsbom.core.errors import ConfigError
+from netsbom.core.identifiers import id_problem
 
 AuthProtocol = Literal["md5", "sha", "sha224", "sha256", "sha384", "sha512"]
 PrivProtocol = Literal["des", "3des", "aes128", "aes192", "aes256"]
@@ -168,6 +169,14 @@ class Inventory(_Strict):
     agent_id: str = Field(default="agent", min_length=1)
     concurrency: int = Field(default=32, ge=1, le=1024)
     targets: list[TargetSpec]
+
+    @field_validator("agent_id")
+    @classmethod
+    def _safe_agent_id(cls, value: str) -> str:
+        problem = id_problem(value, "agent_id")  # it names the spool folder: no path escape
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _unique_names(self) -> Inventory:

@@ -13,8 +13,11 @@ least, unique names) applies unchanged. The field mapping is documented in docs/
   ``netsbom_snmp`` / ``netsbom_ssh`` (dicts passed through as they are). Where an ``ssh`` section
   is present, the inventory's own user, port and platform fill in what it leaves out (Nornir
   ``username``/``port``/``platform``; Ansible ``ansible_user``/``ansible_port``/
-  ``ansible_network_os``). Passwords are never copied: a foreign inventory's ``password`` is a
-  literal secret, which netsbom refuses; reference one in the ``ssh`` section instead.
+  ``ansible_network_os``);
+- passwords: a Nornir ``password`` (also under ``connection_options``) or an Ansible
+  ``ansible_password``-like variable must be a reference (``env:VAR``/``file:PATH``) like every
+  secret netsbom reads: a literal one is refused with an error naming the host and the field
+  (never the value). A reference fills in the ``ssh`` section's ``password``.
 
     raw = read_inventory(Path("nornir/hosts.yaml"), "auto")
     inventory = parse_inventory(raw, source="nornir/hosts.yaml")
@@ -47,6 +50,19 @@ _NORNIR_HOST_KEYS = frozenset(
      "connection_options"}
 )  # fmt: skip
 _ANSIBLE_GROUP_KEYS = frozenset({"hosts", "vars", "children"})
+# Ansible variables holding secrets (connection, become, network and httpapi plugins).
+ANSIBLE_SECRET_VARS = (
+    "ansible_password",
+    "ansible_ssh_pass",
+    "ansible_ssh_password",
+    "ansible_become_password",
+    "ansible_become_pass",
+    "ansible_httpapi_password",
+    "ansible_httpapi_pass",
+    "ansible_net_password",
+    "ansible_net_auth_pass",
+    "ansible_ssh_private_key_passphrase",
+)
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -165,12 +181,21 @@ def from_nornir(
         }
         if "snmp" in netsbom:
             target["snmp"] = netsbom["snmp"]
+        where = f"{source}: host {name!r}"
+        password = _reference(_first(chain, "password"), where, "password")
+        for level in chain:
+            options = level.get("connection_options")
+            for plugin, option in options.items() if isinstance(options, dict) else ():
+                if isinstance(option, dict):
+                    field = f"connection_options.{plugin}.password"
+                    _reference(option.get("password"), where, field)
         if "ssh" in netsbom:
             target["ssh"] = _ssh(
                 netsbom["ssh"],
                 user=_first(chain, "username"),
                 port=_first(chain, "port"),
                 platform=_first(chain, "platform"),
+                password=password,
             )
         if "deadline" in netsbom:
             target["deadline"] = netsbom["deadline"]
@@ -286,12 +311,17 @@ def from_ansible(raw: Mapping[str, Any], *, source: str = "<ansible>") -> dict[s
         }
         if "snmp" in netsbom:
             target["snmp"] = netsbom["snmp"]
+        where = f"{source}: host {host!r}"
+        secrets = {key: _reference(variables.get(key), where, key) for key in ANSIBLE_SECRET_VARS}
         if "ssh" in netsbom:
             target["ssh"] = _ssh(
                 netsbom["ssh"],
                 user=variables.get("ansible_user"),
                 port=variables.get("ansible_port"),
                 platform=variables.get("ansible_network_os"),
+                password=secrets["ansible_password"]
+                or secrets["ansible_ssh_pass"]
+                or secrets["ansible_ssh_password"],
             )
         if "deadline" in netsbom:
             target["deadline"] = netsbom["deadline"]
@@ -321,10 +351,26 @@ def _labels(values: Mapping[str, Any], netsbom: Mapping[str, Any], groups: list[
     return labels
 
 
-def _ssh(section: Any, *, user: Any, port: Any, platform: Any) -> Any:
+def _reference(value: Any, where: str, field: str) -> str | None:
+    """A secret of a foreign inventory: None, or a reference; a literal is refused."""
+    from netsbom.agent.credentials import is_reference
+
+    if value is None:
+        return None
+    if not isinstance(value, str) or not is_reference(value):
+        raise ConfigError(
+            f"{where}: field {field!r}: a literal secret; netsbom takes only references"
+            " (env:VAR or file:PATH) and refuses the inventory"
+        )
+    return value
+
+
+def _ssh(section: Any, *, user: Any, port: Any, platform: Any, password: str | None) -> Any:
     if not isinstance(section, dict):
         return section  # ill-typed: parse_inventory names it
     out = dict(section)
+    if password is not None:
+        out.setdefault("password", password)
     if user is not None:
         out.setdefault("username", str(user))
     if port is not None:

@@ -3,6 +3,10 @@
 A report leaves the spool only when the collector acknowledged it (STORED or DUPLICATE); REJECTED
 reports move to the spool's rejected/ folder. When the stream breaks, every unacknowledged report is
 sent again on the next stream (the collector stores a report_id once), with capped backoff.
+
+``give_up_after`` (``agent run --send-timeout``) bounds both ways of getting nowhere: failing to
+connect, and a connected collector that acknowledges nothing of what is in flight. Either way the
+run ends and the reports stay in the spool.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import grpc
 
@@ -26,6 +31,10 @@ from netsbom.proto.v1 import collector_pb2_grpc
 log = logging.getLogger(__name__)
 
 FATAL_CODES = (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED)
+
+
+class _Stalled(Exception):
+    """Reports in flight waited longer than ``give_up_after`` for their acks."""
 
 
 class PublishError(NetsbomError):
@@ -81,6 +90,7 @@ class Publisher:
         self._closed = False
         self._wake = asyncio.Event()
         self._stream_number = 0  # a request generator of an earlier, broken stream must stop
+        self._waiting_since: float | None = None  # oldest unanswered send since the last ack
 
     def offer(self, item: SpooledReport) -> None:
         if item.report_id not in self._queued and item.report_id not in self._inflight:
@@ -100,13 +110,14 @@ class Publisher:
 
     async def run(self, *, give_up_after: float | None = None) -> PublishStats:
         """Send until closed and drained. ``give_up_after`` bounds the time spent failing to
-        connect; on giving up, unsent reports stay in the spool for the next run."""
+        connect or waiting for acks that do not come; on giving up, unsent reports stay in the
+        spool for the next run."""
         delay = self.backoff[0]
         failing_since: float | None = None
         loop = asyncio.get_running_loop()
         while not (self._closed and self.remaining == 0):
             try:
-                progressed = await self._stream()
+                progressed = await self._stream(give_up_after)
             except grpc.aio.AioRpcError as exc:
                 self._requeue()
                 if exc.code() in FATAL_CODES:
@@ -119,6 +130,14 @@ class Publisher:
                     self.stats.errors.append(message)
                 self.stats.reconnects += 1
                 progressed = False
+            except _Stalled:
+                message = (
+                    f"collector {self.collector} acknowledged nothing in {give_up_after:g}s;"
+                    " giving up for this run"
+                )
+                log.warning("%s; %d reports wait in the spool", message, self.remaining)
+                self.stats.errors.append(message)
+                break
             if progressed:
                 delay, failing_since = self.backoff[0], None
                 continue
@@ -130,10 +149,13 @@ class Publisher:
             delay = min(delay * 2, self.backoff[1])
         return self.stats
 
-    async def _stream(self) -> bool:
-        """One stream; returns whether any ack arrived. Raises AioRpcError when it breaks."""
+    async def _stream(self, give_up_after: float | None) -> bool:
+        """One stream; returns whether any of our reports was acknowledged. Raises AioRpcError
+        when it breaks, _Stalled when reports in flight wait longer than ``give_up_after``."""
         progressed = False
         self._stream_number += 1
+        loop = asyncio.get_running_loop()
+        tick = 1.0 if give_up_after is None else min(1.0, max(give_up_after / 4, 0.05))
         try:
             async with self._channel() as channel:
                 stub = collector_pb2_grpc.CollectorStub(channel)  # type: ignore[no-untyped-call]
@@ -141,12 +163,29 @@ class Publisher:
                     (("authorization", f"Bearer {self.token.reveal()}"),) if self.token else ()
                 )
                 call = stub.Report(self._requests(self._stream_number), metadata=metadata)
+                reading: asyncio.Future[Any] = asyncio.ensure_future(call.read())
                 try:
-                    async for ack in call:
-                        progressed = True
-                        self._acknowledge(ack)
+                    while True:
+                        done, _ = await asyncio.wait({reading}, timeout=tick)
+                        if not done:
+                            waiting = self._waiting_since
+                            if (
+                                give_up_after is not None
+                                and waiting is not None
+                                and loop.time() - waiting >= give_up_after
+                            ):
+                                raise _Stalled
+                            continue
+                        ack = reading.result()
+                        if ack is grpc.aio.EOF:
+                            break
+                        progressed = self._acknowledge(ack) or progressed
+                        reading = asyncio.ensure_future(call.read())
                 finally:
                     call.cancel()
+                    if not reading.done():
+                        reading.cancel()
+                    await asyncio.gather(reading, return_exceptions=True)
         finally:
             self._stream_number += 1  # retire this stream's request generator
             self._wake.set()
@@ -161,8 +200,11 @@ class Publisher:
                 try:
                     report = decode_report(item.data)
                 except NetsbomError as exc:
-                    self.spool.reject(item, f"unreadable spool file: {exc}")
+                    if item.path is not None:
+                        self.spool.quarantine(item.path, str(exc))
                     continue
+                if not self._inflight:
+                    self._waiting_since = asyncio.get_running_loop().time()
                 self._inflight[item.report_id] = item
                 yield report
                 continue
@@ -171,10 +213,13 @@ class Publisher:
             self._wake.clear()
             await self._wake.wait()
 
-    def _acknowledge(self, ack: ReportAck) -> None:
+    def _acknowledge(self, ack: ReportAck) -> bool:
+        """Settle the report ``ack`` answers; False when it answers none of ours in flight."""
         item = self._inflight.pop(ack.report_id, None)
         if item is None:
-            return
+            log.warning("collector acknowledged %r, which is not in flight", ack.report_id[:64])
+            return False
+        self._waiting_since = asyncio.get_running_loop().time() if self._inflight else None
         if ack.status == ReportAck.STORED:
             self.stats.stored += 1
             self.spool.ack(item)
@@ -187,12 +232,18 @@ class Publisher:
         metrics.REPORTS_SENT.labels(ReportAck.Status.Name(ack.status).lower()).inc()
         metrics.SPOOL_DEPTH.set(self.remaining)
         self._wake.set()
+        return True
+
+    def unsent(self) -> list[SpooledReport]:
+        """What is still queued or in flight (after :meth:`run` returned: what was not sent)."""
+        return [*self._inflight.values(), *self._queue]
 
     def _requeue(self) -> None:
         for item in reversed(list(self._inflight.values())):
             self._queue.appendleft(item)
             self._queued.add(item.report_id)
         self._inflight.clear()
+        self._waiting_since = None
 
     def _channel(self) -> grpc.aio.Channel:
         options = [("grpc.max_send_message_length", 16 * 1024 * 1024)]

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from netsbom.agent.identify import with_identifiers
 from netsbom.agent.inventory import Inventory, TargetSpec
@@ -19,6 +20,7 @@ from netsbom.agent.snmp.poll import poll_snmp
 from netsbom.agent.spool import Spool, SpooledReport
 from netsbom.agent.ssh.poll import poll_ssh
 from netsbom.core import metrics
+from netsbom.core.errors import ExitCode
 from netsbom.core.record import DeviceRecord, ErrorInfo, Target, format_time
 from netsbom.proto.convert import to_report
 
@@ -29,11 +31,37 @@ log = logging.getLogger(__name__)
 class RunSummary:
     records: list[DeviceRecord] = field(default_factory=list)
     publish: PublishStats | None = None
-    unsent: int = 0
+    unsent: int = 0  # reports waiting in the spool (counted on disk) for the next run
+    lost: int = 0  # reports neither acknowledged nor on disk (could not be spooled)
 
     @property
     def incomplete(self) -> list[DeviceRecord]:
         return [r for r in self.records if not r.complete]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The most serious outcome first: lost (1), rejected (5), spooled (3), partial (4)."""
+        if self.lost:
+            return ExitCode.ERROR
+        if self.publish is not None and self.publish.rejected:
+            return ExitCode.REJECTED
+        if self.unsent:
+            return ExitCode.SPOOLED
+        if self.incomplete:
+            return ExitCode.PARTIAL
+        return ExitCode.OK
+
+    def line(self) -> str:
+        """One line for people: what was polled, stored, rejected, left and lost."""
+        stats = self.publish or PublishStats()
+        text = (
+            f"polled {len(self.records)} targets ({len(self.incomplete)} incomplete); "
+            f"stored {stats.stored}, duplicates {stats.duplicates}, rejected {stats.rejected}, "
+            f"waiting in spool {self.unsent}"
+        )
+        return text + (
+            f", lost {self.lost} (neither delivered nor in the spool)" if self.lost else ""
+        )
 
 
 async def poll_target(spec: TargetSpec, agent_id: str) -> DeviceRecord:
@@ -111,10 +139,14 @@ async def run_once(
     def spool_and_offer(record: DeviceRecord) -> None:
         data = to_report(record).SerializeToString()
         try:
-            path = spool.put(record.report_id, data)
+            path: Path | None = spool.put(record.report_id, data)
+            log.info("report %s of %s: spooled", record.report_id, record.target.id)
         except OSError as exc:  # e.g. disk full: still send it from memory
             log.error(
-                "cannot spool report %s: %s; sending it unspooled", record.report_id, exc.strerror
+                "report %s of %s: cannot spool it (%s); sending it from memory",
+                record.report_id,
+                record.target.id,
+                exc.strerror or exc,
             )
             path = None
         publisher.offer(SpooledReport(record.report_id, path, data))
@@ -127,7 +159,10 @@ async def run_once(
     finally:
         publisher.close()
     stats = await sender
-    return RunSummary(records=records, publish=stats, unsent=publisher.remaining)
+    lost = [item for item in publisher.unsent() if not spool.held(item)]
+    for item in lost:
+        log.error("report %s lost: not delivered and not in the spool", item.report_id)
+    return RunSummary(records=records, publish=stats, unsent=spool.depth(), lost=len(lost))
 
 
 def _target(spec: TargetSpec) -> Target:

@@ -11,21 +11,30 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from netsbom.collector.auth import Authenticator
+from netsbom.collector.auth import AgentAuthenticator
 from netsbom.collector.store import Store
 from netsbom.core import metrics
 from netsbom.core.errors import ConfigError, ContractError, StoreError
+from netsbom.core.identifiers import id_problem
 from netsbom.core.net import is_loopback
-from netsbom.proto.convert import DeviceReport, Envelope, ReportAck, envelope
+from netsbom.core.record import collected_at_problem, component_tree_problem
+from netsbom.proto.convert import (
+    DeviceReport,
+    Envelope,
+    ReportAck,
+    component_links,
+    drop_invalid_identifiers,
+    envelope,
+)
 from netsbom.proto.v1 import collector_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -33,7 +42,6 @@ log = logging.getLogger(__name__)
 SERVICE_NAME = "netsbom.v1.Collector"
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 _END = object()
-REPORT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,7 @@ class TlsFiles:
 class CollectorConfig:
     listen: str = "127.0.0.1:50051"
     tls: TlsFiles | None = None
-    auth: Authenticator | None = None  # None only with allow_no_auth
+    auth: AgentAuthenticator | None = None  # None only with allow_no_auth
     allow_plaintext: bool = False  # plaintext on a non-loopback address
     allow_no_auth: bool = False
     limits: Limits = field(default_factory=Limits)
@@ -96,7 +104,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         request_iterator: AsyncIterator[DeviceReport],
         context: grpc.aio.ServicerContext[DeviceReport, ReportAck],
     ) -> AsyncIterator[ReportAck]:
-        agent = await self._authenticate(context)
+        agent, token = await self._authenticate(context)
         queue: asyncio.Queue[object] = asyncio.Queue(maxsize=self.config.limits.max_batch * 2)
         reader = asyncio.create_task(_read_into(request_iterator, queue))
         try:
@@ -104,6 +112,10 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
                 batch = await _next_batch(queue, self.config.limits.max_batch)
                 if batch is None:
                     break
+                if token is not None and self._revoked(token, agent):
+                    log.warning("closed a stream of %s: its token was revoked", agent)
+                    metrics.REJECTED_CALLS.labels("unauthenticated").inc()
+                    await context.abort(grpc.StatusCode.UNAUTHENTICATED, "agent token revoked")
                 await self._throttle(agent, len(batch))
                 try:
                     acks = await self._ingest(batch, agent)
@@ -117,16 +129,21 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         finally:
             reader.cancel()
 
+    def _revoked(self, token: str, agent: str | None) -> bool:
+        """Whether ``token`` no longer names ``agent`` (the tokens file changed)."""
+        return self.config.auth is not None and self.config.auth.agent_for(token) != agent
+
     async def _authenticate(
         self, context: grpc.aio.ServicerContext[DeviceReport, ReportAck]
-    ) -> str | None:
+    ) -> tuple[str | None, str | None]:
         """The caller's agent id: from its token, its client certificate (mTLS), or both — when
-        both are given they must name the same agent. None only when auth is off."""
+        both are given they must name the same agent. None only when auth is off. With it, the
+        token that authenticated (None without one), checked again before each batch."""
         by_cert = (
             _certificate_agent(context) if self.config.tls and self.config.tls.client_ca else None
         )
         if self.config.auth is None:
-            return by_cert
+            return by_cert, None
         token = None
         for key, value in context.invocation_metadata() or ():
             if key == "authorization" and isinstance(value, str) and value.startswith("Bearer "):
@@ -141,7 +158,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             log.warning("refused a call from %s: %s", context.peer(), reason)
             metrics.REJECTED_CALLS.labels("unauthenticated").inc()
             await context.abort(grpc.StatusCode.UNAUTHENTICATED, reason)
-        return by_token or by_cert
+        return by_token or by_cert, token if by_token else None
 
     async def _ingest(self, batch: list[DeviceReport], agent: str | None) -> list[ReportAck]:
         acks: list[ReportAck | None] = []
@@ -186,9 +203,15 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             await asyncio.sleep(delay)
 
     def _accept(self, report: DeviceReport, agent: str | None) -> Envelope:
+        """The report as the store keeps it, or ContractError (answered REJECTED) when it breaks
+        the contract: bad ids, another agent's id, over the limits, a time no clock can have, a
+        component tree that is not a tree. Invalid purls/CPEs are dropped, not rejected."""
         limits = self.config.limits
-        if not REPORT_ID.fullmatch(report.report_id):
-            raise ContractError("report_id must be 1-64 letters, digits, '-', '_', '.' or ':'")
+        problem = id_problem(report.report_id, "report_id") or id_problem(
+            report.agent_id, "agent_id"
+        )
+        if problem:
+            raise ContractError(problem)
         if agent is not None and report.agent_id != agent:
             raise ContractError(f"agent {agent!r} may not report as {report.agent_id!r}")
         if len(report.components) > limits.max_components:
@@ -197,7 +220,21 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             raise ContractError(f"too many software entries ({len(report.software)})")
         if len(report.neighbors) > limits.max_neighbors:
             raise ContractError(f"too many neighbors ({len(report.neighbors)})")
-        return envelope(report)
+        problem = component_tree_problem(component_links(report))
+        if problem:
+            raise ContractError(problem)
+        dropped = drop_invalid_identifiers(report)
+        if dropped:
+            log.warning(
+                "report %s: dropped %d invalid purl/CPE identifier(s) (see its provenance)",
+                report.report_id,
+                dropped,
+            )
+        item = envelope(report)
+        problem = collected_at_problem(item.collected_at, datetime.now(UTC))
+        if problem:
+            raise ContractError(problem)
+        return item
 
 
 def _certificate_agent(context: grpc.aio.ServicerContext[DeviceReport, ReportAck]) -> str | None:

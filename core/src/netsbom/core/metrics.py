@@ -15,6 +15,7 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 from netsbom.core.errors import ConfigError
+from netsbom.core.net import is_loopback
 
 POLLS = Counter("netsbom_agent_polls", "Device polls finished", ["transport"])
 POLL_FAILURES = Counter("netsbom_agent_poll_failures", "Poll errors by kind", ["kind"])
@@ -34,8 +35,16 @@ COMMIT_SECONDS = Histogram(
 )
 
 
-def serve_metrics(listen: str) -> int:
-    """Start the /metrics HTTP endpoint on ``HOST:PORT`` (port 0 picks one); returns the port."""
+def serve_metrics(listen: str, *, public: bool = False) -> int:
+    """Start the /metrics HTTP endpoint on ``HOST:PORT`` (port 0 picks one); returns the port.
+
+    The endpoint has no authentication: an address that is not loopback (``0.0.0.0`` included)
+    is refused unless ``public`` (``--metrics-public``) says it is meant."""
+    if not public and not is_loopback(listen):
+        raise ConfigError(
+            f"refusing to serve metrics on {listen}: not loopback, and /metrics has no"
+            " authentication; add --metrics-public to expose it"
+        )
     host, _, port = listen.rpartition(":")
     try:
         server, _thread = start_http_server(int(port), addr=host.strip("[]") or "127.0.0.1")

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
@@ -162,6 +162,52 @@ class DeviceRecord:
     def name(self) -> str:
         """The name people know the device by: its hostname, else its inventory id."""
         return self.hostname or self.target.id
+
+
+EARLIEST_OBSERVATION = datetime(2000, 1, 1, tzinfo=UTC)  # older: a device clock never set
+MAX_CLOCK_AHEAD = timedelta(days=1)  # newer than the collector's clock by more: refused
+
+
+def collected_at_problem(moment: datetime, now: datetime) -> str | None:
+    """Why an observation time cannot be right, or None: before 2000, or more than a day ahead
+    of ``now`` (such a report would stay the device's latest for good)."""
+    if moment < EARLIEST_OBSERVATION:
+        return f"collected_at {format_time(moment)} is before {EARLIEST_OBSERVATION.year}"
+    if moment > now + MAX_CLOCK_AHEAD:
+        return (
+            f"collected_at {format_time(moment)} is more than a day ahead of the collector's"
+            f" clock ({format_time(now)})"
+        )
+    return None
+
+
+MAX_COMPONENT_DEPTH = 32  # chassis > slot > module > sub-module ... real trees are < 10 deep
+
+
+def component_tree_problem(links: Iterable[tuple[str, str | None]]) -> str | None:
+    """Why the physical tree given as ``(index, parent)`` pairs is not a tree, or None: a
+    component that is its own parent, a cycle, or a chain deeper than :data:`MAX_COMPONENT_DEPTH`.
+    A parent that names no component makes its child a root."""
+    parents = dict(links)
+    depth: dict[str, int] = {}
+    for start in parents:
+        chain: list[str] = []
+        seen: set[str] = set()
+        node: str | None = start
+        while node is not None and node in parents and node not in depth:
+            if node in seen:
+                return f"component {node!r} is its own ancestor (a cycle)"
+            if parents[node] == node:
+                return f"component {node!r} is its own parent"
+            seen.add(node)
+            chain.append(node)
+            node = parents[node]
+        below = depth.get(node, 0) if node is not None else 0
+        for offset, member in enumerate(reversed(chain), start=1):
+            depth[member] = below + offset
+            if depth[member] > MAX_COMPONENT_DEPTH:
+                return f"component tree deeper than {MAX_COMPONENT_DEPTH} levels"
+    return None
 
 
 def format_time(moment: datetime) -> str:

@@ -11,6 +11,7 @@ from google.protobuf.message import DecodeError, Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from netsbom.core.errors import ContractError
+from netsbom.core.identifiers import cpe23_problem, purl_problem
 from netsbom.core.record import (
     Component,
     DeviceRecord,
@@ -173,6 +174,49 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
     )
 
 
+def component_links(report: pb.DeviceReport) -> list[tuple[str, str | None]]:
+    """``(index, parent)`` of every component (for ``core.record.component_tree_problem``)."""
+    return [(c.index, c.parent if c.HasField("parent") else None) for c in report.components]
+
+
+def drop_invalid_identifiers(report: pb.DeviceReport) -> int:
+    """Clear the purls and CPEs of ``report`` that are not valid (:mod:`netsbom.core.identifiers`);
+    each one dropped leaves a provenance entry (method ``validation``) with the reason. Returns
+    how many were dropped. Each distinct value is checked once (a fleet repeats its packages)."""
+    software, identifiers = report.software, report.identifiers
+    purls = {s.purl for s in software} | {identifiers.purl}
+    cpes = {s.cpe for s in software} | {identifiers.os_cpe, identifiers.hardware_cpe}
+    if not any(purl_problem(v) for v in purls if v) and not any(  # the common case: all valid
+        cpe23_problem(v) for v in cpes if v
+    ):
+        return 0
+    found: list[tuple[Message, str, str, str | None]] = [
+        (report.identifiers, f"identifiers.{name}", name, check(getattr(report.identifiers, name)))
+        for name, check in _IDENTIFIER_CHECKS
+        if report.identifiers.HasField(name)
+    ]
+    for index, entry in enumerate(software):
+        for name, check in (("purl", purl_problem), ("cpe", cpe23_problem)):
+            if entry.HasField(name):
+                problem = check(getattr(entry, name))
+                found.append((entry, f"software[{index}].{name}", name, problem))
+    dropped = 0
+    for message, path, name, problem in found:
+        if problem is None:
+            continue
+        message.ClearField(name)
+        report.provenance.append(
+            pb.Provenance(
+                field=path,
+                method="validation",
+                source=f"dropped by the collector: {problem}",
+                confidence=0.0,
+            )
+        )
+        dropped += 1
+    return dropped
+
+
 def decode_report(data: bytes) -> pb.DeviceReport:
     """Parse serialized bytes (e.g. from the spool); malformed input raises ContractError."""
     report = pb.DeviceReport()
@@ -210,6 +254,13 @@ def _values(message: Message, skip: frozenset[str] | set[str] = frozenset()) -> 
 def _defaults(descriptor: Any) -> dict[str, Any]:
     """Per message type: None for fields with presence, the proto3 default for the others."""
     return {f.name: None if f.has_presence else f.default_value for f in descriptor.fields}
+
+
+_IDENTIFIER_CHECKS = (
+    ("os_cpe", cpe23_problem),
+    ("hardware_cpe", cpe23_problem),
+    ("purl", purl_problem),
+)
 
 
 def _opt(message: Message, name: str) -> Any:

@@ -72,6 +72,9 @@ class Feeds:
 
 
 def load_feeds(directory: Path) -> Feeds:
+    """The feeds of ``directory``; VulnError when it is missing or holds no CVE record that can
+    be assessed against (an empty folder, a failed download, only KEV/EPSS): a VEX or a report
+    built from nothing would look clean."""
     if not directory.is_dir():
         raise VulnError(f"feeds directory {directory} does not exist")
     feeds = Feeds()
@@ -84,6 +87,13 @@ def load_feeds(directory: Path) -> Feeds:
     for name in ("epss.csv", "epss.csv.gz"):
         if (directory / name).is_file():
             _load_epss(feeds, directory / name)
+    if not any(c.nvd_configurations is not None or c.cna_affected is not None
+               for c in feeds.cves.values()):  # fmt: skip
+        raise VulnError(
+            f"feeds {directory} hold no usable CVE data: no readable NVD record in nvd/ nor"
+            " CVE JSON 5 record in cve/ (kev.json and epss.csv only rank CVEs); fetch records"
+            " with `netsbom vuln fetch --cve ID` or mirror them there"
+        )
     return feeds
 
 

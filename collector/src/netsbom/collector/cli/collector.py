@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from netsbom.collector.cli.options import StoreOptions, store_option
+from netsbom.core.cli.options import MetricsEndpoint, metrics_options
 
 _EXISTING = click.Path(path_type=Path, exists=True, dir_okay=False)
 
@@ -33,11 +34,7 @@ def collector() -> None:
     "--tls-client-ca", type=_EXISTING, help="Require agent certificates signed by this CA (mTLS)."
 )
 @click.option("--insecure", is_flag=True, help="Allow plaintext on a non-loopback address.")
-@click.option(
-    "--metrics-listen",
-    metavar="HOST:PORT",
-    help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
-)
+@metrics_options
 def serve_command(
     store: StoreOptions,
     listen: str,
@@ -47,29 +44,30 @@ def serve_command(
     tls_key: Path | None,
     tls_client_ca: Path | None,
     insecure: bool,
-    metrics_listen: str | None,
+    metrics: MetricsEndpoint,
 ) -> None:
-    """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT."""
+    """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT.
+
+    The tokens file is reloaded when it changes and on SIGHUP: a removed token stops working
+    within seconds, on open streams too."""
     import asyncio
 
-    from netsbom.collector.auth import load_tokens
+    from netsbom.collector.auth import TokenFile
     from netsbom.collector.server import CollectorConfig, TlsFiles, start_collector
 
     if bool(tls_cert) != bool(tls_key):
         raise click.UsageError("--tls-cert and --tls-key go together")
+    tokens = TokenFile(tokens_path) if tokens_path else None
     config = CollectorConfig(
         listen=listen,
         tls=TlsFiles(tls_cert, tls_key, tls_client_ca) if tls_cert and tls_key else None,
-        auth=load_tokens(tokens_path) if tokens_path else None,
+        auth=tokens,
         allow_plaintext=insecure,
         allow_no_auth=no_auth,
     )
     config.check()
+    metrics.serve()
     opened = store.open()
-    if metrics_listen:
-        from netsbom.core.metrics import serve_metrics
-
-        serve_metrics(metrics_listen)
 
     async def main() -> None:
         running = await start_collector(opened, config)
@@ -78,8 +76,14 @@ def serve_command(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        watcher = None
+        if tokens is not None:
+            loop.add_signal_handler(signal.SIGHUP, tokens.reload)
+            watcher = asyncio.create_task(tokens.watch())
         await stop.wait()
         click.echo("collector: draining and stopping", err=True)
+        if watcher is not None:
+            watcher.cancel()
         await running.stop(grace=10)
 
     try:

@@ -25,10 +25,10 @@ DB_HELP = "Store URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (env N
 class StoreOptions:
     url: str
 
-    def open(self) -> Store:
+    def open(self, *, read_only: bool = False) -> Store:
         from netsbom.collector.store import open_store
 
-        return open_store(self.url)
+        return open_store(self.url, read_only=read_only)
 
 
 def _store(db: str) -> StoreOptions:
@@ -88,7 +88,7 @@ class Selection:
                 raise ExportError(f"{self.records_path}: no device records to build from")
             moment = format_time(at) if at is not None else max(r.collected_at for r in records)
             return build_configuration(name, moment, records)
-        opened = store.open()
+        opened = store.open(read_only=True)
         try:
             return configuration_at(opened, at=at, select=self.selector())
         finally:

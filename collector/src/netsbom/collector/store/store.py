@@ -7,22 +7,36 @@ acknowledged report survives a crash.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
-from collections.abc import Iterable, Sequence
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, create_engine, event, func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from netsbom.collector.store.schema import observations
-from netsbom.core.errors import StoreError
-from netsbom.core.record import DeviceRecord, record_from_dict
+from netsbom.core.errors import NetsbomError, StoreError
+from netsbom.core.record import (
+    EARLIEST_OBSERVATION,
+    MAX_CLOCK_AHEAD,
+    DeviceRecord,
+    parse_time,
+    record_from_dict,
+)
 from netsbom.proto.convert import Envelope, envelope_of, record_from_payload
+
+log = logging.getLogger(__name__)
+_MIGRATIONS = resources.files("netsbom.collector.store") / "migrations"
 
 # pg_advisory_xact_lock key held while migrating: int.from_bytes(b"netsbom!") % 2**63.
 MIGRATION_LOCK = int.from_bytes(b"netsbom!", "big") % 2**63
@@ -57,19 +71,17 @@ class Store:
         from alembic.config import Config
 
         config = Config()
-        config.set_main_option(
-            "script_location", str(resources.files("netsbom.collector.store") / "migrations")
-        )
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            try:
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
                 if self.dialect == "postgresql":
                     connection.execute(
                         sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
                     )
                 command.upgrade(config, "head")
-            except SQLAlchemyError as exc:
-                raise StoreError(f"migration failed: {_reason(exc)}") from None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"migration failed: {_reason(exc)}") from None
 
     def write(
         self, records: Sequence[DeviceRecord], received_at: datetime | None = None
@@ -111,39 +123,46 @@ class Store:
         return WriteResult(stored=tuple(first), duplicates=tuple(again))
 
     def count(self) -> int:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return int(connection.scalar(select(func.count()).select_from(observations)) or 0)
 
     def networks(self) -> list[str]:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.scalars(
                 select(observations.c.network).where(observations.c.network.is_not(None)).distinct()
             )
             return sorted(r for r in rows if r)
 
     def first_observation(self, network: str | None = None) -> datetime | None:
-        query = select(func.min(observations.c.collected_at))
+        query = select(func.min(observations.c.collected_at)).where(_plausible())
         if network is not None:
             query = query.where(observations.c.network == network)
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             value = connection.scalar(query)
         return _aware(value) if value is not None else None
 
     def latest(self, *, network: str | None, at: datetime | None = None) -> list[DeviceRecord]:
-        """Each target's latest observation at or before ``at`` (default: now) in ``network``."""
+        """Each target's latest observation at or before ``at`` (default: now) in ``network``.
+
+        Rows no collector accepts today (dated before 2000 or more than a day ahead, stored by
+        an older version) and rows that do not decode are skipped with a warning: one bad row
+        never hides the rest of a network."""
         o = observations
         newest = select(
             o.c.agent_id,
             o.c.target_id,
             func.max(o.c.collected_at).label("collected_at"),
         ).group_by(o.c.agent_id, o.c.target_id)
+        implausible = select(func.count()).select_from(o).where(~_plausible())
         if network is not None:
             newest = newest.where(o.c.network == network)
+            implausible = implausible.where(o.c.network == network)
+        newest = newest.where(_plausible())
         if at is not None:
             newest = newest.where(o.c.collected_at <= at)
         latest = newest.subquery()
         query = (
-            select(o.c.payload, o.c.record, o.c.id)
+            select(o.c.payload, o.c.record, o.c.id, o.c.report_id)
             .join(
                 latest,
                 (o.c.agent_id == latest.c.agent_id)
@@ -152,49 +171,122 @@ class Store:
             )
             .order_by(o.c.agent_id, o.c.target_id, o.c.id)
         )
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(query).all()
+            skipped = int(connection.scalar(implausible) or 0)
+        if skipped:
+            log.warning(
+                "skipped %d stored observation(s) dated before %d or ahead of the clock",
+                skipped,
+                EARLIEST_OBSERVATION.year,
+            )
         by_target: dict[tuple[str, str], DeviceRecord] = {}
-        for payload, text, _ in rows:  # two reports in one second: the one received last wins
-            record = _record(payload, text)
-            by_target[(record.agent_id, record.target.id)] = record
+        for payload, text, _, report_id in rows:  # two in one second: the one received last wins
+            record = _readable(payload, text, report_id)
+            if record is not None:
+                by_target[(record.agent_id, record.target.id)] = record
         return [by_target[k] for k in sorted(by_target)]
 
     def observations(self, report_ids: Iterable[str] | None = None) -> list[StoredObservation]:
+        """Stored observations in arrival order; rows that do not decode are skipped (warned)."""
         query = select(
-            observations.c.payload, observations.c.record, observations.c.received_at
+            observations.c.payload,
+            observations.c.record,
+            observations.c.received_at,
+            observations.c.report_id,
         ).order_by(observations.c.id)
         if report_ids is not None:
             query = query.where(observations.c.report_id.in_(list(report_ids)))
-        with self.engine.connect() as connection:
-            return [
-                StoredObservation(_record(payload, text), _aware(received))
-                for payload, text, received in connection.execute(query)
-            ]
+        with self._reading() as connection:
+            rows = connection.execute(query).all()
+        out = []
+        for payload, text, received, report_id in rows:
+            record = _readable(payload, text, report_id)
+            if record is not None:
+                out.append(StoredObservation(record, _aware(received)))
+        return out
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for reading; a database failure becomes one StoreError line."""
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the store: {_reason(exc)}") from None
+
+    def check_schema(self) -> None:
+        """StoreError unless the schema is at the latest revision (read-only stores are never
+        migrated: an old or foreign database is named, not changed)."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory(str(_MIGRATIONS)).get_current_head()
+        with self._reading() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+        if current is None:
+            raise StoreError("not a netsbom store (no schema): check --db")
+        if current != head:
+            raise StoreError(
+                f"the store's schema is at revision {current}, this netsbom reads {head}:"
+                " run `netsbom collector migrate`"
+            )
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_store(url: str, *, migrate: bool = True) -> Store:
-    """Open ``sqlite:///PATH`` or ``postgresql+psycopg://...``; migrate unless told not to."""
+def open_store(url: str, *, migrate: bool = True, read_only: bool = False) -> Store:
+    """Open ``sqlite:///PATH`` or ``postgresql+psycopg://...``; migrate unless told not to.
+
+    ``read_only`` (the read commands): never creates, migrates or writes anything; a SQLite file
+    that does not exist, an unreachable server or a schema that is not the latest is a
+    StoreError naming the store."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(f"not a database URL: {_redact(url)}") from None
     kwargs: dict[str, Any] = {}
-    if parsed.get_backend_name() == "sqlite":
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
         kwargs["connect_args"] = {"timeout": 30}
+        if read_only:
+            path = Path(parsed.database or "")
+            if not parsed.database or parsed.database == ":memory:" or not path.is_file():
+                raise StoreError(
+                    f"no store at {_redact(url)}: the file does not exist"
+                    " (read commands never create one; check --db)"
+                )
+            kwargs["creator"] = functools.partial(_sqlite_read_only, path)
+    elif backend == "postgresql":
+        connect_args: dict[str, Any] = {}
+        if "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = 10
+        if read_only:
+            connect_args["options"] = "-c default_transaction_read_only=on"
+        kwargs["connect_args"] = connect_args
     try:
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot open {_redact(url)}: {exc}") from None
-    if engine.dialect.name == "sqlite":
+    if engine.dialect.name == "sqlite" and not read_only:
         event.listen(engine, "connect", _sqlite_pragmas)
     store = Store(engine)
-    if migrate:
-        store.migrate()
+    try:
+        if read_only:
+            store.check_schema()
+        elif migrate:
+            store.migrate()
+    except StoreError as exc:
+        store.close()
+        raise StoreError(f"{_redact(url)}: {exc}") from None
     return store
+
+
+def _sqlite_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, check_same_thread=False
+    )
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -249,6 +341,23 @@ def _record(payload: bytes | None, text: str | None) -> DeviceRecord:
     if text is None:
         raise StoreError("an observation without payload or record")
     return record_from_dict(json.loads(text))
+
+
+def _readable(payload: bytes | None, text: str | None, report_id: str) -> DeviceRecord | None:
+    """:func:`_record`, or None (with a warning) for a row that cannot be read back."""
+    try:
+        record = _record(payload, text)
+        parse_time(record.collected_at)
+    except (NetsbomError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("skipped stored observation %s: unreadable (%s)", report_id, exc)
+        return None
+    return record
+
+
+def _plausible() -> ColumnElement[bool]:
+    """Observation times a collector accepts (:func:`netsbom.core.record.collected_at_problem`)."""
+    moment = observations.c.collected_at
+    return (moment >= EARLIEST_OBSERVATION) & (moment <= datetime.now(UTC) + MAX_CLOCK_AHEAD)
 
 
 def _column(value: str | None, width: int) -> Any:

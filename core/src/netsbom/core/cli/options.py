@@ -13,7 +13,9 @@ pair; ``--json`` stays as a short alias of ``--format json`` where commands had 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ import click
 
 from netsbom.core.errors import ConfigError
 
-__all__ = ["Output", "option_group", "output_options"]
+__all__ = ["MetricsEndpoint", "Output", "metrics_options", "option_group", "output_options"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -75,9 +77,21 @@ class Output:
             temporary.write_bytes(payload)
             temporary.replace(self.path)
         except OSError as exc:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
             raise ConfigError(f"cannot write {self.path}: {exc.strerror or exc}") from None
         click.echo(f"wrote {self.path} ({len(payload)} bytes)", err=True)
+
+    def check(self) -> None:
+        """Fail before any work when ``--out`` cannot be written (its folder is missing, not a
+        folder, or not writable); :meth:`write` still reports what only writing can show."""
+        if self.path is None:
+            return
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise ConfigError(f"cannot write {self.path}: {folder} is not a directory")
+        if not os.access(folder, os.W_OK):
+            raise ConfigError(f"cannot write {self.path}: {folder} is not writable")
 
 
 def output_options(
@@ -113,6 +127,46 @@ def output_options(
         )
 
     def build(fmt: str, as_json: bool = False, out: Path | None = None) -> Output:
-        return Output("json" if as_json else fmt, out)
+        output = Output("json" if as_json else fmt, out)
+        output.check()
+        return output
 
     return option_group("output", build, *options)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsEndpoint:
+    """``--metrics-listen HOST:PORT`` (opt-in) and ``--metrics-public`` (allow non-loopback)."""
+
+    listen: str | None = None
+    public: bool = False
+
+    def serve(self) -> int | None:
+        """Start serving /metrics if asked; returns the port (None when not asked)."""
+        if self.listen is None:
+            return None
+        from netsbom.core.metrics import serve_metrics
+
+        return serve_metrics(self.listen, public=self.public)
+
+
+def _metrics(metrics_listen: str | None, metrics_public: bool) -> MetricsEndpoint:
+    return MetricsEndpoint(listen=metrics_listen, public=metrics_public)
+
+
+metrics_options = option_group(
+    "metrics",
+    _metrics,
+    click.option(
+        "--metrics-listen",
+        metavar="HOST:PORT",
+        help="Serve Prometheus metrics over HTTP here (opt-in; e.g. 127.0.0.1:9464).",
+    ),
+    click.option(
+        "--metrics-public",
+        is_flag=True,
+        help="Allow --metrics-listen on an address that is not loopback (e.g. 0.0.0.0): "
+        "/metrics has no authentication.",
+    ),
+)
+"""The Prometheus endpoint of long-running commands (``agent run``, ``collector serve``)."""
