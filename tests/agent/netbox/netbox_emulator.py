@@ -107,17 +107,19 @@ def device(
         "comments": "",
         "config_template": None,
         "local_context_data": None,
-        "tags": [
-            {"id": _pk(t), "url": f"/api/extras/tags/{_pk(t)}/", "display": t, "name": t,
-             "slug": t, "color": "9e9e9e"}  # fmt: skip
-            for t in tags
-        ],
+        "tags": [_tag(t) for t in tags],
         "custom_fields": dict(custom_fields or {}),
         "created": "2026-01-05T10:00:00.000000Z",
         "last_updated": "2026-11-20T08:00:00.000000Z",
         "console_port_count": 0,
         "interface_count": 0,
     }
+
+
+def _tag(slug: str) -> dict[str, Any]:
+    pk = _pk(slug)
+    return {"id": pk, "url": f"/api/extras/tags/{pk}/", "display": slug, "name": slug,
+            "slug": slug, "color": "9e9e9e"}  # fmt: skip
 
 
 def _pk(slug: str | None) -> int:

@@ -127,14 +127,17 @@ def test_a_literal_token_or_unknown_field_is_refused(tmp_path: Path) -> None:
         load_any_inventory(path)
 
 
-def test_an_unreachable_netbox_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreachable_netbox_is_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import socket
 
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     monkeypatch.setenv("NB_TOKEN", TOKEN)
-    with pytest.raises(ConfigError, match=r"NetBox http://127\.0\.0\.1:\d+ devices: ConnectionError"):
+    unreachable = r"NetBox http://127\.0\.0\.1:\d+ devices: ConnectionError"
+    with pytest.raises(ConfigError, match=unreachable):
         load_any_inventory(inventory(tmp_path, f"http://127.0.0.1:{port}", "timeout: 2\n"))
 
 

@@ -86,8 +86,9 @@ def read_inventory(path: Path, fmt: str = "auto") -> dict[str, Any]:
 
 
 def detect_format(path: Path) -> InventoryFormat:
-    """netsbom (a ``targets`` list or a ``source: netbox``), Ansible (``all`` or groups of hosts/vars/children), or
-    Nornir (a directory with hosts.yaml, or a mapping of hosts with Nornir's host keys)."""
+    """netsbom (a ``targets`` list or ``source: netbox``), Ansible (``all`` or groups of
+    hosts/vars/children), or Nornir (a directory with hosts.yaml, or a mapping of hosts with
+    Nornir's host keys)."""
     if path.is_dir():
         return "nornir"
     raw = _mapping(path)

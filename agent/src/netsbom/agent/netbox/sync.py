@@ -26,7 +26,8 @@ class Change:
     new: str
 
     def describe(self) -> str:
-        return f"{self.device} (netbox #{self.device_id}): {self.field}: {self.old!r} -> {self.new!r}"
+        where = f"{self.device} (netbox #{self.device_id})"
+        return f"{where}: {self.field}: {self.old!r} -> {self.new!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,18 +100,16 @@ def _device_id(record: DeviceRecord) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def run_sync(
-    config: NetboxSource, records: Sequence[DeviceRecord], *, apply: bool
-) -> SyncResult:
+def run_sync(config: NetboxSource, records: Sequence[DeviceRecord], *, apply: bool) -> SyncResult:
     """Read the records' devices from NetBox, plan, and with ``apply`` PATCH each device once."""
-    from netsbom.agent.netbox.client import connect, fetch, records as list_records
+    from netsbom.agent.netbox import client
 
-    api = connect(config)
+    api = client.connect(config)
     ids = sorted({i for i in (_device_id(r) for r in records) if i is not None})
     devices: dict[int, dict[str, Any]] = {}
     for start in range(0, len(ids), 100):  # id filters in batches keep URLs short
         batch = ids[start : start + 100]
-        for device in list_records(f"{config.url} devices", api.dcim.devices, id=batch):
+        for device in client.records(f"{config.url} devices", api.dcim.devices, id=batch):
             devices[int(device["id"])] = device
     result = plan(records, devices, config.sync)
     if not apply:
@@ -124,7 +123,8 @@ def run_sync(
             else:
                 body[change.field] = change.new
         try:
-            fetch(f"device #{device_id}", api.dcim.devices.update, [{"id": device_id, **body}])
+            update = [{"id": device_id, **body}]
+            client.fetch(f"device #{device_id}", api.dcim.devices.update, update)
         except ConfigError as exc:
             failures.append(str(exc))
     return SyncResult(result.changes, result.notes, tuple(failures))
