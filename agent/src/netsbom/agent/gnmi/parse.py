@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netsbom.agent.platforms.base import Partial, clean, first
+from netsbom.agent.yang import family_from_modules
 from netsbom.core.families import family as family_entry
 from netsbom.core.record import Component, ErrorInfo, Provenance, Software
 
@@ -60,16 +61,6 @@ _SOFTWARE = {
     "BIOS": "firmware",
     "BOOT_LOADER": "firmware",
 }
-# YANG module name prefixes (from Capabilities) -> OS family; the first match wins
-_MODEL_FAMILIES = (
-    ("Cisco-IOS-XR-", "iosxr"),
-    ("Cisco-IOS-XE-", "ios-xe"),
-    ("Cisco-NX-OS-", "nxos"),
-    ("arista-", "eos"),
-    ("junos-", "junos"),
-    ("srl_nokia-", "srlinux"),
-    ("nokia-", "sros"),
-)
 _KEYS = re.compile(r"\[([^=\]]+)=([^\]]*)\]")
 
 
@@ -318,11 +309,9 @@ def _os_version(entries: list[dict[str, Any]]) -> _Leaf | None:
 
 
 def _family(capabilities: Mapping[str, Any], vendor: str | None) -> str | None:
-    models = [str(m.get("name") or "") for m in capabilities.get("supported_models") or ()]
-    for prefix, family in _MODEL_FAMILIES:
-        if any(model.startswith(prefix) for model in models):
-            return family
-    return None
+    return family_from_modules(
+        str(m.get("name") or "") for m in capabilities.get("supported_models") or ()
+    )
 
 
 def _vendor_name(registry_vendor: str | None, mfg_name: str | None) -> str | None:
