@@ -251,7 +251,7 @@ def _components(entries: list[dict[str, Any]]) -> tuple[list[Component], list[So
     components: list[Component] = []
     software: list[Software] = []
     for entry in entries:
-        state = entry.get("state") if isinstance(entry.get("state"), dict) else {}
+        state: dict[str, Any] = entry["state"] if isinstance(entry.get("state"), dict) else {}
         name = first(state.get("name"), entry.get("name"))
         kind = _identity(state.get("type"))
         if kind in _SOFTWARE:
@@ -296,7 +296,7 @@ def _os_version(entries: list[dict[str, Any]]) -> _Leaf | None:
     chassis's software-version."""
     ranked: list[tuple[int, str, Any]] = []
     for entry in entries:
-        state = entry.get("state") if isinstance(entry.get("state"), dict) else {}
+        state: dict[str, Any] = entry["state"] if isinstance(entry.get("state"), dict) else {}
         kind = _identity(state.get("type"))
         version = clean(state.get("software-version"))
         if version and kind in ("OPERATING_SYSTEM", "CHASSIS"):

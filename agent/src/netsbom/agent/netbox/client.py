@@ -25,7 +25,7 @@ def connect(config: NetboxSource) -> Any:
         ) from None
 
     class _Session(requests.Session):
-        def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        def request(self, *args: Any, **kwargs: Any) -> Any:
             kwargs.setdefault("timeout", config.timeout)
             return super().request(*args, **kwargs)
 

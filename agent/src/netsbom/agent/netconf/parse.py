@@ -62,7 +62,7 @@ def _local(tag: str) -> str:
 def _root(text: str) -> ElementTree.Element:
     """The reply's content: ``<data>``'s children for a ``<get>``, else the rpc-reply."""
     body = text.strip().removesuffix("]]>]]>")  # a NETCONF 1.0 end-of-message mark, if kept
-    root = defused.fromstring(body.encode(), forbid_dtd=True)
+    root: ElementTree.Element = defused.fromstring(body.encode(), forbid_dtd=True)
     data = next((child for child in root if _local(child.tag) == "data"), None)
     return data if data is not None else root
 
@@ -343,8 +343,6 @@ def parse_sros_state(text: str) -> Partial:
                 vendor="Nokia",
                 model=first(_text(data, "part-number"), _text(node, "equipped-type")),
                 serial=_text(data, "serial-number"),
-                firmware_rev=_text(data, "firmware-revision-status")
-                and _text(node, "firmware-version"),
                 software_rev=_text(node, "software-version"),
                 is_fru=None if cls == "chassis" else True,
             )
@@ -352,11 +350,13 @@ def parse_sros_state(text: str) -> Partial:
         return index
 
     chassis_index = None
-    for chassis in _children(state, "chassis"):
+    for chassis_node in _children(state, "chassis"):
         label = " ".join(
-            filter(None, (_text(chassis, "chassis-class"), _text(chassis, "chassis-number")))
+            filter(
+                None, (_text(chassis_node, "chassis-class"), _text(chassis_node, "chassis-number"))
+            )
         )
-        chassis_index = hardware(chassis, "chassis", f"chassis {label}".strip(), None)
+        chassis_index = hardware(chassis_node, "chassis", f"chassis {label}".strip(), None)
         break
     for card in _children(state, "card"):
         slot = _text(card, "slot-number") or "?"
