@@ -5,7 +5,6 @@ openssh-server)."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ from netsbom.agent.inventory import TargetSpec
 from netsbom.agent.netconf.parse import parse_replies, requests_for
 from netsbom.agent.netconf.poll import poll_netconf, replay_netconf
 from netsbom.core.errors import ConfigError
+from tests.agent.ssh.test_session_legacy import SSHD as LEGACY_SSHD
+from tests.agent.ssh.test_session_legacy import _free_port, _sshd
 from tests.conftest import DATA, missing
 
 RECORDINGS = DATA / "netconf"
@@ -102,34 +103,13 @@ def test_refused_and_broken_replies_are_errors_not_crashes(tmp_path: Path) -> No
 
 NETCONFD = "/usr/sbin/netconfd"
 SUBSYSTEM = "/usr/sbin/netconf-subsystem"
-SSHD = "/usr/sbin/sshd"
+SSHD = str(LEGACY_SSHD)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(port: int, process: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"{what} did not start within 15 s")
-            time.sleep(0.1)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(5)
+def _keygen(path: Path) -> Path:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True,
+                   timeout=60)  # fmt: skip
+    return path
 
 
 @pytest.fixture
@@ -142,9 +122,8 @@ def netconf_server(tmp_path: Path) -> Iterator[tuple[int, Path, Path]]:
             missing(f"{program} is not installed (apt-get install {package})")
     port = _free_port()
     socket_path = tmp_path / "ncxserver.sock"
-    for key in ("host", "user"):
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / key)],
-                       check=True, timeout=60)  # fmt: skip
+    _keygen(tmp_path / "host")
+    _keygen(tmp_path / "user")
     authorized = tmp_path / "authorized_keys"
     authorized.write_text((tmp_path / "user.pub").read_text())
     authorized.chmod(0o600)
@@ -170,21 +149,21 @@ Subsystem netconf "{SUBSYSTEM} --ncxserver-sockname={port}@{socket_path}"
          "--module=ietf-system", "--superuser=root", "--log-level=error"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
     )  # fmt: skip
-    sshd = None
     try:
         deadline = time.monotonic() + 15
         while not socket_path.exists():
             if time.monotonic() > deadline or server.poll() is not None:
                 pytest.fail("netconfd did not open its socket within 15 s")
             time.sleep(0.1)
-        sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        _wait(port, sshd, "sshd")
-        yield port, tmp_path / "user", known
+        with _sshd(config, port):
+            yield port, tmp_path / "user", known
     finally:
-        if sshd is not None:
-            _stop(sshd)
-        _stop(server)
+        server.terminate()
+        try:
+            server.wait(5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(5)
 
 
 def _spec(port: int, key: Path, known: Path, **netconf: object) -> TargetSpec:
@@ -221,9 +200,7 @@ async def test_host_keys_are_checked_before_any_credential(
     unknown = await poll_netconf(_spec(port, key, empty), agent_id="a1")
     assert not unknown.complete and unknown.errors[0].kind == "auth"
     assert "no host key for [127.0.0.1]" in unknown.errors[0].message
-    other = tmp_path / "other"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(other)], check=True,
-                   timeout=60)  # fmt: skip
+    _keygen(tmp_path / "other")
     wrong = tmp_path / "wrong_known_hosts"
     wrong.write_text(f"[127.0.0.1]:{port} {(tmp_path / 'other.pub').read_text()}")
     changed = await poll_netconf(_spec(port, key, wrong), agent_id="a1")
@@ -240,8 +217,6 @@ async def test_a_wrong_key_is_an_auth_error(
     netconf_server: tuple[int, Path, Path], tmp_path: Path
 ) -> None:
     port, _key, known = netconf_server
-    stranger = tmp_path / "stranger"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(stranger)],
-                   check=True, timeout=60)  # fmt: skip
+    stranger = _keygen(tmp_path / "stranger")
     record = await poll_netconf(_spec(port, stranger, known), agent_id="a1")
     assert not record.complete and [e.kind for e in record.errors] == ["auth"]

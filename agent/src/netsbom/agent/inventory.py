@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from netsbom.agent.credentials import Secret, is_reference, resolve
 from netsbom.core.errors import ConfigError
+from netsbom.core.record import Target
 
 AuthProtocol = Literal["md5", "sha", "sha224", "sha256", "sha384", "sha512"]
 PrivProtocol = Literal["des", "3des", "aes128", "aes192", "aes256"]
@@ -216,6 +217,12 @@ class TargetSpec(_Strict):
     gnmi: GnmiSettings | None = None
     netconf: NetconfSettings | None = None
     deadline: float = Field(default=60.0, gt=0, le=3600)  # whole poll of this device
+
+    def target(self, transport: str) -> Target:
+        """The record's target when polled over ``transport`` (its port from that section)."""
+        settings = getattr(self, transport, None)
+        port = settings.port if settings is not None else 0
+        return Target(self.name, self.address, port, transport, tuple(sorted(self.labels.items())))
 
     @model_validator(mode="after")
     def _has_transport(self) -> TargetSpec:

@@ -6,11 +6,20 @@ their replays all end here, so ``complete`` means the same for each.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from netsbom.agent.identify import with_identifiers
 from netsbom.agent.platforms.base import Partial
-from netsbom.core.record import DeviceRecord, ErrorInfo, OsInfo, Provenance, Target
+from netsbom.core.record import DeviceRecord, ErrorInfo, OsInfo, Provenance, Target, format_time
+
+if TYPE_CHECKING:
+    from netsbom.agent.inventory import TargetSpec
+
+log = logging.getLogger(__name__)
+_Replies = TypeVar("_Replies")
 
 # session errors after which the record cannot be complete
 FATAL_KINDS = ("unreachable", "auth", "timeout", "protocol", "internal")
@@ -57,3 +66,27 @@ def record_from_partial(
         complete=answered and not fatal and not any(e.kind == "parse" for e in all_errors),
     )
     return with_identifiers(record)
+
+
+def now_text(now: Callable[[], datetime] | None = None) -> str:
+    """The collection time, RFC 3339 UTC (``now`` for tests)."""
+    moment = (now or (lambda: datetime.now(UTC)))()
+    return format_time(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+async def collect_or_error(
+    spec: TargetSpec,
+    transport: str,
+    collect: Callable[[Any], Awaitable[_Replies]],
+    failed: Callable[[ErrorInfo], _Replies],
+) -> _Replies:
+    """``collect(settings)`` of the target's ``transport`` section; a target without it, or a bug
+    of ours, becomes ``failed(error)``: the device is still reported."""
+    settings = getattr(spec, transport, None)
+    if settings is None:
+        return failed(ErrorInfo("unsupported", f"target has no {transport} settings"))
+    try:
+        return await collect(settings)
+    except Exception as exc:
+        log.exception("%s poll of %s failed", transport, spec.name)
+        return failed(ErrorInfo("internal", f"internal error: {type(exc).__name__}"))

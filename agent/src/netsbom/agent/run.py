@@ -160,9 +160,6 @@ async def run_once(
 
 def _target(spec: TargetSpec) -> Target:
     """The target a record names: its first transport in the order snmp, ssh, netconf, gnmi."""
-    labels = tuple(sorted(spec.labels.items()))
-    for transport in ("snmp", "ssh", "netconf", "gnmi"):
-        settings = getattr(spec, transport)
-        if settings is not None:
-            return Target(spec.name, spec.address, settings.port, transport, labels)
-    return Target(spec.name, spec.address, 0, "snmp", labels)
+    return spec.target(
+        next((t for t in ("snmp", "ssh", "netconf", "gnmi") if getattr(spec, t)), "snmp")
+    )

@@ -13,24 +13,19 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from netsbom.agent.gnmi.parse import parse_replies
 from netsbom.agent.gnmi.session import GnmiReplies, collect
 from netsbom.agent.inventory import TargetSpec
-from netsbom.agent.partial import record_from_partial
+from netsbom.agent.partial import collect_or_error, now_text, record_from_partial
 from netsbom.core.errors import ConfigError
-from netsbom.core.record import DeviceRecord, ErrorInfo, Target, format_time
+from netsbom.core.record import DeviceRecord, ErrorInfo, Target
 
 log = logging.getLogger(__name__)
 SUFFIX = ".gnmi.json"
-
-
-def gnmi_target(spec: TargetSpec) -> Target:
-    port = spec.gnmi.port if spec.gnmi else 9339
-    return Target(spec.name, spec.address, port, "gnmi", tuple(sorted(spec.labels.items())))
 
 
 async def poll_gnmi(
@@ -41,20 +36,16 @@ async def poll_gnmi(
     now: Callable[[], datetime] | None = None,
 ) -> DeviceRecord:
     """Capabilities + Get of /components and /system/state, parsed."""
-    collected_at = format_time((now or (lambda: datetime.now(UTC)))())
-    if spec.gnmi is None:
-        replies = GnmiReplies(errors=[ErrorInfo("unsupported", "target has no gnmi settings")])
-    else:
-        try:
-            replies = await collect(spec.address, spec.gnmi, deadline=spec.deadline)
-        except Exception as exc:  # a bug of ours: still report the device
-            log.exception("gnmi poll of %s failed", spec.name)
-            replies = GnmiReplies(
-                errors=[ErrorInfo("internal", f"internal error: {type(exc).__name__}")]
-            )
+    collected_at = now_text(now)
+    replies = await collect_or_error(
+        spec,
+        "gnmi",
+        lambda settings: collect(spec.address, settings, deadline=spec.deadline),
+        lambda error: GnmiReplies(errors=[error]),
+    )
     return build_record(
         replies.as_data(),
-        target=gnmi_target(spec),
+        target=spec.target("gnmi"),
         agent_id=agent_id,
         collected_at=collected_at,
         report_id=report_id or str(uuid.uuid4()),
@@ -103,7 +94,7 @@ def replay_gnmi(
         data,
         target=target,
         agent_id=agent_id,
-        collected_at=format_time(datetime.now(UTC)),
+        collected_at=now_text(),
         report_id=report_id or str(uuid.uuid4()),
         answered=bool(data.get("capabilities") or data.get("get")),
     )

@@ -13,15 +13,15 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from netsbom.agent.inventory import TargetSpec
 from netsbom.agent.netconf.parse import REQUESTS, parse_replies
 from netsbom.agent.netconf.session import NetconfReplies, collect
-from netsbom.agent.partial import record_from_partial
+from netsbom.agent.partial import collect_or_error, now_text, record_from_partial
 from netsbom.core.errors import ConfigError
-from netsbom.core.record import DeviceRecord, ErrorInfo, Target, format_time
+from netsbom.core.record import DeviceRecord, ErrorInfo, Target
 
 log = logging.getLogger(__name__)
 HELLO = "hello.txt"
@@ -31,11 +31,6 @@ def file_name(request_name: str) -> str:
     return request_name.replace(" ", "_").replace(":", "_") + ".xml"
 
 
-def netconf_target(spec: TargetSpec) -> Target:
-    port = spec.netconf.port if spec.netconf else 830
-    return Target(spec.name, spec.address, port, "netconf", tuple(sorted(spec.labels.items())))
-
-
 async def poll_netconf(
     spec: TargetSpec,
     *,
@@ -43,22 +38,17 @@ async def poll_netconf(
     report_id: str | None = None,
     now: Callable[[], datetime] | None = None,
 ) -> DeviceRecord:
-    collected_at = format_time((now or (lambda: datetime.now(UTC)))())
-    if spec.netconf is None:
-        replies = NetconfReplies(
-            errors=[ErrorInfo("unsupported", "target has no netconf settings")]
-        )
-    else:
-        try:
-            replies = await collect(spec.address, spec.netconf, deadline=spec.deadline)
-        except Exception as exc:  # a bug of ours: still report the device
-            log.exception("netconf poll of %s failed", spec.name)
-            replies = NetconfReplies(
-                errors=[ErrorInfo("internal", f"internal error: {type(exc).__name__}")]
-            )
+    """Hello, then the requests its capabilities allow, parsed."""
+    collected_at = now_text(now)
+    replies = await collect_or_error(
+        spec,
+        "netconf",
+        lambda settings: collect(spec.address, settings, deadline=spec.deadline),
+        lambda error: NetconfReplies(errors=[error]),
+    )
     return build_record(
         replies,
-        target=netconf_target(spec),
+        target=spec.target("netconf"),
         agent_id=agent_id,
         collected_at=collected_at,
         report_id=report_id or str(uuid.uuid4()),
@@ -108,6 +98,6 @@ def replay_netconf(
         NetconfReplies(capabilities=capabilities or ["recorded"], replies=replies),
         target=Target(path.resolve().name, str(path), 0, "replay"),
         agent_id=agent_id,
-        collected_at=format_time(datetime.now(UTC)),
+        collected_at=now_text(),
         report_id=report_id or str(uuid.uuid4()),
     )
