@@ -209,3 +209,21 @@ def test_sync_with_a_read_only_token_reports_each_refusal(
     assert "Error: NetBox device #1: HTTP 403: You do not have permission" in result.stderr
     assert "ro" * 20 not in result.output
     assert netbox.devices[0]["serial"] == ""
+
+
+def test_agent_run_rereads_netbox_and_keeps_the_targets_when_it_is_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from netsbom.agent.cli import _reread
+
+    monkeypatch.setenv("NB_TOKEN", TOKEN)
+    state = NetboxState(token=TOKEN, devices=fleet())
+    with netbox_emulator(state):
+        path = inventory(tmp_path, state.base, "refresh: 60\n")
+        first = load_any_inventory(path)
+        state.devices.append(device(7, "new1", address="192.0.2.7/32", custom_fields=CUSTOM))
+        again = _reread(path, "auto", first)
+    assert len(again.targets) == len(first.targets) + 1 and again.refresh == 60
+    kept = _reread(path, "auto", again)  # the emulator is gone: NetBox does not answer
+    assert kept is again
+    assert "polling the 5 targets read before" in capsys.readouterr().err
