@@ -227,3 +227,13 @@ def test_agent_run_rereads_netbox_and_keeps_the_targets_when_it_is_down(
     kept = _reread(path, "auto", again)  # the emulator is gone: NetBox does not answer
     assert kept is again
     assert "polling the 5 targets read before" in capsys.readouterr().err
+
+
+def test_names_stay_unique_when_netbox_repeats_them() -> None:
+    from netsbom.agent.netbox.source import NetboxSource, device_targets
+
+    config = NetboxSource.model_validate({"source": "netbox", "url": "http://nb", "token": "env:T"})
+    devices = [device(1, "sw"), device(2, "sw", site="fra1"), device(3, "sw", site="fra1"),
+               device(4, None)]  # fmt: skip
+    names = [t["name"] for t in device_targets(devices, config, {"snmp": {}})]
+    assert names == ["sw", "sw@fra1", "sw@fra1#3", "device-4"]

@@ -11,7 +11,8 @@
       snmp: {version: "2c", community: "env:SNMP_COMMUNITY"}
       ssh: {username: netsbom, password: "env:SSH_PASSWORD"}
 
-Each device becomes a target: ``name`` its NetBox name (``name@site`` when two sites share one),
+Each device becomes a target: ``name`` its NetBox name (``name@site`` when another device has it,
+``name@site#id`` when that one is taken too),
 ``address`` its primary IP (``address: oob`` takes the out-of-band one), labels ``site``,
 ``role``, ``tenant``, ``tags`` (slugs, comma-separated) and ``netbox_id``, plus every transport
 section of ``defaults``. Its platform slug, when the OS-family registry knows it (aliases such as
@@ -139,6 +140,8 @@ def device_targets(
         site = _slug(device.get("site"))
         if name in taken:
             name = f"{name}@{site or device.get('id')}"
+        if name in taken:  # the same name twice in one site (another tenant)
+            name = f"{name}#{device.get('id')}"
         taken[name] = device.get("id") or 0
         labels = {
             key: value
