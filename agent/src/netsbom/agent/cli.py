@@ -217,6 +217,7 @@ def run_command(
     unusable spool, reports lost), 2 usage.
     """
     import asyncio
+    import time
 
     from netsbom.agent.credentials import resolve
     from netsbom.agent.inventory_sources import load_any_inventory
@@ -234,12 +235,21 @@ def run_command(
     spool = Spool(spool_dir / loaded.agent_id, max_bytes=spool_max_bytes)
     metrics.serve()
 
+    current = loaded
+    read_at = time.monotonic()
+
     async def main() -> int:
+        nonlocal current, read_at
         while True:
+            if current.refresh and time.monotonic() - read_at >= current.refresh:
+                current, read_at = (
+                    _reread(inventory_path, inventory_format, current),
+                    time.monotonic(),
+                )
             publisher = Publisher(connection.address, spool, token=token, tls=tls)
-            with Progress(len(loaded.targets), "polling") as progress:
+            with Progress(len(current.targets), "polling") as progress:
                 summary = await run_once(
-                    loaded,
+                    current,
                     publisher,
                     spool,
                     give_up_after=send_timeout,
@@ -256,6 +266,21 @@ def run_command(
             await asyncio.sleep(interval)
 
     raise SystemExit(asyncio.run(main()))
+
+
+def _reread(path: Path, fmt: str, previous: Inventory) -> Inventory:
+    """The inventory read again (a NetBox source's ``refresh``); on failure, the previous one."""
+    from netsbom.agent.inventory_sources import load_any_inventory
+    from netsbom.core.errors import NetsbomError
+
+    try:
+        fresh: Inventory = load_any_inventory(path, fmt)
+    except NetsbomError as exc:
+        click.echo(
+            f"Warning: {exc}; polling the {len(previous.targets)} targets read before", err=True
+        )
+        return previous
+    return fresh
 
 
 # --- poll ----------------------------------------------------------------------------------------
@@ -339,7 +364,16 @@ def poll_command(
 
 
 def _replay(path: Path, agent_id: str) -> DeviceRecord:
-    """An SNMP recording (.snmprec) or an SSH device recording (a directory with device.yaml)."""
+    """An SNMP recording (.snmprec), an SSH device recording (a directory with device.yaml), a
+    gNMI recording (.gnmi.json) or a NETCONF one (a directory with hello.txt)."""
+    if path.name.endswith(".gnmi.json"):
+        from netsbom.agent.gnmi.poll import replay_gnmi
+
+        return replay_gnmi(path, agent_id=agent_id)
+    if path.is_dir() and (path / "hello.txt").is_file():
+        from netsbom.agent.netconf.poll import replay_netconf
+
+        return replay_netconf(path, agent_id=agent_id)
     if path.is_dir():
         from netsbom.agent.ssh.poll import replay_ssh
 
@@ -356,18 +390,18 @@ def _recordings(paths: Iterable[str]) -> list[Path]:
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            if (path / "device.yaml").is_file():
+            if (path / "device.yaml").is_file() or (path / "hello.txt").is_file():
                 found.append(path)
                 continue
             files = sorted(
                 p
                 for p in path.rglob("*")
-                if p.name.endswith((".snmprec", ".snmprec.bz2"))
-                or (p.name == "device.yaml" and p.is_file())
+                if p.name.endswith((".snmprec", ".snmprec.bz2", ".gnmi.json"))
+                or (p.name in ("device.yaml", "hello.txt") and p.is_file())
             )
             if not files:
                 raise ConfigError(f"{path}: no .snmprec files or SSH device recordings here")
-            found.extend(p.parent if p.name == "device.yaml" else p for p in files)
+            found.extend(p.parent if p.name in ("device.yaml", "hello.txt") else p for p in files)
         elif path.is_file():
             found.append(path)
         else:

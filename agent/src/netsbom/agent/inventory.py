@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from netsbom.agent.credentials import Secret, is_reference, resolve
 from netsbom.core.errors import ConfigError
 from netsbom.core.identifiers import id_problem
+from netsbom.core.record import Target
 
 AuthProtocol = Literal["md5", "sha", "sha224", "sha256", "sha384", "sha512"]
 PrivProtocol = Literal["des", "3des", "aes128", "aes192", "aes256"]
@@ -143,18 +144,96 @@ class SshSettings(_Strict):
         return resolve(reference) if reference else None
 
 
+class GnmiSettings(_Strict):
+    """How to reach a device over gNMI: TLS by default (the system's roots, or ``ca_file``),
+    mTLS with ``cert_file``/``key_file``; ``insecure: true`` (plaintext) only on loopback.
+
+    gnmi: {port: 6030, username: netsbom, password: "env:GNMI_PASSWORD", ca_file: ca.pem}
+    """
+
+    port: int = Field(default=9339, ge=1, le=65535)  # IANA's gNMI port
+    username: str | None = None
+    password: str | None = None
+    ca_file: str | None = None
+    cert_file: str | None = None
+    key_file: str | None = None  # a path: not a secret itself
+    server_name: str | None = None  # TLS name to verify when it differs from the address
+    insecure: bool = False
+    encoding: Literal["json_ietf", "json"] = "json_ietf"
+    timeout: float = Field(default=10.0, gt=0, le=300)  # per RPC
+
+    _check_refs = field_validator("password")(_reference)
+
+    @model_validator(mode="after")
+    def _pairs(self) -> GnmiSettings:
+        if bool(self.username) != bool(self.password):
+            raise ValueError("username and password go together")
+        if bool(self.cert_file) != bool(self.key_file):
+            raise ValueError("cert_file and key_file go together")
+        if self.insecure and (self.ca_file or self.cert_file):
+            raise ValueError("insecure (plaintext) and TLS files exclude each other")
+        return self
+
+    def resolve_secret(self, name: Literal["password"]) -> Secret | None:
+        reference: str | None = getattr(self, name)
+        return resolve(reference) if reference else None
+
+
+class NetconfSettings(_Strict):
+    """How to reach a device over NETCONF (SSH subsystem ``netconf``, RFC 6242).
+
+    netconf: {username: netsbom, password: "env:NC_PASSWORD", known_hosts: ~/.ssh/known_hosts}
+    """
+
+    port: int = Field(default=830, ge=1, le=65535)
+    username: str = Field(min_length=1)
+    password: str | None = None
+    key_file: str | None = None
+    known_hosts: str = "~/.ssh/known_hosts"
+    host_key_policy: Literal["strict", "tofu"] = "strict"
+    timeout: float = Field(default=30.0, gt=0, le=600)  # per RPC
+
+    _check_refs = field_validator("password")(_reference)
+
+    @model_validator(mode="after")
+    def _credentials(self) -> NetconfSettings:
+        if not self.password and not self.key_file:
+            raise ValueError("netconf needs a password reference or a key_file")
+        return self
+
+    def resolve_secret(self, name: Literal["password"]) -> Secret | None:
+        reference: str | None = getattr(self, name)
+        return resolve(reference) if reference else None
+
+
+TRANSPORTS = ("snmp", "ssh", "gnmi", "netconf")
+
+
 class TargetSpec(_Strict):
     name: str = Field(min_length=1, max_length=253)
     address: str = Field(min_length=1)
     labels: dict[str, str] = Field(default_factory=dict)
     snmp: SnmpSettings | None = None
     ssh: SshSettings | None = None
+    gnmi: GnmiSettings | None = None
+    netconf: NetconfSettings | None = None
     deadline: float = Field(default=60.0, gt=0, le=3600)  # whole poll of this device
+
+    def target(self, transport: str) -> Target:
+        """The record's target when polled over ``transport`` (its port from that section)."""
+        settings = getattr(self, transport, None)
+        port = settings.port if settings is not None else 0
+        return Target(self.name, self.address, port, transport, tuple(sorted(self.labels.items())))
 
     @model_validator(mode="after")
     def _has_transport(self) -> TargetSpec:
-        if self.snmp is None and self.ssh is None:
-            raise ValueError("a target needs an 'snmp' or an 'ssh' section")
+        if all(getattr(self, name) is None for name in TRANSPORTS):
+            raise ValueError("a target needs an 'snmp', 'ssh', 'gnmi' or 'netconf' section")
+        if self.gnmi is not None and self.gnmi.insecure:
+            from netsbom.core.net import is_loopback
+
+            if not is_loopback(f"[{self.address}]:0"):
+                raise ValueError("gnmi: insecure (plaintext) is allowed on loopback only")
         return self
 
 
@@ -162,12 +241,15 @@ class Defaults(_Strict):
     labels: dict[str, str] = Field(default_factory=dict)
     snmp: dict[str, Any] | None = None
     ssh: dict[str, Any] | None = None
+    gnmi: dict[str, Any] | None = None
+    netconf: dict[str, Any] | None = None
     deadline: float | None = None
 
 
 class Inventory(_Strict):
     agent_id: str = Field(default="agent", min_length=1)
     concurrency: int = Field(default=32, ge=1, le=1024)
+    refresh: float | None = Field(default=None, gt=0)  # `agent run` re-reads the source (NetBox)
     targets: list[TargetSpec]
 
     @field_validator("agent_id")
@@ -238,8 +320,11 @@ def _apply_defaults(target: dict[str, Any], defaults: Defaults) -> dict[str, Any
     snmp = target.get("snmp", {})
     if defaults.snmp is not None and isinstance(snmp, dict):
         out["snmp"] = {**defaults.snmp, **snmp}
-    if defaults.ssh is not None and target.get("ssh", {}) is not None and "ssh" in target:
-        out["ssh"] = {**defaults.ssh, **(target.get("ssh") or {})}
+    for name in ("ssh", "gnmi", "netconf"):  # only where the target has the section
+        given = getattr(defaults, name)
+        if given is not None and name in target and target[name] is not None:
+            section = target[name]
+            out[name] = {**given, **section} if isinstance(section, dict) else section
     if defaults.deadline is not None:
         out.setdefault("deadline", defaults.deadline)
     return out

@@ -73,7 +73,7 @@ def load_any_inventory(path: Path, fmt: str = "auto") -> Any:
     from netsbom.agent.inventory import load_inventory, parse_inventory
 
     chosen = detect_format(path) if fmt == "auto" else fmt
-    if chosen == "netsbom":
+    if chosen == "netsbom" and not _is_netbox(path):
         return load_inventory(path)
     return parse_inventory(read_inventory(path, chosen), source=str(path))
 
@@ -94,16 +94,21 @@ def read_inventory(path: Path, fmt: str = "auto") -> dict[str, Any]:
     raw = _mapping(path)
     if chosen == "ansible":
         return from_ansible(raw, source=str(path))
+    if raw.get("source") == "netbox":  # targets read from NetBox (agent/netbox/source.py)
+        from netsbom.agent.netbox.source import from_netbox
+
+        return from_netbox(raw, source=str(path))
     return raw
 
 
 def detect_format(path: Path) -> InventoryFormat:
-    """netsbom (a ``targets`` list), Ansible (``all`` or groups of hosts/vars/children), or
-    Nornir (a directory with hosts.yaml, or a mapping of hosts with Nornir's host keys)."""
+    """netsbom (a ``targets`` list or ``source: netbox``), Ansible (``all`` or groups of
+    hosts/vars/children), or Nornir (a directory with hosts.yaml, or a mapping of hosts with
+    Nornir's host keys)."""
     if path.is_dir():
         return "nornir"
     raw = _mapping(path)
-    if "targets" in raw:
+    if "targets" in raw or "source" in raw:
         return "netsbom"
     values = [v for v in raw.values() if isinstance(v, dict)]
     if "all" in raw or (values and all(set(v) <= _ANSIBLE_GROUP_KEYS for v in values)
@@ -116,6 +121,10 @@ def detect_format(path: Path) -> InventoryFormat:
     raise ConfigError(
         f"{path}: cannot tell the inventory format; give --inventory-format netsbom|nornir|ansible"
     )
+
+
+def _is_netbox(path: Path) -> bool:
+    return path.is_file() and _mapping(path).get("source") == "netbox"
 
 
 def _nornir_files(path: Path) -> tuple[Path, Path | None, Path | None]:

@@ -1,80 +1,108 @@
-"""One record per device from its SNMP and SSH records: the more specific source wins per field.
+"""One record per device from whatever answered (SNMP, SSH, gNMI, NETCONF): per field, the most
+specific source that has a value wins.
 
-SSH (the CLI) is more specific for what the device's own commands state: OS version, build and
-image, model, serial, installed software, component firmware. SNMP keeps what only it has
-(sysObjectID, sysDescr) and fills every field the CLI left empty. Components come from the source
-that lists more of them (the CLI's ``show inventory``/``show chassis hardware`` usually), and
-neighbours are the union. ``provenance`` keeps each field's winning source (an OID or a command);
-``errors`` keep both sources' problems, prefixed by method.
+What the device's own management interfaces state (NETCONF, gNMI: its YANG data; then SSH: its
+CLI) is more specific than SNMP for hostname, vendor, model, serial and the OS: they name the
+running image and the chassis as the device itself reports them. SNMP keeps what only it has
+(sysObjectID, sysDescr) and fills every field the others left empty. Components come from the
+source that lists the most of them (ties: the more specific), enriched by the others where serial
+numbers or names match (a gNMI transceiver's firmware, a CLI module's serial); software and
+neighbours are the union. ``provenance`` keeps each field's winning source (an OID, a command, an
+RPC, a gNMI path); ``errors`` keep every source's problems, prefixed by method.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from netsbom.agent.platforms import combine
+from netsbom.agent.platforms.base import Partial
 from netsbom.core.record import DeviceRecord, ErrorInfo, Neighbor, OsInfo, Provenance
 
-# field -> source preferred when both have a value
-_SSH_FIRST = ("hostname", "vendor", "model", "serial", "chassis_id")
-_SNMP_FIRST = ("description", "sys_object_id")
+# the most specific first
+_DEVICE_FIRST = ("netconf", "gnmi", "ssh", "snmp")
+_SNMP_FIRST = ("snmp", "ssh", "netconf", "gnmi")
+_DEVICE_FIELDS = ("hostname", "vendor", "model", "serial", "chassis_id")
+_SNMP_FIELDS = ("description", "sys_object_id")
 _OS_FIELDS = ("family", "version", "build", "image", "name")
 
 
-def merge_records(snmp: DeviceRecord | None, ssh: DeviceRecord | None) -> DeviceRecord:
-    """Merge the two views of one device (either may be missing)."""
-    if snmp is None or ssh is None:
-        only = snmp or ssh
-        if only is None:
-            raise ValueError("merge_records needs at least one record")
-        return only
-    chosen: dict[str, str] = {}  # field path -> "snmp" | "ssh"
+def merge_records(
+    snmp: DeviceRecord | None = None,
+    ssh: DeviceRecord | None = None,
+    *,
+    gnmi: DeviceRecord | None = None,
+    netconf: DeviceRecord | None = None,
+) -> DeviceRecord:
+    """Merge the views of one device (any may be missing; at least one is needed)."""
+    sources = {
+        name: record
+        for name, record in (("snmp", snmp), ("ssh", ssh), ("gnmi", gnmi), ("netconf", netconf))
+        if record is not None
+    }
+    if not sources:
+        raise ValueError("merge_records needs at least one record")
+    if len(sources) == 1:
+        return next(iter(sources.values()))
+    ranked = [(name, sources[name]) for name in _DEVICE_FIRST if name in sources]
+    chosen: dict[str, str] = {}  # field path -> source name
 
-    label = {id(snmp): "snmp", id(ssh): "ssh"}
+    def pick(path: str, order: tuple[str, ...], read: str) -> object:
+        for name in order:
+            record = sources.get(name)
+            if record is None:
+                continue
+            value = _read(record, read)
+            if value:
+                chosen[path] = name
+                return value
+        return None
 
-    def pick(name: str, first: DeviceRecord, second: DeviceRecord) -> object:
-        value = getattr(first, name)
-        if value:
-            chosen[name] = label[id(first)]
-            return value
-        value = getattr(second, name)
-        if value:
-            chosen[name] = label[id(second)]
-        return value
-
-    values: dict[str, object] = {}
-    for name in _SSH_FIRST:
-        values[name] = pick(name, ssh, snmp)
-    for name in _SNMP_FIRST:
-        values[name] = pick(name, snmp, ssh)
-    os_values: dict[str, object] = {}
-    for name in _OS_FIELDS:
-        ours, theirs = getattr(ssh.os, name), getattr(snmp.os, name)
-        if ours:
-            os_values[name], chosen[f"os.{name}"] = ours, "ssh"
-        elif theirs:
-            os_values[name], chosen[f"os.{name}"] = theirs, "snmp"
-    if len(ssh.components) >= len(snmp.components) and ssh.components:
-        components, chosen["components"] = ssh.components, "ssh"
-    else:
-        components = snmp.components
-        if components:
-            chosen["components"] = "snmp"
-    software = tuple(dict.fromkeys((*ssh.software, *snmp.software)))
-    neighbors = _union_neighbors(ssh.neighbors, snmp.neighbors)
-    provenance = _provenance(chosen, snmp, ssh, software=bool(software), neighbors=bool(neighbors))
-    errors = (*(_tag(e, "snmp") for e in snmp.errors), *(_tag(e, "ssh") for e in ssh.errors))
+    values = {name: pick(name, _DEVICE_FIRST, name) for name in _DEVICE_FIELDS}
+    values |= {name: pick(name, _SNMP_FIRST, name) for name in _SNMP_FIELDS}
+    os_values = {name: pick(f"os.{name}", _DEVICE_FIRST, f"os.{name}") for name in _OS_FIELDS}
+    parts = [(name, Partial(components=record.components)) for name, record in ranked]
+    components = combine(parts, method="merge")[0].components
+    component_sources = [name for name, record in ranked if record.components]
+    software = tuple(dict.fromkeys(s for _name, record in ranked for s in record.software))
+    neighbors: tuple[Neighbor, ...] = ()
+    for _name, record in ranked:
+        neighbors = _union_neighbors(neighbors, record.neighbors)
+    provenance = _provenance(chosen, sources)
+    for field_path, wanted, contributors in (
+        ("components", bool(components), component_sources),
+        ("software", bool(software), [n for n, r in ranked if r.software]),
+        ("neighbors", bool(neighbors), [n for n, r in ranked if r.neighbors]),
+    ):
+        if wanted:
+            provenance += [
+                p
+                for name in contributors
+                for p in sources[name].provenance
+                if p.field == field_path
+            ]
+    base = sources.get("snmp") or ranked[0][1]
+    identifiers = next(
+        (r.identifiers for _n, r in ranked if any(_values(r.identifiers))), base.identifiers
+    )
     return replace(
-        snmp,
+        base,
         **values,  # type: ignore[arg-type]
         os=OsInfo(**os_values),  # type: ignore[arg-type]
         components=components,
         software=software,
         neighbors=neighbors,
-        identifiers=snmp.identifiers if any(_values(snmp.identifiers)) else ssh.identifiers,
-        provenance=provenance,
-        errors=errors,
-        complete=snmp.complete and ssh.complete,
+        identifiers=identifiers,
+        provenance=tuple(provenance),
+        errors=tuple(_tag(e, name) for name, record in sources.items() for e in record.errors),
+        complete=all(record.complete for record in sources.values()),
     )
+
+
+def _read(record: DeviceRecord, path: str) -> object:
+    if path.startswith("os."):
+        return getattr(record.os, path[3:])
+    return getattr(record, path)
 
 
 def _values(obj: object) -> list[object]:
@@ -97,23 +125,10 @@ def _union_neighbors(
     return (*first, *extra)
 
 
-def _provenance(
-    chosen: dict[str, str],
-    snmp: DeviceRecord,
-    ssh: DeviceRecord,
-    *,
-    software: bool,
-    neighbors: bool,
-) -> tuple[Provenance, ...]:
-    by_source = {"snmp": snmp, "ssh": ssh}
+def _provenance(chosen: dict[str, str], sources: dict[str, DeviceRecord]) -> list[Provenance]:
     out: list[Provenance] = []
-    for field_path, side in chosen.items():
-        record = by_source[side]
+    for field_path, name in chosen.items():
+        record = sources[name]
         match = next((p for p in record.provenance if p.field == field_path), None)
-        out.append(match or Provenance(field_path, side, record.target.transport, 0.8))
-    for field_path, wanted in (("software", software), ("neighbors", neighbors)):
-        if wanted:
-            out.extend(
-                p for record in (ssh, snmp) for p in record.provenance if p.field == field_path
-            )
-    return tuple(out)
+        out.append(match or Provenance(field_path, name, record.target.transport, 0.8))
+    return out

@@ -65,8 +65,8 @@ class RunSummary:
 
 
 async def poll_target(spec: TargetSpec, agent_id: str) -> DeviceRecord:
-    """Poll one target with every transport it has (SNMP first: its sysObjectID picks the SSH
-    platform when the inventory names none) and merge; never raises for device trouble."""
+    """Poll one target with every transport it has (SNMP then SSH, gNMI and NETCONF alongside)
+    and merge them into one record; never raises for device trouble."""
     with metrics.POLL_SECONDS.time():
         record = await _poll(spec, agent_id)
     metrics.POLLS.labels(record.target.transport).inc()
@@ -79,20 +79,15 @@ async def _poll(spec: TargetSpec, agent_id: str) -> DeviceRecord:
     report_id = str(uuid.uuid4())
     try:
         async with asyncio.timeout(spec.deadline + 5):  # the transports keep their own deadline
-            snmp_record = (
-                await poll_snmp(spec, agent_id=agent_id, report_id=report_id)
-                if spec.snmp is not None
-                else None
+            snmp_ssh, gnmi_record, netconf_record = await asyncio.gather(
+                _snmp_then_ssh(spec, agent_id, report_id),
+                _model_driven(spec, "gnmi", agent_id, report_id),
+                _model_driven(spec, "netconf", agent_id, report_id),
             )
-            ssh_record = None
-            if spec.ssh is not None:
-                platform = spec.ssh.platform
-                if platform is None and snmp_record is not None and snmp_record.os.family:
-                    platform = platform_for_family(snmp_record.os.family)
-                ssh_record = await poll_ssh(
-                    spec, agent_id=agent_id, report_id=report_id, platform=platform
-                )
-            return with_identifiers(merge_records(snmp_record, ssh_record))
+            snmp_record, ssh_record = snmp_ssh
+            return with_identifiers(
+                merge_records(snmp_record, ssh_record, gnmi=gnmi_record, netconf=netconf_record)
+            )
     except TimeoutError:
         reason = ErrorInfo("timeout", f"poll exceeded the {spec.deadline:g}s deadline")
     except Exception as exc:  # a bug must not stop the run; the record says so
@@ -106,6 +101,39 @@ async def _poll(spec: TargetSpec, agent_id: str) -> DeviceRecord:
         errors=(reason,),
         complete=False,
     )
+
+
+async def _snmp_then_ssh(
+    spec: TargetSpec, agent_id: str, report_id: str
+) -> tuple[DeviceRecord | None, DeviceRecord | None]:
+    """SNMP first: its sysObjectID picks the SSH platform when the inventory names none."""
+    snmp_record = (
+        await poll_snmp(spec, agent_id=agent_id, report_id=report_id)
+        if spec.snmp is not None
+        else None
+    )
+    ssh_record = None
+    if spec.ssh is not None:
+        platform = spec.ssh.platform
+        if platform is None and snmp_record is not None and snmp_record.os.family:
+            platform = platform_for_family(snmp_record.os.family)
+        ssh_record = await poll_ssh(spec, agent_id=agent_id, report_id=report_id, platform=platform)
+    return snmp_record, ssh_record
+
+
+async def _model_driven(
+    spec: TargetSpec, transport: str, agent_id: str, report_id: str
+) -> DeviceRecord | None:
+    """gNMI or NETCONF, when the target has it (their modules load only then)."""
+    if transport == "gnmi" and spec.gnmi is not None:
+        from netsbom.agent.gnmi.poll import poll_gnmi
+
+        return await poll_gnmi(spec, agent_id=agent_id, report_id=report_id)
+    if transport == "netconf" and spec.netconf is not None:
+        from netsbom.agent.netconf.poll import poll_netconf
+
+        return await poll_netconf(spec, agent_id=agent_id, report_id=report_id)
+    return None
 
 
 async def poll_all(
@@ -166,9 +194,7 @@ async def run_once(
 
 
 def _target(spec: TargetSpec) -> Target:
-    if spec.snmp is None and spec.ssh is not None:
-        return Target(
-            spec.name, spec.address, spec.ssh.port, "ssh", tuple(sorted(spec.labels.items()))
-        )
-    port = spec.snmp.port if spec.snmp else 0
-    return Target(spec.name, spec.address, port, "snmp", tuple(sorted(spec.labels.items())))
+    """The target a record names: its first transport in the order snmp, ssh, netconf, gnmi."""
+    return spec.target(
+        next((t for t in ("snmp", "ssh", "netconf", "gnmi") if getattr(spec, t)), "snmp")
+    )

@@ -55,7 +55,7 @@ class Target:
     id: str  # inventory name, unique within an agent's inventory
     address: str
     port: int
-    transport: str  # snmp, ssh, replay
+    transport: str  # snmp, ssh, gnmi, netconf, replay
     labels: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs: site, role, network, ...
 
     def label(self, key: str) -> str | None:
@@ -121,7 +121,8 @@ class Identifiers:
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """How one field was learned: ``method`` snmp|ssh|replay, ``source`` an OID or a command."""
+    """How one field was learned: ``method`` snmp|ssh|gnmi|netconf|replay, ``source`` an OID, a
+    command, an RPC or a gNMI path."""
 
     field: str  # dotted field path: "os.version", "model", "components", "neighbors"
     method: str

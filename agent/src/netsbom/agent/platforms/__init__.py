@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pkgutil
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from importlib import import_module
 
@@ -114,6 +114,32 @@ def parse_outputs(
         parsed.append((form, partial))
         authorities[form] = command.authority
         errors.extend(partial.errors)
+    combined, found = combine(parsed, method=method, authorities=authorities)
+    values: dict[str, object] = {}
+    provenance = list(found)
+    if not combined.os_family and platform.names_family:
+        values["os_family"] = platform.family
+        provenance.append(Provenance("os.family", method, f"platform:{platform.name}", 0.8))
+    if not combined.vendor and platform.vendor:
+        values["vendor"] = platform.vendor
+        provenance.append(Provenance("vendor", method, f"platform:{platform.name}", 0.8))
+    if not combined.os_name and platform.os_name and platform.names_family:
+        values["os_name"] = platform.os_name
+    values["errors"] = tuple(errors)
+    return replace(combined, **values), tuple(provenance)  # type: ignore[arg-type]
+
+
+def combine(
+    parsed: Sequence[tuple[str, Partial]],
+    *,
+    method: str,
+    authorities: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[Partial, tuple[Provenance, ...]]:
+    """Partials of one device from several sources (commands, RPCs, paths), preferred first:
+    the first value wins per field (unless a later source is its ``authority`` and agrees);
+    components come from the source listing most of them, enriched by the others; software and
+    neighbours are the union. Provenance names each field's source. Errors are left out."""
+    authorities = authorities or {}
     values: dict[str, object] = {}
     provenance: list[Provenance] = []
     for name in SCALAR_FIELDS:
@@ -121,21 +147,13 @@ def parse_outputs(
         if not found:
             continue
         form, value = found[0]
-        ruling = next(((f, v) for f, v in found if name in authorities[f]), None)
+        ruling = next(((f, v) for f, v in found if name in authorities.get(f, ())), None)
         # an authority (e.g. the inventory's chassis PID) wins when it describes the same thing
         # as the earlier source; when they contradict, the running system's own word stays
         if ruling is not None and (ruling[0] == form or _consistent(ruling[1], value)):
             form, value = ruling
         values[name] = value
         provenance.append(Provenance(_field_path(name), method, form))
-    if not values.get("os_family") and platform.names_family:
-        values["os_family"] = platform.family
-        provenance.append(Provenance("os.family", method, f"platform:{platform.name}", 0.8))
-    if not values.get("vendor") and platform.vendor:
-        values["vendor"] = platform.vendor
-        provenance.append(Provenance("vendor", method, f"platform:{platform.name}", 0.8))
-    if not values.get("os_name") and platform.os_name and platform.names_family:
-        values["os_name"] = platform.os_name
     components, sources = _components(parsed)
     if components:
         values["components"] = components
@@ -151,7 +169,6 @@ def parse_outputs(
         if items:
             values[name] = tuple(dict.fromkeys(items))
             provenance.append(Provenance(name, method, ", ".join(item_sources)))
-    values["errors"] = tuple(errors)
     return replace(Partial(), **values), tuple(provenance)  # type: ignore[arg-type]
 
 
@@ -170,7 +187,7 @@ def _field_path(name: str) -> str:
     return "os." + name.removeprefix("os_") if name.startswith("os_") else name
 
 
-def _components(parsed: list[tuple[str, Partial]]) -> tuple[tuple[Component, ...], list[str]]:
+def _components(parsed: Sequence[tuple[str, Partial]]) -> tuple[tuple[Component, ...], list[str]]:
     with_components = [(form, p.components) for form, p in parsed if p.components]
     if not with_components:
         return (), []
@@ -221,6 +238,7 @@ __all__ = [
     "Partial",
     "Platform",
     "answered_form",
+    "combine",
     "get_platform",
     "parse_outputs",
 ]
