@@ -3,16 +3,21 @@
 SSH (the CLI) is more specific for what the device's own commands state: OS version, build and
 image, model, serial, installed software, component firmware. SNMP keeps what only it has
 (sysObjectID, sysDescr) and fills every field the CLI left empty. Components come from the source
-that lists more of them (the CLI's ``show inventory``/``show chassis hardware`` usually), and
-neighbours are the union. ``provenance`` keeps each field's winning source (an OID or a command);
-``errors`` keep both sources' problems, prefixed by method.
+that lists more of them (the CLI's ``show inventory``/``show chassis hardware`` usually);
+software is one entry per package (SSH's where both list it: the kernel both report, the dpkg
+list SNMP's hrSWInstalled repeats) and neighbours are the union. ``provenance`` keeps each
+field's winning source (an OID or a command); ``errors`` keep both sources' problems, prefixed
+by method; ``target.transport`` names both (``snmp+ssh``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from netsbom.core.purl import union_software
 from netsbom.core.record import DeviceRecord, ErrorInfo, Neighbor, OsInfo, Provenance
+
+MERGED_TRANSPORT = "snmp+ssh"
 
 # field -> source preferred when both have a value
 _SSH_FIRST = ("hostname", "vendor", "model", "serial", "chassis_id")
@@ -59,12 +64,13 @@ def merge_records(snmp: DeviceRecord | None, ssh: DeviceRecord | None) -> Device
         components = snmp.components
         if components:
             chosen["components"] = "snmp"
-    software = tuple(dict.fromkeys((*ssh.software, *snmp.software)))
+    software = union_software(ssh.software, snmp.software)
     neighbors = _union_neighbors(ssh.neighbors, snmp.neighbors)
     provenance = _provenance(chosen, snmp, ssh, software=bool(software), neighbors=bool(neighbors))
     errors = (*(_tag(e, "snmp") for e in snmp.errors), *(_tag(e, "ssh") for e in ssh.errors))
     return replace(
         snmp,
+        target=replace(snmp.target, transport=MERGED_TRANSPORT),
         **values,  # type: ignore[arg-type]
         os=OsInfo(**os_values),  # type: ignore[arg-type]
         components=components,

@@ -35,7 +35,7 @@ COMPONENT_CLASSES = (
     "backplane",
     "other",
 )
-SOFTWARE_KINDS = ("os-package", "image", "extension", "firmware", "application")
+SOFTWARE_KINDS = ("os-package", "image", "extension", "firmware", "application", "kernel")
 ERROR_KINDS = (
     "unreachable",  # no answer at all (timeout on the first request, connection refused)
     "timeout",  # answered, then stopped answering / deadline hit
@@ -54,7 +54,7 @@ class Target:
     id: str  # inventory name, unique within an agent's inventory
     address: str
     port: int
-    transport: str  # snmp, ssh, replay
+    transport: str  # snmp, ssh, snmp+ssh (one record from both), replay
     labels: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs: site, role, network, ...
 
     def label(self, key: str) -> str | None:

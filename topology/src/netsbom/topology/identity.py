@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from netsbom.core.purl import union_software
 from netsbom.core.record import (
     DeviceRecord,
     Identifiers,
@@ -62,7 +63,7 @@ _PLACEHOLDER_SERIAL = re.compile(
     r"|to be filled by o\.e\.m\.|system serial number|serial ?no|123456789?0?)",
     re.IGNORECASE,
 )
-_TRANSPORT_RANK = {"ssh": 0, "snmp": 1}
+_TRANSPORT_RANK = {"snmp+ssh": 0, "ssh": 0, "snmp": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ def same_device(a: DeviceRecord, b: DeviceRecord) -> bool:
     if (
         address
         and address == b.target.address.strip().lower()
-        and a.target.transport != b.target.transport
+        and not _transports(a) & _transports(b)
     ):
         return True
     chassis = normalize_chassis_id(a.chassis_id)
@@ -125,6 +126,11 @@ def same_device(a: DeviceRecord, b: DeviceRecord) -> bool:
         return True
     serial = serial_key(a.serial)
     return serial is not None and serial == serial_key(b.serial)
+
+
+def _transports(record: DeviceRecord) -> frozenset[str]:
+    """The transports a record was polled over (``snmp+ssh``: both)."""
+    return frozenset(record.target.transport.split("+"))
 
 
 def resolve_identities(records: Iterable[DeviceRecord]) -> Resolution:
@@ -230,7 +236,7 @@ def merge_records(records: Sequence[DeviceRecord]) -> DeviceRecord:
             name=pick_os("name"),
         ),
         components=max((r.components for r in ranked), key=len),
-        software=tuple(dict.fromkeys(s for r in ranked for s in r.software)),
+        software=union_software(*(r.software for r in ranked)),
         neighbors=tuple(dict.fromkeys(n for r in ranked for n in r.neighbors)),
         identifiers=Identifiers(
             os_cpe=pick_id("os_cpe"), hardware_cpe=pick_id("hardware_cpe"), purl=pick_id("purl")

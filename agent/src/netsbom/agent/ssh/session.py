@@ -506,12 +506,12 @@ def translate(exc: BaseException, address: str, settings: SshSettings) -> ErrorI
     inner = exc.__cause__ or exc.__context__  # netmiko re-raises paramiko errors as its own
     if isinstance(inner, paramiko.BadHostKeyException | paramiko.AuthenticationException):
         exc = inner
-    if isinstance(exc, paramiko.BadHostKeyException):
+    if isinstance(exc, paramiko.BadHostKeyException):  # fingerprints as OpenSSH prints them
         return ErrorInfo(
             "auth",
             f"host key of {where} has CHANGED: expected {exc.expected_key.get_name()} "
-            f"{exc.expected_key.get_fingerprint().hex()}, got "
-            f"{exc.key.get_name()} {exc.key.get_fingerprint().hex()} (known_hosts "
+            f"{exc.expected_key.fingerprint}, got "
+            f"{exc.key.get_name()} {exc.key.fingerprint} (known_hosts "
             f"{settings.known_hosts}); refusing to connect",
         )
     if isinstance(exc, (NetmikoAuthenticationException, paramiko.AuthenticationException)):
