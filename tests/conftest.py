@@ -1,4 +1,5 @@
-"""Shared fixtures: record factories, the corpus location, store URLs for SQLite and PostgreSQL."""
+"""Shared fixtures: record factories, the corpus location, store URLs for SQLite and PostgreSQL,
+and the real programs (tests/harness: Net-SNMP, OpenSSH, the lldpd lab)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from netsbom.core.record import (
     Software,
     Target,
 )
+from tests.harness.fixtures import lldp_network, net_snmp, openssh_server  # noqa: F401 (fixtures)
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_DATA = REPO / "lab" / "src" / "netsbom" / "lab" / "data"  # the packaged lab
