@@ -12,8 +12,8 @@ nobody polls is still named by its neighbours' LLDP/CDP entries. This module rec
   SNMP over anything else, then the newest).
 - **Replacement.** Over time, a name whose serial (or chassis id) changes is a replaced chassis,
   not the same device: :func:`same_device` says so and the diff reports it.
-- **External nodes.** Neighbours that are none of the records: ``links.derive_links`` keeps them
-  as external ends.
+- **External nodes.** Neighbours that are none of the records: ``links.derive_topology`` keeps
+  them as external ends.
 - **Contradictions** are kept and flagged (:class:`Flag`), never fatal: two chassis claiming one
   serial (``duplicate-serial``), one chassis id on two devices (``duplicate-chassis-id``), two
   devices under one name that cannot be one (``name-conflict``), a neighbour naming a port the
@@ -38,7 +38,7 @@ from netsbom.core.record import (
     parse_time,
 )
 from netsbom.topology.links import (
-    Link,
+    Topology,
     normalize_chassis_id,
     normalize_device_name,
     normalize_interface,
@@ -260,7 +260,7 @@ def _flags(records: Sequence[DeviceRecord]) -> Iterable[Flag]:
             by_chassis[chassis].add(record.name)
         name = normalize_device_name(record.name)
         if name:
-            by_name[name].add(f"{record.name} ({record.target.id})")
+            by_name[name].add(_which(record))
     for serial, names in sorted(by_serial.items()):
         if len(names) > 1:
             yield Flag(
@@ -284,17 +284,29 @@ def _flags(records: Sequence[DeviceRecord]) -> Iterable[Flag]:
             )
 
 
+def _which(record: DeviceRecord) -> str:
+    """A record told apart from others of its name: its target, and its chassis id or serial
+    (one target id may answer for two devices: neither is dropped unsaid)."""
+    what = [f"target {record.target.id}"]
+    if record.chassis_id:
+        what.append(f"chassis {record.chassis_id}")
+    elif record.serial:
+        what.append(f"serial {record.serial}")
+    return f"{record.name} ({', '.join(what)})"
+
+
 def _some(names: set[str], limit: int = 8) -> str:
     ordered = sorted(names)
     more = f" and {len(ordered) - limit} more" if len(ordered) > limit else ""
     return ", ".join(ordered[:limit]) + more
 
 
-def check_links(records: Sequence[DeviceRecord], links: Iterable[Link]) -> list[Flag]:
+def check_links(records: Sequence[DeviceRecord], topology: Topology) -> list[Flag]:
     """``unknown-port`` flags: a neighbour names a port that a device with a known port list
-    (``port`` components) does not have."""
+    (``port`` components) does not have. ``records`` are the ones ``topology`` was derived from,
+    in the same order."""
     ports: dict[str, set[str]] = {}
-    for record in records:
+    for node, record in zip(topology.nodes, sorted(records, key=record_order_key), strict=True):
         known = {
             key
             for c in record.components
@@ -303,11 +315,11 @@ def check_links(records: Sequence[DeviceRecord], links: Iterable[Link]) -> list[
             if key
         }
         if known:
-            ports[record.name] = known
+            ports[node] = known
     flags: list[Flag] = []
-    for link in links:
+    for link in topology.links:
         for end in (link.a, link.b):
-            known_ports = ports.get(end.device)
+            known_ports = ports.get(end.node)
             if end.external or known_ports is None:
                 continue
             for obs in link.observations:
