@@ -24,6 +24,7 @@ from tests.harness.fixtures import lldp_network, net_snmp, openssh_server  # noq
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_DATA = REPO / "lab" / "src" / "netsbom" / "lab" / "data"  # the packaged lab
+REAL_DATA = REPO / "tests" / "data" / "real"  # recordings of real programs (SOURCE.md there)
 POSTGRES_ADMIN_URL = os.environ.get(
     "NETSBOM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -289,7 +289,7 @@ PLATFORM = Platform(
             label="dmi",
             probe=True,
         ),
-        command(DPKG, "dpkg-query -W", parse=parse_dpkg, label="dpkg-query", probe=True),
+        command(DPKG, parse=parse_dpkg, label="dpkg-query", probe=True),
         command(RPM, parse=parse_rpm, label="rpm", probe=True),
         command(
             "lldpctl -f json",

@@ -695,9 +695,10 @@ def _software(view: SnmpView) -> list[Software]:
         if not full:
             continue
         package = split_package(full)
-        kind = _HR_KINDS.get(_int(row.get(oids.HR_SW_TYPE)) or 0)
-        if kind is None:
-            kind = "os-package" if package.manager else "application"
+        # a package manager's package is one whatever its type says (Net-SNMP: Essential
+        # packages are operatingSystem); otherwise operatingSystem is the image it runs
+        kind = "os-package" if package.manager else None
+        kind = kind or _HR_KINDS.get(_int(row.get(oids.HR_SW_TYPE)) or 0) or "application"
         purl = (
             package_purl(MANAGERS[package.manager], package.name, package.version,
                          arch=package.arch)

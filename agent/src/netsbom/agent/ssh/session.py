@@ -292,7 +292,10 @@ def _hostname_from_prompt(prompt: str | None) -> str | None:
     if not prompt:
         return None
     text = re.sub(r"^[<\[]+|[>\]#$%\s]+$", "", prompt.strip())
-    text = text.split("@")[-1].split(":")[-1]  # user@host, RP/0/RP0/CPU0:host, A:host
+    if "@" in text:  # user@host, user@host:~ (a shell's working directory after the colon)
+        text = text.split("@")[-1].split(":")[0]
+    else:  # RP/0/RP0/CPU0:host, A:host
+        text = text.split(":")[-1]
     return text or None
 
 
