@@ -292,11 +292,10 @@ def _hostname_from_prompt(prompt: str | None) -> str | None:
     if not prompt:
         return None
     text = re.sub(r"^[<\[]+|[>\]#$%\s]+$", "", prompt.strip())
-    if "@" in text:  # user@host, user@host:~ (a shell's working directory after the colon)
-        text = text.split("@")[-1].split(":")[0]
-    else:  # RP/0/RP0/CPU0:host, A:host
-        text = text.split(":")[-1]
-    return text or None
+    # user@host, user@host:~ (a shell's working directory after the colon); RP/0/RP0/CPU0:host
+    _, at, host = text.rpartition("@")
+    name = host.split(":")[0] if at else text.split(":")[-1]
+    return name or None
 
 
 def _open_socket(address: str, settings: SshSettings) -> tuple[Any, Any]:
