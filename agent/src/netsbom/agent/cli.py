@@ -381,6 +381,12 @@ def _spec(
         raise ConfigError(f"{target}: no such target in the inventory")
     if not snmp:
         return spec
+    if spec.snmp is None and not ({"community", "user"} & set(snmp)):
+        given = ", ".join(f"--{name.replace('_', '-')}" for name in sorted(snmp))
+        raise click.UsageError(
+            f"{target} has no SNMP settings for {given} to change "
+            "(add --community or --user to poll it over SNMP too)"
+        )
     fields = spec.model_dump()
     fields["snmp"] = {**(fields.get("snmp") or {}), **snmp}
     return _validated(spec.name, fields)
