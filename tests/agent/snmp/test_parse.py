@@ -246,3 +246,18 @@ def test_view_errors_make_the_record_incomplete() -> None:
 def test_empty_view() -> None:
     record = parse(SnmpView())
     assert record.hostname is None and record.components == () and record.complete
+
+
+def test_a_cpu_model_in_a_windows_sysdescr_is_not_the_device_model() -> None:
+    windows = parse(
+        view_of({
+            "1.3.6.1.2.1.1.1.0": b"Hardware: Intel64 Family 6 Model 63 Stepping 2 AT/AT"
+                                 b" COMPATIBLE - Software: Windows Version 6.3 (Build 17763"
+                                 b" Multiprocessor Free)",
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 311, 1, 1, 3, 1, 2)),
+        })
+    )  # fmt: skip
+    assert windows.os.family == "windows" and windows.os.version == "6.3"
+    assert windows.model is None  # "Model 63" is the CPU's (family 6, model 63, stepping 2)
+    box = parse(view_of({"1.3.6.1.2.1.1.1.0": b"Acme managed switch, Model: GS2024X, SW 2.1.4"}))
+    assert box.model == "GS2024X"  # a device that writes its model still has it
