@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from netsbom.core.purl import package_purl
 from netsbom.core.record import (
     Component,
     DeviceRecord,
@@ -330,7 +331,7 @@ def _record(
             kind=kind,
             source=profile.package_source,
             purl=(
-                f"pkg:deb/debian/{pkg}@{pkg_version}?arch=amd64"
+                package_purl("deb", pkg, pkg_version, namespace="debian", arch="amd64")
                 if profile.package_source == "dpkg"
                 else None
             ),
