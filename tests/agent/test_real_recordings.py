@@ -76,3 +76,21 @@ def test_lldpctl_text_and_json_of_one_lldpd_agree() -> None:
         }
         # lldpd's port id is a MAC: the port's name is its description
         assert all(n.remote_port and n.remote_port.startswith("eth") for n in text)
+
+
+def test_the_hosts_sbom_carries_no_error_and_names_the_kernel() -> None:
+    """What a healthy Debian host lacks (SONiC's CLI, rpm, DMI) never reaches the SBOM."""
+    import json
+
+    from netsbom.collector.sbom.cyclonedx import to_cyclonedx
+    from netsbom.topology.configuration import build_configuration
+
+    merged = with_identifiers(
+        merge_records(
+            replay_snmp(HOST / "snmp" / "host.snmprec.bz2"), replay_ssh(HOST / "ssh" / "host")
+        )
+    )
+    text = json.dumps(to_cyclonedx(build_configuration("hosts", "2030-01-01T00:00:00Z", [merged])))
+    assert "netsbom:errors" not in text and "unsupported" not in text
+    assert "cpe:2.3:o:linux:linux_kernel:" in text
+    assert "cpe:2.3:o:debian:debian_linux:" in text and "pkg:deb/debian/" in text

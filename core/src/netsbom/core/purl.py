@@ -18,6 +18,7 @@ Which namespace a distribution or a vendor uses is registry data (``families.yam
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import unquote
 
 from packageurl import PackageURL
 
@@ -48,14 +49,16 @@ def package_purl(
 
 
 def purl_arch(purl: str | None) -> str | None:
-    """The ``arch`` qualifier of a purl (None when absent or the purl does not parse)."""
-    parsed = _parse(purl)
-    return _qualifiers(parsed).get("arch") if parsed is not None else None
+    """The ``arch`` qualifier of a purl (None when absent). Read from the qualifier part alone:
+    a fleet's package lists hold hundreds of thousands of purls, and parsing each whole costs
+    more than the poll that found it."""
+    return _qualifiers(purl or "").get("arch")
 
 
 def software_purl(software: Software, os_family: str | None, os_version: str | None) -> str | None:
     """The purl of a package installed on an OS: the one its package list gave, with the
-    distribution's namespace and ``distro`` added when it lacks them; for a package without one,
+    distribution's namespace and ``distro`` added when it lacks them (the package's name and
+    version, the listed ``arch``); for a package without one,
     the purl its package system names it by (``source``: dpkg, rpm, apk, or a vendor's OS family
     whose registry entry has ``packages``). None when nothing names its package system."""
     entry = known_family(os_family)
@@ -64,17 +67,15 @@ def software_purl(software: Software, os_family: str | None, os_version: str | N
         distribution = None
     distro = _distro(entry.id, os_version) if entry is not None and distribution else None
     if software.purl:
-        parsed = _parse(software.purl) if distribution is not None else None
-        if parsed is None or distribution is None:
-            return software.purl
-        if parsed.namespace or parsed.type != distribution.purl:
+        listed_type, has_namespace = _head(software.purl)
+        if distribution is None or has_namespace or listed_type != distribution.purl:
             return software.purl
         return package_purl(
-            parsed.type,
-            parsed.name,
-            parsed.version,
+            listed_type,
+            software.name,
+            software.version,
             namespace=distribution.namespace,
-            arch=_qualifiers(parsed).get("arch"),
+            arch=_qualifiers(software.purl).get("arch"),
             distro=distro,
         )
     purl_type = MANAGERS.get(software.source or "")
@@ -110,15 +111,16 @@ def _distro(family_id: str | None, version: str | None) -> str | None:
     return f"{family_id}-{version}" if family_id and version else None
 
 
-def _parse(purl: str | None) -> PackageURL | None:
-    if not purl:
-        return None
-    try:
-        return PackageURL.from_string(purl)
-    except ValueError:
-        return None
+def _head(purl: str) -> tuple[str, bool]:
+    """A purl's type and whether it has a namespace (``pkg:TYPE/NAMESPACE/NAME@...``): a name
+    never holds an unencoded ``/``."""
+    path = purl.removeprefix("pkg:").partition("?")[0].partition("#")[0].partition("@")[0]
+    purl_type, _, rest = path.partition("/")
+    return purl_type.lower(), "/" in rest
 
 
-def _qualifiers(parsed: PackageURL) -> dict[str, str]:
-    qualifiers = parsed.qualifiers
-    return dict(qualifiers) if isinstance(qualifiers, dict) else {}
+def _qualifiers(purl: str) -> dict[str, str]:
+    """``?key=value&...`` of a purl, values percent-decoded."""
+    query = purl.partition("?")[2].partition("#")[0]
+    pairs = (pair.partition("=") for pair in query.split("&") if pair)
+    return {key.lower(): unquote(value) for key, _, value in pairs}
