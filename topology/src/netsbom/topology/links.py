@@ -373,9 +373,9 @@ def _shared_media(halves: list[_Half]) -> list[tuple[set[_PortKey], list[_Half]]
     for half in halves:
         by_port[half.port].append(half)
         facing[(half.local, half.remote)].append(half)
-    shared = sorted(
+    shared = {
         port for port, seen in by_port.items() if len({_identity(h.remote) for h in seen}) > 1
-    )
+    }
     parent: dict[_PortKey, _PortKey] = {}
 
     def root(port: _PortKey) -> _PortKey:
@@ -386,7 +386,7 @@ def _shared_media(halves: list[_Half]) -> list[tuple[set[_PortKey], list[_Half]]
         return port
 
     dangling: dict[_PortKey, list[_Half]] = defaultdict(list)
-    for port in shared:
+    for port in sorted(shared):
         root(port)
         for half in by_port[port]:
             back = [

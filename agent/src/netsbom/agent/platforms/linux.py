@@ -28,7 +28,7 @@ from netsbom.agent.platforms.base import (
 )
 from netsbom.agent.platforms.neighbors import neighbor
 from netsbom.core.families import known_family
-from netsbom.core.purl import package_purl
+from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import Component, Neighbor, Software
 
 _NOT_FOUND = (
@@ -124,7 +124,6 @@ def _packages(text: str, manager: str, name_shape: str) -> Partial:
     if _missing(text):
         return Partial()
     shape = re.compile(name_shape)
-    purl_type = "deb" if manager == "dpkg" else manager
     software = []
     for line in text.splitlines():
         parts = [p.strip() for p in (line.split("\t") if "\t" in line else line.split())]
@@ -132,7 +131,7 @@ def _packages(text: str, manager: str, name_shape: str) -> Partial:
             continue
         name, _, qualified_arch = parts[0].partition(":")  # dpkg's name:arch (multi-arch)
         arch = parts[2] if len(parts) > 2 and parts[2] != "(none)" else qualified_arch or None
-        purl = package_purl(purl_type, name, parts[1], arch=arch)
+        purl = package_purl(MANAGERS[manager], name, parts[1], arch=arch)
         software.append(Software(name, parts[1], "os-package", source=manager, purl=purl))
     return Partial(software=tuple(dict.fromkeys(software)))
 
