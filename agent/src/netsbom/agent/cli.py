@@ -286,7 +286,8 @@ def poll_command(
 
     TARGET is snmp://HOST[:PORT] (credentials from the options, as references: env:VAR or
     file:PATH) or the name of a target in --inventory (polled with every transport it has: SNMP
-    and SSH, merged; SNMP options override its SNMP settings). With --replay, TARGETs are
+    and SSH, merged; SNMP options override its SNMP settings, and give a target without any
+    only with --community or --user). With --replay, TARGETs are
     .snmprec files, SSH device recordings (directories with device.yaml and one file per
     command) or directories of either.
 
