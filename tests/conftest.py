@@ -1,4 +1,5 @@
-"""Shared fixtures: record factories, the corpus location, store URLs for SQLite and PostgreSQL."""
+"""Shared fixtures: record factories, the corpus location, store URLs for SQLite and PostgreSQL,
+and the real programs (tests/harness: Net-SNMP, OpenSSH, the lldpd lab)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,14 @@ from netsbom.core.record import (
     Software,
     Target,
 )
+from tests.harness.fixtures import lldp_network, net_snmp, openssh_server  # noqa: F401 (fixtures)
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_DATA = REPO / "lab" / "src" / "netsbom" / "lab" / "data"  # the packaged lab
 DATA = REPO / "tests" / "data"  # public data copied with its licence (tests/data/README.md)
 VULN_DATA = DATA / "vuln"  # KEV, EPSS, vendor CVE records, NVD records
 SPDX3_SCHEMAS = DATA / "schemas" / "spdx-3.0.1"  # schema.json, spdx-model.ttl, spdx-context.jsonld
+REAL_DATA = DATA / "real"  # recordings of real programs (SOURCE.md there)
 POSTGRES_ADMIN_URL = os.environ.get(
     "NETSBOM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -2,11 +2,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
+import yaml
 from click.testing import CliRunner
 
 from netsbom.core.cli import cli
 from netsbom.core.errors import ExitCode
+from tests.harness.snmpd import Snmpd
+from tests.harness.sshd import Sshd
 
 RECORDING = (
     "1.3.6.1.2.1.1.1.0|4|Arista Networks EOS version 4.30.2F running on an Arista Networks X\n"
@@ -90,3 +95,55 @@ def test_replay_batch_goes_on_past_a_bad_recording(tmp_path: Path) -> None:
     assert len(errors) == 1 and "no-such-os" in errors[0]
     records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert [r["target"]["id"] for r in records] == ["a", "odd", "z"]
+
+
+def _inventory(path: Path, snmpd: Snmpd | None, sshd: Sshd, tmp_path: Path) -> Path:
+    target: dict[str, Any] = {
+        "name": "this-host", "address": "127.0.0.1",
+        "ssh": {"port": sshd.port, "username": sshd.user, "key_file": str(sshd.user_key),
+                "platform": "linux", "known_hosts": str(tmp_path / "known_hosts"),
+                "host_key_policy": "tofu"},
+    }  # fmt: skip
+    if snmpd is not None:
+        target["snmp"] = {"port": snmpd.port, "community": "env:NSB_CLI_COMMUNITY"}
+    path.write_text(yaml.safe_dump({"agent_id": "cli-test", "targets": [target]}))
+    return path
+
+
+@pytest.mark.integration
+def test_an_ssh_only_inventory_target_is_polled_over_ssh(
+    openssh_server: Sshd, tmp_path: Path
+) -> None:
+    inventory = _inventory(tmp_path / "inv.yaml", None, openssh_server, tmp_path)
+    result = CliRunner().invoke(
+        cli, ["agent", "poll", "this-host", "--inventory", str(inventory), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["target"]["transport"] == "ssh" and record["errors"] == []
+    assert any(s["kind"] == "kernel" for s in record["software"])
+    # an SNMP option alone cannot apply to a target without SNMP: a usage error, not a guess
+    result = CliRunner().invoke(
+        cli, ["agent", "poll", "this-host", "--inventory", str(inventory), "--timeout", "3"]
+    )
+    assert result.exit_code == ExitCode.USAGE and "has no SNMP settings" in result.output
+
+
+@pytest.mark.integration
+def test_an_snmp_option_keeps_the_ssh_half_of_a_dual_target(
+    net_snmp: Snmpd, openssh_server: Sshd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NSB_CLI_COMMUNITY", net_snmp.community)
+    inventory = _inventory(tmp_path / "inv.yaml", net_snmp, openssh_server, tmp_path)
+    result = CliRunner().invoke(
+        cli,
+        ["agent", "poll", "this-host", "--inventory", str(inventory), "--timeout", "3", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["target"]["transport"] == "snmp+ssh", record["errors"]
+    assert record["sys_object_id"] and record["os"]["family"] != "linux"  # SNMP's and SSH's
+    kernels = [s for s in record["software"] if s["kind"] == "kernel"]
+    assert len(kernels) == 1 and kernels[0]["source"] == "uname -r"
+    names = [(s["name"], s["version"], s["purl"]) for s in record["software"]]
+    assert len(names) == len(set(names))  # each package once

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from netsbom.agent.gnmi.poll import replay_gnmi
+from netsbom.agent.identify import kernel_software
 from netsbom.agent.inventory import TargetSpec
 from netsbom.agent.merge import merge_records
 from netsbom.agent.netconf.poll import replay_netconf
 from netsbom.agent.run import poll_target
-from netsbom.core.record import Component, ErrorInfo
+from netsbom.core.purl import package_purl
+from netsbom.core.record import Component, ErrorInfo, OsInfo, Software, Target
 from tests.agent.gnmi.gnmi_target import gnmi_target
 from tests.agent.netconf.test_netconf import netconf_server  # noqa: F401 (a fixture)
 from tests.conftest import DATA, make_record
@@ -40,7 +42,8 @@ def test_the_most_specific_source_wins_each_field_and_says_where_from() -> None:
         "gnmi: Requested element(s) not found: 'system/state'",  # tagged once
         "netconf: no such RPC",
     ]
-    assert merged.target == snmp.target and merged.report_id == snmp.report_id
+    assert merged.target == replace(snmp.target, transport="snmp+gnmi+netconf")
+    assert merged.report_id == snmp.report_id
 
 
 def test_components_of_others_enrich_the_chosen_list() -> None:
@@ -90,3 +93,32 @@ async def test_one_target_polled_over_gnmi_and_netconf_is_one_record(
     assert record.serial == "JPE16283030" and sources["serial"] == "gnmi"
     assert len(record.components) == 6 and sources["components"] == "gnmi"
     assert record.target.transport == "netconf"
+
+
+def test_the_merged_record_names_both_transports_and_keeps_the_snmp_kernel() -> None:
+    libc = Software("libc6", "2.36-9", source="hrSWInstalled",
+                    purl=package_purl("deb", "libc6", "2.36-9", arch="amd64"))  # fmt: skip
+    snmp = replace(
+        make_record("web1"),
+        os=OsInfo(family="linux", version="6.1.0-18-amd64", name="Linux"),
+        software=(kernel_software("6.1.0-18-amd64", "sysDescr"), libc),
+    )
+    ssh = replace(
+        make_record("web1"),
+        target=Target("web1", "127.0.1.1", 22, "ssh"),
+        os=OsInfo(family="debian", version="12", name="Debian GNU/Linux"),
+        software=(replace(libc, source="dpkg"),),  # no uname -r answer
+    )
+    merged = merge_records(snmp, ssh)
+    assert merged.target.transport == "snmp+ssh"
+    assert merged.os.family == "debian" and merged.os.version == "12"
+    assert [(s.name, s.kind, s.source) for s in merged.software] == [
+        ("libc6", "os-package", "dpkg"),  # once: SSH's
+        ("linux-kernel", "kernel", "sysDescr"),  # SNMP's kernel is not dropped
+    ]
+    both = merge_records(
+        snmp, replace(ssh, software=(kernel_software("6.1.0-18-amd64", "uname -r"),))
+    )
+    assert [(s.name, s.source) for s in both.software if s.kind == "kernel"] == [
+        ("linux-kernel", "uname -r")
+    ]

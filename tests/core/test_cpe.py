@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netsbom.core.cpe import hardware_cpe, os_cpe
+from netsbom.core.cpe import hardware_cpe, kernel_cpe, os_cpe
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,11 @@ from netsbom.core.cpe import hardware_cpe, os_cpe
         ("panos", "11.0.0", None, "cpe:2.3:o:paloaltonetworks:pan-os:11.0.0:-:*:*:*:*:*:*"),
         ("arubaos", "8.10.0.7", None, "cpe:2.3:o:arubanetworks:arubaos:8.10.0.7:*:*:*:*:*:*:*"),
         ("eos", None, None, None),
-        ("linux", "6.1.0", None, None),
+        ("linux", "6.1.0", None, None),  # the kernel has its own CPE: kernel_cpe
+        ("debian", "12", None, "cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"),
+        ("ubuntu", "22.04", None, "cpe:2.3:o:canonical:ubuntu_linux:22.04:*:*:*:*:*:*:*"),
+        ("rhel", "9.3", None, "cpe:2.3:o:redhat:enterprise_linux:9.3:*:*:*:*:*:*:*"),
+        ("rocky", "9.3", None, None),  # no NVD name in the registry: none rather than a guess
     ],
 )
 def test_os_cpe(family: str, version: str | None, model: str | None, expected: str | None) -> None:
@@ -45,3 +49,19 @@ def test_hardware_cpe() -> None:
         "cpe:2.3:h:paloaltonetworks:pa-440:-:*:*:*:*:*:*:*"
     )
     assert hardware_cpe("Acme", "X1") is None
+
+
+@pytest.mark.parametrize(
+    "release,expected",
+    [
+        ("6.1.0-18-amd64", "cpe:2.3:o:linux:linux_kernel:6.1.0:*:*:*:*:*:*:*"),
+        ("5.15.0-91-generic", "cpe:2.3:o:linux:linux_kernel:5.15.0:*:*:*:*:*:*:*"),
+        ("4.18.0-513.5.1.el8_9.x86_64", "cpe:2.3:o:linux:linux_kernel:4.18.0:*:*:*:*:*:*:*"),
+        ("6.6", "cpe:2.3:o:linux:linux_kernel:6.6:*:*:*:*:*:*:*"),
+        ("", None),
+        (None, None),
+        ("unknown", None),
+    ],
+)
+def test_kernel_cpe_names_the_upstream_release(release: str | None, expected: str | None) -> None:
+    assert kernel_cpe(release) == expected

@@ -68,3 +68,16 @@ def test_os_cpe_name_and_hardware_vendor() -> None:
     assert sros is not None and (sros.vendor, sros.product) == ("nokia", "sr_os")
     assert hardware_cpe_vendor("Palo Alto Networks") == "paloaltonetworks"
     assert hardware_cpe_vendor("Acme") is None
+
+
+def test_distributions_are_named_by_their_os_release_id() -> None:
+    from netsbom.core.families import kernel_cpe_name
+
+    for os_release_id, purl_type in (("debian", "deb"), ("ubuntu", "deb"), ("rhel", "rpm"),
+                                     ("alpine", "apk"), ("fedora", "rpm")):  # fmt: skip
+        entry = family(os_release_id)
+        assert entry.id == os_release_id and entry.packages is not None
+        assert entry.packages.purl == purl_type and entry.driver == "linux"
+        assert entry.vendor == ""  # a distribution is not the maker of the box
+    kernel = kernel_cpe_name()
+    assert kernel is not None and (kernel.vendor, kernel.product) == ("linux", "linux_kernel")

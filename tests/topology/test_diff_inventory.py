@@ -163,6 +163,28 @@ def test_latest_records_at_time() -> None:
         latest_records([old, new], datetime(2026, 1, 1, tzinfo=UTC))
 
 
+def test_one_target_id_two_devices_at_once_are_both_kept_and_flagged() -> None:
+    """Two devices answered under one target id in one poll (or two recordings named alike):
+    neither overwrites the other; the configuration has both, named apart, and a flag."""
+    first = replace(device("sw"), chassis_id="00:00:00:00:00:0a", serial="A1")
+    second = replace(device("sw"), chassis_id="00:00:00:00:00:0b", serial="B2")
+    assert first.target.id == second.target.id and first.collected_at == second.collected_at
+    kept = latest_records([first, second], None)
+    assert sorted(r.chassis_id or "" for r in kept) == ["00:00:00:00:00:0a", "00:00:00:00:00:0b"]
+    config = build_configuration("lab", "2026-11-20T10:00:00Z", kept)
+    assert config.nodes == ("sw", "sw#2")
+    assert "name-conflict" in {f.kind for f in config.flags}
+    # over time one target whose chassis changes is a replacement: the newer one only
+    later = replace(second, collected_at="2026-11-21T00:00:00Z")
+    assert latest_records([first, later], None) == [later]
+    # replays: two recordings with one file name are two targets
+    replays = [
+        replace(first, target=Target("public", "a/public.snmprec", 0, "replay")),
+        replace(first, target=Target("public", "b/public.snmprec", 0, "replay")),
+    ]
+    assert len(latest_records(replays, None)) == 2
+
+
 def test_cli_inventory_from_records(tmp_path: Path) -> None:
     from netsbom.core.record import record_to_dict
 

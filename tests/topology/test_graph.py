@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from netsbom.core.cli import cli
-from netsbom.core.record import Neighbor, record_to_dict
+from netsbom.core.record import Neighbor, Target, record_to_dict
 from netsbom.topology.configuration import build_configuration
 from netsbom.topology.graph import (
     build_graph,
@@ -54,7 +55,7 @@ def test_json_has_exactly_the_contract_shape() -> None:
     doc = topology_json(build_configuration("lab", AT, records()))
     assert set(doc) >= {"nodes", "links"}
     for node in doc["nodes"]:
-        assert set(node) == {"id", "hostname", "vendor", "model", "os", "external"}
+        assert set(node) == {"id", "hostname", "vendor", "model", "os", "external", "segment"}
     for link in doc["links"]:
         assert set(link) == {"a", "b", "protocols", "one_sided"}
         assert set(link["a"]) == {"device", "port"}
@@ -139,3 +140,82 @@ def test_cli_topology_bad_line_is_named_and_skipped(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"warning: {path}:2: not a device record" in result.stderr
     assert [node["id"] for node in json.loads(result.stdout)["nodes"]] == ["a"]
+
+
+def management_network() -> list:  # type: ignore[type-arg]
+    """Four devices whose mgmt0 ports share a switch that speaks no LLDP: each port sees the three
+    other devices; two of them also have a cable between them. And a fifth box nobody polls,
+    seen on the same segment."""
+    names = ("m1", "m2", "m3", "m4")
+    out = []
+    for name in names:
+        neighbors = [
+            Neighbor("lldp", "mgmt0", remote_name=other, remote_port="mgmt0")
+            for other in names
+            if other != name
+        ]
+        neighbors.append(Neighbor("lldp", "mgmt0", remote_name="console", remote_port="eth0"))
+        if name in ("m1", "m2"):
+            peer = "m2" if name == "m1" else "m1"
+            neighbors.append(Neighbor("lldp", "Eth1/1", remote_name=peer, remote_port="Eth1/1"))
+        out.append(make_record(name, neighbors=tuple(neighbors)))
+    return out
+
+
+def test_a_port_that_sees_several_neighbours_is_a_shared_segment() -> None:
+    config = build_configuration("lab", AT, management_network())
+    assert [(x.a.device, x.a.port, x.b.device, x.b.port) for x in config.links] == [
+        ("m1", "Eth1/1", "m2", "Eth1/1")
+    ]  # not the 6 + 4 mesh links of the management network
+    (segment,) = config.segments
+    assert [(e.node, e.port, e.external) for e in segment.ends] == [
+        ("console", "eth0", True), ("m1", "mgmt0", False), ("m2", "mgmt0", False),
+        ("m3", "mgmt0", False), ("m4", "mgmt0", False),
+    ]  # fmt: skip
+    doc = topology_json(config)
+    node = next(n for n in doc["nodes"] if n["id"] == segment.node)
+    assert node["segment"] is True and node["external"] is False
+    joined = sorted(
+        (x["a"]["device"], x["a"]["port"]) for x in doc["links"] if x["b"]["device"] == segment.node
+    )
+    assert joined == [("console", "eth0"), *((f"m{i}", "mgmt0") for i in range(1, 5))]
+    graph = build_graph(config)
+    assert graph.degree(segment.node) == 5 and not graph.has_edge("m3", "m4")
+    root = ET.fromstring(render_graphml(config))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(root.findall(".//g:edge", ns)) == 1 + 5
+    assert "segment" in render_picture(config, "svg").decode()
+
+
+def test_two_devices_named_alike_are_two_nodes_and_no_self_loop() -> None:
+    """Two boxes both called "switch" (factory default), cabled to each other and to core."""
+    one = replace(
+        make_record("switch", neighbors=(
+            Neighbor("lldp", "Gi1/0/1", remote_name="switch", remote_port="Gi1/0/2",
+                     remote_chassis_id="00:00:00:00:00:02"),
+            Neighbor("lldp", "Gi1/0/24", remote_name="core", remote_port="Eth1"),
+        )),
+        target=Target("sw-a", "10.0.0.1", 161, "snmp"), chassis_id="00:00:00:00:00:01",
+        serial="A1",
+    )  # fmt: skip
+    two = replace(
+        make_record("switch", neighbors=(
+            Neighbor("lldp", "Gi1/0/2", remote_name="switch", remote_port="Gi1/0/1",
+                     remote_chassis_id="00:00:00:00:00:01"),
+        )),
+        target=Target("sw-b", "10.0.0.2", 161, "snmp"), chassis_id="00:00:00:00:00:02",
+        serial="B2",
+    )  # fmt: skip
+    config = build_configuration("lab", AT, [one, two])
+    assert config.nodes == ("switch", "switch#2")
+    cable = next(x for x in config.links if not x.a.external and not x.b.external)
+    assert {cable.a.node, cable.b.node} == {"switch", "switch#2"}  # not a self-loop
+    assert {(cable.a.port, cable.b.port)} <= {("Gi1/0/1", "Gi1/0/2"), ("Gi1/0/2", "Gi1/0/1")}
+    graph = build_graph(config)
+    assert not any(u == v for u, v in graph.edges())
+    assert graph.has_edge("switch", "switch#2")
+    doc = topology_json(config)
+    assert {x["a"]["device"] for x in doc["links"]} | {x["b"]["device"] for x in doc["links"]} <= {
+        n["id"] for n in doc["nodes"]
+    }
+    assert "name-conflict" in {f["kind"] for f in doc["flags"]}

@@ -18,7 +18,7 @@ from netsbom.core.record import (
 )
 from netsbom.topology.configuration import build_configuration
 from netsbom.topology.identity import check_links, resolve_identities, same_device
-from netsbom.topology.links import derive_links
+from netsbom.topology.links import derive_topology
 
 AT = "2026-11-26T08:00:00Z"
 
@@ -129,7 +129,7 @@ def test_neighbour_naming_an_unknown_port_is_flagged_not_fatal() -> None:
             Neighbor("lldp", "Gi0/2", remote_name="a", remote_port="Ethernet2"),
         ),
     )
-    flags = check_links([a, b], derive_links([a, b]))
+    flags = check_links([a, b], derive_topology([a, b]))
     assert [(f.kind, f.devices) for f in flags] == [("unknown-port", ("a", "b"))]
     assert "Ethernet9" in flags[0].message
     config = build_configuration("lab", AT, [a, b])

@@ -10,7 +10,7 @@ from netsbom.core.record import DeviceRecord, Neighbor, Target
 from netsbom.topology.links import (
     Link,
     LinkEnd,
-    derive_links,
+    derive_topology,
     normalize_chassis_id,
     normalize_device_name,
     normalize_interface,
@@ -43,6 +43,15 @@ def cdp(local: str | None, name: str | None, port: str | None, **extra: str) -> 
     return Neighbor(protocol="cdp", local_port=local, remote_name=name, remote_port=port, **extra)
 
 
+def derive_links(records: list[DeviceRecord]) -> list[Link]:
+    return list(derive_topology(records).links)
+
+
+def end(name: str, port: str | None, external: bool = False) -> LinkEnd:
+    """The end on the node of that name (names are unique here)."""
+    return LinkEnd(name, name, port, external)
+
+
 def only(links: list[Link]) -> Link:
     assert len(links) == 1, links
     return links[0]
@@ -71,8 +80,8 @@ def test_lldp_and_cdp_from_both_ends_merge_into_one_link() -> None:
 
     link = only(derive_links([sw1, sw2]))
 
-    assert link.a == LinkEnd("sw1", "GigabitEthernet1/0/1")
-    assert link.b == LinkEnd("sw2", "GigabitEthernet1/0/24")
+    assert link.a == end("sw1", "GigabitEthernet1/0/1")
+    assert link.b == end("sw2", "GigabitEthernet1/0/24")
     assert link.protocols == ("cdp", "lldp")
     assert not link.one_sided
     assert len(link.observations) == 4
@@ -88,8 +97,8 @@ def test_ports_keep_the_spelling_of_the_device_that_owns_them() -> None:
     link = only(derive_links([core, leaf]))
 
     # leaf1 calls its port "Et1", core1 saw "Ethernet1": matched, written as leaf1 wrote it.
-    assert link.b == LinkEnd("leaf1", "Et1")
-    assert link.a == LinkEnd("core1", "xe-0/1/0")
+    assert link.b == end("leaf1", "Et1")
+    assert link.a == end("core1", "xe-0/1/0")
     assert not link.one_sided
 
 
@@ -100,8 +109,8 @@ def test_seen_from_one_side_only_is_kept_and_marked() -> None:
     link = only(derive_links([core, sw1]))
 
     assert link.one_sided
-    assert link.a == LinkEnd("core1", "xe-0/1/0")
-    assert link.b == LinkEnd("sw1", "Te1/1/1")
+    assert link.a == end("core1", "xe-0/1/0")
+    assert link.b == end("sw1", "Te1/1/1")
     assert link.protocols == ("lldp",)
 
 
@@ -122,8 +131,8 @@ def test_parallel_links_between_two_devices_stay_distinct() -> None:
     links = derive_links([sw1, leaf])
 
     assert [(link.a, link.b) for link in links] == [
-        (LinkEnd("leaf1", "Ethernet1"), LinkEnd("sw1", "Te1/1/3")),
-        (LinkEnd("leaf1", "Ethernet2"), LinkEnd("sw1", "Te1/1/4")),
+        (end("leaf1", "Ethernet1"), end("sw1", "Te1/1/3")),
+        (end("leaf1", "Ethernet2"), end("sw1", "Te1/1/4")),
     ]
     assert not any(link.one_sided for link in links)
 
@@ -143,8 +152,8 @@ def test_a_neighbour_that_is_no_record_is_an_external_device() -> None:
 
     link = only(derive_links([core]))
 
-    assert link.a == LinkEnd("core1", "et-0/0/1")
-    assert link.b == LinkEnd("pe1.isp.example", "HundredGigE0/0/0/5", external=True)
+    assert link.a == end("core1", "et-0/0/1")
+    assert link.b == end("pe1.isp.example", "HundredGigE0/0/0/5", external=True)
     assert link.one_sided
 
 
@@ -153,8 +162,8 @@ def test_external_neighbour_known_only_by_chassis_id() -> None:
 
     link = only(derive_links([sw]))
 
-    assert link.a == LinkEnd("52:54:00:ab", "ens3", external=True)
-    assert link.b == LinkEnd("sw1", "Gi1/0/7")
+    assert link.a == end("52:54:00:ab", "ens3", external=True)
+    assert link.b == end("sw1", "Gi1/0/7")
 
 
 @pytest.mark.parametrize(
@@ -176,8 +185,8 @@ def test_neighbours_resolve_to_records(neighbor: Neighbor) -> None:
 
     link = only(derive_links([core, sw1]))
 
-    assert link.a == LinkEnd("core1", "xe-0/1/0")
-    assert link.b == LinkEnd("sw1", "Gi1/0/1")
+    assert link.a == end("core1", "xe-0/1/0")
+    assert link.b == end("sw1", "Gi1/0/1")
 
 
 def test_a_record_without_hostname_is_named_by_target_id() -> None:
@@ -199,7 +208,7 @@ def test_a_missing_remote_port_pairs_when_unambiguous() -> None:
     link = only(derive_links([sw1, sw2]))
 
     assert not link.one_sided
-    assert (link.a, link.b) == (LinkEnd("sw1", "Gi1/0/1"), LinkEnd("sw2", "Gi1/0/24"))
+    assert (link.a, link.b) == (end("sw1", "Gi1/0/1"), end("sw2", "Gi1/0/24"))
 
 
 def test_a_missing_remote_port_does_not_guess_between_parallel_links() -> None:

@@ -225,8 +225,13 @@ def test_replay_without_expected_edges_still_builds(namespace: Namespace, tmp_pa
     records = device_records(namespace, tmp_path)
     assert parse_errors(records) == [], "every captured output parses"
     doc = replay(records, tmp_path)
-    internal = {n["id"] for n in doc["nodes"] if not n["external"]}
+    internal = {n["id"] for n in doc["nodes"] if not n["external"] and not n["segment"]}
     assert internal == {r.name for r in records}
     assert doc["links"], "a lab network has links"
+    # a management network (mgmt0 on a switch that speaks no LLDP/CDP) is one segment, not a mesh
+    segments = {n["id"] for n in doc["nodes"] if n["segment"]}
+    for segment in segments:
+        ports = [link["a"] for link in doc["links"] if link["b"]["device"] == segment]
+        assert len(ports) >= 3 and len({p["device"] for p in ports}) == len(ports)
     ends = {e["device"] for link in doc["links"] for e in (link["a"], link["b"])}
     assert ends <= {n["id"] for n in doc["nodes"]}

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from netsbom.agent.snmp.parse import parse_view, split_package
+import pytest
+
+from netsbom.agent.snmp.parse import Package, parse_view, split_package
 from netsbom.agent.snmp.view import ObjectId, SnmpView, Value, parse_oid
 from netsbom.core.record import DeviceRecord, Target
 
@@ -170,33 +172,66 @@ def test_cdp_neighbors() -> None:
 
 
 def test_hr_sw_installed() -> None:
+    """hrSWInstalledEntry columns (.1.2 name, .1.4 type) by hrSWInstalledIndex, as agents serve
+    them (a real Net-SNMP recording of the same table: tests/agent/test_real_programs.py)."""
     values: dict[str, Value] = {
         "1.3.6.1.2.1.1.1.0": b"Linux web1 5.15.0-91-generic #101-Ubuntu SMP x86_64",
         "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 8072, 3, 2, 10)),
-        f"{HR}.1.2.1": b"openssl-1.1.1k-9.el8_7",
-        f"{HR}.1.4.1": 4,
-        f"{HR}.1.2.2": b"libc6_2.35-0ubuntu3.5_amd64",
-        f"{HR}.1.4.2": 4,
-        f"{HR}.1.2.3": b"Base OS Suite [21.4R3-S5]",
-        f"{HR}.1.4.3": 2,
-        f"{HR}.1.2.4": b"custom-tool",
-        f"{HR}.1.4.4": 4,
+        f"{HR}.1.1": 1,  # hrSWInstalledIndex: read as a name it gave the software "1"
+        f"{HR}.2.1": b"openssl-1.1.1k-9.el8_7",
+        f"{HR}.4.1": 4,
+        f"{HR}.1.2": 2,
+        f"{HR}.2.2": b"libc6_2.35-0ubuntu3.5_amd64",
+        f"{HR}.4.2": 4,
+        f"{HR}.1.3": 3,
+        f"{HR}.2.3": b"Base OS Suite [21.4R3-S5]",
+        f"{HR}.4.3": 2,
+        f"{HR}.1.4": 4,
+        f"{HR}.2.4": b"custom-tool",
+        f"{HR}.4.4": 4,
+        f"{HR}.2.5": b"cpp-12_12.2.0-14+deb12u1_amd64",
+        f"{HR}.4.5": 4,
     }
     record = parse(view_of(values))
     assert record.vendor is None  # Net-SNMP is the agent, not the hardware vendor
     assert record.os.family == "linux" and record.os.version == "5.15.0-91-generic"
-    software = [(s.name, s.version, s.kind, s.source) for s in record.software]
+    software = [(s.name, s.version, s.kind, s.source, s.purl) for s in record.software]
     assert software == [
-        ("openssl", "1.1.1k-9.el8_7", "os-package", "hrSWInstalled"),
-        ("libc6", "2.35-0ubuntu3.5", "os-package", "hrSWInstalled"),
-        ("Base OS Suite", "21.4R3-S5", "image", "hrSWInstalled"),
-        ("custom-tool", None, "application", "hrSWInstalled"),
-    ]
+        ("linux-kernel", "5.15.0-91-generic", "kernel", "sysDescr", None),
+        ("openssl", "1.1.1k-9.el8_7", "os-package", "hrSWInstalled",
+         "pkg:rpm/openssl@1.1.1k-9.el8_7"),
+        ("libc6", "2.35-0ubuntu3.5", "os-package", "hrSWInstalled",
+         "pkg:deb/libc6@2.35-0ubuntu3.5?arch=amd64"),
+        ("Base OS Suite", "21.4R3-S5", "image", "hrSWInstalled", None),
+        ("custom-tool", None, "application", "hrSWInstalled", None),
+        ("cpp-12", "12.2.0-14+deb12u1", "os-package", "hrSWInstalled",
+         "pkg:deb/cpp-12@12.2.0-14%2Bdeb12u1?arch=amd64"),
+    ]  # fmt: skip
+    kernel = record.software[0]
+    assert kernel.cpe == "cpe:2.3:o:linux:linux_kernel:5.15.0:*:*:*:*:*:*:*"
 
 
-def test_split_package() -> None:
-    assert split_package("python3-libs-3.6.8-18.el8") == ("python3-libs", "3.6.8-18.el8", True)
-    assert split_package("bash") == ("bash", None, False)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # dpkg (Net-SNMP: name_version_arch); a "-digits" inside the name is not a version
+        ("cpp-12_12.2.0-14+deb12u1_amd64", Package("cpp-12", "12.2.0-14+deb12u1", "amd64", "dpkg")),
+        ("adduser_3.134_all", Package("adduser", "3.134", "all", "dpkg")),
+        ("openssh-server_1:9.2p1-2+deb12u2_amd64",
+         Package("openssh-server", "1:9.2p1-2+deb12u2", "amd64", "dpkg")),
+        ("libstdc++6_12.2.0-14_amd64", Package("libstdc++6", "12.2.0-14", "amd64", "dpkg")),
+        ("gir1.2-glib-2.0_1.74.0-3_amd64", Package("gir1.2-glib-2.0", "1.74.0-3", "amd64", "dpkg")),
+        # rpm (name-version-release[.arch])
+        ("python3-libs-3.6.8-18.el8", Package("python3-libs", "3.6.8-18.el8", None, "rpm")),
+        ("zlib-1.2.11-40.el9.x86_64", Package("zlib", "1.2.11-40.el9", "x86_64", "rpm")),
+        ("openssl-1.1.1k-9.el8_7", Package("openssl", "1.1.1k-9.el8_7", None, "rpm")),
+        # no package manager's shape
+        ("Base OS Suite [21.4R3-S5]", Package("Base OS Suite", "21.4R3-S5")),
+        ("bash", Package("bash")),
+    ],
+)  # fmt: skip
+def test_split_package(text: str, expected: Package) -> None:
+    assert split_package(text) == expected
 
 
 def test_view_errors_make_the_record_incomplete() -> None:
@@ -211,3 +246,18 @@ def test_view_errors_make_the_record_incomplete() -> None:
 def test_empty_view() -> None:
     record = parse(SnmpView())
     assert record.hostname is None and record.components == () and record.complete
+
+
+def test_a_cpu_model_in_a_windows_sysdescr_is_not_the_device_model() -> None:
+    windows = parse(
+        view_of({
+            "1.3.6.1.2.1.1.1.0": b"Hardware: Intel64 Family 6 Model 63 Stepping 2 AT/AT"
+                                 b" COMPATIBLE - Software: Windows Version 6.3 (Build 17763"
+                                 b" Multiprocessor Free)",
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 311, 1, 1, 3, 1, 2)),
+        })
+    )  # fmt: skip
+    assert windows.os.family == "windows" and windows.os.version == "6.3"
+    assert windows.model is None  # "Model 63" is the CPU's (family 6, model 63, stepping 2)
+    box = parse(view_of({"1.3.6.1.2.1.1.1.0": b"Acme managed switch, Model: GS2024X, SW 2.1.4"}))
+    assert box.model == "GS2024X"  # a device that writes its model still has it

@@ -319,7 +319,8 @@ def poll_command(
 
     TARGET is snmp://HOST[:PORT] (credentials from the options, as references: env:VAR or
     file:PATH) or the name of a target in --inventory (polled with every transport it has: SNMP
-    and SSH, merged; SNMP options override its SNMP settings). With --replay, TARGETs are
+    and SSH, merged; SNMP options override its SNMP settings, and give a target without any
+    only with --community or --user). With --replay, TARGETs are
     .snmprec files, SSH device recordings (directories with device.yaml and one file per
     command) or directories of either.
 
@@ -434,6 +435,12 @@ def _spec(
         raise ConfigError(f"{target}: no such target in the inventory")
     if not snmp:
         return spec
+    if spec.snmp is None and not ({"community", "user"} & set(snmp)):
+        given = ", ".join(f"--{name.replace('_', '-')}" for name in sorted(snmp))
+        raise click.UsageError(
+            f"{target} has no SNMP settings for {given} to change "
+            "(add --community or --user to poll it over SNMP too)"
+        )
     fields = spec.model_dump()
     fields["snmp"] = {**(fields.get("snmp") or {}), **snmp}
     return _validated(spec.name, fields)

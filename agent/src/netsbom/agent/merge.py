@@ -6,9 +6,11 @@ CLI) is more specific than SNMP for hostname, vendor, model, serial and the OS: 
 running image and the chassis as the device itself reports them. SNMP keeps what only it has
 (sysObjectID, sysDescr) and fills every field the others left empty. Components come from the
 source that lists the most of them (ties: the more specific), enriched by the others where serial
-numbers or names match (a gNMI transceiver's firmware, a CLI module's serial); software and
-neighbours are the union. ``provenance`` keeps each field's winning source (an OID, a command, an
-RPC, a gNMI path); ``errors`` keep every source's problems, prefixed by method.
+numbers or names match (a gNMI transceiver's firmware, a CLI module's serial); software is one
+entry per package (the most specific source's where several list it: the kernel SNMP and SSH both
+report, the dpkg list SNMP's hrSWInstalled repeats) and neighbours are the union. ``provenance``
+keeps each field's winning source (an OID, a command, an RPC, a gNMI path); ``errors`` keep every
+source's problems, prefixed by method; ``target.transport`` names every source (``snmp+ssh``).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from dataclasses import replace
 
 from netsbom.agent.platforms import combine
 from netsbom.agent.platforms.base import Partial
+from netsbom.core.purl import union_software
 from netsbom.core.record import DeviceRecord, ErrorInfo, Neighbor, OsInfo, Provenance
 
 # the most specific first
 _DEVICE_FIRST = ("netconf", "gnmi", "ssh", "snmp")
 _SNMP_FIRST = ("snmp", "ssh", "netconf", "gnmi")
+_TRANSPORTS = ("snmp", "ssh", "gnmi", "netconf")  # the order a merged transport names them in
 _DEVICE_FIELDS = ("hostname", "vendor", "model", "serial", "chassis_id")
 _SNMP_FIELDS = ("description", "sys_object_id")
 _OS_FIELDS = ("family", "version", "build", "image", "name")
@@ -64,7 +68,7 @@ def merge_records(
     parts = [(name, Partial(components=record.components)) for name, record in ranked]
     components = combine(parts, method="merge")[0].components
     component_sources = [name for name, record in ranked if record.components]
-    software = tuple(dict.fromkeys(s for _name, record in ranked for s in record.software))
+    software = union_software(*(record.software for _name, record in ranked))
     neighbors: tuple[Neighbor, ...] = ()
     for _name, record in ranked:
         neighbors = _union_neighbors(neighbors, record.neighbors)
@@ -87,6 +91,7 @@ def merge_records(
     )
     return replace(
         base,
+        target=replace(base.target, transport="+".join(n for n in _TRANSPORTS if n in sources)),
         **values,  # type: ignore[arg-type]
         os=OsInfo(**os_values),  # type: ignore[arg-type]
         components=components,

@@ -10,15 +10,17 @@ rather than a guess.
     panos 10.2.2-h2      cpe:2.3:o:paloaltonetworks:pan-os:10.2.2:h2:... ("-" without hotfix)
     vrp V200R010C00SPC600 on an S5720
                          cpe:2.3:o:huawei:s5720_firmware:v200r010c00spc600:...
+    kernel 6.1.0-18-amd64 cpe:2.3:o:linux:linux_kernel:6.1.0:...       (the upstream release)
 """
 
 from __future__ import annotations
 
 import re
 
-from netsbom.core.families import hardware_cpe_vendor, known_family
+from netsbom.core.families import hardware_cpe_vendor, kernel_cpe_name, known_family
 
 _SERIES = re.compile(r"^([A-Za-z]+\d+)")
+_KERNEL_RELEASE = re.compile(r"^\d+(?:\.\d+)+")
 _UNRESERVED = re.compile(r"[a-z0-9._-]")
 
 
@@ -52,19 +54,19 @@ def os_cpe(family: str | None, version: str | None, model: str | None = None) ->
     return _cpe("o", name.vendor, product, escape(base), update)
 
 
-def kernel_cpe(family: str | None, release: str | None) -> str | None:
-    """The CPE of a family's kernel (``linux`` 4.4.241 -> ``cpe:2.3:o:linux:linux_kernel:4.4.241``),
-    for an appliance that runs it under firmware of its own; None without an NVD kernel name."""
-    entry = known_family(family)
-    name = next((n for n in entry.cpe if n.of == "kernel"), None) if entry is not None else None
-    if name is None or not release:
-        return None
-    return _cpe("o", name.vendor, name.product, escape(release))
-
-
 def hardware_cpe(vendor: str | None, model: str | None) -> str | None:
     """The hardware CPE (``cpe:2.3:h:cisco:c9300-48p:-:...``) for vendors NVD names models of."""
     nvd_vendor = hardware_cpe_vendor(vendor)
     if nvd_vendor is None or not model:
         return None
     return _cpe("h", nvd_vendor, escape(model.strip().replace(" ", "_")), "-")
+
+
+def kernel_cpe(release: str | None) -> str | None:
+    """The kernel's CPE from its release as ``uname -r`` writes it: NVD versions the kernel by
+    its upstream release, the leading numbers (``6.1.0-18-amd64`` -> ``6.1.0``)."""
+    name = kernel_cpe_name()
+    found = _KERNEL_RELEASE.match(release.strip()) if release else None
+    if name is None or found is None:
+        return None
+    return _cpe("o", name.vendor, name.product, escape(found.group(0)))

@@ -2,7 +2,9 @@
 
     family("cisco_xe")          -> Family(id="ios-xe", ...)   any id or alias
     family("cisco_xe").ssh      -> SshDriver(netmiko="cisco_xe", driver="ios-xe")
+    family("debian").packages   -> PackageSystem(purl="deb", namespace="debian")
     families()                  -> every entry, in file order
+    kernel_cpe_name()           -> CpeName(vendor="linux", product="linux_kernel", of="kernel")
     hardware_cpe_vendor("Cisco") -> "cisco"
 
 The registry is the one vocabulary of OS names: SNMP fingerprints, SSH drivers, inventories, CPE
@@ -27,10 +29,12 @@ __all__ = [
     "CnaNames",
     "CpeName",
     "Family",
+    "PackageSystem",
     "SshDriver",
     "families",
     "family",
     "hardware_cpe_vendor",
+    "kernel_cpe_name",
     "known_family",
 ]
 
@@ -68,6 +72,13 @@ class SshDriver(_Strict):
     driver: str | None = None  # the family whose parser module serves it (default: itself)
 
 
+class PackageSystem(_Strict):
+    """How package URLs name the packages installed on a family (purl spec types)."""
+
+    purl: Literal["deb", "rpm", "apk", "generic"]
+    namespace: str = Field(min_length=1)  # the distribution or the vendor: debian, redhat, cisco
+
+
 class Family(_Strict):
     id: str = Field(pattern=_ID)
     name: str = Field(min_length=1)
@@ -78,6 +89,7 @@ class Family(_Strict):
     cpe: tuple[CpeName, ...] = ()
     cna: CnaNames | None = None
     versions: str | None = None  # module in netsbom.core.versions
+    packages: PackageSystem | None = None
 
     @property
     def os_cpe_name(self) -> CpeName | None:
@@ -143,6 +155,12 @@ def family(name: str) -> Family:
 def known_family(name: str | None) -> Family | None:
     """Like :func:`family`, None for an unknown or empty name."""
     return _registry()[1].get(name.strip().lower()) if name else None
+
+
+@cache
+def kernel_cpe_name() -> CpeName | None:
+    """NVD's name of the kernel (the registry's ``of: kernel`` CPE name): Linux's."""
+    return next((n for entry in families() for n in entry.cpe if n.of == "kernel"), None)
 
 
 def hardware_cpe_vendor(vendor: str | None) -> str | None:

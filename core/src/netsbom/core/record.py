@@ -36,7 +36,7 @@ ComponentClass = Literal[
     "other",
 ]
 COMPONENT_CLASSES: tuple[str, ...] = get_args(ComponentClass)
-SOFTWARE_KINDS = ("os-package", "image", "extension", "firmware", "application")
+SOFTWARE_KINDS = ("os-package", "image", "extension", "firmware", "application", "kernel")
 ERROR_KINDS = (
     "unreachable",  # no answer at all (timeout on the first request, connection refused)
     "timeout",  # answered, then stopped answering / deadline hit
@@ -55,7 +55,7 @@ class Target:
     id: str  # inventory name, unique within an agent's inventory
     address: str
     port: int
-    transport: str  # snmp, ssh, gnmi, netconf, replay
+    transport: str  # snmp, ssh, gnmi, netconf, replay; merged: joined by "+" (snmp+ssh)
     labels: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs: site, role, network, ...
 
     def label(self, key: str) -> str | None:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from netsbom.agent.identify import with_identifiers
 from netsbom.core.families import family
+from netsbom.core.purl import package_purl
 from netsbom.core.record import (
     Component,
     DeviceRecord,
@@ -199,7 +200,7 @@ def _record(
             kind=kind,
             source=profile.package_source,
             purl=(
-                f"pkg:deb/debian/{pkg}@{pkg_version}?arch=amd64"
+                package_purl("deb", pkg, pkg_version, namespace="debian", arch="amd64")
                 if profile.package_source == "dpkg"
                 else None
             ),

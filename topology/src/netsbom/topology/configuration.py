@@ -19,7 +19,14 @@ from typing import Any
 from netsbom.core.errors import ExportError
 from netsbom.core.record import Component, DeviceRecord, Software
 from netsbom.topology.identity import Flag, check_links, resolve_identities
-from netsbom.topology.links import Link, LinkEnd, LinkObservation, derive_links, record_order_key
+from netsbom.topology.links import (
+    Link,
+    LinkEnd,
+    LinkObservation,
+    Segment,
+    derive_topology,
+    record_order_key,
+)
 
 __all__ = [
     "Configuration",
@@ -30,15 +37,31 @@ __all__ = [
     "normalize_timestamp",
 ]
 
-FINGERPRINT_FORMAT = 1  # bump when canonical_form changes shape, so old and new never collide
+FINGERPRINT_FORMAT = 2  # bump when canonical_form changes shape, so old and new never collide
 
 
 @dataclass(frozen=True, slots=True)
 class Configuration:
+    """A network at one time: its devices, how they are wired, what contradicts itself.
+
+    Every device, external neighbour and segment is a *node* with an id unique in the
+    configuration; link and segment ends name their node (:class:`LinkEnd.node`) beside the
+    device's name, so two devices named alike never become one.
+
+    ``segments`` are the shared media (a hub, a bridge, a switch that speaks no LLDP/CDP) that
+    the neighbour tables reveal: ports that each see several devices. A segment is a node of its
+    own (``segment.node``) joined to each port on it (``segment.ends``), instead of a mesh of
+    links between every pair of those ports; ``config.links`` holds the point-to-point links
+    only. An SBOM shows a segment as one more element of the network, depended on by (or
+    connecting) every device that has a port on it, with the ports and protocols as properties.
+    """
+
     network: str
     at: str  # RFC 3339 UTC, second precision: "2026-11-26T08:00:00Z"
     records: tuple[DeviceRecord, ...]  # one per physical device, sorted by name (then target id...)
-    links: tuple[Link, ...]  # sorted
+    nodes: tuple[str, ...]  # the node id of each record, in the order of ``records``
+    links: tuple[Link, ...]  # point-to-point links, sorted
+    segments: tuple[Segment, ...]  # shared segments, sorted by node id
     flags: tuple[Flag, ...] = ()  # contradictions found (identity, links), sorted
 
 
@@ -56,17 +79,19 @@ def build_configuration(network: str, at: str, records: Iterable[DeviceRecord]) 
         raise ExportError("a configuration needs a network name")
     resolution = resolve_identities(records)
     ordered = tuple(sorted(resolution.records, key=record_order_key))
-    links = tuple(derive_links(ordered))
+    topology = derive_topology(ordered)
     flags = sorted(
-        {*resolution.flags, *check_links(ordered, links)},
+        {*resolution.flags, *check_links(ordered, topology)},
         key=lambda f: (f.kind, f.devices, f.message),
     )
     return Configuration(
         network=network,
         at=normalize_timestamp(at),
         records=ordered,
-        links=links,
+        links=topology.links,
         flags=tuple(flags),
+        nodes=topology.nodes,
+        segments=topology.segments,
     )
 
 
@@ -92,7 +117,8 @@ def fingerprint(config: Configuration) -> str:
 def canonical_form(config: Configuration) -> dict[str, Any]:
     """What the fingerprint covers, as plain JSON values in a fixed order."""
     devices = _sorted_by(
-        (_device(r) for r in config.records), lambda d: (d["name"], d["target_id"])
+        (_device(r, node) for r, node in zip(config.records, config.nodes, strict=True)),
+        lambda d: (d["name"], d["target_id"]),
     )
     return {
         "format": FINGERPRINT_FORMAT,
@@ -107,6 +133,10 @@ def canonical_form(config: Configuration) -> dict[str, Any]:
                 str(d["b"]["port"]),
             ),
         ),
+        "segments": [
+            {"node": s.node, "ends": [_end(e) for e in s.ends], "protocols": list(s.protocols)}
+            for s in config.segments
+        ],
     }
 
 
@@ -136,10 +166,11 @@ def _flat_key(value: dict[str, Any]) -> tuple[tuple[bool, str], ...]:
     return tuple((item is not None, str(item)) for item in value.values())
 
 
-def _device(record: DeviceRecord) -> dict[str, Any]:
+def _device(record: DeviceRecord, node: str) -> dict[str, Any]:
     os = record.os
     return {
         "name": record.name,
+        "node": node,
         "target_id": record.target.id,
         "hostname": record.hostname,
         "vendor": record.vendor,
@@ -193,7 +224,7 @@ def _software(s: Software) -> dict[str, Any]:
 
 
 def _end(end: LinkEnd) -> dict[str, Any]:
-    return {"device": end.device, "port": end.port, "external": end.external}
+    return {"node": end.node, "device": end.device, "port": end.port, "external": end.external}
 
 
 def _observation(o: LinkObservation) -> dict[str, Any]:

@@ -6,8 +6,9 @@ and a picture (SVG/PNG) with firmware labels.
     render_graphml(config)           bytes; attributes flattened to strings/booleans
     render_picture(config, "svg")    bytes; matplotlib, headless (Agg), deterministic
 
-Node ids are device names (``#2``, ``#3``... when two records share one); an external device (a
-neighbour that is none of the records) is a node with ``external`` true.
+Nodes are the configuration's node ids: a device's name (``#2``, ``#3``... when two records
+share one), an external device (a neighbour that is none of the records, ``external`` true) and
+a shared segment (``segment`` true) joined by one edge to each port on it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Iterator
 from typing import Any, Literal
 
 import networkx as nx
@@ -23,11 +23,10 @@ import networkx as nx
 from netsbom.core.errors import ExportError
 from netsbom.core.record import DeviceRecord
 from netsbom.topology.configuration import Configuration
-from netsbom.topology.links import Link, LinkEnd
+from netsbom.topology.links import Link, LinkEnd, Segment
 
 __all__ = [
     "build_graph",
-    "node_ids",
     "render_graphml",
     "render_picture",
     "render_topology_json",
@@ -38,66 +37,48 @@ Json = dict[str, Any]
 _OS_FIELDS = ("family", "version", "name", "build", "image")
 
 
-def node_ids(config: Configuration) -> tuple[dict[str, str], dict[str, str]]:
-    """(record name -> node id of its first record, external name -> node id)."""
-    taken: set[str] = set()
-    internal: dict[str, str] = {}
-    for record in config.records:
-        node = _unique(record.name, taken)
-        internal.setdefault(record.name, node)
-    external: dict[str, str] = {}
-    for link in config.links:
-        for end in (link.a, link.b):
-            if end.external and end.device not in external:
-                external[end.device] = _unique(end.device, taken)
-    return internal, external
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    node, n = name, 1
-    while node in taken:
-        n += 1
-        node = f"{name}#{n}"
-    taken.add(node)
-    return node
-
-
-def _end_node(end: LinkEnd, ids: tuple[dict[str, str], dict[str, str]]) -> str:
-    internal, external = ids
-    return (external if end.external else internal)[end.device]
-
-
-def _records_by_node(config: Configuration) -> Iterator[tuple[str, DeviceRecord]]:
-    taken: set[str] = set()
-    for record in config.records:
-        yield _unique(record.name, taken), record
-
-
 def build_graph(config: Configuration) -> nx.MultiGraph:
-    """Nodes carry ``record`` (or ``external``); each link is one edge keyed by its position."""
+    """Nodes carry ``record``, ``name`` (external) or ``segment``; each link is one edge keyed by
+    its position, each port on a segment one edge (``segment``, ``end``) to the segment's node."""
     graph = nx.MultiGraph(network=config.network, at=config.at)
-    ids = node_ids(config)
-    for node, record in _records_by_node(config):
-        graph.add_node(node, record=record, external=False)
-    for name, node in ids[1].items():
-        graph.add_node(node, name=name, external=True)
+    for node, record in zip(config.nodes, config.records, strict=True):
+        graph.add_node(node, record=record, external=False, segment=None)
+    ends = [end for link in config.links for end in (link.a, link.b)]
+    ends += [end for segment in config.segments for end in segment.ends]
+    for end in ends:
+        if end.external and end.node not in graph:
+            graph.add_node(end.node, name=end.device, external=True, segment=None)
     for key, link in enumerate(config.links):
-        graph.add_edge(_end_node(link.a, ids), _end_node(link.b, ids), key=key, link=link)
+        graph.add_edge(link.a.node, link.b.node, key=key, link=link)
+    for segment in config.segments:
+        graph.add_node(segment.node, external=False, segment=segment)
+        for end in segment.ends:
+            graph.add_edge(end.node, segment.node, key=f"{segment.node}|{end.port}", end=end)
     return graph
+
+
+def _segment_link(segment: Segment, end: LinkEnd) -> Json:
+    return {
+        "a": {"device": end.node, "port": end.port},
+        "b": {"device": segment.node, "port": None},
+        "protocols": list(segment.protocols),
+        "one_sided": False,
+    }
 
 
 # --- JSON --------------------------------------------------------------------------------------
 
 
 def _node_json(node: str, data: dict[str, Any]) -> Json:
-    if data["external"]:
+    if data.get("record") is None:
         return {
             "id": node,
-            "hostname": data["name"],
+            "hostname": data.get("name"),
             "vendor": None,
             "model": None,
             "os": dict.fromkeys(_OS_FIELDS),
-            "external": True,
+            "external": data["external"],
+            "segment": data["segment"] is not None,
         }
     record: DeviceRecord = data["record"]
     return {
@@ -107,24 +88,27 @@ def _node_json(node: str, data: dict[str, Any]) -> Json:
         "model": record.model,
         "os": {name: getattr(record.os, name) for name in _OS_FIELDS},
         "external": False,
+        "segment": False,
     }
 
 
 def _link_json(link: Link) -> Json:
     return {
-        "a": {"device": link.a.device, "port": link.a.port},
-        "b": {"device": link.b.device, "port": link.b.port},
+        "a": {"device": link.a.node, "port": link.a.port},
+        "b": {"device": link.b.node, "port": link.b.port},
         "protocols": list(link.protocols),
         "one_sided": link.one_sided,
     }
 
 
 def topology_json(config: Configuration) -> Json:
-    """``{"nodes": [...], "links": [...]}``; ``"flags"`` is added only when contradictions exist."""
+    """``{"nodes": [...], "links": [...]}``: link ends name node ids; a segment's ports are links
+    to its node. ``"flags"`` is added only when contradictions exist."""
     graph = build_graph(config)
     doc: Json = {
         "nodes": [_node_json(node, graph.nodes[node]) for node in sorted(graph.nodes)],
-        "links": [_link_json(link) for link in config.links],
+        "links": [_link_json(link) for link in config.links]
+        + [_segment_link(s, end) for s in config.segments for end in s.ends],
     }
     if config.flags:
         doc["flags"] = [
@@ -157,10 +141,18 @@ def render_graphml(config: Configuration) -> bytes:
     flat.graph.update(_flat({"network": config.network, "at": config.at}))
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
-        if data["external"]:
-            attributes = _flat({"hostname": data["name"], "external": True, "label": data["name"]})
+        record: DeviceRecord | None = data.get("record")
+        if record is None:
+            label = "segment" if data["segment"] is not None else data["name"]
+            attributes = _flat(
+                {
+                    "hostname": data.get("name"),
+                    "external": data["external"],
+                    "segment": data["segment"] is not None,
+                    "label": label,
+                }
+            )
         else:
-            record: DeviceRecord = data["record"]
             attributes = _flat(
                 {
                     "hostname": record.hostname or record.name,
@@ -171,17 +163,17 @@ def render_graphml(config: Configuration) -> bytes:
                     "os_version": record.os.version,
                     "os_name": record.os.name,
                     "external": False,
+                    "segment": False,
                     "complete": record.complete,
                     "label": _label(record),
                 }
             )
         flat.add_node(node, **attributes)
-    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
-        link: Link = data["link"]
+    for number, link in enumerate(config.links):
         flat.add_edge(
-            u,
-            v,
-            key=f"link{key}",
+            link.a.node,
+            link.b.node,
+            key=f"link{number}",
             **_flat(
                 {
                     "a_device": link.a.device,
@@ -193,6 +185,21 @@ def render_graphml(config: Configuration) -> bytes:
                 }
             ),
         )
+    for segment in config.segments:
+        for number, end in enumerate(segment.ends):
+            flat.add_edge(
+                end.node,
+                segment.node,
+                key=f"{segment.node}#{number}",
+                **_flat(
+                    {
+                        "a_device": end.device,
+                        "a_port": end.port,
+                        "protocols": ",".join(segment.protocols),
+                        "segment": True,
+                    }
+                ),
+            )
     buffer = io.BytesIO()
     nx.write_graphml_xml(flat, buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue()
@@ -224,7 +231,8 @@ def _layout(graph: nx.MultiGraph) -> dict[str, tuple[float, float]]:
 
 def render_picture(config: Configuration, fmt: Literal["svg", "png"]) -> bytes:
     """The topology drawn with matplotlib (Agg, no display): devices with OS/firmware version,
-    external devices grey and dashed, one-sided links dashed, parallel links bent apart."""
+    external devices grey and dashed, shared segments as a round node joined to their ports,
+    one-sided links dashed, parallel links bent apart."""
     if fmt not in ("svg", "png"):
         raise ExportError(f"unknown picture format {fmt!r} (svg, png)")
     import matplotlib
@@ -243,12 +251,13 @@ def render_picture(config: Configuration, fmt: Literal["svg", "png"]) -> bytes:
         try:
             axes.set_axis_off()
             axes.set_title(f"{config.network} at {config.at}", fontsize=10)
-            by_pair: dict[tuple[str, str], list[tuple[int, Link]]] = {}
+            by_pair: dict[tuple[str, str], list[tuple[str, bool]]] = {}
             for u, v, key, data in graph.edges(keys=True, data=True):
                 pair = (min(u, v), max(u, v))
-                by_pair.setdefault(pair, []).append((key, data["link"]))
+                link: Link | None = data.get("link")
+                by_pair.setdefault(pair, []).append((str(key), bool(link and link.one_sided)))
             for (u, v), edges in sorted(by_pair.items()):
-                for i, (_, link) in enumerate(sorted(edges, key=lambda e: e[0])):
+                for i, (_, dashed) in enumerate(sorted(edges)):
                     bend = 0.0 if len(edges) == 1 else (i - (len(edges) - 1) / 2) * 0.25
                     axes.add_patch(
                         FancyArrowPatch(
@@ -256,8 +265,8 @@ def render_picture(config: Configuration, fmt: Literal["svg", "png"]) -> bytes:
                             positions[v],
                             arrowstyle="-",
                             connectionstyle=f"arc3,rad={bend}",
-                            linestyle="--" if link.one_sided else "-",
-                            color="#888888" if link.one_sided else "#33527a",
+                            linestyle="--" if dashed else "-",
+                            color="#888888" if dashed else "#33527a",
                             linewidth=1.0,
                         )
                     )
@@ -265,7 +274,14 @@ def render_picture(config: Configuration, fmt: Literal["svg", "png"]) -> bytes:
                 data = graph.nodes[node]
                 x, y = positions[node]
                 external = data["external"]
-                text = data["name"] if external else _label(data["record"])
+                segment = data["segment"] is not None
+                if segment:
+                    text, face, edge, shape = "segment", "#fdf3d8", "#b08a2e", "circle,pad=0.3"
+                elif external:
+                    text, face, edge, shape = data["name"], "#eeeeee", "#999999", "round,pad=0.3"
+                else:
+                    text, face, edge = _label(data["record"]), "#dbe8f6", "#33527a"
+                    shape = "round,pad=0.3"
                 axes.text(
                     x,
                     y,
@@ -274,9 +290,9 @@ def render_picture(config: Configuration, fmt: Literal["svg", "png"]) -> bytes:
                     va="center",
                     fontsize=7,
                     bbox={
-                        "boxstyle": "round,pad=0.3",
-                        "facecolor": "#eeeeee" if external else "#dbe8f6",
-                        "edgecolor": "#999999" if external else "#33527a",
+                        "boxstyle": shape,
+                        "facecolor": face,
+                        "edgecolor": edge,
                         "linestyle": "--" if external else "-",
                     },
                 )

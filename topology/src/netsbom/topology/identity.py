@@ -12,8 +12,8 @@ nobody polls is still named by its neighbours' LLDP/CDP entries. This module rec
   SNMP over anything else, then the newest).
 - **Replacement.** Over time, a name whose serial (or chassis id) changes is a replaced chassis,
   not the same device: :func:`same_device` says so and the diff reports it.
-- **External nodes.** Neighbours that are none of the records: ``links.derive_links`` keeps them
-  as external ends.
+- **External nodes.** Neighbours that are none of the records: ``links.derive_topology`` keeps
+  them as external ends.
 - **Contradictions** are kept and flagged (:class:`Flag`), never fatal: two chassis claiming one
   serial (``duplicate-serial``), one chassis id on two devices (``duplicate-chassis-id``), two
   devices under one name that cannot be one (``name-conflict``), a neighbour naming a port the
@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from netsbom.core.purl import union_software
 from netsbom.core.record import (
     DeviceRecord,
     Identifiers,
@@ -37,7 +38,7 @@ from netsbom.core.record import (
     parse_time,
 )
 from netsbom.topology.links import (
-    Link,
+    Topology,
     normalize_chassis_id,
     normalize_device_name,
     normalize_interface,
@@ -62,7 +63,7 @@ _PLACEHOLDER_SERIAL = re.compile(
     r"|to be filled by o\.e\.m\.|system serial number|serial ?no|123456789?0?)",
     re.IGNORECASE,
 )
-_TRANSPORT_RANK = {"ssh": 0, "snmp": 1}
+_DEVICE_TRANSPORTS = frozenset({"ssh", "gnmi", "netconf"})  # the device states its own facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ def same_device(a: DeviceRecord, b: DeviceRecord) -> bool:
     if (
         address
         and address == b.target.address.strip().lower()
-        and a.target.transport != b.target.transport
+        and not _transports(a) & _transports(b)
     ):
         return True
     chassis = normalize_chassis_id(a.chassis_id)
@@ -125,6 +126,17 @@ def same_device(a: DeviceRecord, b: DeviceRecord) -> bool:
         return True
     serial = serial_key(a.serial)
     return serial is not None and serial == serial_key(b.serial)
+
+
+def _transports(record: DeviceRecord) -> frozenset[str]:
+    """The transports a record was polled over (``snmp+ssh``: both)."""
+    return frozenset(record.target.transport.split("+"))
+
+
+def _transport_rank(record: DeviceRecord) -> int:
+    """0: polled over the device's own interfaces (SSH, gNMI, NETCONF), 1: SNMP only, 2: other."""
+    transports = _transports(record)
+    return 0 if transports & _DEVICE_TRANSPORTS else 1 if "snmp" in transports else 2
 
 
 def resolve_identities(records: Iterable[DeviceRecord]) -> Resolution:
@@ -182,7 +194,7 @@ def merge_records(records: Sequence[DeviceRecord]) -> DeviceRecord:
     ranked = sorted(
         records,
         key=lambda r: (
-            _TRANSPORT_RANK.get(r.target.transport, 2),
+            _transport_rank(r),
             -parse_time(r.collected_at).timestamp(),
             record_order_key(r),
         ),
@@ -230,7 +242,7 @@ def merge_records(records: Sequence[DeviceRecord]) -> DeviceRecord:
             name=pick_os("name"),
         ),
         components=max((r.components for r in ranked), key=len),
-        software=tuple(dict.fromkeys(s for r in ranked for s in r.software)),
+        software=union_software(*(r.software for r in ranked)),
         neighbors=tuple(dict.fromkeys(n for r in ranked for n in r.neighbors)),
         identifiers=Identifiers(
             os_cpe=pick_id("os_cpe"), hardware_cpe=pick_id("hardware_cpe"), purl=pick_id("purl")
@@ -254,7 +266,7 @@ def _flags(records: Sequence[DeviceRecord]) -> Iterable[Flag]:
             by_chassis[chassis].add(record.name)
         name = normalize_device_name(record.name)
         if name:
-            by_name[name].add(f"{record.name} ({record.target.id})")
+            by_name[name].add(_which(record))
     for serial, names in sorted(by_serial.items()):
         if len(names) > 1:
             yield Flag(
@@ -278,17 +290,29 @@ def _flags(records: Sequence[DeviceRecord]) -> Iterable[Flag]:
             )
 
 
+def _which(record: DeviceRecord) -> str:
+    """A record told apart from others of its name: its target, and its chassis id or serial
+    (one target id may answer for two devices: neither is dropped unsaid)."""
+    what = [f"target {record.target.id}"]
+    if record.chassis_id:
+        what.append(f"chassis {record.chassis_id}")
+    elif record.serial:
+        what.append(f"serial {record.serial}")
+    return f"{record.name} ({', '.join(what)})"
+
+
 def _some(names: set[str], limit: int = 8) -> str:
     ordered = sorted(names)
     more = f" and {len(ordered) - limit} more" if len(ordered) > limit else ""
     return ", ".join(ordered[:limit]) + more
 
 
-def check_links(records: Sequence[DeviceRecord], links: Iterable[Link]) -> list[Flag]:
+def check_links(records: Sequence[DeviceRecord], topology: Topology) -> list[Flag]:
     """``unknown-port`` flags: a neighbour names a port that a device with a known port list
-    (``port`` components) does not have."""
+    (``port`` components) does not have. ``records`` are the ones ``topology`` was derived from,
+    in the same order."""
     ports: dict[str, set[str]] = {}
-    for record in records:
+    for node, record in zip(topology.nodes, sorted(records, key=record_order_key), strict=True):
         known = {
             key
             for c in record.components
@@ -297,11 +321,11 @@ def check_links(records: Sequence[DeviceRecord], links: Iterable[Link]) -> list[
             if key
         }
         if known:
-            ports[record.name] = known
+            ports[node] = known
     flags: list[Flag] = []
-    for link in links:
+    for link in topology.links:
         for end in (link.a, link.b):
-            known_ports = ports.get(end.device)
+            known_ports = ports.get(end.node)
             if end.external or known_ports is None:
                 continue
             for obs in link.observations:

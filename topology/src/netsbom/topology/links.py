@@ -7,10 +7,15 @@ to one of the records (by chassis id, hostname, management address) and merges t
 - the two ends' reports of the same cable are one link carrying both port names;
 - a link seen from one side only (the other end is not polled, or does not run LLDP/CDP) is kept and
   marked ``one_sided``; a neighbour that is none of the records is an *external* device;
-- parallel links (different port pairs between the same two devices) stay distinct.
+- parallel links (different port pairs between the same two devices) stay distinct;
+- a port that sees several devices is on a shared **segment** (a hub, a bridge, a switch that
+  speaks no LLDP/CDP): one :class:`Segment` joined to every port on it, not a mesh of links.
 
-Interface names are normalised for matching only (``Gi1/0/1`` == ``GigabitEthernet1/0/1``); the
-output carries names as the devices wrote them. Pure: no I/O, deterministic order.
+Every end names its *node*: a record's node id is its name (``name#2``, ``#3``... when records
+share one), an external device's its display name made unique the same way, so two devices
+named alike stay two nodes. Interface names are normalised for matching only (``Gi1/0/1`` ==
+``GigabitEthernet1/0/1``); the output carries names as the devices wrote them. Pure: no I/O,
+deterministic order.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import functools
 import ipaddress
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from netsbom.core.record import DeviceRecord, Neighbor
@@ -28,7 +33,9 @@ __all__ = [
     "Link",
     "LinkEnd",
     "LinkObservation",
-    "derive_links",
+    "Segment",
+    "Topology",
+    "derive_topology",
     "normalize_chassis_id",
     "normalize_device_name",
     "normalize_interface",
@@ -38,8 +45,10 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class LinkEnd:
-    """One end of a link: a device name (a record's ``name``, or the external neighbour's name)."""
+    """One end of a link: its node (see the module docstring), the device's name (a record's
+    ``name``, or the external neighbour's name) and the port as the device wrote it."""
 
+    node: str
     device: str
     port: str | None
     external: bool = False  # the device is none of the records (only known from its neighbour)
@@ -74,6 +83,26 @@ class Link:
     @property
     def chassis_ids(self) -> tuple[str, ...]:
         return tuple(sorted({o.remote_chassis_id or "" for o in self.observations} - {""}))
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A shared medium: every port on it sees the other ports' devices as its neighbours."""
+
+    node: str  # the segment's own node id: "segment:<first end's node>:<its port>"
+    ends: tuple[LinkEnd, ...]  # the ports on it, sorted
+    protocols: tuple[str, ...]  # sorted, unique
+    observations: tuple[LinkObservation, ...]  # sorted
+
+
+@dataclass(frozen=True, slots=True)
+class Topology:
+    """What the neighbour tables describe: records' node ids (in the records' sorted order),
+    point-to-point links and shared segments, all sorted."""
+
+    nodes: tuple[str, ...]
+    links: tuple[Link, ...]
+    segments: tuple[Segment, ...]
 
 
 # --- normalisation (matching only) -------------------------------------------------------------
@@ -197,6 +226,7 @@ class _Resolver:
 # --- merging ---------------------------------------------------------------------------------
 
 _DeviceKey = tuple[int, str]  # (0, record index) or (1, external name key)
+_PortKey = tuple[_DeviceKey, str]  # (device, port group: normalised name, or "?<remote port>")
 
 
 @dataclass(slots=True)
@@ -204,6 +234,7 @@ class _Half:
     """What one device says about one of its ports (all protocols merged)."""
 
     local: _DeviceKey
+    group: str  # the port's matching key
     local_port: str | None  # as written by the local device
     remote: _DeviceKey
     remote_ports: dict[str, str]  # normalised -> as written (by the neighbour, via LLDP/CDP)
@@ -213,9 +244,13 @@ class _Half:
     def local_key(self) -> str | None:
         return normalize_interface(self.local_port)
 
+    @property
+    def port(self) -> _PortKey:
+        return (self.local, self.group)
 
-def derive_links(records: Sequence[DeviceRecord]) -> list[Link]:
-    """Every link the records' neighbour tables describe, merged, sorted."""
+
+def derive_topology(records: Sequence[DeviceRecord]) -> Topology:
+    """Every link and shared segment the records' neighbour tables describe, merged, sorted."""
     records = sorted(records, key=record_order_key)  # input order must not matter
     resolver = _Resolver(records)
     external_names: dict[str, str] = {}  # external key -> display name (first in sorted order)
@@ -237,12 +272,11 @@ def derive_links(records: Sequence[DeviceRecord]) -> list[Link]:
             remote_key = normalize_interface(neighbor.remote_port)
             # Without a local port name the remote port is what tells two entries apart.
             group = local_key if local_key is not None else f"?{remote_key or ''}"
-            half_key = (local, group, remote)
-            half = halves.get(half_key)
+            half = halves.get((local, group, remote))
             if half is None:
                 port = neighbor.local_port.strip() if neighbor.local_port else None
-                half = _Half(local, port or None, remote, {}, [])
-                halves[half_key] = half
+                half = _Half(local, group, port or None, remote, {}, [])
+                halves[(local, group, remote)] = half
             elif neighbor.local_port is not None:
                 half.local_port = _prefer(half.local_port, neighbor.local_port.strip())
             if remote_key is not None and neighbor.remote_port is not None:
@@ -250,29 +284,44 @@ def derive_links(records: Sequence[DeviceRecord]) -> list[Link]:
                 half.remote_ports[remote_key] = _prefer(previous, neighbor.remote_port.strip())
             half.observations.append(_observation(record.name, neighbor))
 
-    def device_name(key: _DeviceKey) -> tuple[str, bool]:
+    taken: set[str] = set()
+    nodes = tuple(_unique(record.name, taken) for record in records)
+    external_nodes = {key: _unique(external_names[key], taken) for key in sorted(external_names)}
+
+    def end(key: _DeviceKey, port: str | None) -> LinkEnd:
         if key[0] == 0:
-            return records[int(key[1])].name, False
-        return external_names[key[1]], True
+            return LinkEnd(nodes[int(key[1])], records[int(key[1])].name, port)
+        return LinkEnd(external_nodes[key[1]], external_names[key[1]], port, external=True)
 
     ordered = sorted(halves.values(), key=lambda h: (h.local, h.local_key or "", h.remote))
+    media = _shared_media(ordered)
+    on_segment = {port for ports, _ in media for port in ports}
+    segments = [_segment(ordered, ports, dangling, end, taken) for ports, dangling in media]
+    links = _pair([h for h in ordered if h.port not in on_segment], end)
+    return Topology(
+        nodes=nodes,
+        links=tuple(sorted(links, key=_link_sort_key)),
+        segments=tuple(sorted(segments, key=lambda s: s.node)),
+    )
+
+
+def _pair(ordered: list[_Half], end: Callable[[_DeviceKey, str | None], LinkEnd]) -> list[Link]:
+    """Halves into links: pass 1, both ends name each other's ports; pass 2, a port missing on
+    one side, if unambiguous from both sides. Each pair is looked at from its lower end (a
+    self-loop from both); what stays unpaired is a one-sided link."""
     paired: set[int] = set()
     links: list[Link] = []
 
     def emit(first: _Half, second: _Half | None) -> None:
-        name, external = device_name(first.local)
-        end_first = LinkEnd(name, first.local_port, external)
         observations = list(first.observations)
         protocols = {o.protocol for o in first.observations}
-        remote_name, remote_external = device_name(first.remote)
         if second is not None:
-            end_second = LinkEnd(remote_name, second.local_port, remote_external)
+            end_second = end(first.remote, second.local_port)
             observations += second.observations
             protocols |= {o.protocol for o in second.observations}
         else:
-            port = _pick(first.remote_ports.values())
-            end_second = LinkEnd(remote_name, port, remote_external)
-        a, b = sorted((end_first, end_second), key=_end_sort_key)
+            end_second = end(first.remote, _pick(first.remote_ports.values()))
+        a, b = sorted((end(first.local, first.local_port), end_second), key=_end_sort_key)
         links.append(
             Link(
                 a=a,
@@ -283,8 +332,6 @@ def derive_links(records: Sequence[DeviceRecord]) -> list[Link]:
             )
         )
 
-    # Pass 1: both ends name each other's ports. Pass 2: a port missing on one side, if unambiguous
-    # from both sides. Each pair is looked at from its lower end (a self-loop from both).
     by_ends: dict[tuple[_DeviceKey, _DeviceKey], list[int]] = defaultdict(list)
     for i, half in enumerate(ordered):
         by_ends[(half.local, half.remote)].append(i)
@@ -311,7 +358,94 @@ def derive_links(records: Sequence[DeviceRecord]) -> list[Link]:
     for i, half in enumerate(ordered):
         if i not in paired:
             emit(half, None)
-    return sorted(links, key=_link_sort_key)
+    return links
+
+
+def _shared_media(halves: list[_Half]) -> list[tuple[set[_PortKey], list[_Half]]]:
+    """The ports on shared segments, grouped per segment, with the halves whose other end is on
+    it without saying so (an external device, a device not polled): (ports, those halves).
+
+    A port that sees two devices or more is on a segment; so is the port of each device it sees
+    that faces it back (one port of that device does, or one shared port does). Ports joined
+    that way, transitively, are one segment."""
+    by_port: dict[_PortKey, list[_Half]] = defaultdict(list)
+    facing: dict[tuple[_DeviceKey, _DeviceKey], list[_Half]] = defaultdict(list)
+    for half in halves:
+        by_port[half.port].append(half)
+        facing[(half.local, half.remote)].append(half)
+    shared = {
+        port for port, seen in by_port.items() if len({_identity(h.remote) for h in seen}) > 1
+    }
+    parent: dict[_PortKey, _PortKey] = {}
+
+    def root(port: _PortKey) -> _PortKey:
+        parent.setdefault(port, port)
+        while parent[port] != port:
+            parent[port] = parent[parent[port]]
+            port = parent[port]
+        return port
+
+    dangling: dict[_PortKey, list[_Half]] = defaultdict(list)
+    for port in sorted(shared):
+        root(port)
+        for half in by_port[port]:
+            back = [
+                q for q in facing.get((half.remote, half.local), ()) if _compatible(half, q, False)
+            ]
+            if len(back) > 1:
+                back = [q for q in back if q.port in shared] or back
+            if len(back) == 1:
+                parent[root(back[0].port)] = root(port)
+            elif not back:
+                dangling[port].append(half)
+    members: dict[_PortKey, set[_PortKey]] = defaultdict(set)
+    for port in list(parent):
+        members[root(port)].add(port)
+    return [
+        (ports, [h for p in sorted(ports) for h in dangling.get(p, ())])
+        for _, ports in sorted(members.items())
+    ]
+
+
+def _segment(
+    halves: list[_Half],
+    ports: set[_PortKey],
+    dangling: list[_Half],
+    end: Callable[[_DeviceKey, str | None], LinkEnd],
+    taken: set[str],
+) -> Segment:
+    on_it = [h for h in halves if h.port in ports]
+    ends: dict[tuple[str, str | None], LinkEnd] = {}
+    for half in on_it:
+        here = end(half.local, half.local_port)
+        ends.setdefault((here.node, half.group), here)
+    for half in dangling:
+        there = end(half.remote, _pick(half.remote_ports.values()))
+        ends.setdefault((there.node, normalize_interface(there.port)), there)
+    ordered = sorted(ends.values(), key=_end_sort_key)
+    first = ordered[0]
+    observations = [o for h in on_it for o in h.observations]
+    return Segment(
+        node=_unique(f"segment:{first.node}:{first.port or '-'}", taken),
+        ends=tuple(ordered),
+        protocols=tuple(sorted({o.protocol for o in observations})),
+        observations=tuple(sorted(observations, key=_observation_sort_key)),
+    )
+
+
+def _identity(key: _DeviceKey) -> _DeviceKey:
+    """Who a neighbour is, for counting a port's neighbours: a record, or an external device by
+    its short name (``sw9`` over LLDP and ``sw9.example.net`` over CDP are one)."""
+    return key if key[0] == 0 else (1, _short_name(key[1]))
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    node, n = name, 1
+    while node in taken:
+        n += 1
+        node = f"{name}#{n}"
+    taken.add(node)
+    return node
 
 
 def record_order_key(record: DeviceRecord) -> tuple[str, ...]:
@@ -414,7 +548,7 @@ def _observation_sort_key(o: LinkObservation) -> tuple[tuple[bool, str], ...]:
 
 
 def _end_sort_key(end: LinkEnd) -> tuple[str, tuple[bool, str], bool]:
-    return (end.device, _opt(end.port), end.external)
+    return (end.node, _opt(end.port), end.external)
 
 
 def _link_sort_key(link: Link) -> tuple[object, ...]:

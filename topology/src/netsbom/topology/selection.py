@@ -70,8 +70,14 @@ def parse_selector(network: str | None, select: str | None) -> Selector:
 
 
 def latest_records(records: Iterable[DeviceRecord], at: datetime | None) -> list[DeviceRecord]:
-    """Each target's (agent, target id) latest record at or before ``at`` (default: all)."""
-    latest: dict[tuple[str, str], tuple[datetime, DeviceRecord]] = {}
+    """Each target's latest record at or before ``at`` (default: all).
+
+    A target is an agent's target id; for replays (transport ``replay``) also the recording's
+    path, since two recordings may share a file name. Newer replaces older (a replaced chassis
+    is the new one); records of one target at the same second that are different devices
+    (different chassis id or serial) are all kept: identity resolution then names both and
+    flags the conflict, instead of one overwriting the other."""
+    latest: dict[tuple[str, ...], tuple[datetime, dict[tuple[str, str], DeviceRecord]]] = {}
     earliest: datetime | None = None
     for record in records:
         try:
@@ -83,11 +89,16 @@ def latest_records(records: Iterable[DeviceRecord], at: datetime | None) -> list
         earliest = moment if earliest is None or moment < earliest else earliest
         if at is not None and moment > at:
             continue
-        key = (record.agent_id, record.target.id)
-        if key not in latest or moment >= latest[key][0]:
-            latest[key] = (moment, record)
+        key: tuple[str, ...] = (record.agent_id, record.target.id)
+        if record.target.transport == "replay":
+            key += (record.target.address,)
+        seen = latest.get(key)
+        if seen is None or moment > seen[0]:
+            seen = latest[key] = (moment, {})
+        if moment == seen[0]:
+            seen[1][(record.chassis_id or "", record.serial or "")] = record
     if not latest and at is not None and earliest is not None:
         raise ExportError(
             f"--at {format_time(at)} is before the first observation ({format_time(earliest)})"
         )
-    return [latest[key][1] for key in sorted(latest)]
+    return [record for key in sorted(latest) for _, record in sorted(latest[key][1].items())]

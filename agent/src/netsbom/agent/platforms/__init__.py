@@ -94,7 +94,7 @@ def parse_outputs(
     for command in platform.commands:
         form = answered_form(command, outputs)
         if form is None:
-            if any(f in outputs for f in command.forms):
+            if not command.probe and any(f in outputs for f in command.forms):
                 errors.append(
                     ErrorInfo(
                         "unsupported", "the device does not support this command", command.name

@@ -70,6 +70,9 @@ class Command:
     # Partial fields this command is the authority for: it wins them over earlier commands
     authority: tuple[str, ...] = ()
     label: str = ""  # how errors name the command (default: its last form)
+    # A probe asks what only some devices of the platform have (rpm on a Debian host, DMI in a
+    # container): a device without it is not in error.
+    probe: bool = False
 
     @property
     def name(self) -> str:
@@ -77,12 +80,16 @@ class Command:
 
 
 def command(
-    *forms: str, parse: Parser, label: str | None = None, authority: tuple[str, ...] = ()
+    *forms: str,
+    parse: Parser,
+    label: str | None = None,
+    authority: tuple[str, ...] = (),
+    probe: bool = False,
 ) -> Command:
     """A :class:`Command` whose parser is :func:`guarded`; ``label`` (how errors name it)
     defaults to the first form without its pipes (``show version | json`` -> ``show version``)."""
     name = label or forms[0].split("|")[0].strip()
-    return Command(forms, guarded(name, parse), authority, name)
+    return Command(forms, guarded(name, parse), authority, name, probe)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,12 @@
-"""Linux appliances and Linux-based network OSes (netmiko ``linux``): Cumulus Linux, SONiC, ...
+"""Linux hosts, appliances and Linux-based network OSes (netmiko ``linux``): Debian, Ubuntu,
+RHEL..., Cumulus Linux, SONiC.
 
-os-release for the OS, DMI for model and serial, the dpkg or rpm package list, neighbours from
-``lldpctl`` (JSON or text) or Cumulus NCLU ``net show lldp json``; SONiC's ``show version``.
+os-release for the OS (its ``ID`` is the registry family: ``debian``, ``ubuntu``, ``rhel``...;
+an ID the registry does not know stays ``linux``), ``uname -r`` for the kernel (a software
+component of its own), DMI for maker, model and serial, the dpkg or rpm package list with each
+package's architecture, neighbours from ``lldpctl`` (JSON or text) or Cumulus NCLU ``net show
+lldp json``; SONiC's ``show version``. What only some Linux systems have (SONiC's CLI, DMI, the
+other distribution's package manager, lldpd) is asked as a probe: its absence is not an error.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import shlex
 from collections.abc import Iterator
 from typing import Any
 
+from netsbom.agent.identify import kernel_software
 from netsbom.agent.platforms.base import (
     Partial,
     Platform,
@@ -21,6 +27,8 @@ from netsbom.agent.platforms.base import (
     load_json,
 )
 from netsbom.agent.platforms.neighbors import neighbor
+from netsbom.core.families import known_family
+from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import Component, Neighbor, Software
 
 _NOT_FOUND = (
@@ -50,21 +58,23 @@ def parse_os_release(text: str) -> Partial:
         values[key.strip()] = parts[0] if parts else ""
     if not values:
         return Partial()
-    name = first(values.get("NAME"))
+    entry = known_family(values.get("ID"))
     return Partial(
-        os_family="linux",
-        os_name=name,
+        os_family=entry.id if entry is not None else "linux",
+        os_name=first(values.get("NAME")),
         os_version=first(values.get("VERSION_ID"), values.get("BUILD_ID"), values.get("VERSION")),
         os_build=clean(values.get("VERSION")),
         description=clean(values.get("PRETTY_NAME")),
-        vendor=_vendor(name),
+        vendor=(entry.vendor or None) if entry is not None else None,
     )
 
 
-def _vendor(os_name: str | None) -> str | None:
-    if os_name and "cumulus" in os_name.lower():
-        return "NVIDIA"
-    return None
+def parse_uname(text: str) -> Partial:
+    """``uname -r``: the kernel release (``6.1.0-18-amd64``)."""
+    words = text.split()
+    if _missing(text) or len(words) != 1:
+        return Partial()
+    return Partial(software=(kernel_software(words[0], source="uname -r"),))
 
 
 def parse_hostname(text: str) -> Partial:
@@ -75,13 +85,12 @@ def parse_hostname(text: str) -> Partial:
 
 
 def parse_dmi(text: str) -> Partial:
-    """``cat /sys/class/dmi/id/{sys_vendor,product_name,product_serial}``: three lines."""
-    if _missing(text):
-        return Partial()
+    """``cat /sys/class/dmi/id/{sys_vendor,product_name,product_serial}``: three lines, one per
+    file in order; a file ``cat`` cannot read (``product_serial`` is root's) is its error line."""
     lines = [line.strip() for line in text.splitlines()]
     while len(lines) < 3:
         lines.append("")
-    vendor, model, serial = (clean(v) for v in lines[:3])
+    vendor, model, serial = (None if v.startswith("cat:") else clean(v) for v in lines[:3])
     if serial and set(serial) <= {"0", " "}:
         serial = None
     components = (
@@ -96,42 +105,34 @@ def parse_dmi(text: str) -> Partial:
     return Partial(vendor=vendor, model=model, serial=serial, components=components)
 
 
+DPKG = "dpkg-query -W -f='${Package}\\t${Version}\\t${Architecture}\\n'"
+RPM = "rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n'"
+
+
 def parse_dpkg(text: str) -> Partial:
-    if _missing(text):
-        return Partial()
-    software = []
-    for line in text.splitlines():
-        parts = line.split("\t") if "\t" in line else line.split()
-        if len(parts) >= 2 and parts[0] and re.match(r"^[a-z0-9][a-z0-9+.\-:]*$", parts[0]):
-            name = parts[0].split(":")[0]
-            software.append(
-                Software(
-                    name=name,
-                    version=parts[1].strip() or None,
-                    kind="os-package",
-                    source="dpkg",
-                    purl=f"pkg:deb/{name}@{parts[1].strip()}" if parts[1].strip() else None,
-                )
-            )
-    return Partial(software=tuple(dict.fromkeys(software)))
+    """``dpkg-query -W`` with the architecture (``name TAB version TAB arch``) or without it
+    (``name[:arch] TAB version``)."""
+    return _packages(text, "dpkg", r"^[a-z0-9][a-z0-9+.\-:]*$")
 
 
 def parse_rpm(text: str) -> Partial:
+    """``rpm -qa``: ``name TAB version-release TAB arch`` (arch optional)."""
+    return _packages(text, "rpm", r"^[A-Za-z0-9][\w+.\-]*$")
+
+
+def _packages(text: str, manager: str, name_shape: str) -> Partial:
     if _missing(text):
         return Partial()
+    shape = re.compile(name_shape)
     software = []
     for line in text.splitlines():
-        parts = line.split("\t") if "\t" in line else line.split()
-        if len(parts) >= 2 and re.match(r"^[A-Za-z0-9][\w+.\-]*$", parts[0]):
-            software.append(
-                Software(
-                    name=parts[0],
-                    version=parts[1],
-                    kind="os-package",
-                    source="rpm",
-                    purl=f"pkg:rpm/{parts[0]}@{parts[1]}",
-                )
-            )
+        parts = [p.strip() for p in (line.split("\t") if "\t" in line else line.split())]
+        if len(parts) < 2 or not parts[0] or not parts[1] or not shape.match(parts[0]):
+            continue
+        name, _, qualified_arch = parts[0].partition(":")  # dpkg's name:arch (multi-arch)
+        arch = parts[2] if len(parts) > 2 and parts[2] != "(none)" else qualified_arch or None
+        purl = package_purl(MANAGERS[manager], name, parts[1], arch=arch)
+        software.append(Software(name, parts[1], "os-package", source=manager, purl=purl))
     return Partial(software=tuple(dict.fromkeys(software)))
 
 
@@ -276,19 +277,26 @@ def parse_sonic_version(text: str) -> Partial:
 PLATFORM = Platform(
     family="linux",
     commands=(
-        command("show version", parse=parse_sonic_version),
+        command("show version", parse=parse_sonic_version, probe=True),
         command("cat /etc/os-release", parse=parse_os_release),
         command("hostname", parse=parse_hostname),
+        command("uname -r", parse=parse_uname),
         command(
             "cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name "
             "/sys/class/dmi/id/product_serial",
             parse=parse_dmi,
             label="dmi",
+            probe=True,
         ),
-        command("dpkg-query -W", parse=parse_dpkg),
-        command("rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'", parse=parse_rpm, label="rpm"),
+        command(DPKG, parse=parse_dpkg, label="dpkg-query", probe=True),
+        command(RPM, parse=parse_rpm, label="rpm", probe=True),
         command(
-            "lldpctl -f json", "net show lldp json", "lldpctl", parse=parse_lldpctl, label="lldpctl"
+            "lldpctl -f json",
+            "net show lldp json",
+            "lldpctl",
+            parse=parse_lldpctl,
+            label="lldpctl",
+            probe=True,
         ),
     ),
     prompt="{user}@{hostname}:~$ ",

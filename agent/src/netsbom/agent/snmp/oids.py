@@ -59,8 +59,8 @@ CDP_DEVICE_ID = 6
 CDP_DEVICE_PORT = 7
 CDP_PLATFORM = 8
 
-# HOST-RESOURCES-MIB hrSWInstalledTable / hrSWInstalledEntry
-HR_SW_INSTALLED: Oid = (1, 3, 6, 1, 2, 1, 25, 6, 3, 1)
+# HOST-RESOURCES-MIB hrSWInstalledTable; its Entry .1 has the columns .1.N by hrSWInstalledIndex
+HR_SW_INSTALLED: Oid = (1, 3, 6, 1, 2, 1, 25, 6, 3)
 HR_SW_ENTRY: Oid = (*HR_SW_INSTALLED, 1)
 HR_SW_NAME = 2
 HR_SW_TYPE = 4

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from netsbom.agent.identify import kernel_of, kernel_software
 from netsbom.agent.snmp import mibs, oids
 from netsbom.agent.snmp.fingerprint import (
     Fingerprint,
@@ -36,7 +37,8 @@ from netsbom.agent.snmp.view import (
     to_mac,
     to_text,
 )
-from netsbom.core.cpe import hardware_cpe, kernel_cpe, os_cpe
+from netsbom.core.cpe import hardware_cpe, os_cpe
+from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import (
     Component,
     DeviceRecord,
@@ -62,8 +64,19 @@ _SINGLE_ID = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9_-]{3,}$")
 _POSITION = re.compile(
     r"^(?:slot|switch|chassis|unit|stack|module|board|system|member|rack)[-_]?\d+$", re.IGNORECASE
 )
-_RPM = re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-]*-[^-]+)$")
-_DPKG = re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>[\d:][^_]*)(?:_[\w-]+)?$")
+# Net-SNMP names a dpkg package name_version_arch (Debian policy: no "_" in any of the three),
+# an rpm package name-version-release; a vendor "Name [version]".
+_DPKG = re.compile(
+    r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>(?:\d+:)?\d[A-Za-z0-9.+~:-]*)"
+    r"_(?P<arch>[a-z0-9-]+)$"
+)
+_DPKG_NO_ARCH = re.compile(
+    r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>(?:\d+:)?\d[A-Za-z0-9.+~:-]*)(?P<arch>)$"
+)
+_RPM = re.compile(
+    r"^(?P<name>[^_]+?)-(?P<version>\d[^-_]*-[^-]+?)"
+    r"(?:\.(?P<arch>noarch|x86_64|i[3-6]86|aarch64|armv7hl|ppc64le|ppc64|s390x))?$"
+)
 _BRACKET = re.compile(r"^(?P<name>.+?)\s*\[(?P<version>[^\]]+)\]$")
 _HR_KINDS = {2: "image", 3: "extension"}
 
@@ -166,8 +179,9 @@ def _parse_view(
     software = _software(view)
     if software:
         prov.add("software", oids.HR_SW_INSTALLED)
-    if identity.kernel:
-        software.insert(0, _kernel(*identity.kernel))
+    kernel = _kernel(*identity.kernel) if identity.kernel else kernel_of(os_info, "sysDescr")
+    if kernel is not None:
+        software.insert(0, kernel)
         prov.add("software", oids.SYS_DESCR, 0.9)
     lldp = _lldp_neighbors(view)
     if lldp:
@@ -773,36 +787,59 @@ def _cdp_neighbors(view: SnmpView) -> list[Neighbor]:
 
 
 def _software(view: SnmpView) -> list[Software]:
+    """hrSWInstalledTable: one row per installed package (Net-SNMP: the dpkg or rpm list)."""
     rows = _table(view, oids.HR_SW_ENTRY, (oids.HR_SW_NAME, oids.HR_SW_TYPE))
     software: list[Software] = []
     for row in rows.values():
         full = to_text(row.get(oids.HR_SW_NAME))
         if not full:
             continue
-        name, version, packaged = split_package(full)
-        kind = _HR_KINDS.get(_int(row.get(oids.HR_SW_TYPE)) or 0)
-        if kind is None:
-            kind = "os-package" if packaged else "application"
-        software.append(Software(name=name, version=version, kind=kind, source="hrSWInstalled"))
+        package = split_package(full)
+        # a package manager's package is one whatever its type says (Net-SNMP: Essential
+        # packages are operatingSystem); otherwise operatingSystem is the image it runs
+        kind = "os-package" if package.manager else None
+        kind = kind or _HR_KINDS.get(_int(row.get(oids.HR_SW_TYPE)) or 0) or "application"
+        purl = (
+            package_purl(MANAGERS[package.manager], package.name, package.version,
+                         arch=package.arch)
+            if package.manager
+            else None
+        )  # fmt: skip
+        software.append(
+            Software(package.name, package.version, kind, source="hrSWInstalled", purl=purl)
+        )
     return software
 
 
 def _kernel(family: str, release: str) -> Software:
-    """An appliance's kernel as a part of its software (``linux`` 4.4.241), with its CPE."""
-    return Software(
-        name=family, version=release, kind="os-package", source="sysDescr",
-        cpe=kernel_cpe(family, release),
-    )  # fmt: skip
+    """An appliance's kernel (the release its sysDescr states) as a part of its software: the
+    Linux kernel with its CPE, a BSD kernel by name."""
+    if family == "linux":
+        return kernel_software(release, "sysDescr")
+    return Software(name=family, version=release, kind="kernel", source="sysDescr")
 
 
-def split_package(text: str) -> tuple[str, str | None, bool]:
-    """Split ``name-version``: ``zlib-1.2.3-29.el6`` -> ``(zlib, 1.2.3-29.el6, True)``.
+@dataclass(frozen=True, slots=True)
+class Package:
+    """An installed package's name split into its parts."""
 
-    The flag says the name had a package-manager shape (rpm, dpkg); ``Suite [16.2R2]`` -> ``(Suite,
-    16.2R2, False)``.
-    """
-    for pattern, packaged in ((_RPM, True), (_DPKG, True), (_BRACKET, False)):
-        match = pattern.match(text)
-        if match and "_" not in match.group("name"):
-            return match.group("name"), match.group("version"), packaged
-    return text, None, False
+    name: str
+    version: str | None = None
+    arch: str | None = None
+    manager: str | None = None  # dpkg, rpm: whose naming it has; None: no package manager's
+
+
+def split_package(text: str) -> Package:
+    """``libc6_2.36-9+deb12u4_amd64`` (dpkg) -> ``libc6``, ``2.36-9+deb12u4``, ``amd64``;
+    ``zlib-1.2.3-29.el6.x86_64`` (rpm) -> ``zlib``, ``1.2.3-29.el6``, ``x86_64``;
+    ``Base OS Suite [21.4R3-S5]`` -> ``Base OS Suite``, ``21.4R3-S5`` (no manager).
+
+    dpkg first: a Debian name never has ``_`` but may have ``-`` followed by digits
+    (``cpp-12_12.2.0-14_amd64``), which an rpm reading would cut at the wrong place; an rpm
+    release may have one (``9.el8_7``), so ``name_version`` without an arch comes last."""
+    for pattern, manager in ((_DPKG, "dpkg"), (_RPM, "rpm"), (_DPKG_NO_ARCH, "dpkg")):
+        if match := pattern.match(text):
+            return Package(match["name"], match["version"], match["arch"] or None, manager)
+    if match := _BRACKET.match(text):
+        return Package(match["name"], match["version"])
+    return Package(text)

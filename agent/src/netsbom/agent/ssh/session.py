@@ -291,8 +291,10 @@ def _hostname_from_prompt(prompt: str | None) -> str | None:
     if not prompt:
         return None
     text = re.sub(r"^[<\[]+|[>\]#$%\s]+$", "", prompt.strip())
-    text = text.split("@")[-1].split(":")[-1]  # user@host, RP/0/RP0/CPU0:host, A:host
-    return text or None
+    # user@host, user@host:~ (a shell's working directory after the colon); RP/0/RP0/CPU0:host
+    _, at, host = text.rpartition("@")
+    name = host.split(":")[0] if at else text.split(":")[-1]
+    return name or None
 
 
 def _open_socket(address: str, settings: SshSettings) -> tuple[Any, Any]:
@@ -505,12 +507,12 @@ def translate(exc: BaseException, address: str, settings: SshSettings) -> ErrorI
     inner = exc.__cause__ or exc.__context__  # netmiko re-raises paramiko errors as its own
     if isinstance(inner, paramiko.BadHostKeyException | paramiko.AuthenticationException):
         exc = inner
-    if isinstance(exc, paramiko.BadHostKeyException):
+    if isinstance(exc, paramiko.BadHostKeyException):  # fingerprints as OpenSSH prints them
         return ErrorInfo(
             "auth",
             f"host key of {where} has CHANGED: expected {exc.expected_key.get_name()} "
-            f"{exc.expected_key.get_fingerprint().hex()}, got "
-            f"{exc.key.get_name()} {exc.key.get_fingerprint().hex()} (known_hosts "
+            f"{exc.expected_key.fingerprint}, got "
+            f"{exc.key.get_name()} {exc.key.fingerprint} (known_hosts "
             f"{settings.known_hosts}); refusing to connect",
         )
     if isinstance(exc, (NetmikoAuthenticationException, paramiko.AuthenticationException)):

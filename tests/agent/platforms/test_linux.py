@@ -1,0 +1,81 @@
+"""The Linux driver's parsers and what a healthy host without SONiC, rpm, DMI or lldpd gives.
+Real recordings of the same commands: tests/data/real/host/ssh (test_real_recordings.py)."""
+
+from __future__ import annotations
+
+from netsbom.agent.platforms import parse_outputs
+from netsbom.agent.platforms.linux import (
+    DPKG,
+    PLATFORM,
+    RPM,
+    parse_dmi,
+    parse_dpkg,
+    parse_os_release,
+    parse_rpm,
+    parse_uname,
+)
+from netsbom.core.purl import purl_arch
+
+OS_RELEASE = 'PRETTY_NAME="Ubuntu 22.04.4 LTS"\nNAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\n'
+
+
+def test_os_release_names_the_distribution_from_the_registry() -> None:
+    ubuntu = parse_os_release(OS_RELEASE)
+    assert (ubuntu.os_family, ubuntu.os_version, ubuntu.os_name) == ("ubuntu", "22.04", "Ubuntu")
+    assert ubuntu.vendor is None  # a distribution is not the box's maker: no "" either
+    cumulus = parse_os_release('NAME="Cumulus Linux"\nID=cumulus-linux\nVERSION_ID=5.4.0\n')
+    assert cumulus.os_family == "cumulus-linux" and cumulus.vendor == "NVIDIA"
+    unknown = parse_os_release('NAME="Mint"\nID=linuxmint\nID_LIKE="ubuntu debian"\n')
+    assert unknown.os_family == "linux"  # an ID the registry does not know is no guess
+
+
+def test_uname_gives_the_kernel_as_its_own_component() -> None:
+    (kernel,) = parse_uname("6.1.0-18-amd64\n").software
+    assert (kernel.name, kernel.version, kernel.kind) == (
+        "linux-kernel",
+        "6.1.0-18-amd64",
+        "kernel",
+    )
+    assert kernel.cpe == "cpe:2.3:o:linux:linux_kernel:6.1.0:*:*:*:*:*:*:*"
+    assert parse_uname("-bash: uname: command not found").software == ()
+
+
+def test_package_lists_keep_the_architecture() -> None:
+    listed = parse_dpkg("libc6\t2.36-9+deb12u4\tamd64\nlibc6\t2.36-9+deb12u4\ti386\n")
+    assert [(s.name, purl_arch(s.purl)) for s in listed.software] == [
+        ("libc6", "amd64"), ("libc6", "i386"),
+    ]  # fmt: skip
+    plain = parse_dpkg("adduser\t3.134\nlibc6:amd64\t2.36-9\n")  # dpkg-query -W's own format
+    assert [(s.name, s.version, purl_arch(s.purl)) for s in plain.software] == [
+        ("adduser", "3.134", None), ("libc6", "2.36-9", "amd64"),
+    ]  # fmt: skip
+    rpms = parse_rpm("zlib\t1.2.11-40.el9\tx86_64\ngpg-pubkey\t3228467c-613798eb\t(none)\n")
+    assert [(s.name, s.purl) for s in rpms.software] == [
+        ("zlib", "pkg:rpm/zlib@1.2.11-40.el9?arch=x86_64"),
+        ("gpg-pubkey", "pkg:rpm/gpg-pubkey@3228467c-613798eb"),
+    ]
+    assert "${Architecture}" in DPKG and "%{ARCH}" in RPM
+
+
+def test_dmi_a_file_cat_cannot_read_is_only_that_field() -> None:
+    text = (
+        "QEMU\nStandard PC (Q35 + ICH9, 2009)\n"
+        "cat: /sys/class/dmi/id/product_serial: Permission denied\n"
+    )
+    dmi = parse_dmi(text)
+    assert (dmi.vendor, dmi.model, dmi.serial) == ("QEMU", "Standard PC (Q35 + ICH9, 2009)", None)
+
+
+def test_what_a_healthy_debian_host_lacks_is_no_error() -> None:
+    """SONiC's CLI, rpm, DMI (a container) and lldpd are probes: their absence is expected."""
+    outputs: dict[str, str | None] = {form: None for c in PLATFORM.commands for form in c.forms}
+    outputs["cat /etc/os-release"] = 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'
+    outputs["hostname"] = "web1\n"
+    outputs["uname -r"] = "6.1.0-18-amd64\n"
+    outputs[DPKG] = "bash\t5.2.15-2+b2\tamd64\n"
+    partial, _ = parse_outputs(PLATFORM, outputs)
+    assert partial.errors == ()
+    assert partial.os_family == "debian" and partial.hostname == "web1"
+    outputs["uname -r"] = None  # what every Linux has: its absence still is one
+    partial, _ = parse_outputs(PLATFORM, outputs)
+    assert [(e.kind, e.source) for e in partial.errors] == [("unsupported", "uname -r")]

@@ -1,0 +1,99 @@
+"""Net-SNMP's snmpd, as Debian ships it, on a loopback address: the record is the host's truth.
+
+The host is this machine: snmpd serves its dpkg list (hrSWInstalledTable), its hostname and its
+kernel (sysDescr). The record must list every package ``dpkg-query -W`` lists (name, version,
+architecture), name the host and its kernel, and be the same over v2c and every SNMPv3
+combination (SHA-256/SHA-512 x AES-128/AES-256).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from netsbom.agent.inventory import TargetSpec
+from netsbom.agent.run import poll_target
+from netsbom.core.purl import purl_arch
+from netsbom.core.record import DeviceRecord, record_to_dict
+from tests.harness.host import dpkg_packages, host_truth
+from tests.harness.snmpd import Snmpd, V3User
+
+pytestmark = pytest.mark.integration
+
+
+def _spec(agent: Snmpd, snmp: dict[str, Any]) -> TargetSpec:
+    return TargetSpec.model_validate(
+        {"name": "host", "address": agent.address, "deadline": 120,
+         "snmp": {"port": agent.port, "timeout": 5, "retries": 1, **snmp}}
+    )  # fmt: skip
+
+
+def _v2c(agent: Snmpd) -> dict[str, Any]:
+    return {"version": "2c", "community": "env:NSB_TEST_COMMUNITY"}
+
+
+def _v3(user: V3User) -> dict[str, Any]:
+    return {"version": "3", "user": user.name, "auth_protocol": user.auth,
+            "auth_key": "env:NSB_TEST_AUTH", "priv_protocol": user.priv,
+            "priv_key": "env:NSB_TEST_PRIV"}  # fmt: skip
+
+
+@pytest.fixture
+def secrets(net_snmp: Snmpd, monkeypatch: pytest.MonkeyPatch) -> Snmpd:
+    monkeypatch.setenv("NSB_TEST_COMMUNITY", net_snmp.community)
+    monkeypatch.setenv("NSB_TEST_AUTH", net_snmp.auth_key)
+    monkeypatch.setenv("NSB_TEST_PRIV", net_snmp.priv_key)
+    return net_snmp
+
+
+def packages(record: DeviceRecord) -> set[tuple[str, str | None, str | None]]:
+    return {(s.name, s.version, purl_arch(s.purl)) for s in record.software if s.kind != "kernel"}
+
+
+async def test_the_record_is_the_hosts_truth(secrets: Snmpd) -> None:
+    before = dpkg_packages()
+    record = await poll_target(_spec(secrets, _v2c(secrets)), "t")
+    truth = host_truth()
+    assert record.complete and record.errors == (), record.errors
+    assert record.hostname == truth.hostname
+    assert record.os.family == "linux" and record.os.version == truth.kernel
+    kernels = [s for s in record.software if s.kind == "kernel"]
+    assert [(k.name, k.version) for k in kernels] == [("linux-kernel", truth.kernel)]
+    assert kernels[0].cpe and kernels[0].cpe.startswith("cpe:2.3:o:linux:linux_kernel:")
+    # every package, with its version and architecture (others may install packages meanwhile)
+    assert packages(record) in (set(before), set(truth.packages))
+    assert all(
+        s.purl and s.purl.startswith("pkg:deb/") for s in record.software if s.kind != "kernel"
+    )
+    assert record.vendor is None  # Net-SNMP is the agent, not the maker of the host
+
+
+async def test_every_v3_combination_gives_the_same_record(secrets: Snmpd) -> None:
+    reference = _comparable(await poll_target(_spec(secrets, _v2c(secrets)), "t"))
+    assert {u.auth for u in secrets.users} == {"sha256", "sha512"}
+    assert {u.priv for u in secrets.users} == {"aes128", "aes256"}
+    for user in secrets.users:
+        record = await poll_target(_spec(secrets, _v3(user)), "t")
+        assert record.complete, (user, record.errors)
+        assert _comparable(record) == reference, user
+
+
+async def test_a_wrong_v3_key_is_one_auth_error_without_the_key(
+    secrets: Snmpd, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NSB_TEST_AUTH", "not-the-auth-key")
+    spec = _spec(secrets, _v3(secrets.users[0]))
+    record = await poll_target(spec.model_copy(update={"deadline": 20}), "t")
+    assert not record.complete and record.software == ()
+    assert record.errors and record.errors[0].kind in ("auth", "unreachable", "timeout")
+    text = repr(record_to_dict(record))
+    assert "not-the-auth-key" not in text and secrets.priv_key not in text
+
+
+def _comparable(record: DeviceRecord) -> dict[str, Any]:
+    data = record_to_dict(record)
+    for volatile in ("report_id", "collected_at"):
+        data.pop(volatile)
+    data["software"] = sorted(data["software"], key=repr)
+    return data
