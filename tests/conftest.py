@@ -9,7 +9,6 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
@@ -24,6 +23,7 @@ from netsbom.core.record import (
     Target,
 )
 from tests.harness.fixtures import lldp_network, net_snmp, openssh_server  # noqa: F401 (fixtures)
+from tests.harness.programs import unavailable as missing  # skip here, fail in CI
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_DATA = REPO / "lab" / "src" / "netsbom" / "lab" / "data"  # the packaged lab
@@ -34,14 +34,6 @@ REAL_DATA = DATA / "real"  # recordings of real programs (SOURCE.md there)
 POSTGRES_ADMIN_URL = os.environ.get(
     "NETSBOM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-
-
-def missing(reason: str) -> NoReturn:
-    """Something a test needs is not here: skip with the reason, but in CI (CI=true) fail, since
-    CI installs every program and has ../shared, and a skip there would hide a gap."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI=true: required)")
-    pytest.skip(reason)
 
 
 def shared_root() -> Path:

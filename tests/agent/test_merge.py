@@ -92,7 +92,7 @@ async def test_one_target_polled_over_gnmi_and_netconf_is_one_record(
     assert record.os.version == platform.release() and sources["os.version"] == "netconf"
     assert record.serial == "JPE16283030" and sources["serial"] == "gnmi"
     assert len(record.components) == 6 and sources["components"] == "gnmi"
-    assert record.target.transport == "netconf"
+    assert record.target.transport == "gnmi+netconf"  # one record from both
 
 
 def test_the_merged_record_names_both_transports_and_keeps_the_snmp_kernel() -> None:

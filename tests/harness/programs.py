@@ -44,7 +44,9 @@ def in_ci() -> bool:
 
 
 def unavailable(reason: str) -> NoReturn:
-    """The test cannot run here: in CI that is a failure, elsewhere a skip that says why."""
+    """Something a test needs (a program, root, ../shared) is not here: in CI that is a failure
+    (CI installs every program and has ../shared; a skip would hide a gap), elsewhere a skip that
+    says why. Tests import it as ``tests.conftest.missing``."""
     if in_ci():
         pytest.fail(f"CI runs this test: {reason}")
     pytest.skip(reason)
@@ -109,12 +111,18 @@ def daemon(
     log: Path,
     timeout: float = 15.0,
     env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``argv`` (in its own process group, output to ``log``) until the block ends; the block
     starts once ``ready`` holds. A process that exits early fails the test with its log's end."""
     with log.open("ab") as output:
         process = subprocess.Popen(
-            list(argv), stdout=output, stderr=subprocess.STDOUT, start_new_session=True, env=env
+            list(argv),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
+            cwd=cwd,
         )
     try:
         deadline = time.monotonic() + timeout

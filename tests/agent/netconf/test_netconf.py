@@ -4,9 +4,6 @@ openssh-server)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +13,9 @@ from netsbom.agent.inventory import TargetSpec
 from netsbom.agent.netconf.parse import parse_replies, requests_for
 from netsbom.agent.netconf.poll import poll_netconf, replay_netconf
 from netsbom.core.errors import ConfigError
-from tests.agent.ssh.test_session_legacy import SSHD as LEGACY_SSHD
-from tests.agent.ssh.test_session_legacy import _free_port, _sshd
 from tests.conftest import DATA, missing
+from tests.harness.programs import daemon, free_port
+from tests.harness.sshd import keygen, openssh
 
 RECORDINGS = DATA / "netconf"
 
@@ -103,67 +100,28 @@ def test_refused_and_broken_replies_are_errors_not_crashes(tmp_path: Path) -> No
 
 NETCONFD = "/usr/sbin/netconfd"
 SUBSYSTEM = "/usr/sbin/netconf-subsystem"
-SSHD = str(LEGACY_SSHD)
-
-
-def _keygen(path: Path) -> Path:
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True,
-                   timeout=60)  # fmt: skip
-    return path
 
 
 @pytest.fixture
 def netconf_server(tmp_path: Path) -> Iterator[tuple[int, Path, Path]]:
     """netconfd (with ietf-system) behind a private sshd on 127.0.0.1:PORT; yields the port,
     the user key and a known_hosts file holding the server's host key."""
-    for program, package in ((NETCONFD, "netconfd"), (SUBSYSTEM, "netconfd"),
-                             (SSHD, "openssh-server")):  # fmt: skip
-        if not Path(program).exists() or shutil.which("ssh-keygen") is None:
-            missing(f"{program} is not installed (apt-get install {package})")
-    port = _free_port()
+    for program in (NETCONFD, SUBSYSTEM):
+        if not Path(program).exists():
+            missing(f"{program} is not installed (apt-get install netconfd)")
+    port = free_port()
     socket_path = tmp_path / "ncxserver.sock"
-    _keygen(tmp_path / "host")
-    _keygen(tmp_path / "user")
-    authorized = tmp_path / "authorized_keys"
-    authorized.write_text((tmp_path / "user.pub").read_text())
-    authorized.chmod(0o600)
-    known = tmp_path / "known_hosts"
-    known.write_text(f"[127.0.0.1]:{port} {(tmp_path / 'host.pub').read_text()}")
-    config = tmp_path / "sshd_config"
-    config.write_text(f"""Port {port}
-ListenAddress 127.0.0.1
-HostKey {tmp_path / "host"}
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-AuthorizedKeysFile {authorized}
-StrictModes no
-UsePAM no
-PidFile {tmp_path / "sshd.pid"}
-Subsystem netconf "{SUBSYSTEM} --ncxserver-sockname={port}@{socket_path}"
-""")
-    Path("/run/sshd").mkdir(parents=True, exist_ok=True)
-    server = subprocess.Popen(
-        [NETCONFD, f"--port={port}", f"--ncxserver-sockname={socket_path}", "--no-startup",
-         "--module=ietf-system", "--superuser=root", "--log-level=error"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 15
-        while not socket_path.exists():
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail("netconfd did not open its socket within 15 s")
-            time.sleep(0.1)
-        with _sshd(config, port):
-            yield port, tmp_path / "user", known
-    finally:
-        server.terminate()
-        try:
-            server.wait(5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(5)
+    netconfd = [NETCONFD, f"--port={port}", f"--ncxserver-sockname={socket_path}", "--no-startup",
+                "--module=ietf-system", "--superuser=root", "--log-level=error"]  # fmt: skip
+    subsystem = f'Subsystem netconf "{SUBSYSTEM} --ncxserver-sockname={port}@{socket_path}"'
+    with (
+        daemon(netconfd, ready=socket_path.exists, what="netconfd", log=tmp_path / "netconfd.log",
+               cwd=tmp_path),
+        openssh(tmp_path / "sshd", port=port, config=subsystem) as sshd,
+    ):  # fmt: skip
+        known = tmp_path / "known_hosts"
+        known.write_text(f"[127.0.0.1]:{port} {sshd.host_key.with_suffix('.pub').read_text()}")
+        yield port, sshd.user_key, known
 
 
 def _spec(port: int, key: Path, known: Path, **netconf: object) -> TargetSpec:
@@ -200,7 +158,7 @@ async def test_host_keys_are_checked_before_any_credential(
     unknown = await poll_netconf(_spec(port, key, empty), agent_id="a1")
     assert not unknown.complete and unknown.errors[0].kind == "auth"
     assert "no host key for [127.0.0.1]" in unknown.errors[0].message
-    _keygen(tmp_path / "other")
+    keygen(tmp_path / "other")
     wrong = tmp_path / "wrong_known_hosts"
     wrong.write_text(f"[127.0.0.1]:{port} {(tmp_path / 'other.pub').read_text()}")
     changed = await poll_netconf(_spec(port, key, wrong), agent_id="a1")
@@ -217,6 +175,6 @@ async def test_a_wrong_key_is_an_auth_error(
     netconf_server: tuple[int, Path, Path], tmp_path: Path
 ) -> None:
     port, _key, known = netconf_server
-    stranger = _keygen(tmp_path / "stranger")
+    stranger = keygen(tmp_path / "stranger")
     record = await poll_netconf(_spec(port, stranger, known), agent_id="a1")
     assert not record.complete and [e.kind for e in record.errors] == ["auth"]
