@@ -320,8 +320,11 @@ def test_appliance_kernel_is_a_component_not_the_os_version() -> None:
 
     appliance = parse("1.3.6.1.4.1.99999.1.2")
     assert appliance.os.version is None and appliance.os.family is None
-    assert [(s.name, s.version) for s in appliance.software] == [("linux", "4.4.241")]
+    assert [(s.name, s.version, s.kind) for s in appliance.software] == [
+        ("linux-kernel", "4.4.241", "kernel")
+    ]
     assert appliance.software[0].cpe == "cpe:2.3:o:linux:linux_kernel:4.4.241:*:*:*:*:*:*:*"
     host = parse("1.3.6.1.4.1.8072.3.2.10")  # Net-SNMP: a general-purpose host
     assert host.os.family == "linux" and host.os.version == "4.4.241"
-    assert host.software == ()
+    # a host whose OS is the kernel: the kernel is also its own component (with its CPE)
+    assert [(s.name, s.version) for s in host.software] == [("linux-kernel", "4.4.241")]
