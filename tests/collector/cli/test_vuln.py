@@ -32,7 +32,9 @@ def inputs(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copy(shared / "epss.csv", feeds)
     records = tmp_path / "records.jsonl"
     devices = [
-        record("ios-xe", "17.12.3", name="edge1", labels={"exposure": "internet"}),
+        record(
+            "ios-xe", "17.12.3", name="edge1", labels={"exposure": "internet"}, model="C9800-40"
+        ),
         record("ios-xe", "17.12.3a", name="edge2"),
         record("junos", "21.4R3-S1", name="mx1", vendor="Juniper Networks", model="MX480"),
     ]

@@ -1,0 +1,329 @@
+"""Hardware scope of a vendor's statement, judged against a device's models and line cards.
+
+Vendors limit a statement to hardware in three places, all read here:
+
+- CVE JSON 5 ``platforms`` of an ``affected`` entry: ``MX Series``, ``SRX 5000 Series``,
+  ``PTX10001-36MR``, ``MX Series with SPC3``, ``QFX5k`` (names that are not hardware, such as
+  ``Windows`` or ``64 bit``, are ignored);
+- the product name: ``SR OS (7250 IXR, 7450 ESS, 7750 SR, 7950 IXR, VSR)``, ``7705 SAR OS``;
+- the description: ``Cisco IOS XR Software for Cisco 8000 Series Routers and Cisco Network
+  Convergence System (NCS) 540 Series``, ``Junos OS on SRX 4600 and SRX 5000 Series``, and what
+  it says is not affected (``... are not affected``).
+
+A series matches a model by its name and number as vendors build model names (data in
+``hardware.yaml``): ``Firepower 2100`` is ``FPR-2130``, ``Catalyst 9300`` is ``C9300-48P``,
+``Nexus 9000`` is ``N9K-C93180YC-EX``, ``7750 SR`` is ``7750 SR-1``, but ``ASR 9000`` is not
+``ASR-920``. Hardware written in words netsbom cannot map to models is not used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_NOT_HARDWARE = re.compile(
+    r"^(windows|linux|mac ?os|macos|android|ios|ipados|\d+ ?bit|gen ?\d+|custom|all|any|x86.*|"
+    r"arm.*|crpd|cloud.*|virtual.*|n/a|all platforms|hp-ux|hpe nonstop|.*\bagent\b.*)$",
+    re.IGNORECASE,
+)
+_WITH = re.compile(r"\s+(?:with|using)\s+", re.IGNORECASE)
+_ITEMS = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b|&)\s*", re.IGNORECASE)
+_ABBREVIATION = re.compile(
+    r"^(?P<long>.*?)\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,9})\)\s*(?P<rest>.*)$"
+)
+_THOUSANDS = re.compile(r"(\d+)k\b", re.IGNORECASE)
+_RUN = re.compile(r"\d+")
+
+
+@cache
+def _data() -> dict[str, Any]:
+    source = resources.files("netsbom.vuln").joinpath("hardware.yaml")
+    data: dict[str, Any] = yaml.safe_load(source.read_text(encoding="utf-8"))
+    return data
+
+
+def _spaced(text: str) -> str:
+    """Lower case, vendor names dropped from the front, separators as single spaces."""
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    for vendor in sorted(_data()["vendors"], key=len, reverse=True):
+        if words == vendor or words.startswith(vendor + " "):
+            words = words[len(vendor) :].strip()
+    return words
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One series or model as a vendor wrote it, and how its model names begin."""
+
+    text: str
+    words: tuple[str, ...]  # prefixes a model name starts with ("" when it starts with digits)
+    digits: str = ""  # significant leading digits of the series number ("21" for 2100)
+    width: int = 0  # digits of the series number (4 for 2100)
+    tail: str = ""  # letters after the number ("sr" in "7750 SR")
+    exact: str = ""  # a full model name ("ptx1000136mr"): a prefix of matching models
+
+    def matches(self, name: str) -> bool:
+        spaced = _spaced(name)
+        compact = spaced.replace(" ", "")
+        if self.exact:
+            return compact.startswith(self.exact)
+        for word in self.words:
+            if compact.startswith(word) and self._number_after(spaced, word):
+                return True
+        return False
+
+    def _number_after(self, spaced: str, word: str) -> bool:
+        rest = _skip(spaced, len(word))
+        if not self.digits:
+            return not rest or rest[0].isdigit()
+        if not word and not spaced[:1].isdigit():
+            return False
+        for run in _RUN.finditer(rest):
+            value = run.group(0)
+            after = rest[run.end() :]
+            followed_by_code = bool(after) and after[0].isalpha()
+            if len(value) >= self.width or (followed_by_code and len(value) >= len(self.digits)):
+                if not value.startswith(self.digits):
+                    return False
+                return not self.tail or after.replace(" ", "").startswith(self.tail)
+        return False
+
+
+def _skip(spaced: str, letters: int) -> str:
+    """``spaced`` after its first ``letters`` non-space characters."""
+    count = 0
+    for index, char in enumerate(spaced):
+        if count == letters:
+            return spaced[index:].lstrip()
+        if char != " ":
+            count += 1
+    return ""
+
+
+@lru_cache(maxsize=4096)
+def parse_series(text: str, inherited: tuple[str, ...] = (), series: bool = False) -> Series | None:
+    """A series or model name, or None when it names no hardware netsbom can place.
+    ``inherited``: the words of the previous item in a list ("Firepower 1000, 2100");
+    ``series``: the list says "Series", so "2100" is every 21xx model (as "5000" always is)."""
+    raw = text.strip().strip(".:").strip()
+    if re.search(r"\bseries\b", raw, re.IGNORECASE):
+        series = True
+        raw = re.split(r"\bseries\b", raw, maxsplit=1, flags=re.IGNORECASE)[0].strip()
+    abbreviation = _ABBREVIATION.match(raw)
+    if abbreviation:
+        raw = f"{abbreviation['short']} {abbreviation['rest']}"
+    raw = _THOUSANDS.sub(lambda m: m.group(1) + "000", raw)
+    noise = set(_data()["noise"])
+    spaced = " ".join(w for w in _spaced(raw).split() if w not in noise)
+    if not spaced:
+        return None
+    alpha = re.match(r"^([a-z][a-z ]*?)\s*(?=\d|$)", spaced)
+    alpha_text = alpha.group(1).strip() if alpha else ""
+    remainder = spaced[alpha.end() :] if alpha else spaced
+    number = re.match(r"^(\d+)", remainder)
+    series_map: dict[str, list[str]] = _data()["series"]
+    if alpha_text:
+        prefixes = series_map.get(alpha_text) or series_map.get(alpha_text.split()[-1])
+        words = tuple(dict.fromkeys([alpha_text.replace(" ", ""), *(prefixes or [])]))
+        if prefixes is None and not number:
+            return None  # words without a number netsbom does not know as a series
+    else:
+        words = inherited or ("",)
+    if not number:
+        return Series(raw, tuple(re.sub(r"[^a-z0-9]", "", w) for w in words))
+    digits = number.group(1)
+    after = remainder[number.end() :].strip()
+    if re.search(r"\d", after) or re.search(r"[a-z0-9]-[a-z0-9]", text.lower()):
+        return Series(raw, (), exact=(alpha_text + remainder).replace(" ", ""))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    significant = digits.rstrip("0") if series or zeros >= 3 else digits
+    return Series(
+        raw,
+        tuple(re.sub(r"[^a-z0-9]", "", w) for w in words),
+        digits=significant or digits[:1],
+        width=len(digits),
+        tail=after.replace(" ", ""),
+    )
+
+
+def series_of(text: str, series: bool = False) -> tuple[Series, ...]:
+    """The series an item names: itself, or those a word stands for (``Wireless Controllers``)."""
+    key = _spaced(text)
+    words_map: dict[str, list[str]] = _data()["words"]
+    for word, names in sorted(words_map.items(), key=lambda kv: -len(kv[0])):
+        if re.fullmatch(rf"{word}s?", key):
+            return tuple(s for n in names if (s := parse_series(n)) is not None)
+    found = parse_series(text, series=series)
+    return (found,) if found is not None else ()
+
+
+def series_list(text: str) -> tuple[Series, ...]:
+    """``Firepower 1000, 2100, 3100, and 4200 Series`` -> four series (numbers inherit the
+    name before them)."""
+    found: list[Series] = []
+    inherited: tuple[str, ...] = ()
+    series = bool(re.search(r"\bseries\b", text, re.IGNORECASE))
+    for item in _ITEMS.split(text):
+        if not item.strip():
+            continue
+        if inherited and re.match(r"^\s*\d", item):
+            single = parse_series(item, inherited, series)
+            parsed: tuple[Series, ...] = (single,) if single is not None else ()
+        else:
+            parsed = series_of(item, series)
+        found.extend(parsed)
+        if parsed and parsed[-1].words and parsed[-1].words != ("",):
+            inherited = parsed[-1].words
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """Hardware a statement applies to: a chassis series, and line cards it needs on it."""
+
+    text: str
+    chassis: tuple[Series, ...]  # empty: any chassis (a statement about line cards only)
+    modules: tuple[Series, ...] = ()
+
+
+def parse_platform(text: str) -> Platform | None:
+    """``MX Series with SPC3`` -> MX chassis needing an SPC3 card; None for non-hardware."""
+    if not text.strip() or _NOT_HARDWARE.match(text.strip()):
+        return None
+    parts = _WITH.split(text, maxsplit=1)
+    chassis = series_list(parts[0])
+    modules = series_list(parts[1]) if len(parts) > 1 else ()
+    if not chassis and not modules:
+        return None
+    return Platform(text.strip(), chassis, modules)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """How a device fares under a scope: on it (True), off it (False) or unknown (None)."""
+
+    on: bool | None
+    why: str
+    needs: str | None = None  # what would decide an unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The hardware a statement is limited to (``only``) and the hardware it excludes."""
+
+    only: tuple[Platform, ...] = ()
+    excluded: tuple[Series, ...] = ()
+    source: str = ""  # where the vendor said it: platforms, product name, description
+
+    def __bool__(self) -> bool:
+        return bool(self.only or self.excluded)
+
+    def judge(self, models: tuple[str, ...], modules: tuple[str, ...] | None) -> Judgement:
+        """``modules``: the device's line cards and modules, None when the record lists none."""
+        if not models:
+            if not self.only:
+                return Judgement(True, "")  # exclusions only: the statement stands
+            names = ", ".join(p.text for p in self.only)
+            return Judgement(
+                None, f"only on {names} ({self.source}), and the record has no model", "model"
+            )
+        for series in self.excluded:
+            if any(series.matches(m) for m in models):
+                return Judgement(False, f"not on {series.text} ({self.source})")
+        if not self.only:
+            return Judgement(True, "")
+        unknown: list[Platform] = []
+        for platform in self.only:
+            if platform.chassis and not any(s.matches(m) for s in platform.chassis for m in models):
+                continue
+            if not platform.modules:
+                return Judgement(True, f"on {platform.text} ({self.source})")
+            if modules is None:
+                unknown.append(platform)
+            elif any(s.matches(card) for s in platform.modules for card in modules):
+                return Judgement(True, f"on {platform.text} ({self.source})")
+        if unknown:
+            names = ", ".join(p.text for p in unknown)
+            return Judgement(
+                None, f"only on {names} ({self.source}); the record lists no line cards", "modules"
+            )
+        names = ", ".join(p.text for p in self.only)
+        return Judgement(False, f"only on {names} ({self.source}), not on {', '.join(models)}")
+
+
+def platforms_scope(platforms: list[str]) -> Scope:
+    """The scope of an entry's ``platforms``."""
+    found = tuple(p for text in platforms if (p := parse_platform(str(text))) is not None)
+    return Scope(only=found, source="platforms") if found else Scope()
+
+
+# --- descriptions ----------------------------------------------------------------------------
+
+_HARDWARE_END = re.compile(
+    r"\s+(?:could|allows?|that|which|when|if|to|where|is|are|has|have|may|might|can|via|due|"
+    r"because|running|in\s+(?:the|a)\b)\b|[;:.](?:\s|$)|\n",
+    re.IGNORECASE,
+)
+_NEGATIVE_AFTER = re.compile(
+    r"\b(?:does|do)\s+not\s+(?:affect|impact)\b|\bexcept(?:\s+for)?\b|\bexcluding\b",
+    re.IGNORECASE,
+)
+_NEGATIVE_BEFORE = re.compile(
+    r"\b(?:is|are)\s+not\s+(?:affected|vulnerable|impacted)\b", re.IGNORECASE
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# "Nexus 3000 Series", "Cisco 8000 Series", "SRX 5000", "MX Series", "PTX10003", "7750 SR"
+_MENTION = re.compile(
+    r"(?:(?:[A-Z][A-Za-z]+|\([A-Z]{2,6}\))\s+){0,3}(?<![\d.])\d{3,6}(?![.\d])[A-Za-z0-9-]*"
+    r"(?:\s+[A-Z]{2,4}\b)?(?:\s+Series\b)?"
+    r"|\b[A-Z]{2,4}\d{2,6}(?![.\d])[A-Za-z0-9-]*(?:\s+Series\b)?|\b[A-Z]{2,4}\s+Series\b"
+)
+
+
+def description_scope(description: str, product_pattern: str) -> Scope:
+    """Hardware a description limits ``product_pattern`` (a family's CNA product regex) to
+    (``<product> Software for|on <hardware>``), and hardware it says is not affected
+    (``does not affect <hardware>``, ``<hardware> are not affected``, ``except <hardware>``)."""
+    text = description.replace("\u00a0", " ")
+    only: list[Platform] = []
+    pattern = re.compile(
+        rf"(?<![\w-])(?:{product_pattern})(?:\s+software)?\s+(?:for|on|running\s+on)\s+"
+        r"(?:the\s+|all\s+|cisco\s+|juniper\s+networks\s+)?(?P<hw>.+)",
+        re.IGNORECASE | re.DOTALL,
+    )
+    for match in pattern.finditer(text):
+        phrase = _HARDWARE_END.split(match["hw"], maxsplit=1)[0]
+        phrase = re.split(r"\s*\(\s*except\b", phrase, flags=re.IGNORECASE)[0]
+        platform = parse_platform(phrase)
+        if platform is not None and platform.chassis:
+            only.append(platform)
+    excluded: list[Series] = []
+    for sentence in _SENTENCE.split(text):
+        sides = [sentence[m.end() :] for m in _NEGATIVE_AFTER.finditer(sentence)]
+        sides += [sentence[: m.start()] for m in _NEGATIVE_BEFORE.finditer(sentence)]
+        for side in sides:
+            excluded.extend(_mentions(side))
+    return Scope(tuple(dict.fromkeys(only)), tuple(dict.fromkeys(excluded)), "description")
+
+
+def _mentions(text: str) -> list[Series]:
+    """The series and models a free sentence names (only those with a number or a known name)."""
+    found: list[Series] = []
+    inherited: tuple[str, ...] = ()
+    for match in _MENTION.finditer(text):
+        parsed = parse_series(match.group(0), inherited)
+        if parsed is not None and (parsed.digits or parsed.exact or parsed.words != ("",)):
+            if parsed.words and parsed.words != ("",):
+                inherited = parsed.words
+            found.append(parsed)
+    return found
+
+
+def hardware_platforms(platforms: list[str]) -> list[str]:
+    """The entries of a ``platforms`` list that name hardware."""
+    return [p for p in platforms if parse_platform(str(p)) is not None]
