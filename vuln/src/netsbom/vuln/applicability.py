@@ -31,6 +31,8 @@ def applicability(cve: CveData, device: DeviceFacts, kev: KevEntry | None = None
         return Verdict(
             None, f"feed data not usable: {'; '.join(cve.problems)}", "feeds", needs=NEEDS_FEED
         )
+    if cve.rejected:
+        return Verdict(False, "the CVE was rejected by its CNA", _any_source(cve), BASIS_PRODUCT)
     vendor = _cna_verdict(cve, device)
     nvd_verdict = _nvd_verdict(cve, device)
     adp = _adp_verdict(cve, device)

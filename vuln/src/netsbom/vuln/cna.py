@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from netsbom.core.versions import VersionError
+from netsbom.core.versions import Version, VersionError, train_order
 from netsbom.vuln.cpe import CpeError, parse_cpe
 from netsbom.vuln.device import DeviceFacts
 from netsbom.vuln.hardware import (
@@ -35,6 +35,7 @@ from netsbom.vuln.ranges import Statement, evaluate, parse_statement
 from netsbom.vuln.verdict import (
     BASIS_HARDWARE,
     BASIS_VERSION,
+    NEEDS_BUILD,
     NEEDS_MODEL,
     NEEDS_MODULES,
     Verdict,
@@ -199,7 +200,8 @@ def _assess_entry(entry: Mapping[str, Any], device: DeviceFacts, source: str) ->
     status = outcome.status
     why = f"{product}: {outcome.why}"
     if status is None:
-        return Verdict(None, why, source, needs=needs_statement(version.train))
+        needs = NEEDS_BUILD if version.precision is not None else needs_statement(version.train)
+        return Verdict(None, why, source, needs=needs)
     if status == "default":
         mine = [u for u in unreadable if _mentions_train(u, version.train)]
         if mine:
@@ -218,7 +220,7 @@ def _assess_entry(entry: Mapping[str, Any], device: DeviceFacts, source: str) ->
                 source,
                 needs=needs_statement(version.train),
             )
-        status = _default_status(default, statements, version.train)
+        status = _default_status(default, statements, version)
         why += {
             "affected": " (vendor default: affected)",
             "unaffected": ", so not affected",
@@ -296,12 +298,16 @@ def _parse_entry(
     return statements, unreadable
 
 
-def _default_status(default: str, statements: Sequence[Statement], train: str) -> str:
+def _default_status(default: str, statements: Sequence[Statement], device: Version) -> str:
     """Status of a release no statement covers.
 
     An enumeration is an exact set. A vendor that gives fixes for the release's train has said
     that releases past them are fixed, even where its ``defaultStatus`` says ``affected``
-    (Juniper records of 2023 do: their ranges would mean nothing otherwise)."""
+    (Juniper records of 2023 do: their ranges would mean nothing otherwise). Without a default,
+    a release outside every listed range of its own release lineage is not affected: vendors
+    list the releases they found affected (FortiOS ``6.2.0 and below`` says nothing of 7.2
+    because 7.2 is not affected)."""
+    train = device.train
     if default == "unaffected":
         return default
     if any(train in s.trains() and s.fixes for s in statements if s.status == "affected"):
@@ -312,4 +318,12 @@ def _default_status(default: str, statements: Sequence[Statement], train: str) -
         return "unaffected"
     if any(train in s.trains() for s in statements):
         return "unaffected"  # the vendor speaks about this train and does not list the release
+    if statements and all(_same_lineage(s, device) for s in statements):
+        return "unaffected"
     return "unknown"
+
+
+def _same_lineage(statement: Statement, device: Version) -> bool:
+    bounds = [statement.exact, statement.start, statement.last, *statement.fixes]
+    bounds += list(statement.whole_trains)
+    return all(train_order(device, b) is not None for b in bounds if b is not None)

@@ -53,6 +53,7 @@ class CveData:
     cna_affected: list[Mapping[str, Any]] | None = None  # None: no CVE JSON 5 record
     assigner: str | None = None
     description: str = ""  # the CNA's English description (hardware it names limits the CVE)
+    rejected: bool = False  # the CNA rejected (withdrew) the CVE
     adp_affected: list[Mapping[str, Any]] = field(default_factory=list)
     ssvc: dict[str, str] = field(default_factory=dict)  # Exploitation, Automatable, ...
     problems: list[str] = field(default_factory=list)
@@ -163,6 +164,7 @@ def _load_cve_file(feeds: Feeds, path: Path) -> None:
         return
     cve = feeds.cve(cve_id)
     cve.assigner = meta.get("assignerShortName")
+    cve.rejected = str(meta.get("state") or "").upper() == "REJECTED"
     containers = data["containers"]
     cna = containers.get("cna")
     if isinstance(cna, dict):

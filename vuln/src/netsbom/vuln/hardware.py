@@ -38,6 +38,8 @@ _ABBREVIATION = re.compile(
 )
 _THOUSANDS = re.compile(r"(\d+)k\b", re.IGNORECASE)
 _RUN = re.compile(r"\d+")
+_CODE = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+_CODES = re.compile(r"[A-Za-z]+\d+[A-Za-z0-9-]*(?:\s+[A-Za-z]+\d+[A-Za-z0-9-]*)+")  # MPC10 MPC11
 
 
 @cache
@@ -66,6 +68,17 @@ class Series:
     width: int = 0  # digits of the series number (4 for 2100)
     tail: str = ""  # letters after the number ("sr" in "7750 SR")
     exact: str = ""  # a full model name ("ptx1000136mr"): a prefix of matching models
+
+    @property
+    def credible(self) -> bool:
+        """Whether free text naming it surely names hardware: a known series name, a model
+        code, or a number of three digits or more (``8000 Series``)."""
+        if self.exact:
+            return True
+        if self.words == ("",):
+            return self.width >= 3
+        known = {re.sub(r"[^a-z0-9]", "", w) for k, v in _data()["series"].items() for w in [k, *v]}
+        return any(word in known for word in self.words)
 
     def matches(self, name: str) -> bool:
         spaced = _spaced(name)
@@ -111,6 +124,8 @@ def parse_series(text: str, inherited: tuple[str, ...] = (), series: bool = Fals
     ``inherited``: the words of the previous item in a list ("Firepower 1000, 2100");
     ``series``: the list says "Series", so "2100" is every 21xx model (as "5000" always is)."""
     raw = text.strip().strip(".:").strip()
+    if re.search(r"\d\.\d", raw):
+        return None  # a release (17.12.1, 22.4R2-S1), not hardware
     if re.search(r"\bseries\b", raw, re.IGNORECASE):
         series = True
         raw = re.split(r"\bseries\b", raw, maxsplit=1, flags=re.IGNORECASE)[0].strip()
@@ -131,6 +146,8 @@ def parse_series(text: str, inherited: tuple[str, ...] = (), series: bool = Fals
         prefixes = series_map.get(alpha_text) or series_map.get(alpha_text.split()[-1])
         words = tuple(dict.fromkeys([alpha_text.replace(" ", ""), *(prefixes or [])]))
         if prefixes is None and not number:
+            if re.fullmatch(r"[A-Z]{2,}(?:-[A-Z]{2,})+", raw):  # a card or model code: MS-MPC
+                return Series(raw, (), exact=alpha_text.replace(" ", ""))
             return None  # words without a number netsbom does not know as a series
     else:
         words = inherited or ("",)
@@ -138,7 +155,10 @@ def parse_series(text: str, inherited: tuple[str, ...] = (), series: bool = Fals
         return Series(raw, tuple(re.sub(r"[^a-z0-9]", "", w) for w in words))
     digits = number.group(1)
     after = remainder[number.end() :].strip()
-    if re.search(r"\d", after) or re.search(r"[a-z0-9]-[a-z0-9]", text.lower()):
+    code = _CODE.search(raw)
+    if code and re.search(r"\d", code.group(0)):  # a model code: PTX10001-36MR, cBR-8
+        return Series(raw, (), exact=re.sub(r"[^a-z0-9]", "", code.group(0).lower()))
+    if re.search(r"\d", after):
         return Series(raw, (), exact=(alpha_text + remainder).replace(" ", ""))
     zeros = len(digits) - len(digits.rstrip("0"))
     significant = digits.rstrip("0") if series or zeros >= 3 else digits
@@ -168,7 +188,12 @@ def series_list(text: str) -> tuple[Series, ...]:
     found: list[Series] = []
     inherited: tuple[str, ...] = ()
     series = bool(re.search(r"\bseries\b", text, re.IGNORECASE))
-    for item in _ITEMS.split(text):
+    items = [
+        token
+        for item in _ITEMS.split(text)
+        for token in (item.split() if _CODES.fullmatch(item.strip()) else [item])
+    ]
+    for item in items:
         if not item.strip():
             continue
         if inherited and re.match(r"^\s*\d", item):
@@ -257,9 +282,26 @@ class Scope:
 
 
 def platforms_scope(platforms: list[str]) -> Scope:
-    """The scope of an entry's ``platforms``."""
-    found = tuple(p for text in platforms if (p := parse_platform(str(text))) is not None)
-    return Scope(only=found, source="platforms") if found else Scope()
+    """The scope of an entry's ``platforms``; an item that names only cards belongs to the
+    platform before it (``MX Series with MPC10``, ``MPC11``)."""
+    found: list[Platform] = []
+    for text in platforms:
+        platform = parse_platform(str(text))
+        if platform is None:
+            continue
+        if found and found[-1].modules and all(_is_card(s) for s in platform.chassis):
+            last = found.pop()
+            platform = Platform(
+                f"{last.text}, {platform.text}", last.chassis, last.modules + platform.chassis
+            )
+        found.append(platform)
+    return Scope(only=tuple(found), source="platforms") if found else Scope()
+
+
+def _is_card(series: Series) -> bool:
+    cards = {re.sub(r"[^a-z0-9]", "", c) for c in _data()["cards"]}
+    names = series.words or (series.exact,)
+    return any(re.sub(r"\d.*$", "", word) in cards for word in names if word)
 
 
 # --- descriptions ----------------------------------------------------------------------------
@@ -275,6 +317,10 @@ _NEGATIVE_AFTER = re.compile(
 )
 _NEGATIVE_BEFORE = re.compile(
     r"\b(?:is|are)\s+not\s+(?:affected|vulnerable|impacted)\b", re.IGNORECASE
+)
+_AFFECTS = re.compile(
+    r"\b(?:vulnerability|issue)\s+(?:only\s+)?affects\s+(?:only\s+)?(?:the\s+)?(?P<hw>.+)",
+    re.IGNORECASE | re.DOTALL,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # "Nexus 3000 Series", "Cisco 8000 Series", "SRX 5000", "MX Series", "PTX10003", "7750 SR"
@@ -296,12 +342,16 @@ def description_scope(description: str, product_pattern: str) -> Scope:
         r"(?:the\s+|all\s+|cisco\s+|juniper\s+networks\s+)?(?P<hw>.+)",
         re.IGNORECASE | re.DOTALL,
     )
-    for match in pattern.finditer(text):
+    matches = [*pattern.finditer(text), *_AFFECTS.finditer(text)]
+    for match in matches:
         phrase = _HARDWARE_END.split(match["hw"], maxsplit=1)[0]
         phrase = re.split(r"\s*\(\s*except\b", phrase, flags=re.IGNORECASE)[0]
         platform = parse_platform(phrase)
-        if platform is not None and platform.chassis:
-            only.append(platform)
+        if platform is None:
+            continue
+        chassis = tuple(s for s in platform.chassis if s.credible)
+        if chassis:
+            only.append(Platform(platform.text, chassis, platform.modules))
     excluded: list[Series] = []
     for sentence in _SENTENCE.split(text):
         sides = [sentence[m.end() :] for m in _NEGATIVE_AFTER.finditer(sentence)]

@@ -218,6 +218,8 @@ class _Judge:
             same = listed.train == device.version.train and listed.branch == device.version.branch
         elif cpe.update == "*" and listed.train_only:
             same = listed.train == device.version.train
+        elif listed.train != device.version.train:
+            same = False
         else:
             found = order(device.version, listed)
             if found is None:

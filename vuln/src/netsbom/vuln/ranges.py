@@ -120,7 +120,7 @@ def parse_statement(
 
 
 def _bound(grammar: Grammar, text: str, start: Version | None) -> Version:
-    text = text.strip()
+    text = text.replace("\\", "").strip()  # CPE-escaped versions in CISA ADP: 14.2\(7f\)
     if grammar.family.startswith("junos"):
         text = re.sub(r"-EVO?$", "", text, flags=re.IGNORECASE)
     return grammar.version(grammar.qualify(text, start))

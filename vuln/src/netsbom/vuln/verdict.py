@@ -12,6 +12,7 @@ BASIS_PRODUCT = "product"
 # What would decide an undecidable (device, CVE): the fact to add to the record or the feeds.
 NEEDS_MODEL = "the device's hardware model"
 NEEDS_MODULES = "the device's line cards and modules"
+NEEDS_BUILD = "the device's full release (the Junos build, the Gaia Jumbo Hotfix take)"
 NEEDS_VERSION = "an OS version the family's grammar reads (os.version)"
 NEEDS_FAMILY = "an OS family netsbom knows (os.family)"
 NEEDS_VERSION_DATA = "version data for this CVE: the vendor's CVE record or NVD's analysis"
