@@ -31,7 +31,7 @@ from netsbom.vuln.hardware import (
     series_list,
 )
 from netsbom.vuln.products import NO_VENDOR, Product
-from netsbom.vuln.ranges import Statement, evaluate, parse_statement
+from netsbom.vuln.ranges import Statement, concerns, evaluate, parse_statement
 from netsbom.vuln.verdict import (
     BASIS_HARDWARE,
     BASIS_VERSION,
@@ -103,12 +103,14 @@ def _scope(
         chassis = series_list(hardware)
         if chassis:
             stated = Scope(only=(Platform(hardware, chassis),), source="product name")
+    if not stated and hardware is None and description:
+        variant = product.variant_in(description)  # "... of the Cisco ASAv ... platforms"
+        if variant:
+            stated = Scope(only=(Platform(variant, series_list(variant)),), source="description")
     told = _description_scope(description, product.cna_names) if description else Scope()
-    if not stated and told.only:
+    if not stated:
         return told
-    if told.excluded:
-        return Scope(stated.only, told.excluded, stated.source or told.source)
-    return stated
+    return stated.refine(told)
 
 
 @lru_cache(maxsize=8192)
@@ -220,7 +222,7 @@ def _assess_entry(entry: Mapping[str, Any], device: DeviceFacts, source: str) ->
                 source,
                 needs=needs_statement(version.train),
             )
-        status = _default_status(default, statements, version)
+        status = _default_status(default, [s for s in statements if concerns(s, version)], version)
         why += {
             "affected": " (vendor default: affected)",
             "unaffected": ", so not affected",

@@ -38,6 +38,7 @@ _ABBREVIATION = re.compile(
 )
 _THOUSANDS = re.compile(r"(\d+)k\b", re.IGNORECASE)
 _RUN = re.compile(r"\d+")
+_RANGE = re.compile(r"\b([A-Za-z]+)(\d{1,2})\s*-\s*(?:\1)?(\d{1,2})\b")
 _CODE = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 _CODES = re.compile(r"[A-Za-z]+\d+[A-Za-z0-9-]*(?:\s+[A-Za-z]+\d+[A-Za-z0-9-]*)+")  # MPC10 MPC11
 
@@ -70,6 +71,11 @@ class Series:
     exact: str = ""  # a full model name ("ptx1000136mr"): a prefix of matching models
 
     @property
+    def key(self) -> tuple[object, ...]:
+        """What the series is, whatever the words around it."""
+        return (self.words, self.digits, self.width, self.tail, self.exact)
+
+    @property
     def credible(self) -> bool:
         """Whether free text naming it surely names hardware: a known series name, a model
         code, or a number of three digits or more (``8000 Series``)."""
@@ -81,6 +87,7 @@ class Series:
         return any(word in known for word in self.words)
 
     def matches(self, name: str) -> bool:
+        """Whether the model ``name`` is of this series (or is this model)."""
         spaced = _spaced(name)
         compact = spaced.replace(" ", "")
         if self.exact:
@@ -90,20 +97,30 @@ class Series:
                 return True
         return False
 
+    def within(self, name: str) -> bool:
+        """Whether a part name carries this card: ``MX-SPC3`` and ``SRX5K-SPC3`` carry SPC3."""
+        words = _spaced(name).split()
+        return any(self.matches(" ".join(words[i:])) for i in range(len(words)))
+
     def _number_after(self, spaced: str, word: str) -> bool:
         rest = _skip(spaced, len(word))
         if not self.digits:
             return not rest or rest[0].isdigit()
         if not word and not spaced[:1].isdigit():
             return False
+        whole = len(self.digits) == self.width  # "MPC1", "9300": this number, not a range of them
         for run in _RUN.finditer(rest):
             value = run.group(0)
             after = rest[run.end() :]
             followed_by_code = bool(after) and after[0].isalpha()
-            if len(value) >= self.width or (followed_by_code and len(value) >= len(self.digits)):
-                if not value.startswith(self.digits):
-                    return False
-                return not self.tail or after.replace(" ", "").startswith(self.tail)
+            if len(value) >= self.width or followed_by_code:  # the model's number
+                if whole:
+                    found = value == self.digits
+                else:
+                    found = value.startswith(self.digits) and (
+                        len(value) == self.width or followed_by_code
+                    )
+                return found and (not self.tail or after.replace(" ", "").startswith(self.tail))
         return False
 
 
@@ -184,7 +201,8 @@ def series_of(text: str, series: bool = False) -> tuple[Series, ...]:
 
 def series_list(text: str) -> tuple[Series, ...]:
     """``Firepower 1000, 2100, 3100, and 4200 Series`` -> four series (numbers inherit the
-    name before them)."""
+    name before them); ``MPC1 - MPC9`` -> MPC1 to MPC9."""
+    text = _RANGE.sub(_expand, text)
     found: list[Series] = []
     inherited: tuple[str, ...] = ()
     series = bool(re.search(r"\bseries\b", text, re.IGNORECASE))
@@ -207,6 +225,13 @@ def series_list(text: str) -> tuple[Series, ...]:
     return tuple(found)
 
 
+def _expand(match: re.Match[str]) -> str:
+    name, first, last = match.group(1), int(match.group(2)), int(match.group(3))
+    if not first < last <= first + 20:
+        return match.group(0)
+    return ", ".join(f"{name}{n}" for n in range(first, last + 1))
+
+
 @dataclass(frozen=True, slots=True)
 class Platform:
     """Hardware a statement applies to: a chassis series, and line cards it needs on it."""
@@ -216,16 +241,31 @@ class Platform:
     modules: tuple[Series, ...] = ()
 
 
-def parse_platform(text: str) -> Platform | None:
-    """``MX Series with SPC3`` -> MX chassis needing an SPC3 card; None for non-hardware."""
-    if not text.strip() or _NOT_HARDWARE.match(text.strip()):
-        return None
+def parse_platforms(text: str) -> tuple[Platform, ...]:
+    """``MX Series with SPC3`` -> MX chassis needing an SPC3 card; ``SRX Series and MX Series
+    with SPC3 and NFX350`` -> SRX, MX with SPC3, NFX350 ("with" binds the chassis just before
+    it; chassis named among the cards stand alone). Empty for what names no hardware."""
+    text = text.strip()
+    if not text or _NOT_HARDWARE.match(text):
+        return ()
     parts = _WITH.split(text, maxsplit=1)
     chassis = series_list(parts[0])
-    modules = series_list(parts[1]) if len(parts) > 1 else ()
-    if not chassis and not modules:
-        return None
-    return Platform(text.strip(), chassis, modules)
+    if len(parts) == 1:
+        return (Platform(text, chassis),) if chassis else ()
+    items = series_list(parts[1])
+    cards = tuple(i for i in items if _is_card(i))
+    others = tuple(i for i in items if not _is_card(i) and i.credible) if cards else ()
+    modules = cards or items
+    found: list[Platform] = []
+    if len(chassis) > 1:
+        found.append(Platform(", ".join(c.text for c in chassis[:-1]), chassis[:-1]))
+    if chassis[-1:] or modules:
+        last = chassis[-1].text if chassis else ""
+        named = f"{last} with {', '.join(m.text for m in modules)}".strip()
+        found.append(Platform(named, chassis[-1:], modules))
+    if others:
+        found.append(Platform(", ".join(o.text for o in others), others))
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,9 +284,19 @@ class Scope:
     only: tuple[Platform, ...] = ()
     excluded: tuple[Series, ...] = ()
     source: str = ""  # where the vendor said it: platforms, product name, description
+    detail: tuple[Platform, ...] = ()  # description: hardware named more precisely (refine())
 
     def __bool__(self) -> bool:
         return bool(self.only or self.excluded)
+
+    def refine(self, told: Scope) -> Scope:
+        """This scope with a general series (``EX Series``, ``MX Series``) replaced by what the
+        description says more precisely (``EX4400, EX4100 or EX4650``; ``MX Series with MPC1 -
+        MPC9, LC480, MX80``), and the description's exclusions added."""
+        only: list[Platform] = []
+        for platform in self.only:
+            only.extend(_precise(platform, told.detail) if not platform.modules else [platform])
+        return Scope(tuple(only), self.excluded + told.excluded, self.source)
 
     def judge(self, models: tuple[str, ...], modules: tuple[str, ...] | None) -> Judgement:
         """``modules``: the device's line cards and modules, None when the record lists none."""
@@ -270,7 +320,7 @@ class Scope:
                 return Judgement(True, f"on {platform.text} ({self.source})")
             if modules is None:
                 unknown.append(platform)
-            elif any(s.matches(card) for s in platform.modules for card in modules):
+            elif any(s.within(card) for s in platform.modules for card in modules):
                 return Judgement(True, f"on {platform.text} ({self.source})")
         if unknown:
             names = ", ".join(p.text for p in unknown)
@@ -281,20 +331,42 @@ class Scope:
         return Judgement(False, f"only on {names} ({self.source}), not on {', '.join(models)}")
 
 
+def _precise(platform: Platform, detail: tuple[Platform, ...]) -> list[Platform]:
+    general = [c for c in platform.chassis if not c.digits and not c.exact]
+    if not general:
+        return [platform]
+    heads = {c.words[0] for c in general if c.words}
+
+    def named(series: Series) -> bool:
+        return bool(series.words) and series.words[0] in heads
+
+    carded = [p for p in detail if p.modules and any(named(c) for c in p.chassis)]
+    if carded:
+        models = [
+            p
+            for p in detail
+            if not p.modules and all(named(c) and (c.digits or c.exact) for c in p.chassis)
+        ]
+        return carded + models
+    specific = tuple(c for p in detail for c in p.chassis if (c.digits or c.exact) and named(c))
+    if specific:
+        kept = tuple(c for c in platform.chassis if c not in general)
+        return [Platform(platform.text, kept + specific, ())]
+    return [platform]
+
+
 def platforms_scope(platforms: list[str]) -> Scope:
     """The scope of an entry's ``platforms``; an item that names only cards belongs to the
     platform before it (``MX Series with MPC10``, ``MPC11``)."""
     found: list[Platform] = []
     for text in platforms:
-        platform = parse_platform(str(text))
-        if platform is None:
-            continue
-        if found and found[-1].modules and all(_is_card(s) for s in platform.chassis):
-            last = found.pop()
-            platform = Platform(
-                f"{last.text}, {platform.text}", last.chassis, last.modules + platform.chassis
-            )
-        found.append(platform)
+        for parsed in parse_platforms(str(text)):
+            if found and found[-1].modules and all(_is_card(s) for s in parsed.chassis):
+                last = found.pop()
+                parsed = Platform(  # noqa: PLW2901 - merged into the platform before it
+                    f"{last.text}, {parsed.text}", last.chassis, last.modules + parsed.chassis
+                )
+            found.append(parsed)
     return Scope(only=tuple(found), source="platforms") if found else Scope()
 
 
@@ -322,6 +394,11 @@ _AFFECTS = re.compile(
     r"\b(?:vulnerability|issue)\s+(?:only\s+)?affects\s+(?:only\s+)?(?:the\s+)?(?P<hw>.+)",
     re.IGNORECASE | re.DOTALL,
 )
+# "MX Series with MPC1 - MPC9, LC480, LC2101, MX10003, and MX80", "SRX 5000 Series using SPC2"
+_CARDS = re.compile(
+    r"\b(?P<chassis>[A-Z][A-Za-z]{1,9}(?:\s?\d{2,6})?\s+Series)\s*(?:with|using)\s+"
+    r"(?P<list>[^.;:\n]+)"
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # "Nexus 3000 Series", "Cisco 8000 Series", "SRX 5000", "MX Series", "PTX10003", "7750 SR"
 _MENTION = re.compile(
@@ -346,19 +423,36 @@ def description_scope(description: str, product_pattern: str) -> Scope:
     for match in matches:
         phrase = _HARDWARE_END.split(match["hw"], maxsplit=1)[0]
         phrase = re.split(r"\s*\(\s*except\b", phrase, flags=re.IGNORECASE)[0]
-        platform = parse_platform(phrase)
-        if platform is None:
-            continue
-        chassis = tuple(s for s in platform.chassis if s.credible)
-        if chassis:
-            only.append(Platform(platform.text, chassis, platform.modules))
+        for platform in parse_platforms(phrase):
+            chassis = tuple(s for s in platform.chassis if s.credible)
+            if chassis:
+                only.append(Platform(platform.text, chassis, platform.modules))
+    detail = list(only)
+    for match in _CARDS.finditer(text):
+        chassis = series_list(match["chassis"])
+        items = series_list(_HARDWARE_END.split(match["list"], maxsplit=1)[0])
+        cards = tuple(i for i in items if _is_card(i))
+        if chassis and cards:
+            named = f"{match['chassis']} with {', '.join(c.text for c in cards)}"
+            detail.append(Platform(named, chassis, cards))
+            others = tuple(i for i in items if not _is_card(i) and i.credible)
+            if others:
+                detail.append(Platform(", ".join(o.text for o in others), others))
     excluded: list[Series] = []
     for sentence in _SENTENCE.split(text):
         sides = [sentence[m.end() :] for m in _NEGATIVE_AFTER.finditer(sentence)]
         sides += [sentence[: m.start()] for m in _NEGATIVE_BEFORE.finditer(sentence)]
         for side in sides:
             excluded.extend(_mentions(side))
-    return Scope(tuple(dict.fromkeys(only)), tuple(dict.fromkeys(excluded)), "description")
+    return Scope(_distinct(only), tuple(dict.fromkeys(excluded)), "description", _distinct(detail))
+
+
+def _distinct(platforms: list[Platform]) -> tuple[Platform, ...]:
+    seen: dict[tuple[object, ...], Platform] = {}
+    for platform in platforms:
+        key = tuple(s.key for s in platform.chassis), tuple(s.key for s in platform.modules)
+        seen.setdefault(key, platform)
+    return tuple(seen.values())
 
 
 def _mentions(text: str) -> list[Series]:
@@ -376,4 +470,4 @@ def _mentions(text: str) -> list[Series]:
 
 def hardware_platforms(platforms: list[str]) -> list[str]:
     """The entries of a ``platforms`` list that name hardware."""
-    return [p for p in platforms if parse_platform(str(p)) is not None]
+    return [p for p in platforms if parse_platforms(str(p))]

@@ -37,6 +37,17 @@ class Product:
         it to (None: no limit). See the module docstring for the forms read."""
         return _named_in(self, _clean(name))
 
+    def variant_in(self, text: str) -> str | None:
+        """The hardware of a variant a text names instead of the product itself (Cisco's
+        "Adaptive Security Virtual Appliance (ASAv)" and not "Adaptive Security Appliance")."""
+        for variant, series in self.variants:
+            pattern = rf"(?<![\w-]){variant}(?![\w-])"
+            if re.search(pattern, _clean(text), re.IGNORECASE):
+                rest = re.sub(pattern, " ", _clean(text), flags=re.IGNORECASE)
+                if not self.mentioned_in(rest):
+                    return ", ".join(series)
+        return None
+
     def mentioned_in(self, text: str) -> bool:
         """Whether a free product list (KEV's ``IOS and IOS XE``) names this product."""
         pattern = rf"(?<![\w-]){self.cna_names}(?![\w-])"

@@ -222,7 +222,7 @@ def evaluate(statements: Sequence[Statement], device: Version) -> Outcome:
             return Outcome(
                 statement.status, f"{device} is listed as {statement.status}", (statement,)
             )
-    ranges = [s for s in statements if s.is_range]
+    ranges = [s for s in statements if s.is_range and concerns(s, device)]
     own = [s for s in ranges if device.train in s.trains()]
     if own:
         ranges = own
@@ -254,6 +254,16 @@ def evaluate(statements: Sequence[Statement], device: Version) -> Outcome:
         texts = ", ".join(s.text for s in undecided)
         return Outcome(None, f"{device} (train {device.train}) cannot be ordered against {texts}")
     return Outcome("default", f"{device} matches none of the listed versions")
+
+
+def concerns(statement: Statement, device: Version) -> bool:
+    """False when every bound of the statement lies on another release lineage than the
+    device's (SonicOS 6.5 ``n`` and ``v`` build lines say nothing about 7.x)."""
+    bounds = [statement.exact, statement.start, statement.last, *statement.fixes]
+    lineages = {b.lineage for b in [*bounds, *statement.whole_trains] if b is not None}
+    if device.lineage is None or None in lineages or not lineages:
+        return True
+    return device.lineage in lineages or device.train in statement.trains()
 
 
 def _same(listed: Version, device: Version) -> bool:
