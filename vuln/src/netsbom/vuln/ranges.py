@@ -66,14 +66,8 @@ def parse_statement(
         if _is_text(version):
             return statements_from_text(grammar, version, status, ours)
         if version.endswith("*"):
-            return [
-                Statement(
-                    status,
-                    version,
-                    whole_trains=(_bound(grammar, version[:-1], None),),
-                    start=_bound(grammar, version[:-1], None),
-                )
-            ]
+            train = _bound(grammar, version[:-1].rstrip(". "), None)
+            return [Statement(status, version, whole_trains=(train,), start=train)]
         return [Statement(status, version, exact=_bound(grammar, version, None))]
     start = None if version.lower() in OPEN_STARTS else _bound(grammar, version, None)
     fixes: list[Version] = []
@@ -87,8 +81,8 @@ def parse_statement(
                 if start is None:
                     raise VersionError("lessThan 'All' without a start version")
                 whole.append(start)
-            elif "*" in text:
-                whole.append(_bound(grammar, text.replace("*", ""), start))
+            elif "*" in text:  # "21.3*", "6.2.*": to the end of the train
+                whole.append(_bound(grammar, text.replace("*", "").rstrip(". "), start))
             else:
                 fixes.append(_bound(grammar, text, start))
         if not fixes and not whole:
