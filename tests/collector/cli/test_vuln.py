@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -94,7 +95,30 @@ def test_report_is_sorted_by_priority(inputs: tuple[Path, Path]) -> None:
     assert result.exit_code == 0, result.output
     rows = result.stdout.splitlines()
     assert rows[0].startswith("PRIORITY")
-    assert "yes" in rows[1]  # an affected device comes first
+    kev = [n for n, row in enumerate(rows[1:]) if re.search(r"\s\d{4}-\d{2}-\d{2}\s", row)]
+    assert kev and kev == list(range(len(kev)))  # KEV rows (with a due date) come first
+    dues = [re.search(r"\s(\d{4}-\d{2}-\d{2})\s", rows[1 + n]).group(1) for n in kev]  # type: ignore[union-attr]
+    assert dues == sorted(dues)  # earliest due date first
+    unknown = [row for row in rows[1:] if "  unknown  " in row]
+    assert unknown and all("needs " in row for row in unknown)  # what would decide them
+
+
+def test_report_json_is_ranked(inputs: tuple[Path, Path]) -> None:
+    records, feeds = inputs
+    result = CliRunner().invoke(
+        cli, ["vuln", "report", "--records", str(records), "--feeds", str(feeds), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    ranks = {"Act": 4, "Attend": 3, "Track*": 2, "Track": 1}
+    kev = [r for r in rows if r["kev"]]
+    assert rows[: len(kev)] == kev
+    rest = rows[len(kev) :]
+    keys = [(-ranks[r["decision"]], -(r["epss"] or 0.0)) for r in rest]
+    assert keys == sorted(keys)  # then the SSVC decision, then EPSS
+    assert all(r["needs"] for r in rows if r["affected"] is None)
+    assert {r["affected"] for r in rows} <= {True, None}
 
 
 def test_usage_and_missing_feeds(inputs: tuple[Path, Path], tmp_path: Path) -> None:

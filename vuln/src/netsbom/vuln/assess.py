@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,6 +12,9 @@ from netsbom.vuln.applicability import applicability
 from netsbom.vuln.device import DeviceFacts, device_facts
 from netsbom.vuln.feeds import CveData, Feeds
 from netsbom.vuln.verdict import Verdict
+
+# Labels SSVC reads (the rest do not change a decision).
+_SSVC_LABELS = ("mission", "wellbeing", "exposure", "human_impact")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,16 +31,31 @@ class Assessment:
     kev_due_date: str | None
     epss: float | None
     epss_percentile: float | None
-    ssvc: dict[str, Any]
+    ssvc: dict[str, Any]  # shared between assessments alike: read it, do not change it
+    needs: str | None = None  # for affected None: what would decide it
 
     @property
-    def priority(self) -> tuple[int, int, float, int]:
-        """Sort key, highest first: affected, SSVC decision, KEV, EPSS."""
-        rank = {True: 2, None: 1, False: 0}[self.affected]
-        return (rank, ssvc.priority(self.ssvc), self.epss or 0.0, int(self.kev))
+    def priority(self) -> tuple[Any, ...]:
+        """Sort key, most urgent first (ascending): pairs that apply or cannot be decided
+        before those that do not; CISA KEV first, earliest due date first; then the SSVC
+        decision (Act, Attend, Track*, Track); then EPSS; then the deployer decision; affected
+        before undecidable; then device and CVE."""
+        due = self.kev_due_date or "9999-12-31"
+        return (
+            self.affected is False,
+            not self.kev,
+            due if self.kev else "",
+            -ssvc.RANK.get(str(self.ssvc.get("decision")), 0),
+            -(self.epss or 0.0),
+            -ssvc.RANK.get(str(self.ssvc.get("deployer_decision")), 0),
+            self.affected is not True,
+            self.device,
+            self.cve,
+        )
 
     def to_json(self, details: bool = False) -> dict[str, Any]:
-        """The issue's JSON Lines shape; ``details`` adds due date, percentile and basis."""
+        """The issue's JSON Lines shape; ``details`` adds target, basis, KEV due date, EPSS
+        percentile and, for an undecidable pair, what would decide it (``needs``)."""
         data: dict[str, Any] = {
             "device": self.device,
             "cve": self.cve,
@@ -54,6 +72,7 @@ class Assessment:
                 basis=self.basis,
                 kev_due_date=self.kev_due_date,
                 epss_percentile=self.epss_percentile,
+                needs=self.needs,
             )
         return data
 
@@ -62,31 +81,46 @@ def assess(
     records: Iterable[DeviceRecord],
     feeds: Feeds,
     keep: Callable[[Verdict], bool] | None = None,
+    exposure: Mapping[str, ssvc.ExposureLike] | None = None,
 ) -> Iterator[Assessment]:
     """Every (device, CVE) pair whose verdict ``keep`` accepts (default: all), devices in input
-    order, CVEs sorted by id. Lazy: one device at a time.
+    order, CVEs sorted by id. Lazy: one device at a time, nothing kept per pair.
 
     Applicability reads no name, target or label, so devices alike in everything else (one model
     on one release, the common case in a fleet) are judged once per CVE; pairs not kept cost no
-    more than that."""
+    more than that. ``exposure``: System Exposure per record name (from the topology)."""
     cve_ids = sorted(set(feeds.cves) | set(feeds.kev), key=_cve_key)
     cves = [feeds.cves.get(cve_id) or CveData(cve_id) for cve_id in cve_ids]
-    judged: dict[DeviceFacts, list[Verdict]] = {}
+    judged: dict[DeviceFacts, list[tuple[CveData, Verdict]]] = {}
+    decisions: dict[tuple[Any, ...], dict[str, Any]] = {}
     for record in records:
         device = device_facts(record)
         shape = replace(device, name="", target_id="", labels=())
-        verdicts = judged.get(shape)
-        if verdicts is None:
+        pairs = judged.get(shape)
+        if pairs is None:
             verdicts = [applicability(cve, device, feeds.kev.get(cve.id)) for cve in cves]
-            judged[shape] = verdicts
+            pairs = [(c, v) for c, v in zip(cves, verdicts, strict=True)]
+            judged[shape] = pairs
         labels = dict(record.target.labels)
-        for cve, verdict in zip(cves, verdicts, strict=True):
+        seen = exposure.get(device.name) if exposure else None
+        profile = (
+            tuple(labels.get(k) for k in _SSVC_LABELS),
+            (seen.level, seen.reason) if seen is not None else None,
+        )
+        for cve, verdict in pairs:
             if keep is None or keep(verdict):
-                yield _assessment(device, cve, verdict, feeds, labels)
+                key = (cve.id, profile)
+                decision = decisions.get(key)
+                if decision is None:
+                    decision = ssvc.decide(cve.ssvc, cve.id in feeds.kev, labels, seen)
+                    decisions[key] = decision
+                yield _assessment(device, cve, verdict, feeds, decision)
+        if len(decisions) > 200_000:
+            decisions.clear()  # bounded: profiles are few, but labels are free text
 
 
 def _assessment(
-    device: DeviceFacts, cve: CveData, verdict: Verdict, feeds: Feeds, labels: dict[str, str]
+    device: DeviceFacts, cve: CveData, verdict: Verdict, feeds: Feeds, decision: dict[str, Any]
 ) -> Assessment:
     kev = feeds.kev.get(cve.id)
     epss = feeds.epss.get(cve.id)
@@ -110,7 +144,8 @@ def _assessment(
         kev_due_date=kev.due_date if kev else None,
         epss=epss.score if epss else None,
         epss_percentile=epss.percentile if epss else None,
-        ssvc=ssvc.decide(cve.ssvc, kev is not None, labels),
+        ssvc=decision,
+        needs=verdict.needs if verdict.affected is None else None,
     )
 
 

@@ -12,8 +12,9 @@ Inputs:
   low|medium|high) and ``wellbeing`` (minimal|material|irreversible, or low|medium|high);
   default support + material (network infrastructure) = medium.
 - System Exposure (deployer): label ``exposure`` internet|controlled|internal -> open|controlled|
-  small. Without it the deployer tree is not evaluated. TODO: derive exposure from topology
-  (external neighbours, management services reachable from untrusted zones).
+  small; else the exposure derived from the topology (:mod:`netsbom.topology.exposure`: external
+  neighbours, internet-facing labels, management reachable from untrusted zones), with its
+  path in ``exposure_reason``. Without either the deployer tree is not evaluated.
 - Human Impact (deployer): label ``human_impact`` (low|medium|high|very_high), else from Mission
   & Well-being (essential + irreversible = very high).
 """
@@ -21,7 +22,7 @@ Inputs:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 # Exploitation Automatable TechnicalImpact MissionWellbeing -> decision
 _CISA = """
@@ -77,13 +78,30 @@ _EXPOSURE = {
     "controlled": ("C", "controlled"),
     "internal": ("S", "small"),
 }
+_LEVELS = {"open": "O", "controlled": "C", "small": "S"}
 _HUMAN = {"low": "L", "medium": "M", "high": "H", "very_high": "VH", "very high": "VH"}
 _MW_NAMES = {"L": "low", "M": "medium", "H": "high"}
 _HUMAN_NAMES = {"L": "low", "M": "medium", "H": "high", "VH": "very high"}
 
 
-def decide(adp: Mapping[str, str], in_kev: bool, labels: Mapping[str, str]) -> dict[str, Any]:
-    """The ``ssvc`` object of an assessment line: decision, decision points, assumptions."""
+class ExposureLike(Protocol):
+    """A device's System Exposure (open|controlled|small) and the path that makes it so."""
+
+    @property
+    def level(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+def decide(
+    adp: Mapping[str, str],
+    in_kev: bool,
+    labels: Mapping[str, str],
+    exposure: ExposureLike | None = None,
+) -> dict[str, Any]:
+    """The ``ssvc`` object of an assessment line: decision, decision points, assumptions.
+    ``exposure``: derived from the topology; the label ``exposure`` overrides it."""
     assumed: list[str] = []
     exploitation = _value(adp.get("Exploitation"), _EXPLOITATION)
     if in_kev:
@@ -116,17 +134,31 @@ def decide(adp: Mapping[str, str], in_kev: bool, labels: Mapping[str, str]) -> d
         "Technical Impact": {"P": "partial", "T": "total"}[technical],
         "Mission & Well-being": _MW_NAMES[mw],
     }
-    exposure = _EXPOSURE.get((labels.get("exposure") or "").lower())
-    if exposure is not None:
+    system = _system_exposure(labels, exposure)
+    if system is not None:
         human = _HUMAN.get((labels.get("human_impact") or "").lower().replace("-", "_"))
         if human is None:
             human = "VH" if mission == 2 and wellbeing == 2 else mw
-        key = (exploitation, exposure[0], automatable, human)
+        key = (exploitation, system[0], automatable, human)
         result["deployer_decision"] = DEPLOYER_DECISIONS[DEPLOYER_TABLE[key]]
-        result["System Exposure"] = exposure[1]
+        result["System Exposure"] = system[1]
+        result["exposure_reason"] = system[2]
         result["Human Impact"] = _HUMAN_NAMES[human]
     result["assumed"] = assumed
     return result
+
+
+def _system_exposure(
+    labels: Mapping[str, str], exposure: ExposureLike | None
+) -> tuple[str, str, str] | None:
+    """(table key, value name, reason): the label first, then the topology's exposure."""
+    label = (labels.get("exposure") or "").lower()
+    if label in _EXPOSURE:
+        code, name = _EXPOSURE[label]
+        return code, name, f"label exposure={label}"
+    if exposure is not None and exposure.level in _LEVELS:
+        return _LEVELS[exposure.level], exposure.level, exposure.reason
+    return None
 
 
 def _value(raw: str | None, table: Mapping[str, str]) -> str | None:
