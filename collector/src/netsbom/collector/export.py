@@ -77,9 +77,8 @@ def assess_configuration(
 ) -> Iterator[Assessment]:
     """Load the feeds in ``feeds_dir`` (layout as ``netsbom vuln assess --feeds``) and assess
     every record of ``config`` (:func:`assess_records`). Unusable feed files go to ``warn``."""
-    from netsbom.vuln.feeds import load_feeds
-
     from netsbom.topology.exposure import exposures
+    from netsbom.vuln.feeds import load_feeds
 
     feeds = load_feeds(feeds_dir)
     for problem in feeds.problems:
