@@ -153,3 +153,39 @@ def test_assess_from_the_store(inputs: tuple[Path, Path], tmp_path: Path) -> Non
         cli, ["vuln", "assess", "--network", "nope", "--db", url, "--feeds", str(feeds), "--json"]
     )
     assert unknown.exit_code == 1 and "nope" in unknown.output
+
+
+def test_exposure_from_the_lab_topology(tmp_path: Path) -> None:
+    """The lab's recordings replayed as the agent reads them, the edge labelled internet-facing
+    as an inventory would: its SSVC exposure is open, the spines cabled to it controlled."""
+    from dataclasses import replace
+
+    from netsbom.agent.snmp.poll import replay_snmp
+    from tests.conftest import LAB_DATA
+
+    shared = shared_vuln_dir()
+    if not (shared / "cve").is_dir():
+        pytest.skip(f"real vulnerability records not found at {shared}")
+    feeds = tmp_path / "feeds"
+    (feeds / "cve").mkdir(parents=True)
+    shutil.copy(shared / "cve" / "CVE-2024-39565.json", feeds / "cve")  # J-Web, all Junos
+    shutil.copy(shared / "kev.json", feeds)
+    records = []
+    for path in sorted((LAB_DATA / "snmp").glob("*.snmprec")):
+        found = replay_snmp(path)
+        if found.name == "edge-r1":
+            labels = (*found.target.labels, ("internet_facing", "true"))
+            found = replace(found, target=replace(found.target, labels=labels))
+        records.append(found)
+    path = tmp_path / "lab.jsonl"
+    path.write_text("".join(json.dumps(record_to_dict(r)) + "\n" for r in records))
+    result = CliRunner().invoke(
+        cli, ["vuln", "report", "--records", str(path), "--feeds", str(feeds), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {(r["device"], r["cve"]): r for r in map(json.loads, result.stdout.splitlines())}
+    edge = rows[("edge-r1", "CVE-2024-39565")]  # Junos 21.4R3-S5.4: before 21.4R3-S7
+    assert edge["affected"] is True and edge["system_exposure"] == "open"
+    assert "internet-facing" in edge["exposure_reason"]
+    assert rows[("acc-3", "CVE-2024-39565")]["system_exposure"] == "small"  # EX4300, same Junos
+    assert edge["deployer_decision"] and rows[("acc-3", "CVE-2024-39565")]["deployer_decision"]

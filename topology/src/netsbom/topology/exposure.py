@@ -87,11 +87,12 @@ def _exposure(
                 "controlled", f"{name} {_port(here)}-> {there.device}{_at(there)} ({why})"
             )
     if neighbours:
-        count = len({there.device for _, there in neighbours})
+        names = sorted({there.device for _, there in neighbours})
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
         return Exposure(
             "small",
-            f"{name}: all {count} neighbour(s) are in the inventory, none internet-facing or "
-            "in an untrusted zone",
+            f"{name}: its neighbours ({shown}) are in the inventory, none internet-facing or in "
+            "an untrusted zone",
         )
     return None
 
