@@ -109,15 +109,19 @@ class _Exposure:
 
 def test_topology_exposure_feeds_the_deployer_tree_and_the_label_wins() -> None:
     points = {"Exploitation": "active", "Automatable": "no", "Technical Impact": "total"}
-    derived = ssvc.decide(points, False, {}, _Exposure("open", "edge-r1 is internet-facing"))
+    edge = _Exposure("open", "edge-r1 is internet-facing")
+    derived = ssvc.decide(points, False, {}, edge)
     assert derived["System Exposure"] == "open"
-    assert derived["exposure_reason"] == "edge-r1 is internet-facing"
+    assert ssvc.system_exposure({}, edge) == ("open", "edge-r1 is internet-facing")
     assert derived["deployer_decision"] == "Out-of-Cycle"
     small = ssvc.decide(points, False, {}, _Exposure("small", "neighbours all inside"))
     assert small["System Exposure"] == "small" and small["deployer_decision"] == "Scheduled"
     labelled = ssvc.decide(points, False, {"exposure": "internal"}, _Exposure("open", "x"))
     assert labelled["System Exposure"] == "small"
-    assert labelled["exposure_reason"] == "label exposure=internal"
+    assert ssvc.system_exposure({"exposure": "internal"}, edge) == (
+        "small",
+        "label exposure=internal",
+    )
 
 
 def test_assess_gives_each_device_its_own_exposure(feeds: Feeds) -> None:
@@ -125,8 +129,8 @@ def test_assess_gives_each_device_its_own_exposure(feeds: Feeds) -> None:
     found = list(assess(records, feeds, exposure={"a": _Exposure("open", "a faces the internet")}))
     a = next(x for x in found if x.device == "a")
     b = next(x for x in found if x.device == "b" and x.cve == a.cve)
-    assert a.ssvc["System Exposure"] == "open" and "exposure_reason" in a.ssvc
-    assert "System Exposure" not in b.ssvc
+    assert a.ssvc["System Exposure"] == "open" and a.exposure_reason == "a faces the internet"
+    assert "System Exposure" not in b.ssvc and b.exposure_reason is None
 
 
 # --- priority order ------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def priority_rows(assessments: Iterable[Assessment]) -> list[dict[str, Any]]:
             "epss": item.epss,
             "epss_percentile": item.epss_percentile,
             "system_exposure": item.ssvc.get("System Exposure"),
-            "exposure_reason": item.ssvc.get("exposure_reason"),
+            "exposure_reason": item.exposure_reason,
             "reason": item.reason,
             "needs": item.needs,
             "basis": item.basis,

@@ -13,8 +13,9 @@ Inputs:
   default support + material (network infrastructure) = medium.
 - System Exposure (deployer): label ``exposure`` internet|controlled|internal -> open|controlled|
   small; else the exposure derived from the topology (:mod:`netsbom.topology.exposure`: external
-  neighbours, internet-facing labels, management reachable from untrusted zones), with its
-  path in ``exposure_reason``. Without either the deployer tree is not evaluated.
+  neighbours, internet-facing labels, management reachable from untrusted zones); the path that
+  makes it so is the assessment's ``exposure_reason`` (:func:`system_exposure`). Without either
+  the deployer tree is not evaluated.
 - Human Impact (deployer): label ``human_impact`` (low|medium|high|very_high), else from Mission
   & Well-being (essential + irreversible = very high).
 """
@@ -101,7 +102,8 @@ def decide(
     exposure: ExposureLike | None = None,
 ) -> dict[str, Any]:
     """The ``ssvc`` object of an assessment line: decision, decision points, assumptions.
-    ``exposure``: derived from the topology; the label ``exposure`` overrides it."""
+    ``exposure``: derived from the topology; the label ``exposure`` overrides it. The result
+    depends on the exposure's level only (its reason: :func:`system_exposure`)."""
     assumed: list[str] = []
     exploitation = _value(adp.get("Exploitation"), _EXPLOITATION)
     if in_kev:
@@ -134,7 +136,7 @@ def decide(
         "Technical Impact": {"P": "partial", "T": "total"}[technical],
         "Mission & Well-being": _MW_NAMES[mw],
     }
-    system = _system_exposure(labels, exposure)
+    system = _exposure_key(labels, exposure)
     if system is not None:
         human = _HUMAN.get((labels.get("human_impact") or "").lower().replace("-", "_"))
         if human is None:
@@ -142,23 +144,28 @@ def decide(
         key = (exploitation, system[0], automatable, human)
         result["deployer_decision"] = DEPLOYER_DECISIONS[DEPLOYER_TABLE[key]]
         result["System Exposure"] = system[1]
-        result["exposure_reason"] = system[2]
         result["Human Impact"] = _HUMAN_NAMES[human]
     result["assumed"] = assumed
     return result
 
 
-def _system_exposure(
+def system_exposure(
     labels: Mapping[str, str], exposure: ExposureLike | None
-) -> tuple[str, str, str] | None:
-    """(table key, value name, reason): the label first, then the topology's exposure."""
+) -> tuple[str, str] | None:
+    """(System Exposure, why): the label ``exposure`` first, then the topology's exposure."""
     label = (labels.get("exposure") or "").lower()
     if label in _EXPOSURE:
-        code, name = _EXPOSURE[label]
-        return code, name, f"label exposure={label}"
+        return _EXPOSURE[label][1], f"label exposure={label}"
     if exposure is not None and exposure.level in _LEVELS:
-        return _LEVELS[exposure.level], exposure.level, exposure.reason
+        return exposure.level, exposure.reason
     return None
+
+
+def _exposure_key(
+    labels: Mapping[str, str], exposure: ExposureLike | None
+) -> tuple[str, str] | None:
+    found = system_exposure(labels, exposure)
+    return None if found is None else (_LEVELS[found[0]], found[0])
 
 
 def _value(raw: str | None, table: Mapping[str, str]) -> str | None:

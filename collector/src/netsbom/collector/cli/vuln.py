@@ -50,7 +50,7 @@ feeds_options = option_group(
 @click.option(
     "--details",
     is_flag=True,
-    help="With --json: add target, basis, kev_due_date, epss_percentile, needs.",
+    help="With --json: add target, exposure_reason, basis, kev_due_date, epss_percentile, needs.",
 )
 def assess_command(
     store: StoreOptions,
@@ -67,9 +67,8 @@ def assess_command(
     if output.format != "json":
         _write_table(pairs)
         return
-    write = sys.stdout.write
-    for item in pairs.all():
-        write(json.dumps(item.to_json(details), ensure_ascii=False) + "\n")
+    for chunk in pairs.lines(details):
+        sys.stdout.write(chunk)
 
 
 @vuln.command("report")
@@ -142,9 +141,12 @@ class _Pairs:
 
         return assess(self.config.records, self.feeds, keep=keep, exposure=self.exposure)
 
-    def all(self) -> Iterator[Assessment]:
-        """Every pair asked for (``--all``: also those not affected)."""
-        return self._assess(None if self.everything else _applies)
+    def lines(self, details: bool) -> Iterator[str]:
+        """Every pair asked for (``--all``: also those not affected), as JSON Lines."""
+        from netsbom.vuln.assess import json_lines
+
+        keep = None if self.everything else _applies
+        return json_lines(self.config.records, self.feeds, keep, self.exposure, details)
 
     def kept(self) -> Iterator[Assessment]:
         """The pairs that apply or cannot be decided."""
