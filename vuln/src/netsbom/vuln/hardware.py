@@ -111,16 +111,17 @@ class Series:
         whole = len(self.digits) == self.width  # "MPC1", "9300": this number, not a range of them
         for run in _RUN.finditer(rest):
             value = run.group(0)
-            after = rest[run.end() :]
-            followed_by_code = bool(after) and after[0].isalpha()
-            if len(value) >= self.width or followed_by_code:  # the model's number
-                if whole:
-                    found = value == self.digits
-                else:
-                    found = value.startswith(self.digits) and (
-                        len(value) == self.width or followed_by_code
-                    )
-                return found and (not self.tail or after.replace(" ", "").startswith(self.tail))
+            after = rest[run.end() :].replace(" ", "")
+            if after[:1] == "k":  # N9K, QFX5K: thousands, the series itself
+                value += "000"
+            code = re.match(r"[a-z]\d", after) is not None  # 57C3: the number goes on as a code
+            if len(value) < self.width and not code:
+                continue  # not the model's number (FG-60F against a 6000 series)
+            if whole:
+                found = value == self.digits
+            else:
+                found = value.startswith(self.digits) and (len(value) == self.width or code)
+            return found and (not self.tail or after.startswith(self.tail))
         return False
 
 
@@ -220,8 +221,8 @@ def series_list(text: str) -> tuple[Series, ...]:
         else:
             parsed = series_of(item, series)
         found.extend(parsed)
-        if parsed and parsed[-1].words and parsed[-1].words != ("",):
-            inherited = parsed[-1].words
+        if parsed and parsed[-1].words and parsed[-1].words != ("",) and parsed[-1].digits:
+            inherited = parsed[-1].words  # "Firepower 1000, 2100": a named series with a number
     return tuple(found)
 
 
