@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from netsbom.core.cli import cli
 from netsbom.core.record import record_to_dict
@@ -45,11 +45,13 @@ def inputs(tmp_path: Path) -> tuple[Path, Path]:
     return records, feeds
 
 
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["vuln", *args])
+
+
 def test_assess_json_lines(inputs: tuple[Path, Path]) -> None:
     records, feeds = inputs
-    result = CliRunner().invoke(
-        cli, ["vuln", "assess", "--records", str(records), "--feeds", str(feeds), "--json"]
-    )
+    result = invoke("assess", "--records", str(records), "--feeds", str(feeds), "--json")
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines and all(set(line) == KEYS for line in lines)
@@ -89,9 +91,7 @@ def test_assess_all_and_details(inputs: tuple[Path, Path]) -> None:
 
 def test_report_is_sorted_by_priority(inputs: tuple[Path, Path]) -> None:
     records, feeds = inputs
-    result = CliRunner().invoke(
-        cli, ["vuln", "report", "--records", str(records), "--feeds", str(feeds)]
-    )
+    result = invoke("report", "--records", str(records), "--feeds", str(feeds))
     assert result.exit_code == 0, result.output
     rows = result.stdout.splitlines()
     assert rows[0].startswith("PRIORITY")
@@ -105,9 +105,7 @@ def test_report_is_sorted_by_priority(inputs: tuple[Path, Path]) -> None:
 
 def test_report_json_is_ranked(inputs: tuple[Path, Path]) -> None:
     records, feeds = inputs
-    result = CliRunner().invoke(
-        cli, ["vuln", "report", "--records", str(records), "--feeds", str(feeds), "--json"]
-    )
+    result = invoke("report", "--records", str(records), "--feeds", str(feeds), "--json")
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
@@ -143,15 +141,11 @@ def test_assess_from_the_store(inputs: tuple[Path, Path], tmp_path: Path) -> Non
         store.write([record("ios-xe", "17.12.3", name="edge1", labels={"network": "lab"})])
     finally:
         store.close()
-    result = CliRunner().invoke(
-        cli, ["vuln", "assess", "--network", "lab", "--db", url, "--feeds", str(feeds), "--json"]
-    )
+    result = invoke("assess", "--network", "lab", "--db", url, "--feeds", str(feeds), "--json")
     assert result.exit_code == 0, result.output
     cves = {json.loads(line)["cve"] for line in result.stdout.splitlines()}
     assert "CVE-2024-20510" in cves
-    unknown = CliRunner().invoke(
-        cli, ["vuln", "assess", "--network", "nope", "--db", url, "--feeds", str(feeds), "--json"]
-    )
+    unknown = invoke("assess", "--network", "nope", "--db", url, "--feeds", str(feeds), "--json")
     assert unknown.exit_code == 1 and "nope" in unknown.output
 
 
@@ -179,9 +173,7 @@ def test_exposure_from_the_lab_topology(tmp_path: Path) -> None:
         records.append(found)
     path = tmp_path / "lab.jsonl"
     path.write_text("".join(json.dumps(record_to_dict(r)) + "\n" for r in records))
-    result = CliRunner().invoke(
-        cli, ["vuln", "report", "--records", str(path), "--feeds", str(feeds), "--json"]
-    )
+    result = invoke("report", "--records", str(path), "--feeds", str(feeds), "--json")
     assert result.exit_code == 0, result.output
     rows = {(r["device"], r["cve"]): r for r in map(json.loads, result.stdout.splitlines())}
     edge = rows[("edge-r1", "CVE-2024-39565")]  # Junos 21.4R3-S5.4: before 21.4R3-S7

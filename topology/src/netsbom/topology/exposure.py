@@ -59,74 +59,76 @@ def exposures(records: Iterable[DeviceRecord], links: Iterable[Link]) -> dict[st
                 sides[here.device].append((here, there))
     found: dict[str, Exposure] = {}
     for name, labels in devices.items():
-        exposure = _exposure(name, labels, sides[name], devices)
+        exposure = _Place(name, labels, sides[name], devices).exposure()
         if exposure is not None:
             found[name] = exposure
     return found
 
 
-def _exposure(
-    name: str,
-    labels: Mapping[str, str],
-    neighbours: list[tuple[LinkEnd, LinkEnd]],
-    devices: Mapping[str, Mapping[str, str]],
-) -> Exposure | None:
-    opened = _open(name, labels, neighbours, devices)
-    if opened is not None:
-        return Exposure("open", opened)
-    for here, there in neighbours:
-        if there.external:
-            return Exposure(
-                "controlled",
-                f"{name} {_port(here)}-> {there.device}{_at(there)}, which is not in the inventory",
-            )
-    for here, there in neighbours:
-        why = _untrusted_device(devices.get(there.device, {}))
-        if why:
-            return Exposure(
-                "controlled", f"{name} {_port(here)}-> {there.device}{_at(there)} ({why})"
-            )
-    if neighbours:
-        names = sorted({there.device for _, there in neighbours})
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """A device where the topology puts it: its labels, its link ends, everyone's labels."""
+
+    name: str
+    labels: Mapping[str, str]
+    neighbours: list[tuple[LinkEnd, LinkEnd]]  # (this end, the other end)
+    devices: Mapping[str, Mapping[str, str]]
+
+    def exposure(self) -> Exposure | None:
+        name = self.name
+        opened = self._open()
+        if opened is not None:
+            return Exposure("open", opened)
+        for here, there in self.neighbours:
+            if there.external:
+                return Exposure(
+                    "controlled",
+                    f"{name} {_port(here)}-> {there.device}{_at(there)}, which is not in the "
+                    "inventory",
+                )
+        for here, there in self.neighbours:
+            why = _untrusted_device(self.devices.get(there.device, {}))
+            if why:
+                return Exposure(
+                    "controlled", f"{name} {_port(here)}-> {there.device}{_at(there)} ({why})"
+                )
+        if not self.neighbours:
+            return None
+        names = sorted({there.device for _, there in self.neighbours})
         shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
         return Exposure(
             "small",
             f"{name}: its neighbours ({shown}) are in the inventory, none internet-facing or in "
             "an untrusted zone",
         )
-    return None
 
-
-def _open(
-    name: str,
-    labels: Mapping[str, str],
-    neighbours: list[tuple[LinkEnd, LinkEnd]],
-    devices: Mapping[str, Mapping[str, str]],
-) -> str | None:
-    why = _untrusted_device(labels)
-    if why:
-        return f"{name} is {why}"
-    management = (labels.get("management_zone") or "").strip().lower()
-    if management in UNTRUSTED_ZONES:
-        return f"{name}: management is in zone {management} (label management_zone)"
-    for port, zone in _port_zones(labels):
-        if zone in UNTRUSTED_ZONES:
-            return f"{name} {port} is in zone {zone} (label zone.{port})"
-    for here, there in neighbours:
-        if not _is_management(here.port):
-            continue
-        if there.external:
-            return (
-                f"{name} management port {here.port} -> {there.device}, which is not in the "
-                "inventory"
-            )
-        reach = _untrusted_device(devices.get(there.device, {}))
-        remote_zone = _zone_of_port(devices.get(there.device, {}), there.port)
-        if reach is None and remote_zone is not None:
-            reach = f"its port {there.port} is in zone {remote_zone}"
-        if reach is not None:
-            return f"{name} management port {here.port} -> {there.device} ({reach})"
-    return None
+    def _open(self) -> str | None:
+        name, labels = self.name, self.labels
+        why = _untrusted_device(labels)
+        if why:
+            return f"{name} is {why}"
+        management = (labels.get("management_zone") or "").strip().lower()
+        if management in UNTRUSTED_ZONES:
+            return f"{name}: management is in zone {management} (label management_zone)"
+        for port, zone in _port_zones(labels):
+            if zone in UNTRUSTED_ZONES:
+                return f"{name} {port} is in zone {zone} (label zone.{port})"
+        for here, there in self.neighbours:
+            if not _is_management(here.port):
+                continue
+            if there.external:
+                return (
+                    f"{name} management port {here.port} -> {there.device}, which is not in "
+                    "the inventory"
+                )
+            remote = self.devices.get(there.device, {})
+            reach = _untrusted_device(remote)
+            remote_zone = _zone_of_port(remote, there.port)
+            if reach is None and remote_zone is not None:
+                reach = f"its port {there.port} is in zone {remote_zone}"
+            if reach is not None:
+                return f"{name} management port {here.port} -> {there.device} ({reach})"
+        return None
 
 
 def _untrusted_device(labels: Mapping[str, str]) -> str | None:

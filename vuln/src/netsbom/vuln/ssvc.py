@@ -179,10 +179,3 @@ def _mission_wellbeing(mission: int, wellbeing: int) -> str:
     if mission == 0 and wellbeing == 0:
         return "L"
     return "M"
-
-
-def priority(ssvc: Mapping[str, Any]) -> int:
-    """Sort key of a decision: the stronger of the coordinator and the deployer outcome."""
-    return max(
-        RANK.get(str(ssvc.get("decision")), 0), RANK.get(str(ssvc.get("deployer_decision")), 0)
-    )
