@@ -40,7 +40,7 @@ from bench.common import (
 )
 from bench.startup import bench_startup
 
-GROUPS = ("startup", "sbom", "library", "validate", "topology", "ingest", "snmp", "ssh")
+GROUPS = ("startup", "sbom", "library", "validate", "topology", "ingest", "snmp", "ssh", "vuln")
 _PREFIX: dict[str, str | tuple[str, ...]] = {
     "startup": ("cli-help-", "agent-install-", "agent-idle-"),
     "sbom": "sbom-export-",
@@ -50,6 +50,7 @@ _PREFIX: dict[str, str | tuple[str, ...]] = {
     "ingest": "ingest-",
     "snmp": "snmp-",
     "ssh": "ssh-",
+    "vuln": "vuln-",
 }
 
 
@@ -67,9 +68,10 @@ class Sizes:
     concurrency: int
     ssh: tuple[int, int]  # SSH lab devices, concurrent sessions
     cap: float  # default cap of one measurement
+    vuln: tuple[int, int] = (10_000, 3_000)  # devices, CVE ids
 
 
-QUICK = Sizes((20,), 10, 60, 20, 30, (200, 300), 200, 9, 1, 8, (6, 3), 120)
+QUICK = Sizes((20,), 10, 60, 20, 30, (200, 300), 200, 9, 1, 8, (6, 3), 120, (50, 200))
 DEFAULT = Sizes(
     (1_000, 10_000), 1_000, 300, 10_000, 60, (10_000, 15_000), 20_000, 200, 4, 32, (500, 50), 600
 )
@@ -119,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         "ingest": bench_ingest,
         "snmp": bench_snmp,
         "ssh": bench_ssh,
+        "vuln": bench_vuln,
     }
     for group in groups:
         print(f"== {group}", file=sys.stderr, flush=True)
@@ -390,6 +393,54 @@ def bench_topology(sizes: Sizes) -> list[Entry]:
          "ratio_meaning": "netsbom seconds / baseline seconds (lower is better)",
          "summary": f"{ours['seconds']:.2f} s vs {base['seconds']:.2f} s"},
     )]  # fmt: skip
+
+
+# --- vulnerability assessment ---------------------------------------------------------------------
+
+
+def bench_vuln(sizes: Sizes) -> list[Entry]:
+    """`netsbom vuln assess` of a synthetic fleet against real CVE records, as a process: the
+    pairs that apply or cannot be decided, then every pair (--all)."""
+    devices, cves = sizes.vuln
+    args = ("--devices", str(devices), "--cves", str(cves))
+    entries: list[Entry] = []
+    runs: dict[str, dict[str, Any]] = {}
+    for label, extra in (("", ()), ("-all", ("--everything",))):
+        ours = run_worker("vuln", *args, *extra, timeout=2 * sizes.cap + 600)
+        floor = run_worker(
+            "vuln", *args, "--how", "floor", "--bytes", str(ours["bytes"]), timeout=sizes.cap
+        )
+        runs[label] = ours
+        entries.append(Entry(
+            f"vuln-assess-{devices}x{cves}{label}-time",
+            "floor: reading the same records file (json.loads per line) and writing the same "
+            "bytes to /dev/null",
+            round(ours["seconds"] / floor["seconds"], 3), "<= 60 s", ours["seconds"] <= 60.0,
+            {"devices": devices, "cves": cves, "lines": ours["lines"], "bytes": ours["bytes"],
+             "netsbom_seconds": round(ours["seconds"], 2),
+             "netsbom_cpu_seconds": round(ours["cpu_seconds"], 2),
+             "peak_rss_bytes": ours["peak_rss_bytes"],
+             "floor_seconds": round(floor["seconds"], 2),
+             "what": "netsbom vuln assess --records FLEET --feeds DIR --json"
+                     + (" --all" if label else "") + ", a process, stdout to a file"
+                     + (" (/dev/null)" if label else ""),
+             "ratio_meaning": "netsbom seconds / floor seconds (lower is better)",
+             "summary": f"{ours['seconds']:.1f} s for {ours['lines']:,} lines "
+                        f"({human_bytes(ours['peak_rss_bytes'])} peak RSS)"},
+        ))  # fmt: skip
+    some, every = runs[""], runs["-all"]
+    ratio = every["peak_rss_bytes"] / some["peak_rss_bytes"]
+    entries.append(Entry(
+        f"vuln-assess-{devices}x{cves}-all-memory",
+        "the same command without --all (peak RSS of the process)",
+        round(ratio, 3), "<= 1.5x (no list of all pairs)", ratio <= 1.5,
+        {"peak_rss_all_bytes": every["peak_rss_bytes"], "peak_rss_bytes": some["peak_rss_bytes"],
+         "lines_all": every["lines"], "lines": some["lines"],
+         "ratio_meaning": "peak RSS with --all / without (lower is better)",
+         "summary": f"{human_bytes(every['peak_rss_bytes'])} for {every['lines']:,} lines vs "
+                    f"{human_bytes(some['peak_rss_bytes'])} for {some['lines']:,}"},
+    ))  # fmt: skip
+    return entries
 
 
 # --- ingest ---------------------------------------------------------------------------------------

@@ -13,13 +13,17 @@ import asyncio
 import gc
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from bench.common import cpu_seconds
+from bench.common import REPO, cpu_seconds
 
 AT = "2026-11-20T10:00:00Z"
 
@@ -650,6 +654,111 @@ def task_ssh_paramiko(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# --- vulnerability assessment ---------------------------------------------------------------------
+
+
+def _vuln_inputs(directory: Path, devices: int, cves: int) -> tuple[Path, Path]:
+    """A fleet's records (JSON Lines, as `netsbom agent poll --format json` writes them) and a
+    feeds directory of exactly ``cves`` CVE ids: the real records of ../shared/vuln, cut to the
+    first ids or topped up with copies of its CNA records under CVE-2099-* ids."""
+    from netsbom.core.record import record_to_dict
+    from netsbom.lab.fleet import synthetic_fleet
+
+    shared = Path(os.environ.get("NETSBOM_SHARED", REPO.parent / "shared"))
+    shared = shared / "vuln" if (shared / "vuln").is_dir() else shared
+    records = directory / "fleet.jsonl"
+    with records.open("w", encoding="utf-8") as out:
+        for record in synthetic_fleet(devices, links=devices * 3 // 2):
+            out.write(json.dumps(record_to_dict(record)) + "\n")
+    feeds = directory / "feeds"
+    (feeds / "cve").mkdir(parents=True)
+    (feeds / "nvd").mkdir()
+    cve_files = sorted((shared / "cve").glob("CVE-*.json"))
+    kev = json.loads((shared / "kev.json").read_text(encoding="utf-8"))
+    ids = sorted({p.stem for p in cve_files} | {k["cveID"] for k in kev["vulnerabilities"]})
+    chosen = set(ids[:cves])
+    for path in cve_files:
+        if path.stem in chosen:
+            shutil.copy(path, feeds / "cve")
+    for path in sorted((shared / "nvd").glob("CVE-*.json")):
+        if path.stem in chosen:
+            shutil.copy(path, feeds / "nvd")
+    kev["vulnerabilities"] = [k for k in kev["vulnerabilities"] if k["cveID"] in chosen]
+    (feeds / "kev.json").write_text(json.dumps(kev), encoding="utf-8")
+    shutil.copy(shared / "epss.csv", feeds / "epss.csv")
+    for number in range(max(0, cves - len(ids))):
+        data = json.loads(cve_files[number % len(cve_files)].read_text(encoding="utf-8"))
+        data["cveMetadata"]["cveId"] = f"CVE-2099-{number:05d}"
+        (feeds / "cve" / f"CVE-2099-{number:05d}.json").write_text(json.dumps(data))
+    return records, feeds
+
+
+def task_vuln(args: argparse.Namespace) -> dict[str, Any]:
+    """`netsbom vuln assess --records FLEET --feeds DIR --json [--all]` as a process (output
+    to /dev/null or a file; wall, CPU and peak RSS of the process), or the floor: reading the
+    same records file and writing the same number of bytes (``--bytes``) to /dev/null."""
+    with tempfile.TemporaryDirectory(prefix="netsbom-bench-vuln-") as tmp:
+        records, feeds = _vuln_inputs(Path(tmp), args.devices, args.cves)
+        if args.how == "floor":
+            block = b"x" * (1 << 20)
+
+            total: int = args.bytes
+
+            def floor() -> int:
+                with records.open(encoding="utf-8") as source:
+                    for line in source:
+                        json.loads(line)
+                left = total
+                with open(os.devnull, "wb") as sink:
+                    while left > 0:
+                        left -= sink.write(block[: min(left, len(block))])
+                return total
+
+            written, figures = _measure(floor, False)
+            return {**figures, "bytes": written}
+        command = [sys.executable, "-m", "netsbom.core", "vuln", "assess", "--records",
+                   str(records), "--feeds", str(feeds), "--json"]  # fmt: skip
+        if args.everything:
+            command.append("--all")
+        output = Path(tmp) / "out.jsonl"
+        _start()
+        started = time.perf_counter()
+        with open(os.devnull if args.everything else output, "wb") as sink:
+            process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE, cwd=REPO)
+            _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        assert process.stderr is not None
+        errors = process.stderr.read().decode(errors="replace")
+        if status != 0:
+            raise SystemExit(f"vuln assess failed ({status}): {errors[-2000:]}")
+        if args.everything:  # /dev/null has no size: bytes per line from 200 of the devices
+            sample = Path(tmp) / "sample.jsonl"
+            with records.open(encoding="utf-8") as source, sample.open("w") as head:
+                head.writelines(line for _, line in zip(range(200), source, strict=False))
+            index = command.index(str(records))
+            with output.open("wb") as sink:
+                subprocess.run(
+                    [*command[:index], str(sample), *command[index + 1 :]],
+                    check=True, stdout=sink, stderr=subprocess.DEVNULL, cwd=REPO,
+                )  # fmt: skip
+            lines = args.devices * args.cves
+            size = round(output.stat().st_size / _count_lines(output) * lines)
+        else:
+            lines, size = _count_lines(output), output.stat().st_size
+        return {
+            "seconds": seconds,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_rss_bytes": usage.ru_maxrss * 1024,
+            "lines": lines,
+            "bytes": size,
+        }
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
 TASKS = {
     "sbom": task_sbom,
     "validate": task_validate,
@@ -661,6 +770,7 @@ TASKS = {
     "ssh-serve": task_ssh_serve,
     "ssh-agent": task_ssh_agent,
     "ssh-paramiko": task_ssh_paramiko,
+    "vuln": task_vuln,
 }
 
 
@@ -683,6 +793,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--recordings", default="", help="snmp-netsnmp: walk only subtrees with data"
     )
+    parser.add_argument("--cves", type=int, default=3000, help="vuln: CVE ids in the feeds")
+    parser.add_argument("--everything", action="store_true", help="vuln: --all")
+    parser.add_argument("--bytes", type=int, default=0, help="vuln floor: bytes to write")
     args = parser.parse_args(argv)
     result = TASKS[args.task](args)
     print(json.dumps(result), flush=True)

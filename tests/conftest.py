@@ -163,9 +163,7 @@ def tmpfs(mount: Path, options: str) -> Iterator[Path]:
     """A tmpfs of our own at ``mount`` (e.g. ``size=64k``, ``ro``): a full or read-only file
     system that even root cannot write past. Mounting needs root (CI runs as root)."""
     if os.geteuid() != 0:
-        if os.environ.get("CI"):
-            pytest.fail("mounting a small or read-only file system needs root in CI")
-        pytest.skip("mounting a small or read-only file system needs root")
+        missing("mounting a small or read-only file system needs root")
     mount.mkdir(parents=True, exist_ok=True)
     subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)], check=True)
     try:

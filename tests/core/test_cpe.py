@@ -13,6 +13,7 @@ from netsbom.core.cpe import hardware_cpe, kernel_cpe, os_cpe
         ("ios", "15.0(2a)EX5", None, "cpe:2.3:o:cisco:ios:15.0\\(2a\\)ex5:*:*:*:*:*:*:*"),
         ("ios-xe", "17.9.4a", None, "cpe:2.3:o:cisco:ios_xe:17.9.4a:*:*:*:*:*:*:*"),
         ("nxos", "9.3(8)", None, "cpe:2.3:o:cisco:nx-os:9.3\\(8\\):*:*:*:*:*:*:*"),
+        ("nxos-aci", "14.2(7f)", None, "cpe:2.3:o:cisco:nx-os:14.2\\(7f\\):*:*:*:*:*:*:*"),
         ("iosxr", "7.9.2", None, "cpe:2.3:o:cisco:ios_xr:7.9.2:*:*:*:*:*:*:*"),
         ("junos", "21.4R3-S5", None, "cpe:2.3:o:juniper:junos:21.4:r3-s5:*:*:*:*:*:*"),
         ("junos", "16.2R2.8", None, "cpe:2.3:o:juniper:junos:16.2:r2:*:*:*:*:*:*"),

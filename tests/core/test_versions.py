@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from netsbom.core.versions import FAMILIES, VersionError, compare, parse_version, train_order
+from netsbom.core.versions import (
+    FAMILIES,
+    VersionError,
+    compare,
+    grammar,
+    parse_version,
+    train_order,
+)
+from netsbom.core.versions import order as version_order
 
 
 def order(family: str, a: str, b: str) -> int | None:
@@ -49,6 +57,8 @@ def order(family: str, a: str, b: str) -> int | None:
         ("sonicos", "7.0.1-5035", "7.0.1-5119"),
         ("vrp", "V800R021C10SPC100", "V800R021C10SPC600"),
         ("gaia", "R81.20 Take 26", "R81.20 Take 41"),
+        ("nxos-aci", "14.2(7f)", "14.2(7q)"),
+        ("nxos-aci", "15.2(8e)", "15.2(8g)"),
         ("routeros", "6.48.7", "6.49.7"),
     ],
 )
@@ -69,6 +79,7 @@ def test_order_within_a_train(family: str, lower: str, higher: str) -> None:
         ("panos", "10.1.12", "10.2.4"),
         ("netscaler", "13.1-37.176-FIPS", "13.1-51.15"),  # FIPS builds are their own train
         ("sonicos", "6.5.4.12-101n", "6.5.4.4-44v-21-2079"),
+        ("nxos-aci", "14.2(7f)", "15.2(8e)"),
     ],
 )
 def test_different_trains_are_never_ordered(family: str, a: str, b: str) -> None:
@@ -147,3 +158,29 @@ def test_every_contract_family_but_linux_variants_has_a_grammar() -> None:
     assert contract <= set(FAMILIES)
     with pytest.raises(VersionError):
         parse_version("windows", "10")
+
+
+def test_order_compares_what_both_sides_state() -> None:
+    j = lambda t: parse_version("junos", t)  # noqa: E731
+    assert version_order(j("21.4R3.13"), j("21.4R3")) == 0  # a build of the release
+    assert version_order(j("21.4R3-S5.4"), j("21.4R3-S5")) == 0
+    assert version_order(j("21.4R3-S4.9"), j("21.4R3-S5")) == -1
+    assert version_order(j("21.4R3"), j("21.4R3-S1")) == -1  # R3 states no service release: S0
+    assert compare(j("21.4R3.13"), j("21.4R3")) == 1  # strict order is unchanged
+    g = lambda t: parse_version("gaia", t)  # noqa: E731
+    assert version_order(g("R81.20"), g("R81.20 Take 14")) is None  # the take is not stated
+    assert version_order(g("R81.20 Take 10"), g("R81.20 Take 14")) == -1
+    assert version_order(g("R81.20 Take 10"), g("R81.10 Take 14")) is None  # other train
+
+
+def test_vendor_release_spellings() -> None:
+    assert grammar("gaia").qualify("take 14", parse_version("gaia", "R81.20")) == "R81.20 Take 14"
+    assert parse_version("gaia", "R81.20 JHF Take 41").position == (41,)
+    release = parse_version("sros", "Release 24")
+    assert release.train == "24.0" and release.train_only
+    assert train_order(parse_version("sros", "23.10.R3"), release) == -1
+    assert train_order(parse_version("sros", "24.3.R1"), release) == 1
+    with pytest.raises(VersionError):
+        parse_version("sros", "24")
+    aci = parse_version("nxos-aci", "16.0(3b)")
+    assert aci.train == "16.0" and aci.family == "nxos-aci"

@@ -2,7 +2,8 @@
 
 For each product entry that maps to an OS family: every enumerated affected version must come
 out affected; for ranges, the start (when it is a release) and a ``lessThanOrEqual`` end must be
-affected and each ``lessThan`` fix must not be. Devices get a model from the entry's platforms.
+affected and each ``lessThan`` fix must not be. Devices get the hardware of the entry's first
+platform (its chassis series as the model, the line cards it names as modules).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netsbom.core.record import DeviceRecord, OsInfo, Target
+from netsbom.core.record import Component, DeviceRecord, OsInfo, Target
 from netsbom.core.versions import Version, VersionError, grammar, parse_version
 from netsbom.vuln.applicability import applicability
+from netsbom.vuln.cna import entries_for
 from netsbom.vuln.device import device_facts
 from netsbom.vuln.feeds import CveData, Feeds
-from netsbom.vuln.platforms import hardware_platforms
 from netsbom.vuln.products import PRODUCTS
 from netsbom.vuln.ranges import OPEN_STARTS, parse_statement
 
@@ -42,7 +43,13 @@ class Tally:
         return self.agreed / self.checked if self.checked else 0.0
 
 
-def device(family: str, version: str, vendor: str, model: str | None) -> DeviceRecord:
+def device(
+    family: str, version: str, vendor: str, model: str | None, modules: tuple[str, ...] = ()
+) -> DeviceRecord:
+    cards = tuple(
+        Component(index=str(n), cls="module", name=f"FPC {n}", model=m)
+        for n, m in enumerate(modules, start=2)
+    )
     return DeviceRecord(
         target=Target(f"{family}-{version}", "192.0.2.1", 161, "replay"),
         agent_id="test",
@@ -51,6 +58,7 @@ def device(family: str, version: str, vendor: str, model: str | None) -> DeviceR
         vendor=vendor,
         model=model,
         os=OsInfo(family=family, version=version),
+        components=cards,
     )
 
 
@@ -119,12 +127,23 @@ def measure(feeds: Feeds) -> Tally:
             family = family_of(entry)
             if family is None:
                 continue
-            platforms = hardware_platforms([str(p) for p in entry.get("platforms") or ()])
-            model = platforms[0].replace("Series", "").replace(" ", "") if platforms else None
             vendor = str(entry.get("vendor") or PRODUCTS[family].vendors[0])
+            model, modules = hardware_for(cve, entry, family, vendor)
             for version, expected in checks(entry, family):
-                _check(tally, cve, family, version, expected, vendor, model)
+                _check(tally, cve, family, version, expected, vendor, model, modules)
     return tally
+
+
+def hardware_for(
+    cve: CveData, entry: Mapping[str, Any], family: str, vendor: str
+) -> tuple[str | None, tuple[str, ...]]:
+    """A model (and line cards) on the first hardware the vendor limits the entry to."""
+    probe = device_facts(device(family, "0", vendor, None))
+    found = entries_for([entry], probe, cve.assigner, cve.description)
+    platforms = [p for p in found[0].scope.only if p.chassis] if found else []
+    if not platforms:
+        return None, ()
+    return platforms[0].chassis[0].text, tuple(m.text for m in platforms[0].modules)
 
 
 def _check(
@@ -135,10 +154,11 @@ def _check(
     expected: bool,
     vendor: str,
     model: str | None,
+    modules: tuple[str, ...],
 ) -> None:
     if "junos" in family:
         version = version.replace("-EVO", "").replace("-EV", "")
-    facts = device_facts(device(family, version, vendor, model))
+    facts = device_facts(device(family, version, vendor, model, modules))
     if facts.version is None:
         return  # not a version netsbom can read: not interpretable, not counted
     only_cna = CveData(
@@ -146,6 +166,7 @@ def _check(
         cna_affected=cve.cna_affected,
         assigner=cve.assigner,
         cna_vendor_names=cve.cna_vendor_names,
+        description=cve.description,
     )
     verdict = applicability(only_cna, facts)
     if facts.version.train_only and expected:

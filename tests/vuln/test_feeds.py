@@ -39,7 +39,7 @@ def test_api_files_comment_line_and_malformed_file(tmp_path: Path, vuln_data: Pa
     feeds = load_feeds(tmp_path)
     assert feeds.cves["CVE-2020-3566"].nvd_configurations
     assert feeds.epss["CVE-2024-20510"].percentile == 0.9
-    results = {a.cve: a for a in assess([record("ios-xe", "17.12.3")], feeds)}
+    results = {a.cve: a for a in assess([record("ios-xe", "17.12.3", model="C9800-40-K9")], feeds)}
     assert results["CVE-2099-0001"].affected is None
     assert "not JSON" in results["CVE-2099-0001"].reason
     assert results["CVE-2099-0002"].affected is None

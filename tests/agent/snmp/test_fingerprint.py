@@ -104,6 +104,20 @@ CASES = [
         "comware",
         "7.1.070",
     ),
+    (  # ACI mode: the aci-n9000 image and a release numbered 11.0 and later
+        "1.3.6.1.4.1.9.12.3.1.3.1812",
+        "Cisco NX-OS(tm) aci, Software (aci-n9000-system), Version 15.2(8e), RELEASE SOFTWARE",
+        "Cisco",
+        "nxos-aci",
+        "15.2(8e)",
+    ),
+    (
+        "1.3.6.1.4.1.9.12.3.1.3.1812",
+        "Cisco NX-OS(tm) n9000, Software (n9000-dk9), Version 16.0(3b), RELEASE SOFTWARE",
+        "Cisco",
+        "nxos-aci",
+        "16.0(3b)",
+    ),
 ]
 
 BROCADE_AND_DELL = [

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from netsbom.core.cli import cli
 from netsbom.core.record import record_to_dict
@@ -31,7 +32,9 @@ def inputs(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copy(shared / "epss.csv", feeds)
     records = tmp_path / "records.jsonl"
     devices = [
-        record("ios-xe", "17.12.3", name="edge1", labels={"exposure": "internet"}),
+        record(
+            "ios-xe", "17.12.3", name="edge1", labels={"exposure": "internet"}, model="C9800-40"
+        ),
         record("ios-xe", "17.12.3a", name="edge2"),
         record("junos", "21.4R3-S1", name="mx1", vendor="Juniper Networks", model="MX480"),
     ]
@@ -41,11 +44,13 @@ def inputs(tmp_path: Path) -> tuple[Path, Path]:
     return records, feeds
 
 
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["vuln", *args])
+
+
 def test_assess_json_lines(inputs: tuple[Path, Path]) -> None:
     records, feeds = inputs
-    result = CliRunner().invoke(
-        cli, ["vuln", "assess", "--records", str(records), "--feeds", str(feeds), "--json"]
-    )
+    result = invoke("assess", "--records", str(records), "--feeds", str(feeds), "--json")
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines and all(set(line) == KEYS for line in lines)
@@ -85,13 +90,32 @@ def test_assess_all_and_details(inputs: tuple[Path, Path]) -> None:
 
 def test_report_is_sorted_by_priority(inputs: tuple[Path, Path]) -> None:
     records, feeds = inputs
-    result = CliRunner().invoke(
-        cli, ["vuln", "report", "--records", str(records), "--feeds", str(feeds)]
-    )
+    result = invoke("report", "--records", str(records), "--feeds", str(feeds))
     assert result.exit_code == 0, result.output
     rows = result.stdout.splitlines()
     assert rows[0].startswith("PRIORITY")
-    assert "yes" in rows[1]  # an affected device comes first
+    kev = [n for n, row in enumerate(rows[1:]) if re.search(r"\s\d{4}-\d{2}-\d{2}\s", row)]
+    assert kev and kev == list(range(len(kev)))  # KEV rows (with a due date) come first
+    dues = [re.search(r"\s(\d{4}-\d{2}-\d{2})\s", rows[1 + n]).group(1) for n in kev]  # type: ignore[union-attr]
+    assert dues == sorted(dues)  # earliest due date first
+    unknown = [row for row in rows[1:] if "  unknown  " in row]
+    assert unknown and all("needs " in row for row in unknown)  # what would decide them
+
+
+def test_report_json_is_ranked(inputs: tuple[Path, Path]) -> None:
+    records, feeds = inputs
+    result = invoke("report", "--records", str(records), "--feeds", str(feeds), "--json")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    ranks = {"Act": 4, "Attend": 3, "Track*": 2, "Track": 1}
+    kev = [r for r in rows if r["kev"]]
+    assert rows[: len(kev)] == kev
+    rest = rows[len(kev) :]
+    keys = [(-ranks[r["decision"]], -(r["epss"] or 0.0)) for r in rest]
+    assert keys == sorted(keys)  # then the SSVC decision, then EPSS
+    assert all(r["needs"] for r in rows if r["affected"] is None)
+    assert {r["affected"] for r in rows} <= {True, None}
 
 
 def test_usage_and_missing_feeds(inputs: tuple[Path, Path], tmp_path: Path) -> None:
@@ -116,13 +140,41 @@ def test_assess_from_the_store(inputs: tuple[Path, Path], tmp_path: Path) -> Non
         store.write([record("ios-xe", "17.12.3", name="edge1", labels={"network": "lab"})])
     finally:
         store.close()
-    result = CliRunner().invoke(
-        cli, ["vuln", "assess", "--network", "lab", "--db", url, "--feeds", str(feeds), "--json"]
-    )
+    result = invoke("assess", "--network", "lab", "--db", url, "--feeds", str(feeds), "--json")
     assert result.exit_code == 0, result.output
     cves = {json.loads(line)["cve"] for line in result.stdout.splitlines()}
     assert "CVE-2024-20510" in cves
-    unknown = CliRunner().invoke(
-        cli, ["vuln", "assess", "--network", "nope", "--db", url, "--feeds", str(feeds), "--json"]
-    )
+    unknown = invoke("assess", "--network", "nope", "--db", url, "--feeds", str(feeds), "--json")
     assert unknown.exit_code == 1 and "nope" in unknown.output
+
+
+def test_exposure_from_the_lab_topology(tmp_path: Path) -> None:
+    """The lab's recordings replayed as the agent reads them, the edge labelled internet-facing
+    as an inventory would: its SSVC exposure is open, the spines cabled to it controlled."""
+    from dataclasses import replace
+
+    from netsbom.agent.snmp.poll import replay_snmp
+    from tests.conftest import LAB_DATA
+
+    shared = VULN_DATA
+    feeds = tmp_path / "feeds"
+    (feeds / "cve").mkdir(parents=True)
+    shutil.copy(shared / "cve" / "CVE-2024-39565.json", feeds / "cve")  # J-Web, all Junos
+    shutil.copy(shared / "kev.json", feeds)
+    records = []
+    for path in sorted((LAB_DATA / "snmp").glob("*.snmprec")):
+        found = replay_snmp(path)
+        if found.name == "edge-r1":
+            labels = (*found.target.labels, ("internet_facing", "true"))
+            found = replace(found, target=replace(found.target, labels=labels))
+        records.append(found)
+    path = tmp_path / "lab.jsonl"
+    path.write_text("".join(json.dumps(record_to_dict(r)) + "\n" for r in records))
+    result = invoke("report", "--records", str(path), "--feeds", str(feeds), "--json")
+    assert result.exit_code == 0, result.output
+    rows = {(r["device"], r["cve"]): r for r in map(json.loads, result.stdout.splitlines())}
+    edge = rows[("edge-r1", "CVE-2024-39565")]  # Junos 21.4R3-S5.4: before 21.4R3-S7
+    assert edge["affected"] is True and edge["system_exposure"] == "open"
+    assert "internet-facing" in edge["exposure_reason"]
+    assert rows[("acc-3", "CVE-2024-39565")]["system_exposure"] == "small"  # EX4300, same Junos
+    assert edge["deployer_decision"] and rows[("acc-3", "CVE-2024-39565")]["deployer_decision"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from netsbom.topology.selection import Selector
 if TYPE_CHECKING:
     from netsbom.vuln.assess import Assessment
     from netsbom.vuln.feeds import Feeds
+    from netsbom.vuln.ssvc import ExposureLike
 
 FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld")
 
@@ -76,23 +77,32 @@ def assess_configuration(
 ) -> Iterator[Assessment]:
     """Load the feeds in ``feeds_dir`` (layout as ``netsbom vuln assess --feeds``) and assess
     every record of ``config`` (:func:`assess_records`). Unusable feed files go to ``warn``."""
+    from netsbom.topology.exposure import exposures
     from netsbom.vuln.feeds import load_feeds
 
     feeds = load_feeds(feeds_dir)
     for problem in feeds.problems:
         if warn is not None:
             warn(problem)
-    return assess_records(config.records, feeds)
+    return assess_records(config.records, feeds, exposures(config.records, config.links))
 
 
-def assess_records(records: Iterable[DeviceRecord], feeds: Feeds) -> Iterator[Assessment]:
+def assess_records(
+    records: Iterable[DeviceRecord],
+    feeds: Feeds,
+    exposure: Mapping[str, ExposureLike] | None = None,
+) -> Iterator[Assessment]:
     """:func:`netsbom.vuln.assess.assess` for an export: the same results in the same order,
-    without the pairs whose CVE concerns other products (basis ``product``, never in a VEX)."""
+    without the pairs whose CVE concerns other products (basis ``product``, never in a VEX).
+    ``exposure``: each device's System Exposure from the topology (SSVC deployer decision)."""
     from netsbom.vuln.assess import assess
     from netsbom.vuln.verdict import BASIS_PRODUCT
 
     return assess(
-        records, feeds, keep=lambda v: not (v.affected is False and v.basis == BASIS_PRODUCT)
+        records,
+        feeds,
+        keep=lambda v: not (v.affected is False and v.basis == BASIS_PRODUCT),
+        exposure=exposure,
     )
 
 

@@ -27,6 +27,7 @@ from netsbom.core.errors import ConfigError
 
 __all__ = [
     "CnaNames",
+    "CnaVariant",
     "CpeName",
     "Family",
     "PackageSystem",
@@ -52,19 +53,30 @@ class CpeName(_Strict):
     of: Literal["os", "kernel"] = "os"  # what the name is of: the OS itself, or its kernel
 
 
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"bad regex {value!r}: {exc}") from None
+    return value
+
+
+class CnaVariant(_Strict):
+    """A product name that means the family on some hardware only (FortiOS-6K7K)."""
+
+    products: str  # regex over a CNA product name (case-insensitive, whole name)
+    hardware: tuple[str, ...] = Field(min_length=1)  # series, as advisories write them
+
+    _compiles = field_validator("products")(_regex)
+
+
 class CnaNames(_Strict):
     vendors: tuple[str, ...]  # lower-case words that identify the vendor in CVE records
     products: str  # regex over a CNA product name (case-insensitive, whole name)
     appliance_cpes: tuple[CpeName, ...] = ()  # h: CPEs naming every device of the family
+    variants: tuple[CnaVariant, ...] = ()
 
-    @field_validator("products")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"bad regex {value!r}: {exc}") from None
-        return value
+    _compiles = field_validator("products")(_regex)
 
 
 class SshDriver(_Strict):

@@ -2,52 +2,71 @@
 
 Order of trust: the vendor's CNA record, then NVD's configurations, then CISA ADP's CPE-based
 ``affected``. Where the vendor and NVD both decide and disagree, the vendor wins and the reason
-says so. No usable data about the device's product is ``None``, never a silent ``False``; a CVE
-whose data names only other products is ``False`` with basis ``product``.
+says so, with one exception: when the vendor's statement says nothing about hardware and NVD
+limits the CVE to hardware the device is not (an AND node with ``h:`` CPEs), NVD's hardware
+limit applies. No usable data about the device's product is ``None`` with what would decide it,
+never a silent ``False``; a CVE whose data names only other products is ``False`` with basis
+``product``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from netsbom.vuln import cna, nvd
 from netsbom.vuln.device import DeviceFacts
 from netsbom.vuln.feeds import CveData, KevEntry
-from netsbom.vuln.verdict import BASIS_PRODUCT, Verdict
+from netsbom.vuln.verdict import (
+    BASIS_PRODUCT,
+    NEEDS_FAMILY,
+    NEEDS_FEED,
+    NEEDS_VERSION,
+    NEEDS_VERSION_DATA,
+    Verdict,
+)
 
 
 def applicability(cve: CveData, device: DeviceFacts, kev: KevEntry | None = None) -> Verdict:
     if cve.problems:
-        return Verdict(None, f"feed data not usable: {'; '.join(cve.problems)}", "feeds")
+        return Verdict(
+            None, f"feed data not usable: {'; '.join(cve.problems)}", "feeds", needs=NEEDS_FEED
+        )
+    if cve.rejected:
+        return Verdict(False, "the CVE was rejected by its CNA", _any_source(cve), BASIS_PRODUCT)
     vendor = _cna_verdict(cve, device)
     nvd_verdict = _nvd_verdict(cve, device)
     adp = _adp_verdict(cve, device)
     if vendor is not None and vendor.affected is not None:
+        if vendor.affected and not vendor.hardware_stated and cve.nvd_configurations:
+            limit = nvd.hardware_scope(cve.nvd_configurations, device)
+            if limit is not None:
+                return replace(
+                    limit,
+                    reason=f"{vendor.reason}; {limit.reason} (the vendor names no hardware)",
+                    source=f"{vendor.source}+nvd",
+                )
         if (
             nvd_verdict is not None
             and nvd_verdict.affected is not None
             and nvd_verdict.affected != vendor.affected
         ):
-            return Verdict(
-                vendor.affected,
-                f"{vendor.reason}; NVD disagrees ({nvd_verdict.reason}); the vendor wins",
-                vendor.source,
-                vendor.basis,
+            return replace(
+                vendor,
+                reason=f"{vendor.reason}; NVD disagrees ({nvd_verdict.reason}); the vendor wins",
             )
         return vendor
     for verdict in (nvd_verdict, adp):
         if verdict is not None and verdict.affected is not None:
             if vendor is not None:
-                return Verdict(
-                    verdict.affected,
-                    f"{verdict.reason} (vendor data undecidable: {vendor.reason})",
-                    verdict.source,
-                    verdict.basis,
+                return replace(
+                    verdict, reason=f"{verdict.reason} (vendor data undecidable: {vendor.reason})"
                 )
             return verdict
     for verdict in (vendor, nvd_verdict, adp):
         if verdict is not None:
             return verdict
     if device.problem is not None and _concerns_vendor(cve, device, kev):
-        return Verdict(None, f"device not assessable: {device.problem}", "record")
+        return _not_assessable(device, "record")
     if _no_product_data(cve) and _concerns_vendor(cve, device, kev):
         product = device.product
         if (
@@ -63,19 +82,25 @@ def applicability(cve: CveData, device: DeviceFacts, kev: KevEntry | None = None
             None,
             "no usable product data for this CVE yet (NVD not analysed, no vendor versions)",
             _any_source(cve),
+            needs=NEEDS_VERSION_DATA,
         )
     return Verdict(False, "the CVE concerns other products", _any_source(cve), BASIS_PRODUCT)
+
+
+def _not_assessable(device: DeviceFacts, source: str) -> Verdict:
+    needs = NEEDS_FAMILY if device.product is None else NEEDS_VERSION
+    return Verdict(None, f"device not assessable: {device.problem}", source, needs=needs)
 
 
 def _cna_verdict(cve: CveData, device: DeviceFacts) -> Verdict | None:
     if not cve.cna_affected:
         return None
-    entries = cna.entries_for(cve.cna_affected, device)
+    entries = cna.entries_for(cve.cna_affected, device, cve.assigner, cve.description)
     if not entries:
         return None
     source = f"cna:{(cve.assigner or 'vendor').lower()}"
     if device.version is None or device.problem is not None:
-        return Verdict(None, f"device not assessable: {device.problem}", source)
+        return _not_assessable(device, source)
     return cna.assess_entries(entries, device, source)
 
 
@@ -83,7 +108,7 @@ def _nvd_verdict(cve: CveData, device: DeviceFacts) -> Verdict | None:
     if not cve.nvd_configurations or not nvd.mentions(cve.nvd_configurations, device):
         return None
     if device.version is None or device.problem is not None:
-        return Verdict(None, f"device not assessable: {device.problem}", nvd.SOURCE)
+        return _not_assessable(device, nvd.SOURCE)
     return nvd.assess(cve.nvd_configurations, device)
 
 

@@ -4,29 +4,65 @@ entries) evaluated for one device.
 Per CVE 5 semantics plus what vendors actually write: an enumeration of releases is an exact set
 (Cisco lists every affected release, so an unlisted release is not affected even when
 ``defaultStatus`` is missing); ranges honour ``lessThan`` / ``lessThanOrEqual`` / ``changes``
-with the family's train and branch rules; ``platforms`` naming hardware restrict the product to
-matching models.
+with the family's train and branch rules. Hardware the vendor limits an entry to (``platforms``,
+the product name, the description: :mod:`netsbom.vuln.hardware`) decides whether the entry
+concerns the device at all: an entry for other hardware is set aside, and an entry naming the
+device's hardware by a product variant (``FortiOS-6K7K``) is preferred to the general one.
+A version entry netsbom cannot read is skipped unless it names the device's release train.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from netsbom.core.versions import VersionError
+from netsbom.core.versions import Version, VersionError, train_order
 from netsbom.vuln.cpe import CpeError, parse_cpe
 from netsbom.vuln.device import DeviceFacts
-from netsbom.vuln.platforms import hardware_platforms, model_on_platform
-from netsbom.vuln.ranges import Statement, evaluate, parse_statement
-from netsbom.vuln.verdict import BASIS_HARDWARE, BASIS_VERSION, Verdict
+from netsbom.vuln.hardware import (
+    Judgement,
+    Platform,
+    Scope,
+    description_scope,
+    platforms_scope,
+    series_list,
+)
+from netsbom.vuln.products import NO_VENDOR, Product
+from netsbom.vuln.ranges import Statement, concerns, evaluate, parse_statement
+from netsbom.vuln.verdict import (
+    BASIS_HARDWARE,
+    BASIS_VERSION,
+    NEEDS_BUILD,
+    NEEDS_MODEL,
+    NEEDS_MODULES,
+    Verdict,
+    needs_statement,
+)
 
 _SAYS_NOTHING = frozenset({"", "n/a", "-", "none", "unknown", "unspecified"})
+_NEEDS = {"model": NEEDS_MODEL, "modules": NEEDS_MODULES}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An ``affected`` entry that names the device's product, and the hardware it is for."""
+
+    data: Mapping[str, Any]
+    scope: Scope
 
 
 def entries_for(
-    entries: Sequence[Mapping[str, Any]], device: DeviceFacts
-) -> list[Mapping[str, Any]]:
-    """The ``affected`` entries that name the device's product (by name or by CPE)."""
+    entries: Sequence[Mapping[str, Any]],
+    device: DeviceFacts,
+    assigner: str | None = None,
+    description: str = "",
+) -> list[Entry]:
+    """The ``affected`` entries that name the device's product (by name or by CPE), each with
+    the hardware scope the vendor gives it. An entry whose vendor field names no vendor
+    (``n/a``) is read as the ``assigner``'s."""
     product = device.product
     if product is None:
         return []
@@ -34,44 +70,102 @@ def entries_for(
     found = []
     for entry in entries:
         name = str(entry.get("product") or "")
-        if product.names_product(name) and (
-            not entry.get("vendor")
-            or product.names_vendor(str(entry.get("vendor")))
-            or product.names_vendor(name)
-        ):
-            found.append(entry)
+        named, hardware = product.named_in(name)
+        if named and _vendor_agrees(product, entry, name, assigner):
+            found.append(Entry(entry, _scope(product, entry, hardware, description)))
             continue
         for text in entry.get("cpes") or ():
             try:
                 if parse_cpe(str(text)).key in keys:
-                    found.append(entry)
+                    found.append(Entry(entry, _scope(product, entry, None, "")))
                     break
             except CpeError:
                 continue
     return found
 
 
-def assess_entries(
-    entries: Sequence[Mapping[str, Any]], device: DeviceFacts, source: str
-) -> Verdict:
+def _vendor_agrees(
+    product: Product, entry: Mapping[str, Any], name: str, assigner: str | None
+) -> bool:
+    vendor = str(entry.get("vendor") or "").strip()
+    if vendor.lower() in NO_VENDOR:
+        vendor = assigner or ""
+    return not vendor or product.names_vendor(vendor) or product.names_vendor(name)
+
+
+def _scope(
+    product: Product, entry: Mapping[str, Any], hardware: str | None, description: str
+) -> Scope:
+    """Platforms first, then the product name, then the description; the description's
+    exclusions ("... are not affected") always apply."""
+    stated = platforms_scope([str(p) for p in entry.get("platforms") or ()])
+    if not stated and hardware:
+        chassis = series_list(hardware)
+        if chassis:
+            stated = Scope(only=(Platform(hardware, chassis),), source="product name")
+    if not stated and hardware is None and description:
+        variant = product.variant_in(description)  # "... of the Cisco ASAv ... platforms"
+        if variant:
+            stated = Scope(only=(Platform(variant, series_list(variant)),), source="description")
+    told = _description_scope(description, product.cna_names) if description else Scope()
+    if not stated:
+        return told
+    return stated.refine(told)
+
+
+@lru_cache(maxsize=8192)
+def _description_scope(description: str, pattern: str) -> Scope:
+    return description_scope(description, pattern)
+
+
+def assess_entries(entries: Sequence[Entry], device: DeviceFacts, source: str) -> Verdict:
     """Combine the device's product entries: any affected wins, then undecidable, then not.
 
-    An entry that says nothing about the device's train (NetScaler Gateway lists no FIPS
-    builds) does not make undecidable what an entry naming that train decides."""
-    judged = [
-        (_assess_entry(entry, device, source), _names_train(entry, device)) for entry in entries
+    Entries for other hardware are set aside (all of them: not affected, basis hardware). An
+    entry that says nothing about the device's train (NetScaler Gateway lists no FIPS builds)
+    does not make undecidable what an entry naming that train decides."""
+    modules = device.modules
+    judged = [(e, e.scope.judge(device.models, modules) if e.scope else None) for e in entries]
+    if any(j is not None and j.on and e.scope.source == "product name" for e, j in judged):
+        judged = [(e, j) for e, j in judged if e.scope]  # the variant for this hardware decides
+    concerned = [(e, j) for e, j in judged if j is None or j.on is not False]
+    if not concerned:
+        first = next(j for _, j in judged if j is not None)
+        product = str(entries[0].data.get("product") or "?").strip()
+        return Verdict(False, f"{product}: {first.why}", source, BASIS_HARDWARE, None, True)
+    results = [
+        (_with_hardware(_assess_entry(e.data, device, source), j), _names_train(e.data, device))
+        for e, j in concerned
     ]
-    verdicts = [verdict for verdict, _ in judged]
+    verdicts = [verdict for verdict, _ in results]
     for verdict in verdicts:
         if verdict.affected is True:
             return verdict
-    if any(v.affected is False and named for v, named in judged):
-        verdicts = [v for v, named in judged if v.affected is not None or named]
+    if any(v.affected is False and named for v, named in results):
+        verdicts = [v for v, named in results if v.affected is not None or named]
     for verdict in verdicts:
         if verdict.affected is None:
             return verdict
-    hardware = [v for v in verdicts if v.basis == BASIS_HARDWARE]
-    return hardware[0] if hardware else verdicts[0]
+    return verdicts[0]
+
+
+def _with_hardware(verdict: Verdict, judgement: Judgement | None) -> Verdict:
+    if judgement is None:
+        return verdict
+    if verdict.affected is not True:
+        return Verdict(
+            verdict.affected,
+            verdict.reason,
+            verdict.source,
+            verdict.basis,
+            verdict.needs,
+            hardware_stated=True,
+        )
+    why = f"{verdict.reason}; {judgement.why}" if judgement.why else verdict.reason
+    if judgement.on is None:
+        needs = _NEEDS.get(judgement.needs or "", judgement.needs)
+        return Verdict(None, why, verdict.source, None, needs, hardware_stated=True)
+    return Verdict(True, why, verdict.source, hardware_stated=True)
 
 
 def _names_train(entry: Mapping[str, Any], device: DeviceFacts) -> bool:
@@ -84,7 +178,7 @@ def _assess_entry(entry: Mapping[str, Any], device: DeviceFacts, source: str) ->
     assert device.version is not None and device.grammar is not None
     version = device.version
     default = str(entry.get("defaultStatus") or "unknown").lower()
-    product = str(entry.get("product") or "?")
+    product = str(entry.get("product") or "?").strip()
     statements, unreadable, listed = _statements(entry, device)
     if listed is not None:
         return Verdict(
@@ -95,34 +189,61 @@ def _assess_entry(entry: Mapping[str, Any], device: DeviceFacts, source: str) ->
         )
     if not statements and not unreadable:
         if default == "affected":
-            return _platform_check(
-                entry,
-                device,
-                Verdict(True, f"{product}: every version is affected (no versions listed)", source),
+            return Verdict(
+                True, f"{product}: every version is affected (no versions listed)", source
             )
-        return Verdict(None, f"{product}: the vendor lists no versions", source)
+        return Verdict(
+            None,
+            f"{product}: the vendor lists no versions",
+            source,
+            needs=needs_statement(version.train),
+        )
     outcome = evaluate(statements, version)
     status = outcome.status
     why = f"{product}: {outcome.why}"
+    if status is None:
+        needs = NEEDS_BUILD if version.precision is not None else needs_statement(version.train)
+        return Verdict(None, why, source, needs=needs)
     if status == "default":
-        if unreadable:
+        mine = [u for u in unreadable if _mentions_train(u, version.train)]
+        if mine:
             return Verdict(
                 None,
-                f"{why}, but {len(unreadable)} version entries are not "
-                f"understood: {'; '.join(unreadable[:3])}",
+                f"{why}, but an entry about its train is not understood: {'; '.join(mine[:3])}",
                 source,
+                needs=needs_statement(version.train),
             )
-        status = _default_status(default, statements, version.train)
+        if unreadable:
+            why += f" (skipped, not about its train: {'; '.join(unreadable[:3])})"
+        if not statements:
+            return Verdict(
+                None,
+                f"{product}: no version entry is understood ({'; '.join(unreadable[:3])})",
+                source,
+                needs=needs_statement(version.train),
+            )
+        status = _default_status(default, [s for s in statements if concerns(s, version)], version)
         why += {
             "affected": " (vendor default: affected)",
             "unaffected": ", so not affected",
             "unknown": " and the vendor's default status is unknown",
         }[status]
     if status == "affected":
-        return _platform_check(entry, device, Verdict(True, why, source))
+        return Verdict(True, why, source)
     if status == "unaffected":
         return Verdict(False, why, source, BASIS_VERSION)
-    return Verdict(None, why, source)
+    return Verdict(None, why, source, needs=needs_statement(version.train))
+
+
+def _mentions_train(text: str, train: str) -> bool:
+    """Whether a vendor's text names the release line ``train`` (``21.4`` in ``21.4R3-S5``,
+    ``R81.10``; not ``13.1`` in ``13.10``)."""
+    key = re.match(r"[A-Za-z]*\d+\.\d+", train)
+    if key is None:
+        return train.lower() in text.lower()
+    return (
+        re.search(rf"(?<![\d.]){re.escape(key.group(0))}(?![\d])", text, re.IGNORECASE) is not None
+    )
 
 
 _Parsed = tuple[Mapping[str, Any], list[Statement], list[str]]
@@ -173,17 +294,22 @@ def _parse_entry(
             continue
         try:
             statements.extend(parse_statement(device.grammar, item, ours))
-        except VersionError as exc:
-            unreadable.append(f"{text!r} ({exc})")
+        except (VersionError, TypeError, ValueError, AttributeError) as exc:
+            shown = text or str(item.get("lessThan") or item.get("lessThanOrEqual") or "")
+            unreadable.append(f"{shown!r} ({exc})")
     return statements, unreadable
 
 
-def _default_status(default: str, statements: Sequence[Statement], train: str) -> str:
+def _default_status(default: str, statements: Sequence[Statement], device: Version) -> str:
     """Status of a release no statement covers.
 
     An enumeration is an exact set. A vendor that gives fixes for the release's train has said
     that releases past them are fixed, even where its ``defaultStatus`` says ``affected``
-    (Juniper records of 2023 do: their ranges would mean nothing otherwise)."""
+    (Juniper records of 2023 do: their ranges would mean nothing otherwise). Without a default,
+    a release outside every listed range of its own release lineage is not affected: vendors
+    list the releases they found affected (FortiOS ``6.2.0 and below`` says nothing of 7.2
+    because 7.2 is not affected)."""
+    train = device.train
     if default == "unaffected":
         return default
     if any(train in s.trains() and s.fixes for s in statements if s.status == "affected"):
@@ -194,23 +320,12 @@ def _default_status(default: str, statements: Sequence[Statement], train: str) -
         return "unaffected"
     if any(train in s.trains() for s in statements):
         return "unaffected"  # the vendor speaks about this train and does not list the release
+    if statements and all(_same_lineage(s, device) for s in statements):
+        return "unaffected"
     return "unknown"
 
 
-def _platform_check(entry: Mapping[str, Any], device: DeviceFacts, verdict: Verdict) -> Verdict:
-    platforms = hardware_platforms([str(p) for p in entry.get("platforms") or ()])
-    if not platforms:
-        return verdict
-    listed = ", ".join(platforms)
-    if not device.models:
-        return Verdict(
-            None, f"{verdict.reason}; only on {listed}, and the record has no model", verdict.source
-        )
-    if model_on_platform(device.models, platforms):
-        return Verdict(True, f"{verdict.reason}; on {listed}", verdict.source)
-    return Verdict(
-        False,
-        f"{verdict.reason}, but only on {listed} (model {', '.join(device.models)})",
-        verdict.source,
-        BASIS_HARDWARE,
-    )
+def _same_lineage(statement: Statement, device: Version) -> bool:
+    bounds = [statement.exact, statement.start, statement.last, *statement.fixes]
+    bounds += list(statement.whole_trains)
+    return all(train_order(device, b) is not None for b in bounds if b is not None)

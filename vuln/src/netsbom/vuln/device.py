@@ -9,6 +9,8 @@ from netsbom.core.versions import Grammar, Version, VersionError, grammar
 from netsbom.vuln.cpe import Cpe, CpeError, parse_cpe
 from netsbom.vuln.products import PRODUCTS, Product, product_for
 
+_MODULE_CLASSES = frozenset({"module", "cpu", "other"})
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceFacts:
@@ -18,6 +20,9 @@ class DeviceFacts:
     family: str | None
     version_text: str | None
     models: tuple[str, ...]
+    modules: (
+        tuple[str, ...] | None
+    )  # line cards/modules (model, name, description); None: none listed
     os_cpe: Cpe | None
     hardware_cpe: Cpe | None
     labels: tuple[tuple[str, str], ...]
@@ -51,6 +56,15 @@ def device_facts(record: DeviceRecord) -> DeviceFacts:
             if m
         )
     )
+    cards = tuple(
+        dict.fromkeys(
+            text
+            for c in record.components
+            if c.cls in _MODULE_CLASSES
+            for text in (c.model, c.name, c.description)
+            if text
+        )
+    )
     product = product_for(family)
     family_grammar: Grammar | None = None
     version: Version | None = None
@@ -74,6 +88,7 @@ def device_facts(record: DeviceRecord) -> DeviceFacts:
         family=family,
         version_text=version_text,
         models=models,
+        modules=cards or None,
         os_cpe=os_cpe,
         hardware_cpe=hardware_cpe,
         labels=record.target.labels,

@@ -52,6 +52,8 @@ class CveData:
     cna_vendor_names: list[str] = field(default_factory=list)
     cna_affected: list[Mapping[str, Any]] | None = None  # None: no CVE JSON 5 record
     assigner: str | None = None
+    description: str = ""  # the CNA's English description (hardware it names limits the CVE)
+    rejected: bool = False  # the CNA rejected (withdrew) the CVE
     adp_affected: list[Mapping[str, Any]] = field(default_factory=list)
     ssvc: dict[str, str] = field(default_factory=dict)  # Exploitation, Automatable, ...
     problems: list[str] = field(default_factory=list)
@@ -172,6 +174,7 @@ def _load_cve_file(feeds: Feeds, path: Path) -> None:
         return
     cve = feeds.cve(cve_id)
     cve.assigner = meta.get("assignerShortName")
+    cve.rejected = str(meta.get("state") or "").upper() == "REJECTED"
     containers = data["containers"]
     cna = containers.get("cna")
     if isinstance(cna, dict):
@@ -181,9 +184,19 @@ def _load_cve_file(feeds: Feeds, path: Path) -> None:
             cve.cna_vendor_names = sorted({str(a.get("vendor") or "") for a in affected} - {""})
         else:
             cve.problems.append(f"{path.name}: CNA affected is malformed")
+        cve.description = _english(cna.get("descriptions"))
     for adp in containers.get("adp") or ():
         if isinstance(adp, dict):
             _read_adp(cve, adp)
+
+
+def _english(descriptions: Any) -> str:
+    texts = [
+        str(d.get("value") or "")
+        for d in descriptions or ()
+        if isinstance(d, dict) and str(d.get("lang") or "en").lower().startswith("en")
+    ]
+    return texts[0] if texts else ""
 
 
 def _read_adp(cve: CveData, adp: Mapping[str, Any]) -> None:

@@ -12,11 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netsbom.core.versions import VersionError, compare
+from netsbom.core.versions import VersionError, order
 from netsbom.vuln.cpe import Cpe, CpeError, hardware_matches, parse_cpe
 from netsbom.vuln.device import DeviceFacts
 from netsbom.vuln.ranges import Statement, within
-from netsbom.vuln.verdict import BASIS_HARDWARE, BASIS_PRODUCT, BASIS_VERSION, Verdict
+from netsbom.vuln.verdict import (
+    BASIS_HARDWARE,
+    BASIS_PRODUCT,
+    BASIS_VERSION,
+    NEEDS_MODEL,
+    NEEDS_VERSION_DATA,
+    Verdict,
+)
 
 SOURCE = "nvd"
 
@@ -49,7 +56,10 @@ def assess(configurations: Sequence[Mapping[str, Any]], device: DeviceFacts) -> 
     if any(r is True for r in results):
         return Verdict(True, f"NVD: {'; '.join(judge.hits) or 'configuration matches'}", SOURCE)
     if any(r is None for r in results):
-        return Verdict(None, f"NVD: cannot decide ({'; '.join(judge.unknowns[:3])})", SOURCE)
+        needs = NEEDS_MODEL if judge.model_missing else NEEDS_VERSION_DATA
+        return Verdict(
+            None, f"NVD: cannot decide ({'; '.join(judge.unknowns[:3])})", SOURCE, needs=needs
+        )
     # Not affected: would it be with any hardware? Then the hardware is the reason.
     relaxed = _Judge(device, hardware_known=True)
     if any(relaxed.configuration(c) is not False for c in configurations):
@@ -67,10 +77,48 @@ def assess(configurations: Sequence[Mapping[str, Any]], device: DeviceFacts) -> 
     return Verdict(False, "NVD: no configuration names this product", SOURCE, BASIS_PRODUCT)
 
 
+def hardware_scope(
+    configurations: Sequence[Mapping[str, Any]], device: DeviceFacts
+) -> Verdict | None:
+    """What NVD says about the device's hardware alone, every version taken as matching: False
+    (basis hardware) when each configuration naming the OS needs other hardware, None when one
+    needs hardware and the record has no model; no verdict when NVD sets no limit it fails."""
+    judge = _Judge(device, hardware_known=None, version_known=True)
+    results = [judge.configuration(c) for c in configurations if _names_os(c, device)]
+    if not results or any(r is True for r in results) or not judge.hardware_seen:
+        return None
+    if any(r is None for r in results):
+        return Verdict(
+            None,
+            f"NVD: only on some hardware ({'; '.join(judge.unknowns[:2])})",
+            SOURCE,
+            needs=NEEDS_MODEL,
+        )
+    hardware = ", ".join(sorted(judge.hardware_missed)[:6]) or "other hardware"
+    return Verdict(False, f"NVD: only on {hardware}", SOURCE, BASIS_HARDWARE)
+
+
+def _names_os(configuration: Mapping[str, Any], device: DeviceFacts) -> bool:
+    keys = device.cpe_keys()
+    for node in configuration.get("nodes") or ():
+        for match in node.get("cpeMatch") or ():
+            try:
+                if isinstance(match, dict) and parse_cpe(str(match.get("criteria"))).key in keys:
+                    return True
+            except CpeError:
+                continue
+    return False
+
+
 class _Judge:
-    def __init__(self, device: DeviceFacts, hardware_known: bool | None) -> None:
+    def __init__(
+        self, device: DeviceFacts, hardware_known: bool | None, version_known: bool = False
+    ) -> None:
         self.device = device
         self.force_hardware = hardware_known
+        self.force_version = version_known
+        self.hardware_seen = False
+        self.model_missing = False
         self.hits: list[str] = []
         self.unknowns: list[str] = []
         self.hardware_missed: set[str] = set()
@@ -102,6 +150,7 @@ class _Judge:
         product = self.device.product
         if product is not None and cpe.key in product.appliance_cpes:
             return True
+        self.hardware_seen = True
         if self.force_hardware is not None:
             return self.force_hardware
         if hardware_matches(cpe, self.device.models, self.device.hardware_cpe):
@@ -109,11 +158,14 @@ class _Judge:
             return True
         if not self.device.models and self.device.hardware_cpe is None:
             self.unknowns.append(f"needs hardware {cpe.product}; the record has no model")
+            self.model_missing = True
             return None
         self.hardware_missed.add(cpe.product)
         return False
 
     def _os(self, cpe: Cpe, match: Mapping[str, Any]) -> bool | None:
+        if self.force_version:
+            return True
         device = self.device
         assert device.version is not None and device.grammar is not None
         grammar = device.grammar
@@ -143,7 +195,7 @@ class _Judge:
             inside
             and match.get("versionStartExcluding")
             and start is not None
-            and compare(device.version, start) == 0
+            and order(device.version, start) == 0
         ):
             inside = False
         if inside is None:
@@ -166,8 +218,14 @@ class _Judge:
             same = listed.train == device.version.train and listed.branch == device.version.branch
         elif cpe.update == "*" and listed.train_only:
             same = listed.train == device.version.train
+        elif listed.train != device.version.train:
+            same = False
         else:
-            same = compare(listed, device.version) == 0
+            found = order(device.version, listed)
+            if found is None:
+                self.unknowns.append(f"{device.version} states less than {cpe}")
+                return None
+            same = found == 0
         if same:
             self.hits.append(f"{device.version} listed as {cpe}")
         return same

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from netsbom.core.versions import Grammar, Version, VersionError, compare, train_order
+from netsbom.core.versions import Grammar, Version, VersionError, compare, order, train_order
 
 OPEN_STARTS = frozenset({"", "0", "*", "-", "unspecified", "n/a", "all", "0.0", "0.0.0"})
 
@@ -66,14 +66,8 @@ def parse_statement(
         if _is_text(version):
             return statements_from_text(grammar, version, status, ours)
         if version.endswith("*"):
-            return [
-                Statement(
-                    status,
-                    version,
-                    whole_trains=(_bound(grammar, version[:-1], None),),
-                    start=_bound(grammar, version[:-1], None),
-                )
-            ]
+            train = _bound(grammar, version[:-1].rstrip(". "), None)
+            return [Statement(status, version, whole_trains=(train,), start=train)]
         return [Statement(status, version, exact=_bound(grammar, version, None))]
     start = None if version.lower() in OPEN_STARTS else _bound(grammar, version, None)
     fixes: list[Version] = []
@@ -87,8 +81,8 @@ def parse_statement(
                 if start is None:
                     raise VersionError("lessThan 'All' without a start version")
                 whole.append(start)
-            elif "*" in text:
-                whole.append(_bound(grammar, text.replace("*", ""), start))
+            elif "*" in text:  # "21.3*", "6.2.*": to the end of the train
+                whole.append(_bound(grammar, text.replace("*", "").rstrip(". "), start))
             else:
                 fixes.append(_bound(grammar, text, start))
         if not fixes and not whole:
@@ -120,7 +114,7 @@ def parse_statement(
 
 
 def _bound(grammar: Grammar, text: str, start: Version | None) -> Version:
-    text = text.strip()
+    text = text.replace("\\", "").strip()  # CPE-escaped versions in CISA ADP: 14.2\(7f\)
     if grammar.family.startswith("junos"):
         text = re.sub(r"-EVO?$", "", text, flags=re.IGNORECASE)
     return grammar.version(grammar.qualify(text, start))
@@ -144,12 +138,26 @@ _BELOW = re.compile(
     r"^(?:versions?\s+)?(?:before|prior to|earlier than|lower than|older than|below)\s+(?P<v>.+)$",
     re.IGNORECASE,
 )
+# "R81.20 before take 14", "21.4 versions before 21.4R3-S5": a release line and its fix
+_LINE_BEFORE = re.compile(
+    r"^(?P<a>\S+(?:\s+\S+)?)\s+(?:versions?\s+)?(?:before|prior to|earlier than|lower than)"
+    r"\s+(?P<b>.+)$",
+    re.IGNORECASE,
+)
 _ITEMS = re.compile(
     r",|;|\s(?:and|&)\s(?!(?:below|earlier|prior|older|lower|before)\b)", re.IGNORECASE
 )
+# A clause that starts right after another without a comma: "... take 82 R80.40 before take 198"
+_RUN_ON = re.compile(r"(?<=\d)\s+(?=\S+\s+(?:before|prior to)\s)", re.IGNORECASE)
 _THROUGH = re.compile(r"^(?P<a>.+?)\s+(?:through|to)\s+(?P<b>.+)$", re.IGNORECASE)
 _PRODUCT_WORDS = re.compile(
-    r"^(?:[A-Za-z][\w()-]*\s+)+?(?=v?\d|R\d|before|prior|versions?\s)", re.IGNORECASE
+    r"^(?:[A-Za-z][A-Za-z()_-]*\s+)+?(?=v?\d|R\d|before|prior|versions?\s)", re.IGNORECASE
+)
+# Words around versions that name no product ("All supported releases prior to Release 24")
+_GENERIC = re.compile(
+    r"^(?:(?:all|any|every|supported|affected|releases?|versions?|builds?|software|the|of|from|"
+    r"including|earlier|later|and|or|only)\s*)+$",
+    re.IGNORECASE,
 )
 
 
@@ -157,33 +165,48 @@ def statements_from_text(
     grammar: Grammar, text: str, status: str, ours: Callable[[str], bool] | None = None
 ) -> list[Statement]:
     """``FortiOS 6.0.0 through 6.0.14, 6.2.0 and below, before 7.0.3, 7.2.0`` as statements.
-    Items after another product's name (``..., FortiProxy 2.0.0``) are skipped."""
+    Items after another product's name (``..., FortiProxy 2.0.0``) are skipped; words that name
+    no product (``All supported releases prior to Release 24``) are not a product name."""
     result: list[Statement] = []
     current = True
-    for raw in _ITEMS.split(text):
+    for raw in (part for item in _ITEMS.split(text) for part in _RUN_ON.split(item)):
         item = raw.strip().rstrip(".")
         words = _PRODUCT_WORDS.match(item)
         if words and words.group(0).strip() and ours is not None:
             name = re.sub(r"\b(versions?|before|prior)\b", "", words.group(0)).strip()
-            if name:
+            if name and not _GENERIC.match(name):
                 current = ours(name)
-        part = _PRODUCT_WORDS.sub("", item).strip()
+        part = _PRODUCT_WORDS.sub("", item).strip() if words else item
+        if (
+            words
+            and _GENERIC.match(words.group(0))
+            and not part.lower().startswith(("before", "prior"))
+        ):
+            part = item[words.end() :].strip()
         if not part or not current:
             continue
-        if match := _UP_TO.match(part):
-            result.append(Statement(status, part, last=_bound(grammar, match["v"], None)))
-        elif match := _BELOW.match(part):
-            result.append(Statement(status, part, fixes=(_bound(grammar, match["v"], None),)))
-        elif match := _THROUGH.match(part):
-            start = _bound(grammar, match["a"], None)
-            result.append(
-                Statement(status, part, start=start, last=_bound(grammar, match["b"], start))
-            )
-        else:
-            result.append(Statement(status, part, exact=_bound(grammar, part, None)))
+        result.append(_text_statement(grammar, part, status))
     if not result:
         raise VersionError(f"no version in {text!r}")
     return result
+
+
+def _text_statement(grammar: Grammar, part: str, status: str) -> Statement:
+    if match := _UP_TO.match(part):
+        return Statement(status, part, last=_bound(grammar, match["v"], None))
+    if match := _BELOW.match(part):
+        return Statement(status, part, fixes=(_bound(grammar, match["v"], None),))
+    if match := _LINE_BEFORE.match(part):
+        start = _bound(grammar, match["a"], None)
+        line = Version(
+            start.family, start.text, start.train, lineage=start.lineage,
+            train_rank=start.train_rank, branch_len=start.branch_len, train_only=True,
+        )  # fmt: skip
+        return Statement(status, part, start=line, fixes=(_bound(grammar, match["b"], start),))
+    if match := _THROUGH.match(part):
+        start = _bound(grammar, match["a"], None)
+        return Statement(status, part, start=start, last=_bound(grammar, match["b"], start))
+    return Statement(status, part, exact=_bound(grammar, part, None))
 
 
 def evaluate(statements: Sequence[Statement], device: Version) -> Outcome:
@@ -193,7 +216,7 @@ def evaluate(statements: Sequence[Statement], device: Version) -> Outcome:
             return Outcome(
                 statement.status, f"{device} is listed as {statement.status}", (statement,)
             )
-    ranges = [s for s in statements if s.is_range]
+    ranges = [s for s in statements if s.is_range and concerns(s, device)]
     own = [s for s in ranges if device.train in s.trains()]
     if own:
         ranges = own
@@ -227,10 +250,20 @@ def evaluate(statements: Sequence[Statement], device: Version) -> Outcome:
     return Outcome("default", f"{device} matches none of the listed versions")
 
 
-def _same(a: Version, b: Version) -> bool:
-    if a.train_only:
-        return a.train == b.train
-    return compare(a, b) == 0
+def concerns(statement: Statement, device: Version) -> bool:
+    """False when every bound of the statement lies on another release lineage than the
+    device's (SonicOS 6.5 ``n`` and ``v`` build lines say nothing about 7.x)."""
+    bounds = [statement.exact, statement.start, statement.last, *statement.fixes]
+    lineages = {b.lineage for b in [*bounds, *statement.whole_trains] if b is not None}
+    if device.lineage is None or None in lineages or not lineages:
+        return True
+    return device.lineage in lineages or device.train in statement.trains()
+
+
+def _same(listed: Version, device: Version) -> bool:
+    if listed.train_only:
+        return listed.train == device.train
+    return order(device, listed) == 0
 
 
 def within(statement: Statement, device: Version) -> bool | None:
@@ -262,20 +295,24 @@ def _any(values: Iterable[bool | None]) -> bool | None:
     return None if any(v is None for v in items) else False
 
 
+def _same_train(device: Version, bound: Version) -> bool:
+    return device.train == bound.train and device.family == bound.family
+
+
 def _at_least(device: Version, bound: Version) -> bool | None:
-    order = compare(device, bound)
-    if order is not None:
-        return order >= 0
+    if _same_train(device, bound):
+        found = order(device, bound)
+        return None if found is None else found >= 0
     trains = train_order(device, bound)
     return None if trains is None else trains > 0
 
 
 def _at_most(device: Version, bound: Version) -> bool | None:
-    if bound.train_only and bound.train == device.train:
-        return True
-    order = compare(device, bound)
-    if order is not None:
-        return order <= 0
+    if _same_train(device, bound):
+        if bound.train_only:
+            return True
+        found = order(device, bound)
+        return None if found is None else found <= 0
     trains = train_order(device, bound)
     return None if trains is None else trains < 0
 
@@ -292,18 +329,23 @@ def _below_fixes(device: Version, fixes: Sequence[Version]) -> bool | None:
 
     Within the device's train the fix on the device's own branch decides; a fix made on an
     earlier branch is carried by every later branch; a device on a branch earlier than every
-    fix has none. Fixes in other trains order by train only.
+    fix has none. A family without branches is fixed from the train's lowest fix on. Fixes in
+    other trains order by train only.
     """
-    same = [f for f in fixes if f.train == device.train and f.family == device.family]
+    same = [f for f in fixes if _same_train(device, f)]
     if same:
-        earlier = [f for f in same if f.branch <= device.branch]
-        if not earlier:
-            return True
-        top = max(f.branch for f in earlier)
-        if top == device.branch:
+        if device.branch_len is None:
+            fix = min(same, key=lambda f: f.position)
+        else:
+            earlier = [f for f in same if f.branch <= device.branch]
+            if not earlier:
+                return True
+            top = max(f.branch for f in earlier)
+            if top != device.branch:
+                return False
             fix = min((f for f in earlier if f.branch == top), key=lambda f: f.position)
-            return device.position < fix.position
-        return False
+        found = order(device, fix)
+        return None if found is None else found < 0
     orders = [train_order(device, f) for f in fixes]
     if any(o is None for o in orders):
         return None

@@ -12,8 +12,10 @@ Inputs:
   low|medium|high) and ``wellbeing`` (minimal|material|irreversible, or low|medium|high);
   default support + material (network infrastructure) = medium.
 - System Exposure (deployer): label ``exposure`` internet|controlled|internal -> open|controlled|
-  small. Without it the deployer tree is not evaluated. TODO: derive exposure from topology
-  (external neighbours, management services reachable from untrusted zones).
+  small; else the exposure derived from the topology (:mod:`netsbom.topology.exposure`: external
+  neighbours, internet-facing labels, management reachable from untrusted zones); the path that
+  makes it so is the assessment's ``exposure_reason`` (:func:`system_exposure`). Without either
+  the deployer tree is not evaluated.
 - Human Impact (deployer): label ``human_impact`` (low|medium|high|very_high), else from Mission
   & Well-being (essential + irreversible = very high).
 """
@@ -21,7 +23,7 @@ Inputs:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 # Exploitation Automatable TechnicalImpact MissionWellbeing -> decision
 _CISA = """
@@ -77,13 +79,31 @@ _EXPOSURE = {
     "controlled": ("C", "controlled"),
     "internal": ("S", "small"),
 }
+_LEVELS = {"open": "O", "controlled": "C", "small": "S"}
 _HUMAN = {"low": "L", "medium": "M", "high": "H", "very_high": "VH", "very high": "VH"}
 _MW_NAMES = {"L": "low", "M": "medium", "H": "high"}
 _HUMAN_NAMES = {"L": "low", "M": "medium", "H": "high", "VH": "very high"}
 
 
-def decide(adp: Mapping[str, str], in_kev: bool, labels: Mapping[str, str]) -> dict[str, Any]:
-    """The ``ssvc`` object of an assessment line: decision, decision points, assumptions."""
+class ExposureLike(Protocol):
+    """A device's System Exposure (open|controlled|small) and the path that makes it so."""
+
+    @property
+    def level(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+def decide(
+    adp: Mapping[str, str],
+    in_kev: bool,
+    labels: Mapping[str, str],
+    exposure: ExposureLike | None = None,
+) -> dict[str, Any]:
+    """The ``ssvc`` object of an assessment line: decision, decision points, assumptions.
+    ``exposure``: derived from the topology; the label ``exposure`` overrides it. The result
+    depends on the exposure's level only (its reason: :func:`system_exposure`)."""
     assumed: list[str] = []
     exploitation = _value(adp.get("Exploitation"), _EXPLOITATION)
     if in_kev:
@@ -116,17 +136,36 @@ def decide(adp: Mapping[str, str], in_kev: bool, labels: Mapping[str, str]) -> d
         "Technical Impact": {"P": "partial", "T": "total"}[technical],
         "Mission & Well-being": _MW_NAMES[mw],
     }
-    exposure = _EXPOSURE.get((labels.get("exposure") or "").lower())
-    if exposure is not None:
+    system = _exposure_key(labels, exposure)
+    if system is not None:
         human = _HUMAN.get((labels.get("human_impact") or "").lower().replace("-", "_"))
         if human is None:
             human = "VH" if mission == 2 and wellbeing == 2 else mw
-        key = (exploitation, exposure[0], automatable, human)
+        key = (exploitation, system[0], automatable, human)
         result["deployer_decision"] = DEPLOYER_DECISIONS[DEPLOYER_TABLE[key]]
-        result["System Exposure"] = exposure[1]
+        result["System Exposure"] = system[1]
         result["Human Impact"] = _HUMAN_NAMES[human]
     result["assumed"] = assumed
     return result
+
+
+def system_exposure(
+    labels: Mapping[str, str], exposure: ExposureLike | None
+) -> tuple[str, str] | None:
+    """(System Exposure, why): the label ``exposure`` first, then the topology's exposure."""
+    label = (labels.get("exposure") or "").lower()
+    if label in _EXPOSURE:
+        return _EXPOSURE[label][1], f"label exposure={label}"
+    if exposure is not None and exposure.level in _LEVELS:
+        return exposure.level, exposure.reason
+    return None
+
+
+def _exposure_key(
+    labels: Mapping[str, str], exposure: ExposureLike | None
+) -> tuple[str, str] | None:
+    found = system_exposure(labels, exposure)
+    return None if found is None else (_LEVELS[found[0]], found[0])
 
 
 def _value(raw: str | None, table: Mapping[str, str]) -> str | None:
@@ -140,10 +179,3 @@ def _mission_wellbeing(mission: int, wellbeing: int) -> str:
     if mission == 0 and wellbeing == 0:
         return "L"
     return "M"
-
-
-def priority(ssvc: Mapping[str, Any]) -> int:
-    """Sort key of a decision: the stronger of the coordinator and the deployer outcome."""
-    return max(
-        RANK.get(str(ssvc.get("decision")), 0), RANK.get(str(ssvc.get("deployer_decision")), 0)
-    )

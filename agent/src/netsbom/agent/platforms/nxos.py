@@ -1,5 +1,8 @@
 """Cisco NX-OS (netmiko ``cisco_nxos``): ``| json`` preferred, text accepted for every command.
 
+Nexus 9000 switches in ACI mode answer the same commands; their image (``aci-n9000-dk9.*``) or
+release number (11.0 and later; standalone NX-OS is 10.x at most) makes the family ``nxos-aci``.
+
 Neighbours: ``show lldp|cdp neighbors detail`` preferred, the summary accepted; JSON (``| json``
 or ``| json native``) or text.
 """
@@ -30,6 +33,15 @@ _CHASSIS = re.compile(r"^\s*cisco (.+?[Cc]hassis)", re.MULTILINE)
 _HARDWARE_LINE = re.compile(r"^\s*cisco ([^(\n]+?)\s*(?:\(.*)?$", re.MULTILINE)
 _IMAGE = re.compile(r"^\s*(?:NXOS|system) image file is:\s+(\S+)", re.MULTILINE)
 _PROCESSOR_ID = re.compile(r"Processor [Bb]oard ID (\S+)")
+_ACI_IMAGE = re.compile(r"aci-n9000", re.IGNORECASE)
+_ACI_RELEASE = re.compile(r"^1[1-9]\.\d+\(")
+
+
+def _family(version: str | None, image: str | None) -> tuple[str, str]:
+    """(family, OS name): ``nxos-aci`` for the ACI image or an ACI release number."""
+    if _ACI_IMAGE.search(image or "") or _ACI_RELEASE.match(version or ""):
+        return "nxos-aci", "Cisco NX-OS in ACI mode"
+    return "nxos", "Cisco NX-OS"
 
 
 def _version(raw: str | None) -> tuple[str | None, str | None]:
@@ -94,6 +106,7 @@ def _version_partial(
     serial: str | None,
 ) -> Partial:
     model = _chassis_model(description)
+    family, os_name = _family(version, image)
     chassis = (
         Component(
             index="1",
@@ -113,8 +126,8 @@ def _version_partial(
         vendor="Cisco",
         model=model,
         serial=serial,
-        os_family="nxos",
-        os_name="Cisco NX-OS",
+        os_family=family,
+        os_name=os_name,
         os_version=version,
         os_build=build,
         os_image=image,

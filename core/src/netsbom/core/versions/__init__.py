@@ -2,6 +2,7 @@
 
     parse_version("ios-xe", "17.9.4a")  -> Version(train="17.9", position=(4, 1, 0), ...)
     compare(a, b)                       -> -1 | 0 | 1 within a train, None across trains
+    order(device, bound)                -> the same on what both state (builds, takes)
 
 The registry (``netsbom/core/families.yaml``, ``versions:``) names each family's module. A module
 holds ``parse(text, family)`` and optionally ``qualify(bound, start)`` (vendor bounds written
@@ -18,7 +19,7 @@ from functools import cache, lru_cache
 from importlib import import_module
 
 from netsbom.core.families import families, known_family
-from netsbom.core.versions.base import Version, VersionError, compare, train_order
+from netsbom.core.versions.base import Version, VersionError, compare, order, train_order
 
 __all__ = [
     "FAMILIES",
@@ -27,6 +28,7 @@ __all__ = [
     "VersionError",
     "compare",
     "grammar",
+    "order",
     "parse_version",
     "train_order",
 ]

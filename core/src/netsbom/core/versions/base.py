@@ -13,6 +13,11 @@ open-ended ``versionEndExcluding``). Trains without a lineage (IOS 15.2M vs 15.2
 A *branch* is the prefix of a position a fix is made on: Junos 21.4R3-S5 is service release 5 on
 branch R3, PAN-OS 10.1.11-h1 is hotfix 1 on maintenance release 10.1.11. ``branch_len`` says how
 many leading position items make the branch (the whole position when a family has no branches).
+
+*Precision* is how many leading position items the text states. Vendors name a release without
+its build (Junos ``21.4R3`` is every build ``21.4R3.N``; Gaia ``R81.20`` says nothing of the Jumbo
+Hotfix take): :func:`order` compares only what both sides state, and a device that states less
+than the bound it is compared with cannot be ordered against it.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class Version:
     train_rank: tuple[int, ...] = ()
     branch_len: int | None = None  # None: the whole position is the branch
     train_only: bool = False  # "21.4", "10.2": names a whole train, not one release
+    precision: int | None = None  # leading position items stated (None: all of them)
 
     @property
     def branch(self) -> tuple[int, ...]:
@@ -50,6 +56,27 @@ def compare(a: Version, b: Version) -> int | None:
     if a.family != b.family or a.train != b.train:
         return None
     return _sign(a.position, b.position)
+
+
+def order(device: Version, bound: Version) -> int | None:
+    """Order of a device's release against a vendor's bound of the same train, on what both
+    state: ``21.4R3.13`` equals the bound ``21.4R3``; ``R81.20`` (no take) against ``R81.20 Take
+    14`` is ``None``. Different trains: ``None`` (see :func:`train_order`)."""
+    if device.family != bound.family or device.train != bound.train:
+        return None
+    stated = _stated(device)
+    wanted = _stated(bound)
+    shared = min(stated, wanted)
+    mine, theirs = device.position[:shared], bound.position[:shared]
+    if mine != theirs:
+        return _sign(mine, theirs)
+    if stated < wanted and any(bound.position[shared:wanted]):
+        return None  # the bound names a level the device's version does not state
+    return 0
+
+
+def _stated(version: Version) -> int:
+    return len(version.position) if version.precision is None else version.precision
 
 
 def train_order(a: Version, b: Version) -> int | None:

@@ -5,7 +5,8 @@ the vendor's ranges), ``15.1X49-D200`` (X trains: ``D`` releases), ``21.4R3-S5-E
 ``21.4B1`` (beta), ``15.1F6-S13`` (feature trains).
 
 Train = ``21.4`` (lineage ``junos``, ranked 21.4 < 22.1), ``15.1X49`` or ``15.1F`` (no lineage).
-Position = (release kind, release number, service release, respin); the *branch* is the release:
+Position = (release kind, release number, service release, respin or build); a version written
+without the last (``21.4R3-S5``) is every build of that release. The *branch* is the release:
 21.4R3-S5 is service release 5 on branch R3, so "fixed in 22.3R2-S2, 22.3R3-S1" leaves 22.3R3
 affected. ``-EVO`` is dropped: the family (``junos`` or ``junos-evolved``) comes from the product.
 """
@@ -61,6 +62,7 @@ def parse(text: str, family: str = "junos") -> Version:
         train_rank=(major, minor),
         branch_len=2,
         train_only=not kind,
+        precision=3 if kind and match["spin"] is None else None,  # 21.4R3: any build 21.4R3.N
     )
 
 

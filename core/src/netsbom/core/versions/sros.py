@@ -1,6 +1,8 @@
-"""Nokia SR OS: ``22.10.R1``, ``23.3.R2``, ``TiMOS-C-22.10.R1``, ``B-22.10.R1``, ``22.10.R1-1``.
+"""Nokia SR OS: ``22.10.R1``, ``23.3.R2``, ``TiMOS-C-22.10.R1``, ``B-22.10.R1``, ``22.10.R1-1``,
+and Nokia's names of whole releases in advisories: ``Release 24``, ``Release 23.10``.
 
-Train = ``22.10`` (lineage ``sros``); position = (R number, build).
+Train = ``22.10`` (lineage ``sros``; ``Release 24`` is the train ``24.0``, before ``24.3``);
+position = (R number, build).
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import re
 from netsbom.core.versions.base import Version, VersionError, number
 
 _SROS = re.compile(
-    r"^(?:TiMOS-[A-Z]-|[A-Z]-)?(?P<major>\d+)\.(?P<minor>\d+)(?:\.R(?P<rel>\d+)(?:-(?P<build>\d+))?)?$",
+    r"^(?:TiMOS-[A-Z]-|[A-Z]-|Release\s+)?(?P<major>\d+)(?:\.(?P<minor>\d+))?"
+    r"(?:\.R(?P<rel>\d+)(?:-(?P<build>\d+))?)?$",
     re.IGNORECASE,
 )
 
@@ -20,7 +23,9 @@ def parse(text: str, family: str = "sros") -> Version:
     match = _SROS.match(raw)
     if not match:
         raise VersionError(f"not an SR OS version: {text!r}")
-    major, minor = int(match["major"]), int(match["minor"])
+    if match["minor"] is None and not raw.lower().startswith("release"):
+        raise VersionError(f"not an SR OS version: {text!r}")
+    major, minor = int(match["major"]), number(match["minor"])
     return Version(
         family=family,
         text=raw,
