@@ -660,7 +660,7 @@ def task_ssh_paramiko(args: argparse.Namespace) -> dict[str, Any]:
 def _vuln_inputs(directory: Path, devices: int, cves: int) -> tuple[Path, Path]:
     """A fleet's records (JSON Lines, as `netsbom agent poll --format json` writes them) and a
     feeds directory of exactly ``cves`` CVE ids: the real records of ../shared/vuln, cut to the
-    first ids or topped up with copies of its CNA records under CVE-2099-* ids."""
+    first ids (those with a record first) or topped up with copies of its CNA records under CVE-2099-* ids."""
     from netsbom.core.record import record_to_dict
     from netsbom.lab.fleet import synthetic_fleet
 
@@ -675,7 +675,9 @@ def _vuln_inputs(directory: Path, devices: int, cves: int) -> tuple[Path, Path]:
     (feeds / "nvd").mkdir()
     cve_files = sorted((shared / "cve").glob("CVE-*.json"))
     kev = json.loads((shared / "kev.json").read_text(encoding="utf-8"))
-    ids = sorted({p.stem for p in cve_files} | {k["cveID"] for k in kev["vulnerabilities"]})
+    # ids with a record first: a feed of KEV-only ids holds nothing to assess (and is refused)
+    recorded = sorted(p.stem for p in cve_files)
+    ids = recorded + sorted({k["cveID"] for k in kev["vulnerabilities"]} - set(recorded))
     chosen = set(ids[:cves])
     for path in cve_files:
         if path.stem in chosen:
