@@ -136,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        self.send_header("API-Version", NETBOX_VERSION)
+        self.send_header("API-Version", self.server.version)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -258,6 +258,10 @@ class _Handler(BaseHTTPRequestHandler):
         if "id" in query:
             ids = {int(v) for v in query["id"]}
             devices = [d for d in devices if d["id"] in ids]
+        self._page(devices, query)
+
+    def _page(self, devices: list[dict[str, Any]], query: dict[str, list[str]]) -> None:
+        """One page of ``devices`` by ``limit``/``offset``, with ``count`` and absolute links."""
         try:
             limit = min(int(query.get("limit", [PAGINATE_COUNT])[0]) or MAX_PAGE_SIZE,
                         MAX_PAGE_SIZE)  # fmt: skip
@@ -292,9 +296,10 @@ def _absolute(value: Any, base: str) -> Any:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    version = NETBOX_VERSION
 
-    def __init__(self, state: NetboxState) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, state: NetboxState, handler: type[_Handler] = _Handler) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
         self.state = state
         state.base = f"http://127.0.0.1:{self.server_address[1]}"
 
@@ -303,9 +308,11 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def netbox_emulator(state: NetboxState) -> Iterator[NetboxState]:
+def netbox_emulator(
+    state: NetboxState, server_class: type[_Server] = _Server
+) -> Iterator[NetboxState]:
     """Serve ``state`` on 127.0.0.1 (``state.base`` is the URL) until the block ends."""
-    server = _Server(state)
+    server = server_class(state)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

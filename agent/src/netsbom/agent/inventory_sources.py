@@ -98,11 +98,15 @@ def read_inventory(path: Path, fmt: str = "auto") -> dict[str, Any]:
         from netsbom.agent.netbox.source import from_netbox
 
         return from_netbox(raw, source=str(path))
+    if raw.get("source") == "nautobot":  # from Nautobot (agent/netbox/nautobot.py)
+        from netsbom.agent.netbox.nautobot import from_nautobot
+
+        return from_nautobot(raw, source=str(path))
     return raw
 
 
 def detect_format(path: Path) -> InventoryFormat:
-    """netsbom (a ``targets`` list or ``source: netbox``), Ansible (``all`` or groups of
+    """netsbom (a ``targets`` list or ``source: netbox|nautobot``), Ansible (``all`` or groups of
     hosts/vars/children), or Nornir (a directory with hosts.yaml, or a mapping of hosts with
     Nornir's host keys)."""
     if path.is_dir():
@@ -124,7 +128,8 @@ def detect_format(path: Path) -> InventoryFormat:
 
 
 def _is_netbox(path: Path) -> bool:
-    return path.is_file() and _mapping(path).get("source") == "netbox"
+    """An inventory whose targets a server (NetBox, Nautobot) holds."""
+    return path.is_file() and _mapping(path).get("source") in ("netbox", "nautobot")
 
 
 def _nornir_files(path: Path) -> tuple[Path, Path | None, Path | None]:

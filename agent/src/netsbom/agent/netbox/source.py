@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -69,18 +69,18 @@ class NetboxSync(_Strict):
     serial: bool = True  # the device's own ``serial`` field
 
 
-class NetboxSource(_Strict):
-    source: Literal["netbox"]
+class ApiSource(_Strict):
+    """What a NetBox and a Nautobot source share: the server, its token, TLS and paging."""
+
+    source: str
     url: str = Field(pattern=r"^https?://")
     token: str
-    filters: NetboxFilters = Field(default_factory=NetboxFilters)
-    address: Literal["primary", "primary4", "primary6", "oob"] = "primary"
     verify_tls: bool = True
     ca_file: str | None = None
     timeout: float = Field(default=30.0, gt=0, le=600)
     page_size: int = Field(default=500, ge=1, le=1000)
     refresh: float = Field(default=3600.0, ge=60)
-    sync: NetboxSync = Field(default_factory=NetboxSync)
+    address: Literal["primary", "primary4", "primary6", "oob"] = "primary"
 
     @field_validator("token")
     @classmethod
@@ -92,15 +92,28 @@ class NetboxSource(_Strict):
         return value
 
 
+class NetboxSource(ApiSource):
+    source: Literal["netbox"]
+    filters: NetboxFilters = Field(default_factory=NetboxFilters)
+    sync: NetboxSync = Field(default_factory=NetboxSync)
+
+
+_Source = TypeVar("_Source", bound=ApiSource)
+
+
 def is_netbox(raw: dict[str, Any]) -> bool:
     return raw.get("source") == "netbox"
 
 
 def source_config(raw: dict[str, Any], *, source: str) -> NetboxSource:
     """The NetBox part of an inventory file, validated; errors name the file and the field."""
+    return validated(NetboxSource, raw, source=source)
+
+
+def validated(model: type[_Source], raw: dict[str, Any], *, source: str) -> _Source:
     config = {k: v for k, v in raw.items() if k not in INVENTORY_KEYS}
     try:
-        return NetboxSource.model_validate(config)
+        return model.model_validate(config)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"]) or "(the file)"
@@ -108,27 +121,42 @@ def source_config(raw: dict[str, Any], *, source: str) -> NetboxSource:
         raise ConfigError(f"{source}: field {where!r}: {message}") from None
 
 
+def transport_defaults(raw: dict[str, Any], *, source: str) -> dict[str, Any]:
+    defaults = raw.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise ConfigError(f"{source}: field 'defaults': must be a mapping")
+    return defaults
+
+
+def as_inventory(
+    raw: dict[str, Any], config: ApiSource, targets: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The raw netsbom inventory of a server source's ``targets``."""
+    inventory: dict[str, Any] = {k: raw[k] for k in INVENTORY_KEYS if k in raw}
+    return {**inventory, "refresh": config.refresh, "targets": targets}
+
+
 def from_netbox(raw: dict[str, Any], *, source: str = "<netbox>") -> dict[str, Any]:
     """A ``source: netbox`` inventory -> the raw netsbom inventory (devices read now)."""
     from netsbom.agent.netbox.client import connect, records
 
     config = source_config(raw, source=source)
-    defaults = raw.get("defaults") or {}
-    if not isinstance(defaults, dict):
-        raise ConfigError(f"{source}: field 'defaults': must be a mapping")
+    defaults = transport_defaults(raw, source=source)
     api = connect(config)
     devices = records(
-        f"{config.url} devices", api.dcim.devices, limit=config.page_size, **config.filters.query()
+        f"NetBox {config.url} devices",
+        api.dcim.devices,
+        limit=config.page_size,
+        **config.filters.query(),
     )
-    targets = device_targets(devices, config, defaults)
-    inventory: dict[str, Any] = {k: raw[k] for k in INVENTORY_KEYS if k in raw}
-    return {**inventory, "refresh": config.refresh, "targets": targets}
+    return as_inventory(raw, config, device_targets(devices, config, defaults))
 
 
 def device_targets(
-    devices: Any, config: NetboxSource, defaults: dict[str, Any]
+    devices: Any, config: ApiSource, defaults: dict[str, Any], *, id_label: str = "netbox_id"
 ) -> list[dict[str, Any]]:
-    """NetBox device objects (API JSON) -> raw netsbom targets, in NetBox's order."""
+    """NetBox device objects (API JSON; Nautobot's brought to that shape) -> raw netsbom
+    targets, in the server's order."""
     targets: list[dict[str, Any]] = []
     taken: dict[str, int] = {}
     for device in devices:
@@ -150,7 +178,7 @@ def device_targets(
                 ("role", _slug(device.get("role") or device.get("device_role"))),
                 ("tenant", _slug(device.get("tenant"))),
                 ("tags", ",".join(_slug(t) or "" for t in device.get("tags") or ()) or None),
-                ("netbox_id", str(device["id"]) if device.get("id") is not None else None),
+                (id_label, str(device["id"]) if device.get("id") is not None else None),
             )
             if value
         }

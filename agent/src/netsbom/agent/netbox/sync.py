@@ -109,7 +109,7 @@ def run_sync(config: NetboxSource, records: Sequence[DeviceRecord], *, apply: bo
     devices: dict[int, dict[str, Any]] = {}
     for start in range(0, len(ids), 100):  # id filters in batches keep URLs short
         batch = ids[start : start + 100]
-        for device in client.records(f"{config.url} devices", api.dcim.devices, id=batch):
+        for device in client.records(f"NetBox {config.url} devices", api.dcim.devices, id=batch):
             devices[int(device["id"])] = device
     result = plan(records, devices, config.sync)
     if not apply:
@@ -124,7 +124,7 @@ def run_sync(config: NetboxSource, records: Sequence[DeviceRecord], *, apply: bo
                 body[change.field] = change.new
         try:
             update = [{"id": device_id, **body}]
-            client.fetch(f"device #{device_id}", api.dcim.devices.update, update)
+            client.fetch(f"NetBox device #{device_id}", api.dcim.devices.update, update)
         except ConfigError as exc:
             failures.append(str(exc))
     return SyncResult(result.changes, result.notes, tuple(failures))
