@@ -30,7 +30,7 @@ def labelled(record: DeviceRecord, **labels: str) -> DeviceRecord:
 
 def exposure_of(records: list[DeviceRecord]) -> dict[str, Exposure]:
     config = build_configuration("lab", AT, records)
-    return exposures(config.records, config.links)
+    return exposures(config.records, config.links, config.segments)
 
 
 def test_the_lab_without_labels_is_small_everywhere(lab_records: list[DeviceRecord]) -> None:
@@ -115,3 +115,21 @@ def test_no_neighbour_and_no_label_gives_no_exposure() -> None:
     assert exposure_of([lonely]) == {}
     facing = replace(lonely, target=Target("lonely", "127.0.1.1", 161, "snmp", (("zone", "dmz"),)))
     assert exposure_of([facing])["lonely"].level == "open"
+
+
+def test_a_shared_segment_makes_its_ports_neighbours() -> None:
+    """m3 and m4 have no cable of their own: only their management ports on a shared segment,
+    where a console server nobody polls also sits."""
+    from tests.topology.test_graph import management_network
+
+    records = management_network()
+    config = build_configuration("lab", AT, records)
+    assert len(config.segments) == 1
+    found = exposures(config.records, config.links, config.segments)
+    for name in ("m3", "m4"):
+        assert found[name].level == "open"
+        assert "management port mgmt0 -> console, which is not in the inventory" in (
+            found[name].reason
+        )
+    without = exposures(config.records, config.links)  # the segment left out: nothing known
+    assert "m3" not in without and "m4" not in without

@@ -84,7 +84,9 @@ def assess_configuration(
     for problem in feeds.problems:
         if warn is not None:
             warn(problem)
-    return assess_records(config.records, feeds, exposures(config.records, config.links))
+    return assess_records(
+        config.records, feeds, exposures(config.records, config.links, config.segments)
+    )
 
 
 def assess_records(

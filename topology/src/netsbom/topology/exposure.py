@@ -1,7 +1,8 @@
 """How exposed each device is, from the topology: SSVC *System Exposure* with the path as reason.
 
-Inputs are the configuration's records (their inventory labels) and links (LLDP/CDP, with ends
-outside the inventory marked external). Labels, all optional:
+Inputs are the configuration's records (their inventory labels), links (LLDP/CDP, with ends
+outside the inventory marked external) and shared segments (every port on a segment has every
+other port's device as a neighbour). Labels, all optional:
 
     internet_facing: "true"        the device itself faces the internet
     zone: dmz                      the zone the device sits in
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from netsbom.core.record import DeviceRecord
-from netsbom.topology.links import Link, LinkEnd, normalize_interface
+from netsbom.topology.links import Link, LinkEnd, Segment, normalize_interface
 
 __all__ = ["UNTRUSTED_ZONES", "Exposure", "exposures"]
 
@@ -49,14 +50,23 @@ class Exposure:
     reason: str  # the path that makes it so
 
 
-def exposures(records: Iterable[DeviceRecord], links: Iterable[Link]) -> dict[str, Exposure]:
+def exposures(
+    records: Iterable[DeviceRecord], links: Iterable[Link], segments: Iterable[Segment] = ()
+) -> dict[str, Exposure]:
     """Exposure per record name, for the records with a label or a neighbour."""
     devices = {record.name: dict(record.target.labels) for record in records}
     sides: dict[str, list[tuple[LinkEnd, LinkEnd]]] = {name: [] for name in devices}
-    for link in links:
-        for here, there in ((link.a, link.b), (link.b, link.a)):
-            if not here.external and here.device in sides:
-                sides[here.device].append((here, there))
+    pairs = [pair for link in links for pair in ((link.a, link.b), (link.b, link.a))]
+    pairs += [
+        (here, there)
+        for segment in segments
+        for here in segment.ends
+        for there in segment.ends
+        if there.node != here.node
+    ]
+    for here, there in pairs:
+        if not here.external and here.device in sides:
+            sides[here.device].append((here, there))
     found: dict[str, Exposure] = {}
     for name, labels in devices.items():
         exposure = _Place(name, labels, sides[name], devices).exposure()

@@ -133,7 +133,7 @@ class _Pairs:
         self.feeds = load_feeds(feeds_dir)
         for problem in self.feeds.problems:
             click.echo(f"warning: {problem}", err=True)
-        self.exposure = exposures(self.config.records, self.config.links)
+        self.exposure = exposures(self.config.records, self.config.links, self.config.segments)
         self.everything = everything
 
     def _assess(self, keep: Callable[[Verdict], bool] | None) -> Iterator[Assessment]:
