@@ -265,6 +265,35 @@ def test_sonicos_and_earlier_versions(feeds: Feeds) -> None:
     assert checked
 
 
+def test_big_ip_ranges_per_release_line_and_modules(vuln_data: Path, feeds: Feeds) -> None:
+    """F5's records: one range per release line (``lessThan: *`` = the whole line); modules
+    other than "All Modules" are said in the reason (a record does not say which are
+    provisioned)."""
+    checked = 0
+    for cve in ("CVE-2023-38138", "CVE-2023-39447"):
+        data = vendor_only(feeds, cve)
+        for entry in cna_record(vuln_data, cve)["containers"]["cna"]["affected"]:
+            if entry["product"] != "BIG-IP":
+                continue
+            modules = [m for m in entry.get("modules") or () if m.lower() != "all modules"]
+            for item in entry["versions"]:
+                start, end = item["version"], item["lessThan"]
+                if int(start.split(".")[0]) < 11:  # a module with its own releases
+                    continue
+                verdict = applicability(data, facts("tmos", start, vendor="F5"))
+                assert verdict.affected is (item["status"] == "affected"), (cve, start, verdict)
+                if verdict.affected and modules:
+                    assert all(m in verdict.reason for m in modules), verdict.reason
+                if end != "*" and item["status"] == "affected":
+                    fixed = applicability(data, facts("tmos", end, vendor="F5"))
+                    assert fixed.affected is False, (cve, end, fixed)
+                checked += 1
+    assert checked >= 8
+    # another F5 product (the Edge Client) is not BIG-IP
+    client = vendor_only(feeds, "CVE-2023-36858")
+    assert applicability(client, facts("tmos", "7.2.3", vendor="F5")).affected is not True
+
+
 # --- NVD: AND nodes with hardware, ranges, vendor wins ------------------------------------
 
 

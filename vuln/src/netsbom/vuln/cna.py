@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -134,7 +134,10 @@ def assess_entries(entries: Sequence[Entry], device: DeviceFacts, source: str) -
         product = str(entries[0].data.get("product") or "?").strip()
         return Verdict(False, f"{product}: {first.why}", source, BASIS_HARDWARE, None, True)
     results = [
-        (_with_hardware(_assess_entry(e.data, device, source), j), _names_train(e.data, device))
+        (
+            _with_modules(_with_hardware(_assess_entry(e.data, device, source), j), e.data),
+            _names_train(e.data, device),
+        )
         for e, j in concerned
     ]
     verdicts = [verdict for verdict, _ in results]
@@ -166,6 +169,18 @@ def _with_hardware(verdict: Verdict, judgement: Judgement | None) -> Verdict:
         needs = _NEEDS.get(judgement.needs or "", judgement.needs)
         return Verdict(None, why, verdict.source, None, needs, hardware_stated=True)
     return Verdict(True, why, verdict.source, hardware_stated=True)
+
+
+def _with_modules(verdict: Verdict, entry: Mapping[str, Any]) -> Verdict:
+    """An affected verdict from an entry the vendor limits to some modules or features (CVE 5
+    ``modules``: F5's APM, SonicWall's SSLVPN, Junos' rpd) says so: a record does not tell
+    which modules a device runs or has provisioned."""
+    modules = [str(m).strip() for m in entry.get("modules") or () if str(m).strip()]
+    if verdict.affected is not True or not modules:
+        return verdict
+    if any(m.lower() in ("all", "all modules") for m in modules):
+        return verdict
+    return replace(verdict, reason=f"{verdict.reason} (where {', '.join(modules)} is in use)")
 
 
 def _names_train(entry: Mapping[str, Any], device: DeviceFacts) -> bool:

@@ -77,9 +77,9 @@ def parse_statement(
             text = item.strip()
             if not text:
                 continue
-            if text.lower() == "all":
+            if text.lower() in ("all", "*"):  # F5: "13.1.0 <*" = the 13.1 line, no fix in it
                 if start is None:
-                    raise VersionError("lessThan 'All' without a start version")
+                    raise VersionError(f"lessThan {text!r} without a start version")
                 whole.append(start)
             elif "*" in text:  # "21.3*", "6.2.*": to the end of the train
                 whole.append(_bound(grammar, text.replace("*", "").rstrip(". "), start))
