@@ -22,6 +22,7 @@ than the bound it is compared with cannot be ordered against it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from netsbom.core.errors import NetsbomError
@@ -49,6 +50,40 @@ class Version:
 
     def __str__(self) -> str:
         return self.text
+
+
+def matched(pattern: re.Pattern[str], text: str, what: str) -> tuple[str, re.Match[str]]:
+    """``text`` stripped, and ``pattern``'s match of it; else VersionError "not WHAT: TEXT"."""
+    raw = text.strip()
+    match = pattern.match(raw)
+    if match is None:
+        raise VersionError(f"not {what}: {text!r}")
+    return raw, match
+
+
+def major_minor(
+    family: str,
+    raw: str,
+    match: re.Match[str],
+    position: tuple[int, ...],
+    *,
+    train_only: bool,
+    branch_len: int | None = None,
+) -> Version:
+    """A version of a family whose trains are ``MAJOR.MINOR`` (groups ``major``, ``minor`` of
+    ``match``; no minor: 0) on one line of descent (EOS, PAN-OS, FortiOS, IOS XR, SR OS): the
+    family is the lineage, (major, minor) the rank."""
+    major, minor = int(match["major"]), number(match["minor"])
+    return Version(
+        family=family,
+        text=raw,
+        train=f"{major}.{minor}",
+        position=position,
+        lineage=family,
+        train_rank=(major, minor),
+        branch_len=branch_len,
+        train_only=train_only,
+    )
 
 
 def compare(a: Version, b: Version) -> int | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, number
+from netsbom.core.versions.base import Version, matched, number
 
 _TAKE = r"(?:(?:JHF(?:A)?|Jumbo\s+Hotfix(?:\s+Accumulator)?)\s+)?Take\s*"
 _GAIA = re.compile(
@@ -21,10 +21,7 @@ _RELATIVE_TAKE = re.compile(rf"^{_TAKE}(?P<take>\d+)$", re.IGNORECASE)
 
 
 def parse(text: str, family: str = "gaia") -> Version:
-    raw = text.strip()
-    match = _GAIA.match(raw)
-    if not match:
-        raise VersionError(f"not a Gaia version: {text!r}")
+    raw, match = matched(_GAIA, text, "a Gaia version")
     major, minor = int(match["major"]), number(match["minor"])
     return Version(
         family=family,

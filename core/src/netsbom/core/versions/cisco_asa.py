@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, number
+from netsbom.core.versions.base import Version, matched, number
 
 _ASA = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)"
@@ -22,10 +22,7 @@ _FTD = re.compile(
 
 
 def parse(text: str, family: str = "asa") -> Version:
-    raw = text.strip()
-    match = (_FTD if family == "ftd" else _ASA).match(raw)
-    if not match:
-        raise VersionError(f"not an {family.upper()} version: {text!r}")
+    raw, match = matched((_FTD if family == "ftd" else _ASA), text, f"an {family.upper()} version")
     groups = match.groupdict()
     maint = groups.get("pmaint") or groups.get("maint")
     interim = groups.get("pinterim") or groups.get("interim")

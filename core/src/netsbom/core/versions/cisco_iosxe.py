@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, letters, number
+from netsbom.core.versions.base import Version, VersionError, letters, matched, number
 
 _XE = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)\.(?P<maint>\d+)(?P<letters>[a-z]*)(?P<num>\d*)"
@@ -21,10 +21,7 @@ _THREE_SUFFIXES = ("SP", "SG", "SQ", "SE", "SY", "XO", "EZ", "EX", "S", "E")
 
 
 def parse(text: str, family: str = "ios-xe") -> Version:
-    raw = text.strip()
-    match = _XE.match(raw)
-    if not match:
-        raise VersionError(f"not an IOS XE version: {text!r}")
+    raw, match = matched(_XE, text, "an IOS XE version")
     major, minor = int(match["major"]), int(match["minor"])
     rebuild, suffix = match["letters"], match["suffix"].upper()
     if major == 3:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, letters, number
+from netsbom.core.versions.base import Version, letters, major_minor, matched, number
 
 _XR = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<maint>\d+))?(?:\.(?P<sub>\d+))?(?P<letters>[a-z]*)$",
@@ -16,17 +16,6 @@ _XR = re.compile(
 
 
 def parse(text: str, family: str = "iosxr") -> Version:
-    raw = text.strip()
-    match = _XR.match(raw)
-    if not match:
-        raise VersionError(f"not an IOS XR version: {text!r}")
-    major, minor = int(match["major"]), int(match["minor"])
-    return Version(
-        family=family,
-        text=raw,
-        train=f"{major}.{minor}",
-        position=(number(match["maint"]), number(match["sub"]), letters(match["letters"])),
-        lineage="iosxr",
-        train_rank=(major, minor),
-        train_only=match["maint"] is None,
-    )
+    raw, match = matched(_XR, text, "an IOS XR version")
+    position = (number(match["maint"]), number(match["sub"]), letters(match["letters"]))
+    return major_minor(family, raw, match, position, train_only=match["maint"] is None)

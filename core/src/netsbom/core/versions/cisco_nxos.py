@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, letters, number
+from netsbom.core.versions.base import Version, letters, matched, number
 
 _NXOS = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)\((?P<rel>\d+)(?:\.(?P<rel_sub>\d+))?(?P<rel_letter>[a-z]*)\)"
@@ -20,10 +20,7 @@ _NXOS = re.compile(
 
 
 def parse(text: str, family: str = "nxos") -> Version:
-    raw = text.strip()
-    match = _NXOS.match(raw)
-    if not match:
-        raise VersionError(f"not an NX-OS version: {text!r}")
+    raw, match = matched(_NXOS, text, "an NX-OS version")
     major, minor = int(match["major"]), int(match["minor"])
     if match["plat"]:
         base = f"{major}.{minor}({match['rel']}{match['rel_letter'].lower()})"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, number
+from netsbom.core.versions.base import Version, major_minor, matched, number
 
 _EOS = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<maint>\d+))?(?:\.(?P<sub>\d+))?(?P<mark>[FM])?$",
@@ -17,17 +17,6 @@ _EOS = re.compile(
 
 
 def parse(text: str, family: str = "eos") -> Version:
-    raw = text.strip()
-    match = _EOS.match(raw)
-    if not match:
-        raise VersionError(f"not an EOS version: {text!r}")
-    major, minor = int(match["major"]), int(match["minor"])
-    return Version(
-        family=family,
-        text=raw,
-        train=f"{major}.{minor}",
-        position=(number(match["maint"]), number(match["sub"])),
-        lineage="eos",
-        train_rank=(major, minor),
-        train_only=match["maint"] is None,
-    )
+    raw, match = matched(_EOS, text, "an EOS version")
+    position = (number(match["maint"]), number(match["sub"]))
+    return major_minor(family, raw, match, position, train_only=match["maint"] is None)

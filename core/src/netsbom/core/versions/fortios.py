@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, number
+from netsbom.core.versions.base import Version, major_minor, matched, number
 
 _FORTIOS = re.compile(
     r"^(?:FortiOS\s+)?v?(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<patch>\d+))?"
@@ -18,17 +18,6 @@ _FORTIOS = re.compile(
 
 
 def parse(text: str, family: str = "fortios") -> Version:
-    raw = text.strip()
-    match = _FORTIOS.match(raw)
-    if not match:
-        raise VersionError(f"not a FortiOS version: {text!r}")
-    major, minor = int(match["major"]), int(match["minor"])
-    return Version(
-        family=family,
-        text=raw,
-        train=f"{major}.{minor}",
-        position=(number(match["patch"]),),
-        lineage="fortios",
-        train_rank=(major, minor),
-        train_only=match["patch"] is None,
-    )
+    raw, match = matched(_FORTIOS, text, "a FortiOS version")
+    position = (number(match["patch"]),)
+    return major_minor(family, raw, match, position, train_only=match["patch"] is None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, letters, number
+from netsbom.core.versions.base import Version, letters, matched, number
 
 _MAJOR_TRAINS = frozenset({"routeros"})
 
@@ -23,10 +23,7 @@ _DOTTED = re.compile(
 
 
 def parse(text: str, family: str) -> Version:
-    raw = text.strip()
-    match = _DOTTED.match(raw)
-    if not match:
-        raise VersionError(f"not a dotted {family} version: {text!r}")
+    raw, match = matched(_DOTTED, text, f"a dotted {family} version")
     major, minor = int(match["major"]), int(match["minor"])
     rest = [int(part) for part in match["rest"].split(".") if part]
     if family in _MAJOR_TRAINS:

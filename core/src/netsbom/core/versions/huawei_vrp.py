@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, number
+from netsbom.core.versions.base import Version, matched, number
 
 _VRP = re.compile(
     r"^(?:VRP\s*)?(?P<v>V\d{3})(?P<r>R\d{3})(?:C(?P<c>\d{2,3}))?(?:SPC(?P<spc>\d{3}))?"
@@ -18,10 +18,7 @@ _VRP = re.compile(
 
 
 def parse(text: str, family: str = "vrp") -> Version:
-    raw = text.strip()
-    match = _VRP.match(raw)
-    if not match:
-        raise VersionError(f"not a VRP version: {text!r}")
+    raw, match = matched(_VRP, text, "a VRP version")
     return Version(
         family=family,
         text=raw,

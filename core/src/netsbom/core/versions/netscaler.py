@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, number
+from netsbom.core.versions.base import Version, matched, number
 
 _EDITION = r"(?:[-\s]?(?P<{name}>FIPS|NDcPP))?"
 _NETSCALER = re.compile(
@@ -26,10 +26,7 @@ _NETSCALER = re.compile(
 
 
 def parse(text: str, family: str = "netscaler") -> Version:
-    raw = text.strip()
-    match = _NETSCALER.match(raw)
-    if not match:
-        raise VersionError(f"not a NetScaler version: {text!r}")
+    raw, match = matched(_NETSCALER, text, "a NetScaler version")
     major, minor = int(match["major"]), int(match["minor"])
     edition = (match["ed1"] or match["ed2"] or "").upper()
     edition = {"NDCPP": "NDcPP"}.get(edition, edition)

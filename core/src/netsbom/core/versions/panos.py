@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, number
+from netsbom.core.versions.base import Version, VersionError, major_minor, matched, number
 
 _PANOS = re.compile(
     r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<maint>\d+))?(?:[-.]?h(?P<hotfix>\d+))?$",
@@ -18,20 +18,10 @@ _PANOS = re.compile(
 
 
 def parse(text: str, family: str = "panos") -> Version:
-    raw = text.strip()
-    match = _PANOS.match(raw)
-    if not match:
-        raise VersionError(f"not a PAN-OS version: {text!r}")
-    major, minor = int(match["major"]), int(match["minor"])
-    return Version(
-        family=family,
-        text=raw,
-        train=f"{major}.{minor}",
-        position=(number(match["maint"]), number(match["hotfix"])),
-        lineage="panos",
-        train_rank=(major, minor),
-        branch_len=1,
-        train_only=match["maint"] is None,
+    raw, match = matched(_PANOS, text, "a PAN-OS version")
+    position = (number(match["maint"]), number(match["hotfix"]))
+    return major_minor(
+        family, raw, match, position, train_only=match["maint"] is None, branch_len=1
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError
+from netsbom.core.versions.base import Version, matched
 
 _SONICOS = re.compile(
     r"^(?:SonicOS\s+)?(?P<major>\d+)\.(?P<minor>\d+)\.(?P<patch>\d+)(?:\.(?P<sub>\d+))?"
@@ -19,10 +19,7 @@ _SONICOS = re.compile(
 
 
 def parse(text: str, family: str = "sonicos") -> Version:
-    raw = text.strip()
-    match = _SONICOS.match(raw)
-    if not match:
-        raise VersionError(f"not a SonicOS version: {text!r}")
+    raw, match = matched(_SONICOS, text, "a SonicOS version")
     major, minor = int(match["major"]), int(match["minor"])
     line = (match["line"] or "").lower()
     numbers = [match[name] for name in ("patch", "sub", "build", "extra1", "extra2")]

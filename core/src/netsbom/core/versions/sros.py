@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from netsbom.core.versions.base import Version, VersionError, number
+from netsbom.core.versions.base import Version, VersionError, major_minor, matched, number
 
 _SROS = re.compile(
     r"^(?:TiMOS-[A-Z]-|[A-Z]-|Release\s+)?(?P<major>\d+)(?:\.(?P<minor>\d+))?"
@@ -19,19 +19,8 @@ _SROS = re.compile(
 
 
 def parse(text: str, family: str = "sros") -> Version:
-    raw = text.strip()
-    match = _SROS.match(raw)
-    if not match:
-        raise VersionError(f"not an SR OS version: {text!r}")
+    raw, match = matched(_SROS, text, "an SR OS version")
     if match["minor"] is None and not raw.lower().startswith("release"):
         raise VersionError(f"not an SR OS version: {text!r}")
-    major, minor = int(match["major"]), number(match["minor"])
-    return Version(
-        family=family,
-        text=raw,
-        train=f"{major}.{minor}",
-        position=(number(match["rel"]), number(match["build"])),
-        lineage="sros",
-        train_rank=(major, minor),
-        train_only=match["rel"] is None,
-    )
+    position = (number(match["rel"]), number(match["build"]))
+    return major_minor(family, raw, match, position, train_only=match["rel"] is None)
