@@ -34,13 +34,13 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
 import yaml
 
 from netsbom.core.errors import NetsbomError
 from netsbom.lab.definition import Device, LabDefinition, default_definition_path
+from netsbom.lab.service import Service
 from netsbom.lab.ssh_lab import SshLab
 
 __all__ = ["SYS_NAME", "Lab", "LabDevice", "LabError", "default_definition_path", "snmp_get"]
@@ -62,7 +62,7 @@ class LabDevice:
     definition: Device
 
 
-class Lab:
+class Lab(Service):
     """The running lab; a context manager (``with Lab(...) as lab``)."""
 
     def __init__(
@@ -94,18 +94,6 @@ class Lab:
         self.ssh: SshLab | None = None  # SSH side: devices with a recording under ssh/
 
     # --- lifecycle --------------------------------------------------------------------------
-
-    def __enter__(self) -> Lab:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self) -> None:
         """Start every process and return once every device answers a GET of sysName."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 
 import yaml
 
@@ -22,6 +21,7 @@ from netsbom.agent.platforms import platform_for_family
 from netsbom.agent.ssh.naming import command_filename
 from netsbom.agent.ssh.recording import read_recording
 from netsbom.lab.definition import Device, LabDefinition, load_lab
+from netsbom.lab.service import Service
 from netsbom.lab.ssh_server import SshLabServer
 
 LAB_USERNAME = "netsbom"
@@ -654,7 +654,7 @@ def render_all(definition: Path, out_dir: Path, *, check: bool = False) -> list[
     return changed
 
 
-class SshLab:
+class SshLab(Service):
     """Serve every recording under ``recordings`` that belongs to a lab device, on ``host``
     (default: the device's own loopback address, as its SNMP agent), one port per device."""
 
@@ -693,12 +693,3 @@ class SshLab:
         for server in self.servers.values():
             server.stop()
         self.servers.clear()
-
-    def __enter__(self) -> SshLab:
-        self.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()

@@ -19,7 +19,6 @@ import logging
 import socket
 import threading
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import paramiko
@@ -33,6 +32,7 @@ from paramiko.common import (
 from netsbom.agent.platforms import Platform, get_platform
 from netsbom.agent.ssh.recording import Recording
 from netsbom.agent.ssh.session import is_session_setup
+from netsbom.lab.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ class DeviceShell:
         return self.platform.error.replace("{word}", word)
 
 
-class SshLabServer:
+class SshLabServer(Service):
     """One simulated device on ``host:port`` (port 0 picks a free one)."""
 
     def __init__(
@@ -162,15 +162,6 @@ class SshLabServer:
         self._sock.bind((host, port))
         self.host = host
         self.port: int = self._sock.getsockname()[1]
-
-    def __enter__(self) -> SshLabServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def start(self) -> None:
         self._sock.listen(32)
