@@ -21,10 +21,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netsbom.agent.credentials import Secret, is_reference, resolve
+from netsbom.core import yamlfile
 from netsbom.core.errors import ConfigError
 from netsbom.core.identifiers import id_problem
 from netsbom.core.record import Target
@@ -271,17 +271,8 @@ class Inventory(_Strict):
 
 
 def read_yaml(path: Path) -> Any:
-    """A YAML file's content; unreadable, non-UTF-8 or invalid YAML is one ConfigError line."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read inventory: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}:{where} not valid YAML") from None
+    """An inventory file's content (one ConfigError line for any problem)."""
+    return yamlfile.read_yaml(path, "inventory")
 
 
 def load_inventory(path: Path) -> Inventory:

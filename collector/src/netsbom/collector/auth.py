@@ -27,6 +27,7 @@ import yaml
 
 from netsbom.core.errors import ConfigError
 from netsbom.core.identifiers import id_problem
+from netsbom.core.yamlfile import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -112,12 +113,7 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
 
 
 def load_tokens(path: Path) -> Authenticator:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read tokens file: {exc.strerror}") from None
-    except yaml.YAMLError:
-        raise ConfigError(f"{path}: not valid YAML") from None
+    raw = read_yaml(path, "tokens file") or {}
     agents = raw.get("agents") if isinstance(raw, dict) else None
     if not isinstance(agents, dict):
         raise ConfigError(

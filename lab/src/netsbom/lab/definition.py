@@ -17,12 +17,12 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netsbom.core.errors import ConfigError
 from netsbom.core.families import known_family
 from netsbom.core.record import ComponentClass
+from netsbom.core.yamlfile import read_yaml
 
 Protocol = Literal["lldp", "cdp"]
 
@@ -288,14 +288,7 @@ class LabDefinition(_Strict):
 def load_lab(path: Path | str) -> LabDefinition:
     """Load and validate a lab definition; every problem becomes one :class:`ConfigError`."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read lab definition: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}:{where} not valid YAML") from None
+    raw = read_yaml(path, "lab definition")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a lab definition is a mapping with 'network' and 'devices'")
     return parse_lab(raw, source=str(path), base_dir=path.resolve().parent)

@@ -39,12 +39,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsbom.agent.snmp.view import Oid, parse_oid
 from netsbom.core.errors import ConfigError
 from netsbom.core.families import family, known_family
+from netsbom.core.yamlfile import read_yaml
 
 FINGERPRINT_DIR = Path(__file__).resolve().parent.parent / "fingerprints"
 _GROUPS = ("version", "build", "model", "serial")
@@ -507,10 +507,7 @@ def load_directory(directory: Path) -> KnowledgeBase:
     """Load and validate every ``*.yaml`` in ``directory``; errors name the file and field."""
     files: list[_Loaded] = []
     for path in sorted(directory.glob("*.yaml")):
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot load fingerprint file: {exc}") from None
+        raw = read_yaml(path, "fingerprint file")
         try:
             data = VendorFile.model_validate(raw)
         except ValidationError as exc:

@@ -23,6 +23,7 @@ import yaml
 from netsbom.agent.platforms import Platform, get_platform
 from netsbom.agent.ssh.naming import command_filename
 from netsbom.core.errors import ConfigError
+from netsbom.core.yamlfile import read_yaml
 
 DEVICE_FILE = "device.yaml"
 
@@ -59,12 +60,7 @@ class Recording:
 def read_recording(directory: Path | str) -> Recording:
     directory = Path(directory)
     path = directory / DEVICE_FILE
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read device recording: {exc.strerror}") from None
-    except yaml.YAMLError:
-        raise ConfigError(f"{path}: not valid YAML") from None
+    raw = read_yaml(path, "device recording")
     if not isinstance(raw, dict) or not isinstance(raw.get("platform"), str):
         raise ConfigError(f"{path}: field 'platform': an OS family (or its alias) is required")
     try:
