@@ -10,6 +10,7 @@ from netsbom.agent.inventory_sources import load_any_inventory
 from netsbom.core.errors import ConfigError
 from tests.agent.netbox.nautobot_emulator import NautobotServer, device
 from tests.agent.netbox.netbox_emulator import NetboxState, netbox_emulator
+from tests.agent.netbox.test_netbox import inventory as netbox_inventory
 
 TOKEN = "fedcba9876543210fedcba9876543210fedcba98"
 
@@ -29,19 +30,12 @@ def fleet() -> list[dict[str, object]]:
 
 
 def inventory(tmp_path: Path, base: str, body: str = "") -> Path:
-    path = tmp_path / "nautobot.yaml"
-    path.write_text(
-        f"source: nautobot\nurl: {base}\ntoken: env:NAUTOBOT_TOKEN\n{body}"
-        "defaults:\n  labels: {network: core}\n"
-        "  snmp: {community: 'env:SNMP_COMMUNITY'}\n"
-        "  ssh: {username: netsbom, password: 'env:SSH_PASSWORD'}\n"
-    )
-    return path
+    return netbox_inventory(tmp_path, base, body, source="nautobot")
 
 
 @pytest.fixture
 def nautobot(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("NAUTOBOT_TOKEN", TOKEN)
+    monkeypatch.setenv("NB_TOKEN", TOKEN)
     state = NetboxState(token=TOKEN, devices=fleet())
     with netbox_emulator(state, NautobotServer) as served:
         yield served
@@ -97,7 +91,7 @@ def test_errors_are_one_line_without_the_token(
     token: str,
     message: str,
 ) -> None:
-    monkeypatch.setenv("NAUTOBOT_TOKEN", token)
+    monkeypatch.setenv("NB_TOKEN", token)
     with pytest.raises(ConfigError) as caught:
         load_any_inventory(inventory(tmp_path, nautobot.base, body))
     assert message in str(caught.value)

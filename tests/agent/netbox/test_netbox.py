@@ -35,10 +35,12 @@ def fleet() -> list[dict[str, object]]:
     ]  # fmt: skip
 
 
-def inventory(tmp_path: Path, base: str, body: str = "") -> Path:
-    path = tmp_path / "netbox.yaml"
+def inventory(tmp_path: Path, base: str, body: str = "", source: str = "netbox") -> Path:
+    """A ``source: netbox|nautobot`` inventory of the server at ``base`` (token in env
+    NB_TOKEN), with SNMP and SSH defaults."""
+    path = tmp_path / f"{source}.yaml"
     path.write_text(
-        f"source: netbox\nurl: {base}\ntoken: env:NB_TOKEN\n{body}"
+        f"source: {source}\nurl: {base}\ntoken: env:NB_TOKEN\n{body}"
         "agent_id: nb-agent\n"
         "defaults:\n  labels: {network: core}\n"
         "  snmp: {community: 'env:SNMP_COMMUNITY'}\n"

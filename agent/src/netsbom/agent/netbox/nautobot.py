@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from netsbom.agent.netbox.source import (
     ApiSource,
-    _as_list,
-    _Strict,
+    Filters,
     as_inventory,
     device_targets,
     transport_defaults,
@@ -33,20 +32,12 @@ from netsbom.agent.netbox.source import (
 )
 
 
-class NautobotFilters(_Strict):
-    """Nautobot's device filters (names or UUIDs)."""
+class NautobotFilters(Filters):
+    """Nautobot's device filters, by name or UUID."""
 
     location: list[str] = Field(default_factory=list)
-    role: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)  # several tags: a device must carry them all
     status: list[str] = Field(default_factory=lambda: ["Active"])
-    tenant: list[str] = Field(default_factory=list)
-    platform: list[str] = Field(default_factory=list)
-
-    _lists = field_validator("*", mode="before")(_as_list)
-
-    def query(self) -> dict[str, list[str]]:
-        return {name: values for name, values in self.model_dump().items() if values}
 
 
 class NautobotSource(ApiSource):

@@ -45,13 +45,11 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str | int) else value
 
 
-class NetboxFilters(_Strict):
-    """NetBox's own device filters (slugs; several values of one filter match any of them)."""
+class Filters(_Strict):
+    """Device filters of the server's API: one value or a list (any of them matches), sent as
+    query parameters. Subclasses name them."""
 
-    site: list[str] = Field(default_factory=list)
     role: list[str] = Field(default_factory=list)
-    tag: list[str] = Field(default_factory=list)  # several tags: a device must carry them all
-    status: list[str] = Field(default_factory=lambda: ["active"])
     tenant: list[str] = Field(default_factory=list)
     platform: list[str] = Field(default_factory=list)
 
@@ -59,6 +57,14 @@ class NetboxFilters(_Strict):
 
     def query(self) -> dict[str, list[str]]:
         return {name: values for name, values in self.model_dump().items() if values}
+
+
+class NetboxFilters(Filters):
+    """NetBox's own device filters, by slug."""
+
+    site: list[str] = Field(default_factory=list)
+    tag: list[str] = Field(default_factory=list)  # several tags: a device must carry them all
+    status: list[str] = Field(default_factory=lambda: ["active"])
 
 
 class NetboxSync(_Strict):
