@@ -55,3 +55,18 @@ def test_unknown_version_format_and_bad_cpe_are_undecidable(feeds) -> None:  # t
     bad = {a.cve: a for a in assess([record("ios-xe", "17.12.3", os_cpe="cpe:/o:cisco")], feeds)}
     assert bad["CVE-2024-20510"].affected is None
     assert "os_cpe" in bad["CVE-2024-20510"].reason
+
+
+def test_feeds_say_what_they_read_and_of_when(vuln_data: Path) -> None:
+    """What a VEX states about its sources: counts and dates read from the files themselves."""
+    sources = dict(load_feeds(vuln_data).sources())
+    kev = json.loads((vuln_data / "kev.json").read_text())
+    assert f"version {kev['catalogVersion']}" in sources["kev"]
+    assert f"released {kev['dateReleased']}" in sources["kev"]
+    assert f"{len(kev['vulnerabilities']):,} KEV entries" in sources["kev"]
+    records = sorted((vuln_data / "cve").glob("CVE-*.json"))
+    newest = max(json.loads(p.read_text())["cveMetadata"].get("dateUpdated", "") for p in records)
+    assert sources["cve"] == f"{len(records):,} CVE JSON 5 records, newest update {newest}"
+    score_date = (vuln_data / "epss.csv").read_text().split("score_date:")[1].split()[0]
+    assert sources["epss"].endswith(f"scores of {score_date}")
+    assert "NVD records" in sources["nvd"]

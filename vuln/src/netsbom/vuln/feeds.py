@@ -65,6 +65,33 @@ class Feeds:
     kev: dict[str, KevEntry] = field(default_factory=dict)
     epss: dict[str, Epss] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # what was read, for whoever relies on a verdict: feed -> "N records, dated ..." (sources())
+    read: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def sources(self) -> tuple[tuple[str, str], ...]:
+        """Each feed read and its date, as a VEX states them: (``kev``, ``catalog 2025.08.25
+        released 2025-08-25T17:04:19Z, 1,404 entries``), (``cve``, ``1,296 CVE JSON 5 records,
+        newest update 2024-10-24T...``), (``nvd``, ...), (``epss``, ``... scores of 2026-08-22``)."""
+        out = []
+        for name in ("cve", "nvd", "kev", "epss"):
+            info = self.read.get(name)
+            if not info:
+                continue
+            parts = [f"{info['count']:,} {info['what']}"]
+            if info.get("version"):
+                parts.append(f"version {info['version']}")
+            if info.get("date"):
+                parts.append(f"{info.get('date_label', 'dated')} {info['date']}")
+            out.append((name, ", ".join(parts)))
+        return tuple(out)
+
+    def _note(self, feed: str, what: str, date: Any = None) -> None:
+        """One more record of ``feed`` read; ``date``: when it was last updated."""
+        info = self.read.setdefault(feed, {"count": 0, "what": what})
+        info["count"] += 1
+        if isinstance(date, str) and date > str(info.get("date") or ""):
+            info["date"] = date
+            info["date_label"] = "newest update"
 
     def cve(self, cve_id: str) -> CveData:
         key = cve_id.upper()
@@ -155,6 +182,7 @@ def _add_nvd(feeds: Feeds, path: Path, item: Any) -> None:
     cve.nvd_configurations = configurations
     cve.nvd_status = item.get("vulnStatus")
     cve.nvd_source = item.get("sourceIdentifier")
+    feeds._note("nvd", "NVD records", item.get("lastModified"))
 
 
 def _load_cve_file(feeds: Feeds, path: Path) -> None:
@@ -173,6 +201,7 @@ def _load_cve_file(feeds: Feeds, path: Path) -> None:
         _broken(feeds, path, "CVE record without cveMetadata.cveId")
         return
     cve = feeds.cve(cve_id)
+    feeds._note("cve", "CVE JSON 5 records", meta.get("dateUpdated"))
     cve.assigner = meta.get("assignerShortName")
     cve.rejected = str(meta.get("state") or "").upper() == "REJECTED"
     containers = data["containers"]
@@ -221,6 +250,13 @@ def _load_kev(feeds: Feeds, path: Path) -> None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         feeds.problems.append(f"{path.name}: not a KEV catalog ({exc})")
         return
+    feeds.read["kev"] = {
+        "count": len(entries) if isinstance(entries, list) else 0,
+        "what": "KEV entries",
+        "version": data.get("catalogVersion"),
+        "date": data.get("dateReleased"),
+        "date_label": "released",
+    }
     for entry in entries:
         if isinstance(entry, dict) and isinstance(entry.get("cveID"), str):
             cve_id = entry["cveID"].upper()
@@ -242,6 +278,17 @@ def _load_epss(feeds: Feeds, path: Path) -> None:
         feeds.problems.append(f"{path.name}: unreadable ({exc})")
         return
     lines = [line for line in text.splitlines() if not line.startswith("#")]
+    header = next((line for line in text.splitlines() if line.startswith("#")), "")
+    stated = dict(
+        part.split(":", 1) for part in header.lstrip("#").split(" ")[0].split(",") if ":" in part
+    )  # FIRST's first line: #model_version:v2025.03.14,score_date:2026-08-22T00:00:00+0000
+    feeds.read["epss"] = {
+        "count": max(len(lines) - 1, 0),
+        "what": "EPSS scores",
+        "version": stated.get("model_version"),
+        "date": stated.get("score_date"),
+        "date_label": "scores of",
+    }
     for row in csv.DictReader(io.StringIO("\n".join(lines))):
         try:
             cve_id = row["cve"].strip().upper()
