@@ -69,9 +69,10 @@ class Feeds:
     read: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def sources(self) -> tuple[tuple[str, str], ...]:
-        """Each feed read and its date, as a VEX states them: (``kev``, ``catalog 2025.08.25
-        released 2025-08-25T17:04:19Z, 1,404 entries``), (``cve``, ``1,296 CVE JSON 5 records,
-        newest update 2024-10-24T...``), (``nvd``, ...), (``epss``, ``... scores of 2026-08-22``)."""
+        """Each feed read and its date, as a VEX states them: (``kev``, ``1,404 KEV entries,
+        version 2025.08.25, released 2025-08-25T17:04:19Z``), (``cve``, ``1,296 CVE JSON 5
+        records, newest update 2024-10-24T...``), (``nvd``, ...), (``epss``, ``... scores of
+        2026-08-22``)."""
         out = []
         for name in ("cve", "nvd", "kev", "epss"):
             info = self.read.get(name)
