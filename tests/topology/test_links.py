@@ -275,6 +275,31 @@ def test_different_interfaces_stay_different() -> None:
     assert normalize_interface(None) is None
 
 
+@pytest.mark.parametrize("mac", ["e6:09:c5:df:cc:dc", "FA-16-3E-00-00-01", "ea7b.5ceb.f643"])
+def test_a_mac_port_id_is_never_read_as_an_abbreviated_name(mac: str) -> None:
+    """lldpd names ports by MAC by default; one starting with ``e`` or ``fa`` is not Ethernet."""
+    key = normalize_interface(mac)
+    assert key == mac.lower().replace(":", "").replace("-", "").replace(".", "")
+    assert not key.startswith(("ethernet", "fastethernet"))
+
+
+def test_a_shared_segment_of_mac_named_ports_is_one_segment() -> None:
+    """Three devices on a bridge, each port known to the others only by a MAC (lldpd's default
+    port id), MACs starting with letters that abbreviate interface names."""
+    macs = {"r1": "e6:09:c5:df:cc:dc", "r3": "fa:16:3e:00:00:03", "r4": "ea:7b:5c:eb:f6:43"}
+    local = {"r1": "eth2", "r3": "eth2", "r4": "eth1"}
+    records = [
+        device(name, f"10.0.0.{n}", *[lldp(local[name], other, mac)
+                                      for other, mac in macs.items() if other != name])
+        for n, name in enumerate(macs, start=1)
+    ]  # fmt: skip
+    topology = derive_topology(records)
+    assert topology.links == ()
+    assert [{(e.node, e.port) for e in s.ends} for s in topology.segments] == [
+        {("r1", "eth2"), ("r3", "eth2"), ("r4", "eth1")}
+    ]
+
+
 def test_chassis_id_and_name_normalisation() -> None:
     assert normalize_chassis_id("00-1C-73-AA-BB-CC") == normalize_chassis_id("001c.73aa.bbcc")
     assert normalize_chassis_id("JN12345ABC") == "jn12345abc"

@@ -134,6 +134,11 @@ for _canonical, _aliases in {
 _INTERFACE_RE = re.compile(r"^([a-z][a-z_\- ]*?)[\s\-_]*(\d.*)$")
 _MAC_SEPARATORS = re.compile(r"[\s:.\-]")
 _HEX12 = re.compile(r"^[0-9a-f]{12}$")
+# A MAC as LLDP port id (lldpd's default): 00:1c:73:aa:bb:cc, 00-1c-..., 001c.73aa.bbcc
+_MAC = re.compile(
+    r"^(?:[0-9a-f]{2}([:-])(?:[0-9a-f]{2}\1){4}[0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}"
+    r"|[0-9a-f]{12})$"
+)
 _SUFFIX_IN_PARENS = re.compile(r"\s*\([^)]*\)\s*$")
 
 
@@ -146,6 +151,8 @@ def normalize_interface(name: str | None) -> str | None:
     text = name.strip().lower()
     if not text:
         return None
+    if _MAC.match(text):  # never an abbreviated name: e6:09:... is not "ethernet6:09:..."
+        return _MAC_SEPARATORS.sub("", text)
     match = _INTERFACE_RE.match(text)
     if match is None:
         return re.sub(r"\s+", "", text)
