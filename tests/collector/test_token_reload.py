@@ -65,7 +65,9 @@ async def test_a_removed_token_is_refused_within_5_seconds(tmp_path: Path, how: 
             _offer(publisher, spool)
             await asyncio.sleep(0.1)
         assert warmup.done(), "the open stream was not closed within 5 s"
-        with pytest.raises(PublishError, match="revoked"):
+        # the open stream is closed ("revoked"), or, when it had ended and the publisher opened
+        # another one first (a loaded machine), that one is refused: either way, within 5 s
+        with pytest.raises(PublishError, match=r"revoked|invalid agent token"):
             await warmup
         assert time.monotonic() - revoked_at <= 5
         assert collector.poll() is None, "SIGHUP must not stop the collector"
