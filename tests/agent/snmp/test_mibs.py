@@ -131,3 +131,102 @@ def test_vendor_from_the_registry_only_where_no_vendor_file_knows_the_enterprise
             assert record.vendor == vendor, sys_oid
     finally:
         mibs.set_mib_dirs(None)
+
+
+IDENTITY = """
+ACME-SYSTEM-MIB DEFINITIONS ::= BEGIN
+IMPORTS acme FROM ACME-SMI;
+acmeSystem OBJECT IDENTIFIER ::= { acme 2 }
+acmeSysSerialNumber OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "the box's serial" ::= { acmeSystem 1 }
+acmeSysSoftwareVersion OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "" ::= { acmeSystem 2 }
+acmeSysModelName OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "" ::= { acmeSystem 3 }
+acmeFanSerialNumber OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "a part's, not the box's" ::= { acmeSystem 4 }
+acmeDiskTable OBJECT-TYPE SYNTAX SEQUENCE OF AcmeDiskEntry MAX-ACCESS not-accessible
+    STATUS current DESCRIPTION "" ::= { acmeSystem 5 }
+acmeDiskEntry OBJECT-TYPE SYNTAX AcmeDiskEntry MAX-ACCESS not-accessible STATUS current
+    DESCRIPTION "" INDEX { acmeDiskIndex } ::= { acmeDiskTable 1 }
+acmeDriveSerialNumber OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "a column" ::= { acmeDiskEntry 2 }
+acmeChassisSerialNo OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "a table's column although its name has no part word" ::= { acmeDiskEntry 3 }
+END
+"""
+ACME_SYSTEM = (1, 3, 6, 1, 4, 1, 99999, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ("jnxBoxSerialNo", "serial"),
+        ("fnSysSerial", "serial"),
+        ("fgSysVersion", "version"),
+            ("acmeMibVersion", None),  # the MIB's revision, not the software's
+        ("ruckusZD1000SystemVersion", "version"),
+        ("ruckusZD1000SystemModel", "model"),
+        ("racFirmwareVersion", "version"),
+        ("physicalDiskSerialNo", None),  # a part's
+        ("upsIdentAgentSoftwareVersion", None),  # the agent card's, not the box's
+        ("snmpSetSerialNo", None),  # SNMPv2-MIB's spin lock (RFC 3418), no serial number
+        ("sysHardwareSerialNumber", "serial"),
+        ("bootRomVersion", None),
+    ],
+)
+def test_identity_field_by_name(name: str, field: str | None) -> None:
+    assert mibs.identity_field(name) == field
+
+
+def test_identity_scalars_of_the_device_enterprise(mib_dir: Path) -> None:
+    (mib_dir / "ACME-SYSTEM-MIB.txt").write_text(IDENTITY)
+    index = mibs.load([mib_dir])
+    found = {
+        (o.field, o.name): o.oid for o in index.identity_objects((*mibs.ENTERPRISES, 99999, 1, 2))
+    }
+    assert found == {
+        ("serial", "acmeSysSerialNumber"): (*ACME_SYSTEM, 1),
+        ("version", "acmeSysSoftwareVersion"): (*ACME_SYSTEM, 2),
+        ("model", "acmeSysModelName"): (*ACME_SYSTEM, 3),
+    }  # no part's serial, no table column
+    assert index.identity_objects((*mibs.ENTERPRISES, 4242, 1)) == ()  # another enterprise's
+
+
+def test_named_identity_objects_are_read_from_a_device(mib_dir: Path, tmp_path: Path) -> None:
+    """A device of a vendor no fingerprint file knows: its MIB's named scalars give serial,
+    version and model, in the poll plan and in the record (with the OID as provenance)."""
+    from netsbom.agent.snmp import oids
+    from netsbom.agent.snmp.poll import replay_snmp
+
+    (mib_dir / "ACME-SYSTEM-MIB.txt").write_text(IDENTITY)
+    recording = tmp_path / "acme.snmprec"
+    recording.write_text(
+        "1.3.6.1.2.1.1.1.0|4|Acme box\n"
+        "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.99999.1.2\n"
+        "1.3.6.1.4.1.99999.2.1.0|4|AC1234567\n"
+        "1.3.6.1.4.1.99999.2.2.0|4|7.1.4\n"
+        "1.3.6.1.4.1.99999.2.3.0|4|Acme Switch 48\n"
+        "1.3.6.1.4.1.99999.2.4.0|4|FAN0001\n"
+    )
+    mibs.set_mib_dirs([mib_dir])
+    try:
+        plan = oids.collection_plan("1.3.6.1.4.1.99999.1.2", "Acme box")
+        record = replay_snmp(recording)
+    finally:
+        mibs.set_mib_dirs(None)
+    assert (*ACME_SYSTEM, 1) in plan.objects and (*ACME_SYSTEM, 4) not in plan.objects
+    assert (record.serial, record.os.version, record.model) == (
+        "AC1234567",
+        "7.1.4",
+        "Acme Switch 48",
+    )
+    sources = {p.field: p.source for p in record.provenance}
+    assert sources["serial"] == "1.3.6.1.4.1.99999.2.1.0"
+
+
+def test_shared_mibs_declare_identity_scalars() -> None:
+    directory = require(shared_root() / "mibs", "vendor registration MIBs")
+    index = mibs.load([directory])
+    dell = index.identity_objects((*mibs.ENTERPRISES, 674, 10892, 5))  # iDRAC
+    assert {o.name for o in dell} >= {"racFirmwareVersion", "systemModelName"}

@@ -328,3 +328,33 @@ def test_appliance_kernel_is_a_component_not_the_os_version() -> None:
     assert host.os.family == "linux" and host.os.version == "4.4.241"
     # a host whose OS is the kernel: the kernel is also its own component (with its CPE)
     assert [(s.name, s.version) for s in host.software] == [("linux-kernel", "4.4.241")]
+
+
+@pytest.mark.parametrize(
+    ("engine_id", "enterprise"),
+    [
+        ("800007e5017f000001", 2021),  # RFC 3411 format (top bit set), UCD-SNMP's number
+        ("80000009030000000c1234", 9),  # RFC 3411, format 3 (a MAC address)
+        ("000000090000000c12345678", 9),  # RFC 1910 (SNMPv1 agents): 12 octets, top bit clear
+        ("8000", None),  # too short
+        ("", None),
+    ],
+)
+def test_snmp_engine_id_enterprise(engine_id: str, enterprise: int | None) -> None:
+    from netsbom.agent.snmp.parse import engine_enterprise
+
+    assert engine_enterprise(bytes.fromhex(engine_id)) == enterprise
+
+
+def test_a_device_without_sysobjectid_is_named_by_its_engine_id(tmp_path: Path) -> None:
+    """No sysObjectID: snmpEngineID's enterprise number names the maker (read only then)."""
+    lines = ["1.3.6.1.2.1.1.1.0|4|Ethernet Switch", "1.3.6.1.2.1.1.5.0|4|sw1"]
+    engine = "1.3.6.1.6.3.10.2.1.1.0|4x|8000000903000000112233"  # enterprise 9 (Cisco)
+    assert oids.SNMP_ENGINE_ID in oids.collection_plan(None, "Ethernet Switch").objects
+    assert oids.SNMP_ENGINE_ID not in oids.collection_plan("1.3.6.1.4.1.9.1.1", "x").objects
+    assert _replay(tmp_path, lines).vendor is None
+    record = _replay(tmp_path, [*lines, engine])
+    assert record.vendor == "Cisco"
+    assert _source(record, "vendor") == "snmpEngineID: enterprise 9"
+    net_snmp = "1.3.6.1.6.3.10.2.1.1.0|4x|80001f8880abcdef0011223344"  # an agent's, no maker
+    assert _replay(tmp_path, [*lines, net_snmp]).vendor is None

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from netsbom.agent.snmp.view import Oid
 
@@ -55,13 +56,64 @@ _MACROS = (
     r"OBJECT\s+IDENTIFIER|MODULE-IDENTITY|OBJECT-IDENTITY|OBJECT-TYPE|NOTIFICATION-TYPE|"
     r"OBJECT-GROUP|NOTIFICATION-GROUP|MODULE-COMPLIANCE|AGENT-CAPABILITIES"
 )
-_HEADER = re.compile(rf"(?<![\w-])([a-zA-Z][\w-]*)\s+(?:{_MACROS})(?![\w-])")
+_HEADER = re.compile(rf"(?<![\w-])([a-zA-Z][\w-]*)\s+({_MACROS})(?![\w-])")
 _VALUE = re.compile(r"\s*\{([^{}]*)\}")
 _ARC = re.compile(r"^(?:[a-zA-Z][\w-]*\()?(\d+)\)?$")
 _MODULE = re.compile(r"([A-Z][\w-]*)\s+DEFINITIONS\s*::=\s*BEGIN")
 _STRING = re.compile(r'"[^"]*"', re.DOTALL)
 _COMMENT = re.compile(r"--.*?(?:--|$)", re.MULTILINE)
 _CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z0-9])")
+
+
+# Identity objects a vendor MIB declares, recognised by the SMI naming convention (RFC 2578
+# descriptors name what an object is, the thing last: ``jnxBoxSerialNo``, ``fgSysVersion``,
+# ``ruckusZD1000SystemModel``). Only scalars count (a table column describes rows: disks,
+# members, peers), and none named for a part of the box rather than the box.
+IDENTITY_NAMES: dict[str, re.Pattern[str]] = {
+    "serial": re.compile(r"(?:Serial(?:Number|Num|No|Nbr)?|SerNum|SerNo|SN)$"),
+    "version": re.compile(
+        r"(?:Software|Sw|Firmware|Fw|Os|Image|System|Sys|Product)"
+        r"(?:Version|Ver|Rev|Revision|Release)(?:String|Str)?$"
+    ),
+    "model": re.compile(
+        r"(?:ModelName|ModelNumber|ModelNo|ProductName|(?:System|Sys|Product|Device|Chassis|Box|"
+        r"Unit|Hardware|Hw)Model)$"
+    ),
+}
+_IDENTITY_ORDER: tuple[tuple[Literal["serial", "version", "model"], re.Pattern[str]], ...] = (
+    ("serial", IDENTITY_NAMES["serial"]),
+    ("version", IDENTITY_NAMES["version"]),
+    ("model", IDENTITY_NAMES["model"]),
+)
+_PART_WORDS = frozenset({
+    "disk", "drive", "fan", "psu", "power", "batt", "battery", "module", "card", "port", "sfp",
+    "xcvr", "transceiver", "slot", "blade", "ap", "client", "peer", "neighbor", "neighbour",
+    "remote", "license", "licence", "bios", "boot", "bootrom", "rom", "cpld", "fpga", "sensor",
+    "probe", "lamp", "toner", "cartridge", "member", "line", "rectifier", "inverter", "antenna",
+    "radio", "link", "agent", "snmp", "mib", "lib",
+})  # fmt: skip
+_CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+MAX_IDENTITY_OBJECTS = 6  # per field and device: a bounded number of GETNEXTs
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityObject:
+    """A scalar of a vendor MIB whose name says it is the device's serial, version or model."""
+
+    field: Literal["serial", "version", "model"]
+    oid: Oid
+    name: str
+    module: str
+
+
+def identity_field(name: str) -> Literal["serial", "version", "model"] | None:
+    """The field an object's name declares it holds (serial, version, model), if any."""
+    field_name: Literal["serial", "version", "model"]
+    for field_name, pattern in _IDENTITY_ORDER:
+        if pattern.search(name):
+            words = {w.lower() for w in _CAMEL_WORDS.findall(name)}
+            return None if words & _PART_WORDS else field_name
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +132,9 @@ class MibIndex:
         self,
         assignments: Iterable[tuple[str, str, str, tuple[int, ...]]],
         organizations: dict[int, str] | None = None,
+        object_types: Iterable[tuple[str, str]] = (),
     ) -> None:
-        # (module, name, parent, arcs)
+        # (module, name, parent, arcs); object_types: (module, name) of the OBJECT-TYPEs
         self.organizations = organizations or {}  # private enterprise number -> organisation
         by_module: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = defaultdict(dict)
         anywhere: dict[str, tuple[str, str, tuple[int, ...]]] = {}
@@ -100,6 +153,43 @@ class MibIndex:
         self._children: dict[Oid, list[str]] = defaultdict(list)
         for oid, (_, name) in self.names.items():
             self._children[oid[:-1]].append(name)
+        self._identity: dict[int, list[IdentityObject]] = defaultdict(list)
+        for module, name in sorted(set(object_types)):
+            self._add_identity(module, name)
+
+    def _add_identity(self, module: str, name: str) -> None:
+        field_name = identity_field(name)
+        oid = self._resolve(module, name, 0) if field_name else None
+        if field_name is None or oid is None or len(oid) <= len(ENTERPRISES) + 1:
+            return
+        if oid[: len(ENTERPRISES)] != ENTERPRISES:
+            return
+        parent = self.names.get(oid[:-1])
+        if parent is not None and parent[1].endswith(("Entry", "Table")):
+            return  # a table column: one value per row, not the device's
+        known = self._identity[oid[len(ENTERPRISES)]]
+        if all(item.oid != oid for item in known):  # one module in two files (SMIv1 and v2)
+            known.append(IdentityObject(field_name, oid, name, module))
+
+    def identity_objects(self, sys_oid: Oid) -> tuple[IdentityObject, ...]:
+        """The identity scalars the MIBs declare under ``sys_oid``'s enterprise, those sharing
+        the longest prefix with it first (a product's own branch), at most
+        :data:`MAX_IDENTITY_OBJECTS` per field."""
+        if len(sys_oid) <= len(ENTERPRISES) or sys_oid[: len(ENTERPRISES)] != ENTERPRISES:
+            return ()
+        found = self._identity.get(sys_oid[len(ENTERPRISES)], [])
+
+        def shared(item: IdentityObject) -> int:
+            return next(
+                (i for i, (a, b) in enumerate(zip(item.oid, sys_oid, strict=False)) if a != b),
+                min(len(item.oid), len(sys_oid)),
+            )
+
+        ordered = sorted(found, key=lambda item: (-shared(item), item.oid))
+        kept: list[IdentityObject] = []
+        for field_name in IDENTITY_NAMES:
+            kept += [item for item in ordered if item.field == field_name][:MAX_IDENTITY_OBJECTS]
+        return tuple(kept)
 
     def _resolve(self, module: str, name: str, depth: int) -> Oid | None:
         if name in _ROOTS:
@@ -169,10 +259,17 @@ def _short(name: str, siblings: Sequence[str]) -> str:
 
 def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
     """Module name and ``(name, parent, arcs)`` of every brace-valued assignment in MIB text."""
+    module, found = scan_kinds(text)
+    return module, [(name, parent, arcs) for name, _kind, parent, arcs in found]
+
+
+def scan_kinds(text: str) -> tuple[str, list[tuple[str, str, str, tuple[int, ...]]]]:
+    """:func:`scan` with each assignment's macro (``OBJECT-TYPE``, ``OBJECT IDENTIFIER`` ...):
+    ``(name, kind, parent, arcs)``."""
     text = _COMMENT.sub("", _STRING.sub('""', text))
     module_match = _MODULE.search(text)
     module = module_match.group(1) if module_match else ""
-    found: list[tuple[str, str, tuple[int, ...]]] = []
+    found: list[tuple[str, str, str, tuple[int, ...]]] = []
     pieces = text.split("::=")
     for before, after in itertools.pairwise(pieces):
         value = _VALUE.match(after)
@@ -195,7 +292,8 @@ def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
             numbered = _ARC.match(parent)
             if numbered is not None:  # { iso(1) org(3) ... } or { 1 3 6 }: a numeric root
                 parent = numbered.group(1)
-            found.append((headers[-1], parent, tuple(arcs)))
+            name, kind = headers[-1]
+            found.append((name, " ".join(kind.split()), parent, tuple(arcs)))
     return module, found
 
 
@@ -252,6 +350,7 @@ def _files(directories: Sequence[Path]) -> list[Path]:
 def load(directories: Sequence[Path]) -> MibIndex:
     """Scan every file under ``directories``; unreadable or odd files are skipped, never fatal."""
     assignments: list[tuple[str, str, str, tuple[int, ...]]] = []
+    object_types: list[tuple[str, str]] = []
     organizations: dict[int, str] = {}
     for path in _files(directories):
         try:
@@ -266,10 +365,11 @@ def load(directories: Sequence[Path]) -> MibIndex:
             continue
         if b"DEFINITIONS" not in raw:
             continue
-        module, found = scan(raw.decode("latin-1"))
+        module, found = scan_kinds(raw.decode("latin-1"))
         module = module or path.stem
-        assignments += [(module, name, parent, arcs) for name, parent, arcs in found]
-    index = MibIndex(assignments, organizations)
+        assignments += [(module, name, parent, arcs) for name, _kind, parent, arcs in found]
+        object_types += [(module, name) for name, kind, _, _ in found if kind == "OBJECT-TYPE"]
+    index = MibIndex(assignments, organizations, object_types)
     log.debug("loaded %d OID names from %s", len(index), ", ".join(map(str, directories)))
     return index
 
@@ -307,6 +407,11 @@ def index() -> MibIndex | None:
 def product(oid: Oid) -> Product | None:
     loaded = index()
     return loaded.product(oid) if loaded is not None else None
+
+
+def identity_objects(sys_oid: Oid | None) -> tuple[IdentityObject, ...]:
+    loaded = index()
+    return loaded.identity_objects(sys_oid) if loaded is not None and sys_oid else ()
 
 
 def organization(oid: Oid) -> str | None:
