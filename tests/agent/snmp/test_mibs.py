@@ -164,7 +164,7 @@ ACME_SYSTEM = (1, 3, 6, 1, 4, 1, 99999, 2)
         ("jnxBoxSerialNo", "serial"),
         ("fnSysSerial", "serial"),
         ("fgSysVersion", "version"),
-            ("acmeMibVersion", None),  # the MIB's revision, not the software's
+        ("acmeMibVersion", None),  # the MIB's revision, not the software's
         ("ruckusZD1000SystemVersion", "version"),
         ("ruckusZD1000SystemModel", "model"),
         ("racFirmwareVersion", "version"),
