@@ -4,9 +4,10 @@ RHEL..., Cumulus Linux, SONiC.
 os-release for the OS (its ``ID`` is the registry family: ``debian``, ``ubuntu``, ``rhel``...;
 an ID the registry does not know stays ``linux``), ``uname -r`` for the kernel (a software
 component of its own), DMI for maker, model and serial (sysfs, then ``dmidecode``), the dpkg or
-rpm package list with each package's architecture, neighbours from ``lldpctl`` (JSON or text) or Cumulus NCLU ``net show
-lldp json``; SONiC's ``show version``. What only some Linux systems have (SONiC's CLI, DMI, the
-other distribution's package manager, lldpd) is asked as a probe: its absence is not an error.
+rpm package list with each package's architecture, neighbours from ``lldpctl`` (JSON or text)
+or Cumulus NCLU ``net show lldp json``; SONiC's ``show version``. What only some Linux systems
+have (SONiC's CLI, DMI, the other distribution's package manager, lldpd) is asked as a probe:
+its absence is not an error.
 """
 
 from __future__ import annotations
