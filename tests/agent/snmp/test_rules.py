@@ -296,8 +296,16 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         ("Acme AP, Linux 4.4.60, U-Boot 2016.01", None),  # kernel and boot loader only
         ("Linux host 4.19.0-18-amd64 #1 SMP Debian x86_64", None),  # uname: the OS rules read it
         ("Acme Gateway 10.1.2.3", None),  # an address, not a release
+        # the management card's firmware, not its SNMP agent's version (RFC 1628's distinction)
+        ("Acme Card (MB:v1.2.0 PF:v5.4.3 HR:05) (Embedded Acme SNMP Agent SW v2.2)", "5.4.3"),
+        ("Acme SNMP Agent 10.10", None),
+        ("Assy 3.6kVA 100-240V 16A PDU", None),  # a rating
+        ("V1600D", None),  # a model
+        # the boot loader's own version in parentheses; a model number joined to the release
+        ("Acme 1930 Switch, AcmeOn_1930_1.0.5.0 (139), Linux 4.4.1, U-Boot 2013.01 (V1.0.1.2)",
+         "1.0.5.0"),
     ],
-)
+)  # fmt: skip
 def test_version_grammar(descr: str, version: str | None) -> None:
     assert version_from_descr(descr) == version
 
