@@ -366,3 +366,20 @@ def test_a_device_without_sysobjectid_is_named_by_its_engine_id(tmp_path: Path) 
     assert _source(record, "vendor") == "snmpEngineID: enterprise 9"
     net_snmp = "1.3.6.1.6.3.10.2.1.1.0|4x|80001f8880abcdef0011223344"  # an agent's, no maker
     assert _replay(tmp_path, [*lines, net_snmp]).vendor is None
+
+
+def test_a_stack_whose_member_base_is_a_container_stands_for_that_member() -> None:
+    """ENTITY-MIB containment: stack -> "Stack Member" (class stack, nothing of its own) ->
+    "Base" (class container, the member's model and serial) -> its PSUs; the first member's
+    base is the device, not a PSU inside it nor the second member."""
+    values = system("Acme Stack OS 5.4", "1.3.6.1.4.1.99999.1")
+    rows = {  # index: (class, contained in, name, serial)
+        1: (11, 0, b"Stack", b""), 2: (11, 1, b"Stack Member", b""),
+        3: (6, 2, b"PSU1", b"PSU-SERIAL"), 4: (5, 2, b"AB-x930-28G", b"MEMBER-1"),
+        7: (11, 1, b"Stack Member", b""), 8: (5, 7, b"AB-x930-28G", b"MEMBER-2"),
+    }  # fmt: skip
+    for index, (cls, parent, name, serial) in rows.items():
+        values.update({f"{ENT}.5.{index}": cls, f"{ENT}.4.{index}": parent,
+                       f"{ENT}.7.{index}": name, f"{ENT}.11.{index}": serial})  # fmt: skip
+    record = parse(view_of(values))
+    assert (record.serial, record.model) == ("MEMBER-1", "AB-x930-28G")

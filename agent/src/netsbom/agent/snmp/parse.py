@@ -647,13 +647,25 @@ def _chassis_row(
     for index, component in top:
         if component.serial or component.model:
             return _Chassis(index, component)
+    by_index = dict(zip((c.index for c in components), zip(indexes, components, strict=True),
+                        strict=True))  # fmt: skip
     for _index, component in top:
         if component.cls != "stack":
             continue
-        for child_index, child in zip(indexes, components, strict=True):
-            if child.parent == component.index and (child.serial or child.model):
-                return _Chassis(child_index, child)
+        # the first member that names itself, level by level down the containment tree (a
+        # member's base may be classed a container: "Stack Member" -> "Base" with the serial)
+        level = [component.index]
+        for _ in range(3):
+            inside = [c for c in components if c.parent in level]
+            for child in inside:
+                if child.cls not in _PARTS and (child.serial or child.model):
+                    return _Chassis(by_index[child.index][0], child)
+            level = [c.index for c in inside if c.cls in ("stack", "container", "other")]
     return None
+
+
+# classes of rows that are parts of a member, never the member itself
+_PARTS = frozenset({"power-supply", "fan", "sensor", "port", "cpu", "backplane"})
 
 
 def _product_id(name: str | None, description: str | None) -> tuple[str, int] | None:
