@@ -115,6 +115,10 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("UPS SNMP Agent", None),
         ("FM Transmitter", None),
         ("Hardware: AMD64 Family 16 Model 2 Stepping 3 AT/AT COMPATIBLE", None),
+        ("Acme-Linux 4.4.2 (Linux Kernel 4.19.206-1+acme)", None),  # an OS's name
+        ("4-10-g036b52a", None),  # a build's `git describe`
+        ("Acme radio;AB Radio v1.6;Model:3;HW:6", None),  # a number is no product name
+        ("ACME 21.1.0.1 (Build STA-1)  AP", None),  # a build id
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:

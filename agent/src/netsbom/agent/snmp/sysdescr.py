@@ -52,8 +52,18 @@ _MODEL_SHAPES = tuple(
 )
 
 
+# what a model-shaped word can be and a product name is not: an OS's name ("Cumulus-Linux",
+# "AcmeOS"), a `git describe` of a build ("4-10-g036b52a"), a number without a letter ("Model: 3")
+_NOT_A_MODEL = re.compile(r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-f]{7,}|[^a-z]*)$")
+
+
 def model_from_descr(descr: str | None) -> str | None:
     """The product name a device writes before its version, if sysDescr has that shape."""
+    model = _model_from_descr(descr)
+    return None if model is None or _NOT_A_MODEL.match(model) else model
+
+
+def _model_from_descr(descr: str | None) -> str | None:
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
         return None
     text = descr.strip().strip('"')
@@ -80,9 +90,11 @@ def model_from_descr(descr: str | None) -> str | None:
                 return " ".join(words[: i + 2])
     # a product id anywhere on the first line: "FS Campus Switch PoE (S5810-48TS-P) By FS.COM"
     for segment in segments:
+        previous = ""
         for raw in segment.split():
             word = raw.strip("()[]{}:,;\"'")
-            if _PRODUCT_ID.match(word) and not _VERSION.match(word):
+            after_build, previous = previous.lower() in ("build", "(build"), raw
+            if _PRODUCT_ID.match(word) and not _VERSION.match(word) and not after_build:
                 return word
     # a short sysDescr that is nothing but a product name: "Meraki MS", "Last Mile Gear CTM"
     words = first_line.split()
