@@ -229,4 +229,34 @@ def test_shared_mibs_declare_identity_scalars() -> None:
     directory = require(shared_root() / "mibs", "vendor registration MIBs")
     index = mibs.load([directory])
     dell = index.identity_objects((*mibs.ENTERPRISES, 674, 10892, 5))  # iDRAC
-    assert {o.name for o in dell} >= {"racFirmwareVersion", "systemModelName"}
+    first = {}
+    for item in dell:
+        first.setdefault(item.field, item.name)
+    # the box's (not its enclosure's) service tag, the running firmware (not the card's product
+    # version); a trap varbind's copy is never read
+    assert first == {
+        "serial": "systemServiceTag",
+        "version": "racFirmwareVersion",
+        "model": "systemModelName",
+    }
+    assert not any(o.name.startswith("alert") for o in dell)
+    citrix = index.identity_objects((*mibs.ENTERPRISES, 5951, 1))  # accessible-for-notify: none
+    assert {o.name for o in citrix if o.field == "version"} == {"sysBuildVersion"}
+
+
+def test_identity_names_agree_with_the_vendor_objects_netsbom_knows() -> None:
+    """The naming rule against real MIB object names: the vendor objects of the fingerprint
+    files (each a vendor MIB's object for a known field). It never names another field, and
+    recognises most of them (the rest are vendor words: "hwSysEsn"... or parts' objects)."""
+    from netsbom.agent.snmp.fingerprint import bundled
+
+    right = wrong = total = 0
+    for loaded in bundled().files:
+        for obj in loaded.data.objects:
+            if obj.name and not obj.pattern and obj.field in ("serial", "version", "model"):
+                named = mibs.identity_field(obj.name.split()[0])
+                total += 1
+                right += named == obj.field
+                wrong += named not in (None, obj.field)
+    assert total > 200 and wrong == 0
+    assert right / total >= 0.75, (right, total)

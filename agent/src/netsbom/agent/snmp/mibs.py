@@ -59,6 +59,7 @@ _MACROS = (
 _HEADER = re.compile(rf"(?<![\w-])([a-zA-Z][\w-]*)\s+({_MACROS})(?![\w-])")
 _VALUE = re.compile(r"\s*\{([^{}]*)\}")
 _ARC = re.compile(r"^(?:[a-zA-Z][\w-]*\()?(\d+)\)?$")
+_UNREADABLE = re.compile(r"\bACCESS\s+(?:not-accessible|accessible-for-notify)\b")
 _MODULE = re.compile(r"([A-Z][\w-]*)\s+DEFINITIONS\s*::=\s*BEGIN")
 _STRING = re.compile(r'"[^"]*"', re.DOTALL)
 _COMMENT = re.compile(r"--.*?(?:--|$)", re.MULTILINE)
@@ -70,16 +71,25 @@ _CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z0-9])")
 # ``ruckusZD1000SystemModel``). Only scalars count (a table column describes rows: disks,
 # members, peers), and none named for a part of the box rather than the box.
 IDENTITY_NAMES: dict[str, re.Pattern[str]] = {
-    "serial": re.compile(r"(?:Serial(?:Number|Num|No|Nbr)?|SerNum|SerNo|SN)$"),
+    # "jnxBoxSerialNo", "fnSysSerial", "hwSysEsn" (Electronic Serial Number), Dell's service tag
+    "serial": re.compile(r"(?:Serial(?:Number|Num|No|Nbr)?|SerNum|SerNo|Esn|ServiceTag)$"),
+    # "fgSysVersion", "racFirmwareVersion", "tachyonFirmware", "xtmVersion": a release of the
+    # box's software (not of its hardware, boot code, MIB or protocol: _NOT_SOFTWARE_WORDS)
     "version": re.compile(
-        r"(?:Software|Sw|Firmware|Fw|Os|Image|System|Sys|Product)"
-        r"(?:Version|Ver|Rev|Revision|Release)(?:String|Str)?$"
+        r"(?:Version|Ver|Firmware|FwVersion|SwVersion|SoftwareRev|SoftwareRevision|FirmwareRev"
+        r"|FirmwareRevision|SwRelease|SoftwareRelease)(?:String|Str)?$"
     ),
-    "model": re.compile(
-        r"(?:ModelName|ModelNumber|ModelNo|ProductName|(?:System|Sys|Product|Device|Chassis|Box|"
-        r"Unit|Hardware|Hw)Model)$"
-    ),
+    # "ruckusZD1000SystemModel", "systemModelName", "valereModel", "cpqSiProductName"
+    "model": re.compile(r"(?:Model|ModelName|ModelNumber|ModelNo|ProductName)$"),
 }
+# words that make a name another thing's: a part of the box, a peer, another release than the
+# running one, the hardware's or boot code's revision, the MIB's or a protocol's version
+_NOT_SOFTWARE_WORDS = frozenset({
+    "hardware", "hw", "pcb", "board", "mib", "protocol", "boot", "bootrom", "bios", "rom",
+    "cpld", "fpga", "latest", "available", "required", "min", "max", "minimum", "maximum",
+    "previous", "backup", "next", "new", "old", "target", "upgrade", "update", "download",
+    "pending", "standby", "alternate", "secondary", "config", "configuration", "schema", "api",
+})  # fmt: skip
 _IDENTITY_ORDER: tuple[tuple[Literal["serial", "version", "model"], re.Pattern[str]], ...] = (
     ("serial", IDENTITY_NAMES["serial"]),
     ("version", IDENTITY_NAMES["version"]),
@@ -91,6 +101,7 @@ _PART_WORDS = frozenset({
     "remote", "license", "licence", "bios", "boot", "bootrom", "rom", "cpld", "fpga", "sensor",
     "probe", "lamp", "toner", "cartridge", "member", "line", "rectifier", "inverter", "antenna",
     "radio", "link", "agent", "snmp", "mib", "lib",
+    "alert", "trap", "notify", "notification", "event", "log",  # a trap's copy, not the state
 })  # fmt: skip
 _CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 MAX_IDENTITY_OBJECTS = 6  # per field and device: a bounded number of GETNEXTs
@@ -106,13 +117,28 @@ class IdentityObject:
     module: str
 
 
+# words that say an identity object is the whole box's / its running software's: preferred among
+# objects at the same depth ("systemServiceTag" over "chassisServiceTag" of a blade's enclosure,
+# "racFirmwareVersion" over "racVersion", the card's product version)
+_BOX_WORDS = frozenset({"sys", "system", "box", "device", "unit", "node"})
+_SOFTWARE_WORDS = frozenset({"software", "sw", "firmware", "fw", "os", "build", "image"})
+
+
+def _specific(item: IdentityObject) -> int:
+    words = {w.lower() for w in _CAMEL_WORDS.findall(item.name)}
+    preferred = _SOFTWARE_WORDS if item.field == "version" else _BOX_WORDS
+    return len(words & preferred)
+
+
 def identity_field(name: str) -> Literal["serial", "version", "model"] | None:
     """The field an object's name declares it holds (serial, version, model), if any."""
     field_name: Literal["serial", "version", "model"]
     for field_name, pattern in _IDENTITY_ORDER:
         if pattern.search(name):
             words = {w.lower() for w in _CAMEL_WORDS.findall(name)}
-            return None if words & _PART_WORDS else field_name
+            if words & _PART_WORDS or (field_name == "version" and words & _NOT_SOFTWARE_WORDS):
+                return None
+            return field_name
     return None
 
 
@@ -185,7 +211,7 @@ class MibIndex:
                 min(len(item.oid), len(sys_oid)),
             )
 
-        ordered = sorted(found, key=lambda item: (-shared(item), item.oid))
+        ordered = sorted(found, key=lambda item: (-shared(item), -_specific(item), item.oid))
         kept: list[IdentityObject] = []
         for field_name in IDENTITY_NAMES:
             kept += [item for item in ordered if item.field == field_name][:MAX_IDENTITY_OBJECTS]
@@ -265,7 +291,8 @@ def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
 
 def scan_kinds(text: str) -> tuple[str, list[tuple[str, str, str, tuple[int, ...]]]]:
     """:func:`scan` with each assignment's macro (``OBJECT-TYPE``, ``OBJECT IDENTIFIER`` ...):
-    ``(name, kind, parent, arcs)``."""
+    ``(name, kind, parent, arcs)``; an OBJECT-TYPE no manager can read (``not-accessible``,
+    ``accessible-for-notify``: table entries, trap varbinds) is kind ``OBJECT-TYPE unreadable``."""
     text = _COMMENT.sub("", _STRING.sub('""', text))
     module_match = _MODULE.search(text)
     module = module_match.group(1) if module_match else ""
@@ -275,7 +302,7 @@ def scan_kinds(text: str) -> tuple[str, list[tuple[str, str, str, tuple[int, ...
         value = _VALUE.match(after)
         if value is None:
             continue
-        headers = _HEADER.findall(before)
+        headers = list(_HEADER.finditer(before))
         if not headers:
             continue
         tokens = value.group(1).split()
@@ -292,8 +319,11 @@ def scan_kinds(text: str) -> tuple[str, list[tuple[str, str, str, tuple[int, ...
             numbered = _ARC.match(parent)
             if numbered is not None:  # { iso(1) org(3) ... } or { 1 3 6 }: a numeric root
                 parent = numbered.group(1)
-            name, kind = headers[-1]
-            found.append((name, " ".join(kind.split()), parent, tuple(arcs)))
+            name, kind = headers[-1].groups()
+            kind = " ".join(kind.split())
+            if kind == "OBJECT-TYPE" and _UNREADABLE.search(before, headers[-1].end()):
+                kind += " unreadable"
+            found.append((name, kind, parent, tuple(arcs)))
     return module, found
 
 
