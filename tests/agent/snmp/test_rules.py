@@ -243,6 +243,11 @@ def test_lldp_med_local_inventory_is_a_standard_fallback() -> None:
     # read on any device: the plan of an unknown device includes the LLDP-MED objects
     plan = oids.collection_plan("1.3.6.1.4.1.99999.7", "Managed Switch")
     assert parse_oid("1.0.8802.1.1.2.1.5.4795.1.2.5") in plan.objects
+    # a device that states only its firmware revision: that is its software
+    values["1.0.8802.1.1.2.1.5.4795.1.2.3.0"] = b"2.1.7"
+    assert parse(view_of(values)).os.version == "5.0.1-r4"  # the software revision first
+    del values["1.0.8802.1.1.2.1.5.4795.1.2.4.0"]
+    assert parse(view_of(values)).os.version == "2.1.7"
 
 
 def test_vendor_firmware_on_a_reference_sysobjectid_is_recognised_by_probing() -> None:
