@@ -260,3 +260,29 @@ def test_identity_names_agree_with_the_vendor_objects_netsbom_knows() -> None:
                 wrong += named not in (None, obj.field)
     assert total > 200 and wrong == 0
     assert right / total >= 0.75, (right, total)
+
+
+def test_shipped_table_is_what_the_shared_mibs_say() -> None:
+    """agent/fingerprints/registrations.tsv.gz is regenerated from ../shared/mibs, not edited."""
+    from netsbom.agent.snmp import mibtable
+
+    directory = require(shared_root() / "mibs", "vendor registration MIBs")
+    assert mibtable.main([str(directory), "--check"]) == 0
+
+
+def test_products_without_a_mib_folder_come_from_the_shipped_table(mib_dir: Path) -> None:
+    from netsbom.agent.snmp import mibtable
+
+    mibs.set_mib_dirs([])
+    try:
+        found = mibs.product((*mibs.ENTERPRISES, 2636, 1, 1, 1, 2, 10))
+        dell = {o.name for o in mibs.identity_objects((*mibs.ENTERPRISES, 674, 10892, 5))}
+    finally:
+        mibs.set_mib_dirs(None)
+    assert found is not None and found.short == "M7i"
+    assert "systemServiceTag" in dell
+    # the table round-trips what a scan finds
+    index = mibs.load([mib_dir])
+    table = mibtable.parse(mibtable.encode(mibtable.lines(index)))
+    router = (*mibs.ENTERPRISES, 99999, 1, 1)
+    assert table.product(router) == index.product(router)

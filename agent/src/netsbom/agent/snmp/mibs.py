@@ -3,7 +3,9 @@
 Vendors name every product they ship in a registration MIB (CISCO-PRODUCTS-MIB, JUNIPER-CHASSIS-
 DEFINES-MIB, HUAWEI-MIB ...): ``cisco2960X48FPSL OBJECT IDENTIFIER ::= { ciscoProducts 1208 }``.
 The agent reads such files from a MIB directory the operator points it at (``--mibs DIR`` of
-``agent run`` / ``agent poll``, or ``NETSBOM_MIBS``); nothing derived from them ships with netsbom.
+``agent run`` / ``agent poll``, or ``NETSBOM_MIBS``); what a scan of ../shared/mibs concludes ships
+as a compact table (:mod:`netsbom.agent.snmp.mibtable`), used when the operator's folder does not
+answer.
 
 This is not a MIB compiler: a small dependency-free scanner collects every
 ``name <MACRO> ... ::= { parent n }`` assignment (OBJECT IDENTIFIER, MODULE-IDENTITY,
@@ -130,6 +132,24 @@ def _specific(item: IdentityObject) -> int:
     return len(words & preferred)
 
 
+def order_identity(found: Sequence[IdentityObject], sys_oid: Oid) -> tuple[IdentityObject, ...]:
+    """Those sharing the longest prefix with ``sys_oid`` first (a product's own branch), then
+    those naming the whole box or the running software, then by OID; at most
+    :data:`MAX_IDENTITY_OBJECTS` per field."""
+
+    def shared(item: IdentityObject) -> int:
+        return next(
+            (i for i, (a, b) in enumerate(zip(item.oid, sys_oid, strict=False)) if a != b),
+            min(len(item.oid), len(sys_oid)),
+        )
+
+    ordered = sorted(found, key=lambda item: (-shared(item), -_specific(item), item.oid))
+    kept: list[IdentityObject] = []
+    for field_name in IDENTITY_NAMES:
+        kept += [item for item in ordered if item.field == field_name][:MAX_IDENTITY_OBJECTS]
+    return tuple(kept)
+
+
 def identity_field(name: str) -> Literal["serial", "version", "model"] | None:
     """The field an object's name declares it holds (serial, version, model), if any."""
     field_name: Literal["serial", "version", "model"]
@@ -179,7 +199,7 @@ class MibIndex:
         self._children: dict[Oid, list[str]] = defaultdict(list)
         for oid, (_, name) in self.names.items():
             self._children[oid[:-1]].append(name)
-        self._identity: dict[int, list[IdentityObject]] = defaultdict(list)
+        self.identity: dict[int, list[IdentityObject]] = defaultdict(list)
         for module, name in sorted(set(object_types)):
             self._add_identity(module, name)
 
@@ -193,7 +213,7 @@ class MibIndex:
         parent = self.names.get(oid[:-1])
         if parent is not None and parent[1].endswith(("Entry", "Table")):
             return  # a table column: one value per row, not the device's
-        known = self._identity[oid[len(ENTERPRISES)]]
+        known = self.identity[oid[len(ENTERPRISES)]]
         if all(item.oid != oid for item in known):  # one module in two files (SMIv1 and v2)
             known.append(IdentityObject(field_name, oid, name, module))
 
@@ -203,19 +223,7 @@ class MibIndex:
         :data:`MAX_IDENTITY_OBJECTS` per field."""
         if len(sys_oid) <= len(ENTERPRISES) or sys_oid[: len(ENTERPRISES)] != ENTERPRISES:
             return ()
-        found = self._identity.get(sys_oid[len(ENTERPRISES)], [])
-
-        def shared(item: IdentityObject) -> int:
-            return next(
-                (i for i, (a, b) in enumerate(zip(item.oid, sys_oid, strict=False)) if a != b),
-                min(len(item.oid), len(sys_oid)),
-            )
-
-        ordered = sorted(found, key=lambda item: (-shared(item), -_specific(item), item.oid))
-        kept: list[IdentityObject] = []
-        for field_name in IDENTITY_NAMES:
-            kept += [item for item in ordered if item.field == field_name][:MAX_IDENTITY_OBJECTS]
-        return tuple(kept)
+        return order_identity(self.identity.get(sys_oid[len(ENTERPRISES)], []), sys_oid)
 
     def _resolve(self, module: str, name: str, depth: int) -> Oid | None:
         if name in _ROOTS:
@@ -435,13 +443,27 @@ def index() -> MibIndex | None:
 
 
 def product(oid: Oid) -> Product | None:
+    """The registered product of ``oid``: the operator's MIB folder first, else the table
+    netsbom ships (:mod:`netsbom.agent.snmp.mibtable`)."""
+    from netsbom.agent.snmp.mibtable import bundled
+
     loaded = index()
-    return loaded.product(oid) if loaded is not None else None
+    found = loaded.product(oid) if loaded is not None else None
+    return found if found is not None else bundled().product(oid)
 
 
 def identity_objects(sys_oid: Oid | None) -> tuple[IdentityObject, ...]:
+    """The identity scalars of ``sys_oid``'s enterprise: the operator's MIB folder's and the
+    shipped table's, ordered together."""
+    from netsbom.agent.snmp.mibtable import bundled
+
+    if not sys_oid:
+        return ()
     loaded = index()
-    return loaded.identity_objects(sys_oid) if loaded is not None and sys_oid else ()
+    found = {item.oid: item for item in bundled().identity_objects(sys_oid)}
+    if loaded is not None:
+        found.update({item.oid: item for item in loaded.identity_objects(sys_oid)})
+    return order_identity(list(found.values()), sys_oid)
 
 
 def organization(oid: Oid) -> str | None:
