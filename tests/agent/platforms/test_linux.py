@@ -79,3 +79,49 @@ def test_what_a_healthy_debian_host_lacks_is_no_error() -> None:
     outputs["uname -r"] = None  # what every Linux has: its absence still is one
     partial, _ = parse_outputs(PLATFORM, outputs)
     assert [(e.kind, e.source) for e in partial.errors] == [("unsupported", "uname -r")]
+
+
+DMIDECODE = """# dmidecode 3.4
+Getting SMBIOS data from sysfs.
+SMBIOS 3.2.0 present.
+
+Handle 0x0001, DMI type 1, 27 bytes
+System Information
+\tManufacturer: Dell Inc.
+\tProduct Name: PowerEdge R640
+\tVersion: Not Specified
+\tSerial Number: 7XK2LM2
+\tUUID: 4c4c4544-0058-4b10-8032-b7c04f4c4d32
+\tWake-up Type: Power Switch
+
+Handle 0x0002, DMI type 2, 15 bytes
+Base Board Information
+\tManufacturer: Dell Inc.
+\tProduct Name: 0H28RR
+\tSerial Number: .7XK2LM2.CNFCP0096400UP.
+"""
+
+
+def test_dmidecode_system_information() -> None:
+    from netsbom.agent.platforms.linux import parse_dmidecode
+
+    found = parse_dmidecode(DMIDECODE)
+    assert (found.vendor, found.model, found.serial) == ("Dell Inc.", "PowerEdge R640", "7XK2LM2")
+    unset = DMIDECODE.replace("7XK2LM2\n", "To Be Filled By O.E.M.\n", 1)
+    assert parse_dmidecode(unset).serial is None  # the board's serial is not the system's
+    assert parse_dmidecode("/dev/mem: Permission denied\n") == parse_dmidecode("")
+
+
+def test_dmidecode_fills_the_serial_sysfs_keeps_for_root() -> None:
+    from netsbom.agent.platforms import parse_outputs
+    from netsbom.agent.platforms.linux import PLATFORM
+
+    sysfs = next(c for c in PLATFORM.commands if c.name == "dmi")
+    outputs = {
+        sysfs.forms[0]: "Dell Inc.\nPowerEdge R640\ncat: /sys/class/dmi/id/product_serial: "
+        "Permission denied\n",
+        "dmidecode -t system": DMIDECODE,
+    }
+    found, provenance = parse_outputs(PLATFORM, outputs)
+    assert (found.model, found.serial) == ("PowerEdge R640", "7XK2LM2")
+    assert {p.source for p in provenance if p.field == "serial"} == {"dmidecode -t system"}

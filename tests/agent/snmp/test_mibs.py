@@ -131,3 +131,158 @@ def test_vendor_from_the_registry_only_where_no_vendor_file_knows_the_enterprise
             assert record.vendor == vendor, sys_oid
     finally:
         mibs.set_mib_dirs(None)
+
+
+IDENTITY = """
+ACME-SYSTEM-MIB DEFINITIONS ::= BEGIN
+IMPORTS acme FROM ACME-SMI;
+acmeSystem OBJECT IDENTIFIER ::= { acme 2 }
+acmeSysSerialNumber OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "the box's serial" ::= { acmeSystem 1 }
+acmeSysSoftwareVersion OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "" ::= { acmeSystem 2 }
+acmeSysModelName OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "" ::= { acmeSystem 3 }
+acmeFanSerialNumber OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "a part's, not the box's" ::= { acmeSystem 4 }
+acmeDiskTable OBJECT-TYPE SYNTAX SEQUENCE OF AcmeDiskEntry MAX-ACCESS not-accessible
+    STATUS current DESCRIPTION "" ::= { acmeSystem 5 }
+acmeDiskEntry OBJECT-TYPE SYNTAX AcmeDiskEntry MAX-ACCESS not-accessible STATUS current
+    DESCRIPTION "" INDEX { acmeDiskIndex } ::= { acmeDiskTable 1 }
+acmeDriveSerialNumber OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "a column" ::= { acmeDiskEntry 2 }
+acmeChassisSerialNo OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "a table's column although its name has no part word" ::= { acmeDiskEntry 3 }
+END
+"""
+ACME_SYSTEM = (1, 3, 6, 1, 4, 1, 99999, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ("jnxBoxSerialNo", "serial"),
+        ("fnSysSerial", "serial"),
+        ("fgSysVersion", "version"),
+        ("acmeMibVersion", None),  # the MIB's revision, not the software's
+        ("ruckusZD1000SystemVersion", "version"),
+        ("ruckusZD1000SystemModel", "model"),
+        ("racFirmwareVersion", "version"),
+        ("physicalDiskSerialNo", None),  # a part's
+        ("upsIdentAgentSoftwareVersion", None),  # the agent card's, not the box's
+        ("snmpSetSerialNo", None),  # SNMPv2-MIB's spin lock (RFC 3418), no serial number
+        ("sysHardwareSerialNumber", "serial"),
+        ("bootRomVersion", None),
+    ],
+)
+def test_identity_field_by_name(name: str, field: str | None) -> None:
+    assert mibs.identity_field(name) == field
+
+
+def test_identity_scalars_of_the_device_enterprise(mib_dir: Path) -> None:
+    (mib_dir / "ACME-SYSTEM-MIB.txt").write_text(IDENTITY)
+    index = mibs.load([mib_dir])
+    found = {
+        (o.field, o.name): o.oid for o in index.identity_objects((*mibs.ENTERPRISES, 99999, 1, 2))
+    }
+    assert found == {
+        ("serial", "acmeSysSerialNumber"): (*ACME_SYSTEM, 1),
+        ("version", "acmeSysSoftwareVersion"): (*ACME_SYSTEM, 2),
+        ("model", "acmeSysModelName"): (*ACME_SYSTEM, 3),
+    }  # no part's serial, no table column
+    assert index.identity_objects((*mibs.ENTERPRISES, 4242, 1)) == ()  # another enterprise's
+
+
+def test_named_identity_objects_are_read_from_a_device(mib_dir: Path, tmp_path: Path) -> None:
+    """A device of a vendor no fingerprint file knows: its MIB's named scalars give serial,
+    version and model, in the poll plan and in the record (with the OID as provenance)."""
+    from netsbom.agent.snmp import oids
+    from netsbom.agent.snmp.poll import replay_snmp
+
+    (mib_dir / "ACME-SYSTEM-MIB.txt").write_text(IDENTITY)
+    recording = tmp_path / "acme.snmprec"
+    recording.write_text(
+        "1.3.6.1.2.1.1.1.0|4|Acme box\n"
+        "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.99999.1.2\n"
+        "1.3.6.1.4.1.99999.2.1.0|4|AC1234567\n"
+        "1.3.6.1.4.1.99999.2.2.0|4|7.1.4\n"
+        "1.3.6.1.4.1.99999.2.3.0|4|Acme Switch 48\n"
+        "1.3.6.1.4.1.99999.2.4.0|4|FAN0001\n"
+    )
+    mibs.set_mib_dirs([mib_dir])
+    try:
+        plan = oids.collection_plan("1.3.6.1.4.1.99999.1.2", "Acme box")
+        record = replay_snmp(recording)
+    finally:
+        mibs.set_mib_dirs(None)
+    assert (*ACME_SYSTEM, 1) in plan.objects and (*ACME_SYSTEM, 4) not in plan.objects
+    assert (record.serial, record.os.version, record.model) == (
+        "AC1234567",
+        "7.1.4",
+        "Acme Switch 48",
+    )
+    sources = {p.field: p.source for p in record.provenance}
+    assert sources["serial"] == "1.3.6.1.4.1.99999.2.1.0"
+
+
+def test_shared_mibs_declare_identity_scalars() -> None:
+    directory = require(shared_root() / "mibs", "vendor registration MIBs")
+    index = mibs.load([directory])
+    dell = index.identity_objects((*mibs.ENTERPRISES, 674, 10892, 5))  # iDRAC
+    first = {}
+    for item in dell:
+        first.setdefault(item.field, item.name)
+    # the box's (not its enclosure's) service tag, the running firmware (not the card's product
+    # version); a trap varbind's copy is never read
+    assert first == {
+        "serial": "systemServiceTag",
+        "version": "racFirmwareVersion",
+        "model": "systemModelName",
+    }
+    assert not any(o.name.startswith("alert") for o in dell)
+    citrix = index.identity_objects((*mibs.ENTERPRISES, 5951, 1))  # accessible-for-notify: none
+    assert {o.name for o in citrix if o.field == "version"} == {"sysBuildVersion"}
+
+
+def test_identity_names_agree_with_the_vendor_objects_netsbom_knows() -> None:
+    """The naming rule against real MIB object names: the vendor objects of the fingerprint
+    files (each a vendor MIB's object for a known field). It never names another field, and
+    recognises most of them (the rest are vendor words: "hwSysEsn"... or parts' objects)."""
+    from netsbom.agent.snmp.fingerprint import bundled
+
+    right = wrong = total = 0
+    for loaded in bundled().files:
+        for obj in loaded.data.objects:
+            if obj.name and not obj.pattern and obj.field in ("serial", "version", "model"):
+                named = mibs.identity_field(obj.name.split()[0])
+                total += 1
+                right += named == obj.field
+                wrong += named not in (None, obj.field)
+    assert total > 200 and wrong == 0
+    assert right / total >= 0.75, (right, total)
+
+
+def test_shipped_table_is_what_the_shared_mibs_say() -> None:
+    """agent/fingerprints/registrations.tsv.gz is regenerated from ../shared/mibs, not edited."""
+    from netsbom.agent.snmp import mibtable
+
+    directory = require(shared_root() / "mibs", "vendor registration MIBs")
+    assert mibtable.main([str(directory), "--check"]) == 0
+
+
+def test_products_without_a_mib_folder_come_from_the_shipped_table(mib_dir: Path) -> None:
+    from netsbom.agent.snmp import mibtable
+
+    mibs.set_mib_dirs([])
+    try:
+        found = mibs.product((*mibs.ENTERPRISES, 2636, 1, 1, 1, 2, 10))
+        dell = {o.name for o in mibs.identity_objects((*mibs.ENTERPRISES, 674, 10892, 5))}
+    finally:
+        mibs.set_mib_dirs(None)
+    assert found is not None and found.short == "M7i"
+    assert "systemServiceTag" in dell
+    # the table round-trips what a scan finds
+    index = mibs.load([mib_dir])
+    table = mibtable.parse(mibtable.encode(mibtable.lines(index)))
+    router = (*mibs.ENTERPRISES, 99999, 1, 1)
+    assert table.product(router) == index.product(router)

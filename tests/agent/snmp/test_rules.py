@@ -115,6 +115,10 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("UPS SNMP Agent", None),
         ("FM Transmitter", None),
         ("Hardware: AMD64 Family 16 Model 2 Stepping 3 AT/AT COMPATIBLE", None),
+        ("Acme-Linux 4.4.2 (Linux Kernel 4.19.206-1+acme)", None),  # an OS's name
+        ("4-10-g036b52a", None),  # a build's `git describe`
+        ("Acme radio;AB Radio v1.6;Model:3;HW:6", None),  # a number is no product name
+        ("ACME 21.1.0.1 (Build STA-1)  AP", None),  # a build id
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:
@@ -239,6 +243,11 @@ def test_lldp_med_local_inventory_is_a_standard_fallback() -> None:
     # read on any device: the plan of an unknown device includes the LLDP-MED objects
     plan = oids.collection_plan("1.3.6.1.4.1.99999.7", "Managed Switch")
     assert parse_oid("1.0.8802.1.1.2.1.5.4795.1.2.5") in plan.objects
+    # a device that states only its firmware revision: that is its software
+    values["1.0.8802.1.1.2.1.5.4795.1.2.3.0"] = b"2.1.7"
+    assert parse(view_of(values)).os.version == "5.0.1-r4"  # the software revision first
+    del values["1.0.8802.1.1.2.1.5.4795.1.2.4.0"]
+    assert parse(view_of(values)).os.version == "2.1.7"
 
 
 def test_vendor_firmware_on_a_reference_sysobjectid_is_recognised_by_probing() -> None:
@@ -296,8 +305,16 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         ("Acme AP, Linux 4.4.60, U-Boot 2016.01", None),  # kernel and boot loader only
         ("Linux host 4.19.0-18-amd64 #1 SMP Debian x86_64", None),  # uname: the OS rules read it
         ("Acme Gateway 10.1.2.3", None),  # an address, not a release
+        # the management card's firmware, not its SNMP agent's version (RFC 1628's distinction)
+        ("Acme Card (MB:v1.2.0 PF:v5.4.3 HR:05) (Embedded Acme SNMP Agent SW v2.2)", "5.4.3"),
+        ("Acme SNMP Agent 10.10", None),
+        ("Assy 3.6kVA 100-240V 16A PDU", None),  # a rating
+        ("V1600D", None),  # a model
+        # the boot loader's own version in parentheses; a model number joined to the release
+        ("Acme 1930 Switch, AcmeOn_1930_1.0.5.0 (139), Linux 4.4.1, U-Boot 2013.01 (V1.0.1.2)",
+         "1.0.5.0"),
     ],
-)
+)  # fmt: skip
 def test_version_grammar(descr: str, version: str | None) -> None:
     assert version_from_descr(descr) == version
 
@@ -328,3 +345,50 @@ def test_appliance_kernel_is_a_component_not_the_os_version() -> None:
     assert host.os.family == "linux" and host.os.version == "4.4.241"
     # a host whose OS is the kernel: the kernel is also its own component (with its CPE)
     assert [(s.name, s.version) for s in host.software] == [("linux-kernel", "4.4.241")]
+
+
+@pytest.mark.parametrize(
+    ("engine_id", "enterprise"),
+    [
+        ("800007e5017f000001", 2021),  # RFC 3411 format (top bit set), UCD-SNMP's number
+        ("80000009030000000c1234", 9),  # RFC 3411, format 3 (a MAC address)
+        ("000000090000000c12345678", 9),  # RFC 1910 (SNMPv1 agents): 12 octets, top bit clear
+        ("8000", None),  # too short
+        ("", None),
+    ],
+)
+def test_snmp_engine_id_enterprise(engine_id: str, enterprise: int | None) -> None:
+    from netsbom.agent.snmp.parse import engine_enterprise
+
+    assert engine_enterprise(bytes.fromhex(engine_id)) == enterprise
+
+
+def test_a_device_without_sysobjectid_is_named_by_its_engine_id(tmp_path: Path) -> None:
+    """No sysObjectID: snmpEngineID's enterprise number names the maker (read only then)."""
+    lines = ["1.3.6.1.2.1.1.1.0|4|Ethernet Switch", "1.3.6.1.2.1.1.5.0|4|sw1"]
+    engine = "1.3.6.1.6.3.10.2.1.1.0|4x|8000000903000000112233"  # enterprise 9 (Cisco)
+    assert oids.SNMP_ENGINE_ID in oids.collection_plan(None, "Ethernet Switch").objects
+    assert oids.SNMP_ENGINE_ID not in oids.collection_plan("1.3.6.1.4.1.9.1.1", "x").objects
+    assert _replay(tmp_path, lines).vendor is None
+    record = _replay(tmp_path, [*lines, engine])
+    assert record.vendor == "Cisco"
+    assert _source(record, "vendor") == "snmpEngineID: enterprise 9"
+    net_snmp = "1.3.6.1.6.3.10.2.1.1.0|4x|80001f8880abcdef0011223344"  # an agent's, no maker
+    assert _replay(tmp_path, [*lines, net_snmp]).vendor is None
+
+
+def test_a_stack_whose_member_base_is_a_container_stands_for_that_member() -> None:
+    """ENTITY-MIB containment: stack -> "Stack Member" (class stack, nothing of its own) ->
+    "Base" (class container, the member's model and serial) -> its PSUs; the first member's
+    base is the device, not a PSU inside it nor the second member."""
+    values = system("Acme Stack OS 5.4", "1.3.6.1.4.1.99999.1")
+    rows = {  # index: (class, contained in, name, serial)
+        1: (11, 0, b"Stack", b""), 2: (11, 1, b"Stack Member", b""),
+        3: (6, 2, b"PSU1", b"PSU-SERIAL"), 4: (5, 2, b"AB-x930-28G", b"MEMBER-1"),
+        7: (11, 1, b"Stack Member", b""), 8: (5, 7, b"AB-x930-28G", b"MEMBER-2"),
+    }  # fmt: skip
+    for index, (cls, parent, name, serial) in rows.items():
+        values.update({f"{ENT}.5.{index}": cls, f"{ENT}.4.{index}": parent,
+                       f"{ENT}.7.{index}": name, f"{ENT}.11.{index}": serial})  # fmt: skip
+    record = parse(view_of(values))
+    assert (record.serial, record.model) == ("MEMBER-1", "AB-x930-28G")

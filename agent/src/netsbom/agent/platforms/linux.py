@@ -3,10 +3,11 @@ RHEL..., Cumulus Linux, SONiC.
 
 os-release for the OS (its ``ID`` is the registry family: ``debian``, ``ubuntu``, ``rhel``...;
 an ID the registry does not know stays ``linux``), ``uname -r`` for the kernel (a software
-component of its own), DMI for maker, model and serial, the dpkg or rpm package list with each
-package's architecture, neighbours from ``lldpctl`` (JSON or text) or Cumulus NCLU ``net show
-lldp json``; SONiC's ``show version``. What only some Linux systems have (SONiC's CLI, DMI, the
-other distribution's package manager, lldpd) is asked as a probe: its absence is not an error.
+component of its own), DMI for maker, model and serial (sysfs, then ``dmidecode``), the dpkg or
+rpm package list with each package's architecture, neighbours from ``lldpctl`` (JSON or text)
+or Cumulus NCLU ``net show lldp json``; SONiC's ``show version``. What only some Linux systems
+have (SONiC's CLI, DMI, the other distribution's package manager, lldpd) is asked as a probe:
+its absence is not an error.
 """
 
 from __future__ import annotations
@@ -103,6 +104,37 @@ def parse_dmi(text: str) -> Partial:
         else ()
     )
     return Partial(vendor=vendor, model=model, serial=serial, components=components)
+
+
+# SMBIOS placeholders firmware leaves in unset fields (DMTF DSP0134 strings are free text; these
+# are the defaults of the common BIOS vendors' templates)
+_DMI_PLACEHOLDERS = re.compile(
+    r"(?i)^(?:not specified|not present|to be filled by o\.?e\.?m\.?|default string|"
+    r"system (?:serial number|product name|manufacturer)|0+|1234567890|0123456789|none)$"
+)
+_DMI_FIELD = re.compile(r"^\s+(Manufacturer|Product Name|Serial Number):\s*(.*?)\s*$")
+
+
+def parse_dmidecode(text: str) -> Partial:
+    """``dmidecode -t system`` (root only): the "System Information" section (SMBIOS type 1)
+    names maker, model and serial; an unset field holds a placeholder, not a value."""
+    if _missing(text):
+        return Partial()
+    values: dict[str, str] = {}
+    section = False
+    for line in text.splitlines():
+        if line and not line[0].isspace():
+            section = line.strip() == "System Information"
+            continue
+        match = _DMI_FIELD.match(line) if section else None
+        if match and not _DMI_PLACEHOLDERS.match(match.group(2)):
+            values.setdefault(match.group(1), match.group(2))
+    # fields only: the sysfs read before it gives the chassis component (not twice)
+    return Partial(
+        vendor=clean(values.get("Manufacturer")),
+        model=clean(values.get("Product Name")),
+        serial=clean(values.get("Serial Number")),
+    )
 
 
 DPKG = "dpkg-query -W -f='${Package}\\t${Version}\\t${Architecture}\\n'"
@@ -288,6 +320,8 @@ PLATFORM = Platform(
             label="dmi",
             probe=True,
         ),
+        # the serial sysfs keeps root-only, and DMI of kernels without /sys/class/dmi
+        command("dmidecode -t system", parse=parse_dmidecode, label="dmidecode", probe=True),
         command(DPKG, parse=parse_dpkg, label="dpkg-query", probe=True),
         command(RPM, parse=parse_rpm, label="rpm", probe=True),
         command(

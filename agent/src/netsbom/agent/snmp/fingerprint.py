@@ -421,6 +421,13 @@ class KnowledgeBase:
         owner = self._owner(oid)
         return owner is None or not owner.data.generic
 
+    def enterprise_vendor(self, number: int) -> str | None:
+        """The maker a vendor file names for a private enterprise number: "" when the file
+        that owns the number names none (an agent's number, Net-SNMP's), None when no file
+        owns it."""
+        owner = self._owner((*ENTERPRISES, number))
+        return owner.data.vendor if owner is not None else None
+
     def _owner(self, oid: Oid | None) -> _Loaded | None:
         if oid is None:
             return None

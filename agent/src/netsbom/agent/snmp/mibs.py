@@ -3,7 +3,9 @@
 Vendors name every product they ship in a registration MIB (CISCO-PRODUCTS-MIB, JUNIPER-CHASSIS-
 DEFINES-MIB, HUAWEI-MIB ...): ``cisco2960X48FPSL OBJECT IDENTIFIER ::= { ciscoProducts 1208 }``.
 The agent reads such files from a MIB directory the operator points it at (``--mibs DIR`` of
-``agent run`` / ``agent poll``, or ``NETSBOM_MIBS``); nothing derived from them ships with netsbom.
+``agent run`` / ``agent poll``, or ``NETSBOM_MIBS``); what a scan of ../shared/mibs concludes ships
+as a compact table (:mod:`netsbom.agent.snmp.mibtable`), used when the operator's folder does not
+answer.
 
 This is not a MIB compiler: a small dependency-free scanner collects every
 ``name <MACRO> ... ::= { parent n }`` assignment (OBJECT IDENTIFIER, MODULE-IDENTITY,
@@ -30,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from netsbom.agent.snmp.view import Oid
 
@@ -55,13 +58,108 @@ _MACROS = (
     r"OBJECT\s+IDENTIFIER|MODULE-IDENTITY|OBJECT-IDENTITY|OBJECT-TYPE|NOTIFICATION-TYPE|"
     r"OBJECT-GROUP|NOTIFICATION-GROUP|MODULE-COMPLIANCE|AGENT-CAPABILITIES"
 )
-_HEADER = re.compile(rf"(?<![\w-])([a-zA-Z][\w-]*)\s+(?:{_MACROS})(?![\w-])")
+_HEADER = re.compile(rf"(?<![\w-])([a-zA-Z][\w-]*)\s+({_MACROS})(?![\w-])")
 _VALUE = re.compile(r"\s*\{([^{}]*)\}")
 _ARC = re.compile(r"^(?:[a-zA-Z][\w-]*\()?(\d+)\)?$")
+_UNREADABLE = re.compile(r"\bACCESS\s+(?:not-accessible|accessible-for-notify)\b")
 _MODULE = re.compile(r"([A-Z][\w-]*)\s+DEFINITIONS\s*::=\s*BEGIN")
 _STRING = re.compile(r'"[^"]*"', re.DOTALL)
 _COMMENT = re.compile(r"--.*?(?:--|$)", re.MULTILINE)
 _CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z0-9])")
+
+
+# Identity objects a vendor MIB declares, recognised by the SMI naming convention (RFC 2578
+# descriptors name what an object is, the thing last: ``jnxBoxSerialNo``, ``fgSysVersion``,
+# ``ruckusZD1000SystemModel``). Only scalars count (a table column describes rows: disks,
+# members, peers), and none named for a part of the box rather than the box.
+IDENTITY_NAMES: dict[str, re.Pattern[str]] = {
+    # "jnxBoxSerialNo", "fnSysSerial", "hwSysEsn" (Electronic Serial Number), Dell's service tag
+    "serial": re.compile(r"(?:Serial(?:Number|Num|No|Nbr)?|SerNum|SerNo|Esn|ServiceTag)$"),
+    # "fgSysVersion", "racFirmwareVersion", "tachyonFirmware", "xtmVersion": a release of the
+    # box's software (not of its hardware, boot code, MIB or protocol: _NOT_SOFTWARE_WORDS)
+    "version": re.compile(
+        r"(?:Version|Ver|Firmware|FwVersion|SwVersion|SoftwareRev|SoftwareRevision|FirmwareRev"
+        r"|FirmwareRevision|SwRelease|SoftwareRelease)(?:String|Str)?$"
+    ),
+    # "ruckusZD1000SystemModel", "systemModelName", "valereModel", "cpqSiProductName"
+    "model": re.compile(r"(?:Model|ModelName|ModelNumber|ModelNo|ProductName)$"),
+}
+# words that make a name another thing's: a part of the box, a peer, another release than the
+# running one, the hardware's or boot code's revision, the MIB's or a protocol's version
+_NOT_SOFTWARE_WORDS = frozenset({
+    "hardware", "hw", "pcb", "board", "mib", "protocol", "boot", "bootrom", "bios", "rom",
+    "cpld", "fpga", "latest", "available", "required", "min", "max", "minimum", "maximum",
+    "previous", "backup", "next", "new", "old", "target", "upgrade", "update", "download",
+    "pending", "standby", "alternate", "secondary", "config", "configuration", "schema", "api",
+})  # fmt: skip
+_IDENTITY_ORDER: tuple[tuple[Literal["serial", "version", "model"], re.Pattern[str]], ...] = (
+    ("serial", IDENTITY_NAMES["serial"]),
+    ("version", IDENTITY_NAMES["version"]),
+    ("model", IDENTITY_NAMES["model"]),
+)
+_PART_WORDS = frozenset({
+    "disk", "drive", "fan", "psu", "power", "batt", "battery", "module", "card", "port", "sfp",
+    "xcvr", "transceiver", "slot", "blade", "ap", "client", "peer", "neighbor", "neighbour",
+    "remote", "license", "licence", "bios", "boot", "bootrom", "rom", "cpld", "fpga", "sensor",
+    "probe", "lamp", "toner", "cartridge", "member", "line", "rectifier", "inverter", "antenna",
+    "radio", "link", "agent", "snmp", "mib", "lib",
+    "alert", "trap", "notify", "notification", "event", "log",  # a trap's copy, not the state
+})  # fmt: skip
+_CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+MAX_IDENTITY_OBJECTS = 6  # per field and device: a bounded number of GETNEXTs
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityObject:
+    """A scalar of a vendor MIB whose name says it is the device's serial, version or model."""
+
+    field: Literal["serial", "version", "model"]
+    oid: Oid
+    name: str
+    module: str
+
+
+# words that say an identity object is the whole box's / its running software's: preferred among
+# objects at the same depth ("systemServiceTag" over "chassisServiceTag" of a blade's enclosure,
+# "racFirmwareVersion" over "racVersion", the card's product version)
+_BOX_WORDS = frozenset({"sys", "system", "box", "device", "unit", "node"})
+_SOFTWARE_WORDS = frozenset({"software", "sw", "firmware", "fw", "os", "build", "image"})
+
+
+def _specific(item: IdentityObject) -> int:
+    words = {w.lower() for w in _CAMEL_WORDS.findall(item.name)}
+    preferred = _SOFTWARE_WORDS if item.field == "version" else _BOX_WORDS
+    return len(words & preferred)
+
+
+def order_identity(found: Sequence[IdentityObject], sys_oid: Oid) -> tuple[IdentityObject, ...]:
+    """Those sharing the longest prefix with ``sys_oid`` first (a product's own branch), then
+    those naming the whole box or the running software, then by OID; at most
+    :data:`MAX_IDENTITY_OBJECTS` per field."""
+
+    def shared(item: IdentityObject) -> int:
+        return next(
+            (i for i, (a, b) in enumerate(zip(item.oid, sys_oid, strict=False)) if a != b),
+            min(len(item.oid), len(sys_oid)),
+        )
+
+    ordered = sorted(found, key=lambda item: (-shared(item), -_specific(item), item.oid))
+    kept: list[IdentityObject] = []
+    for field_name in IDENTITY_NAMES:
+        kept += [item for item in ordered if item.field == field_name][:MAX_IDENTITY_OBJECTS]
+    return tuple(kept)
+
+
+def identity_field(name: str) -> Literal["serial", "version", "model"] | None:
+    """The field an object's name declares it holds (serial, version, model), if any."""
+    field_name: Literal["serial", "version", "model"]
+    for field_name, pattern in _IDENTITY_ORDER:
+        if pattern.search(name):
+            words = {w.lower() for w in _CAMEL_WORDS.findall(name)}
+            if words & _PART_WORDS or (field_name == "version" and words & _NOT_SOFTWARE_WORDS):
+                return None
+            return field_name
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +178,9 @@ class MibIndex:
         self,
         assignments: Iterable[tuple[str, str, str, tuple[int, ...]]],
         organizations: dict[int, str] | None = None,
+        object_types: Iterable[tuple[str, str]] = (),
     ) -> None:
-        # (module, name, parent, arcs)
+        # (module, name, parent, arcs); object_types: (module, name) of the OBJECT-TYPEs
         self.organizations = organizations or {}  # private enterprise number -> organisation
         by_module: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = defaultdict(dict)
         anywhere: dict[str, tuple[str, str, tuple[int, ...]]] = {}
@@ -100,6 +199,31 @@ class MibIndex:
         self._children: dict[Oid, list[str]] = defaultdict(list)
         for oid, (_, name) in self.names.items():
             self._children[oid[:-1]].append(name)
+        self.identity: dict[int, list[IdentityObject]] = defaultdict(list)
+        for module, name in sorted(set(object_types)):
+            self._add_identity(module, name)
+
+    def _add_identity(self, module: str, name: str) -> None:
+        field_name = identity_field(name)
+        oid = self._resolve(module, name, 0) if field_name else None
+        if field_name is None or oid is None or len(oid) <= len(ENTERPRISES) + 1:
+            return
+        if oid[: len(ENTERPRISES)] != ENTERPRISES:
+            return
+        parent = self.names.get(oid[:-1])
+        if parent is not None and parent[1].endswith(("Entry", "Table")):
+            return  # a table column: one value per row, not the device's
+        known = self.identity[oid[len(ENTERPRISES)]]
+        if all(item.oid != oid for item in known):  # one module in two files (SMIv1 and v2)
+            known.append(IdentityObject(field_name, oid, name, module))
+
+    def identity_objects(self, sys_oid: Oid) -> tuple[IdentityObject, ...]:
+        """The identity scalars the MIBs declare under ``sys_oid``'s enterprise, those sharing
+        the longest prefix with it first (a product's own branch), at most
+        :data:`MAX_IDENTITY_OBJECTS` per field."""
+        if len(sys_oid) <= len(ENTERPRISES) or sys_oid[: len(ENTERPRISES)] != ENTERPRISES:
+            return ()
+        return order_identity(self.identity.get(sys_oid[len(ENTERPRISES)], []), sys_oid)
 
     def _resolve(self, module: str, name: str, depth: int) -> Oid | None:
         if name in _ROOTS:
@@ -169,16 +293,24 @@ def _short(name: str, siblings: Sequence[str]) -> str:
 
 def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
     """Module name and ``(name, parent, arcs)`` of every brace-valued assignment in MIB text."""
+    module, found = scan_kinds(text)
+    return module, [(name, parent, arcs) for name, _kind, parent, arcs in found]
+
+
+def scan_kinds(text: str) -> tuple[str, list[tuple[str, str, str, tuple[int, ...]]]]:
+    """:func:`scan` with each assignment's macro (``OBJECT-TYPE``, ``OBJECT IDENTIFIER`` ...):
+    ``(name, kind, parent, arcs)``; an OBJECT-TYPE no manager can read (``not-accessible``,
+    ``accessible-for-notify``: table entries, trap varbinds) is kind ``OBJECT-TYPE unreadable``."""
     text = _COMMENT.sub("", _STRING.sub('""', text))
     module_match = _MODULE.search(text)
     module = module_match.group(1) if module_match else ""
-    found: list[tuple[str, str, tuple[int, ...]]] = []
+    found: list[tuple[str, str, str, tuple[int, ...]]] = []
     pieces = text.split("::=")
     for before, after in itertools.pairwise(pieces):
         value = _VALUE.match(after)
         if value is None:
             continue
-        headers = _HEADER.findall(before)
+        headers = list(_HEADER.finditer(before))
         if not headers:
             continue
         tokens = value.group(1).split()
@@ -195,7 +327,11 @@ def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
             numbered = _ARC.match(parent)
             if numbered is not None:  # { iso(1) org(3) ... } or { 1 3 6 }: a numeric root
                 parent = numbered.group(1)
-            found.append((headers[-1], parent, tuple(arcs)))
+            name, kind = headers[-1].groups()
+            kind = " ".join(kind.split())
+            if kind == "OBJECT-TYPE" and _UNREADABLE.search(before, headers[-1].end()):
+                kind += " unreadable"
+            found.append((name, kind, parent, tuple(arcs)))
     return module, found
 
 
@@ -252,6 +388,7 @@ def _files(directories: Sequence[Path]) -> list[Path]:
 def load(directories: Sequence[Path]) -> MibIndex:
     """Scan every file under ``directories``; unreadable or odd files are skipped, never fatal."""
     assignments: list[tuple[str, str, str, tuple[int, ...]]] = []
+    object_types: list[tuple[str, str]] = []
     organizations: dict[int, str] = {}
     for path in _files(directories):
         try:
@@ -266,10 +403,11 @@ def load(directories: Sequence[Path]) -> MibIndex:
             continue
         if b"DEFINITIONS" not in raw:
             continue
-        module, found = scan(raw.decode("latin-1"))
+        module, found = scan_kinds(raw.decode("latin-1"))
         module = module or path.stem
-        assignments += [(module, name, parent, arcs) for name, parent, arcs in found]
-    index = MibIndex(assignments, organizations)
+        assignments += [(module, name, parent, arcs) for name, _kind, parent, arcs in found]
+        object_types += [(module, name) for name, kind, _, _ in found if kind == "OBJECT-TYPE"]
+    index = MibIndex(assignments, organizations, object_types)
     log.debug("loaded %d OID names from %s", len(index), ", ".join(map(str, directories)))
     return index
 
@@ -305,8 +443,27 @@ def index() -> MibIndex | None:
 
 
 def product(oid: Oid) -> Product | None:
+    """The registered product of ``oid``: the operator's MIB folder first, else the table
+    netsbom ships (:mod:`netsbom.agent.snmp.mibtable`)."""
+    from netsbom.agent.snmp.mibtable import bundled
+
     loaded = index()
-    return loaded.product(oid) if loaded is not None else None
+    found = loaded.product(oid) if loaded is not None else None
+    return found if found is not None else bundled().product(oid)
+
+
+def identity_objects(sys_oid: Oid | None) -> tuple[IdentityObject, ...]:
+    """The identity scalars of ``sys_oid``'s enterprise: the operator's MIB folder's and the
+    shipped table's, ordered together."""
+    from netsbom.agent.snmp.mibtable import bundled
+
+    if not sys_oid:
+        return ()
+    loaded = index()
+    found = {item.oid: item for item in bundled().identity_objects(sys_oid)}
+    if loaded is not None:
+        found.update({item.oid: item for item in loaded.identity_objects(sys_oid)})
+    return order_identity(list(found.values()), sys_oid)
 
 
 def organization(oid: Oid) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netsbom.agent.snmp.view import Oid
+from netsbom.agent.snmp.view import Oid, parse_oid
 
 # SNMPv2-MIB system group
 SYSTEM: Oid = (1, 3, 6, 1, 2, 1, 1)
@@ -65,6 +65,11 @@ HR_SW_ENTRY: Oid = (*HR_SW_INSTALLED, 1)
 HR_SW_NAME = 2
 HR_SW_TYPE = 4
 
+# SNMP-FRAMEWORK-MIB snmpEngineID (RFC 3411): its first four octets are the agent's private
+# enterprise number (the top bit set when the RFC 3411 format follows), read when a device states no
+# sysObjectID, to name its maker.
+SNMP_ENGINE_ID: Oid = (1, 3, 6, 1, 6, 3, 10, 2, 1, 1)
+
 # Walked in this order; the system group first (its failure means the device is unreachable).
 STANDARD_SUBTREES: tuple[Oid, ...] = (
     SYSTEM,
@@ -89,11 +94,23 @@ class Plan:
 
 
 def collection_plan(sys_object_id: str | None, sys_descr: str | None) -> Plan:
+    from netsbom.agent.snmp import mibs
     from netsbom.agent.snmp.fingerprint import knowledge_base
 
     objects, tables = knowledge_base().plan_all(sys_object_id, sys_descr)
+    named = tuple(item.oid for item in mibs.identity_objects(_sys_oid(sys_object_id)))
+    objects = (*objects, *(oid for oid in named if oid not in objects))
+    if _sys_oid(sys_object_id) is None:
+        objects = (*objects, SNMP_ENGINE_ID)
     subtrees = _minimal((*STANDARD_SUBTREES, *tables))
     return Plan(subtrees, tuple(o for o in objects if not in_subtrees(o, subtrees)))
+
+
+def _sys_oid(text: str | None) -> Oid | None:
+    try:
+        return parse_oid(text) if text else None
+    except ValueError:
+        return None
 
 
 def collection_subtrees() -> tuple[Oid, ...]:

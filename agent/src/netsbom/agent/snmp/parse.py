@@ -274,6 +274,7 @@ def _identify(
         used(fingerprint.rule)
     vendor_objects = _objects(view, fingerprint.objects, sys_oid, kb)
     standard = _objects(view, kb.always_objects(), sys_oid, kb)
+    named = _objects(view, _named_objects(sys_oid), sys_oid, kb)
     generic = kb.fallback_units(description)
     rule = fingerprint.rule
 
@@ -298,6 +299,7 @@ def _identify(
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
             _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
             None if fingerprint.vendor_file else _registered_organization(sys_oid),
+            _engine_vendor(view, kb) if sys_oid is None else None,
         ],
         "version": [
             *(
@@ -308,6 +310,7 @@ def _identify(
             _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
             _inner(components, row, "software_rev", oids.ENT_SOFTWARE_REV),
             standard.get("version"),
+            named.get("version"),
             by_grammar("version"),
             _found(version_from_descr(description), oids.SYS_DESCR, 0.5),
             _top_statement(components, row, version_from_descr),
@@ -327,6 +330,7 @@ def _identify(
             _chassis_product_id(row, index),
             by_rule(fingerprint.model, 0.8),
             standard.get("model"),
+            named.get("model"),
             _registered_product(sys_oid),
             by_grammar("model"),
             _found(model_from_descr(description), oids.SYS_DESCR, 0.4),
@@ -337,6 +341,7 @@ def _identify(
             _found(row.serial if row else None, entity(oids.ENT_SERIAL)),
             vendor_objects.get("serial"),
             standard.get("serial"),
+            named.get("serial"),
             _inner(components, row, "serial", oids.ENT_SERIAL),
             by_rule(fingerprint.serial, 0.8),
             by_grammar("serial"),
@@ -474,6 +479,15 @@ def _chassis_product_id(row: Component | None, index: Oid) -> _Found | None:
     return _Found(found[0], (*oids.ENT_ENTRY, found[1], *index), 0.6) if found else None
 
 
+def _named_objects(sys_oid: Oid | None) -> tuple[VendorObject, ...]:
+    """The scalars the vendor's MIBs (when a MIB folder is set) name as the device's serial,
+    version or model (:func:`netsbom.agent.snmp.mibs.identity_objects`)."""
+    return tuple(
+        VendorObject(field=item.field, oid=dotted(item.oid), name=f"{item.module}::{item.name}")
+        for item in mibs.identity_objects(sys_oid)
+    )
+
+
 def _registered_product(sys_oid: Oid | None) -> _Found | None:
     """The sysObjectID's name in the vendor's registration MIB (when a MIB folder is set)."""
     if not sys_oid:
@@ -492,6 +506,26 @@ def _registered_organization(sys_oid: Oid | None) -> _Found | None:
     name = mibs.organization(sys_oid)
     source = f"IANA enterprise {sys_oid[len(mibs.ENTERPRISES)]}" if name else ""
     return _found(name, source, 0.5)
+
+
+def engine_enterprise(raw: Value) -> int | None:
+    """The private enterprise number an snmpEngineID starts with (RFC 3411: four octets, the
+    top bit set in the RFC 3411 format and clear in the older RFC 1910 one), else None."""
+    if not isinstance(raw, bytes) or not 5 <= len(raw) <= 32:
+        return None
+    return int.from_bytes(raw[:4], "big") & 0x7FFFFFFF or None
+
+
+def _engine_vendor(view: SnmpView, kb: KnowledgeBase) -> _Found | None:
+    """A device without sysObjectID: the maker its snmpEngineID's enterprise number names (a
+    vendor file's, else IANA's registry when one is in the MIB folder)."""
+    number = next((engine_enterprise(raw) for _, raw in view.subtree(oids.SNMP_ENGINE_ID)), None)
+    if number is None:
+        return None
+    name = kb.enterprise_vendor(number)
+    if name is None:
+        name = mibs.organization((*mibs.ENTERPRISES, number))
+    return _found(name, f"snmpEngineID: enterprise {number}", 0.5)
 
 
 def _objects(
@@ -613,13 +647,25 @@ def _chassis_row(
     for index, component in top:
         if component.serial or component.model:
             return _Chassis(index, component)
+    by_index = dict(zip((c.index for c in components), zip(indexes, components, strict=True),
+                        strict=True))  # fmt: skip
     for _index, component in top:
         if component.cls != "stack":
             continue
-        for child_index, child in zip(indexes, components, strict=True):
-            if child.parent == component.index and (child.serial or child.model):
-                return _Chassis(child_index, child)
+        # the first member that names itself, level by level down the containment tree (a
+        # member's base may be classed a container: "Stack Member" -> "Base" with the serial)
+        level = [component.index]
+        for _ in range(3):
+            inside = [c for c in components if c.parent in level]
+            for child in inside:
+                if child.cls not in _PARTS and (child.serial or child.model):
+                    return _Chassis(by_index[child.index][0], child)
+            level = [c.index for c in inside if c.cls in ("stack", "container", "other")]
     return None
+
+
+# classes of rows that are parts of a member, never the member itself
+_PARTS = frozenset({"power-supply", "fan", "sensor", "port", "cpu", "backplane"})
 
 
 def _product_id(name: str | None, description: str | None) -> tuple[str, int] | None:

@@ -52,8 +52,18 @@ _MODEL_SHAPES = tuple(
 )
 
 
+# what a model-shaped word can be and a product name is not: an OS's name ("Cumulus-Linux",
+# "AcmeOS"), a `git describe` of a build ("4-10-g036b52a"), a number without a letter ("Model: 3")
+_NOT_A_MODEL = re.compile(r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-f]{7,}|[^a-z]*)$")
+
+
 def model_from_descr(descr: str | None) -> str | None:
     """The product name a device writes before its version, if sysDescr has that shape."""
+    model = _model_from_descr(descr)
+    return None if model is None or _NOT_A_MODEL.match(model) else model
+
+
+def _model_from_descr(descr: str | None) -> str | None:
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
         return None
     text = descr.strip().strip('"')
@@ -80,9 +90,11 @@ def model_from_descr(descr: str | None) -> str | None:
                 return " ".join(words[: i + 2])
     # a product id anywhere on the first line: "FS Campus Switch PoE (S5810-48TS-P) By FS.COM"
     for segment in segments:
+        previous = ""
         for raw in segment.split():
             word = raw.strip("()[]{}:,;\"'")
-            if _PRODUCT_ID.match(word) and not _VERSION.match(word):
+            after_build, previous = previous.lower() in ("build", "(build"), raw
+            if _PRODUCT_ID.match(word) and not _VERSION.match(word) and not after_build:
                 return word
     # a short sysDescr that is nothing but a product name: "Meraki MS", "Last Mile Gear CTM"
     words = first_line.split()
@@ -134,16 +146,26 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("train", r"(?<![\w.])(?P<version>[A-Z]{1,3}\.\d{1,2}\.\d{1,2}(?:\.\d{1,4})?"
                   r"|R\d+(?:\.\d+)+[A-Za-z]?\d*)(?![\w.])"),
         # a product joined to its release: "TiMOS-C-10.0.R4", "SRLinux-v24.10.1-492-g8f8"
-        ("joined", r"\b[A-Za-z]{2,}(?:-[A-Za-z]+)*[-_]v?(?P<version>\d+\.\d+[\w.-]*)"),
+        # "InstantOn_1930_1.0.5.0": a product and model number joined to the release
+        ("joined", r"\b[A-Za-z]{2,}(?:[-_](?:[A-Za-z]+|\d+(?=[-_])))*[-_]v?"
+                   r"(?P<version>\d+\.\d+[\w.-]*)"),
         # "v1.63.46" anywhere
         ("v-token", r"(?<![\w.-])[vV](?P<version>\d+(?:\.\d+)+[\w.-]*)"),
     )
 )  # fmt: skip
-# what a token right after these words is the version of: hardware, boot code, the kernel
+# what a token right after these words is the version of: hardware, boot code, the kernel, and
+# the SNMP agent (RFC 1628 tells upsIdentAgentSoftwareVersion from the UPS's own: "SNMP Agent SW
+# v2.2" is the management card's agent, not the device's firmware)
 _NOT_SOFTWARE = re.compile(
     r"(?i)(?:\b(?:hw|mb|hwv|rom|boot\w*|u-boot|loader|bios|cpld|fpga|pcb|kernel|linux|hardware"
-    r"|bootldr|bootrom|bl)\b|\bhw_rev)\s*[:=]?\s*v?$"
+    r"|bootldr|bootrom|bl|agent(?:\s+(?:sw|software|version|ver\.?|release))?)\b|\bhw_rev)"
+    r"\s*[:=]?\s*v?$"
 )
+# a clause (since the last comma) that names boot code or the kernel with its version, then more:
+# "U-Boot 2013.01 (V1.0.1.29)" is all the boot loader's ("kernel JUNOS 15.1" is not: no version)
+_BOOT_CLAUSE = re.compile(r"(?i)(?:^|[,;])\s*(?:u-boot|boot\w*|bios|linux|kernel)\s+v?\d[^,;]*$")
+# a quantity, not a release: "3.6kVA", "2.4GHz", "1.5W", "10.5dBm"
+_QUANTITY = re.compile(r"(?i)^\d+(?:\.\d+)?\s*(?:[kmgt]?(?:va|w|v|a|hz|bps|b)|dbm?|nm|mm|ah|%)$")
 
 
 def version_from_descr(descr: str | None) -> str | None:
@@ -153,10 +175,10 @@ def version_from_descr(descr: str | None) -> str | None:
         return None
     for _name, shape in _SHAPES:
         for match in shape.finditer(descr):
-            if _NOT_SOFTWARE.search(descr[: match.start("version")]):
+            if _not_software(descr[: match.start("version")]):
                 continue
             version = match.group("version").rstrip(".-_")
-            if not _is_address_or_date(version):
+            if not _is_address_or_date(version) and not _QUANTITY.match(version):
                 return version
     return _bare_version(descr)
 
@@ -167,11 +189,18 @@ def _is_address_or_date(word: str) -> bool:
     return bool(re.match(r"^(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./]\d\d?$", word))
 
 
+def _not_software(before: str) -> bool:
+    """The text before a version token says it is another thing's (hardware, boot code ...)."""
+    return bool(_NOT_SOFTWARE.search(before) or _BOOT_CLAUSE.search(before))
+
+
 def _bare_version(descr: str) -> str | None:
     for found in re.finditer(r"[^\s,;]+", descr):
-        if _NOT_SOFTWARE.search(descr[: found.start()]):
+        if _not_software(descr[: found.start()]):
             continue
         word = found.group(0).strip("()\"'")
+        if _QUANTITY.match(word) or _V_MODEL.match(word):
+            continue  # "3.6kVA" is a rating, "V1600D" a model
         dotted_quad = _DOTTED_QUAD.match(word) is not None
         if (dotted_quad and not _looks_like_ip(word)) or (_VERSION.match(word) and not dotted_quad):
             return word[1:] if re.match(r"^[vV]\d", word) else word

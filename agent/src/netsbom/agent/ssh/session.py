@@ -61,7 +61,7 @@ class _Pool:
 
 
 _READ_ONLY_START = re.compile(
-    r"^(show|display|get|admin show|cat|hostname|uname|lldpctl|dpkg-query|net show"
+    r"^(show|display|get|admin show|cat|hostname|uname|lldpctl|dpkg-query|dmidecode -t|net show"
     r"|rpm -q|diagnose lldprx neighbor summary|/system (resource|routerboard|identity) print"
     r"|/ip neighbor print)\b"
 )
