@@ -136,7 +136,7 @@ def build_app(
     return create_app(console, tokens, secure_cookies=secure), opened
 
 
-def run(app: FastAPI, http: HttpConfig) -> None:
+def run(app: FastAPI, http: HttpConfig, echo: Callable[[str], None] | None = None) -> None:
     """Serve until SIGTERM/SIGINT, printing the console's address once it listens."""
     import asyncio
     import signal
@@ -148,6 +148,7 @@ def run(app: FastAPI, http: HttpConfig) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await serve_until(app, http, stop, lambda url: click.echo(f"console at {url}", err=True))
+        say = echo or (lambda line: click.echo(line, err=True))
+        await serve_until(app, http, stop, lambda url: say(f"console at {url} (Ctrl-C stops)"))
 
     asyncio.run(main())
