@@ -36,15 +36,29 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """`netsbom demo --web --http 127.0.0.1:0`: the lab polled into a store, then served."""
     workdir = tmp_path_factory.mktemp("demo")
     log = workdir / "demo.log"
-    argv = [sys.executable, "-m", "netsbom.core", "demo", "--web", "--http", "127.0.0.1:0",
-            "--dir", str(workdir)]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "netsbom.core",
+        "demo",
+        "--web",
+        "--http",
+        "127.0.0.1:0",
+        "--dir",
+        str(workdir),
+    ]
 
     def address() -> str | None:
         found = re.search(r"console at (http://127\.0\.0\.1:\d+/)", log.read_text())
         return found.group(1) if found else None
 
-    with daemon(argv, ready=lambda: log.exists() and address() is not None, what="netsbom demo",
-                log=log, timeout=120):  # fmt: skip
+    with daemon(
+        argv,
+        ready=lambda: log.exists() and address() is not None,
+        what="netsbom demo",
+        log=log,
+        timeout=120,
+    ):
         url = address()
         assert url is not None
         secrets = tuple(
@@ -120,8 +134,9 @@ def served(demo_app: FastAPI) -> Iterator[Served]:
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(demo_app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(demo_app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

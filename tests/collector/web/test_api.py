@@ -42,8 +42,11 @@ def test_the_demo_serves_its_console_without_tokens(demo: Demo) -> None:
     body = httpx.get(f"{demo.url}api/v1/networks/{NETWORK}/devices", timeout=30).json()
     assert {d["device"] for d in body["items"]} == {d.name for d in LAB.devices}
     first = body["items"][0]["node"]
-    refused = httpx.put(f"{demo.url}api/v1/networks/{NETWORK}/topology/positions",
-                        json={"positions": {first: {"x": 1, "y": 1}}}, timeout=30)  # fmt: skip
+    refused = httpx.put(
+        f"{demo.url}api/v1/networks/{NETWORK}/topology/positions",
+        json={"positions": {first: {"x": 1, "y": 1}}},
+        timeout=30,
+    )
     assert refused.status_code == 403
 
 
@@ -119,8 +122,11 @@ def test_tokens_and_roles(demo_app: Any, viewer: TestClient, admin: TestClient) 
     assert placed[node] == {"x": 11.5, "y": -3.0}
     form = admin.put(url, content=b"positions=1", headers={"Content-Type": "text/plain"})
     assert form.status_code in (400, 422)
-    nan = admin.put(url, content=b'{"positions": {"a": {"x": NaN, "y": 1}}}',
-                    headers={"Content-Type": "application/json"})  # fmt: skip
+    nan = admin.put(
+        url,
+        content=b'{"positions": {"a": {"x": NaN, "y": 1}}}',
+        headers={"Content-Type": "application/json"},
+    )
     assert nan.status_code in (400, 422)
 
 
@@ -128,8 +134,9 @@ def test_login_form_sets_a_cookie(demo_app: Any, tokens: Tokens) -> None:
     client = TestClient(demo_app)
     bad = client.post("/login", data={"token": "nope", "next": "/"}, follow_redirects=False)
     assert "failed=1" in bad.headers["location"]
-    good = client.post("/login", data={"token": tokens.viewer, "next": "//evil.example/"},
-                       follow_redirects=False)  # fmt: skip
+    good = client.post(
+        "/login", data={"token": tokens.viewer, "next": "//evil.example/"}, follow_redirects=False
+    )
     assert good.headers["location"] == "/"  # no open redirect
     assert "httponly" in good.headers["set-cookie"].lower()
     assert client.get("/api/v1/networks").status_code == 200
@@ -149,8 +156,10 @@ def test_sbom_downloads_validate(viewer: TestClient, tmp_path: Path) -> None:
             assert validate_spdx2(data, tmp_path) == []
         else:
             assert validate_spdx3(data) == []
-    vex = viewer.get(f"/networks/{NETWORK}/sbom/download",
-                     params={"format": "cyclonedx-json", "profile": "vulnerabilities"})  # fmt: skip
+    vex = viewer.get(
+        f"/networks/{NETWORK}/sbom/download",
+        params={"format": "cyclonedx-json", "profile": "vulnerabilities"},
+    )
     assert vex.status_code == 200
     validate_cyclonedx_json(vex.content)
     assert "vulnerabilities" in json.loads(vex.content)
@@ -159,8 +168,9 @@ def test_sbom_downloads_validate(viewer: TestClient, tmp_path: Path) -> None:
 
 
 def test_vulnerabilities_in_priority_order(viewer: TestClient) -> None:
-    body = viewer.get(f"/api/v1/networks/{NETWORK}/vulnerabilities",
-                      params={"per_page": 1000}).json()  # fmt: skip
+    body = viewer.get(
+        f"/api/v1/networks/{NETWORK}/vulnerabilities", params={"per_page": 1000}
+    ).json()
     rows = body["items"]
     assert rows, "the lab's firmware meets the test feeds"
     assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
@@ -185,8 +195,11 @@ def test_firmware_csv_follows_the_filters(viewer: TestClient) -> None:
 
 def test_htmx_gets_the_table_alone(viewer: TestClient) -> None:
     full = viewer.get(f"/networks/{NETWORK}/firmware", params={"vendor": "Juniper"})
-    partial = viewer.get(f"/networks/{NETWORK}/firmware", params={"vendor": "Juniper"},
-                         headers={"HX-Request": "true"})  # fmt: skip
+    partial = viewer.get(
+        f"/networks/{NETWORK}/firmware",
+        params={"vendor": "Juniper"},
+        headers={"HX-Request": "true"},
+    )
     assert "<html" in full.text and "<html" not in partial.text
     assert "edge-r1" in partial.text and "spine-1" not in partial.text
 
@@ -201,12 +214,22 @@ def test_openapi_schema_is_served(viewer: TestClient) -> None:
 
 def test_no_page_or_answer_shows_a_secret(viewer: TestClient, demo: Demo, tokens: Tokens) -> None:
     node = _devices(viewer)["items"][0]["node"]
-    urls = ["/", f"/networks/{NETWORK}/firmware", f"/networks/{NETWORK}/devices/{node}",
-            f"/networks/{NETWORK}/topology", f"/networks/{NETWORK}/vulnerabilities",
-            f"/networks/{NETWORK}/sbom", "/api/v1/networks", f"/api/v1/networks/{NETWORK}/devices",
-            f"/api/v1/networks/{NETWORK}/devices/{node}", f"/api/v1/networks/{NETWORK}/topology",
-            f"/api/v1/networks/{NETWORK}/sbom", "/api/openapi.json", "/login",
-            "/api/v1/networks/nowhere/devices"]  # fmt: skip
+    urls = [
+        "/",
+        f"/networks/{NETWORK}/firmware",
+        f"/networks/{NETWORK}/devices/{node}",
+        f"/networks/{NETWORK}/topology",
+        f"/networks/{NETWORK}/vulnerabilities",
+        f"/networks/{NETWORK}/sbom",
+        "/api/v1/networks",
+        f"/api/v1/networks/{NETWORK}/devices",
+        f"/api/v1/networks/{NETWORK}/devices/{node}",
+        f"/api/v1/networks/{NETWORK}/topology",
+        f"/api/v1/networks/{NETWORK}/sbom",
+        "/api/openapi.json",
+        "/login",
+        "/api/v1/networks/nowhere/devices",
+    ]
     secrets = [*demo.secrets, tokens.viewer, tokens.admin]
     assert demo.secrets, "the lab has SSH passwords to look for"
     for url in urls:
