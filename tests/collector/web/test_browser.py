@@ -47,8 +47,9 @@ class Session:
 
     def __init__(self, browser: Any, served: Served, token: str) -> None:
         self.base = served.url
-        self.context = browser.new_context(accept_downloads=True, viewport={"width": 1400,
-                                                                            "height": 900})
+        self.context = browser.new_context(
+            accept_downloads=True, viewport={"width": 1400, "height": 900}
+        )
         self.context.set_default_timeout(TIMEOUT)
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -186,7 +187,5 @@ def test_a_viewer_cannot_save_positions_an_admin_can(
     page.wait_for_selector("#status:has-text('saved')")
     page.reload()
     _topology_ready(page)
-    moved = page.evaluate(
-        f"window.netsbomTopology.getElementById({json.dumps(node)}).position()"
-    )
+    moved = page.evaluate(f"window.netsbomTopology.getElementById({json.dumps(node)}).position()")
     assert moved == {"x": 4321, "y": 1234}
