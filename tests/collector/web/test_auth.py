@@ -82,7 +82,7 @@ def test_plaintext_only_on_loopback(tmp_path: Path) -> None:
     HttpConfig("127.0.0.1:8080").check()
     HttpConfig("[::1]:8080").check()
     HttpConfig("localhost:0").check()
-    with pytest.raises(ConfigError, match="refusing plaintext HTTP on 0.0.0.0:8080"):
+    with pytest.raises(ConfigError, match=r"refusing plaintext HTTP on 0\.0\.0\.0:8080"):
         HttpConfig("0.0.0.0:8080").check()
     HttpConfig("0.0.0.0:8080", insecure=True).check()
     cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
