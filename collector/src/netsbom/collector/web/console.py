@@ -66,7 +66,9 @@ class Console:
             with self._lock:
                 self._views[key] = (stamp, time.monotonic(), view)
                 while len(self._views) > self.keep:
-                    self._views.popitem(last=False)
+                    evicted, _ = self._views.popitem(last=False)
+                    if evicted != key:
+                        self._building.pop(evicted, None)
             return view
 
     # --- vulnerabilities -------------------------------------------------------------------

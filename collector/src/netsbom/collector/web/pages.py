@@ -10,7 +10,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -94,8 +94,8 @@ def networks_page(
 
 @router.get("/networks/{network}", response_class=HTMLResponse)
 def network_home(network: str, at: AtQuery = None) -> Response:
-    query = f"?at={at}" if at else ""
-    return RedirectResponse(f"/networks/{network}/firmware{query}", status_code=303)
+    query = "?" + urlencode({"at": at}) if at else ""
+    return RedirectResponse(f"/networks/{quote(network, safe='')}/firmware{query}", 303)
 
 
 def _filters(request: Request) -> Filters:
@@ -177,7 +177,9 @@ def _csv_cells(row: dict[str, Any]) -> list[str]:
             value = "; ".join(value)
         elif isinstance(value, bool):
             value = "yes" if value else "no"
-        cells.append("" if value is None else str(value))
+        text = "" if value is None else str(value)
+        # device data is untrusted: a cell a spreadsheet would run as a formula is quoted
+        cells.append("'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text)
     return cells
 
 
