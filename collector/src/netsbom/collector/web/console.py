@@ -63,6 +63,7 @@ class Console:
                         self._views.move_to_end(key)
                     return view
             view = NetworkView(configuration_at(self.store, network=network, at=at))
+            view.prepare()
             with self._lock:
                 self._views[key] = (stamp, time.monotonic(), view)
                 while len(self._views) > self.keep:

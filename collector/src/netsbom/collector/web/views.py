@@ -108,6 +108,11 @@ class NetworkView:
         self.by_node: dict[str, DeviceRecord] = dict(zip(config.nodes, config.records, strict=True))
         self.cache: dict[str, Any] = {}  # what the console derives with feeds or a policy
 
+    def prepare(self) -> None:
+        """Build the tables every page reads now, so that no page pays for them later."""
+        for table in (self.fingerprint, self.rows, self.summary, self.choices, self._adjacency):
+            assert table is not None
+
     @functools.cached_property
     def fingerprint(self) -> str:
         return fingerprint(self.config)
@@ -242,18 +247,27 @@ class NetworkView:
                 "pos": layout[node],
             }
         edges: list[Row] = []
+
+        def outside(node: str, label: str, near: str) -> None:
+            """An end outside the drawn devices: an external peer, or a device of another site
+            (drawn next to the device it is seen from; clicking it opens it)."""
+            x, y = nodes[near]["pos"]
+            elsewhere = self.by_node.get(node)
+            nodes[node] = {
+                "id": node,
+                "label": label,
+                "kind": "external" if elsewhere is None else "device",
+                "site": None if elsewhere is None else elsewhere.target.label("site"),
+                "elsewhere": elsewhere is not None,
+                "pos": (x + 60.0, y + 60.0),
+            }
+
         for i, link in enumerate(self.config.links):
-            if link.a.node not in nodes and link.b.node not in nodes:
-                continue
+            if link.a.node not in records and link.b.node not in records:
+                continue  # neither end is drawn (another site)
             for end, other in ((link.a, link.b), (link.b, link.a)):
-                if end.node not in nodes:  # an external peer, or a device of another site
-                    x, y = nodes[other.node]["pos"]
-                    nodes[end.node] = {
-                        "id": end.node,
-                        "label": end.device,
-                        "kind": "external",
-                        "pos": (x + 60.0, y + 60.0),
-                    }
+                if end.node not in nodes:
+                    outside(end.node, end.device, other.node)
             edges.append(
                 {
                     "id": f"l{i}",
@@ -266,9 +280,13 @@ class NetworkView:
                 }
             )
         for segment in self.config.segments:
-            ends = [e for e in segment.ends if e.node in nodes]
-            if not ends:
-                continue
+            anchor = next((e.node for e in segment.ends if e.node in records), None)
+            if anchor is None:
+                continue  # no drawn device is on it
+            ends = list(segment.ends)
+            for end in ends:
+                if end.node not in nodes:
+                    outside(end.node, end.device, anchor)
             xs = [nodes[e.node]["pos"][0] for e in ends]
             ys = [nodes[e.node]["pos"][1] for e in ends]
             nodes[segment.node] = {

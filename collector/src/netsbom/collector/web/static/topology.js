@@ -27,6 +27,7 @@
         "text-valign": "bottom", "text-margin-y": 3, "width": 18, "height": 18,
         "background-color": "#1f5fbf" } },
       { selector: "node[?drift]", style: { "background-color": "#d97706" } },
+      { selector: "node[?elsewhere]", style: { "background-color": "#9fb7e0", "color": "#5f6b7a" } },
       { selector: "node[kind = 'external']", style: { "background-color": "#9ca3af", "shape": "diamond" } },
       { selector: "node[kind = 'segment']", style: { "background-color": "#7c3aed", "shape": "round-rectangle", "width": 26, "height": 10 } },
       { selector: "node[kind = 'site']", style: { "shape": "round-rectangle", "width": 80, "height": 36, "text-valign": "center", "color": "#fff", "text-margin-y": 0 } },
