@@ -137,17 +137,22 @@ def test_topology_hover_shows_ports_and_a_node_leads_to_its_device(
     _topology_ready(page)
     box = page.locator("#cy").bounding_box()
     edge = page.evaluate(
-        "(() => { const e = window.netsbomTopology.edges()[0];"
-        " const p = e.renderedMidpoint(); return {x: p.x, y: p.y, ports: e.data('ports')}; })()"
+        "(() => { const cy = window.netsbomTopology;"
+        " const clear = (p) => cy.nodes().every(n => { const q = n.renderedPosition();"
+        " return Math.hypot(q.x - p.x, q.y - p.y) > 25; });"
+        " const e = cy.edges().filter(e => clear(e.renderedMidpoint()))[0];"
+        " const p = e.renderedMidpoint(); return {x: p.x, y: p.y}; })()"
     )
     page.mouse.move(box["x"] + edge["x"], box["y"] + edge["y"])
     page.wait_for_selector("#tip:not([hidden])")
     assert "\u2194" in page.inner_text("#tip")
     page.screenshot(path=str(shots / "topology-hover.png"))
     target = page.evaluate(
-        "(() => { const n = window.netsbomTopology.nodes(\"[kind = 'device']\")[0];"
-        " const p = n.renderedPosition(); return {x: p.x, y: p.y, id: n.id(),"
-        " label: n.data('label')}; })()"
+        "(() => { const cy = window.netsbomTopology; const all = cy.nodes();"
+        " const n = cy.nodes(\"[kind = 'device']\").filter(n => { const p = n.renderedPosition();"
+        " return all.every(m => m === n || Math.hypot(m.renderedPosition().x - p.x,"
+        " m.renderedPosition().y - p.y) > 30); })[0];"
+        " const p = n.renderedPosition(); return {x: p.x, y: p.y, label: n.data('label')}; })()"
     )
     page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
     page.wait_for_url(f"**/networks/{NETWORK}/devices/**")
