@@ -8,6 +8,7 @@ until pushed out by newer ones (``keep`` entries).
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -22,6 +23,7 @@ from netsbom.collector.export import FORMATS, assess_records, configuration_at, 
 from netsbom.collector.store import Store
 from netsbom.collector.web.views import NetworkView, Row
 from netsbom.core.errors import ConfigError, ExportError
+from netsbom.core.perf import gc_paused
 from netsbom.core.record import DeviceRecord, format_time
 
 log = logging.getLogger(__name__)
@@ -62,8 +64,10 @@ class Console:
                     with self._lock:
                         self._views.move_to_end(key)
                     return view
-            view = NetworkView(configuration_at(self.store, network=network, at=at))
-            view.prepare()
+            with gc_paused():  # millions of acyclic objects: no collection while building
+                view = NetworkView(configuration_at(self.store, network=network, at=at))
+                view.prepare()
+            _keep_out_of_collections()
             with self._lock:
                 self._views[key] = (stamp, time.monotonic(), view)
                 while len(self._views) > self.keep:
@@ -96,9 +100,11 @@ class Console:
             from netsbom.topology.exposure import exposures
 
             config = view.config
-            cached = list(
-                assess_records(config.records, feeds, exposures(config.records, config.links))
-            )
+            with gc_paused():
+                cached = list(
+                    assess_records(config.records, feeds, exposures(config.records, config.links))
+                )
+            _keep_out_of_collections()
             view.cache["assessments"] = cached
         return list(cached)
 
@@ -181,6 +187,13 @@ class Console:
         old = snapshot_from_cyclonedx(to_cyclonedx(self.view(network, before).config))
         new = snapshot_from_cyclonedx(to_cyclonedx(self.view(network, after).config))
         return diff_json(old, new, diff_snapshots(old, new))
+
+
+def _keep_out_of_collections() -> None:
+    """Move what exists now to the collector's permanent generation: a kept view (10,000
+    devices: millions of objects) is otherwise walked by every full collection, a pause of
+    seconds in a later request. Reference counting still frees an evicted view."""
+    gc.freeze()
 
 
 def changes(older: DeviceRecord, newer: DeviceRecord) -> list[str]:

@@ -268,9 +268,14 @@ def vulnerabilities_page(
         "feeds": console.feeds_dir is not None,
     }
     if console.feeds_dir is not None:
-        rows = filter_vulnerabilities(console.vulnerability_rows(view), device, cve, affected)
-        if by in ("device", "cve"):
-            rows = _grouped(rows, by)
+        key = ("vulnerabilities", by, device, cve, affected)
+        rows = view.cache.get(key)  # the same filters again (another page): no new grouping
+        if rows is None:
+            rows = filter_vulnerabilities(console.vulnerability_rows(view), device, cve, affected)
+            if by in ("device", "cve"):
+                rows = _grouped(rows, by)
+            if len(view.cache) < 64:
+                view.cache[key] = rows
         context["result"] = paginate(rows, page, per_page)
     name = (
         "_vulnerabilities_table.html"

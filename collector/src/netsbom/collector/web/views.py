@@ -106,7 +106,7 @@ class NetworkView:
     def __init__(self, config: Configuration) -> None:
         self.config = config
         self.by_node: dict[str, DeviceRecord] = dict(zip(config.nodes, config.records, strict=True))
-        self.cache: dict[str, Any] = {}  # what the console derives with feeds or a policy
+        self.cache: dict[Any, Any] = {}  # what the console derives with feeds, a policy, filters
 
     def prepare(self) -> None:
         """Build the tables every page reads now, so that no page pays for them later."""
