@@ -773,6 +773,16 @@ def _web_store(directory: Path, devices: int) -> str:
     return url
 
 
+def _web_feeds(directory: Path, devices: int, cves: int) -> tuple[Path, str]:
+    """The feeds of the vuln group (``cves`` real CVE ids of ../shared/vuln), else the few of
+    tests/data/vuln."""
+    shared = Path(os.environ.get("NETSBOM_SHARED", REPO.parent / "shared"))
+    if cves and ((shared / "vuln" / "kev.json").is_file() or (shared / "kev.json").is_file()):
+        _records, feeds = _vuln_inputs(directory, devices, cves)
+        return feeds, f"{cves} CVE ids of ../shared/vuln"
+    return REPO / "tests" / "data" / "vuln", "tests/data/vuln"
+
+
 def _timed_get(client: Any, url: str, times: int) -> dict[str, Any]:
     seconds = []
     size = 0
@@ -799,7 +809,8 @@ def task_web(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(_web_store(Path(tmp), args.devices))
         try:
-            console = Console(store, feeds_dir=REPO / "tests" / "data" / "vuln")
+            feeds, feeds_name = _web_feeds(Path(tmp), args.devices, args.cves)
+            console = Console(store, feeds_dir=feeds)
             client = TestClient(create_app(console))
             _start()
             started = time.perf_counter()
@@ -827,9 +838,11 @@ def task_web(args: argparse.Namespace) -> dict[str, Any]:
             floor = _timed_get(client, "/static/app.css", 20)
             measured = {name: _timed_get(client, url, args.reports) for name, url in pages.items()}
             csv = _timed_get(client, "/networks/fleet/firmware.csv", 1)
+            rows = len(console.vulnerability_rows(view))
         finally:
             store.close()
     return {"devices": args.devices, "pages": measured, "floor": floor, "csv": csv,
+            "feeds": feeds_name, "vulnerability_rows": rows,
             "cold_view_seconds": cold_view, "cold_vulnerabilities_seconds": cold_vuln}  # fmt: skip
 
 
