@@ -259,3 +259,23 @@ def test_history_and_diff(history_store: Store) -> None:
         {"edge1": None, "edge2": "17.12.1"},
         {"edge1": "17.9.4a", "edge2": None},
     )
+
+
+def test_the_console_reads_postgresql_too(store_url: str) -> None:
+    from netsbom.collector.store import open_store
+    from tests.conftest import make_record
+
+    store = open_store(store_url)
+    try:
+        store.write(
+            [
+                make_record("edge1", collected_at="2026-11-20T10:00:00Z"),
+                make_record("edge1", collected_at="2026-11-21T10:00:00Z", version="17.12.1"),
+            ]
+        )
+        client = TestClient(create_app(Console(store)))
+        body = client.get("/api/v1/networks/lab/devices/edge1").json()
+        assert [h["os_version"] for h in body["history"]] == ["17.12.1", "17.9.4a"]
+        assert client.get("/networks/lab/topology").status_code == 200
+    finally:
+        store.close()

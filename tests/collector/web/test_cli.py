@@ -111,3 +111,12 @@ def test_collector_serve_runs_the_console_in_its_process(
         assert "collector listening on 127.0.0.1:0" in log.read_text()
         stop(p)
         assert p.returncode == 0
+
+
+def test_a_store_that_is_not_netsboms_is_one_error_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(cli, ["web", "--db", f"sqlite:///{empty}", "--http", "127.0.0.1:0"])
+    assert result.exit_code == 1
+    assert "not a netsbom store" in result.output
+    assert len(result.output.strip().splitlines()) == 1
