@@ -24,7 +24,8 @@ def test_a_shared_segment_is_one_node_joined_to_each_port() -> None:
     assert {n["neighbour"] for n in view.neighbours("m1")} >= {"m2"}
     segment_row = next(n for n in view.neighbours("m3") if n["segment"])
     assert segment_row["port"] == "mgmt0" and "console" in segment_row["neighbour"]
-    assert graph["nodes"][0]["position"] != graph["nodes"][1]["position"]
+    placed = [n["position"] for n in graph["nodes"] if "position" in n]
+    assert len({(p["x"], p["y"]) for p in placed}) == len(placed), "no two nodes on one spot"
 
 
 def test_a_site_shows_its_devices_and_the_ends_of_their_links_only() -> None:
@@ -34,12 +35,18 @@ def test_a_site_shows_its_devices_and_the_ends_of_their_links_only() -> None:
     mine = [
         n
         for n in graph["nodes"]
-        if n["data"].get("site") == site and not n["data"].get("elsewhere")
+        if n["data"]["kind"] == "device"
+        and n["data"]["site"] == site
+        and not n["data"]["elsewhere"]
     ]
+    (group,) = [n for n in graph["nodes"] if n["data"]["kind"] == "group"]
+    assert group["data"]["site"] == site and "position" not in group
+    assert {n["data"]["parent"] for n in mine} == {group["data"]["id"]}
     assert len(mine) == sum(1 for r in view.config.records if r.target.label("site") == site)
     drawn = {n["data"]["id"] for n in mine}
     assert all(e["data"]["source"] in drawn or e["data"]["target"] in drawn for e in graph["edges"])
     assert len(graph["nodes"]) < 4 * len(mine), "no cascade through other sites"
+    assert all("parent" not in n["data"] for n in graph["nodes"] if n["data"].get("elsewhere"))
     sites = view.site_map()
     assert len(sites["nodes"]) == len(view.sites())
     assert all(" links" in e["data"]["ports"] for e in sites["edges"])
@@ -48,7 +55,7 @@ def test_a_site_shows_its_devices_and_the_ends_of_their_links_only() -> None:
 def test_saved_positions_win_over_the_layout() -> None:
     view = NetworkView(build_configuration("lab", AT, management_network()))
     graph = view.graph({"m1": (7.0, 8.0)})
-    placed = {n["data"]["id"]: n["position"] for n in graph["nodes"]}
+    placed = {n["data"]["id"]: n["position"] for n in graph["nodes"] if "position" in n}
     assert placed["m1"] == {"x": 7.0, "y": 8.0}
 
 

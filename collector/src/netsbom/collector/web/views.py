@@ -54,6 +54,7 @@ _ROLE_ORDER = (
     "server",
     "host",
 )
+GROUP_PREFIX = "site-group:"  # the id of a site's box on the topology picture
 SITE_MAP_ABOVE = 600  # nodes: above this, a network without ?site= is drawn as a map of sites
 
 
@@ -244,14 +245,18 @@ class NetworkView:
                 "model": r.model,
                 "version": r.os.version,
                 "drift": r.name in self.drift,
+                "elsewhere": False,
                 "pos": layout[node],
             }
         edges: list[Row] = []
+        crowd: dict[str, int] = {}
 
         def outside(node: str, label: str, near: str) -> None:
             """An end outside the drawn devices: an external peer, or a device of another site
             (drawn next to the device it is seen from; clicking it opens it)."""
             x, y = nodes[near]["pos"]
+            step = crowd[near] = crowd.get(near, 0) + 1  # several around one device: fanned out
+            x, y = x + 45.0 * math.cos(step * 0.7), y + 45.0 + 30.0 * (step // 9)
             elsewhere = self.by_node.get(node)
             nodes[node] = {
                 "id": node,
@@ -259,7 +264,7 @@ class NetworkView:
                 "kind": "external" if elsewhere is None else "device",
                 "site": None if elsewhere is None else elsewhere.target.label("site"),
                 "elsewhere": elsewhere is not None,
-                "pos": (x + 60.0, y + 60.0),
+                "pos": (x, y),
             }
 
         for i, link in enumerate(self.config.links):
@@ -309,8 +314,18 @@ class NetworkView:
         for node, data in nodes.items():
             if node in positions:
                 data["pos"] = positions[node]
+        groups = sorted(
+            {str(r.target.label("site")) for r in records.values() if r.target.label("site")}
+        )
+        for node, record in records.items():  # a box per site around its devices
+            if record.target.label("site"):
+                nodes[node]["parent"] = f"{GROUP_PREFIX}{record.target.label('site')}"
         return {
             "nodes": [
+                {"data": {"id": f"{GROUP_PREFIX}{g}", "label": g, "kind": "group", "site": g}}
+                for g in groups
+            ]
+            + [
                 {
                     "data": {k: v for k, v in d.items() if k != "pos"},
                     "position": {"x": d["pos"][0], "y": d["pos"][1]},

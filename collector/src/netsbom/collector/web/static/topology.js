@@ -8,6 +8,7 @@
   var network = box.dataset.network;
   var at = box.dataset.at;
   var siteMap = box.dataset.siteMap === "true";
+  var currentSite = box.dataset.site || "";
   var tip = document.getElementById("tip");
   var status = document.getElementById("status");
   var big = elements.nodes.length > 300;
@@ -30,6 +31,11 @@
       { selector: "node[?elsewhere]", style: { "background-color": "#9fb7e0", "color": "#5f6b7a" } },
       { selector: "node[kind = 'external']", style: { "background-color": "#9ca3af", "shape": "diamond" } },
       { selector: "node[kind = 'segment']", style: { "background-color": "#7c3aed", "shape": "round-rectangle", "width": 26, "height": 10 } },
+      { selector: "node[kind = 'group']", style: {
+        "shape": "round-rectangle", "background-color": "#eef1f5", "background-opacity": 0.6,
+        "border-width": 1, "border-color": "#c3ccd8", "text-valign": "top", "text-halign": "center",
+        "font-size": 14, "font-weight": "bold", "color": "#5f6b7a", "min-zoomed-font-size": 4,
+        "padding": 12 } },
       { selector: "node[kind = 'site']", style: { "shape": "round-rectangle", "width": 80, "height": 36, "text-valign": "center", "color": "#fff", "text-margin-y": 0 } },
       { selector: "edge", style: { "width": 1.5, "line-color": "#9fb0c8", "curve-style": big ? "haystack" : "bezier" } },
       { selector: "edge[?one_sided]", style: { "line-style": "dashed" } },
@@ -54,7 +60,7 @@
     var kind = node.data("kind");
     if (kind === "device") {
       window.location.href = "/networks/" + encodeURIComponent(network) + "/devices/" + encodeURIComponent(node.id()) + query();
-    } else if (kind === "site") {
+    } else if (kind === "site" || (kind === "group" && node.data("site") !== currentSite)) {
       window.location.href = "/networks/" + encodeURIComponent(network) + "/topology?site=" + encodeURIComponent(node.data("site")) + (at ? "&at=" + encodeURIComponent(at) : "");
     }
   });
@@ -64,7 +70,9 @@
   if (save && !siteMap) {
     save.addEventListener("click", function () {
       var positions = {};
-      cy.nodes().forEach(function (n) { var p = n.position(); positions[n.id()] = { x: p.x, y: p.y }; });
+      cy.nodes().filter(function (n) { return !n.isParent(); }).forEach(function (n) {
+        var p = n.position(); positions[n.id()] = { x: p.x, y: p.y };
+      });
       fetch("/api/v1/networks/" + encodeURIComponent(network) + "/topology/positions", {
         method: "PUT", credentials: "same-origin",
         headers: { "Content-Type": "application/json" },
