@@ -256,7 +256,7 @@ class NetworkView:
             (drawn next to the device it is seen from; clicking it opens it)."""
             x, y = nodes[near]["pos"]
             step = crowd[near] = crowd.get(near, 0) + 1  # several around one device: fanned out
-            x, y = x + 45.0 * math.cos(step * 0.7), y + 45.0 + 30.0 * (step // 9)
+            x, y = x + 22.0 * (step - 1) - 11.0, y + 40.0 + 22.0 * (step // 6)
             elsewhere = self.by_node.get(node)
             nodes[node] = {
                 "id": node,

@@ -28,7 +28,8 @@
         "text-valign": "bottom", "text-margin-y": 3, "width": 18, "height": 18,
         "background-color": "#1f5fbf" } },
       { selector: "node[?drift]", style: { "background-color": "#d97706" } },
-      { selector: "node[?elsewhere]", style: { "background-color": "#9fb7e0", "color": "#5f6b7a" } },
+      { selector: "node[?elsewhere]", style: { "background-color": "#9fb7e0", "color": "#5f6b7a",
+        "width": 11, "height": 11, "font-size": 8, "min-zoomed-font-size": 12 } },
       { selector: "node[kind = 'external']", style: { "background-color": "#9ca3af", "shape": "diamond" } },
       { selector: "node[kind = 'segment']", style: { "background-color": "#7c3aed", "shape": "round-rectangle", "width": 26, "height": 10 } },
       { selector: "node[kind = 'group']", style: {
@@ -50,6 +51,14 @@
     tip.textContent = edge.data("ports") + (edge.data("protocols") ? " (" + edge.data("protocols") + ")" : "");
     tip.hidden = false;
   });
+  cy.on("mouseover", "node[kind = 'device'], node[kind = 'external']", function (event) {
+    var d = event.target.data();
+    var facts = [d.site, d.role, [d.vendor, d.model, d.version].filter(Boolean).join(" ")];
+    tip.textContent = d.label + (d.kind === "external" ? " (external)" : "") +
+      (facts.filter(Boolean).length ? " \u2014 " + facts.filter(Boolean).join(", ") : "");
+    tip.hidden = false;
+  });
+  cy.on("mouseout", "node", function () { tip.hidden = true; });
   cy.on("mousemove", function (event) {
     var e = event.originalEvent;
     if (e) { tip.style.left = (e.clientX + 12) + "px"; tip.style.top = (e.clientY + 12) + "px"; }
