@@ -113,7 +113,14 @@ def build_app(
     """The console's app over ``store`` (StoreOptions: opened here, schema checked, never
     migrated; a Store: used as it is) and the store to close."""
     from netsbom.collector.store import open_store
-    from netsbom.collector.web.app import create_app
+    from netsbom.core.errors import ConfigError
+
+    try:
+        from netsbom.collector.web.app import create_app
+    except ImportError as exc:  # the collector without its `web` extra
+        raise ConfigError(
+            f"the console needs {exc.name or 'FastAPI'}: pip install 'netsbom-collector[web]'"
+        ) from None
     from netsbom.collector.web.auth import WebTokens
     from netsbom.collector.web.console import Console
 
