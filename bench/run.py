@@ -40,7 +40,9 @@ from bench.common import (
 )
 from bench.startup import bench_startup
 
-GROUPS = ("startup", "sbom", "library", "validate", "topology", "ingest", "snmp", "ssh", "vuln")
+GROUPS = (
+    "startup", "sbom", "library", "validate", "topology", "ingest", "snmp", "ssh", "vuln", "web",
+)  # fmt: skip
 _PREFIX: dict[str, str | tuple[str, ...]] = {
     "startup": ("cli-help-", "agent-install-", "agent-idle-"),
     "sbom": "sbom-export-",
@@ -51,6 +53,7 @@ _PREFIX: dict[str, str | tuple[str, ...]] = {
     "snmp": "snmp-",
     "ssh": "ssh-",
     "vuln": "vuln-",
+    "web": "web-",
 }
 
 
@@ -69,9 +72,10 @@ class Sizes:
     ssh: tuple[int, int]  # SSH lab devices, concurrent sessions
     cap: float  # default cap of one measurement
     vuln: tuple[int, int] = (10_000, 3_000)  # devices, CVE ids
+    web: tuple[int, int] = (10_000, 500)  # devices behind the pages, of the browser's topology
 
 
-QUICK = Sizes((20,), 10, 60, 20, 30, (200, 300), 200, 9, 1, 8, (6, 3), 120, (50, 200))
+QUICK = Sizes((20,), 10, 60, 20, 30, (200, 300), 200, 9, 1, 8, (6, 3), 120, (50, 200), (100, 50))
 DEFAULT = Sizes(
     (1_000, 10_000), 1_000, 300, 10_000, 60, (10_000, 15_000), 20_000, 200, 4, 32, (500, 50), 600
 )
@@ -122,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         "snmp": bench_snmp,
         "ssh": bench_ssh,
         "vuln": bench_vuln,
+        "web": bench_web,
     }
     for group in groups:
         print(f"== {group}", file=sys.stderr, flush=True)
@@ -439,6 +444,63 @@ def bench_vuln(sizes: Sizes) -> list[Entry]:
          "ratio_meaning": "peak RSS with --all / without (lower is better)",
          "summary": f"{human_bytes(every['peak_rss_bytes'])} for {every['lines']:,} lines vs "
                     f"{human_bytes(some['peak_rss_bytes'])} for {some['lines']:,}"},
+    ))  # fmt: skip
+    return entries
+
+
+# --- web console ----------------------------------------------------------------------------------
+
+
+def bench_web(sizes: Sizes) -> list[Entry]:
+    """Server time of every console page over a fleet store; the topology page of a smaller
+    fleet becoming interactive in headless chromium."""
+    devices, drawn = sizes.web
+    timed = run_worker("web", "--devices", str(devices), "--reports", "5",
+                       "--cves", str(sizes.vuln[1]), timeout=sizes.cap + 900)  # fmt: skip
+    floor = timed["floor"]["median"]
+    entries = []
+    for page, figures in timed["pages"].items():
+        entries.append(Entry(
+            f"web-page-{devices}-{page}",
+            "a static file served by the same app (the framework's floor, same run)",
+            round(figures["median"] / floor, 1), "<= 500 ms server time", figures["max"] <= 0.5,
+            {"median_ms": round(figures["median"] * 1000, 1),
+             "max_ms": round(figures["max"] * 1000, 1), "bytes": figures["bytes"],
+             "floor_ms": round(floor * 1000, 2), "requests": 5, "feeds": timed["feeds"],
+             "vulnerability_rows": timed["vulnerability_rows"],
+             "ratio_meaning": "page median / static file median (lower is better)",
+             "summary": f"{figures['median'] * 1000:.0f} ms median, {figures['max'] * 1000:.0f}"
+                        f" ms max, {human_bytes(figures['bytes'])}"},
+        ))  # fmt: skip
+    entries.append(Entry(
+        f"web-cold-view-{devices}",
+        "the warm firmware page of the same run",
+        round(timed["cold_view_seconds"] / timed["pages"]["firmware"]["median"], 1),
+        "- (once per new observation, at most every 10 s)", None,
+        {"cold_seconds": round(timed["cold_view_seconds"], 2),
+         "cold_vulnerabilities_seconds": round(timed["cold_vulnerabilities_seconds"], 2),
+         "csv_seconds": round(timed["csv"]["median"], 2), "csv_bytes": timed["csv"]["bytes"],
+         "what": "first request after start or after new reports: the configuration is built"
+                 " from the store (then kept); vulnerabilities assessed once per view",
+         "summary": f"first page {timed['cold_view_seconds']:.1f} s, first vulnerabilities page"
+                    f" {timed['cold_vulnerabilities_seconds']:.1f} s, full CSV"
+                    f" {timed['csv']['median']:.1f} s"},
+    ))  # fmt: skip
+    browser = run_worker("web-browser", "--devices", str(drawn), "--reports", "3",
+                         timeout=sizes.cap + 300)  # fmt: skip
+    name = f"web-topology-{drawn}-interactive"
+    if "not_run" in browser:
+        entries.append(Entry(name, "-", None, "<= 3 s", None, {"not_run": browser["not_run"]}))
+        return entries
+    entries.append(Entry(
+        name, "the Networks page loaded in the same browser, same run",
+        round(browser["seconds"] / browser["networks_seconds"], 1), "<= 3 s",
+        browser["seconds"] <= 3.0,
+        {"seconds": round(browser["seconds"], 2), "max_seconds": round(browser["max_seconds"], 2),
+         "nodes": browser["nodes"], "networks_seconds": round(browser["networks_seconds"], 3),
+         "what": "headless Debian chromium: navigation to cytoscape ready (preset layout) and"
+                 " the page answering script; median of 3",
+         "summary": f"{browser['seconds']:.2f} s for {browser['nodes']} nodes"},
     ))  # fmt: skip
     return entries
 

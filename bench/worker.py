@@ -762,6 +762,154 @@ def _count_lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
+# --- web console ----------------------------------------------------------------------------------
+
+
+def _web_store(directory: Path, devices: int) -> str:
+    from netsbom.lab.fleet import write_fleet
+
+    url = f"sqlite:///{directory / 'web.db'}"
+    write_fleet(url, devices, links=devices * 3 // 2, collected_at=AT)
+    return url
+
+
+def _web_feeds(directory: Path, devices: int, cves: int) -> tuple[Path, str]:
+    """The feeds of the vuln group (``cves`` real CVE ids of ../shared/vuln), else the few of
+    tests/data/vuln."""
+    shared = Path(os.environ.get("NETSBOM_SHARED", REPO.parent / "shared"))
+    if cves and ((shared / "vuln" / "kev.json").is_file() or (shared / "kev.json").is_file()):
+        _records, feeds = _vuln_inputs(directory, devices, cves)
+        return feeds, f"{cves} CVE ids of ../shared/vuln"
+    return REPO / "tests" / "data" / "vuln", "tests/data/vuln"
+
+
+def _timed_get(client: Any, url: str, times: int) -> dict[str, Any]:
+    seconds = []
+    size = 0
+    for _ in range(times):
+        started = time.perf_counter()
+        response = client.get(url)
+        seconds.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url}: {response.status_code} {response.text[:300]}")
+        size = len(response.content)
+    seconds.sort()
+    return {"median": seconds[len(seconds) // 2], "max": seconds[-1], "bytes": size}
+
+
+def task_web(args: argparse.Namespace) -> dict[str, Any]:
+    """Server time of every console page over a fleet store (in-process ASGI client: the time
+    includes the test client's own overhead, so it is an upper bound)."""
+    from fastapi.testclient import TestClient
+
+    from netsbom.collector.store import open_store
+    from netsbom.collector.web.app import create_app
+    from netsbom.collector.web.console import Console
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(_web_store(Path(tmp), args.devices))
+        try:
+            feeds, feeds_name = _web_feeds(Path(tmp), args.devices, args.cves)
+            console = Console(store, feeds_dir=feeds)
+            client = TestClient(create_app(console))
+            _start()
+            started = time.perf_counter()
+            client.get("/networks/fleet/firmware")
+            cold_view = time.perf_counter() - started
+            started = time.perf_counter()
+            client.get("/networks/fleet/vulnerabilities")
+            cold_vuln = time.perf_counter() - started
+            view = console.view("fleet")
+            node = next(iter(view.by_node))
+            site = view.sites()[0]
+            pages = {
+                "networks": "/",
+                "firmware": "/networks/fleet/firmware",
+                "firmware-page-50": "/networks/fleet/firmware?page=50",
+                "firmware-filtered": "/networks/fleet/firmware?vendor=Cisco&sort=os_version",
+                "device": f"/networks/fleet/devices/{node}",
+                "topology": "/networks/fleet/topology",
+                "topology-site": f"/networks/fleet/topology?site={site}",
+                "vulnerabilities": "/networks/fleet/vulnerabilities",
+                "vulnerabilities-by-cve": "/networks/fleet/vulnerabilities?by=cve",
+                "sbom": "/networks/fleet/sbom",
+                "api-devices": "/api/v1/networks/fleet/devices?per_page=100",
+            }
+            floor = _timed_get(client, "/static/app.css", 20)
+            measured = {name: _timed_get(client, url, args.reports) for name, url in pages.items()}
+            csv = _timed_get(client, "/networks/fleet/firmware.csv", 1)
+            rows = len(console.vulnerability_rows(view))
+        finally:
+            store.close()
+    return {"devices": args.devices, "pages": measured, "floor": floor, "csv": csv,
+            "feeds": feeds_name, "vulnerability_rows": rows,
+            "cold_view_seconds": cold_view, "cold_vulnerabilities_seconds": cold_vuln}  # fmt: skip
+
+
+def task_web_browser(args: argparse.Namespace) -> dict[str, Any]:
+    """Seconds from navigation to an interactive topology page (cytoscape ready, the page
+    answering script) in headless Debian chromium; the server's view is built beforehand."""
+    import threading
+
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    from netsbom.collector.store import open_store
+    from netsbom.collector.web.app import create_app
+    from netsbom.collector.web.console import Console
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        return {"not_run": "chromium is not installed (Debian package chromium)"}
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(_web_store(Path(tmp), args.devices))
+        app = create_app(Console(store))
+        TestClient(app).get("/networks/fleet/topology")  # the view is built: browser time only
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=args.port or 0,
+                                               log_level="warning", lifespan="off"))  # fmt: skip
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        sandbox = ["--no-sandbox"] if os.geteuid() == 0 else []
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium, args=sandbox)
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.goto(f"{base}/")  # warm the browser's cache of the static files
+                _start()
+                topology, networks, nodes = [], [], 0
+                for _ in range(max(1, args.reports)):
+                    started = time.perf_counter()
+                    page.goto(f"{base}/networks/fleet/topology")
+                    page.wait_for_selector("#cy[data-ready=true]", timeout=60_000)
+                    nodes = page.evaluate("window.netsbomTopology.nodes().length")
+                    topology.append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    page.goto(f"{base}/")
+                    page.wait_for_selector("#networks")
+                    networks.append(time.perf_counter() - started)
+                browser.close()
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+            store.close()
+    topology.sort()
+    networks.sort()
+    return {
+        "devices": args.devices,
+        "nodes": nodes,
+        "seconds": topology[len(topology) // 2],
+        "max_seconds": topology[-1],
+        "networks_seconds": networks[len(networks) // 2],
+    }
+
+
 TASKS = {
     "sbom": task_sbom,
     "validate": task_validate,
@@ -774,6 +922,8 @@ TASKS = {
     "ssh-agent": task_ssh_agent,
     "ssh-paramiko": task_ssh_paramiko,
     "vuln": task_vuln,
+    "web": task_web,
+    "web-browser": task_web_browser,
 }
 
 

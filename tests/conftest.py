@@ -153,6 +153,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
     engine = create_engine(url)
     with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS topology_positions"))
         connection.execute(text("DROP TABLE IF EXISTS observations"))
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()

@@ -103,6 +103,7 @@ def store_url_postgresql(postgres_url: str) -> Iterator[str]:
 
     engine = create_engine(postgres_url)
     with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS topology_positions"))
         connection.execute(text("DROP TABLE IF EXISTS observations"))
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()

@@ -63,7 +63,7 @@ def test_migrations_are_idempotent(store_url: str) -> None:
     store = open_store(store_url)
     with store.engine.connect() as connection:
         assert (
-            connection.execute(text("select version_num from alembic_version")).scalar() == "0002"
+            connection.execute(text("select version_num from alembic_version")).scalar() == "0003"
         )
     store.close()
 

@@ -68,6 +68,7 @@ def two_collectors(postgres_url: str) -> Iterator[tuple[str, list[int]]]:
                 process.stderr.close()
         engine = create_engine(postgres_url)
         with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS topology_positions"))
             connection.execute(text("DROP TABLE IF EXISTS observations"))
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         engine.dispose()

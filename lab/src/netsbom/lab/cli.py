@@ -4,7 +4,7 @@ synthetic fleet, for trying netsbom and for its tests and benchmarks.
     netsbom lab up [--definition FILE] [--port 11161] [--state-dir DIR] [--inventory-out FILE]
     netsbom lab status [--state-dir DIR]
     netsbom lab generate [--definition FILE] [--check]
-    netsbom demo [--dir DIR]
+    netsbom demo [--dir DIR] [--web [--http HOST:PORT]]
     netsbom generate-fleet --devices N --db URL
 """
 
@@ -160,11 +160,36 @@ def generate(definition: Path | None, check: bool) -> None:
     show_default=True,
     help="Where the store, spool and SBOM go.",
 )
-def demo(workdir: Path) -> None:
-    """Start the simulated lab, poll it, ingest into a SQLite collector, write the system SBOM."""
+@click.option("--web", is_flag=True, help="Then serve the NOC console on the demo's store.")
+@click.option(
+    "--http",
+    "listen",
+    default="127.0.0.1:8080",
+    show_default=True,
+    help="HOST:PORT of the console (--web); loopback only.",
+)
+def demo(workdir: Path, web: bool, listen: str) -> None:
+    """Start the simulated lab, poll it, ingest into a SQLite collector, write the system SBOM;
+    with --web, serve the console on the result until Ctrl-C (its address is printed)."""
     from netsbom.lab.demo import run_demo
 
+    http = None
+    if web:
+        from netsbom.collector.web.server import HttpConfig
+
+        http = HttpConfig(listen)
+        http.check()  # a bad --http fails before the lab starts
     run_demo(workdir, echo=click.echo)
+    if http is not None:
+        from netsbom.collector.cli.options import StoreOptions
+        from netsbom.collector.web.cli import build_app, run
+
+        store = StoreOptions(f"sqlite:///{(workdir / 'netsbom.db').resolve()}")
+        app, opened = build_app(store, None, None, None, secure=False)
+        try:
+            run(app, http, echo=click.echo)
+        finally:
+            opened.close()
 
 
 @click.command("generate-fleet")

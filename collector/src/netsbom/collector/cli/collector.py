@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from netsbom.collector.cli.options import StoreOptions, store_option
+from netsbom.collector.web.cli import web_options
 from netsbom.core.cli.options import MetricsEndpoint, metrics_options
 
 _EXISTING = click.Path(path_type=Path, exists=True, dir_okay=False)
@@ -34,6 +35,19 @@ def collector() -> None:
     "--tls-client-ca", type=_EXISTING, help="Require agent certificates signed by this CA (mTLS)."
 )
 @click.option("--insecure", is_flag=True, help="Allow plaintext on a non-loopback address.")
+@click.option(
+    "--http",
+    "http_listen",
+    metavar="HOST:PORT",
+    help="Also serve the NOC console and HTTP API here (TLS with --tls-cert/--tls-key).",
+)
+@click.option(
+    "--http-tokens",
+    "http_tokens",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Console tokens file (roles viewer/admin; see `netsbom web`); without: read-only.",
+)
+@web_options
 @metrics_options
 def serve_command(
     store: StoreOptions,
@@ -44,6 +58,10 @@ def serve_command(
     tls_key: Path | None,
     tls_client_ca: Path | None,
     insecure: bool,
+    http_listen: str | None,
+    http_tokens: Path | None,
+    feeds_dir: Path | None,
+    policy_path: Path | None,
     metrics: MetricsEndpoint,
 ) -> None:
     """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT.
@@ -66,8 +84,23 @@ def serve_command(
         allow_no_auth=no_auth,
     )
     config.check()
+    http = None
+    if http_listen is not None:
+        from netsbom.collector.web.server import HttpConfig
+
+        http = HttpConfig(http_listen, tls_cert, tls_key, insecure)
+        http.check()
     metrics.serve()
     opened = store.open()
+    app = None
+    if http is not None:
+        from netsbom.collector.web.cli import build_app
+
+        try:
+            app, _ = build_app(opened, http_tokens, feeds_dir, policy_path, secure=http.tls)
+        except Exception:
+            opened.close()
+            raise
 
     async def main() -> None:
         running = await start_collector(opened, config)
@@ -80,11 +113,21 @@ def serve_command(
         if tokens is not None:
             loop.add_signal_handler(signal.SIGHUP, tokens.reload)
             watcher = asyncio.create_task(tokens.watch())
+        console = None
+        if http is not None and app is not None:  # the console in this process, this store
+            from netsbom.collector.web.server import serve_until
+
+            console = asyncio.create_task(
+                serve_until(app, http, stop, lambda url: click.echo(f"console at {url}", err=True))
+            )
+            console.add_done_callback(lambda _: stop.set())  # it failed to bind: stop all
         await stop.wait()
         click.echo("collector: draining and stopping", err=True)
         if watcher is not None:
             watcher.cancel()
         await running.stop(grace=10)
+        if console is not None:
+            await console
 
     try:
         asyncio.run(main())

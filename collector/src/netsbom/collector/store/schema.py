@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -41,4 +42,17 @@ observations = Table(
     Column("payload", LargeBinary, nullable=True),  # the report as serialized DeviceReport
     Index("ix_observations_network_time", "network", "collected_at"),
     Index("ix_observations_target_time", "agent_id", "target_id", "collected_at"),
+)
+
+# Where an admin placed each node of a network's topology picture (the web console); the picture
+# lays out the nodes without a row itself (by site and role).
+topology_positions = Table(
+    "topology_positions",
+    metadata,
+    Column("network", String(255), primary_key=True),
+    Column("node", String(512), primary_key=True),
+    Column("x", Float, nullable=False),
+    Column("y", Float, nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    Column("saved_by", String(255), nullable=False),
 )

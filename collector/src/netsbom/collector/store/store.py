@@ -12,7 +12,7 @@ import functools
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -24,7 +24,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from netsbom.collector.store.schema import observations
+from netsbom.collector.store.schema import observations, topology_positions
 from netsbom.core.errors import NetsbomError, StoreError
 from netsbom.core.record import (
     EARLIEST_OBSERVATION,
@@ -205,6 +205,51 @@ class Store:
             if record is not None:
                 out.append(StoredObservation(record, _aware(received)))
         return out
+
+    def last_id(self) -> int:
+        """The newest observation's row id (0 when empty): a cheap "has anything arrived" stamp."""
+        with self._reading() as connection:
+            return int(connection.scalar(select(func.max(observations.c.id))) or 0)
+
+    def history(self, target_id: str, *, limit: int = 50) -> list[DeviceRecord]:
+        """The newest ``limit`` observations of one target (any agent), newest first; rows
+        that do not decode are skipped (warned)."""
+        o = observations
+        query = (
+            select(o.c.payload, o.c.record, o.c.report_id)
+            .where((o.c.target_id == target_id) & _plausible())
+            .order_by(o.c.collected_at.desc(), o.c.id.desc())
+            .limit(limit)
+        )
+        with self._reading() as connection:
+            rows = connection.execute(query).all()
+        return [r for r in (_readable(p, t, i) for p, t, i in rows) if r is not None]
+
+    def topology_positions(self, network: str) -> dict[str, tuple[float, float]]:
+        """Where an admin placed the nodes of ``network``'s topology picture (node id -> x, y)."""
+        t = topology_positions
+        query = select(t.c.node, t.c.x, t.c.y).where(t.c.network == network)
+        with self._reading() as connection:
+            return {node: (float(x), float(y)) for node, x, y in connection.execute(query)}
+
+    def save_topology_positions(
+        self, network: str, positions: Mapping[str, tuple[float, float]], saved_by: str
+    ) -> None:
+        """Replace the saved positions of ``network`` with ``positions`` (one transaction)."""
+        t = topology_positions
+        now = datetime.now(UTC)
+        rows = [
+            {"network": network, "node": node, "x": x, "y": y, "saved_at": now,
+             "saved_by": saved_by[:255]}
+            for node, (x, y) in sorted(positions.items())
+        ]  # fmt: skip
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(t.delete().where(t.c.network == network))
+                if rows:
+                    connection.execute(t.insert(), rows)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not save topology positions: {_reason(exc)}") from None
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Connection]:

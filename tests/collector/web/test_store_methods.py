@@ -1,0 +1,50 @@
+"""The Store methods the console adds: history of a target, saved topology positions, the
+newest row id; on SQLite and PostgreSQL (migration 0003)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from netsbom.collector.store import open_store
+from tests.conftest import make_record
+
+pytestmark = pytest.mark.integration
+
+
+def test_history_newest_first_and_limited(store_url: str) -> None:
+    store = open_store(store_url)
+    try:
+        assert store.last_id() == 0
+        store.write(
+            [
+                make_record("edge1", collected_at="2026-10-01T00:00:00Z", version="17.9.3"),
+                make_record("edge1", collected_at="2026-10-03T00:00:00Z", version="17.12.1"),
+                make_record("edge1", collected_at="2026-10-02T00:00:00Z", version="17.9.4a"),
+                make_record("edge2", collected_at="2026-10-02T00:00:00Z"),
+            ]
+        )
+        versions = [r.os.version for r in store.history("edge1")]
+        assert versions == ["17.12.1", "17.9.4a", "17.9.3"]
+        assert [r.os.version for r in store.history("edge1", limit=1)] == ["17.12.1"]
+        assert store.history("nobody") == []
+        assert store.last_id() >= 4
+    finally:
+        store.close()
+
+
+def test_positions_are_saved_per_network_and_replaced(store_url: str) -> None:
+    store = open_store(store_url)
+    try:
+        with store.engine.connect() as connection:
+            revision = connection.execute(text("select version_num from alembic_version"))
+            assert revision.scalar() == "0003"
+        assert store.topology_positions("lab") == {}
+        store.save_topology_positions("lab", {"edge1": (1.0, 2.0), "edge#2": (-3.5, 4)}, "ann")
+        store.save_topology_positions("other", {"edge1": (9.0, 9.0)}, "bob")
+        assert store.topology_positions("lab") == {"edge1": (1.0, 2.0), "edge#2": (-3.5, 4.0)}
+        store.save_topology_positions("lab", {"edge1": (5.0, 6.0)}, "ann")
+        assert store.topology_positions("lab") == {"edge1": (5.0, 6.0)}
+        assert store.topology_positions("other") == {"edge1": (9.0, 9.0)}
+    finally:
+        store.close()
