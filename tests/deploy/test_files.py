@@ -88,7 +88,7 @@ def test_dockerfile_is_slim_multistage_nonroot() -> None:
         users = re.findall(r"^USER\s+(\S+)", body, re.M)
         assert users and users[-1].split(":")[0] not in ("root", "0"), target
     agent = text.split(" AS agent\n", 1)[1].split("\nFROM ", 1)[0]
-    installed = agent.split("pip install", 1)[1].split("\n", 1)[0]
+    installed = agent.split("pip install", 1)[1].split("\nUSER", 1)[0]  # the whole RUN
     assert "netsbom-agent" in installed and "collector" not in installed
     collector = text.split(" AS collector\n", 1)[1].split("\nFROM ", 1)[0]
     assert str(_collector_port()) in re.findall(r"^EXPOSE\s+(.+)$", collector, re.M)[0].split()
@@ -96,6 +96,7 @@ def test_dockerfile_is_slim_multistage_nonroot() -> None:
     for source in re.findall(r"^COPY\s+(?!--from)(\S+)", text, re.M):
         assert (REPO / source).exists(), f"COPY {source}: not in the repository"
     assert "postgresql" in collector  # psycopg for the PostgreSQL store
+    assert "web]" in collector and "8080" in collector  # the console (collector serve --http)
     ignored = (REPO / ".dockerignore").read_text().split()
     assert {".git", ".venv", "tests"} <= set(ignored)
 
@@ -199,8 +200,11 @@ def test_k8s_collector_ports_probes_and_pdb(manifests: list[dict[str, Any]]) -> 
     assert container["readinessProbe"]["tcpSocket"]["port"] == "grpc"
     (service,) = _kind(manifests, "Service")
     assert service["spec"]["selector"].items() <= labels.items()
-    (service_port,) = service["spec"]["ports"]
-    assert service_port["port"] == port and service_port["targetPort"] == "grpc"
+    service_ports = {p["name"]: p for p in service["spec"]["ports"]}
+    assert service_ports["grpc"]["port"] == port and service_ports["grpc"]["targetPort"] == "grpc"
+    # the console: HTTPS with the collector's certificate (--http with --tls-cert/--tls-key)
+    assert _port(str(args["--http"])) == ports["https"] == service_ports["https"]["port"]
+    assert "--tls-cert" in args and "--insecure" not in args
     (pdb,) = _kind(manifests, "PodDisruptionBudget")
     assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
     assert pdb["spec"]["minAvailable"] < deployment["spec"]["replicas"]
