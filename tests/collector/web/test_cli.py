@@ -8,7 +8,7 @@ import ssl
 import sys
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 import pytest
 from click.testing import CliRunner
 
