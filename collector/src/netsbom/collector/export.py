@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from netsbom.topology.configuration import Configuration, build_configuration
 from netsbom.topology.selection import Selector
 
 if TYPE_CHECKING:
+    from netsbom.collector.sbom.model import Document, Entity
     from netsbom.vuln.assess import Assessment
     from netsbom.vuln.feeds import Feeds
     from netsbom.vuln.ssvc import ExposureLike
@@ -106,23 +108,50 @@ def assess_records(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SbomOptions:
+    """How to write an SBOM beyond its format (``sbom export`` flags, collector config)."""
+
+    compact: bool = False  # JSON without indentation
+    authors: tuple[Entity, ...] = ()  # who wrote the SBOM (--author)
+    supplier: Entity | None = None  # who supplies the system (--supplier)
+
+
 def render_sbom(
-    config: Configuration, fmt: str, assessments: Iterable[Assessment] | None = None
+    config: Configuration,
+    fmt: str,
+    assessments: Iterable[Assessment] | None = None,
+    options: SbomOptions | None = None,
 ) -> bytes:
     """``config`` in one of :data:`FORMATS`; with ``assessments`` (of ``config.records``, read
     once) CycloneDX carries ``vulnerabilities`` (VEX) and SPDX 3 the Security profile."""
-    if fmt in ("cyclonedx-json", "cyclonedx-xml"):
-        from netsbom.collector.sbom.cyclonedx import render_cyclonedx
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    from netsbom.collector.sbom.model import build_document
 
-        return render_cyclonedx(config, "json" if fmt == "cyclonedx-json" else "xml", assessments)
+    options = options or SbomOptions()
+    doc = build_document(config, assessments, authors=options.authors, supplier=options.supplier)
+    return write_document(doc, fmt, compact=options.compact)
+
+
+def write_document(doc: Document, fmt: str, *, compact: bool = False) -> bytes:
+    """The model in one of :data:`FORMATS` (XML has no compact form)."""
+    if fmt == "cyclonedx-json":
+        from netsbom.collector.sbom import cyclonedx_json
+
+        return cyclonedx_json.render(doc, compact=compact)
+    if fmt == "cyclonedx-xml":
+        from netsbom.collector.sbom import cyclonedx_xml
+
+        return cyclonedx_xml.render(doc)
     if fmt == "spdx-json":
-        from netsbom.collector.sbom.spdx2 import render_spdx2
+        from netsbom.collector.sbom import spdx2
 
-        return render_spdx2(config, assessments)
+        return spdx2.render(doc, compact=compact)
     if fmt == "spdx3-jsonld":
-        from netsbom.collector.sbom.spdx3 import render_spdx3
+        from netsbom.collector.sbom import spdx3
 
-        return render_spdx3(config, assessments)
+        return spdx3.render(doc, compact=compact)
     raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 

@@ -32,7 +32,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from netsbom.core import __version__
@@ -143,7 +143,7 @@ class Service:
     name: str
     description: str
     summary: str  # one line for formats without a service element (SPDX comments)
-    ends: tuple[str, ...]
+    ends: tuple[str, ...]  # sorted
     properties: Properties = ()
 
 
@@ -614,7 +614,7 @@ class _Builder:
             description=f"{'/'.join(link.protocols)} link{one_sided}",
             summary=f"{protocols} link {a.device} {a.port or '?'} <-> {b.device} {b.port or '?'}"
             + one_sided,
-            ends=tuple(dict.fromkeys(ends)),
+            ends=tuple(sorted(set(ends))),
             properties=properties(props),
         )
 
@@ -626,7 +626,7 @@ class _Builder:
             *(("netsbom:segment:end", text) for text in names),
             *(("netsbom:link:observation", _observation_text(o)) for o in segment.observations),
         ]
-        ends = tuple(dict.fromkeys(r for r in map(self.end_ref, segment.ends) if r is not None))
+        ends = tuple(sorted({r for r in map(self.end_ref, segment.ends) if r is not None}))
         self.depends(ref, *ends)
         protocols = ",".join(segment.protocols) or "neighbour"
         return Service(
