@@ -76,6 +76,11 @@ def export_command(
 @selection_options
 @click.option("--from", "from_text", help="Earlier time (ISO 8601).")
 @click.option("--to", "to_text", help="Later time (ISO 8601); default: latest.")
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when the two differ, 0 when they are the same (like cyclonedx-cli / git diff).",
+)
 @output_options(["table", "json"], json_alias=True, out=False)
 def diff_command(
     files: tuple[Path, ...],
@@ -83,35 +88,34 @@ def diff_command(
     selection: Selection,
     from_text: str | None,
     to_text: str | None,
+    exit_code: bool,
     output: Output,
 ) -> None:
     """What changed: `--network X --from T1 [--to T2]` in the store, or between two exported
-    CycloneDX JSON files `A B`."""
+    CycloneDX JSON files `A B`. Both sides are SBOM models; with --exit-code the status says
+    whether anything changed (0 same, 1 different, 2 usage, other errors as usual)."""
     import json
 
-    from netsbom.collector.sbom.cyclonedx import to_cyclonedx
-    from netsbom.topology.diff import (
-        diff_json,
-        diff_snapshots,
-        diff_table,
-        load_snapshot,
-        snapshot_from_cyclonedx,
-    )
+    from netsbom.collector.sbom.model import build_document
+    from netsbom.collector.sbom.reader import load_cyclonedx, snapshot_of
+    from netsbom.topology.diff import diff_json, diff_snapshots, diff_table
 
     chosen = selection.network or selection.select or selection.records_path
     if files:
         if len(files) != 2 or chosen or from_text or to_text or selection.at_text:
             raise click.UsageError("give two SBOM files, or --network/--select with --from/--to")
-        before, after = load_snapshot(files[0]), load_snapshot(files[1])
+        before, after = snapshot_of(load_cyclonedx(files[0])), snapshot_of(load_cyclonedx(files[1]))
     else:
         if not chosen:
             raise click.UsageError("give --network/--select with --from (and --to), or two files")
         if not from_text:
             raise click.UsageError("--from is required when comparing configurations")
-        before = snapshot_from_cyclonedx(to_cyclonedx(selection.configuration(store, from_text)))
-        after = snapshot_from_cyclonedx(to_cyclonedx(selection.configuration(store, to_text)))
+        before = snapshot_of(build_document(selection.configuration(store, from_text)))
+        after = snapshot_of(build_document(selection.configuration(store, to_text)))
     changes = diff_snapshots(before, after)
     if output.format == "json":
         click.echo(json.dumps(diff_json(before, after, changes), indent=2, ensure_ascii=False))
     else:
         click.echo(diff_table(before, after, changes), nl=False)
+    if exit_code and changes:
+        raise SystemExit(1)
