@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from netsbom.collector.sbom.cyclonedx import render_cyclonedx
+from netsbom.collector.sbom.model import build_document
+from netsbom.collector.sbom.reader import read_cyclonedx, snapshot_of
 from netsbom.core.cli import cli
 from netsbom.core.errors import ConfigError, ExportError
 from netsbom.core.record import Neighbor, Software, Target
 from netsbom.topology.configuration import build_configuration
-from netsbom.collector.sbom.model import build_document
-from netsbom.collector.sbom.reader import read_cyclonedx, snapshot_of
 from netsbom.topology.diff import diff_json, diff_snapshots, diff_table
 from netsbom.topology.inventory import (
     DRIFT_COLUMNS,

@@ -183,11 +183,11 @@ def _component(item: Json, kind: Kind, fallback_ref: str) -> Component:
 def _service(item: Json, depends: dict[str, tuple[str, ...]]) -> Service:
     ref = str(item.get("bom-ref") or "")
     props = _properties(item)
-    kind = "segment" if any(k.startswith("netsbom:segment:") for k, _ in props) else "link"
+    segment = any(k.startswith("netsbom:segment:") for k, _ in props)
     name = str(item.get("name") or "?")
     return Service(
         ref=ref,
-        kind=kind,
+        kind="segment" if segment else "link",
         name=name,
         description=str(item.get("description") or ""),
         summary=name,
