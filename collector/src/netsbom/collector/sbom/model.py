@@ -130,8 +130,8 @@ class Component:
     children: tuple[Component, ...] = ()
     composition: str | None = None  # complete / incomplete / unknown (devices, externals)
 
-    def prop(self, name: str) -> str | None:
-        return next((v for k, v in self.properties if k == name), None)
+    def prop(self, name: str, default: str | None = None) -> str | None:
+        return next((v for k, v in self.properties if k == name), default)
 
 
 @dataclass(frozen=True, slots=True)
