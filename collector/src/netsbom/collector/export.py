@@ -117,6 +117,21 @@ class SbomOptions:
     supplier: Entity | None = None  # who supplies the system (--supplier)
 
 
+def parse_entity(text: str, flag: str) -> Entity:
+    """``NAME[,URL][,EMAIL]`` -> an :class:`Entity` (the URL has ``://``, the e-mail an ``@``)."""
+    from netsbom.collector.sbom.model import Entity
+
+    name, *rest = [part.strip() for part in text.split(",")]
+    url = next((p for p in rest if "://" in p), None)
+    email = next((p for p in rest if "@" in p and "://" not in p), None)
+    unknown = [p for p in rest if p not in (url, email)]
+    if not name or unknown or len(rest) > 2:
+        raise ExportError(
+            f"{flag} {text!r}: expected NAME[,URL][,EMAIL] (URL with ://, e-mail with @)"
+        )
+    return Entity(name, url, email)
+
+
 def render_sbom(
     config: Configuration,
     fmt: str,

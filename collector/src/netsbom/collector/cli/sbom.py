@@ -3,13 +3,47 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from netsbom.collector.cli.options import Selection, StoreOptions, selection_options, store_option
-from netsbom.core.cli.options import Output, output_options
+from netsbom.core.cli.options import Output, option_group, output_options
+
+if TYPE_CHECKING:
+    from netsbom.collector.export import SbomOptions
 
 SBOM_FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld")
+
+
+def _document(authors: tuple[str, ...], supplier: str | None, compact: bool) -> SbomOptions:
+    from netsbom.collector.export import SbomOptions, parse_entity
+
+    return SbomOptions(
+        compact=compact,
+        authors=tuple(parse_entity(a, "--author") for a in authors),
+        supplier=parse_entity(supplier, "--supplier") if supplier else None,
+    )
+
+
+document_options = option_group(
+    "document",
+    _document,
+    click.option(
+        "--author",
+        "authors",
+        multiple=True,
+        envvar="NETSBOM_SBOM_AUTHOR",
+        help="Who writes the SBOM: NAME[,URL][,EMAIL] (repeatable; env NETSBOM_SBOM_AUTHOR).",
+    ),
+    click.option(
+        "--supplier",
+        envvar="NETSBOM_SBOM_SUPPLIER",
+        help="Who supplies the network (its operator): NAME[,URL][,EMAIL] "
+        "(env NETSBOM_SBOM_SUPPLIER).",
+    ),
+    click.option("--compact", is_flag=True, help="JSON without indentation (smaller, faster)."),
+)
 
 
 @click.group("sbom")
@@ -21,6 +55,7 @@ def sbom() -> None:
 @store_option
 @selection_options
 @output_options(SBOM_FORMATS)
+@document_options
 @click.option(
     "--with-vulnerabilities",
     is_flag=True,
@@ -37,6 +72,7 @@ def export_command(
     store: StoreOptions,
     selection: Selection,
     output: Output,
+    document: SbomOptions,
     with_vulnerabilities: bool,
     feeds_dir: Path | None,
 ) -> None:
@@ -63,7 +99,7 @@ def export_command(
             progress.stage("loading vulnerability feeds")
             assessments = assess_configuration(config, feeds_dir, warn=warnings.append)
         progress.stage(f"rendering {len(config.records)} devices")
-        data = render_sbom(config, output.format, assessments)
+        data = render_sbom(config, output.format, assessments, document)
         progress.stage("writing")
     for warning in warnings:
         click.echo(f"warning: feeds: {warning}", err=True)

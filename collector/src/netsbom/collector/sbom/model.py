@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from netsbom.core import __version__
+from netsbom.core.families import known_family
 from netsbom.core.identifiers import cpe23_problem, purl_problem
 from netsbom.core.record import Component as Row
 from netsbom.core.record import DeviceRecord, Provenance, Software
@@ -379,6 +380,8 @@ class _Builder:
             props.append(("netsbom:virtual", bool_text(bool(virtual))))
         cpe = _checked_cpe(record.identifiers.hardware_cpe, props)
 
+        version, version_source = _device_version(record)
+        props.append(("netsbom:version_source", version_source))
         children: list[Component] = []
         os_component = self.operating_system(ref, record, by_place["os"])
         purl = None
@@ -388,8 +391,10 @@ class _Builder:
         else:
             purl = _checked_purl(record.identifiers.purl, props)
         self.assessed_refs.setdefault((record.target.id, record.name), ref)
-        children += self.modules(ref, record.components, by_place["components"])
-        packages = [self.package(ref, s, by_place["software"]) for s in _sorted_software(record)]
+        children += self.modules(ref, record, by_place["components"])
+        packages = [
+            self.package(ref, s, record, by_place["software"]) for s in _sorted_software(record)
+        ]
         children += packages
         self.depends(os_component.ref if os_component else ref, *(p.ref for p in packages))
         self.depends(ref)
@@ -398,6 +403,8 @@ class _Builder:
             kind="device",
             type="device",
             name=record.name,
+            version=version,
+            supplier=vendor or _os_supplier(record),
             manufacturer=vendor,
             description=record.model,
             cpe=cpe,
@@ -432,6 +439,7 @@ class _Builder:
             type="firmware" if family in FIRMWARE_OS_FAMILIES else "operating-system",
             name=os.name or os.family or "operating system",
             version=os.version,
+            supplier=_os_supplier(record),
             manufacturer=Entity(record.vendor) if record.vendor and family != "linux" else None,
             cpe=cpe,
             purl=purl,
@@ -441,9 +449,16 @@ class _Builder:
         )
 
     def modules(
-        self, device_ref: str, rows: Sequence[Row], provenance: list[Provenance]
+        self, device_ref: str, record: DeviceRecord, provenance: list[Provenance]
     ) -> list[Component]:
-        """Hardware modules nested along the physical tree (through skipped ports/containers)."""
+        """Hardware modules nested along the physical tree (through skipped ports/containers).
+
+        A module's version is its hardware revision (its firmware is a component of its own); its
+        supplier its own vendor, else the chassis vendor; the firmware of a module that runs the
+        device's OS release carries the OS CPE (the name the vendor gives that image)."""
+        rows = record.components
+        chassis_vendor = Entity(record.vendor) if record.vendor else None
+        os_version = (record.os.version or "").lower()
         by_index = {row.index: row for row in rows}
         kept = [row for row in rows if _is_hardware(row)]
         kept_indexes = {row.index for row in kept}
@@ -456,6 +471,7 @@ class _Builder:
             ref = self.refs.take(f"{device_ref}/hw:{row.index}")
             name = row.name or row.model or row.description or f"{row.cls} {row.index}"
             vendor = Entity(row.vendor) if row.vendor else None
+            supplier = vendor or chassis_vendor
             props: list[tuple[str, str | None]] = [
                 ("netsbom:class", row.cls),
                 ("netsbom:entity_index", row.index),
@@ -473,7 +489,13 @@ class _Builder:
                     type="firmware",
                     name=f"{row.model or row.name or row.cls} {kind}",
                     version=version,
+                    supplier=supplier,
                     manufacturer=vendor,
+                    cpe=record.identifiers.os_cpe
+                    if os_version
+                    and _same_release(version, os_version)
+                    and cpe23_problem(record.identifiers.os_cpe or "") is None
+                    else None,
                     properties=(("netsbom:revision", f"{kind}_rev"),),
                 )
                 nested.append(firmware)
@@ -489,6 +511,8 @@ class _Builder:
                 kind="module",
                 type="device",
                 name=name,
+                version=row.hardware_rev,
+                supplier=supplier,
                 manufacturer=vendor,
                 description=row.description if row.description != name else None,
                 properties=properties(props),
@@ -517,7 +541,11 @@ class _Builder:
         return [build(row, frozenset()) for row in roots]
 
     def package(
-        self, device_ref: str, software: Software, provenance: list[Provenance]
+        self,
+        device_ref: str,
+        software: Software,
+        record: DeviceRecord,
+        provenance: list[Provenance],
     ) -> Component:
         ref = self.refs.take(f"{device_ref}/sw:{software.name}@{software.version or ''}")
         props: list[tuple[str, str | None]] = [
@@ -534,6 +562,7 @@ class _Builder:
             type=SOFTWARE_TYPES.get(software.kind, "application"),
             name=software.name,
             version=software.version,
+            supplier=_package_supplier(software, purl, record),
             cpe=cpe,
             purl=purl,
             properties=properties(props),
@@ -650,6 +679,53 @@ def _vulnerability(entry: Json) -> Vulnerability:
         affects=tuple(a["ref"] for a in entry.get("affects") or ()),
         entry=entry,
     )
+
+
+# --- minimum elements: versions and suppliers ----------------------------------------------------
+
+
+def _device_version(record: DeviceRecord) -> tuple[str | None, str | None]:
+    """A device's version: its chassis' hardware revision, else its OS version (docs/sbom.md)."""
+    chassis = [row for row in record.components if row.cls == "chassis" and row.hardware_rev]
+    own = [row for row in chassis if record.serial and row.serial == record.serial]
+    for row in own or chassis[:1]:
+        return row.hardware_rev, "hardware_rev"
+    if record.os.version:
+        return record.os.version, "os.version"
+    return None, None
+
+
+def _os_supplier(record: DeviceRecord) -> Entity | None:
+    """A distribution supplies itself; a vendor's OS comes from the device's vendor (as the
+    record names it), else from the vendor the family registry names."""
+    found = known_family(record.os.family)
+    if found is not None and not found.vendor:
+        return Entity(found.name)
+    if record.vendor:
+        return Entity(record.vendor)
+    return Entity(found.vendor) if found is not None else None
+
+
+def _package_supplier(software: Software, purl: str | None, record: DeviceRecord) -> Entity | None:
+    """A package's supplier from its origin: the family its source names (``junos``, ``eos``,
+    ``debian``) or its purl's distribution (``pkg:deb/debian/...``); the device's OS supplier
+    when that is the device's own OS family or nothing names the origin."""
+    origin = known_family(software.source)
+    if origin is None and purl and purl.count("/") >= 2:
+        origin = known_family(purl.split("/", 2)[1])
+    own = known_family(record.os.family)
+    if origin is None or (own is not None and origin.id == own.id):
+        return _os_supplier(record)
+    return Entity(origin.vendor or origin.name)
+
+
+def _same_release(version: str, os_version: str) -> bool:
+    """``17.09.04a`` and ``17.9.4a`` are one release (ENTITY-MIB pads the numbers)."""
+
+    def norm(text: str) -> str:
+        return ".".join(part.lstrip("0") or "0" for part in text.lower().split("."))
+
+    return norm(version) == norm(os_version)
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ def write(doc: Document) -> Json:
         if component.ref in vex:
             _add_vex(package, vex[component.ref], doc.at)
         packages.append(package)
+        if component.kind == "external":  # a neighbour outside the system: linked, not contained
+            continue
         parent_ref = parent.ref if parent is not None else network.ref
         relationships.append((spdx_id(parent_ref), "CONTAINS", spdx_id(component.ref), None))
     contained = {(a, b) for a, kind, b, _ in relationships if kind == "CONTAINS"}

@@ -171,7 +171,8 @@ def write(doc: Document) -> Json:
     completeness: dict[str, str] = {}
     for component, parent in walk(doc.components):
         child = add_package(component)
-        contains[ids[parent.ref] if parent is not None else network_id].append(child)
+        if component.kind != "external":  # a neighbour outside the system: linked, not contained
+            contains[ids[parent.ref] if parent is not None else network_id].append(child)
         if component.composition:
             completeness[component.ref] = component.composition
     by_id = {spdx_id: ref for ref, spdx_id in ids.items()}
