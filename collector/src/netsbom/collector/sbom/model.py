@@ -390,7 +390,10 @@ class _Builder:
             self.depends(ref, os_component.ref)
         else:
             purl = _checked_purl(record.identifiers.purl, props)
-        self.assessed_refs.setdefault((record.target.id, record.name), ref)
+        # VEX names the component that carries the assessed version and CPE: the OS
+        self.assessed_refs.setdefault(
+            (record.target.id, record.name), os_component.ref if os_component else ref
+        )
         children += self.modules(ref, record, by_place["components"])
         packages = [
             self.package(ref, s, record, by_place["software"]) for s in _sorted_software(record)
