@@ -1,8 +1,8 @@
 """CycloneDX 1.6 JSON of the SBOM model (:mod:`netsbom.collector.sbom.model`).
 
-Plain dicts + ``json.dumps``: cyclonedx-python-lib's model is quadratic at fleet size
-(FIELD-NOTES; measured in bench group ``library``). Shape (``netsbom:`` properties carry what
-CycloneDX has no field for):
+Plain dicts + orjson (:func:`~netsbom.collector.sbom.common.dumps`): cyclonedx-python-lib's
+model is quadratic at fleet size (FIELD-NOTES; measured in bench group ``library``). Shape
+(``netsbom:`` properties carry what CycloneDX has no field for):
 
 - ``metadata``: ``timestamp`` = the configuration's time (never the wall clock); lifecycles
   operations + discovery; the tool; ``authors`` and ``supplier`` when given; ``component`` = the
@@ -19,9 +19,9 @@ Deterministic: same model, same bytes.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from netsbom.collector.sbom.common import dumps
 from netsbom.collector.sbom.model import TOOL_REF, Component, Document, Entity, Service
 
 __all__ = ["JSON_SCHEMA_URL", "SPEC_VERSION", "dumps", "render", "to_dict"]
@@ -86,15 +86,6 @@ def to_dict(doc: Document) -> Json:
     if doc.vulnerabilities:
         out["vulnerabilities"] = [dict(v.entry) for v in doc.vulnerabilities]
     return out
-
-
-def dumps(data: Json, *, compact: bool = False) -> bytes:
-    """UTF-8 JSON, sorted keys; indented by 2 unless ``compact``."""
-    if compact:
-        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    else:
-        text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
 
 
 def render(doc: Document, *, compact: bool = False) -> bytes:

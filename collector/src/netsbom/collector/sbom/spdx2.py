@@ -29,8 +29,14 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from netsbom.collector.sbom.common import PURPOSE_2, Json, how_learned, property_text, safe_id
-from netsbom.collector.sbom.cyclonedx_json import dumps
+from netsbom.collector.sbom.common import (
+    PURPOSE_2,
+    Json,
+    dumps,
+    how_learned,
+    property_text,
+    safe_id,
+)
 from netsbom.collector.sbom.model import (
     Component,
     Document,

@@ -29,13 +29,19 @@ same bytes.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from netsbom.collector.sbom.common import PURPOSE_3, Json, how_learned, property_text, safe_id
+from netsbom.collector.sbom.common import (
+    PURPOSE_3,
+    Json,
+    dumps,
+    how_learned,
+    property_text,
+    safe_id,
+)
 from netsbom.collector.sbom.model import Component, Document, Entity, build_document, walk
 from netsbom.core import __version__
 from netsbom.topology.configuration import Configuration
@@ -262,12 +268,7 @@ def render_spdx3(config: Configuration, assessments: Iterable[Assessment] | None
 
 
 def render(doc: Document, *, compact: bool = False) -> bytes:
-    data = write(doc)
-    if compact:
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    else:
-        text = json.dumps(data, indent=2, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+    return dumps(write(doc), sort_keys=False, compact=compact)
 
 
 def _agent(kind: str, spdx_id: str, entity: Entity) -> Json:
