@@ -115,6 +115,8 @@ class SbomOptions:
     compact: bool = False  # JSON without indentation
     authors: tuple[Entity, ...] = ()  # who wrote the SBOM (--author)
     supplier: Entity | None = None  # who supplies the system (--supplier)
+    profile: str | None = None  # a regulator's profile (netsbom.collector.sbom.profiles)
+    view: str | None = None  # "flat": every component at the top, for Dependency-Track
 
 
 def parse_entity(text: str, flag: str) -> Entity:
@@ -142,11 +144,28 @@ def render_sbom(
     once) CycloneDX carries ``vulnerabilities`` (VEX) and SPDX 3 the Security profile."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    from netsbom.collector.sbom.model import build_document
-
     options = options or SbomOptions()
-    doc = build_document(config, assessments, authors=options.authors, supplier=options.supplier)
+    doc = build_sbom(config, assessments, options, fmt)
     return write_document(doc, fmt, compact=options.compact)
+
+
+def build_sbom(
+    config: Configuration,
+    assessments: Iterable[Assessment] | None,
+    options: SbomOptions,
+    fmt: str | None = None,
+) -> Document:
+    """The model of an export: built once, with the options' profile and view applied."""
+    from netsbom.collector.sbom.model import build_document, flat_view
+    from netsbom.collector.sbom.profiles import apply_profile, check_format
+
+    if fmt is not None:
+        check_format(options.profile, fmt)
+    if options.view not in (None, "flat"):
+        raise ExportError(f"unknown view {options.view!r} (flat)")
+    doc = build_document(config, assessments, authors=options.authors, supplier=options.supplier)
+    doc = apply_profile(doc, options.profile)
+    return flat_view(doc) if options.view == "flat" else doc
 
 
 def write_document(doc: Document, fmt: str, *, compact: bool = False) -> bytes:

@@ -16,39 +16,67 @@ if TYPE_CHECKING:
 SBOM_FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld")
 
 
-def _document(authors: tuple[str, ...], supplier: str | None, compact: bool) -> SbomOptions:
+PROFILES = ("bsi-tr-03183-2",)  # netsbom.collector.sbom.profiles.PROFILES (imported lazily)
+VEX_FORMATS = ("cyclonedx-vex", "openvex")  # netsbom.collector.sbom.vex.VEX_FORMATS
+
+
+def _document(
+    authors: tuple[str, ...],
+    supplier: str | None,
+    compact: bool,
+    profile: str | None,
+    view: str | None,
+) -> SbomOptions:
     from netsbom.collector.export import SbomOptions, parse_entity
 
     return SbomOptions(
         compact=compact,
         authors=tuple(parse_entity(a, "--author") for a in authors),
         supplier=parse_entity(supplier, "--supplier") if supplier else None,
+        profile=profile,
+        view=view,
     )
 
 
+_author_option = click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    envvar="NETSBOM_SBOM_AUTHOR",
+    help="Who writes the document: NAME[,URL][,EMAIL] (repeatable; env NETSBOM_SBOM_AUTHOR).",
+)
+_compact_option = click.option(
+    "--compact", is_flag=True, help="JSON without indentation (smaller, faster)."
+)
 document_options = option_group(
     "document",
     _document,
-    click.option(
-        "--author",
-        "authors",
-        multiple=True,
-        envvar="NETSBOM_SBOM_AUTHOR",
-        help="Who writes the SBOM: NAME[,URL][,EMAIL] (repeatable; env NETSBOM_SBOM_AUTHOR).",
-    ),
+    _author_option,
     click.option(
         "--supplier",
         envvar="NETSBOM_SBOM_SUPPLIER",
         help="Who supplies the network (its operator): NAME[,URL][,EMAIL] "
         "(env NETSBOM_SBOM_SUPPLIER).",
     ),
-    click.option("--compact", is_flag=True, help="JSON without indentation (smaller, faster)."),
+    _compact_option,
+    click.option(
+        "--profile",
+        type=click.Choice(PROFILES),
+        help="A regulator's profile: bsi-tr-03183-2 (CycloneDX 1.6 or SPDX 3.0.1, a creator "
+        "with e-mail or URL, VEX apart; docs/sbom.md).",
+    ),
+    click.option(
+        "--view",
+        type=click.Choice(["flat"]),
+        help="flat: every component at the top with a unique name, the nesting in "
+        "`dependencies` (Dependency-Track).",
+    ),
 )
 
 
 @click.group("sbom")
 def sbom() -> None:
-    """Export the system SBOM of a network; compare two of its configurations."""
+    """Export the system SBOM of a network, its VEX; validate and compare SBOMs."""
 
 
 @sbom.command("export")
@@ -155,3 +183,65 @@ def diff_command(
         click.echo(diff_table(before, after, changes), nl=False)
     if exit_code and changes:
         raise SystemExit(1)
+
+
+@sbom.command("vex")
+@store_option
+@selection_options
+@output_options(VEX_FORMATS)
+@_author_option
+@_compact_option
+@click.option(
+    "--feeds",
+    "feeds_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Feeds directory: nvd/, cve/, kev.json, epss.csv (as `netsbom vuln assess --feeds`).",
+)
+def vex_command(
+    store: StoreOptions,
+    selection: Selection,
+    output: Output,
+    authors: tuple[str, ...],
+    compact: bool,
+    feeds_dir: Path,
+) -> None:
+    """Write the VEX of a network as a document of its own, linked to the SBOM by BOM-Link.
+
+    Formats: CycloneDX 1.6 VEX, OpenVEX 0.2.0. The statements name the components of the SBOM
+    that `sbom export` writes without --with-vulnerabilities (same --network/--at)."""
+    from netsbom.collector.export import SbomOptions, assess_configuration, build_sbom, parse_entity
+    from netsbom.collector.sbom.vex import render_vex
+
+    selection.require()
+    warnings: list[str] = []
+    config = selection.configuration(store)
+    assessments = assess_configuration(config, feeds_dir, warn=warnings.append)
+    options = SbomOptions(authors=tuple(parse_entity(a, "--author") for a in authors))
+    data = render_vex(build_sbom(config, assessments, options), output.format, compact=compact)
+    for warning in warnings:
+        click.echo(f"warning: feeds: {warning}", err=True)
+    output.write(data)
+
+
+@sbom.command("validate")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    help="Also check a regulator's profile (bsi-tr-03183-2).",
+)
+def validate_command(file: Path, profile: str | None) -> None:
+    """Check an SBOM file: the schema of its format (CycloneDX 1.6 JSON/XML; SPDX 2.3 with
+    spdx-tools when installed) and, with --profile, the profile's rules. Exit 0 when valid,
+    1 with one line per problem."""
+    from netsbom.collector.sbom.checks import check_file
+
+    report = check_file(file, profile)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for problem in report.problems:
+        click.echo(f"{file}: {problem}")
+    if report.problems:
+        raise SystemExit(1)
+    click.echo(f"{file}: valid {report.kind}" + (f", profile {profile}" if profile else ""))

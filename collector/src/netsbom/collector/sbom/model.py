@@ -32,7 +32,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from netsbom.core import __version__
@@ -894,4 +894,41 @@ def _observation_text(obs: LinkObservation) -> str:
     return (
         f"{obs.protocol}: {obs.reporter} {obs.local_port or '?'}"
         f" -> {remote} {obs.remote_port or '?'}"
+    )
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+def flat_view(doc: Document) -> Document:
+    """Every component at the top level with a name unique in the document (``device / module
+    / firmware``), the nesting carried by ``dependencies`` (parent -> child): what
+    Dependency-Track wants, since it flattens nested components and then cannot tell two
+    ``Fan Tray 0`` apart."""
+    flat: list[Component] = []
+    edges: dict[str, set[str]] = {d.ref: set(d.depends_on) for d in doc.dependencies}
+    taken: set[str] = set()
+
+    def unique(name: str) -> str:
+        chosen, n = name, 1
+        while chosen in taken:
+            n += 1
+            chosen = f"{name} #{n}"
+        taken.add(chosen)
+        return chosen
+
+    def visit(component: Component, path: str | None) -> None:
+        name = unique(f"{path} / {component.name}" if path else component.name)
+        flat.append(replace(component, name=name, children=()))
+        for child in component.children:
+            edges.setdefault(component.ref, set()).add(child.ref)
+            visit(child, name)
+
+    for component in doc.components:
+        visit(component, None)
+    return replace(
+        doc,
+        components=tuple(flat),
+        dependencies=tuple(Dependency(r, tuple(sorted(on))) for r, on in sorted(edges.items())),
+        properties=properties([*doc.properties, ("netsbom:view", "flat")]),
     )

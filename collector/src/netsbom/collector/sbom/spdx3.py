@@ -80,16 +80,20 @@ def write(doc: Document) -> Json:
 
     agent_id = iri("agent", "netsbom")
     tool_id = iri("tool", f"netsbom-{__version__}")
+    authors = [_agent("Person", iri("person", a.name), a) for a in doc.authors]
+    comment = f"netsbom configuration sha256:{digest}"
+    comment += "".join(f"; {k}={v}" for k, v in doc.properties)
     graph: list[Json] = [
         {
             "type": "CreationInfo",
             "@id": _CREATION,
             "specVersion": "3.0.1",
             "created": doc.at,
-            "createdBy": [agent_id],
+            "createdBy": [agent_id, *(a["spdxId"] for a in authors)],
             "createdUsing": [tool_id],
-            "comment": f"netsbom configuration sha256:{digest}",
+            "comment": comment,
         },
+        *authors,
         {"type": "SoftwareAgent", "spdxId": agent_id, "creationInfo": _CREATION, "name": "netsbom"},
         {
             "type": "Tool",
@@ -253,8 +257,21 @@ def write(doc: Document) -> Json:
             "name": f"{network.name} as deployed at {doc.at}",
             "profileConformance": profiles,
             "rootElement": [sbom_id],
-            "element": sorted([sbom_id, agent_id, tool_id, *content]),
+            "element": sorted(
+                [sbom_id, agent_id, tool_id, *(a["spdxId"] for a in authors), *content]
+            ),
         }
+        | (
+            {
+                "import": [
+                    {"type": "ExternalMap", "externalSpdxId": bom.url}
+                    | ({"comment": bom.comment} if bom.comment else {})
+                    for bom in doc.external_boms
+                ]
+            }
+            if doc.external_boms
+            else {}
+        )
     )
     graph += sorted(elements, key=lambda e: e["spdxId"])
     graph += sorted(relationships, key=lambda e: e["spdxId"])
