@@ -210,3 +210,33 @@ def test_cli_export_vex_and_validate(config: Configuration, tmp_path: Path) -> N
         cli, ["sbom", "export", *base, "--format", "spdx-json", "--profile", "bsi-tr-03183-2"]
     )
     assert usage.exit_code != 0 and "SPDX 3.0.1" in usage.output
+
+
+def test_vendor_sboms_and_document_properties_render_valid(
+    config: Configuration, tmp_path: Path, spdx3_problems: Any, spdx2_problems: Any
+) -> None:
+    """Fields other parts fill (vendor product SBOMs, policy results) stay schema-valid."""
+    from dataclasses import replace
+
+    from netsbom.collector.export import write_document
+    from netsbom.collector.sbom.model import ExternalBom, Hash, build_document
+
+    digest = Hash("SHA-256", "ab" * 32)
+    doc = replace(
+        build_document(config),
+        external_boms=(
+            ExternalBom("urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1", "NOS SBOM", (digest,)),
+            ExternalBom("https://vendor.example/eos.cdx.json", None, (digest,), "device:leaf1/os"),
+        ),
+        properties=(("netsbom:policy:compliant", "2"),),
+    )
+    cdx = json.loads(write_document(doc, "cyclonedx-json"))
+    validate_cyclonedx_json(cdx)
+    assert cdx["metadata"]["component"]["externalReferences"][0]["type"] == "bom"
+    assert cdx["metadata"]["properties"] == [{"name": "netsbom:policy:compliant", "value": "2"}]
+    from netsbom.collector.sbom.validate import validate_cyclonedx_xml
+
+    validate_cyclonedx_xml(write_document(doc, "cyclonedx-xml"))
+    spdx3 = write_document(doc, "spdx3-jsonld")
+    assert spdx3_problems(spdx3) == [] and b"ExternalMap" in spdx3
+    assert spdx2_problems(write_document(doc, "spdx-json"), tmp_path) == []

@@ -264,8 +264,22 @@ def write(doc: Document) -> Json:
         | (
             {
                 "import": [
-                    {"type": "ExternalMap", "externalSpdxId": bom.url}
-                    | ({"comment": bom.comment} if bom.comment else {})
+                    {"type": "ExternalMap", "externalSpdxId": bom.url, "locationHint": bom.url}
+                    | (
+                        {
+                            "verifiedUsing": [
+                                {
+                                    "type": "Hash",
+                                    "algorithm": _HASH_3[h.algorithm],
+                                    "hashValue": h.value,
+                                }
+                                for h in bom.hashes
+                                if h.algorithm in _HASH_3
+                            ]
+                        }
+                        if any(h.algorithm in _HASH_3 for h in bom.hashes)
+                        else {}
+                    )
                     for bom in doc.external_boms
                 ]
             }
