@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from netsbom.collector.sbom.build import build_document
 from netsbom.collector.sbom.cyclonedx import render_cyclonedx
-from netsbom.collector.sbom.model import build_document
 from netsbom.collector.sbom.reader import read_cyclonedx, snapshot_of
 from netsbom.core.cli import cli
 from netsbom.core.errors import ConfigError, ExportError

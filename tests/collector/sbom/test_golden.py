@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from netsbom.collector.export import FORMATS, write_document
-from netsbom.collector.sbom.model import Document, build_document
+from netsbom.collector.sbom.build import build_document
+from netsbom.collector.sbom.model import Document
 from netsbom.topology.configuration import build_configuration
 from tests.conftest import VULN_DATA
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from netsbom.collector.export import render_sbom
-from netsbom.collector.sbom.model import build_document, walk
+from netsbom.collector.sbom.build import build_document
+from netsbom.collector.sbom.model import walk
 from netsbom.collector.sbom.validate import validate_cyclonedx_json, validate_cyclonedx_xml
 from netsbom.core.record import Identifiers, Software
 from netsbom.topology.configuration import build_configuration

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from netsbom.collector.export import SbomOptions, parse_entity, render_sbom
-from netsbom.collector.sbom.model import Entity, build_document, walk
+from netsbom.collector.sbom.build import build_document
+from netsbom.collector.sbom.model import Entity, walk
 from netsbom.core.cli import cli
 from netsbom.core.errors import ExportError
 from netsbom.core.record import record_to_dict

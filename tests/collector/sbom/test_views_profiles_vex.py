@@ -219,7 +219,8 @@ def test_vendor_sboms_and_document_properties_render_valid(
     from dataclasses import replace
 
     from netsbom.collector.export import write_document
-    from netsbom.collector.sbom.model import ExternalBom, Hash, build_document
+    from netsbom.collector.sbom.build import build_document
+    from netsbom.collector.sbom.model import ExternalBom, Hash
 
     digest = Hash("SHA-256", "ab" * 32)
     doc = replace(

@@ -156,7 +156,8 @@ def build_sbom(
     fmt: str | None = None,
 ) -> Document:
     """The model of an export: built once, with the options' profile and view applied."""
-    from netsbom.collector.sbom.model import build_document, flat_view
+    from netsbom.collector.sbom.build import build_document
+    from netsbom.collector.sbom.model import flat_view
     from netsbom.collector.sbom.profiles import apply_profile, check_format
 
     if fmt is not None:

@@ -160,7 +160,7 @@ def diff_command(
     whether anything changed (0 same, 1 different, 2 usage, other errors as usual)."""
     import json
 
-    from netsbom.collector.sbom.model import build_document
+    from netsbom.collector.sbom.build import build_document
     from netsbom.collector.sbom.reader import load_cyclonedx, snapshot_of
     from netsbom.topology.diff import diff_json, diff_snapshots, diff_table
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from netsbom.collector.sbom import cyclonedx_json, cyclonedx_xml
+from netsbom.collector.sbom.build import FIRMWARE_OS_FAMILIES, HARDWARE_CLASSES, build_document
 from netsbom.collector.sbom.cyclonedx_json import SPEC_VERSION
-from netsbom.collector.sbom.model import FIRMWARE_OS_FAMILIES, HARDWARE_CLASSES, build_document
 from netsbom.core.errors import ExportError
 from netsbom.topology.configuration import Configuration
 

@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from netsbom.collector.sbom.build import build_document
 from netsbom.collector.sbom.common import (
     PURPOSE_2,
     Json,
@@ -42,7 +43,6 @@ from netsbom.collector.sbom.model import (
     Document,
     Entity,
     Vulnerability,
-    build_document,
     walk,
 )
 from netsbom.core import __version__

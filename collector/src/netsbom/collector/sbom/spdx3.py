@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from netsbom.collector.sbom.build import build_document
 from netsbom.collector.sbom.common import (
     PURPOSE_3,
     Json,
@@ -42,7 +43,7 @@ from netsbom.collector.sbom.common import (
     property_text,
     safe_id,
 )
-from netsbom.collector.sbom.model import Component, Document, Entity, build_document, walk
+from netsbom.collector.sbom.model import Component, Document, Entity, walk
 from netsbom.core import __version__
 from netsbom.topology.configuration import Configuration
 
