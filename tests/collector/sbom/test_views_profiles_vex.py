@@ -241,3 +241,42 @@ def test_vendor_sboms_and_document_properties_render_valid(
     spdx3 = write_document(doc, "spdx3-jsonld")
     assert spdx3_problems(spdx3) == [] and b"ExternalMap" in spdx3
     assert spdx2_problems(write_document(doc, "spdx-json"), tmp_path) == []
+
+
+def test_a_shared_segment_is_one_service_with_every_end(
+    tmp_path: Path, spdx2_problems: Any, spdx3_problems: Any
+) -> None:
+    """Four devices whose mgmt0 ports share a switch that speaks no LLDP, and a console nobody
+    polls on the same segment: one service depended on by five ends, not a mesh of links."""
+    from netsbom.collector.sbom.reader import read_cyclonedx, snapshot_of
+    from netsbom.core.record import Neighbor
+    from tests.conftest import make_record
+
+    names = ("m1", "m2", "m3", "m4")
+    records = [
+        make_record(
+            name,
+            neighbors=(
+                *(
+                    Neighbor("lldp", "mgmt0", remote_name=o, remote_port="mgmt0")
+                    for o in names
+                    if o != name
+                ),
+                Neighbor("lldp", "mgmt0", remote_name="console", remote_port="eth0"),
+            ),
+        )
+        for name in names
+    ]
+    config = build_configuration("lab", "2026-11-26T08:00:00Z", records)
+    assert len(config.segments) == 1 and not config.links
+    data = render_sbom(config, "cyclonedx-json")
+    validate_cyclonedx_json(data)
+    doc = json.loads(data)
+    (service,) = doc["services"]
+    ends = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}[service["bom-ref"]]
+    assert ends == sorted([*(f"device:{n}" for n in names), "external:console"])
+    assert len([p for p in service["properties"] if p["name"] == "netsbom:segment:end"]) == 5
+    assert spdx2_problems(render_sbom(config, "spdx-json"), tmp_path) == []
+    assert spdx3_problems(render_sbom(config, "spdx3-jsonld")) == []
+    view = snapshot_of(read_cyclonedx(doc))
+    assert view.links == {"console eth0 | m1 mgmt0 | m2 mgmt0 | m3 mgmt0 | m4 mgmt0 (lldp segment)"}
