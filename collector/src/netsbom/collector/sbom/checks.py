@@ -92,7 +92,7 @@ def _spdx2(path: Path, version: str) -> Report:
         from spdx_tools.spdx.parser.parse_anything import parse_file
         from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
     except ImportError:
-        report.problems.append("SPDX 2 needs spdx-tools to validate: pip install spdx-tools")
+        report.problems.append("SPDX 2 needs spdx-tools: pip install netsbom-collector[spdx]")
         return report
     try:
         document = parse_file(str(path))
