@@ -78,6 +78,9 @@ def test_bsi_profile_states_what_it_cannot_meet_and_validates(
     config: Configuration, tmp_path: Path
 ) -> None:
     data = render_sbom(config, "cyclonedx-json", None, BSI)
+    from netsbom.collector.sbom.validate import validate_cyclonedx_xml
+
+    validate_cyclonedx_xml(render_sbom(config, "cyclonedx-xml", None, BSI))  # authors, supplier
     doc = json.loads(data)
     props = [(p["name"], p["value"]) for p in doc["metadata"]["properties"]]
     assert ("netsbom:profile", "bsi-tr-03183-2") in props

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from netsbom.collector.sbom.common import dumps
-from netsbom.collector.sbom.model import TOOL_REF, Component, Document, Entity, Service
+from netsbom.collector.sbom.model import TOOL_REF, Component, Document, Entity, ExternalBom, Service
 
 __all__ = ["JSON_SCHEMA_URL", "SPEC_VERSION", "dumps", "render", "to_dict"]
 
@@ -158,7 +158,7 @@ def _contact(entity: Entity) -> Json:
     return out
 
 
-def _bom_reference(bom: Any) -> Json:
+def _bom_reference(bom: ExternalBom) -> Json:
     out: Json = {"type": "bom", "url": bom.url}
     if bom.comment:
         out["comment"] = bom.comment
