@@ -283,3 +283,14 @@ def test_a_shared_segment_is_one_service_with_every_end(
     assert spdx3_problems(render_sbom(config, "spdx3-jsonld")) == []
     view = snapshot_of(read_cyclonedx(doc))
     assert view.links == {"console eth0 | m1 mgmt0 | m2 mgmt0 | m3 mgmt0 | m4 mgmt0 (lldp segment)"}
+
+
+def test_validate_refuses_to_run_spdx_tools_for_hours(tmp_path: Path) -> None:
+    """spdx-tools is quadratic: a fleet-size SPDX 2.3 file is reported as not validated."""
+    from netsbom.collector.sbom.checks import SPDX2_MAX_PACKAGES
+
+    path = tmp_path / "big.spdx.json"
+    packages = [{"SPDXID": f"SPDXRef-{i}", "name": str(i)} for i in range(SPDX2_MAX_PACKAGES + 1)]
+    path.write_text(json.dumps({"spdxVersion": "SPDX-2.3", "packages": packages}))
+    report = check_file(path)
+    assert report.problems == [report.problems[0]] and "not validated" in report.problems[0]

@@ -3,8 +3,9 @@ whether a regulator's profile does.
 
 - CycloneDX 1.6 JSON: the official JSON schema (:func:`~.validate.cyclonedx_json_problems`,
   jsonschema-rs: linear, 10,000 devices in seconds); XML: the XSD (lxml).
-- SPDX 2.3 JSON: spdx-tools' full validation when spdx-tools is installed (it is a development
-  dependency; the collector does not need it to export).
+- SPDX 2.3 JSON: spdx-tools' full validation (the collector's ``spdx`` extra). It is quadratic
+  (2,402 packages 9 s, 9,608 packages 142 s), so files above :data:`SPDX2_MAX_PACKAGES` packages are
+  reported as not validated rather than left running for hours.
 - SPDX 3.0.1 JSON-LD: netsbom bundles no SPDX 3 schema; the profile rules still apply and a
   note says the schema was not checked.
 """
@@ -18,7 +19,9 @@ from typing import Any
 
 from netsbom.core.errors import ExportError
 
-__all__ = ["Report", "check_file"]
+__all__ = ["SPDX2_MAX_PACKAGES", "Report", "check_file"]
+
+SPDX2_MAX_PACKAGES = 10_000  # spdx-tools validates in quadratic time: ~2.5 min at this size
 
 
 @dataclass(slots=True)
@@ -77,6 +80,16 @@ def _json(parsed: Any, path: Path) -> Report:
         report.problems += cyclonedx_json_problems(parsed)
         return report
     if isinstance(parsed, dict) and str(parsed.get("spdxVersion", "")).startswith("SPDX-2"):
+        packages = len(parsed.get("packages") or ())
+        if packages > SPDX2_MAX_PACKAGES:
+            return Report(
+                f"{parsed['spdxVersion']} JSON",
+                [
+                    f"not validated: {packages} packages, spdx-tools' validation is quadratic "
+                    f"(measured: 2,402 packages 9 s, 9,608 packages 142 s); at most "
+                    f"{SPDX2_MAX_PACKAGES} packages (export a --select subset, or CycloneDX)"
+                ],
+            )
         return _spdx2(path, str(parsed["spdxVersion"]))
     if isinstance(parsed, dict) and "spdx" in str(parsed.get("@context", "")):
         return Report(
