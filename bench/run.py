@@ -223,6 +223,7 @@ def bench_sbom(sizes: Sizes) -> list[Entry]:
         n = str(devices)
         ours = run_worker("sbom", "--devices", n, "--how", "netsbom", timeout=sizes.cap)
         floor = run_worker("sbom", "--devices", n, "--how", "floor", timeout=sizes.cap)
+        fast = run_worker("sbom", "--devices", n, "--how", "floor-orjson", timeout=sizes.cap)
         ours_mem = run_worker(
             "sbom", "--devices", n, "--how", "netsbom", "--memory", timeout=sizes.cap
         )
@@ -240,11 +241,15 @@ def bench_sbom(sizes: Sizes) -> list[Entry]:
             f"sbom-export-{devices}-time",
             "floor: the same document allocated as plain dicts + json.dumps "
             "(same options, same bytes)",
-            round(ratio, 3), "<= 3x the floor", ratio <= 3,
+            round(ratio, 3), "<= 1.5x the floor", ratio <= 1.5,
             {**common, "netsbom_seconds": round(ours["seconds"], 3),
              "floor_seconds": round(floor["seconds"], 3),
-             "ratio_meaning": "netsbom seconds / floor seconds (lower is better)",
-             "summary": f"{ours['seconds']:.2f} s vs {floor['seconds']:.2f} s"},
+             "orjson_floor_seconds": round(fast["seconds"], 3),
+             "ratio_to_orjson_floor": round(ours["seconds"] / fast["seconds"], 3),
+             "ratio_meaning": "netsbom seconds / floor seconds (lower is better); netsbom "
+                              "serialises with orjson, so its own floor is orjson_floor_seconds",
+             "summary": f"{ours['seconds']:.2f} s vs {floor['seconds']:.2f} s "
+                        f"(orjson floor {fast['seconds']:.2f} s)"},
         ))  # fmt: skip
         ratio = ours_mem["peak_bytes"] / floor_mem["peak_bytes"]
         entries.append(Entry(
@@ -356,7 +361,7 @@ def bench_validate(sizes: Sizes) -> list[Entry]:
     )
     theirs = library["seconds"] if library is not None else bound
     assert theirs is not None
-    limit = 60.0
+    limit = 30.0
     details: dict[str, Any] = {
         "devices": sizes.validate, "document_bytes": ours["bytes"],
         "netsbom_seconds": round(ours["seconds"], 2),
@@ -364,7 +369,8 @@ def bench_validate(sizes: Sizes) -> list[Entry]:
         "netsbom_seconds_gc_paused": round(paused["seconds"], 2),
         "library_seconds": round(theirs, 1), "library_capped": library is None,
         "validator": "netsbom.collector.sbom.validate.validate_cyclonedx_json "
-                     "(jsonschema Draft 7, linear uniqueItems), schema built once beforehand",
+                     "(json.loads + jsonschema-rs Draft 7, formats checked), schema built once "
+                     "beforehand",
         "ratio_meaning": "netsbom seconds / library seconds (lower is better)",
         "summary": f"{ours['seconds']:.1f} s (target <= {limit:g} s); library "
                    + (f">= {theirs:.0f} s (capped)" if library is None else f"{theirs:.1f} s"),

@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netsbom.collector.sbom.cyclonedx import render_cyclonedx, to_cyclonedx
+from netsbom.collector.sbom.build import build_document
+from netsbom.collector.sbom.cyclonedx import render_cyclonedx
+from netsbom.collector.sbom.reader import read_cyclonedx, snapshot_of
 from netsbom.core.cli import cli
 from netsbom.core.errors import ConfigError, ExportError
 from netsbom.core.record import Neighbor, Software, Target
 from netsbom.topology.configuration import build_configuration
-from netsbom.topology.diff import diff_json, diff_snapshots, diff_table, snapshot_from_cyclonedx
+from netsbom.topology.diff import diff_json, diff_snapshots, diff_table
 from netsbom.topology.inventory import (
     DRIFT_COLUMNS,
     drift_rows,
@@ -46,9 +48,27 @@ def device(
 
 
 def snapshot(records):  # type: ignore[no-untyped-def]
-    return snapshot_from_cyclonedx(
-        to_cyclonedx(build_configuration("lab", "2026-11-20T10:00:00Z", records))
-    )
+    return snapshot_of(build_document(build_configuration("lab", "2026-11-20T10:00:00Z", records)))
+
+
+def test_a_file_reads_back_to_the_same_view_as_the_model(lab_records: list) -> None:  # type: ignore[type-arg]
+    """The CycloneDX reader and the model agree: diffing a file against the store it came
+    from finds nothing."""
+    link = (Neighbor("lldp", "Gi1/0/1", remote_name="b", remote_port="Gi1/0/1"),)
+    records = [device("a", neighbors=link), device("b"), *lab_records]
+    config = build_configuration("lab", "2026-11-20T10:00:00Z", records)
+    model = snapshot_of(build_document(config))
+    from_file = snapshot_of(read_cyclonedx(json.loads(render_cyclonedx(config, "json"))))
+    assert from_file == model
+    assert len(model.devices) == len(records) and model.links
+    assert diff_snapshots(model, from_file) == []
+
+
+@pytest.fixture
+def lab_records() -> list:  # type: ignore[type-arg]
+    from netsbom.lab.fleet import synthetic_fleet
+
+    return synthetic_fleet(6, links=8)
 
 
 def test_diff_names_every_kind_of_change() -> None:
@@ -103,6 +123,11 @@ def test_diff_of_two_exported_files(tmp_path: Path) -> None:
     assert doc["summary"]["os-changed"] == 1
     table = runner.invoke(cli, ["sbom", "diff", str(first), str(second)])
     assert "os-changed" in table.output and "17.12.1" in table.output
+    assert (
+        runner.invoke(cli, ["sbom", "diff", str(first), str(second), "--exit-code"]).exit_code == 1
+    )
+    same = runner.invoke(cli, ["sbom", "diff", str(first), str(first), "--exit-code"])
+    assert same.exit_code == 0 and "no changes" in same.output
     bad = tmp_path / "x.json"
     bad.write_text('{"spdxVersion": "SPDX-2.3"}')
     result = runner.invoke(cli, ["sbom", "diff", str(first), str(bad)])

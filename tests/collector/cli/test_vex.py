@@ -77,7 +77,7 @@ def test_cyclonedx_with_vulnerabilities(store_db: str, feeds_dir: Path, fmt: str
         return
     validate_cyclonedx_json(data)
     doc = json.loads(data)
-    refs = {c["name"]: c["bom-ref"] for c in doc["components"]}
+    refs = {c["name"]: f"{c['bom-ref']}/os" for c in doc["components"]}  # VEX names the OS
     by_state = {
         v["analysis"]["state"]: v for v in doc["vulnerabilities"] if v["id"] == HARDWARE_CVE
     }

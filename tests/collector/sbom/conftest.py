@@ -6,6 +6,11 @@ modules next to the tests are not importable).
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from netsbom.core.record import (
@@ -377,3 +382,43 @@ class Lab:
 @pytest.fixture(scope="session")
 def lab() -> type[Lab]:
     return Lab
+
+
+# --- validators the SBOM tests share (fixtures: helper modules are not importable here) -------
+
+
+def _spdx2_problems(data: bytes, tmp_path: Any) -> list[str]:
+    """spdx-tools' full validation of an SPDX 2.3 JSON document."""
+    from spdx_tools.spdx.parser.parse_anything import parse_file
+    from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
+
+    path = tmp_path / "doc.spdx.json"
+    path.write_bytes(data)
+    document = parse_file(str(path))
+    return [m.validation_message for m in validate_full_spdx_document(document)]
+
+
+@functools.cache
+def _spdx3_validator() -> Any:
+    import jsonschema
+
+    from tests.conftest import SPDX3_SCHEMAS
+
+    schema = json.loads((SPDX3_SCHEMAS / "schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _spdx3_problems(data: bytes) -> list[str]:
+    """The SPDX 3.0.1 JSON schema's findings (the schema is generated from the model)."""
+    errors = _spdx3_validator().iter_errors(json.loads(data))
+    return [f"{e.json_path}: {e.message[:200]}" for e in errors]
+
+
+@pytest.fixture(scope="session")
+def spdx2_problems() -> Callable[[bytes, Any], list[str]]:
+    return _spdx2_problems
+
+
+@pytest.fixture(scope="session")
+def spdx3_problems() -> Callable[[bytes], list[str]]:
+    return _spdx3_problems

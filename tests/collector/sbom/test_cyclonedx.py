@@ -120,8 +120,10 @@ def test_each_record_is_a_device_component(doc: dict[str, Any]) -> None:
     assert sw1["manufacturer"] == {"name": "Cisco"}
     assert sw1["description"] == "C9300-48P"
     assert sw1["cpe"] == "cpe:2.3:h:cisco:catalyst_9300-48p:-:*:*:*:*:*:*:*"
-    assert "version" not in sw1
+    assert sw1["version"] == "V02"  # the chassis' hardware revision (issue 17.1)
+    assert sw1["supplier"] == {"name": "Cisco"}
     p = props(sw1)
+    assert p["netsbom:version_source"] == ["hardware_rev"]
     assert p["netsbom:model"] == ["C9300-48P"]
     assert p["netsbom:serial"] == ["FOC2231X0AB"]
     assert p["netsbom:collected_at"] == ["2026-11-26T07:58:12Z"]

@@ -117,7 +117,32 @@ def entries_for(doc: dict[str, Any], cve: str) -> list[dict[str, Any]]:
 
 
 def device_refs(doc: dict[str, Any]) -> dict[str, str]:
-    return {c["name"]: c["bom-ref"] for c in doc["components"] if c["type"] == "device"}
+    """Device name -> the ref VEX names: its OS component, which carries version and CPE
+    (issue 17.3); the device itself when it has no OS component."""
+    out = {}
+    for c in doc["components"]:
+        if c["type"] == "device":
+            os = [k for k in c.get("components", ()) if k["bom-ref"] == f"{c['bom-ref']}/os"]
+            out[c["name"]] = os[0]["bom-ref"] if os else c["bom-ref"]
+    return out
+
+
+def test_every_vex_ref_resolves_to_a_component_with_version_and_cpe(
+    config: Configuration, feeds: Feeds
+) -> None:
+    """Loaded into cyclonedx-python-lib's model, every ``affects`` ref resolves to a component
+    of the document that carries the version and CPE the assessment used."""
+    from cyclonedx.model.bom import Bom
+
+    data = render_cyclonedx(config, "json", vex(config, feeds))
+    bom = Bom.from_json(json.loads(data))  # type: ignore[attr-defined]
+    components = {str(c.bom_ref): c for c in bom._get_all_components()}
+    assert bom.vulnerabilities
+    for vulnerability in bom.vulnerabilities:
+        for target in vulnerability.affects:
+            component = components[str(target.ref)]
+            assert component.version and component.cpe, str(target.ref)
+            assert component.type.value in ("operating-system", "firmware")
 
 
 # --- CycloneDX -----------------------------------------------------------------------------------
@@ -242,8 +267,10 @@ def test_spdx3_security_elements_validate(config: Configuration, small_feeds: Fe
         "security_SsvcVulnAssessmentRelationship",
     ):
         assert by_type.get(kind), kind
-    devices = {
-        e["spdxId"] for e in by_type["software_Package"] if e["software_primaryPurpose"] == "device"
+    devices = {  # VEX names the OS (its version and CPE were assessed)
+        e["spdxId"]
+        for e in by_type["software_Package"]
+        if e["software_primaryPurpose"] == "operatingSystem"
     }
     vulns = {e["spdxId"]: e["name"] for e in by_type["security_Vulnerability"]}
     rel_type = {
@@ -324,7 +351,14 @@ def test_spdx2_advisories_stay_valid(config: Configuration, feeds: Feeds, tmp_pa
     path.write_bytes(data)
     messages = validate_full_spdx_document(parse_file(str(path)))
     assert [m.validation_message for m in messages] == []
-    packages = {p["name"]: p for p in json.loads(data)["packages"]}
+    packages = {p["SPDXID"]: p for p in json.loads(data)["packages"]}
+    os_of = {  # VEX is on each device's OS package (issue 17.3)
+        r["spdxElementId"]: packages[r["relatedSpdxElement"]]
+        for r in json.loads(data)["relationships"]
+        if r["relationshipType"] == "CONTAINS"
+        and packages[r["relatedSpdxElement"]]["primaryPackagePurpose"] == "OPERATING-SYSTEM"
+    }
+    packages = {p["name"]: os_of.get(p["SPDXID"], p) for p in packages.values()}
     core2 = packages["core2"]
     advisories = [r for r in core2["externalRefs"] if r["referenceType"] == "advisory"]
     assert any(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from netsbom.topology.configuration import Configuration, build_configuration
 from netsbom.topology.selection import Selector
 
 if TYPE_CHECKING:
+    from netsbom.collector.sbom.model import Document, Entity
     from netsbom.vuln.assess import Assessment
     from netsbom.vuln.feeds import Feeds
     from netsbom.vuln.ssvc import ExposureLike
@@ -108,23 +110,85 @@ def assess_records(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SbomOptions:
+    """How to write an SBOM beyond its format (``sbom export`` flags, collector config)."""
+
+    compact: bool = False  # JSON without indentation
+    authors: tuple[Entity, ...] = ()  # who wrote the SBOM (--author)
+    supplier: Entity | None = None  # who supplies the system (--supplier)
+    profile: str | None = None  # a regulator's profile (netsbom.collector.sbom.profiles)
+    view: str | None = None  # "flat": every component at the top, for Dependency-Track
+
+
+def parse_entity(text: str, flag: str) -> Entity:
+    """``NAME[,URL][,EMAIL]`` -> an :class:`Entity` (the URL has ``://``, the e-mail an ``@``)."""
+    from netsbom.collector.sbom.model import Entity
+
+    name, *rest = [part.strip() for part in text.split(",")]
+    url = next((p for p in rest if "://" in p), None)
+    email = next((p for p in rest if "@" in p and "://" not in p), None)
+    unknown = [p for p in rest if p not in (url, email)]
+    if not name or unknown or len(rest) > 2:
+        raise ExportError(
+            f"{flag} {text!r}: expected NAME[,URL][,EMAIL] (URL with ://, e-mail with @)"
+        )
+    return Entity(name, url, email)
+
+
 def render_sbom(
-    config: Configuration, fmt: str, assessments: Iterable[Assessment] | None = None
+    config: Configuration,
+    fmt: str,
+    assessments: Iterable[Assessment] | None = None,
+    options: SbomOptions | None = None,
 ) -> bytes:
     """``config`` in one of :data:`FORMATS`; with ``assessments`` (of ``config.records``, read
     once) CycloneDX carries ``vulnerabilities`` (VEX) and SPDX 3 the Security profile."""
-    if fmt in ("cyclonedx-json", "cyclonedx-xml"):
-        from netsbom.collector.sbom.cyclonedx import render_cyclonedx
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    options = options or SbomOptions()
+    doc = build_sbom(config, assessments, options, fmt)
+    return write_document(doc, fmt, compact=options.compact)
 
-        return render_cyclonedx(config, "json" if fmt == "cyclonedx-json" else "xml", assessments)
+
+def build_sbom(
+    config: Configuration,
+    assessments: Iterable[Assessment] | None,
+    options: SbomOptions,
+    fmt: str | None = None,
+) -> Document:
+    """The model of an export: built once, with the options' profile and view applied."""
+    from netsbom.collector.sbom.build import build_document
+    from netsbom.collector.sbom.model import flat_view
+    from netsbom.collector.sbom.profiles import apply_profile, check_format
+
+    if fmt is not None:
+        check_format(options.profile, fmt)
+    if options.view not in (None, "flat"):
+        raise ExportError(f"unknown view {options.view!r} (flat)")
+    doc = build_document(config, assessments, authors=options.authors, supplier=options.supplier)
+    doc = apply_profile(doc, options.profile)
+    return flat_view(doc) if options.view == "flat" else doc
+
+
+def write_document(doc: Document, fmt: str, *, compact: bool = False) -> bytes:
+    """The model in one of :data:`FORMATS` (XML has no compact form)."""
+    if fmt == "cyclonedx-json":
+        from netsbom.collector.sbom import cyclonedx_json
+
+        return cyclonedx_json.render(doc, compact=compact)
+    if fmt == "cyclonedx-xml":
+        from netsbom.collector.sbom import cyclonedx_xml
+
+        return cyclonedx_xml.render(doc)
     if fmt == "spdx-json":
-        from netsbom.collector.sbom.spdx2 import render_spdx2
+        from netsbom.collector.sbom import spdx2
 
-        return render_spdx2(config, assessments)
+        return spdx2.render(doc, compact=compact)
     if fmt == "spdx3-jsonld":
-        from netsbom.collector.sbom.spdx3 import render_spdx3
+        from netsbom.collector.sbom import spdx3
 
-        return render_spdx3(config, assessments)
+        return spdx3.render(doc, compact=compact)
     raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 

@@ -1,9 +1,10 @@
 """What changed between two configurations (or two exported CycloneDX files).
 
-Both sides are reduced to a :class:`Snapshot` read from the CycloneDX document, so comparing the
-store at two times and comparing two exported files is one code path::
+Both sides are SBOM models (:mod:`netsbom.collector.sbom.model`: built from the store at a time,
+or read from a CycloneDX file by :mod:`netsbom.collector.sbom.reader`), reduced to the
+:class:`Snapshot` this module compares, so the store and files go one code path::
 
-    before = snapshot_from_cyclonedx(to_cyclonedx(config_t1))   # or json.load(open(A))
+    before = snapshot_of(build_document(config_t1))    # or snapshot_of(load_cyclonedx(path))
     changes = diff_snapshots(before, after)
 
 Change kinds (``Change.kind``), in report order:
@@ -18,20 +19,16 @@ module-added/-removed  a hardware module (line card, PSU, transceiver...) appear
 module-changed         a module's model, serial or firmware/software revision
 package-added/-removed installed software appeared/went
 package-changed        an installed package's version
-link-added/-removed    a link (by both ends' device and port)
+link-added/-removed    a link (by both ends' device and port) or a shared segment
 =====================  ===========================================================
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-from netsbom.core.errors import ExportError
 
 __all__ = [
     "CHANGE_KINDS",
@@ -41,8 +38,6 @@ __all__ = [
     "diff_json",
     "diff_snapshots",
     "diff_table",
-    "load_snapshot",
-    "snapshot_from_cyclonedx",
 ]
 
 CHANGE_KINDS = (
@@ -91,128 +86,6 @@ class Change:
     item: str | None = None
     before: str | None = None
     after: str | None = None
-
-
-# --- reading CycloneDX -------------------------------------------------------------------------
-
-
-def _props(component: Json) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for prop in component.get("properties") or ():
-        if isinstance(prop, dict) and "name" in prop:
-            out[str(prop["name"])].append(str(prop.get("value", "")))
-    return out
-
-
-def _one(props: dict[str, list[str]], name: str) -> str | None:
-    values = props.get(name)
-    return values[0] if values else None
-
-
-def _module_text(component: Json) -> str:
-    props = _props(component)
-    parts = [
-        _one(props, "netsbom:model") or "",
-        f"serial {_one(props, 'netsbom:serial')}" if _one(props, "netsbom:serial") else "",
-        f"hw {_one(props, 'netsbom:hardware_rev')}" if _one(props, "netsbom:hardware_rev") else "",
-    ]
-    for child in component.get("components") or ():
-        if child.get("type") == "firmware" and child.get("version"):
-            kind = (_one(_props(child), "netsbom:revision") or "firmware").removesuffix("_rev")
-            parts.append(f"{kind} {child['version']}")
-    return " ".join(p for p in parts if p) or "-"
-
-
-def _device_view(component: Json) -> DeviceView:
-    props = _props(component)
-    os_text: str | None = None
-    modules: dict[str, str] = {}
-    packages: dict[str, list[str]] = defaultdict(list)
-
-    def visit_module(module: Json, path: str) -> None:
-        key = f"{path}{module.get('name', '?')}"
-        n, unique = 1, key
-        while unique in modules:
-            n += 1
-            unique = f"{key}#{n}"
-        modules[unique] = _module_text(module)
-        for child in module.get("components") or ():
-            if child.get("type") == "device":
-                visit_module(child, f"{unique}/")
-
-    for child in component.get("components") or ():
-        kind = child.get("type")
-        child_props = _props(child)
-        if kind in ("operating-system", "firmware") and "netsbom:software:kind" not in child_props:
-            family = _one(child_props, "netsbom:os:family") or child.get("name")
-            os_text = " ".join(v for v in (family, child.get("version")) if v) or None
-        elif kind == "device":
-            visit_module(child, "")
-        else:
-            packages[str(child.get("name"))].append(str(child.get("version") or "-"))
-    return DeviceView(
-        name=str(component.get("name")),
-        vendor=(component.get("manufacturer") or {}).get("name"),
-        model=_one(props, "netsbom:model") or component.get("description"),
-        serial=_one(props, "netsbom:serial"),
-        chassis_id=_one(props, "netsbom:chassis_id"),
-        os=os_text,
-        modules=modules,
-        packages={name: ", ".join(sorted(versions)) for name, versions in packages.items()},
-    )
-
-
-def _link_text(service: Json) -> str:
-    props = _props(service)
-
-    def end(side: str) -> str:
-        device = _one(props, f"netsbom:link:{side}:device") or "?"
-        return f"{device} {_one(props, f'netsbom:link:{side}:port') or '?'}"
-
-    protocols = _one(props, "netsbom:link:protocols") or "?"
-    return f"{end('a')} <-> {end('b')} ({protocols})"
-
-
-def snapshot_from_cyclonedx(doc: Json) -> Snapshot:
-    """A snapshot of a netsbom CycloneDX document (other producers' devices are read too)."""
-    if not isinstance(doc, dict) or doc.get("bomFormat") != "CycloneDX":
-        raise ExportError("not a CycloneDX JSON document (bomFormat is not CycloneDX)")
-    metadata = doc.get("metadata") or {}
-    network = metadata.get("component") or {}
-    props = _props(network)
-    devices: dict[str, DeviceView] = {}
-    for component in doc.get("components") or ():
-        if component.get("type") != "device" or _one(_props(component), "netsbom:external"):
-            continue
-        view = _device_view(component)
-        name, n = view.name, 1
-        while name in devices:  # two devices of one name stay two
-            n += 1
-            name = f"{view.name}#{n}"
-        devices[name] = view
-    links = frozenset(_link_text(s) for s in doc.get("services") or () if isinstance(s, dict))
-    fingerprint = _one(props, "netsbom:fingerprint")
-    return Snapshot(
-        network=str(network.get("name") or "?"),
-        at=str(_one(props, "netsbom:at") or metadata.get("timestamp") or "?"),
-        fingerprint=fingerprint.removeprefix("sha256:") if fingerprint else None,
-        devices=devices,
-        links=links,
-    )
-
-
-def load_snapshot(path: Path) -> Snapshot:
-    """A snapshot from an exported CycloneDX JSON file."""
-    try:
-        doc = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot read: {exc.strerror}") from None
-    except ValueError:
-        raise ExportError(f"{path}: not JSON (sbom diff compares CycloneDX JSON files)") from None
-    try:
-        return snapshot_from_cyclonedx(doc)
-    except ExportError as exc:
-        raise ExportError(f"{path}: {exc}") from None
 
 
 # --- comparing ---------------------------------------------------------------------------------

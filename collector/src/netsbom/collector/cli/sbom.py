@@ -3,24 +3,87 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from netsbom.collector.cli.options import Selection, StoreOptions, selection_options, store_option
-from netsbom.core.cli.options import Output, output_options
+from netsbom.core.cli.options import Output, option_group, output_options
+
+if TYPE_CHECKING:
+    from netsbom.collector.export import SbomOptions
 
 SBOM_FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-jsonld")
 
 
+PROFILES = ("bsi-tr-03183-2",)  # netsbom.collector.sbom.profiles.PROFILES (imported lazily)
+VEX_FORMATS = ("cyclonedx-vex", "openvex")  # netsbom.collector.sbom.vex.VEX_FORMATS
+
+
+def _document(
+    authors: tuple[str, ...],
+    supplier: str | None,
+    compact: bool,
+    profile: str | None,
+    view: str | None,
+) -> SbomOptions:
+    from netsbom.collector.export import SbomOptions, parse_entity
+
+    return SbomOptions(
+        compact=compact,
+        authors=tuple(parse_entity(a, "--author") for a in authors),
+        supplier=parse_entity(supplier, "--supplier") if supplier else None,
+        profile=profile,
+        view=view,
+    )
+
+
+_author_option = click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    envvar="NETSBOM_SBOM_AUTHOR",
+    help="Who writes the document: NAME[,URL][,EMAIL] (repeatable; env NETSBOM_SBOM_AUTHOR).",
+)
+_compact_option = click.option(
+    "--compact", is_flag=True, help="JSON without indentation (smaller, faster)."
+)
+document_options = option_group(
+    "document",
+    _document,
+    _author_option,
+    click.option(
+        "--supplier",
+        envvar="NETSBOM_SBOM_SUPPLIER",
+        help="Who supplies the network (its operator): NAME[,URL][,EMAIL] "
+        "(env NETSBOM_SBOM_SUPPLIER).",
+    ),
+    _compact_option,
+    click.option(
+        "--profile",
+        type=click.Choice(PROFILES),
+        help="A regulator's profile: bsi-tr-03183-2 (CycloneDX 1.6 or SPDX 3.0.1, a creator "
+        "with e-mail or URL, VEX apart; docs/sbom.md).",
+    ),
+    click.option(
+        "--view",
+        type=click.Choice(["flat"]),
+        help="flat: every component at the top with a unique name, the nesting in "
+        "`dependencies` (Dependency-Track).",
+    ),
+)
+
+
 @click.group("sbom")
 def sbom() -> None:
-    """Export the system SBOM of a network; compare two of its configurations."""
+    """Export the system SBOM of a network, its VEX; validate and compare SBOMs."""
 
 
 @sbom.command("export")
 @store_option
 @selection_options
 @output_options(SBOM_FORMATS)
+@document_options
 @click.option(
     "--with-vulnerabilities",
     is_flag=True,
@@ -37,6 +100,7 @@ def export_command(
     store: StoreOptions,
     selection: Selection,
     output: Output,
+    document: SbomOptions,
     with_vulnerabilities: bool,
     feeds_dir: Path | None,
 ) -> None:
@@ -63,7 +127,7 @@ def export_command(
             progress.stage("loading vulnerability feeds")
             assessments = assess_configuration(config, feeds_dir, warn=warnings.append)
         progress.stage(f"rendering {len(config.records)} devices")
-        data = render_sbom(config, output.format, assessments)
+        data = render_sbom(config, output.format, assessments, document)
         progress.stage("writing")
     for warning in warnings:
         click.echo(f"warning: feeds: {warning}", err=True)
@@ -76,6 +140,11 @@ def export_command(
 @selection_options
 @click.option("--from", "from_text", help="Earlier time (ISO 8601).")
 @click.option("--to", "to_text", help="Later time (ISO 8601); default: latest.")
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when the two differ, 0 when they are the same (like cyclonedx-cli / git diff).",
+)
 @output_options(["table", "json"], json_alias=True, out=False)
 def diff_command(
     files: tuple[Path, ...],
@@ -83,35 +152,96 @@ def diff_command(
     selection: Selection,
     from_text: str | None,
     to_text: str | None,
+    exit_code: bool,
     output: Output,
 ) -> None:
     """What changed: `--network X --from T1 [--to T2]` in the store, or between two exported
-    CycloneDX JSON files `A B`."""
+    CycloneDX JSON files `A B`. Both sides are SBOM models; with --exit-code the status says
+    whether anything changed (0 same, 1 different, 2 usage, other errors as usual)."""
     import json
 
-    from netsbom.collector.sbom.cyclonedx import to_cyclonedx
-    from netsbom.topology.diff import (
-        diff_json,
-        diff_snapshots,
-        diff_table,
-        load_snapshot,
-        snapshot_from_cyclonedx,
-    )
+    from netsbom.collector.sbom.build import build_document
+    from netsbom.collector.sbom.reader import load_cyclonedx, snapshot_of
+    from netsbom.topology.diff import diff_json, diff_snapshots, diff_table
 
     chosen = selection.network or selection.select or selection.records_path
     if files:
         if len(files) != 2 or chosen or from_text or to_text or selection.at_text:
             raise click.UsageError("give two SBOM files, or --network/--select with --from/--to")
-        before, after = load_snapshot(files[0]), load_snapshot(files[1])
+        before, after = snapshot_of(load_cyclonedx(files[0])), snapshot_of(load_cyclonedx(files[1]))
     else:
         if not chosen:
             raise click.UsageError("give --network/--select with --from (and --to), or two files")
         if not from_text:
             raise click.UsageError("--from is required when comparing configurations")
-        before = snapshot_from_cyclonedx(to_cyclonedx(selection.configuration(store, from_text)))
-        after = snapshot_from_cyclonedx(to_cyclonedx(selection.configuration(store, to_text)))
+        before = snapshot_of(build_document(selection.configuration(store, from_text)))
+        after = snapshot_of(build_document(selection.configuration(store, to_text)))
     changes = diff_snapshots(before, after)
     if output.format == "json":
         click.echo(json.dumps(diff_json(before, after, changes), indent=2, ensure_ascii=False))
     else:
         click.echo(diff_table(before, after, changes), nl=False)
+    if exit_code and changes:
+        raise SystemExit(1)
+
+
+@sbom.command("vex")
+@store_option
+@selection_options
+@output_options(VEX_FORMATS)
+@_author_option
+@_compact_option
+@click.option(
+    "--feeds",
+    "feeds_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Feeds directory: nvd/, cve/, kev.json, epss.csv (as `netsbom vuln assess --feeds`).",
+)
+def vex_command(
+    store: StoreOptions,
+    selection: Selection,
+    output: Output,
+    authors: tuple[str, ...],
+    compact: bool,
+    feeds_dir: Path,
+) -> None:
+    """Write the VEX of a network as a document of its own, linked to the SBOM by BOM-Link.
+
+    Formats: CycloneDX 1.6 VEX, OpenVEX 0.2.0. The statements name the components of the SBOM
+    that `sbom export` writes without --with-vulnerabilities (same --network/--at)."""
+    from netsbom.collector.export import SbomOptions, assess_configuration, build_sbom, parse_entity
+    from netsbom.collector.sbom.vex import render_vex
+
+    selection.require()
+    warnings: list[str] = []
+    config = selection.configuration(store)
+    assessments = assess_configuration(config, feeds_dir, warn=warnings.append)
+    options = SbomOptions(authors=tuple(parse_entity(a, "--author") for a in authors))
+    data = render_vex(build_sbom(config, assessments, options), output.format, compact=compact)
+    for warning in warnings:
+        click.echo(f"warning: feeds: {warning}", err=True)
+    output.write(data)
+
+
+@sbom.command("validate")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    help="Also check a regulator's profile (bsi-tr-03183-2).",
+)
+def validate_command(file: Path, profile: str | None) -> None:
+    """Check an SBOM file: the schema of its format (CycloneDX 1.6 JSON/XML; SPDX 2.3 with
+    spdx-tools when installed) and, with --profile, the profile's rules. Exit 0 when valid,
+    1 with one line per problem."""
+    from netsbom.collector.sbom.checks import check_file
+
+    report = check_file(file, profile)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for problem in report.problems:
+        click.echo(f"{file}: {problem}")
+    if report.problems:
+        raise SystemExit(1)
+    click.echo(f"{file}: valid {report.kind}" + (f", profile {profile}" if profile else ""))

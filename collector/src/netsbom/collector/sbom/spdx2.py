@@ -25,29 +25,33 @@ Deterministic: same configuration, same bytes.
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
+from netsbom.collector.sbom.build import build_document
 from netsbom.collector.sbom.common import (
     PURPOSE_2,
     Json,
-    composition_of,
+    dumps,
     how_learned,
-    link_text,
     property_text,
     safe_id,
+)
+from netsbom.collector.sbom.model import (
+    Component,
+    Document,
+    Entity,
+    Vulnerability,
     walk,
 )
-from netsbom.collector.sbom.cyclonedx import to_cyclonedx
 from netsbom.core import __version__
-from netsbom.topology.configuration import Configuration, fingerprint
+from netsbom.topology.configuration import Configuration
 
 if TYPE_CHECKING:
     from netsbom.vuln.assess import Assessment
 
-__all__ = ["NAMESPACE_BASE", "render_spdx2", "to_spdx2"]
+__all__ = ["NAMESPACE_BASE", "render", "render_spdx2", "to_spdx2", "write"]
 
 NAMESPACE_BASE = "https://spdx.netsbom.invalid/spdx2"
 _TOOL = f"Tool: netsbom-{__version__}"
@@ -55,15 +59,13 @@ _NAMESPACE_UUID = uuid.uuid5(uuid.NAMESPACE_URL, "https://netsbom/spdx2")
 
 
 def to_spdx2(config: Configuration, assessments: Iterable[Assessment] | None = None) -> Json:
-    doc = to_cyclonedx(config, assessments)
-    digest = config_digest = fingerprint(config)
-    vex = _vex_by_ref(doc.get("vulnerabilities") or [])
-    if doc.get("vulnerabilities"):
-        from netsbom.collector.sbom.vulnerabilities import vulnerabilities_digest
+    return write(build_document(config, assessments))
 
-        digest = f"{digest}:vex:{vulnerabilities_digest(doc['vulnerabilities'])}"
-    metadata = doc["metadata"]
-    network = metadata["component"]
+
+def write(doc: Document) -> Json:
+    """The SPDX 2.3 document of the model, as JSON-ready dicts."""
+    vex = _vex_by_ref(doc.vulnerabilities)
+    network = doc.network
     ids: dict[str, str] = {}
 
     def spdx_id(ref: str) -> str:
@@ -71,54 +73,52 @@ def to_spdx2(config: Configuration, assessments: Iterable[Assessment] | None = N
             ids[ref] = f"SPDXRef-{safe_id(ref)}"
         return ids[ref]
 
-    completeness = composition_of(doc)
-    packages: list[Json] = [_package(network, spdx_id(network["bom-ref"]), config.at, None)]
+    packages: list[Json] = [_package(network, spdx_id(network.ref), doc.at)]
     relationships: list[tuple[str, str, str, str | None]] = [
-        ("SPDXRef-DOCUMENT", "DESCRIBES", spdx_id(network["bom-ref"]), None)
+        ("SPDXRef-DOCUMENT", "DESCRIBES", spdx_id(network.ref), None)
     ]
-    for flat in walk(doc.get("components") or []):
-        component = flat.component
-        ref = component["bom-ref"]
-        package = _package(component, spdx_id(ref), config.at, completeness.get(ref))
-        if ref in vex:
-            _add_vex(package, vex[ref], config.at)
+    for component, parent in walk(doc.components):
+        package = _package(component, spdx_id(component.ref), doc.at)
+        if component.ref in vex:
+            _add_vex(package, vex[component.ref], doc.at)
         packages.append(package)
-        parent = flat.parent or network["bom-ref"]
-        relationships.append((spdx_id(parent), "CONTAINS", spdx_id(ref), None))
-    contained = {(a, b) for a, kind, b, _ in relationships if kind == "CONTAINS"}
-    for dependency in doc.get("dependencies") or ():
-        source = dependency["ref"]
-        if source.startswith("link:") or source not in ids:
+        if component.kind == "external":  # a neighbour outside the system: linked, not contained
             continue
-        for target in dependency.get("dependsOn") or ():
+        parent_ref = parent.ref if parent is not None else network.ref
+        relationships.append((spdx_id(parent_ref), "CONTAINS", spdx_id(component.ref), None))
+    contained = {(a, b) for a, kind, b, _ in relationships if kind == "CONTAINS"}
+    services = {s.ref for s in doc.services}
+    for dependency in doc.dependencies:
+        source = dependency.ref
+        if source in services or source not in ids:
+            continue
+        for target in dependency.depends_on:
             if target in ids and (spdx_id(source), spdx_id(target)) not in contained:
                 relationships.append((spdx_id(source), "DEPENDS_ON", spdx_id(target), None))
-    depends_on = {d["ref"]: d.get("dependsOn") or [] for d in doc.get("dependencies") or ()}
-    for service in doc.get("services") or ():
-        ends = depends_on.get(service["bom-ref"], [])
-        if len(ends) == 2:  # a link has two ends (one when it is a self-loop)
-            a, b = ends
-        elif len(ends) == 1:
-            a = b = ends[0]
-        else:
+    for service in doc.services:
+        ends = list(service.ends) or []
+        if not ends:
             continue
-        relationships.append((spdx_id(a), "OTHER", spdx_id(b), link_text(service)))
+        first, others = ends[0], ends[1:] or ends[:1]  # a self-loop has one end
+        for other in others:
+            relationships.append((spdx_id(first), "OTHER", spdx_id(other), service.summary))
 
     unique_relationships = sorted(set(relationships), key=lambda r: (r[0], r[1], r[2], r[3] or ""))
+    creators = [*(f"Person: {_agent_text(a.name)}{_email(a)}" for a in doc.authors), _TOOL]
+    if doc.supplier is not None:
+        creators.insert(0, f"Organization: {_agent_text(doc.supplier.name)}{_email(doc.supplier)}")
+    comment = f"netsbom configuration sha256:{doc.fingerprint}; lifecycle operations/discovery"
+    comment += "; with VEX" if vex else ""
+    comment += "".join(f"; {k}={v}" for k, v in doc.properties)
     document: Json = {
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
-        "name": f"{config.network} as deployed at {config.at}",
-        "documentNamespace": f"{NAMESPACE_BASE}/{_slug(config.network)}-"
-        f"{uuid.uuid5(_NAMESPACE_UUID, digest)}",
-        "creationInfo": {
-            "created": config.at,
-            "creators": [_TOOL],
-            "comment": f"netsbom configuration sha256:{config_digest}; "
-            "lifecycle operations/discovery" + ("; with VEX" if vex else ""),
-        },
-        "documentDescribes": [spdx_id(network["bom-ref"])],
+        "name": f"{network.name} as deployed at {doc.at}",
+        "documentNamespace": f"{NAMESPACE_BASE}/{_slug(network.name)}-"
+        f"{uuid.uuid5(_NAMESPACE_UUID, doc.id_key)}",
+        "creationInfo": {"created": doc.at, "creators": creators, "comment": comment},
+        "documentDescribes": [spdx_id(network.ref)],
         "packages": sorted(packages, key=lambda p: p["SPDXID"]),
         "relationships": [
             {"spdxElementId": a, "relationshipType": kind, "relatedSpdxElement": b}
@@ -126,54 +126,73 @@ def to_spdx2(config: Configuration, assessments: Iterable[Assessment] | None = N
             for a, kind, b, comment in unique_relationships
         ],
     }
+    if doc.external_boms:
+        document["externalDocumentRefs"] = [
+            {
+                "externalDocumentId": f"DocumentRef-{safe_id(bom.url)}",
+                "spdxDocument": bom.url,
+                "checksum": {"algorithm": h.algorithm.replace("-", ""), "checksumValue": h.value},
+            }
+            for bom in doc.external_boms
+            for h in bom.hashes[:1]  # SPDX 2.3 requires a checksum of the referenced document
+        ] or None
+        if document["externalDocumentRefs"] is None:
+            del document["externalDocumentRefs"]
     return document
 
 
 def render_spdx2(config: Configuration, assessments: Iterable[Assessment] | None = None) -> bytes:
-    text = (
-        json.dumps(to_spdx2(config, assessments), sort_keys=True, indent=2, ensure_ascii=False)
-        + "\n"
-    )
-    return text.encode("utf-8")
+    return render(build_document(config, assessments))
 
 
-def _package(component: Json, spdx_id: str, at: str, completeness: str | None) -> Json:
+def render(doc: Document, *, compact: bool = False) -> bytes:
+    return dumps(write(doc), compact=compact)
+
+
+def _package(component: Component, spdx_id: str, at: str) -> Json:
     package: Json = {
         "SPDXID": spdx_id,
-        "name": component["name"],
+        "name": component.name,
         "downloadLocation": "NOASSERTION",
         "filesAnalyzed": False,
-        "primaryPackagePurpose": PURPOSE_2.get(component["type"], "OTHER"),
+        "primaryPackagePurpose": PURPOSE_2.get(component.type, "OTHER"),
     }
-    if component.get("version"):
-        package["versionInfo"] = component["version"]
-    manufacturer = (component.get("manufacturer") or {}).get("name")
-    if manufacturer:
-        package["supplier"] = f"Organization: {_agent_text(manufacturer)}"
-    if component.get("description"):
-        package["description"] = component["description"]
+    if component.version:
+        package["versionInfo"] = component.version
+    supplier = component.supplier or component.manufacturer
+    if supplier is not None:
+        package["supplier"] = f"Organization: {_agent_text(supplier.name)}{_email(supplier)}"
+    if component.description:
+        package["description"] = component.description
+    if component.filename:
+        package["packageFileName"] = component.filename
+    if component.hashes:
+        package["checksums"] = [
+            {"algorithm": h.algorithm.replace("-", ""), "checksumValue": h.value}
+            for h in component.hashes
+        ]
     refs: list[Json] = []
-    if component.get("cpe"):
+    if component.cpe:
         refs.append(
             {
                 "referenceCategory": "SECURITY",
                 "referenceType": "cpe23Type",
-                "referenceLocator": component["cpe"],
+                "referenceLocator": component.cpe,
             }
         )
-    if component.get("purl"):
+    if component.purl:
         refs.append(
             {
                 "referenceCategory": "PACKAGE-MANAGER",
                 "referenceType": "purl",
-                "referenceLocator": component["purl"],
+                "referenceLocator": component.purl,
             }
         )
     if refs:
         package["externalRefs"] = refs
     comment = how_learned(component)
-    if completeness:
-        comment = f"composition: {completeness}" + (f"; {comment}" if comment else "")
+    if component.composition:
+        comment = f"composition: {component.composition}" + (f"; {comment}" if comment else "")
     if comment:
         package["comment"] = comment
     statement = property_text(component)
@@ -189,16 +208,16 @@ def _package(component: Json, spdx_id: str, at: str, completeness: str | None) -
     return package
 
 
-def _vex_by_ref(entries: list[Json]) -> dict[str, list[Json]]:
-    """bom-ref -> the CycloneDX ``vulnerabilities`` entries whose ``affects`` name it."""
-    by_ref: dict[str, list[Json]] = {}
+def _vex_by_ref(entries: Iterable[Vulnerability]) -> dict[str, list[Mapping[str, Any]]]:
+    """ref -> the VEX entries whose ``affects`` name it."""
+    by_ref: dict[str, list[Mapping[str, Any]]] = {}
     for entry in entries:
-        for affect in entry.get("affects") or ():
-            by_ref.setdefault(affect["ref"], []).append(entry)
+        for ref in entry.affects:
+            by_ref.setdefault(ref, []).append(entry.entry)
     return by_ref
 
 
-def _add_vex(package: Json, entries: list[Json], at: str) -> None:
+def _add_vex(package: Json, entries: list[Mapping[str, Any]], at: str) -> None:
     lines: list[str] = []
     refs: list[Json] = []
     for entry in entries:
@@ -238,6 +257,10 @@ def _add_vex(package: Json, entries: list[Json], at: str) -> None:
     )
     if not package["externalRefs"]:
         del package["externalRefs"]
+
+
+def _email(entity: Entity) -> str:
+    return f" ({entity.email})" if entity.email else ""
 
 
 def _agent_text(name: str) -> str:

@@ -29,59 +29,72 @@ same bytes.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from netsbom.collector.sbom.build import build_document
 from netsbom.collector.sbom.common import (
     PURPOSE_3,
     Json,
-    composition_of,
+    dumps,
     how_learned,
-    link_text,
     property_text,
     safe_id,
-    walk,
 )
-from netsbom.collector.sbom.cyclonedx import to_cyclonedx
+from netsbom.collector.sbom.model import Component, Document, Entity, walk
 from netsbom.core import __version__
-from netsbom.topology.configuration import Configuration, fingerprint
+from netsbom.topology.configuration import Configuration
 
 if TYPE_CHECKING:
     from netsbom.vuln.assess import Assessment
 
-__all__ = ["CONTEXT_URL", "render_spdx3", "to_spdx3"]
+__all__ = ["CONTEXT_URL", "render", "render_spdx3", "to_spdx3", "write"]
 
 CONTEXT_URL = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 _BASE = "https://spdx.netsbom.invalid/spdx3"
 _NAMESPACE_UUID = uuid.uuid5(uuid.NAMESPACE_URL, "https://netsbom/spdx3")
 _CREATION = "_:creationinfo"
+_HASH_3 = {
+    "SHA-256": "sha256",
+    "SHA-384": "sha384",
+    "SHA-512": "sha512",
+    "SHA-1": "sha1",
+    "MD5": "md5",
+}
 _COMPLETENESS = {"complete": "complete", "incomplete": "incomplete", "unknown": "noAssertion"}
 
 
 def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = None) -> Json:
-    doc = to_cyclonedx(config, assessments)
-    digest = fingerprint(config)
+    return write(build_document(config, assessments))
+
+
+def write(doc: Document) -> Json:
+    """The SPDX 3.0.1 JSON-LD of the model."""
+    digest = doc.fingerprint
     base = f"{_BASE}/{uuid.uuid5(_NAMESPACE_UUID, digest)}"
-    network = doc["metadata"]["component"]
+    network = doc.network
 
     def iri(kind: str, key: str) -> str:
         return f"{base}/{kind}/{safe_id(key)}"
 
     agent_id = iri("agent", "netsbom")
     tool_id = iri("tool", f"netsbom-{__version__}")
+    authors = [_agent("Person", iri("person", a.name), a) for a in doc.authors]
+    comment = f"netsbom configuration sha256:{digest}"
+    comment += "".join(f"; {k}={v}" for k, v in doc.properties)
     graph: list[Json] = [
         {
             "type": "CreationInfo",
             "@id": _CREATION,
             "specVersion": "3.0.1",
-            "created": config.at,
-            "createdBy": [agent_id],
+            "created": doc.at,
+            "createdBy": [agent_id, *(a["spdxId"] for a in authors)],
             "createdUsing": [tool_id],
-            "comment": f"netsbom configuration sha256:{digest}",
+            "comment": comment,
         },
+        *authors,
         {"type": "SoftwareAgent", "spdxId": agent_id, "creationInfo": _CREATION, "name": "netsbom"},
         {
             "type": "Tool",
@@ -92,47 +105,58 @@ def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = N
     ]
     ids: dict[str, str] = {}
     organizations: dict[str, str] = {}
+    contacts: dict[str, Entity] = {}
     elements: list[Json] = []
     annotations: list[Json] = []
 
-    def add_package(component: Json) -> str:
-        ref = component["bom-ref"]
+    def organization(entity: Entity) -> str:
+        if entity.name not in organizations:
+            organizations[entity.name] = iri("organization", entity.name)
+            contacts[entity.name] = entity
+        return organizations[entity.name]
+
+    def add_package(component: Component) -> str:
+        ref = component.ref
         spdx_id = iri("package", ref)
         ids[ref] = spdx_id
         package: Json = {
             "type": "software_Package",
             "spdxId": spdx_id,
             "creationInfo": _CREATION,
-            "name": component["name"],
-            "software_primaryPurpose": PURPOSE_3.get(component["type"], "other"),
+            "name": component.name,
+            "software_primaryPurpose": PURPOSE_3.get(component.type, "other"),
         }
-        if component.get("version"):
-            package["software_packageVersion"] = component["version"]
-        if component.get("description"):
-            package["description"] = component["description"]
-        manufacturer = (component.get("manufacturer") or {}).get("name")
-        if manufacturer:
-            if manufacturer not in organizations:
-                organizations[manufacturer] = iri("organization", manufacturer)
-            package["suppliedBy"] = organizations[manufacturer]
+        if component.version:
+            package["software_packageVersion"] = component.version
+        if component.description:
+            package["description"] = component.description
+        supplier = component.supplier or component.manufacturer
+        if supplier is not None:
+            package["suppliedBy"] = organization(supplier)
+        if component.hashes:
+            package["verifiedUsing"] = [
+                {"type": "Hash", "algorithm": _HASH_3[h.algorithm], "hashValue": h.value}
+                for h in component.hashes
+                if h.algorithm in _HASH_3
+            ]
         identifiers: list[Json] = []
-        if component.get("cpe"):
+        if component.cpe:
             identifiers.append(
                 {
                     "type": "ExternalIdentifier",
                     "externalIdentifierType": "cpe23",
-                    "identifier": component["cpe"],
+                    "identifier": component.cpe,
                 }
             )
-        if component.get("purl"):
+        if component.purl:
             identifiers.append(
                 {
                     "type": "ExternalIdentifier",
                     "externalIdentifierType": "packageUrl",
-                    "identifier": component["purl"],
+                    "identifier": component.purl,
                 }
             )
-            package["software_packageUrl"] = component["purl"]
+            package["software_packageUrl"] = component.purl
         if identifiers:
             package["externalIdentifier"] = identifiers
         comment = how_learned(component)
@@ -155,10 +179,13 @@ def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = N
 
     network_id = add_package(network)
     contains: dict[str, list[str]] = defaultdict(list)
-    for flat in walk(doc.get("components") or []):
-        child = add_package(flat.component)
-        contains[ids[flat.parent] if flat.parent else network_id].append(child)
-    completeness = composition_of(doc)
+    completeness: dict[str, str] = {}
+    for component, parent in walk(doc.components):
+        child = add_package(component)
+        if component.kind != "external":  # a neighbour outside the system: linked, not contained
+            contains[ids[parent.ref] if parent is not None else network_id].append(child)
+        if component.composition:
+            completeness[component.ref] = component.composition
     by_id = {spdx_id: ref for ref, spdx_id in ids.items()}
 
     relationships: list[Json] = []
@@ -180,38 +207,34 @@ def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = N
         aggregate = completeness.get(by_id.get(source, ""))
         extra = {"completeness": _COMPLETENESS[aggregate]} if aggregate in _COMPLETENESS else {}
         relate("contains", source, targets, **extra)
-    depends_on = {d["ref"]: d.get("dependsOn") or [] for d in doc.get("dependencies") or ()}
     nested = {(s, t) for s, ts in contains.items() for t in ts}
-    for ref, targets in sorted(depends_on.items()):
-        if ref not in ids or ref == network["bom-ref"]:
+    for dependency in doc.dependencies:
+        ref = dependency.ref
+        if ref not in ids or ref == network.ref:
             continue
-        wanted = [ids[t] for t in targets if t in ids and (ids[ref], ids[t]) not in nested]
+        wanted = [
+            ids[t] for t in dependency.depends_on if t in ids and (ids[ref], ids[t]) not in nested
+        ]
         if wanted:
             relate("dependsOn", ids[ref], wanted)
-    for service in doc.get("services") or ():
-        ends = [ids[e] for e in depends_on.get(service["bom-ref"], []) if e in ids]
+    for service in doc.services:
+        ends = [ids[e] for e in service.ends if e in ids]
         if ends:
-            relate("other", ends[0], ends[1:] or ends[:1], comment=link_text(service))
+            relate("other", ends[0], ends[1:] or ends[:1], comment=service.summary)
 
     security: list[Json] = []
     profiles = ["core", "software"]
-    document_key = config.network
-    if doc.get("vulnerabilities"):
-        from netsbom.collector.sbom.vulnerabilities import (
-            spdx3_security_elements,
-            vulnerabilities_digest,
-        )
+    document_key = network.name
+    if doc.vulnerabilities:
+        from netsbom.collector.sbom.vulnerabilities import spdx3_security_elements
 
-        security = spdx3_security_elements(
-            doc["vulnerabilities"], ids, iri, _CREATION, supplier=agent_id
-        )
+        entries = [dict(v.entry) for v in doc.vulnerabilities]
+        security = spdx3_security_elements(entries, ids, iri, _CREATION, supplier=agent_id)
         profiles.append("security")
-        document_key = f"{config.network}:vex:{vulnerabilities_digest(doc['vulnerabilities'])[:16]}"
+        document_key = f"{network.name}:vex:{(doc.vex_digest or '')[:16]}"
 
     for name, org_id in sorted(organizations.items()):
-        graph.append(
-            {"type": "Organization", "spdxId": org_id, "creationInfo": _CREATION, "name": name}
-        )
+        graph.append(_agent("Organization", org_id, contacts[name]))
     sbom_id = iri("sbom", document_key)
     content = [e["spdxId"] for e in (*elements, *relationships, *annotations, *security)]
     content += sorted(organizations.values())
@@ -220,7 +243,7 @@ def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = N
             "type": "software_Sbom",
             "spdxId": sbom_id,
             "creationInfo": _CREATION,
-            "name": f"{config.network} as deployed at {config.at}",
+            "name": f"{network.name} as deployed at {doc.at}",
             "software_sbomType": ["deployed"],
             "profileConformance": profiles,
             "rootElement": [network_id],
@@ -232,11 +255,38 @@ def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = N
             "type": "SpdxDocument",
             "spdxId": iri("document", document_key),
             "creationInfo": _CREATION,
-            "name": f"{config.network} as deployed at {config.at}",
+            "name": f"{network.name} as deployed at {doc.at}",
             "profileConformance": profiles,
             "rootElement": [sbom_id],
-            "element": sorted([sbom_id, agent_id, tool_id, *content]),
+            "element": sorted(
+                [sbom_id, agent_id, tool_id, *(a["spdxId"] for a in authors), *content]
+            ),
         }
+        | (
+            {
+                "import": [
+                    {"type": "ExternalMap", "externalSpdxId": bom.url, "locationHint": bom.url}
+                    | (
+                        {
+                            "verifiedUsing": [
+                                {
+                                    "type": "Hash",
+                                    "algorithm": _HASH_3[h.algorithm],
+                                    "hashValue": h.value,
+                                }
+                                for h in bom.hashes
+                                if h.algorithm in _HASH_3
+                            ]
+                        }
+                        if any(h.algorithm in _HASH_3 for h in bom.hashes)
+                        else {}
+                    )
+                    for bom in doc.external_boms
+                ]
+            }
+            if doc.external_boms
+            else {}
+        )
     )
     graph += sorted(elements, key=lambda e: e["spdxId"])
     graph += sorted(relationships, key=lambda e: e["spdxId"])
@@ -246,5 +296,24 @@ def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = N
 
 
 def render_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = None) -> bytes:
-    text = json.dumps(to_spdx3(config, assessments), indent=2, ensure_ascii=False) + "\n"
-    return text.encode("utf-8")
+    return render(build_document(config, assessments))
+
+
+def render(doc: Document, *, compact: bool = False) -> bytes:
+    return dumps(write(doc), sort_keys=False, compact=compact)
+
+
+def _agent(kind: str, spdx_id: str, entity: Entity) -> Json:
+    out: Json = {"type": kind, "spdxId": spdx_id, "creationInfo": _CREATION, "name": entity.name}
+    identifiers = [
+        {"type": "ExternalIdentifier", "externalIdentifierType": "email", "identifier": e}
+        for e in (entity.email,)
+        if e
+    ]
+    if identifiers:
+        out["externalIdentifier"] = identifiers
+    if entity.url:
+        out["externalRef"] = [
+            {"type": "ExternalRef", "externalRefType": "other", "locator": [entity.url]}
+        ]
+    return out

@@ -10,9 +10,11 @@ into one entry and which bom-ref each device has:
   its ``affects``, so a device that is not affected never sits under an ``exploitable`` entry
   and each not-affected device keeps its own justification. ``bom-ref``
   ``vuln:<CVE>:<status>`` (``#2``... when a CVE has several SSVC outcomes, e.g. by labels);
-- ``affects`` points at the exact bom-ref of each record's ``device`` component, keyed by
-  (target id, device name) as the assessment carries them, so two records with one hostname
-  (a ``name-conflict``) stay apart; in ``detail`` such devices read ``name [target id]``;
+- ``affects`` points at the exact bom-ref of the component that carries each record's assessed
+  version and CPE (its OS component; :mod:`netsbom.collector.sbom.model` hands out the refs),
+  keyed by (target id, device name) as the assessment carries them, so two records with one
+  hostname (a ``name-conflict``) stay apart; in ``detail`` such devices read
+  ``name [target id]``;
 - CVEs about other products (basis ``product``) are left out.
 
 SPDX 3.0.1: :func:`spdx3_security_elements` turns the CycloneDX entries into Security-profile
@@ -82,7 +84,7 @@ def cyclonedx_vulnerabilities(
 ) -> list[Json]:
     """CycloneDX 1.6 ``vulnerabilities`` for the devices in ``device_refs``.
 
-    ``device_refs`` maps (target id, device name) to the device component's bom-ref;
+    ``device_refs`` maps (target id, device name) to the bom-ref VEX names (the OS component);
     ``take_ref`` hands out unique bom-refs (the document builder's; by default a counter
     that adds ``#2``, ``#3``... to a taken one)."""
     labels = _labels(device_refs)
