@@ -181,11 +181,12 @@ class Console:
         return render_sbom(view.config, fmt, assessments)
 
     def diff(self, network: str, before: datetime, after: datetime | None) -> Row:
-        from netsbom.collector.sbom.cyclonedx import to_cyclonedx
-        from netsbom.topology.diff import diff_json, diff_snapshots, snapshot_from_cyclonedx
+        from netsbom.collector.sbom.build import build_document
+        from netsbom.collector.sbom.reader import snapshot_of
+        from netsbom.topology.diff import diff_json, diff_snapshots
 
-        old = snapshot_from_cyclonedx(to_cyclonedx(self.view(network, before).config))
-        new = snapshot_from_cyclonedx(to_cyclonedx(self.view(network, after).config))
+        old = snapshot_of(build_document(self.view(network, before).config))
+        new = snapshot_of(build_document(self.view(network, after).config))
         return diff_json(old, new, diff_snapshots(old, new))
 
 
