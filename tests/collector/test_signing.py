@@ -223,3 +223,26 @@ def test_export_sign_usage_errors(tmp_path: Path) -> None:
     assert printed.exit_code == 0, printed.output
     public = load_public_key(tmp_path / "ed25519.pub")
     assert verify_document(printed.stdout_bytes, sig.read_bytes(), public).subject == "-"
+
+
+@pytest.mark.parametrize("algorithm", ["ed25519", "ecdsa-p256"])
+def test_securesystemslib_verifies_our_envelopes(tmp_path: Path, algorithm: str) -> None:
+    """An independent DSSE implementation (securesystemslib, used by in-toto and TUF) accepts
+    the envelope, and rejects it once the payload changes."""
+    from securesystemslib.dsse import Envelope
+    from securesystemslib.exceptions import VerificationError
+    from securesystemslib.signer import SSlibKey
+
+    from netsbom.collector.signing import key_id
+
+    key, pub = _keys(tmp_path, algorithm)
+    public = load_public_key(pub)
+    envelope = json.loads(sign_document(b"doc", "doc", {"n": 1}, load_private_key(key)))
+    verifier = SSlibKey.from_crypto(public, keyid=key_id(public))
+    copy = json.loads(json.dumps(envelope))  # from_dict consumes its argument
+    assert list(Envelope.from_dict(copy).verify([verifier], 1)) == [key_id(public)]
+    statement = json.loads(base64.b64decode(envelope["payload"]))
+    statement["predicate"]["n"] = 2
+    envelope["payload"] = base64.b64encode(json.dumps(statement).encode()).decode()
+    with pytest.raises(VerificationError):
+        Envelope.from_dict(envelope).verify([verifier], 1)
