@@ -65,6 +65,9 @@ HR_SW_ENTRY: Oid = (*HR_SW_INSTALLED, 1)
 HR_SW_NAME = 2
 HR_SW_TYPE = 4
 
+# HOST-RESOURCES-MIB hrDeviceDescr: CPUs and disks of a VM name the hypervisor ("QEMU Virtual CPU")
+HR_DEVICE_DESCR: Oid = (1, 3, 6, 1, 2, 1, 25, 3, 2, 1, 3)
+
 # Walked in this order; the system group first (its failure means the device is unreachable).
 STANDARD_SUBTREES: tuple[Oid, ...] = (
     SYSTEM,
@@ -76,6 +79,7 @@ STANDARD_SUBTREES: tuple[Oid, ...] = (
     LLDP_REM_MAN_ADDR_TABLE,
     CDP_CACHE_TABLE,
     HR_SW_INSTALLED,
+    HR_DEVICE_DESCR,
 )
 
 
