@@ -195,3 +195,47 @@ def keygen_command(prefix: Path, algorithm: str, key_password: str | None) -> No
         handle.write(private)
     Output("pem", pub_path).write(public)
     click.echo(f"wrote {key_path} (private) and {pub_path} (public)", err=True)
+
+
+@sbom.command("attach")
+@click.option(
+    "--vendor-sbom",
+    "path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The vendor's product SBOM: CycloneDX JSON/XML, SPDX 2 JSON or SPDX 3 JSON-LD.",
+)
+@click.option(
+    "--match",
+    "match_text",
+    required=True,
+    help="Which devices run that product: model=M[,version=V][,family=F] (model: shell "
+    "pattern), image=FILE or image-sha256=HEX.",
+)
+@click.option("--url", help="Where the vendor publishes the document (referenced as is).")
+@click.option(
+    "--embed",
+    is_flag=True,
+    help="Store the document itself, not only its reference (where the vendor's terms allow).",
+)
+@store_option
+def attach_command(
+    path: Path, match_text: str, url: str | None, embed: bool, store: StoreOptions
+) -> None:
+    """Link a vendor's product SBOM to the devices that run it: system SBOMs reference it
+    (BOM-Link / externalReferences `bom`, SPDX 3 ExternalMap) with its hash (docs/sbom.md)."""
+    from netsbom.collector.vendor_sboms import attach, parse_match, read_vendor_sbom
+
+    match = parse_match(match_text)
+    bom = read_vendor_sbom(path, url)
+    opened = store.open()
+    try:
+        stored = attach(opened, bom, match, embed=embed)
+    finally:
+        opened.close()
+    what = f"{bom.format} {bom.spec_version or '?'} {bom.name!r}"
+    if bom.serial:
+        what += f" ({bom.serial})"
+    state = "attached" if stored else "already attached"
+    embedded = ", embedded" if embed and stored else ""
+    click.echo(f"{state}: {what} sha256:{bom.sha256[:16]}... to {match.key}{embedded}")
