@@ -211,3 +211,38 @@ def test_module_rows_do_not_make_a_device_virtual() -> None:
         model="SRX4600",
     )
     assert decide(record) is not None and decide(record).virtual is False  # type: ignore[union-attr]
+
+
+DMI = (
+    "cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name"
+    " /sys/class/dmi/id/product_serial"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "virtual"),
+    [("none\n", False), ("kvm\n", True), ("docker\n", True), ("lxc-libvirt\n", True),
+     ("bash: systemd-detect-virt: command not found\n", None), ("", None)],
+)  # fmt: skip
+def test_systemd_detect_virt_is_the_hosts_own_word(answer: str, virtual: bool | None) -> None:
+    """A Linux host says itself whether it is a VM or a container (systemd-detect-virt), which
+    outranks its DMI (a container shows the DMI of the server it runs on)."""
+    from netsbom.agent.platforms import parse_outputs
+    from netsbom.agent.platforms.linux import PLATFORM, parse_detect_virt
+
+    assert parse_detect_virt(answer).virtual is virtual
+    outputs: dict[str, str | None] = {
+        "cat /etc/os-release": 'ID=debian\nVERSION_ID="12"\n',
+        "hostname": "web1\n",
+        "uname -r": "6.1.0-18-amd64\n",
+        DMI: "Dell Inc.\nPowerEdge R640\nABC1234\n",
+        "systemd-detect-virt": answer,
+    }
+    partial, provenance = parse_outputs(PLATFORM, outputs)
+    record = record_from_partial(
+        partial, provenance, target=replace(TARGET, transport="ssh"), agent_id="a",
+        collected_at="2026-12-01T00:00:00Z", report_id="r", answered=True,
+    )  # fmt: skip
+    assert record.virtual is virtual
+    if virtual is not None:
+        assert _why(record) == "systemd-detect-virt"
