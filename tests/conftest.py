@@ -151,10 +151,11 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
     from sqlalchemy import create_engine, text
 
+    from netsbom.collector.store.schema import metadata
+
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS topology_positions"))
-        connection.execute(text("DROP TABLE IF EXISTS observations"))
+        metadata.drop_all(connection)  # every table of the schema, whichever migration made it
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
 

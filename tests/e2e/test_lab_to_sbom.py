@@ -101,10 +101,11 @@ def store_url_postgresql(postgres_url: str) -> Iterator[str]:
     yield postgres_url
     from sqlalchemy import create_engine, text
 
+    from netsbom.collector.store.schema import metadata
+
     engine = create_engine(postgres_url)
     with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS topology_positions"))
-        connection.execute(text("DROP TABLE IF EXISTS observations"))
+        metadata.drop_all(connection)  # every table, whichever migration made it
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
 

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from netsbom.collector.store import open_store
+from netsbom.collector.store.schema import metadata
 from netsbom.proto.convert import ReportAck, to_report
 from netsbom.proto.v1 import collector_pb2_grpc
 from tests.conftest import make_record
@@ -68,8 +69,7 @@ def two_collectors(postgres_url: str) -> Iterator[tuple[str, list[int]]]:
                 process.stderr.close()
         engine = create_engine(postgres_url)
         with engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS topology_positions"))
-            connection.execute(text("DROP TABLE IF EXISTS observations"))
+            metadata.drop_all(connection)  # every table, whichever migration made it
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         engine.dispose()
 

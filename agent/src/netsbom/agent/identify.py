@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from netsbom.agent.virtual import with_virtual
 from netsbom.core.cpe import hardware_cpe, kernel_cpe, os_cpe
 from netsbom.core.families import known_family
 from netsbom.core.purl import software_purl
@@ -34,7 +35,9 @@ def kernel_of(os: OsInfo, source: str) -> Software | None:
 
 def with_identifiers(record: DeviceRecord) -> DeviceRecord:
     """``record`` with ``identifiers.os_cpe`` / ``hardware_cpe`` derived from its fields and its
-    packages' purls completed with its distribution (:func:`netsbom.core.purl.software_purl`)."""
+    packages' purls completed with its distribution (:func:`netsbom.core.purl.software_purl`),
+    and ``virtual`` decided (:mod:`netsbom.agent.virtual`) where the record does not say."""
+    record = with_virtual(record)
     software = _with_purls(record)
     if software != record.software:
         record = replace(record, software=software)

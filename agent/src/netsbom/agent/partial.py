@@ -64,6 +64,7 @@ def record_from_partial(
         provenance=tuple(provenance),
         errors=all_errors,
         complete=answered and not fatal and not any(e.kind == "parse" for e in all_errors),
+        virtual=partial.virtual,
     )
     return with_identifiers(record)
 

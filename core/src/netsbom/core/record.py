@@ -158,6 +158,7 @@ class DeviceRecord:
     provenance: tuple[Provenance, ...] = ()
     errors: tuple[ErrorInfo, ...] = ()
     complete: bool = True
+    virtual: bool | None = None  # a virtual appliance, VM or container; None: not known
 
     @property
     def name(self) -> str:
@@ -263,6 +264,7 @@ def record_from_dict(data: Mapping[str, Any]) -> DeviceRecord:
         provenance=tuple(_build(Provenance, p) for p in data.get("provenance") or ()),
         errors=tuple(_build(ErrorInfo, e) for e in data.get("errors") or ()),
         complete=bool(data.get("complete", True)),
+        virtual=data["virtual"] if isinstance(data.get("virtual"), bool) else None,
     )
 
 

@@ -60,6 +60,7 @@ def to_report(record: DeviceRecord) -> pb.DeviceReport:
         provenance=[pb.Provenance(**_fields(p)) for p in record.provenance],
         errors=[pb.ErrorInfo(**_fields(e)) for e in record.errors],
         complete=record.complete,
+        virtual=record.virtual,
     )
 
 
@@ -171,6 +172,7 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
         ),
         errors=tuple(ErrorInfo(**_values(e)) for e in report.errors),
         complete=report.complete,
+        virtual=report.virtual if report.HasField("virtual") else None,
     )
 
 

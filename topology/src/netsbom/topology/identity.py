@@ -250,6 +250,7 @@ def merge_records(records: Sequence[DeviceRecord]) -> DeviceRecord:
         provenance=tuple(dict.fromkeys(p for r in ranked for p in r.provenance)) + identity,
         errors=tuple(dict.fromkeys(e for r in ranked for e in r.errors)),
         complete=any(r.complete for r in records),
+        virtual=next((r.virtual for r in ranked if r.virtual is not None), None),
     )
 
 

@@ -154,6 +154,10 @@ def combine(
             form, value = ruling
         values[name] = value
         provenance.append(Provenance(_field_path(name), method, form))
+    said = next(((form, p.virtual) for form, p in parsed if p.virtual is not None), None)
+    if said is not None:  # False is an answer too: the device says it runs on hardware
+        values["virtual"] = said[1]
+        provenance.append(Provenance("virtual", method, said[0]))
     components, sources = _components(parsed)
     if components:
         values["components"] = components

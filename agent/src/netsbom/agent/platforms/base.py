@@ -50,6 +50,7 @@ class Partial:
     software: tuple[Software, ...] = ()
     neighbors: tuple[Neighbor, ...] = ()
     errors: tuple[ErrorInfo, ...] = ()
+    virtual: bool | None = None  # the device's own word (systemd-detect-virt): True, False
 
 
 SCALAR_FIELDS = (
@@ -381,4 +382,5 @@ def merge_partials(parts: Sequence[Partial]) -> Partial:
         values[name] = next((getattr(p, name) for p in parts if getattr(p, name)), None)
     for name in (*LIST_FIELDS, "errors"):
         values[name] = tuple(item for p in parts for item in getattr(p, name))
+    values["virtual"] = next((p.virtual for p in parts if p.virtual is not None), None)
     return replace(Partial(), **values)

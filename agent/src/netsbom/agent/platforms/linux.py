@@ -137,6 +137,19 @@ def parse_dmidecode(text: str) -> Partial:
     )
 
 
+# systemd-detect-virt(1): "none" on hardware, else the VM or container technology it detected
+_VIRT_WORD = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def parse_detect_virt(text: str) -> Partial:
+    """``systemd-detect-virt``: ``none`` (hardware), ``kvm``, ``vmware``, ``docker``, ``lxc``...;
+    anything else (not installed, an error) says nothing."""
+    words = text.split()
+    if len(words) != 1 or _missing(text) or not _VIRT_WORD.match(words[0]):
+        return Partial()
+    return Partial(virtual=words[0] != "none")
+
+
 DPKG = "dpkg-query -W -f='${Package}\\t${Version}\\t${Architecture}\\n'"
 RPM = "rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n'"
 
@@ -322,6 +335,7 @@ PLATFORM = Platform(
         ),
         # the serial sysfs keeps root-only, and DMI of kernels without /sys/class/dmi
         command("dmidecode -t system", parse=parse_dmidecode, label="dmidecode", probe=True),
+        command("systemd-detect-virt", parse=parse_detect_virt, probe=True),
         command(DPKG, parse=parse_dpkg, label="dpkg-query", probe=True),
         command(RPM, parse=parse_rpm, label="rpm", probe=True),
         command(

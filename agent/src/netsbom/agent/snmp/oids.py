@@ -69,6 +69,8 @@ HR_SW_TYPE = 4
 # enterprise number (the top bit set when the RFC 3411 format follows), read when a device states no
 # sysObjectID, to name its maker.
 SNMP_ENGINE_ID: Oid = (1, 3, 6, 1, 6, 3, 10, 2, 1, 1)
+# HOST-RESOURCES-MIB hrDeviceDescr: CPUs and disks of a VM name the hypervisor ("QEMU Virtual CPU")
+HR_DEVICE_DESCR: Oid = (1, 3, 6, 1, 2, 1, 25, 3, 2, 1, 3)
 
 # Walked in this order; the system group first (its failure means the device is unreachable).
 STANDARD_SUBTREES: tuple[Oid, ...] = (
@@ -81,6 +83,7 @@ STANDARD_SUBTREES: tuple[Oid, ...] = (
     LLDP_REM_MAN_ADDR_TABLE,
     CDP_CACHE_TABLE,
     HR_SW_INSTALLED,
+    HR_DEVICE_DESCR,
 )
 
 

@@ -37,6 +37,7 @@ from netsbom.agent.snmp.view import (
     to_mac,
     to_text,
 )
+from netsbom.agent.virtual import with_virtual
 from netsbom.core.cpe import hardware_cpe, os_cpe
 from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import (
@@ -109,7 +110,9 @@ def parse_view(
     """The device's record; never raises: a fault of ours on odd data still gives the device's
     record (its system group) with an ``internal`` error naming what failed."""
     try:
-        return _parse_view(view, target, agent_id, collected_at, report_id, method)
+        record = _parse_view(view, target, agent_id, collected_at, report_id, method)
+        hardware = [to_text(v) or "" for v in view.column(oids.HR_DEVICE_DESCR).values()]
+        return with_virtual(record, hardware, method)
     except Exception as exc:  # a bug of ours must not stop a batch
         log.exception("cannot parse the SNMP view of %s", target.id)
         errors = [ErrorInfo(e.kind, e.message, e.source) for e in view.errors]

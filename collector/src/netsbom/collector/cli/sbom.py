@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from netsbom.collector.cli.options import Selection, StoreOptions, selection_options, store_option
+from netsbom.collector.cli.signing import Signing, signing_options
 from netsbom.core.cli.options import Output, option_group, output_options
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ def sbom() -> None:
     help="Feeds directory for --with-vulnerabilities: nvd/, cve/, kev.json, epss.csv "
     "(as `netsbom vuln assess --feeds`).",
 )
+@signing_options
 def export_command(
     store: StoreOptions,
     selection: Selection,
@@ -103,6 +105,7 @@ def export_command(
     document: SbomOptions,
     with_vulnerabilities: bool,
     feeds_dir: Path | None,
+    signing: Signing,
 ) -> None:
     """Write the system SBOM of a network as deployed at --at.
 
@@ -118,6 +121,7 @@ def export_command(
     if feeds_dir is not None and not with_vulnerabilities:
         raise click.UsageError("--feeds goes with --with-vulnerabilities")
     selection.require()
+    signing.check(output)
     warnings: list[str] = []
     with gc_paused(), Progress(4 if feeds_dir else 3, "export") as progress:
         progress.stage("reading observations, deriving links")
@@ -132,6 +136,7 @@ def export_command(
     for warning in warnings:
         click.echo(f"warning: feeds: {warning}", err=True)
     output.write(data)
+    signing.sign(output, data, config)
 
 
 @sbom.command("diff")
@@ -245,3 +250,122 @@ def validate_command(file: Path, profile: str | None) -> None:
     if report.problems:
         raise SystemExit(1)
     click.echo(f"{file}: valid {report.kind}" + (f", profile {profile}" if profile else ""))
+
+
+@sbom.command("verify")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--sig",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The DSSE envelope (default: FILE + .sig.json).",
+)
+@click.option(
+    "--key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The signer's PEM public key.",
+)
+def verify_command(file: Path, sig: Path | None, key: Path) -> None:
+    """Check a signed export: exit 0 when the envelope is signed by --key and names FILE's
+    exact bytes (SHA-512); exit 5 with the reason when not (docs/sbom.md#signing)."""
+    from netsbom.collector.signing import SIGNATURE_SUFFIX, load_public_key, verify_document
+    from netsbom.core.errors import ConfigError
+
+    envelope_path = sig or file.with_name(file.name + SIGNATURE_SUFFIX)
+    public = load_public_key(key)
+    try:
+        data, envelope = file.read_bytes(), envelope_path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
+    verified = verify_document(data, envelope, public)
+    facts = verified.predicate
+    click.echo(
+        f"OK: {file.name} signed by key {verified.key_id[:16]}"
+        f" (network {facts.get('network', '?')}, at {facts.get('at', '?')},"
+        f" fingerprint {str(facts.get('fingerprint', '?'))[:19]})"
+    )
+
+
+@sbom.command("keygen")
+@click.option(
+    "--out",
+    "prefix",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    metavar="PREFIX",
+    help="Writes PREFIX.key (private, mode 0600) and PREFIX.pub.",
+)
+@click.option(
+    "--algorithm",
+    type=click.Choice(["ed25519", "ecdsa-p256"]),
+    default="ed25519",
+    show_default=True,
+)
+@click.option(
+    "--key-password", metavar="REF", help="Encrypt the private key: env:VAR or file:PATH."
+)
+def keygen_command(prefix: Path, algorithm: str, key_password: str | None) -> None:
+    """A signing key pair for `sbom export --sign` (offline; keep the .key file secret)."""
+    import os
+
+    from netsbom.collector.signing import generate_key
+    from netsbom.core.errors import ConfigError
+
+    private, public = generate_key(
+        "ecdsa-p256" if algorithm == "ecdsa-p256" else "ed25519", key_password
+    )
+    key_path, pub_path = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
+    try:
+        descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise ConfigError(f"{key_path} exists: not overwriting a key") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot write {key_path}: {exc.strerror or exc}") from None
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(private)
+    Output("pem", pub_path).write(public)
+    click.echo(f"wrote {key_path} (private) and {pub_path} (public)", err=True)
+
+
+@sbom.command("attach")
+@click.option(
+    "--vendor-sbom",
+    "path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The vendor's product SBOM: CycloneDX JSON/XML, SPDX 2 JSON or SPDX 3 JSON-LD.",
+)
+@click.option(
+    "--match",
+    "match_text",
+    required=True,
+    help="Which devices run that product: model=M[,version=V][,family=F] (model: shell "
+    "pattern), image=FILE or image-sha256=HEX.",
+)
+@click.option("--url", help="Where the vendor publishes the document (referenced as is).")
+@click.option(
+    "--embed",
+    is_flag=True,
+    help="Store the document itself, not only its reference (where the vendor's terms allow).",
+)
+@store_option
+def attach_command(
+    path: Path, match_text: str, url: str | None, embed: bool, store: StoreOptions
+) -> None:
+    """Link a vendor's product SBOM to the devices that run it: system SBOMs reference it
+    (BOM-Link / externalReferences `bom`, SPDX 3 ExternalMap) with its hash (docs/sbom.md)."""
+    from netsbom.collector.vendor_sboms import attach, parse_match, read_vendor_sbom
+
+    match = parse_match(match_text)
+    bom = read_vendor_sbom(path, url)
+    opened = store.open()
+    try:
+        stored = attach(opened, bom, match, embed=embed)
+    finally:
+        opened.close()
+    what = f"{bom.format} {bom.spec_version or '?'} {bom.name!r}"
+    if bom.serial:
+        what += f" ({bom.serial})"
+    state = "attached" if stored else "already attached"
+    embedded = ", embedded" if embed and stored else ""
+    click.echo(f"{state}: {what} sha256:{bom.sha256[:16]}... to {match.key}{embedded}")

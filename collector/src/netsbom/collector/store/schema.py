@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -55,4 +56,32 @@ topology_positions = Table(
     Column("y", Float, nullable=False),
     Column("saved_at", DateTime(timezone=True), nullable=False),
     Column("saved_by", String(255), nullable=False),
+)
+
+# Vendors' product SBOMs attached to a model + release or an image (migration 0004).
+vendor_sboms = Table(
+    "vendor_sboms",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("match_model", String(255), nullable=True),
+    Column("match_version", String(255), nullable=True),
+    Column("match_family", String(64), nullable=True),
+    Column("match_image", String(255), nullable=True),
+    Column("match_image_sha256", String(64), nullable=True),
+    Column("format", String(32), nullable=False),  # CycloneDX, SPDX-2, SPDX-3
+    Column("spec_version", String(16), nullable=True),
+    Column("serial", String(512), nullable=True),  # serialNumber / documentNamespace / spdxId
+    Column("bom_version", Integer, nullable=True),
+    Column("name", String(512), nullable=False),
+    Column("component_version", String(255), nullable=True),
+    Column("supplier", String(512), nullable=True),
+    Column("filename", String(512), nullable=False),
+    Column("url", String(2048), nullable=True),  # where the vendor publishes it
+    Column("sha256", String(64), nullable=False),
+    Column("sha512", String(128), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=True),  # only when attached with --embed
+    Column("attached_at", DateTime(timezone=True), nullable=False),
+    Column("match_key", String(1024), nullable=False),  # canonical --match text
+    UniqueConstraint("match_key", "sha256", name="uq_vendor_sboms_match_document"),
 )

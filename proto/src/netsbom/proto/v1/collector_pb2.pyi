@@ -139,7 +139,7 @@ class ErrorInfo(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., message: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
 
 class DeviceReport(_message.Message):
-    __slots__ = ("report_id", "agent_id", "collected_at", "target", "hostname", "vendor", "model", "serial", "chassis_id", "description", "sys_object_id", "os", "components", "software", "neighbors", "identifiers", "provenance", "errors", "complete")
+    __slots__ = ("report_id", "agent_id", "collected_at", "target", "hostname", "vendor", "model", "serial", "chassis_id", "description", "sys_object_id", "os", "components", "software", "neighbors", "identifiers", "provenance", "errors", "complete", "virtual")
     REPORT_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     COLLECTED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -159,6 +159,7 @@ class DeviceReport(_message.Message):
     PROVENANCE_FIELD_NUMBER: _ClassVar[int]
     ERRORS_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    VIRTUAL_FIELD_NUMBER: _ClassVar[int]
     report_id: str
     agent_id: str
     collected_at: _timestamp_pb2.Timestamp
@@ -178,7 +179,8 @@ class DeviceReport(_message.Message):
     provenance: _containers.RepeatedCompositeFieldContainer[Provenance]
     errors: _containers.RepeatedCompositeFieldContainer[ErrorInfo]
     complete: bool
-    def __init__(self, report_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., collected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target: _Optional[_Union[Target, _Mapping]] = ..., hostname: _Optional[str] = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., serial: _Optional[str] = ..., chassis_id: _Optional[str] = ..., description: _Optional[str] = ..., sys_object_id: _Optional[str] = ..., os: _Optional[_Union[OsInfo, _Mapping]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ..., software: _Optional[_Iterable[_Union[Software, _Mapping]]] = ..., neighbors: _Optional[_Iterable[_Union[Neighbor, _Mapping]]] = ..., identifiers: _Optional[_Union[Identifiers, _Mapping]] = ..., provenance: _Optional[_Iterable[_Union[Provenance, _Mapping]]] = ..., errors: _Optional[_Iterable[_Union[ErrorInfo, _Mapping]]] = ..., complete: _Optional[bool] = ...) -> None: ...
+    virtual: bool
+    def __init__(self, report_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., collected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target: _Optional[_Union[Target, _Mapping]] = ..., hostname: _Optional[str] = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., serial: _Optional[str] = ..., chassis_id: _Optional[str] = ..., description: _Optional[str] = ..., sys_object_id: _Optional[str] = ..., os: _Optional[_Union[OsInfo, _Mapping]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ..., software: _Optional[_Iterable[_Union[Software, _Mapping]]] = ..., neighbors: _Optional[_Iterable[_Union[Neighbor, _Mapping]]] = ..., identifiers: _Optional[_Union[Identifiers, _Mapping]] = ..., provenance: _Optional[_Iterable[_Union[Provenance, _Mapping]]] = ..., errors: _Optional[_Iterable[_Union[ErrorInfo, _Mapping]]] = ..., complete: _Optional[bool] = ..., virtual: _Optional[bool] = ...) -> None: ...
 
 class ReportAck(_message.Message):
     __slots__ = ("report_id", "status", "message")
