@@ -13,7 +13,7 @@ from netsbom.collector.sbom.validate import validate_cyclonedx_json, validate_cy
 from netsbom.collector.store import open_store
 from netsbom.core.cli import cli
 from netsbom.core.record import DeviceRecord, Identifiers, OsInfo, Target
-from tests.conftest import VULN_DATA, make_record
+from tests.conftest import REPO, VULN_DATA, make_record
 
 HARDWARE_CVE = "CVE-2020-3566"
 
@@ -125,3 +125,68 @@ def test_missing_feeds_directory_is_one_line(store_db: str, tmp_path: Path) -> N
     assert code == 1
     assert err.strip().startswith("Error:") and "does not exist" in err
     assert "Traceback" not in err
+
+
+def test_vex_states_its_feeds_and_their_dates(store_db: str, feeds_dir: Path) -> None:
+    kev = json.loads((feeds_dir / "kev.json").read_text())
+    code, data, err = export(
+        store_db, "--format", "cyclonedx-json", "--with-vulnerabilities", "--feeds", str(feeds_dir)
+    )
+    assert code == 0, err
+    stated = {p["name"]: p["value"] for p in json.loads(data)["metadata"]["properties"]}
+    assert f"version {kev['catalogVersion']}" in stated["netsbom:feeds:kev"]
+    assert "CVE JSON 5 records, newest update" in stated["netsbom:feeds:cve"]
+    assert "scores of" in stated["netsbom:feeds:epss"]
+    result = CliRunner().invoke(
+        cli,
+        [*("sbom", "vex", "--db", store_db, "--network", "wan", "--feeds", str(feeds_dir)),
+         *("--format", "openvex")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert f"version {kev['catalogVersion']}" in json.loads(result.stdout)["tooling"]
+    result = CliRunner().invoke(
+        cli,
+        [*("sbom", "vex", "--db", store_db, "--network", "wan", "--feeds", str(feeds_dir)),
+         *("--format", "cyclonedx-vex")],
+    )  # fmt: skip
+    names = [p["name"] for p in json.loads(result.stdout)["metadata"]["properties"]]
+    assert {"netsbom:feeds:cve", "netsbom:feeds:kev"} <= set(names)
+
+
+def test_policy_vendor_sboms_and_virtual_reach_the_export(store_db: str, tmp_path: Path) -> None:
+    """What the other commands add to a network (a golden-firmware policy, vendor SBOMs
+    attached with `sbom attach`, a virtual appliance) is in the SBOM, on the right device."""
+    from dataclasses import replace
+
+    vendor_sbom = REPO / "tests" / "data" / "vendor-sboms" / "pysnmp-7.1.30-environment.cdx.json"
+    attached = CliRunner().invoke(
+        cli,
+        ["sbom", "attach", "--db", store_db, "--vendor-sbom", str(vendor_sbom),
+         "--match", "model=NCS-55*,version=6.4.2"],
+    )  # fmt: skip
+    assert attached.exit_code == 0, attached.output
+    store = open_store(store_db)
+    try:
+        virtual = _router("vsrx1", "vSRX", "VSRX01", "Juniper Networks", "junos", "21.4R3-S1")
+        store.write([replace(virtual, virtual=True, report_id="report-vsrx1")])
+    finally:
+        store.close()
+    policy = tmp_path / "golden.yaml"
+    policy.write_text(
+        "version: 1\nrules:\n  - {name: xr, platforms: [iosxr], preferred: '7.9.2'}\n"
+    )
+    code, data, err = export(store_db, "--format", "cyclonedx-json", "--policy", str(policy))
+    assert code == 0, err
+    validate_cyclonedx_json(data)
+    devices = {c["name"]: c for c in json.loads(data)["components"]}
+    props = {
+        d: {p["name"]: p["value"] for p in c.get("properties", [])} for d, c in devices.items()
+    }
+    assert props["core1"]["netsbom:policy:status"] == "non-compliant"
+    assert props["core1"]["netsbom:policy:preferred"] == "7.9.2"
+    assert props["mx1"]["netsbom:policy:status"] == "no-rule"
+    assert props["vsrx1"]["netsbom:virtual"] == "true" and "netsbom:virtual" not in props["mx1"]
+    (reference,) = devices["core1"]["externalReferences"]
+    assert reference["type"] == "bom" and reference["url"].startswith("urn:cdx:")
+    assert {h["alg"] for h in reference["hashes"]} == {"SHA-256", "SHA-512"}
+    assert "externalReferences" not in devices["core2"]  # an ASR-9006: not matched

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +15,7 @@ from netsbom.topology.configuration import Configuration, build_configuration
 from netsbom.topology.selection import Selector
 
 if TYPE_CHECKING:
-    from netsbom.collector.sbom.model import Document, Entity
+    from netsbom.collector.sbom.model import Document, Entity, ExternalBom
     from netsbom.vuln.assess import Assessment
     from netsbom.vuln.feeds import Feeds
     from netsbom.vuln.ssvc import ExposureLike
@@ -75,17 +75,15 @@ def configuration_at(
 
 
 def assess_configuration(
-    config: Configuration, feeds_dir: Path, warn: Callable[[str], None] | None = None
+    config: Configuration, feeds: Feeds | Path, warn: Callable[[str], None] | None = None
 ) -> Iterator[Assessment]:
-    """Load the feeds in ``feeds_dir`` (layout as ``netsbom vuln assess --feeds``) and assess
-    every record of ``config`` (:func:`assess_records`). Unusable feed files go to ``warn``."""
+    """Assess every record of ``config`` (:func:`assess_records`) against ``feeds``, or the
+    feeds in that directory (layout as ``netsbom vuln assess --feeds``; unusable feed files go
+    to ``warn``)."""
     from netsbom.topology.exposure import exposures
-    from netsbom.vuln.feeds import load_feeds
 
-    feeds = load_feeds(feeds_dir)
-    for problem in feeds.problems:
-        if warn is not None:
-            warn(problem)
+    if isinstance(feeds, Path):
+        feeds = load_export_feeds(feeds, warn)
     return assess_records(
         config.records, feeds, exposures(config.records, config.links, config.segments)
     )
@@ -119,6 +117,51 @@ class SbomOptions:
     supplier: Entity | None = None  # who supplies the system (--supplier)
     profile: str | None = None  # a regulator's profile (netsbom.collector.sbom.profiles)
     view: str | None = None  # "flat": every component at the top, for Dependency-Track
+    # per node id of a device: golden-firmware policy results, vendors' product SBOMs (extras())
+    device_properties: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    device_boms: Mapping[str, tuple[ExternalBom, ...]] = field(default_factory=dict)
+    properties: tuple[tuple[str, str], ...] = ()  # of the document: the feeds a VEX used
+
+
+def load_export_feeds(feeds_dir: Path, warn: Callable[[str], None] | None = None) -> Feeds:
+    """The feeds of ``feeds_dir`` (VulnError when they hold no usable CVE data); unusable
+    feed files go to ``warn``."""
+    from netsbom.vuln.feeds import load_feeds
+
+    feeds = load_feeds(feeds_dir)
+    for problem in feeds.problems:
+        if warn is not None:
+            warn(problem)
+    return feeds
+
+
+def feeds_properties(feeds: Feeds) -> tuple[tuple[str, str], ...]:
+    """What a VEX states about its sources: ``netsbom:feeds:<feed>`` = records and dates."""
+    return tuple((f"netsbom:feeds:{name}", text) for name, text in feeds.sources())
+
+
+def with_extras(
+    options: SbomOptions,
+    config: Configuration,
+    *,
+    store: Store | None = None,
+    policy: Path | None = None,
+) -> SbomOptions:
+    """``options`` with what the SBOM says beyond the observations: each device's compliance
+    with a golden-firmware ``policy`` file (``netsbom:policy:*`` properties) and the vendors'
+    product SBOMs attached in ``store`` (``sbom attach``: references on the devices)."""
+    from netsbom.collector.policy import evaluate, load_policy, policy_properties
+    from netsbom.collector.vendor_sboms import attachments_for, external_bom
+
+    properties = {}
+    if policy is not None:
+        found = policy_properties(evaluate(load_policy(policy), config))
+        properties = {node: tuple(props) for node, props in found.items()}
+    boms = {}
+    if store is not None:
+        attached = attachments_for(config, store)
+        boms = {node: tuple(external_bom(b) for b in items) for node, items in attached.items()}
+    return replace(options, device_properties=properties, device_boms=boms)
 
 
 def parse_entity(text: str, flag: str) -> Entity:
@@ -166,7 +209,15 @@ def build_sbom(
         check_format(options.profile, fmt)
     if options.view not in (None, "flat"):
         raise ExportError(f"unknown view {options.view!r} (flat)")
-    doc = build_document(config, assessments, authors=options.authors, supplier=options.supplier)
+    doc = build_document(
+        config,
+        assessments,
+        authors=options.authors,
+        supplier=options.supplier,
+        device_properties=options.device_properties,
+        device_boms=options.device_boms,
+        extra_properties=options.properties,
+    )
     doc = apply_profile(doc, options.profile)
     return flat_view(doc) if options.view == "flat" else doc
 

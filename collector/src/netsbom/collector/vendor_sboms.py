@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -36,6 +36,9 @@ from netsbom.core.errors import ConfigError, NetsbomError, StoreError
 from netsbom.core.families import known_family
 from netsbom.core.record import DeviceRecord
 from netsbom.topology.configuration import Configuration
+
+if TYPE_CHECKING:
+    from netsbom.collector.sbom.model import ExternalBom
 
 __all__ = [
     "Match",
@@ -348,6 +351,19 @@ def attachments(store: Store) -> list[VendorBom]:
         )
         for row in rows
     ]
+
+
+def external_bom(bom: VendorBom) -> ExternalBom:
+    """How the system SBOM references ``bom``: its URL (else BOM-Link, SPDX namespace, file
+    name), what it is, and its hashes (the device's ref is set by the model's builder)."""
+    from netsbom.collector.sbom.model import ExternalBom, Hash
+
+    what = " ".join(filter(None, (bom.name, bom.component_version)))
+    return ExternalBom(
+        url=bom.reference,
+        comment=f"vendor SBOM ({bom.format} {bom.spec_version or '?'}) of {what}",
+        hashes=(Hash("SHA-256", bom.sha256), Hash("SHA-512", bom.sha512)),
+    )
 
 
 def attachments_for(config: Configuration, store: Store) -> dict[str, list[VendorBom]]:

@@ -97,6 +97,13 @@ def sbom() -> None:
     help="Feeds directory for --with-vulnerabilities: nvd/, cve/, kev.json, epss.csv "
     "(as `netsbom vuln assess --feeds`).",
 )
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A golden-firmware policy (docs/policy.md): each device's compliance as "
+    "netsbom:policy:* properties.",
+)
 @signing_options
 def export_command(
     store: StoreOptions,
@@ -105,6 +112,7 @@ def export_command(
     document: SbomOptions,
     with_vulnerabilities: bool,
     feeds_dir: Path | None,
+    policy_path: Path | None,
     signing: Signing,
 ) -> None:
     """Write the system SBOM of a network as deployed at --at.
@@ -112,7 +120,15 @@ def export_command(
     Formats: CycloneDX 1.6 (JSON, XML), SPDX 2.3 JSON, SPDX 3.0.1 JSON-LD. With
     --with-vulnerabilities --feeds DIR the firmware is assessed against the feeds (offline) and
     the document carries the VEX statements (docs/sbom.md)."""
-    from netsbom.collector.export import assess_configuration, render_sbom
+    from dataclasses import replace
+
+    from netsbom.collector.export import (
+        assess_configuration,
+        feeds_properties,
+        load_export_feeds,
+        render_sbom,
+        with_extras,
+    )
     from netsbom.core.perf import gc_paused
     from netsbom.core.progress import Progress
 
@@ -126,10 +142,18 @@ def export_command(
     with gc_paused(), Progress(4 if feeds_dir else 3, "export") as progress:
         progress.stage("reading observations, deriving links")
         config = selection.configuration(store)
+        opened = store.open(read_only=True) if selection.from_store else None
+        try:  # vendor SBOMs attached in the store, policy results
+            document = with_extras(document, config, store=opened, policy=policy_path)
+        finally:
+            if opened is not None:
+                opened.close()
         assessments = None
         if feeds_dir is not None:
             progress.stage("loading vulnerability feeds")
-            assessments = assess_configuration(config, feeds_dir, warn=warnings.append)
+            feeds = load_export_feeds(feeds_dir, warn=warnings.append)
+            document = replace(document, properties=feeds_properties(feeds))
+            assessments = assess_configuration(config, feeds)
         progress.stage(f"rendering {len(config.records)} devices")
         data = render_sbom(config, output.format, assessments, document)
         progress.stage("writing")
@@ -215,14 +239,25 @@ def vex_command(
 
     Formats: CycloneDX 1.6 VEX, OpenVEX 0.2.0. The statements name the components of the SBOM
     that `sbom export` writes without --with-vulnerabilities (same --network/--at)."""
-    from netsbom.collector.export import SbomOptions, assess_configuration, build_sbom, parse_entity
+    from netsbom.collector.export import (
+        SbomOptions,
+        assess_configuration,
+        build_sbom,
+        feeds_properties,
+        load_export_feeds,
+        parse_entity,
+    )
     from netsbom.collector.sbom.vex import render_vex
 
     selection.require()
     warnings: list[str] = []
     config = selection.configuration(store)
-    assessments = assess_configuration(config, feeds_dir, warn=warnings.append)
-    options = SbomOptions(authors=tuple(parse_entity(a, "--author") for a in authors))
+    feeds = load_export_feeds(feeds_dir, warn=warnings.append)
+    assessments = assess_configuration(config, feeds)
+    options = SbomOptions(
+        authors=tuple(parse_entity(a, "--author") for a in authors),
+        properties=feeds_properties(feeds),
+    )
     data = render_vex(build_sbom(config, assessments, options), output.format, compact=compact)
     for warning in warnings:
         click.echo(f"warning: feeds: {warning}", err=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from netsbom.collector.sbom.model import (
@@ -65,11 +66,23 @@ def build_document(
     supplier: Entity | None = None,
     external_boms: Sequence[ExternalBom] = (),
     extra_properties: Iterable[tuple[str, str]] = (),
+    device_properties: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    device_boms: Mapping[str, Sequence[ExternalBom]] | None = None,
 ) -> Document:
-    """The model of ``config``; with ``assessments`` (of ``config.records``) it carries VEX."""
-    return _Builder(config).build(
+    """The model of ``config``; with ``assessments`` (of ``config.records``) it carries VEX.
+    ``device_properties`` / ``device_boms``: more properties (golden-firmware policy results)
+    and vendor product SBOMs per node id of a device."""
+    builder = _Builder(config, device_properties or {})
+    boms = builder.build(
         assessments, tuple(authors), supplier, tuple(external_boms), tuple(extra_properties)
     )
+    on_devices = tuple(
+        replace(bom, component=builder.node_refs[node])
+        for node, items in sorted((device_boms or {}).items())
+        if node in builder.node_refs
+        for bom in items
+    )
+    return replace(boms, external_boms=(*boms.external_boms, *on_devices)) if on_devices else boms
 
 
 class _Refs:
@@ -88,7 +101,10 @@ class _Refs:
 
 
 class _Builder:
-    def __init__(self, config: Configuration) -> None:
+    def __init__(
+        self, config: Configuration, device_properties: Mapping[str, Sequence[tuple[str, str]]]
+    ) -> None:
+        self.device_properties = device_properties
         self.config = config
         self.fingerprint = fingerprint(config)
         self.refs = _Refs()
@@ -204,9 +220,10 @@ class _Builder:
         if methods:
             props.append(("netsbom:method", ",".join(methods)))
         props += _provenance_properties(by_place["device"])
-        virtual = getattr(record, "virtual", None)
+        props += self.device_properties.get(node, ())
+        virtual = record.virtual
         if virtual is not None:
-            props.append(("netsbom:virtual", bool_text(bool(virtual))))
+            props.append(("netsbom:virtual", bool_text(virtual)))
         cpe = _checked_cpe(record.identifiers.hardware_cpe, props)
 
         version, version_source = _device_version(record)
@@ -241,7 +258,7 @@ class _Builder:
             description=record.model,
             cpe=cpe,
             purl=purl,
-            virtual=None if virtual is None else bool(virtual),
+            virtual=virtual,
             properties=properties(props),
             evidence=_evidence(by_place["device"], {"hostname": "name"}),
             children=tuple(children),

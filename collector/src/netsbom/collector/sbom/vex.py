@@ -8,6 +8,8 @@ names the SBOM's components by BOM-Link, ``urn:cdx:<SBOM serial uuid>/1#<bom-ref
 - CycloneDX VEX: a CycloneDX 1.6 BOM with ``vulnerabilities`` only; ``affects[].ref`` are
   BOM-Links to the OS components (version + CPE); ``metadata.component`` is the network and an
   ``externalReferences`` entry of type ``bom`` names the SBOM.
+- Both say which feeds the statements come from and of when (CycloneDX ``metadata.properties``
+  ``netsbom:feeds:*``; OpenVEX ``tooling``): CVE records, NVD records, KEV, EPSS.
 - OpenVEX 0.2.0: one statement per VEX entry; ``products`` are the same BOM-Links with the
   component's CPE and purl as identifiers; ``not_affected`` carries a justification
   (``vulnerable_code_not_present`` for the version, ``component_not_present`` for the hardware)
@@ -59,6 +61,11 @@ def bom_link(doc: Document, ref: str | None = None) -> str:
     return f"{link}#{quote(ref, safe='')}" if ref is not None else link
 
 
+def _feeds(doc: Document) -> list[tuple[str, str]]:
+    """The feeds the statements were judged from, and of when (``netsbom:feeds:*``)."""
+    return [(k, v) for k, v in doc.properties if k.startswith("netsbom:feeds:")]
+
+
 def _require_vex(doc: Document) -> None:
     if not doc.vulnerabilities:
         raise ExportError(
@@ -106,6 +113,8 @@ def cyclonedx_vex(doc: Document) -> Json:
         metadata["authors"] = [
             {"name": a.name, **({"email": a.email} if a.email else {})} for a in doc.authors
         ]
+    if _feeds(doc):
+        metadata["properties"] = [{"name": k, "value": v} for k, v in _feeds(doc)]
     return {
         "$schema": JSON_SCHEMA_URL,
         "bomFormat": "CycloneDX",
@@ -155,7 +164,8 @@ def openvex(doc: Document) -> Json:
         "author": author,
         "timestamp": doc.at,
         "version": 1,
-        "tooling": f"netsbom {doc.tool_version}",
+        "tooling": f"netsbom {doc.tool_version}"
+        + "".join(f"; {k.removeprefix('netsbom:')}: {v}" for k, v in _feeds(doc)),
         "statements": statements,
     }
 
