@@ -36,9 +36,9 @@ def test_history_newest_first_and_limited(store_url: str) -> None:
 def test_positions_are_saved_per_network_and_replaced(store_url: str) -> None:
     store = open_store(store_url)
     try:
-        with store.engine.connect() as connection:
+        with store.engine.connect() as connection:  # migrated past 0003 (topology_positions)
             revision = connection.execute(text("select version_num from alembic_version"))
-            assert revision.scalar() == "0003"
+            assert int(revision.scalar() or 0) >= 3
         assert store.topology_positions("lab") == {}
         store.save_topology_positions("lab", {"edge1": (1.0, 2.0), "edge#2": (-3.5, 4)}, "ann")
         store.save_topology_positions("other", {"edge1": (9.0, 9.0)}, "bob")
