@@ -19,9 +19,10 @@ import hmac
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import yaml
 
@@ -49,14 +50,23 @@ class Authenticator:
     hashes: dict[str, str]  # agent id -> "sha256:<hex>"
 
     def agent_for(self, token: str | None) -> str | None:
-        if not token:
-            return None
-        presented = hash_token(token)
-        found = None
-        for agent_id, stored in self.hashes.items():  # constant time per comparison
-            if hmac.compare_digest(presented, stored):
-                found = agent_id
-        return found
+        return holder_of(token, {stored: agent for agent, stored in self.hashes.items()})
+
+
+_T = TypeVar("_T")
+
+
+def holder_of(token: str | None, holders: Mapping[str, _T]) -> _T | None:
+    """Whose ``token`` is, given the stored hashes (``sha256:<hex>`` -> holder): every hash is
+    compared in constant time, so the answer's timing says nothing about which one matched."""
+    if not token:
+        return None
+    presented = hash_token(token)
+    found = None
+    for stored, holder in holders.items():
+        if hmac.compare_digest(presented, stored):
+            found = holder
+    return found
 
 
 class AgentAuthenticator(Protocol):

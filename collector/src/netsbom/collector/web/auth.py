@@ -16,7 +16,6 @@ loaded before stay in force.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 import threading
@@ -27,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from netsbom.collector.auth import hash_token, new_token
+from netsbom.collector.auth import hash_token, holder_of, new_token
 from netsbom.core.errors import ConfigError
 from netsbom.core.identifiers import id_problem
 
@@ -89,12 +88,7 @@ class WebTokens:
         if not token:
             return None
         self._maybe_reload()
-        presented = hash_token(token)
-        found = None
-        for stored, user in self._users.items():  # constant time per comparison
-            if hmac.compare_digest(presented, stored):
-                found = user
-        return found
+        return holder_of(token, self._users)
 
     def _maybe_reload(self) -> None:
         now = time.monotonic()
