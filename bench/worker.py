@@ -660,7 +660,8 @@ def task_ssh_paramiko(args: argparse.Namespace) -> dict[str, Any]:
 def _vuln_inputs(directory: Path, devices: int, cves: int) -> tuple[Path, Path]:
     """A fleet's records (JSON Lines, as `netsbom agent poll --format json` writes them) and a
     feeds directory of exactly ``cves`` CVE ids: the real records of ../shared/vuln, cut to the
-    first ids (those with a record first) or topped up with copies of its CNA records under CVE-2099-* ids."""
+    first ids (those with a record first) or topped up with copies of its CNA records under
+    CVE-2099-* ids."""
     from netsbom.core.record import record_to_dict
     from netsbom.lab.fleet import synthetic_fleet
 
