@@ -92,9 +92,7 @@ def test_values_out_of_range_are_left_to_pysnmp() -> None:
         b"\x24\x03\x04\x01x",  # a constructed OCTET STRING
     ):
         var_binds = codec.tlv(0x30, codec.tlv(0x30, name + value))
-        pdu = codec.tlv(
-            0xA2, codec.integer(3) + codec.integer(0) + codec.integer(0) + var_binds
-        )
+        pdu = codec.tlv(0xA2, codec.integer(3) + codec.integer(0) + codec.integer(0) + var_binds)
         data = codec.tlv(0x30, codec.integer(1) + codec.tlv(0x04, b"c") + pdu)
         with pytest.raises(codec._Unusual):
             codec._decode_fast(data)

@@ -74,10 +74,22 @@ _MAX_TIMEOUTS = 2  # after this many timed-out subtrees the device is considered
 _OWN_PRIV = frozenset({None, "aes128", "aes192", "aes256"})
 
 
+@functools.cache
+def _hlapi() -> Any:
+    """pysnmp's asyncio hlapi, imported when first needed (DES/3DES, names to resolve): it loads
+    pysmi, whose deprecated aliases warn, so under a narrow warning filter."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning)
+        from pysnmp.hlapi import varbinds
+        from pysnmp.hlapi.v3arch import asyncio as hlapi
+
+    hlapi.MibViewControllerManager = varbinds.MibViewControllerManager
+    return hlapi
+
+
 def _pysnmp_protocols() -> tuple[dict[str, Any], dict[str, Any]]:
     """pysnmp's auth and privacy protocol objects by netsbom's names."""
-    from pysnmp.hlapi.v3arch import asyncio as hlapi
-
+    hlapi = _hlapi()
     auth = {
         "md5": hlapi.usmHMACMD5AuthProtocol,
         "sha": hlapi.usmHMACSHAAuthProtocol,
@@ -118,21 +130,17 @@ def _mib_view() -> Any:
     loads MIB modules (~270 ms CPU) and registers pysmi's compiler, which warns about pysmi's
     deprecated aliases. Built once, synchronously, under a narrow warning filter.
     """
-    from pysnmp.hlapi.v3arch.asyncio import ObjectIdentity, ObjectType
-    from pysnmp.hlapi.varbinds import MibViewControllerManager
-
+    hlapi = _hlapi()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning)
         cache: dict[str, Any] = {}
-        controller = MibViewControllerManager.get_mib_view_controller(cache)
-        ObjectType(ObjectIdentity("1.3.6.1.2.1.1")).resolve_with_mib(controller)
+        controller = hlapi.MibViewControllerManager.get_mib_view_controller(cache)
+        hlapi.ObjectType(hlapi.ObjectIdentity("1.3.6.1.2.1.1")).resolve_with_mib(controller)
     return controller
 
 
 def _engine() -> Any:
-    from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
-
-    engine = SnmpEngine()
+    engine = _hlapi().SnmpEngine()
     engine.cache["mibViewController"] = _mib_view()
     return engine
 
@@ -143,12 +151,11 @@ class _Stop(Exception):
 
 def auth_data(settings: SnmpSettings) -> CommunityData | UsmUserData:
     """pysnmp auth object; resolves credential references (CredentialError names the reference)."""
-    from pysnmp.hlapi.v3arch.asyncio import CommunityData, UsmUserData
-
+    hlapi = _hlapi()
     if settings.version == "2c":
         community = settings.resolve_secret("community")
         assert community is not None  # guaranteed by SnmpSettings validation
-        return CommunityData(community.reveal(), mpModel=1)  # noqa: S508 - the inventory's choice
+        return hlapi.CommunityData(community.reveal(), mpModel=1)
     auth_key = settings.resolve_secret("auth_key")
     priv_key = settings.resolve_secret("priv_key")
     kwargs: dict[str, Any] = {}
@@ -159,7 +166,7 @@ def auth_data(settings: SnmpSettings) -> CommunityData | UsmUserData:
     if priv_key is not None and settings.priv_protocol:
         kwargs["privKey"] = priv_key.reveal()
         kwargs["privProtocol"] = priv_protocols[settings.priv_protocol]
-    return UsmUserData(settings.user, **kwargs)  # noqa: S509 - security level is the inventory's
+    return hlapi.UsmUserData(settings.user, **kwargs)
 
 
 def _expire(future: asyncio.Future[Response | None]) -> None:
@@ -240,29 +247,22 @@ class _PysnmpV3Session:
     """SNMPv3 requests through pysnmp's hlapi on an engine of the device's own (DES, 3DES)."""
 
     def __init__(self, auth: UsmUserData, transport: Any, settings: SnmpSettings) -> None:
-        from pysnmp.hlapi.v3arch.asyncio import ContextData
-
         self.engine = _engine()
         self.auth = auth
         self.transport = transport
-        self.context = ContextData(contextName=settings.context)
+        self.context = _hlapi().ContextData(contextName=settings.context)
         self.max_repetitions = settings.max_repetitions
 
     async def request(self, command: str, chunk: tuple[Oid, ...]) -> Reply:
-        from pysnmp.hlapi.v3arch.asyncio import (
-            ObjectIdentity,
-            ObjectType,
-            bulk_cmd,
-            get_cmd,
-            next_cmd,
-        )
-
-        objects = [ObjectType(ObjectIdentity(oid)) for oid in chunk]
+        hlapi = _hlapi()
+        objects = [hlapi.ObjectType(hlapi.ObjectIdentity(oid)) for oid in chunk]
         target = (self.engine, self.auth, self.transport, self.context)
         if command == "bulk":
-            result = await bulk_cmd(*target, 0, self.max_repetitions, *objects, lookupMib=False)
+            result = await hlapi.bulk_cmd(
+                *target, 0, self.max_repetitions, *objects, lookupMib=False
+            )
         else:
-            result = await (next_cmd if command == "next" else get_cmd)(
+            result = await (hlapi.next_cmd if command == "next" else hlapi.get_cmd)(
                 *target, *objects, lookupMib=False
             )
         error_indication, error_status, _error_index, var_binds = result
@@ -412,9 +412,7 @@ async def _resolve(address: str, port: int) -> tuple[str, int]:
     with contextlib.suppress(ValueError):
         if str(ipaddress.IPv4Address(address)) == address:
             return address, port
-    from pysnmp.hlapi.v3arch.asyncio import UdpTransportTarget
-
-    target = await UdpTransportTarget.create((address, port))
+    target = await _hlapi().UdpTransportTarget.create((address, port))
     resolved: tuple[str, int] = target.transport_address
     return resolved
 
@@ -439,9 +437,7 @@ async def _open(address: str, settings: SnmpSettings, view: SnmpView) -> _Sessio
         if isinstance(secret, bytes | tuple):
             endpoint = await _resolve(address, settings.port)
         else:
-            from pysnmp.hlapi.v3arch.asyncio import UdpTransportTarget
-
-            transport = await UdpTransportTarget.create(
+            transport = await _hlapi().UdpTransportTarget.create(
                 (address, settings.port), timeout=settings.timeout, retries=settings.retries
             )
     except Exception as exc:  # pysnmp wraps resolver errors in PySnmpError
