@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from netsbom.agent.credentials import Secret, is_reference, resolve
 from netsbom.core.errors import ConfigError
 from netsbom.core.identifiers import id_problem
+from netsbom.core.perf import safe_load_yaml
 from netsbom.core.record import Target
 
 AuthProtocol = Literal["md5", "sha", "sha224", "sha256", "sha384", "sha512"]
@@ -273,7 +274,7 @@ class Inventory(_Strict):
 def read_yaml(path: Path) -> Any:
     """A YAML file's content; unreadable, non-UTF-8 or invalid YAML is one ConfigError line."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read inventory: {exc.strerror}") from None
     except UnicodeDecodeError as exc:

@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from netsbom.agent.snmp.view import Oid, parse_oid
 from netsbom.core.errors import ConfigError
 from netsbom.core.families import family, known_family
+from netsbom.core.perf import safe_load_yaml
 
 FINGERPRINT_DIR = Path(__file__).resolve().parent.parent / "fingerprints"
 _GROUPS = ("version", "build", "model", "serial")
@@ -508,7 +509,7 @@ def load_directory(directory: Path) -> KnowledgeBase:
     files: list[_Loaded] = []
     for path in sorted(directory.glob("*.yaml")):
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = safe_load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot load fingerprint file: {exc}") from None
         try:
