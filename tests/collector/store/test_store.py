@@ -161,3 +161,19 @@ def test_an_unreachable_postgresql_is_one_line() -> None:
         message = str(caught.value)
         assert "\n" not in message and "hunter2" not in message
         assert "127.0.0.1" in message
+
+
+def test_read_commands_know_the_latest_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SCHEMA_HEAD (read commands check it without loading Alembic) is Alembic's head; a store
+    at an older revision is named, not read."""
+    from alembic.script import ScriptDirectory
+
+    from netsbom.collector.store.store import _MIGRATIONS, SCHEMA_HEAD
+
+    assert ScriptDirectory(str(_MIGRATIONS)).get_current_head() == SCHEMA_HEAD
+    path = tmp_path / "old.db"
+    open_store(f"sqlite:///{path}").close()
+    with open_store(f"sqlite:///{path}").engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    with pytest.raises(StoreError, match="revision 0001"):
+        open_store(f"sqlite:///{path}", read_only=True)

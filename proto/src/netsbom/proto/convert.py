@@ -156,12 +156,9 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
         description=_opt(report, "description"),
         sys_object_id=_opt(report, "sys_object_id"),
         os=OsInfo(**_values(report.os)),
-        components=tuple(
-            Component(cls=getattr(c, "class"), **_values(c, skip={"class"}))
-            for c in report.components
-        ),
-        software=tuple(Software(**_values(s)) for s in report.software),
-        neighbors=tuple(Neighbor(**_values(n)) for n in report.neighbors),
+        components=tuple(map(_component, report.components)),
+        software=tuple(map(_software, report.software)),
+        neighbors=tuple(map(_neighbor, report.neighbors)),
         identifiers=Identifiers(**_values(report.identifiers)),
         provenance=tuple(
             Provenance(
@@ -171,6 +168,54 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
         ),
         errors=tuple(ErrorInfo(**_values(e)) for e in report.errors),
         complete=report.complete,
+    )
+
+
+# The repeated messages of a report, field by field: a store read of 10,000 devices converts
+# ~270,000 of them, and HasField + attribute per field is ~2.4x faster than ListFields into a
+# dict (:func:`_values`). tests/proto check them against _values for every field of the proto.
+
+
+def _component(c: pb.Component) -> Component:
+    has = c.HasField
+    return Component(
+        index=c.index,
+        parent=c.parent if has("parent") else None,
+        cls=getattr(c, "class"),
+        name=c.name if has("name") else None,
+        description=c.description if has("description") else None,
+        vendor=c.vendor if has("vendor") else None,
+        model=c.model if has("model") else None,
+        serial=c.serial if has("serial") else None,
+        hardware_rev=c.hardware_rev if has("hardware_rev") else None,
+        firmware_rev=c.firmware_rev if has("firmware_rev") else None,
+        software_rev=c.software_rev if has("software_rev") else None,
+        is_fru=c.is_fru if has("is_fru") else None,
+    )
+
+
+def _software(s: pb.Software) -> Software:
+    has = s.HasField
+    return Software(
+        name=s.name,
+        version=s.version if has("version") else None,
+        kind=s.kind,
+        source=s.source if has("source") else None,
+        purl=s.purl if has("purl") else None,
+        cpe=s.cpe if has("cpe") else None,
+    )
+
+
+def _neighbor(n: pb.Neighbor) -> Neighbor:
+    has = n.HasField
+    return Neighbor(
+        protocol=n.protocol,
+        local_port=n.local_port if has("local_port") else None,
+        remote_chassis_id=n.remote_chassis_id if has("remote_chassis_id") else None,
+        remote_name=n.remote_name if has("remote_name") else None,
+        remote_port=n.remote_port if has("remote_port") else None,
+        remote_mgmt_address=n.remote_mgmt_address if has("remote_mgmt_address") else None,
+        remote_description=n.remote_description if has("remote_description") else None,
     )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from netsbom.collector.store.schema import observations
 from netsbom.core.errors import NetsbomError, StoreError
+from netsbom.core.perf import gc_paused
 from netsbom.core.record import (
     EARLIEST_OBSERVATION,
     MAX_CLOCK_AHEAD,
@@ -37,6 +38,10 @@ from netsbom.proto.convert import Envelope, envelope_of, record_from_payload
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = resources.files("netsbom.collector.store") / "migrations"
+
+# The latest migration's revision (read commands compare the store's with it; a test checks it
+# is Alembic's head of migrations/).
+SCHEMA_HEAD = "0002"
 
 # pg_advisory_xact_lock key held while migrating: int.from_bytes(b"netsbom!") % 2**63.
 MIGRATION_LOCK = int.from_bytes(b"netsbom!", "big") % 2**63
@@ -181,10 +186,11 @@ class Store:
                 EARLIEST_OBSERVATION.year,
             )
         by_target: dict[tuple[str, str], DeviceRecord] = {}
-        for payload, text, _, report_id in rows:  # two in one second: the one received last wins
-            record = _readable(payload, text, report_id)
-            if record is not None:
-                by_target[(record.agent_id, record.target.id)] = record
+        with gc_paused():  # hundreds of thousands of acyclic objects: no collection passes
+            for payload, text, _, report_id in rows:  # two in one second: the last received wins
+                record = _readable(payload, text, report_id)
+                if record is not None:
+                    by_target[(record.agent_id, record.target.id)] = record
         return [by_target[k] for k in sorted(by_target)]
 
     def observations(self, report_ids: Iterable[str] | None = None) -> list[StoredObservation]:
@@ -218,12 +224,9 @@ class Store:
     def check_schema(self) -> None:
         """StoreError unless the schema is at the latest revision (read-only stores are never
         migrated: an old or foreign database is named, not changed)."""
-        from alembic.runtime.migration import MigrationContext
-        from alembic.script import ScriptDirectory
-
-        head = ScriptDirectory(str(_MIGRATIONS)).get_current_head()
+        head = SCHEMA_HEAD
         with self._reading() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
+            current = _stored_revision(connection)
         if current is None:
             raise StoreError("not a netsbom store (no schema): check --db")
         if current != head:
@@ -234,6 +237,16 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _stored_revision(connection: Connection) -> str | None:
+    """Alembic's revision of the store (its ``alembic_version`` row), without loading Alembic:
+    a read command starts ~0.1 s faster."""
+    from sqlalchemy import inspect
+
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.scalar(sql_text("SELECT version_num FROM alembic_version"))
 
 
 def open_store(url: str, *, migrate: bool = True, read_only: bool = False) -> Store:
