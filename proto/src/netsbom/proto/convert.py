@@ -121,13 +121,19 @@ def envelope_of(record: DeviceRecord) -> Envelope:
     return envelope(to_report(record))
 
 
-def record_from_payload(payload: bytes) -> DeviceRecord:
-    """The record a stored payload holds."""
-    return from_report(decode_report(payload))
+OMITTABLE = frozenset({"software", "provenance"})
 
 
-def from_report(report: pb.DeviceReport) -> DeviceRecord:
-    """Build a record from a received report; a report missing its identity raises ContractError."""
+def record_from_payload(payload: bytes, omit: frozenset[str] = frozenset()) -> DeviceRecord:
+    """The record a stored payload holds (``omit``: see :func:`from_report`)."""
+    return from_report(decode_report(payload), omit)
+
+
+def from_report(report: pb.DeviceReport, omit: frozenset[str] = frozenset()) -> DeviceRecord:
+    """Build a record from a received report; a report missing its identity raises ContractError.
+
+    ``omit`` (a subset of :data:`OMITTABLE`) leaves those collections empty, for readers that
+    never look at them (the topology: a third fewer objects to build at 10,000 devices)."""
     if not report.report_id or not report.agent_id or not report.target.id:
         raise ContractError("report_id, agent_id and target.id are required")
     if not report.HasField("collected_at"):
@@ -157,10 +163,12 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
         sys_object_id=_opt(report, "sys_object_id"),
         os=OsInfo(**_values(report.os)),
         components=tuple(map(_component, report.components)),
-        software=tuple(map(_software, report.software)),
+        software=() if "software" in omit else tuple(map(_software, report.software)),
         neighbors=tuple(map(_neighbor, report.neighbors)),
         identifiers=Identifiers(**_values(report.identifiers)),
-        provenance=tuple(
+        provenance=()
+        if "provenance" in omit
+        else tuple(
             Provenance(
                 field=p.field, method=p.method, source=p.source, confidence=round(p.confidence, 4)
             )
@@ -171,51 +179,52 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
     )
 
 
-# The repeated messages of a report, field by field: a store read of 10,000 devices converts
-# ~270,000 of them, and HasField + attribute per field is ~2.4x faster than ListFields into a
-# dict (:func:`_values`). tests/proto check them against _values for every field of the proto.
+# The repeated messages of a report, field by field and positionally (in the dataclasses' field
+# order): a store read of 10,000 devices converts ~270,000 of them, and this is ~3x faster than
+# ListFields into keyword arguments (:func:`_values`). tests/proto check them against _values
+# for every field of the proto, so a field added or reordered on either side fails there.
 
 
 def _component(c: pb.Component) -> Component:
     has = c.HasField
     return Component(
-        index=c.index,
-        parent=c.parent if has("parent") else None,
-        cls=getattr(c, "class"),
-        name=c.name if has("name") else None,
-        description=c.description if has("description") else None,
-        vendor=c.vendor if has("vendor") else None,
-        model=c.model if has("model") else None,
-        serial=c.serial if has("serial") else None,
-        hardware_rev=c.hardware_rev if has("hardware_rev") else None,
-        firmware_rev=c.firmware_rev if has("firmware_rev") else None,
-        software_rev=c.software_rev if has("software_rev") else None,
-        is_fru=c.is_fru if has("is_fru") else None,
+        c.index,
+        c.parent if has("parent") else None,
+        getattr(c, "class"),
+        c.name if has("name") else None,
+        c.description if has("description") else None,
+        c.vendor if has("vendor") else None,
+        c.model if has("model") else None,
+        c.serial if has("serial") else None,
+        c.hardware_rev if has("hardware_rev") else None,
+        c.firmware_rev if has("firmware_rev") else None,
+        c.software_rev if has("software_rev") else None,
+        c.is_fru if has("is_fru") else None,
     )
 
 
 def _software(s: pb.Software) -> Software:
     has = s.HasField
     return Software(
-        name=s.name,
-        version=s.version if has("version") else None,
-        kind=s.kind,
-        source=s.source if has("source") else None,
-        purl=s.purl if has("purl") else None,
-        cpe=s.cpe if has("cpe") else None,
+        s.name,
+        s.version if has("version") else None,
+        s.kind,
+        s.source if has("source") else None,
+        s.purl if has("purl") else None,
+        s.cpe if has("cpe") else None,
     )
 
 
 def _neighbor(n: pb.Neighbor) -> Neighbor:
     has = n.HasField
     return Neighbor(
-        protocol=n.protocol,
-        local_port=n.local_port if has("local_port") else None,
-        remote_chassis_id=n.remote_chassis_id if has("remote_chassis_id") else None,
-        remote_name=n.remote_name if has("remote_name") else None,
-        remote_port=n.remote_port if has("remote_port") else None,
-        remote_mgmt_address=n.remote_mgmt_address if has("remote_mgmt_address") else None,
-        remote_description=n.remote_description if has("remote_description") else None,
+        n.protocol,
+        n.local_port if has("local_port") else None,
+        n.remote_chassis_id if has("remote_chassis_id") else None,
+        n.remote_name if has("remote_name") else None,
+        n.remote_port if has("remote_port") else None,
+        n.remote_mgmt_address if has("remote_mgmt_address") else None,
+        n.remote_description if has("remote_description") else None,
     )
 
 

@@ -156,6 +156,7 @@ def normalize_interface(name: str | None) -> str | None:
     return _INTERFACE_PREFIXES.get(prefix, prefix) + rest
 
 
+@functools.lru_cache(maxsize=65536)  # pure; names repeat across a fleet
 def normalize_chassis_id(value: str | None) -> str | None:
     """MAC-like ids lose separators and case (``00:1C:73:AA:BB:CC`` == ``001c.73aa.bbcc``)."""
     if value is None:
@@ -167,6 +168,7 @@ def normalize_chassis_id(value: str | None) -> str | None:
     return compact if _HEX12.match(compact) else text
 
 
+@functools.lru_cache(maxsize=65536)  # pure; names repeat across a fleet
 def normalize_device_name(value: str | None) -> str | None:
     """Lower case, without a trailing ``(serial)`` that NX-OS appends to its CDP device id."""
     if value is None:
@@ -175,6 +177,7 @@ def normalize_device_name(value: str | None) -> str | None:
     return text or None
 
 
+@functools.lru_cache(maxsize=65536)  # pure; names repeat across a fleet
 def _short_name(name: str) -> str:
     """``r1.example.net`` -> ``r1``; an IP address stays whole."""
     if ":" not in name and not _DIGITS_AND_DOTS.match(name):

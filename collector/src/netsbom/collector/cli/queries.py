@@ -18,10 +18,12 @@ def topology(store: StoreOptions, selection: Selection, output: Output) -> None:
 
     From --records (agent JSON Lines) or from the store (--network/--select)."""
     from netsbom.core.perf import gc_paused
+    from netsbom.proto.convert import OMITTABLE
     from netsbom.topology.graph import render_graphml, render_picture, render_topology_json
 
     with gc_paused():  # the read, the graph and the document are acyclic: 1 s less at 10,000
-        config = selection.configuration(store)
+        # nodes and links name devices and OS versions: no packages or provenance needed
+        config = selection.configuration(store, omit=OMITTABLE)
         if output.format == "json":
             data = render_topology_json(config)
         elif output.format == "graphml":

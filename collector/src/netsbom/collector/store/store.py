@@ -60,8 +60,9 @@ class WriteResult:
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, omit: frozenset[str] = frozenset()) -> None:
         self.engine = engine
+        self.omit = omit  # record collections this reader never looks at (left empty)
 
     @property
     def dialect(self) -> str:
@@ -188,7 +189,7 @@ class Store:
         by_target: dict[tuple[str, str], DeviceRecord] = {}
         with gc_paused():  # hundreds of thousands of acyclic objects: no collection passes
             for payload, text, _, report_id in rows:  # two in one second: the last received wins
-                record = _readable(payload, text, report_id)
+                record = _readable(payload, text, report_id, self.omit)
                 if record is not None:
                     by_target[(record.agent_id, record.target.id)] = record
         return [by_target[k] for k in sorted(by_target)]
@@ -207,7 +208,7 @@ class Store:
             rows = connection.execute(query).all()
         out = []
         for payload, text, received, report_id in rows:
-            record = _readable(payload, text, report_id)
+            record = _readable(payload, text, report_id, self.omit)
             if record is not None:
                 out.append(StoredObservation(record, _aware(received)))
         return out
@@ -246,15 +247,19 @@ def _stored_revision(connection: Connection) -> str | None:
 
     if not inspect(connection).has_table("alembic_version"):
         return None
-    return connection.scalar(sql_text("SELECT version_num FROM alembic_version"))
+    revision = connection.scalar(sql_text("SELECT version_num FROM alembic_version"))
+    return None if revision is None else str(revision)
 
 
-def open_store(url: str, *, migrate: bool = True, read_only: bool = False) -> Store:
+def open_store(
+    url: str, *, migrate: bool = True, read_only: bool = False, omit: frozenset[str] = frozenset()
+) -> Store:
     """Open ``sqlite:///PATH`` or ``postgresql+psycopg://...``; migrate unless told not to.
 
     ``read_only`` (the read commands): never creates, migrates or writes anything; a SQLite file
     that does not exist, an unreachable server or a schema that is not the latest is a
-    StoreError naming the store."""
+    StoreError naming the store. ``omit``: record collections (of
+    ``netsbom.proto.convert.OMITTABLE``) the reader never looks at, read as empty."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -284,7 +289,7 @@ def open_store(url: str, *, migrate: bool = True, read_only: bool = False) -> St
         raise StoreError(f"cannot open {_redact(url)}: {exc}") from None
     if engine.dialect.name == "sqlite" and not read_only:
         event.listen(engine, "connect", _sqlite_pragmas)
-    store = Store(engine)
+    store = Store(engine, omit)
     try:
         if read_only:
             store.check_schema()
@@ -347,19 +352,23 @@ def _row(item: Envelope, received_at: datetime) -> dict[str, Any]:
     }
 
 
-def _record(payload: bytes | None, text: str | None) -> DeviceRecord:
+def _record(
+    payload: bytes | None, text: str | None, omit: frozenset[str] = frozenset()
+) -> DeviceRecord:
     """A stored row's record: its payload, or the JSON of rows written by revision 0001."""
     if payload is not None:
-        return record_from_payload(payload)
+        return record_from_payload(payload, omit)
     if text is None:
         raise StoreError("an observation without payload or record")
     return record_from_dict(json.loads(text))
 
 
-def _readable(payload: bytes | None, text: str | None, report_id: str) -> DeviceRecord | None:
+def _readable(
+    payload: bytes | None, text: str | None, report_id: str, omit: frozenset[str] = frozenset()
+) -> DeviceRecord | None:
     """:func:`_record`, or None (with a warning) for a row that cannot be read back."""
     try:
-        record = _record(payload, text)
+        record = _record(payload, text, omit)
         parse_time(record.collected_at)
     except (NetsbomError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("skipped stored observation %s: unreadable (%s)", report_id, exc)
