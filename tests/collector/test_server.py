@@ -386,3 +386,44 @@ async def test_metrics_endpoint_counts_reports_and_refusals(
     assert delta('netsbom_agent_reports_sent_total{status="stored"}') == 2
     assert delta('netsbom_collector_rejected_calls_total{reason="unauthenticated"}') == 1
     assert after["netsbom_agent_spool_depth"] == 1  # the refused report waits in its spool
+
+
+def test_rate_limit_option_values() -> None:
+    import math
+
+    import click
+
+    from netsbom.collector.cli.collector import RateLimit
+
+    rate = RateLimit()
+    assert rate.convert("250/s", None, None) == 250.0
+    assert rate.convert(" 12.5 ", None, None) == 12.5
+    assert math.isinf(rate.convert("off", None, None))
+    for bad in ("0", "-5/s", "fast", "5/min", "inf", "nan"):
+        with pytest.raises(click.BadParameter, match="not a rate"):
+            rate.convert(bad, None, None)
+
+
+async def test_an_agent_over_its_rate_limit_is_slowed_not_refused(
+    store: Store, token: tuple[Path, str], tmp_path: Path
+) -> None:
+    import time
+
+    from netsbom.collector.server import Limits
+
+    config = CollectorConfig(
+        "127.0.0.1:0", auth=load_tokens(token[0]), limits=Limits(reports_per_second=20)
+    )
+    collector = await start_collector(store, config)
+    try:
+        records = [make_record(f"rl{i}") for i in range(60)]
+        started = time.monotonic()
+        publisher = await send(
+            f"127.0.0.1:{collector.port}", Spool(tmp_path / "spool"), token[1], records,
+            give_up_after=30,
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+        assert publisher.stats.stored == 60  # all stored: slowed, never refused
+        assert elapsed >= 1.5  # 20 in the first second's burst, then 40 more at 20/s: ~2 s
+    finally:
+        await collector.stop(0)

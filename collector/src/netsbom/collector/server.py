@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import math
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ _END = object()
 class Limits:
     max_batch: int = 256
     reports_per_second: float = 5000.0  # per agent, across its streams; excess is slowed down
+    # (math.inf: no limit; `collector serve --rate-limit`)
     max_components: int = 20_000
     max_software: int = 50_000
     max_neighbors: int = 5_000
@@ -194,6 +196,8 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         return out
 
     async def _throttle(self, agent: str | None, count: int) -> None:
+        if math.isinf(self.config.limits.reports_per_second):
+            return
         bucket = self._buckets.get(agent)
         if bucket is None:
             bucket = self._buckets[agent] = _TokenBucket(self.config.limits.reports_per_second)
