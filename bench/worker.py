@@ -388,10 +388,8 @@ def task_snmp_agent(args: argparse.Namespace) -> dict[str, Any]:
 
     from netsbom.agent.inventory import load_inventory
     from netsbom.agent.run import poll_all
-    from netsbom.agent.snmp.walk import _mib_view
 
     inventory = load_inventory(Path(args.inventory))
-    _mib_view()  # once per process, not per device
     _start()
     cpu = cpu_seconds()
     started = time.perf_counter()
