@@ -175,3 +175,33 @@ async def test_one_user_name_two_keys_one_process(
     assert [e.kind for e in wrong.errors] == ["auth"], wrong.errors
     text = repr(record_to_dict(wrong))
     assert all(secret not in text for pair in KEYS.values() for secret in pair)
+
+
+async def test_below_the_security_level_only_a_report_is_heard() -> None:
+    """An unauthenticated Response to an authPriv request (forged, or an agent that drops
+    security) is not taken as the reply; an unauthenticated Report (a security failure) is."""
+    from netsbom.agent.inventory import SnmpSettings
+    from netsbom.agent.snmp import v3
+    from netsbom.agent.snmp.message import REPORT, tlv
+
+    settings = SnmpSettings.model_validate(
+        {"version": "3", "user": "u", "auth_protocol": "sha256", "auth_key": "env:X",
+         "priv_protocol": "aes128", "priv_key": "env:Y"}
+    )  # fmt: skip
+    session = v3.V3Session(("127.0.0.1", 9), settings, b"u", (b"auth-secret", b"priv-secret"))
+    engine = b"\x80\x00\x1f\x88\x04engine"
+    session.engine_id = engine
+    session.keys = usm.usm_keys(engine, "sha256", b"auth-secret", "aes128", b"priv-secret")
+
+    def unauthenticated(pdu_tag: int) -> bytes:
+        pdu = tlv(pdu_tag, bytes.fromhex("020107020100020100") + tlv(0x30, b""))
+        scoped = tlv(0x30, tlv(0x04, engine) + tlv(0x04, b"") + pdu)
+        security = v3._security(engine, 1, 100, b"u", b"", b"")
+        return v3._message(42, 0, security, scoped)[0]
+
+    loop = asyncio.get_running_loop()
+    for tag, heard in ((0xA2, False), (REPORT, True)):
+        future: asyncio.Future[Any] = loop.create_future()
+        session._pending = (42, future)
+        session.datagram_received(unauthenticated(tag), ("127.0.0.1", 9))
+        assert future.done() is heard, hex(tag)

@@ -194,8 +194,13 @@ class V3Session(asyncio.DatagramProtocol):
         incoming = _parse(data)
         if incoming is None or incoming.msg_id != msg_id or future.done():
             return
-        if incoming.flags & _AUTH and not self._authentic(incoming):
-            return  # a forged or damaged reply: pysnmp drops it too
+        if incoming.flags & _AUTH:
+            if not self._authentic(incoming):
+                return  # a forged or damaged reply: pysnmp drops it too
+        elif self.flags & _AUTH and (
+            incoming.flags & _PRIV or _scoped_pdu(incoming.scoped)[0] != REPORT
+        ):
+            return  # below our security level, only a Report (of a security failure) is heard
         future.set_result(incoming)
 
     def _authentic(self, incoming: _Incoming) -> bool:
