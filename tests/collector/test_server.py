@@ -427,3 +427,37 @@ async def test_an_agent_over_its_rate_limit_is_slowed_not_refused(
         assert elapsed >= 1.5  # 20 in the first second's burst, then 40 more at 20/s: ~2 s
     finally:
         await collector.stop(0)
+
+
+async def test_concurrent_batches_commit_together_each_told_its_own(store: Store) -> None:
+    """Group commit: batches waiting at once share a transaction; a report id in two of them
+    is stored once (the first) and a duplicate for the other; a failing store fails them all."""
+    import asyncio
+
+    from netsbom.collector.server import _GroupWriter
+    from netsbom.core.errors import StoreError
+    from netsbom.proto.convert import envelope_of
+
+    writer = _GroupWriter(store)
+    a, b, c, d = (envelope_of(make_record(f"gw{i}")) for i in range(4))
+    first, second, third = await asyncio.gather(
+        writer.write([a, b]), writer.write([b, c, c]), writer.write([d])
+    )
+    assert first.stored == (a.report_id, b.report_id) and first.duplicates == ()
+    assert second.stored == (c.report_id,)
+    assert second.duplicates == (b.report_id, c.report_id)
+    assert third.stored == (d.report_id,)
+    assert store.count() == 4
+    again = await writer.write([a])
+    assert (again.stored, again.duplicates) == ((), (a.report_id,))
+
+    def broken(*_: object) -> None:
+        raise StoreError("disk full")
+
+    store.write_envelopes = broken  # type: ignore[method-assign]
+    results = await asyncio.gather(
+        writer.write([envelope_of(make_record("gw8"))]),
+        writer.write([envelope_of(make_record("gw9"))]),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, StoreError) for r in results)
