@@ -104,19 +104,22 @@ class Store:
         received = received_at or datetime.now(UTC)
         rows = [_row(e, received) for e in envelopes]
         ids = [e.report_id for e in envelopes]
-        insert = _insert_ignoring_duplicates(self.dialect)
         try:
             unique: dict[str, dict[str, Any]] = {}
             for row in rows:
                 unique.setdefault(row["report_id"], row)
-            with self.engine.begin() as connection:
-                # ON CONFLICT DO NOTHING returns only the rows it wrote: the rest were stored before
-                result = connection.execute(
-                    insert(observations).returning(observations.c.report_id),
-                    list(unique.values()),
-                )
-                stored = set(result.scalars())
-        except SQLAlchemyError as exc:
+            if self.dialect == "sqlite":
+                stored = self._insert_sqlite(list(unique.values()))
+            else:
+                insert = _insert_ignoring_duplicates(self.dialect)
+                with self.engine.begin() as connection:
+                    # ON CONFLICT DO NOTHING returns only the rows it wrote: the rest were there
+                    result = connection.execute(
+                        insert(observations).returning(observations.c.report_id),
+                        list(unique.values()),
+                    )
+                    stored = set(result.scalars())
+        except (SQLAlchemyError, sqlite3.Error) as exc:
             raise StoreError(f"could not store reports: {_reason(exc)}") from None
         first: list[str] = []
         again: list[str] = []
@@ -127,6 +130,29 @@ class Store:
             else:
                 again.append(report_id)
         return WriteResult(stored=tuple(first), duplicates=tuple(again))
+
+    def _insert_sqlite(self, rows: list[dict[str, Any]]) -> set[str]:
+        """SQLite: the same rows through the driver, one INSERT .. ON CONFLICT DO NOTHING each
+        (its rowcount says whether it was new), values converted by the columns' own SQLAlchemy
+        types so the stored bytes are identical; in one transaction. SQLAlchemy's executemany
+        with RETURNING cost ~30 us per report, a third of the collector's ingest CPU."""
+        sql, columns = _sqlite_insert(self.engine.dialect)
+        stored: set[str] = set()
+        with self.engine.begin() as connection:
+            cursor = connection.connection.cursor()
+            try:
+                for row in rows:
+                    values = [
+                        convert(row[name]) if convert is not None and row[name] is not None
+                        else row[name]
+                        for name, convert in columns
+                    ]  # fmt: skip
+                    cursor.execute(sql, values)
+                    if cursor.rowcount == 1:
+                        stored.add(row["report_id"])
+            finally:
+                cursor.close()
+        return stored
 
     def count(self) -> int:
         with self._reading() as connection:
@@ -315,6 +341,17 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@functools.cache
+def _sqlite_insert(dialect: Any) -> tuple[str, list[tuple[str, Any]]]:
+    """The driver-level INSERT of an observation row and each column's bind conversion."""
+    columns = [c for c in observations.columns if c.name != "id"]
+    names = ", ".join(c.name for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    head = f"INSERT INTO observations ({names}) VALUES ({marks})"  # noqa: S608 - schema names
+    sql = head + " ON CONFLICT (report_id) DO NOTHING"
+    return sql, [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
+
+
 def _insert_ignoring_duplicates(dialect: str) -> Any:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -397,7 +434,9 @@ def _redact(url: str) -> str:
         return "<unparseable URL>"
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def _reason(exc: Exception) -> str:
     """The driver's message without SQL parameters (which may hold record content)."""
+    if isinstance(exc, sqlite3.Error):  # the driver's own: its messages carry no parameters
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     orig = getattr(exc, "orig", None)
     return str(orig).splitlines()[0] if orig is not None else type(exc).__name__
