@@ -15,6 +15,7 @@ import gc
 import logging
 import math
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -187,6 +188,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         duplicates = set(result.duplicates)
         items = iter(accepted)
         out = []
+        counts: Counter[int] = Counter()
         for rejected in acks:
             ack = rejected
             if ack is None:
@@ -196,7 +198,9 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
                 status = ReportAck.DUPLICATE if dup else ReportAck.STORED
                 ack = ReportAck(report_id=report_id, status=status)
             out.append(ack)
-            metrics.REPORTS_INGESTED.labels(ReportAck.Status.Name(ack.status).lower()).inc()
+            counts[ack.status] += 1
+        for value, count in counts.items():  # once per status and batch, not per report
+            metrics.REPORTS_INGESTED.labels(ReportAck.Status.Name(value).lower()).inc(count)
         return out
 
     async def _throttle(self, agent: str | None, count: int) -> None:
