@@ -30,6 +30,7 @@ def topology(store: StoreOptions, selection: Selection, output: Output) -> None:
             data = render_graphml(config)
         else:
             data = render_picture(config, "svg" if output.format == "svg" else "png")
+        del config  # freed here: re-enabled, the collector would first traverse all of it
     output.write(data)
 
 
