@@ -50,7 +50,8 @@ def test_report_without_identity_is_refused() -> None:
 @pytest.mark.parametrize(
     ("message", "convert", "record_type"),
     [("Component", "_component", "Component"), ("Software", "_software", "Software"),
-     ("Neighbor", "_neighbor", "Neighbor")],
+     ("Neighbor", "_neighbor", "Neighbor"), ("OsInfo", "_os", "OsInfo"),
+     ("Identifiers", "_identifiers", "Identifiers")],
 )  # fmt: skip
 def test_field_by_field_converters_cover_every_field(
     message: str, convert: str, record_type: str

@@ -161,11 +161,11 @@ def from_report(report: pb.DeviceReport, omit: frozenset[str] = frozenset()) -> 
         chassis_id=_opt(report, "chassis_id"),
         description=_opt(report, "description"),
         sys_object_id=_opt(report, "sys_object_id"),
-        os=OsInfo(**_values(report.os)),
+        os=_os(report.os),
         components=tuple(map(_component, report.components)),
         software=() if "software" in omit else tuple(map(_software, report.software)),
         neighbors=tuple(map(_neighbor, report.neighbors)),
-        identifiers=Identifiers(**_values(report.identifiers)),
+        identifiers=_identifiers(report.identifiers),
         provenance=()
         if "provenance" in omit
         else tuple(
@@ -200,6 +200,26 @@ def _component(c: pb.Component) -> Component:
         c.firmware_rev if has("firmware_rev") else None,
         c.software_rev if has("software_rev") else None,
         c.is_fru if has("is_fru") else None,
+    )
+
+
+def _os(o: pb.OsInfo) -> OsInfo:
+    has = o.HasField
+    return OsInfo(
+        o.family if has("family") else None,
+        o.version if has("version") else None,
+        o.build if has("build") else None,
+        o.image if has("image") else None,
+        o.name if has("name") else None,
+    )
+
+
+def _identifiers(i: pb.Identifiers) -> Identifiers:
+    has = i.HasField
+    return Identifiers(
+        i.os_cpe if has("os_cpe") else None,
+        i.hardware_cpe if has("hardware_cpe") else None,
+        i.purl if has("purl") else None,
     )
 
 
