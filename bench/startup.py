@@ -2,6 +2,7 @@
 
 cli-help-cpu            CPU of `netsbom --help`, `agent --help`, `agent poll --help` (median of
                         runs) against a bare interpreter start (`python -c pass`)
+cli-poll-cpu-one-device CPU of `netsbom agent poll` of one SNMPv2c lab device (median of runs)
 agent-install-size      site-packages of a fresh venv with only core, proto and agent against
                         one with every distribution (requirements.txt)
 agent-idle-rss          resident memory of `netsbom agent run` sleeping between rounds,
@@ -26,6 +27,7 @@ from bench.common import REPO, Entry
 NETSBOM = Path(sys.executable).with_name("netsbom")
 HELP_COMMANDS = (("--help",), ("agent", "--help"), ("agent", "poll", "--help"))
 HELP_TARGET = 0.3  # seconds of CPU (issue: netsbom --help and agent poll --help)
+POLL_TARGET = 0.5  # seconds of CPU of a one-device `agent poll` process
 
 
 def _cpu(command: Sequence[str]) -> float:
@@ -169,8 +171,45 @@ def bench_idle_rss(settle: float) -> Entry:
     )
 
 
+def bench_poll_one(runs: int) -> Entry:
+    """``netsbom agent poll`` of one lab device over SNMPv2c, as a process (import, poll, parse,
+    print): what an operator's one-off poll or a cron job costs."""
+    from bench.fleet_lab import fleet_definition
+    from netsbom.lab.runner import Lab
+
+    with tempfile.TemporaryDirectory(prefix="netsbom-bench-poll-") as tmp:
+        work = Path(tmp)
+        definition = fleet_definition(1, work / "definition")
+        with Lab(definition, work / "state", port=0) as lab:
+            device = lab.devices[0]
+            community = work / "community"
+            community.write_text(device.community + "\n")
+            community.chmod(0o600)
+            command = [str(NETSBOM), "agent", "poll", f"snmp://{device.address}:{device.port}",
+                       "--community", f"file:{community}", "--json"]  # fmt: skip
+            _cpu(command)  # warm the simulator's index and the page cache
+            seconds = _median_cpu(command, runs)
+        bare = _median_cpu([sys.executable, "-c", "pass"], runs)
+    return Entry(
+        name="cli-poll-cpu-one-device",
+        baseline="python -c pass (a bare interpreter start), same machine, same run",
+        ratio=round(seconds / bare, 2) if bare else None,
+        target=f"<= {POLL_TARGET} s CPU",
+        met=seconds <= POLL_TARGET,
+        details={
+            "command": "netsbom agent poll snmp://LAB-DEVICE --community file:... --json",
+            "device": definition.devices[0].name,
+            "cpu_seconds": round(seconds, 4),
+            "bare_interpreter_cpu_seconds": round(bare, 4),
+            "runs": runs,
+            "ratio_meaning": "command CPU / bare interpreter CPU",
+        },
+    )
+
+
 def bench_startup(quick: bool) -> list[Entry]:
     entries = bench_cli_help(runs=3 if quick else 9)
+    entries.append(bench_poll_one(runs=3 if quick else 9))
     entries.append(bench_idle_rss(settle=4.0 if quick else 8.0))
     if quick:
         entries.append(

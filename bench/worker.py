@@ -397,10 +397,8 @@ def task_snmp_agent(args: argparse.Namespace) -> dict[str, Any]:
 
     from netsbom.agent.inventory import load_inventory
     from netsbom.agent.run import poll_all
-    from netsbom.agent.snmp.walk import _mib_view
 
     inventory = load_inventory(Path(args.inventory))
-    _mib_view()  # once per process, not per device
     _start()
     cpu = cpu_seconds()
     started = time.perf_counter()
@@ -446,9 +444,23 @@ def task_snmp_netsnmp(args: argparse.Namespace) -> dict[str, Any]:
         ]
         return [s for s in subtrees if any(o == s or o.startswith(s + ".") for o in oids)]
 
+    def secret(reference: str) -> str:
+        return Path(reference.removeprefix("file:")).read_text().strip()
+
+    def security(snmp: dict[str, Any]) -> list[str]:
+        """Net-SNMP's options for the target's SNMP settings (v2c, or v3 authPriv)."""
+        if snmp.get("version", "2c") == "2c":
+            return ["-v2c", "-c", secret(snmp["community"])]
+        auth, priv = snmp["auth_protocol"], snmp["priv_protocol"]
+        return [
+            *("-v3", "-l", "authPriv", "-u", snmp["user"], "-n", snmp.get("context", "")),
+            *("-a", f"SHA-{auth.removeprefix('sha')}", "-A", secret(snmp["auth_key"])),
+            *("-x", f"AES-{priv.removeprefix('aes')}", "-X", secret(snmp["priv_key"])),
+        ]
+
     def one(target: dict[str, Any]) -> int:
         snmp = target["snmp"]
-        community = Path(snmp["community"].removeprefix("file:")).read_text().strip()
+        options = security(snmp)
         rows = 0
         mine = with_data(target["name"])
         walked.append(len(mine))
@@ -456,9 +468,7 @@ def task_snmp_netsnmp(args: argparse.Namespace) -> dict[str, Any]:
             out = subprocess.run(
                 [
                     "snmpbulkwalk",
-                    "-v2c",
-                    "-c",
-                    community,
+                    *options,
                     "-On",
                     "-Cr25",
                     "-t",

@@ -147,3 +147,26 @@ def test_an_snmp_option_keeps_the_ssh_half_of_a_dual_target(
     assert len(kernels) == 1 and kernels[0]["source"] == "uname -r"
     names = [(s["name"], s["version"], s["purl"]) for s in record["software"]]
     assert len(names) == len(set(names))  # each package once
+
+
+def test_an_snmp_poll_and_read_commands_load_no_heavy_modules() -> None:
+    """Start-up stays cheap (issue 18: `agent poll` of one device <= 0.5 s CPU): polling over
+    SNMP loads no SSH driver, netmiko, gRPC or pysnmp engine code; `topology` loads neither
+    Alembic nor networkx. Checked in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, netsbom.agent.run, netsbom.agent.snmp.walk, netsbom.collector.cli.queries,"
+        " netsbom.collector.store.store, netsbom.topology.graph, netsbom.topology.configuration;"
+        " print(' '.join(sorted(sys.modules)))"
+    )
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+        ).stdout.split()
+    )
+    for heavy in ("netmiko", "paramiko", "grpc", "pysnmp.hlapi.v3arch.asyncio", "pysmi",
+                  "alembic", "networkx", "netsbom.agent.platforms.ios_xe",
+                  "netsbom.agent.publish"):  # fmt: skip
+        assert heavy not in loaded, heavy

@@ -40,6 +40,8 @@ def test_quick_bench_writes_every_entry(tmp_path: Path) -> None:
         "sbom-export-20-memory",
         "sbom-validate-20",
         "topology-fingerprint-200",
+        "topology-cli-200",
+        "cli-poll-cpu-one-device",
         "ingest-sqlite",
     ):
         assert entries[name]["ratio"] is not None, entries[name]

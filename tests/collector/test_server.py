@@ -386,3 +386,78 @@ async def test_metrics_endpoint_counts_reports_and_refusals(
     assert delta('netsbom_agent_reports_sent_total{status="stored"}') == 2
     assert delta('netsbom_collector_rejected_calls_total{reason="unauthenticated"}') == 1
     assert after["netsbom_agent_spool_depth"] == 1  # the refused report waits in its spool
+
+
+def test_rate_limit_option_values() -> None:
+    import math
+
+    import click
+
+    from netsbom.collector.cli.collector import RateLimit
+
+    rate = RateLimit()
+    assert rate.convert("250/s", None, None) == 250.0
+    assert rate.convert(" 12.5 ", None, None) == 12.5
+    assert math.isinf(rate.convert("off", None, None))
+    for bad in ("0", "-5/s", "fast", "5/min", "inf", "nan"):
+        with pytest.raises(click.BadParameter, match="not a rate"):
+            rate.convert(bad, None, None)
+
+
+async def test_an_agent_over_its_rate_limit_is_slowed_not_refused(
+    store: Store, token: tuple[Path, str], tmp_path: Path
+) -> None:
+    import time
+
+    from netsbom.collector.server import Limits
+
+    config = CollectorConfig(
+        "127.0.0.1:0", auth=load_tokens(token[0]), limits=Limits(reports_per_second=20)
+    )
+    collector = await start_collector(store, config)
+    try:
+        records = [make_record(f"rl{i}") for i in range(60)]
+        started = time.monotonic()
+        publisher = await send(
+            f"127.0.0.1:{collector.port}", Spool(tmp_path / "spool"), token[1], records,
+            give_up_after=30,
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+        assert publisher.stats.stored == 60  # all stored: slowed, never refused
+        assert elapsed >= 1.5  # 20 in the first second's burst, then 40 more at 20/s: ~2 s
+    finally:
+        await collector.stop(0)
+
+
+async def test_concurrent_batches_commit_together_each_told_its_own(store: Store) -> None:
+    """Group commit: batches waiting at once share a transaction; a report id in two of them
+    is stored once (the first) and a duplicate for the other; a failing store fails them all."""
+    import asyncio
+
+    from netsbom.collector.server import _GroupWriter
+    from netsbom.core.errors import StoreError
+    from netsbom.proto.convert import envelope_of
+
+    writer = _GroupWriter(store)
+    a, b, c, d = (envelope_of(make_record(f"gw{i}")) for i in range(4))
+    first, second, third = await asyncio.gather(
+        writer.write([a, b]), writer.write([b, c, c]), writer.write([d])
+    )
+    assert first.stored == (a.report_id, b.report_id) and first.duplicates == ()
+    assert second.stored == (c.report_id,)
+    assert second.duplicates == (b.report_id, c.report_id)
+    assert third.stored == (d.report_id,)
+    assert store.count() == 4
+    again = await writer.write([a])
+    assert (again.stored, again.duplicates) == ((), (a.report_id,))
+
+    def broken(*_: object) -> None:
+        raise StoreError("disk full")
+
+    store.write_envelopes = broken  # type: ignore[method-assign]
+    results = await asyncio.gather(
+        writer.write([envelope_of(make_record("gw8"))]),
+        writer.write([envelope_of(make_record("gw9"))]),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, StoreError) for r in results)

@@ -219,3 +219,18 @@ def test_two_devices_named_alike_are_two_nodes_and_no_self_loop() -> None:
         n["id"] for n in doc["nodes"]
     }
     assert "name-conflict" in {f["kind"] for f in doc["flags"]}
+
+
+def test_the_topology_json_writer_is_json_dumps_byte_for_byte() -> None:
+    import json
+
+    from netsbom.topology.graph import _indented
+
+    hostile = {
+        "z": [], "a": {}, "uni": "Zürich \u2603 \U0001f600", "ctl": "tab\tnl\n\x00\x1f\"\\/",
+        "nested": [{"b": None, "a": [True, False, 1, -2, 2.5, 1e100]}, [], [[]], "x"],
+        "flags": ({"kind": "k", "devices": ("d1", "d2")},),
+    }  # fmt: skip
+    out: list[str] = []
+    _indented(hostile, "\n", out)
+    assert "".join(out) == json.dumps(hostile, indent=2, sort_keys=True, ensure_ascii=False)

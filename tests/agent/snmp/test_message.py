@@ -85,17 +85,15 @@ def test_fast_decoder_takes_every_type(value: Any) -> None:
 def test_values_out_of_range_are_left_to_pysnmp() -> None:
     name = codec._oid((*SYSTEM, 1, 0))
     for value in (
-        codec._tlv(0x04, b"x" * 65_536),  # OCTET STRING over 65535 octets
-        codec._tlv(0x41, b"\xff\xff\xff\xff"),  # Counter32 -1 (missing leading zero octet)
-        codec._tlv(0x40, b"\x0a\x01\x02"),  # a 3-octet IpAddress
-        codec._tlv(0x02, b""),  # an empty INTEGER
+        codec.tlv(0x04, b"x" * 65_536),  # OCTET STRING over 65535 octets
+        codec.tlv(0x41, b"\xff\xff\xff\xff"),  # Counter32 -1 (missing leading zero octet)
+        codec.tlv(0x40, b"\x0a\x01\x02"),  # a 3-octet IpAddress
+        codec.tlv(0x02, b""),  # an empty INTEGER
         b"\x24\x03\x04\x01x",  # a constructed OCTET STRING
     ):
-        var_binds = codec._tlv(0x30, codec._tlv(0x30, name + value))
-        pdu = codec._tlv(
-            0xA2, codec._integer(3) + codec._integer(0) + codec._integer(0) + var_binds
-        )
-        data = codec._tlv(0x30, codec._integer(1) + codec._tlv(0x04, b"c") + pdu)
+        var_binds = codec.tlv(0x30, codec.tlv(0x30, name + value))
+        pdu = codec.tlv(0xA2, codec.integer(3) + codec.integer(0) + codec.integer(0) + var_binds)
+        data = codec.tlv(0x30, codec.integer(1) + codec.tlv(0x04, b"c") + pdu)
         with pytest.raises(codec._Unusual):
             codec._decode_fast(data)
         _same(data)

@@ -163,3 +163,48 @@ def test_an_unreachable_postgresql_is_one_line() -> None:
         message = str(caught.value)
         assert "\n" not in message and "hunter2" not in message
         assert "127.0.0.1" in message
+
+
+def test_read_commands_know_the_latest_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SCHEMA_HEAD (read commands check it without loading Alembic) is Alembic's head; a store
+    at an older revision is named, not read."""
+    from alembic.script import ScriptDirectory
+
+    from netsbom.collector.store.store import _MIGRATIONS, SCHEMA_HEAD
+
+    assert ScriptDirectory(str(_MIGRATIONS)).get_current_head() == SCHEMA_HEAD
+    path = tmp_path / "old.db"
+    open_store(f"sqlite:///{path}").close()
+    with open_store(f"sqlite:///{path}").engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    with pytest.raises(StoreError, match="revision 0001"):
+        open_store(f"sqlite:///{path}", read_only=True)
+
+
+def test_sqlite_rows_are_the_bytes_sqlalchemy_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SQLite ingest goes through the driver (one INSERT .. ON CONFLICT per row): every column
+    is stored with the same value and storage class as SQLAlchemy's own insert of the row."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from netsbom.collector.store.schema import observations
+    from netsbom.collector.store.store import _row
+    from netsbom.proto.convert import envelope_of
+
+    record = make_record("rowcheck \u2603", network="Zürich", complete=False)
+    received = datetime(2026, 11, 20, 10, 0, 1, 250_000, tzinfo=UTC)
+    fast = open_store(f"sqlite:///{tmp_path / 'fast.db'}")
+    assert fast.write_envelopes([envelope_of(record)], received).stored == (record.report_id,)
+    fast.close()
+    plain = open_store(f"sqlite:///{tmp_path / 'plain.db'}")
+    with plain.engine.begin() as connection:
+        connection.execute(observations.insert(), [_row(envelope_of(record), received)])
+    plain.close()
+    columns = ", ".join(
+        f"{c.name}, typeof({c.name})" for c in observations.columns if c.name != "id"
+    )
+    rows = [
+        sqlite3.connect(tmp_path / name).execute(f"SELECT {columns} FROM observations").fetchall()
+        for name in ("fast.db", "plain.db")
+    ]
+    assert rows[0] == rows[1] and len(rows[0]) == 1

@@ -10,19 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netsbom.agent.identify import with_identifiers
 from netsbom.agent.inventory import Inventory, TargetSpec
 from netsbom.agent.merge import merge_records
 from netsbom.agent.platforms import platform_for_family
-from netsbom.agent.publish import Publisher, PublishStats
 from netsbom.agent.snmp.poll import poll_snmp
-from netsbom.agent.spool import Spool, SpooledReport
-from netsbom.agent.ssh.poll import poll_ssh
 from netsbom.core import metrics
 from netsbom.core.errors import ExitCode
 from netsbom.core.record import DeviceRecord, ErrorInfo, Target, format_time
-from netsbom.proto.convert import to_report
+
+if TYPE_CHECKING:  # sending and SSH load only when used: `agent poll` over SNMP stays light
+    from netsbom.agent.publish import Publisher, PublishStats
+    from netsbom.agent.spool import Spool
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class RunSummary:
 
     def line(self) -> str:
         """One line for people: what was polled, stored, rejected, left and lost."""
+        from netsbom.agent.publish import PublishStats
+
         stats = self.publish or PublishStats()
         text = (
             f"polled {len(self.records)} targets ({len(self.incomplete)} incomplete); "
@@ -117,6 +120,8 @@ async def _snmp_then_ssh(
         platform = spec.ssh.platform
         if platform is None and snmp_record is not None and snmp_record.os.family:
             platform = platform_for_family(snmp_record.os.family)
+        from netsbom.agent.ssh.poll import poll_ssh
+
         ssh_record = await poll_ssh(spec, agent_id=agent_id, report_id=report_id, platform=platform)
     return snmp_record, ssh_record
 
@@ -163,6 +168,8 @@ async def run_once(
     on_record: Callable[[DeviceRecord], None] | None = None,
 ) -> RunSummary:
     """Poll everything once while streaming; returns when all is acknowledged or sending gave up."""
+    from netsbom.agent.spool import SpooledReport
+    from netsbom.proto.convert import to_report
 
     def spool_and_offer(record: DeviceRecord) -> None:
         data = to_report(record).SerializeToString()

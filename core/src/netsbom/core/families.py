@@ -20,10 +20,10 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsbom.core.errors import ConfigError
+from netsbom.core.perf import safe_load_yaml
 
 __all__ = [
     "CnaNames",
@@ -130,7 +130,7 @@ class _Registry(_Strict):
 def _registry() -> tuple[_Registry, dict[str, Family]]:
     source = resources.files("netsbom.core").joinpath("families.yaml")
     try:
-        registry = _Registry.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+        registry = _Registry.model_validate(safe_load_yaml(source.read_text(encoding="utf-8")))
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"])

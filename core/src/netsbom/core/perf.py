@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from typing import Any
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_paused", "safe_load_yaml"]
 
 
 @contextlib.contextmanager
@@ -24,3 +25,11 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def safe_load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` through libyaml when PyYAML has it: the same values, ~8x less CPU
+    (the agent loads ~90 knowledge files at start: 95 ms in Python, 12 ms in C)."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506

@@ -22,7 +22,6 @@ from urllib.parse import unquote
 
 from packageurl import PackageURL
 
-from netsbom.core.families import known_family
 from netsbom.core.record import Software
 
 __all__ = ["MANAGERS", "package_purl", "purl_arch", "software_purl", "union_software"]
@@ -61,6 +60,8 @@ def software_purl(software: Software, os_family: str | None, os_version: str | N
     version, the listed ``arch``); for a package without one,
     the purl its package system names it by (``source``: dpkg, rpm, apk, or a vendor's OS family
     whose registry entry has ``packages``). None when nothing names its package system."""
+    from netsbom.core.families import known_family  # pydantic: loaded when first needed
+
     entry = known_family(os_family)
     distribution = entry.packages if entry is not None else None
     if distribution is not None and distribution.purl not in _DISTRIBUTION_TYPES:
@@ -88,6 +89,8 @@ def software_purl(software: Software, os_family: str | None, os_version: str | N
             namespace=own.namespace if own else None,
             distro=distro if own else None,
         )
+    from netsbom.core.families import known_family
+
     vendor = known_family(software.source)
     if vendor is not None and vendor.packages is not None and vendor.packages.purl == "generic":
         return package_purl(

@@ -13,8 +13,10 @@ from netsbom.core.errors import ConfigError
 
 def read_yaml(path: Path, what: str) -> Any:
     """The content of ``path``, a ``what`` ("inventory", "tokens file")."""
+    from netsbom.core.perf import safe_load_yaml
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read {what}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:

@@ -122,13 +122,19 @@ def envelope_of(record: DeviceRecord) -> Envelope:
     return envelope(to_report(record))
 
 
-def record_from_payload(payload: bytes) -> DeviceRecord:
-    """The record a stored payload holds."""
-    return from_report(decode_report(payload))
+OMITTABLE = frozenset({"software", "provenance"})
 
 
-def from_report(report: pb.DeviceReport) -> DeviceRecord:
-    """Build a record from a received report; a report missing its identity raises ContractError."""
+def record_from_payload(payload: bytes, omit: frozenset[str] = frozenset()) -> DeviceRecord:
+    """The record a stored payload holds (``omit``: see :func:`from_report`)."""
+    return from_report(decode_report(payload), omit)
+
+
+def from_report(report: pb.DeviceReport, omit: frozenset[str] = frozenset()) -> DeviceRecord:
+    """Build a record from a received report; a report missing its identity raises ContractError.
+
+    ``omit`` (a subset of :data:`OMITTABLE`) leaves those collections empty, for readers that
+    never look at them (the topology: a third fewer objects to build at 10,000 devices)."""
     if not report.report_id or not report.agent_id or not report.target.id:
         raise ContractError("report_id, agent_id and target.id are required")
     if not report.HasField("collected_at"):
@@ -156,15 +162,14 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
         chassis_id=_opt(report, "chassis_id"),
         description=_opt(report, "description"),
         sys_object_id=_opt(report, "sys_object_id"),
-        os=OsInfo(**_values(report.os)),
-        components=tuple(
-            Component(cls=getattr(c, "class"), **_values(c, skip={"class"}))
-            for c in report.components
-        ),
-        software=tuple(Software(**_values(s)) for s in report.software),
-        neighbors=tuple(Neighbor(**_values(n)) for n in report.neighbors),
-        identifiers=Identifiers(**_values(report.identifiers)),
-        provenance=tuple(
+        os=_os(report.os),
+        components=tuple(map(_component, report.components)),
+        software=() if "software" in omit else tuple(map(_software, report.software)),
+        neighbors=tuple(map(_neighbor, report.neighbors)),
+        identifiers=_identifiers(report.identifiers),
+        provenance=()
+        if "provenance" in omit
+        else tuple(
             Provenance(
                 field=p.field, method=p.method, source=p.source, confidence=round(p.confidence, 4)
             )
@@ -173,6 +178,75 @@ def from_report(report: pb.DeviceReport) -> DeviceRecord:
         errors=tuple(ErrorInfo(**_values(e)) for e in report.errors),
         complete=report.complete,
         virtual=report.virtual if report.HasField("virtual") else None,
+    )
+
+
+# The repeated messages of a report, field by field and positionally (in the dataclasses' field
+# order): a store read of 10,000 devices converts ~270,000 of them, and this is ~3x faster than
+# ListFields into keyword arguments (:func:`_values`). tests/proto check them against _values
+# for every field of the proto, so a field added or reordered on either side fails there.
+
+
+def _component(c: pb.Component) -> Component:
+    has = c.HasField
+    return Component(
+        c.index,
+        c.parent if has("parent") else None,
+        getattr(c, "class"),
+        c.name if has("name") else None,
+        c.description if has("description") else None,
+        c.vendor if has("vendor") else None,
+        c.model if has("model") else None,
+        c.serial if has("serial") else None,
+        c.hardware_rev if has("hardware_rev") else None,
+        c.firmware_rev if has("firmware_rev") else None,
+        c.software_rev if has("software_rev") else None,
+        c.is_fru if has("is_fru") else None,
+    )
+
+
+def _os(o: pb.OsInfo) -> OsInfo:
+    has = o.HasField
+    return OsInfo(
+        o.family if has("family") else None,
+        o.version if has("version") else None,
+        o.build if has("build") else None,
+        o.image if has("image") else None,
+        o.name if has("name") else None,
+    )
+
+
+def _identifiers(i: pb.Identifiers) -> Identifiers:
+    has = i.HasField
+    return Identifiers(
+        i.os_cpe if has("os_cpe") else None,
+        i.hardware_cpe if has("hardware_cpe") else None,
+        i.purl if has("purl") else None,
+    )
+
+
+def _software(s: pb.Software) -> Software:
+    has = s.HasField
+    return Software(
+        s.name,
+        s.version if has("version") else None,
+        s.kind,
+        s.source if has("source") else None,
+        s.purl if has("purl") else None,
+        s.cpe if has("cpe") else None,
+    )
+
+
+def _neighbor(n: pb.Neighbor) -> Neighbor:
+    has = n.HasField
+    return Neighbor(
+        n.protocol,
+        n.local_port if has("local_port") else None,
+        n.remote_chassis_id if has("remote_chassis_id") else None,
+        n.remote_name if has("remote_name") else None,
+        n.remote_port if has("remote_port") else None,
+        n.remote_mgmt_address if has("remote_mgmt_address") else None,
+        n.remote_description if has("remote_description") else None,
     )
 
 

@@ -139,6 +139,7 @@ _MAC = re.compile(
     r"^(?:[0-9a-f]{2}([:-])(?:[0-9a-f]{2}\1){4}[0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}"
     r"|[0-9a-f]{12})$"
 )
+_DIGITS_AND_DOTS = re.compile(r"[0-9.]+\Z")
 _SUFFIX_IN_PARENS = re.compile(r"\s*\([^)]*\)\s*$")
 
 
@@ -162,6 +163,7 @@ def normalize_interface(name: str | None) -> str | None:
     return _INTERFACE_PREFIXES.get(prefix, prefix) + rest
 
 
+@functools.lru_cache(maxsize=65536)  # pure; names repeat across a fleet
 def normalize_chassis_id(value: str | None) -> str | None:
     """MAC-like ids lose separators and case (``00:1C:73:AA:BB:CC`` == ``001c.73aa.bbcc``)."""
     if value is None:
@@ -173,6 +175,7 @@ def normalize_chassis_id(value: str | None) -> str | None:
     return compact if _HEX12.match(compact) else text
 
 
+@functools.lru_cache(maxsize=65536)  # pure; names repeat across a fleet
 def normalize_device_name(value: str | None) -> str | None:
     """Lower case, without a trailing ``(serial)`` that NX-OS appends to its CDP device id."""
     if value is None:
@@ -181,8 +184,11 @@ def normalize_device_name(value: str | None) -> str | None:
     return text or None
 
 
+@functools.lru_cache(maxsize=65536)  # pure; names repeat across a fleet
 def _short_name(name: str) -> str:
     """``r1.example.net`` -> ``r1``; an IP address stays whole."""
+    if ":" not in name and not _DIGITS_AND_DOTS.match(name):
+        return name.split(".", 1)[0]  # no IPv4 or IPv6 text (ipaddress would raise: slow)
     try:
         ipaddress.ip_address(name)
     except ValueError:
@@ -523,34 +529,32 @@ def _opt(value: str | None) -> tuple[bool, str]:
     return (value is not None, value or "")
 
 
+# The sort keys below are _opt() of each field, written out: they run for every neighbour and
+# observation of a fleet (600,000 calls at 10,000 devices).
+
+
 def _neighbor_sort_key(n: Neighbor) -> tuple[tuple[bool, str], ...]:
-    return tuple(
-        _opt(v)
-        for v in (
-            n.protocol,
-            n.local_port,
-            n.remote_name,
-            n.remote_port,
-            n.remote_chassis_id,
-            n.remote_mgmt_address,
-            n.remote_description,
-        )
+    return (
+        (n.protocol is not None, n.protocol or ""),
+        (n.local_port is not None, n.local_port or ""),
+        (n.remote_name is not None, n.remote_name or ""),
+        (n.remote_port is not None, n.remote_port or ""),
+        (n.remote_chassis_id is not None, n.remote_chassis_id or ""),
+        (n.remote_mgmt_address is not None, n.remote_mgmt_address or ""),
+        (n.remote_description is not None, n.remote_description or ""),
     )
 
 
 def _observation_sort_key(o: LinkObservation) -> tuple[tuple[bool, str], ...]:
-    return tuple(
-        _opt(v)
-        for v in (
-            o.reporter,
-            o.protocol,
-            o.local_port,
-            o.remote_name,
-            o.remote_port,
-            o.remote_chassis_id,
-            o.remote_mgmt_address,
-            o.remote_description,
-        )
+    return (
+        (o.reporter is not None, o.reporter or ""),
+        (o.protocol is not None, o.protocol or ""),
+        (o.local_port is not None, o.local_port or ""),
+        (o.remote_name is not None, o.remote_name or ""),
+        (o.remote_port is not None, o.remote_port or ""),
+        (o.remote_chassis_id is not None, o.remote_chassis_id or ""),
+        (o.remote_mgmt_address is not None, o.remote_mgmt_address or ""),
+        (o.remote_description is not None, o.remote_description or ""),
     )
 
 

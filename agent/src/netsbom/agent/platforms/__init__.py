@@ -13,6 +13,7 @@ recordings under tests; the contract tests run every driver against every record
 
 from __future__ import annotations
 
+import functools
 import pkgutil
 import re
 from collections.abc import Mapping, Sequence
@@ -52,7 +53,18 @@ def _discover() -> dict[str, Platform]:
     return dict(sorted(found.items()))
 
 
-PLATFORMS: dict[str, Platform] = _discover()
+@functools.cache
+def _platforms() -> dict[str, Platform]:
+    """The drivers, discovered on first use: an SNMP-only poll never imports them."""
+    return _discover()
+
+
+def __getattr__(name: str) -> dict[str, Platform]:
+    if name == "PLATFORMS":  # PLATFORMS: dict[str, Platform], the drivers by family id
+        return _platforms()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 GENERIC = "generic"  # the driver of last resort: `show version`-like output of any platform
 
 
@@ -60,9 +72,9 @@ def get_platform(name: str) -> Platform:
     """The driver for a family id or any alias the registry knows (``cisco_xe``, ``iosxe``,
     ``junipernetworks.junos.junos``); ConfigError names the drivers there are."""
     entry = known_family(name)
-    driver = PLATFORMS.get(entry.driver or "") if entry is not None else None
+    driver = _platforms().get(entry.driver or "") if entry is not None else None
     if driver is None:
-        known = ", ".join(PLATFORMS)
+        known = ", ".join(_platforms())
         raise ConfigError(f"no SSH driver for platform {name!r} (drivers: {known})")
     return driver
 
@@ -71,7 +83,7 @@ def platform_for_family(name: str) -> str | None:
     """The driver serving an OS family learned over SNMP (``junos-evolved`` speaks Junos' CLI),
     or None when the family has none."""
     entry = known_family(name)
-    return entry.driver if entry is not None and entry.driver in PLATFORMS else None
+    return entry.driver if entry is not None and entry.driver in _platforms() else None
 
 
 def answered_form(command: Command, outputs: Mapping[str, str | None]) -> str | None:

@@ -24,7 +24,7 @@ PYSMI_ALIAS_WARNING = r"\w+ is deprecated\. Please use \w+ instead\."
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning)
-    from pysnmp.proto import api, rfc1902
+    from pysnmp.proto import api, errind, rfc1902
     from pysnmp.proto.api import verdec
 
 END_TAGS = frozenset({0x80, 0x81, 0x82})  # noSuchObject, noSuchInstance, endOfMibView
@@ -59,7 +59,7 @@ def var_bind(name: Any, value: Any) -> VarBind:
 
 
 _V2C = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
-GET, GETNEXT, GETBULK, _RESPONSE = 0xA0, 0xA1, 0xA5, 0xA2  # PDU tags
+GET, GETNEXT, GETBULK, _RESPONSE, REPORT = 0xA0, 0xA1, 0xA5, 0xA2, 0xA8  # PDU tags
 _INT32 = range(-(2**31), 2**31)
 _UNSIGNED = {0x41: range(2**32), 0x42: range(2**32), 0x43: range(2**32), 0x46: range(2**64)}
 
@@ -86,12 +86,12 @@ def _length(length: int) -> bytes:
     return bytes((0x80 | len(octets),)) + octets
 
 
-def _tlv(tag: int, content: bytes) -> bytes:
+def tlv(tag: int, content: bytes) -> bytes:
     return bytes((tag,)) + _length(len(content)) + content
 
 
-def _integer(value: int) -> bytes:  # minimal for the non-negative values requests carry
-    return _tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big", signed=True))
+def integer(value: int) -> bytes:  # minimal for the non-negative values requests carry
+    return tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big", signed=True))
 
 
 def _oid(oid: Oid) -> bytes:
@@ -103,20 +103,25 @@ def _oid(oid: Oid) -> bytes:
             octets.append(0x80 | (rest & 0x7F))
             rest >>= 7
         out += bytes(reversed(octets))
-    return _tlv(0x06, bytes(out))
+    return tlv(0x06, bytes(out))
+
+
+def encode_pdu(pdu: int, request_id: int, chunk: tuple[Oid, ...], repetitions: int = 0) -> bytes:
+    """A GET, GETNEXT or GETBULK (non-repeaters 0) PDU; values are NULL."""
+    var_binds = b"".join(tlv(0x30, _oid(oid) + b"\x05\x00") for oid in chunk)
+    fields = integer(request_id) + integer(0) + integer(repetitions if pdu == GETBULK else 0)
+    return tlv(pdu, fields + tlv(0x30, var_binds))
 
 
 def encode_request(
     community: bytes, pdu: int, request_id: int, chunk: tuple[Oid, ...], repetitions: int = 0
 ) -> bytes:
     """An SNMPv2c GET, GETNEXT or GETBULK (non-repeaters 0) message; values are NULL."""
-    var_binds = b"".join(_tlv(0x30, _oid(oid) + b"\x05\x00") for oid in chunk)
-    fields = _integer(request_id) + _integer(0) + _integer(repetitions if pdu == GETBULK else 0)
-    body = _integer(1) + _tlv(0x04, community) + _tlv(pdu, fields + _tlv(0x30, var_binds))
-    return _tlv(0x30, body)
+    body = integer(1) + tlv(0x04, community) + encode_pdu(pdu, request_id, chunk, repetitions)
+    return tlv(0x30, body)
 
 
-def _header(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
+def header(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
     """The TLV at ``pos``: (tag, content start, content end); one-octet tags, definite lengths."""
     if pos + 2 > end:
         raise _Unusual
@@ -133,7 +138,7 @@ def _header(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
     return tag, pos, pos + length
 
 
-def _int(data: bytes, start: int, end: int, allowed: range = _INT32) -> int:
+def read_int(data: bytes, start: int, end: int, allowed: range = _INT32) -> int:
     value = int.from_bytes(data[start:end], "big", signed=True)
     if start == end or value not in allowed:
         raise _Unusual
@@ -167,11 +172,11 @@ def _value(tag: int, data: bytes, start: int, end: int) -> Value:
             raise _Unusual
         return data[start:end]
     if tag == 0x02:
-        return _int(data, start, end)
+        return read_int(data, start, end)
     if tag == 0x06:
         return _object_id(data, start, end)
     if tag in _UNSIGNED:
-        return _int(data, start, end, _UNSIGNED[tag])
+        return read_int(data, start, end, _UNSIGNED[tag])
     if tag == 0x40 and end - start == 4:
         return IpAddress(".".join(str(octet) for octet in data[start:end]))
     if (tag == 0x05 or tag in END_TAGS) and start == end:  # pyasn1's Null is an OctetString
@@ -180,44 +185,50 @@ def _value(tag: int, data: bytes, start: int, end: int) -> Value:
 
 
 def _decode_fast(data: bytes) -> Response | None:
-    tag, pos, end = _header(data, 0, len(data))  # octets after the message are ignored
+    tag, pos, end = header(data, 0, len(data))  # octets after the message are ignored
     if tag != 0x30:
         raise _Unusual
-    tag, start, pos = _header(data, pos, end)
+    tag, start, pos = header(data, pos, end)
     if tag != 0x02:
         raise _Unusual
-    if _int(data, start, pos) != 1:
+    if read_int(data, start, pos) != 1:
         return None  # not SNMPv2c
-    tag, start, pos = _header(data, pos, end)
+    tag, start, pos = header(data, pos, end)
     if tag != 0x04:
         raise _Unusual
     community = data[start:pos]
-    tag, pos, pdu_end = _header(data, pos, end)
+    tag, pos, pdu_end = header(data, pos, end)
     if tag != _RESPONSE or pdu_end != end:
         raise _Unusual
+    request_id, var_binds = _pdu_fields(data, pos, end)
+    return Response(community, request_id, 0, var_binds)
+
+
+def _pdu_fields(data: bytes, pos: int, end: int) -> tuple[int, list[VarBind]]:
+    """Request-id and varbinds of the PDU content ``data[pos:end]`` (error-status 0)."""
     fields = []
     for allowed in (_INT32, range(1), range(2**31)):  # request-id, error-status 0, error-index
-        tag, start, pos = _header(data, pos, end)
+        tag, start, pos = header(data, pos, end)
         if tag != 0x02:
             raise _Unusual
-        fields.append(_int(data, start, pos, allowed))
-    tag, pos, list_end = _header(data, pos, end)
+        fields.append(read_int(data, start, pos, allowed))
+    tag, pos, list_end = header(data, pos, end)
     if tag != 0x30 or list_end != end:
         raise _Unusual
     var_binds: list[VarBind] = []
     while pos < end:
-        tag, pos, bind_end = _header(data, pos, end)
+        tag, pos, bind_end = header(data, pos, end)
         if tag != 0x30:
             raise _Unusual
-        tag, start, pos = _header(data, pos, bind_end)
+        tag, start, pos = header(data, pos, bind_end)
         if tag != 0x06:
             raise _Unusual
         oid = tuple(_object_id(data, start, pos))
-        tag, start, pos = _header(data, pos, bind_end)
+        tag, start, pos = header(data, pos, bind_end)
         if pos != bind_end:
             raise _Unusual
         var_binds.append((oid, tag, _value(tag, data, start, pos)))
-    return Response(community, fields[0], 0, var_binds)
+    return fields[0], var_binds
 
 
 def _decode_slow(data: bytes) -> Response | None:
@@ -237,6 +248,32 @@ def _decode_slow(data: bytes) -> Response | None:
         )
     except Exception:  # pyasn1 and pysnmp errors of every kind: a message pysnmp drops
         return None
+
+
+def reply(command: str, response: Response) -> tuple[Any, Any, list[VarBind]]:
+    """hlapi's reply: GETNEXT and GETBULK drop the varbinds of an error-status and report an
+    empty varbind list as ``emptyResponse``; GET passes them on."""
+    if command == "get":
+        return None, response.error_status, response.var_binds
+    if response.error_status:
+        return None, response.error_status, []
+    if not response.var_binds:
+        return errind.emptyResponse, 0, []
+    return None, 0, response.var_binds
+
+
+def decode_pdu(data: bytes) -> tuple[int, Response | None]:
+    """A Response or Report PDU (the ``data`` of an SNMPv3 scoped PDU): its tag and what it
+    holds, decoded as :func:`decode_response` decodes the same PDU in a v2c message."""
+    try:
+        tag, pos, end = header(data, 0, len(data))
+        if tag not in (_RESPONSE, REPORT) or end != len(data):
+            raise _Unusual
+        request_id, var_binds = _pdu_fields(data, pos, end)
+        return tag, Response(b"", request_id, 0, var_binds)
+    except Exception:  # unusual encodings: pyasn1 decides, through the same PDU in a v2c message
+        tag = data[0] if data else 0
+        return tag, _decode_slow(tlv(0x30, integer(1) + tlv(0x04, b"") + data))
 
 
 def decode_response(data: bytes) -> Response | None:

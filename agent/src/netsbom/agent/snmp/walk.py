@@ -18,9 +18,12 @@ with pysnmp's indications and hlapi's meaning):
   common form go to pysnmp's own decoding (pyasn1), so every reply means what it meant to pysnmp.
   Through pysnmp a v2c poll cost ~4x Net-SNMP's CPU: ~100 ms to build an engine per device (it
   compiles its MIB modules), then pyasn1 decoding for most of the rest.
-* SNMPv3 (:class:`_V3Session`): pysnmp's hlapi on an engine of the device's own (USM state, keys,
-  engine discovery and time windows belong to pysnmp; two devices' keys for one user name cannot
-  share an engine's user table).
+* SNMPv3 (:class:`netsbom.agent.snmp.v3.V3Session`): the same codec inside RFC 3412 messages
+  with USM security (HMAC-MD5/SHA-1/SHA-2, AES-CFB privacy), a UDP socket, engine id, time
+  window and localised keys per device (keys cached per engine id and secret). Through pysnmp a
+  v3 poll cost ~10x Net-SNMP's CPU: an engine per device (~130 ms), pyasn1 for every message.
+* SNMPv3 with DES or 3DES privacy (:class:`_PysnmpV3Session`): pysnmp's hlapi on an engine of the
+  device's own (two devices' keys for one user name cannot share an engine's user table).
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ import logging
 import random
 import socket
 import warnings
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from pysnmp.proto import errind
 
 from netsbom.agent.inventory import SnmpSettings
 from netsbom.agent.snmp import oids
@@ -47,37 +52,14 @@ from netsbom.agent.snmp.message import (
     VarBind,
     decode_response,
     encode_request,
+    reply,
     var_bind,
 )
+from netsbom.agent.snmp.v3 import V3Session, secret_bytes
 from netsbom.agent.snmp.view import Oid, SnmpView, dotted
 
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning)
-    from pysnmp.hlapi.v3arch.asyncio import (
-        CommunityData,
-        ContextData,
-        ObjectIdentity,
-        ObjectType,
-        SnmpEngine,
-        UdpTransportTarget,
-        UsmUserData,
-        bulk_cmd,
-        get_cmd,
-        next_cmd,
-        usm3DESEDEPrivProtocol,
-        usmAesCfb128Protocol,
-        usmAesCfb192Protocol,
-        usmAesCfb256Protocol,
-        usmDESPrivProtocol,
-        usmHMAC128SHA224AuthProtocol,
-        usmHMAC192SHA256AuthProtocol,
-        usmHMAC256SHA384AuthProtocol,
-        usmHMAC384SHA512AuthProtocol,
-        usmHMACMD5AuthProtocol,
-        usmHMACSHAAuthProtocol,
-    )
-    from pysnmp.hlapi.varbinds import MibViewControllerManager
-    from pysnmp.proto import errind
+if TYPE_CHECKING:
+    from pysnmp.hlapi.v3arch.asyncio import CommunityData, UsmUserData
 
 log = logging.getLogger(__name__)
 
@@ -85,23 +67,47 @@ MAX_ROWS_PER_SUBTREE = 20_000
 OBJECTS_PER_REQUEST = 16  # varbinds per GETNEXT; well under agents' usual PDU limits
 _MAX_TIMEOUTS = 2  # after this many timed-out subtrees the device is considered gone
 
-AUTH_PROTOCOLS: dict[str, Any] = {
-    "md5": usmHMACMD5AuthProtocol,
-    "sha": usmHMACSHAAuthProtocol,
-    "sha224": usmHMAC128SHA224AuthProtocol,
-    "sha256": usmHMAC192SHA256AuthProtocol,
-    "sha384": usmHMAC256SHA384AuthProtocol,
-    "sha512": usmHMAC384SHA512AuthProtocol,
-}
-# aes192/aes256 use the key extension of draft-reeder (Cisco's "aes 192/256", snmpsim's AES192/256);
-# Net-SNMP's AES-192/AES-256 use draft-blumenthal and would need their own literals.
-PRIV_PROTOCOLS: dict[str, Any] = {
-    "des": usmDESPrivProtocol,
-    "3des": usm3DESEDEPrivProtocol,
-    "aes128": usmAesCfb128Protocol,
-    "aes192": usmAesCfb192Protocol,
-    "aes256": usmAesCfb256Protocol,
-}
+# SNMPv3 with these privacy protocols (or none) runs on netsbom.agent.snmp.v3; DES and 3DES on
+# pysnmp's hlapi. aes192/aes256 keys are extended as in draft-reeder (Cisco's "aes 192/256",
+# snmpsim's AES192/256); Net-SNMP's AES-192/AES-256 use draft-blumenthal, which differs only when
+# the auth hash is shorter than the key (MD5, SHA-1, SHA-224 with AES-256).
+_OWN_PRIV = frozenset({None, "aes128", "aes192", "aes256"})
+
+
+@functools.cache
+def _hlapi() -> Any:
+    """pysnmp's asyncio hlapi, imported when first needed (DES/3DES, names to resolve): it loads
+    pysmi, whose deprecated aliases warn, so under a narrow warning filter."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning)
+        from pysnmp.hlapi import varbinds
+        from pysnmp.hlapi.v3arch import asyncio as hlapi
+
+    hlapi.MibViewControllerManager = varbinds.MibViewControllerManager
+    return hlapi
+
+
+def _pysnmp_protocols() -> tuple[dict[str, Any], dict[str, Any]]:
+    """pysnmp's auth and privacy protocol objects by netsbom's names."""
+    hlapi = _hlapi()
+    auth = {
+        "md5": hlapi.usmHMACMD5AuthProtocol,
+        "sha": hlapi.usmHMACSHAAuthProtocol,
+        "sha224": hlapi.usmHMAC128SHA224AuthProtocol,
+        "sha256": hlapi.usmHMAC192SHA256AuthProtocol,
+        "sha384": hlapi.usmHMAC256SHA384AuthProtocol,
+        "sha512": hlapi.usmHMAC384SHA512AuthProtocol,
+    }
+    priv = {
+        "des": hlapi.usmDESPrivProtocol,
+        "3des": hlapi.usm3DESEDEPrivProtocol,
+        "aes128": hlapi.usmAesCfb128Protocol,
+        "aes192": hlapi.usmAesCfb192Protocol,
+        "aes256": hlapi.usmAesCfb256Protocol,
+    }
+    return auth, priv
+
+
 _AUTH_ERRORS = (
     errind.WrongDigest,
     errind.DecryptionError,
@@ -124,16 +130,17 @@ def _mib_view() -> Any:
     loads MIB modules (~270 ms CPU) and registers pysmi's compiler, which warns about pysmi's
     deprecated aliases. Built once, synchronously, under a narrow warning filter.
     """
+    hlapi = _hlapi()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=PYSMI_ALIAS_WARNING, category=DeprecationWarning)
         cache: dict[str, Any] = {}
-        controller = MibViewControllerManager.get_mib_view_controller(cache)
-        ObjectType(ObjectIdentity("1.3.6.1.2.1.1")).resolve_with_mib(controller)
+        controller = hlapi.MibViewControllerManager.get_mib_view_controller(cache)
+        hlapi.ObjectType(hlapi.ObjectIdentity("1.3.6.1.2.1.1")).resolve_with_mib(controller)
     return controller
 
 
-def _engine() -> SnmpEngine:
-    engine = SnmpEngine()
+def _engine() -> Any:
+    engine = _hlapi().SnmpEngine()
     engine.cache["mibViewController"] = _mib_view()
     return engine
 
@@ -144,20 +151,22 @@ class _Stop(Exception):
 
 def auth_data(settings: SnmpSettings) -> CommunityData | UsmUserData:
     """pysnmp auth object; resolves credential references (CredentialError names the reference)."""
+    hlapi = _hlapi()
     if settings.version == "2c":
         community = settings.resolve_secret("community")
         assert community is not None  # guaranteed by SnmpSettings validation
-        return CommunityData(community.reveal(), mpModel=1)  # noqa: S508 - the inventory's choice
+        return hlapi.CommunityData(community.reveal(), mpModel=1)
     auth_key = settings.resolve_secret("auth_key")
     priv_key = settings.resolve_secret("priv_key")
     kwargs: dict[str, Any] = {}
+    auth_protocols, priv_protocols = _pysnmp_protocols()
     if auth_key is not None and settings.auth_protocol:
         kwargs["authKey"] = auth_key.reveal()
-        kwargs["authProtocol"] = AUTH_PROTOCOLS[settings.auth_protocol]
+        kwargs["authProtocol"] = auth_protocols[settings.auth_protocol]
     if priv_key is not None and settings.priv_protocol:
         kwargs["privKey"] = priv_key.reveal()
-        kwargs["privProtocol"] = PRIV_PROTOCOLS[settings.priv_protocol]
-    return UsmUserData(settings.user, **kwargs)  # noqa: S509 - security level is the inventory's
+        kwargs["privProtocol"] = priv_protocols[settings.priv_protocol]
+    return hlapi.UsmUserData(settings.user, **kwargs)
 
 
 def _expire(future: asyncio.Future[Response | None]) -> None:
@@ -223,7 +232,7 @@ class _V2cSession(asyncio.DatagramProtocol):
                 timer.cancel()
                 self._pending = None
             if response is not None:
-                return _reply(command, response)
+                return reply(command, response)
         return errind.requestTimedOut, 0, []
 
     def close(self) -> None:
@@ -231,40 +240,29 @@ class _V2cSession(asyncio.DatagramProtocol):
             self.transport.close()
 
 
-def _reply(command: str, response: Response) -> Reply:
-    """hlapi's reply: GETNEXT and GETBULK drop the varbinds of an error-status and report an
-    empty varbind list as ``emptyResponse``; GET passes them on."""
-    if command == "get":
-        return None, response.error_status, response.var_binds
-    if response.error_status:
-        return None, response.error_status, []
-    if not response.var_binds:
-        return errind.emptyResponse, 0, []
-    return None, 0, response.var_binds
-
-
 # --- SNMPv3 --------------------------------------------------------------------------------------
 
 
-class _V3Session:
-    """SNMPv3 requests through pysnmp's hlapi on an engine of the device's own."""
+class _PysnmpV3Session:
+    """SNMPv3 requests through pysnmp's hlapi on an engine of the device's own (DES, 3DES)."""
 
-    def __init__(
-        self, auth: UsmUserData, transport: UdpTransportTarget, settings: SnmpSettings
-    ) -> None:
+    def __init__(self, auth: UsmUserData, transport: Any, settings: SnmpSettings) -> None:
         self.engine = _engine()
         self.auth = auth
         self.transport = transport
-        self.context = ContextData(contextName=settings.context)
+        self.context = _hlapi().ContextData(contextName=settings.context)
         self.max_repetitions = settings.max_repetitions
 
     async def request(self, command: str, chunk: tuple[Oid, ...]) -> Reply:
-        objects = [ObjectType(ObjectIdentity(oid)) for oid in chunk]
+        hlapi = _hlapi()
+        objects = [hlapi.ObjectType(hlapi.ObjectIdentity(oid)) for oid in chunk]
         target = (self.engine, self.auth, self.transport, self.context)
         if command == "bulk":
-            result = await bulk_cmd(*target, 0, self.max_repetitions, *objects, lookupMib=False)
+            result = await hlapi.bulk_cmd(
+                *target, 0, self.max_repetitions, *objects, lookupMib=False
+            )
         else:
-            result = await (next_cmd if command == "next" else get_cmd)(
+            result = await (hlapi.next_cmd if command == "next" else hlapi.get_cmd)(
                 *target, *objects, lookupMib=False
             )
         error_indication, error_status, _error_index, var_binds = result
@@ -414,40 +412,53 @@ async def _resolve(address: str, port: int) -> tuple[str, int]:
     with contextlib.suppress(ValueError):
         if str(ipaddress.IPv4Address(address)) == address:
             return address, port
-    target = await UdpTransportTarget.create((address, port))
+    target = await _hlapi().UdpTransportTarget.create((address, port))
     resolved: tuple[str, int] = target.transport_address
     return resolved
 
 
-async def _open(
-    auth: CommunityData | UsmUserData, address: str, settings: SnmpSettings, view: SnmpView
-) -> _Session | None:
-    """The device's session; None (and an error on the view) if its address does not resolve."""
+def _secret(settings: SnmpSettings, name: Literal["auth_key", "priv_key"]) -> bytes | None:
+    secret = settings.resolve_secret(name)
+    return None if secret is None else secret_bytes(secret.reveal())
+
+
+async def _open(address: str, settings: SnmpSettings, view: SnmpView) -> _Session | None:
+    """The device's session (credential references resolved first: CredentialError names the
+    reference); None (and an error on the view) if its address does not resolve."""
+    if settings.version == "2c":
+        community = settings.resolve_secret("community")
+        assert community is not None  # guaranteed by SnmpSettings validation
+        secret: Any = community.reveal().encode("latin-1")  # as pysnmp's OctetString encodes it
+    elif settings.priv_protocol in _OWN_PRIV:
+        secret = (_secret(settings, "auth_key"), _secret(settings, "priv_key"))
+    else:
+        secret = auth_data(settings)
     try:
-        if isinstance(auth, CommunityData):
+        if isinstance(secret, bytes | tuple):
             endpoint = await _resolve(address, settings.port)
         else:
-            transport = await UdpTransportTarget.create(
+            transport = await _hlapi().UdpTransportTarget.create(
                 (address, settings.port), timeout=settings.timeout, retries=settings.retries
             )
     except Exception as exc:  # pysnmp wraps resolver errors in PySnmpError
         view.add_error("unreachable", f"cannot resolve address {address!r}: {exc}")
         return None
-    if isinstance(auth, CommunityData):
-        community = auth.communityName.encode("latin-1")  # as pysnmp's OctetString encodes it
-        return await _V2cSession.open(community, endpoint, settings)
-    return _V3Session(auth, transport, settings)
+    if isinstance(secret, bytes):
+        return await _V2cSession.open(secret, endpoint, settings)
+    if isinstance(secret, tuple):
+        assert settings.user is not None  # guaranteed by SnmpSettings validation
+        return await V3Session.open(endpoint, settings, secret_bytes(settings.user), secret)
+    return _PysnmpV3Session(secret, transport, settings)
 
 
 async def collect(address: str, settings: SnmpSettings, *, deadline: float) -> SnmpView:
     """Walk the collection subtrees of one device; problems are recorded on the view."""
-    auth = auth_data(settings)
     view = SnmpView()
     session: _Session | None = None
     current = "setup"
     try:
         async with asyncio.timeout(deadline):
-            session = await _open(auth, address, settings, view)
+            session = await _open(address, settings, view)
             if session is None:
                 return view
             walker = _Walker(session, settings, view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import signal
 from pathlib import Path
 
@@ -12,6 +13,30 @@ from netsbom.collector.web.cli import web_options
 from netsbom.core.cli.options import MetricsEndpoint, metrics_options
 
 _EXISTING = click.Path(path_type=Path, exists=True, dir_okay=False)
+
+
+class RateLimit(click.ParamType[float]):
+    """Reports per second per agent: ``N/s`` or ``N`` (a positive number), or ``off``."""
+
+    name = "rate"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            return value
+        text = str(value).strip().lower()
+        if text in ("off", "none", "unlimited"):
+            return math.inf
+        try:
+            rate = float(text.removesuffix("/s"))
+        except ValueError:
+            rate = math.nan
+        if not rate > 0 or math.isinf(rate):
+            self.fail(
+                f"{value!r} is not a rate: give reports per second as N/s (e.g. 5000/s) or off"
+            )
+        return rate
 
 
 @click.group("collector")
@@ -47,6 +72,15 @@ def collector() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Console tokens file (roles viewer/admin; see `netsbom web`); without: read-only.",
 )
+@click.option(
+    "--rate-limit",
+    type=RateLimit(),
+    default="5000/s",
+    show_default=True,
+    envvar="NETSBOM_COLLECTOR_RATE_LIMIT",
+    help="Reports per second per agent (all its streams; one second of burst): N/s, or off. "
+    "Faster agents are slowed down, never refused. Env: NETSBOM_COLLECTOR_RATE_LIMIT.",
+)
 @web_options
 @metrics_options
 def serve_command(
@@ -62,6 +96,7 @@ def serve_command(
     http_tokens: Path | None,
     feeds_dir: Path | None,
     policy_path: Path | None,
+    rate_limit: float,
     metrics: MetricsEndpoint,
 ) -> None:
     """Serve the gRPC Collector service and grpc.health.v1 until SIGTERM/SIGINT.
@@ -71,7 +106,7 @@ def serve_command(
     import asyncio
 
     from netsbom.collector.auth import TokenFile
-    from netsbom.collector.server import CollectorConfig, TlsFiles, start_collector
+    from netsbom.collector.server import CollectorConfig, Limits, TlsFiles, start_collector
 
     if bool(tls_cert) != bool(tls_key):
         raise click.UsageError("--tls-cert and --tls-key go together")
@@ -82,6 +117,7 @@ def serve_command(
         auth=tokens,
         allow_plaintext=insecure,
         allow_no_auth=no_auth,
+        limits=Limits(reports_per_second=rate_limit),
     )
     config.check()
     http = None

@@ -25,10 +25,10 @@ DB_HELP = "Store URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (env N
 class StoreOptions:
     url: str
 
-    def open(self, *, read_only: bool = False) -> Store:
+    def open(self, *, read_only: bool = False, omit: frozenset[str] = frozenset()) -> Store:
         from netsbom.collector.store import open_store
 
-        return open_store(self.url, read_only=read_only)
+        return open_store(self.url, read_only=read_only, omit=omit)
 
 
 def _store(db: str) -> StoreOptions:
@@ -66,8 +66,11 @@ class Selection:
 
         return parse_selector(self.network, self.select)
 
-    def configuration(self, store: StoreOptions, at_text: str | None = None) -> Configuration:
-        """The configuration asked for, at ``at_text`` (default: ``--at``)."""
+    def configuration(
+        self, store: StoreOptions, at_text: str | None = None, *, omit: frozenset[str] = frozenset()
+    ) -> Configuration:
+        """The configuration asked for, at ``at_text`` (default: ``--at``); ``omit``: record
+        collections the caller never looks at (left empty when read from the store)."""
         from netsbom.collector.export import configuration_at, parse_at
         from netsbom.core.record import format_time
         from netsbom.topology.configuration import build_configuration
@@ -88,7 +91,7 @@ class Selection:
                 raise ExportError(f"{self.records_path}: no device records to build from")
             moment = format_time(at) if at is not None else max(r.collected_at for r in records)
             return build_configuration(name, moment, records)
-        opened = store.open(read_only=True)
+        opened = store.open(read_only=True, omit=omit)
         try:
             return configuration_at(opened, at=at, select=self.selector())
         finally:

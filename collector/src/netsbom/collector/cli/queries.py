@@ -17,15 +17,20 @@ def topology(store: StoreOptions, selection: Selection, output: Output) -> None:
     """The network's devices and links: JSON, GraphML or a picture (SVG/PNG).
 
     From --records (agent JSON Lines) or from the store (--network/--select)."""
+    from netsbom.core.perf import gc_paused
+    from netsbom.proto.convert import OMITTABLE
     from netsbom.topology.graph import render_graphml, render_picture, render_topology_json
 
-    config = selection.configuration(store)
-    if output.format == "json":
-        data = render_topology_json(config)
-    elif output.format == "graphml":
-        data = render_graphml(config)
-    else:
-        data = render_picture(config, "svg" if output.format == "svg" else "png")
+    with gc_paused():  # the read, the graph and the document are acyclic: 1 s less at 10,000
+        # nodes and links name devices and OS versions: no packages or provenance needed
+        config = selection.configuration(store, omit=OMITTABLE)
+        if output.format == "json":
+            data = render_topology_json(config)
+        elif output.format == "graphml":
+            data = render_graphml(config)
+        else:
+            data = render_picture(config, "svg" if output.format == "svg" else "png")
+        del config  # freed here: re-enabled, the collector would first traverse all of it
     output.write(data)
 
 

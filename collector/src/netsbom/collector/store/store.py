@@ -26,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from netsbom.collector.store.schema import observations, topology_positions
 from netsbom.core.errors import NetsbomError, StoreError
+from netsbom.core.perf import gc_paused
 from netsbom.core.record import (
     EARLIEST_OBSERVATION,
     MAX_CLOCK_AHEAD,
@@ -37,6 +38,10 @@ from netsbom.proto.convert import Envelope, envelope_of, record_from_payload
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = resources.files("netsbom.collector.store") / "migrations"
+
+# The latest migration's revision (read commands compare the store's with it; a test checks it
+# is Alembic's head of migrations/).
+SCHEMA_HEAD = "0004"
 
 # pg_advisory_xact_lock key held while migrating: int.from_bytes(b"netsbom!") % 2**63.
 MIGRATION_LOCK = int.from_bytes(b"netsbom!", "big") % 2**63
@@ -55,8 +60,9 @@ class WriteResult:
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, omit: frozenset[str] = frozenset()) -> None:
         self.engine = engine
+        self.omit = omit  # record collections this reader never looks at (left empty)
 
     @property
     def dialect(self) -> str:
@@ -98,19 +104,22 @@ class Store:
         received = received_at or datetime.now(UTC)
         rows = [_row(e, received) for e in envelopes]
         ids = [e.report_id for e in envelopes]
-        insert = _insert_ignoring_duplicates(self.dialect)
         try:
             unique: dict[str, dict[str, Any]] = {}
             for row in rows:
                 unique.setdefault(row["report_id"], row)
-            with self.engine.begin() as connection:
-                # ON CONFLICT DO NOTHING returns only the rows it wrote: the rest were stored before
-                result = connection.execute(
-                    insert(observations).returning(observations.c.report_id),
-                    list(unique.values()),
-                )
-                stored = set(result.scalars())
-        except SQLAlchemyError as exc:
+            if self.dialect == "sqlite":
+                stored = self._insert_sqlite(list(unique.values()))
+            else:
+                insert = _insert_ignoring_duplicates(self.dialect)
+                with self.engine.begin() as connection:
+                    # ON CONFLICT DO NOTHING returns only the rows it wrote: the rest were there
+                    result = connection.execute(
+                        insert(observations).returning(observations.c.report_id),
+                        list(unique.values()),
+                    )
+                    stored = set(result.scalars())
+        except (SQLAlchemyError, sqlite3.Error) as exc:
             raise StoreError(f"could not store reports: {_reason(exc)}") from None
         first: list[str] = []
         again: list[str] = []
@@ -121,6 +130,29 @@ class Store:
             else:
                 again.append(report_id)
         return WriteResult(stored=tuple(first), duplicates=tuple(again))
+
+    def _insert_sqlite(self, rows: list[dict[str, Any]]) -> set[str]:
+        """SQLite: the same rows through the driver, one INSERT .. ON CONFLICT DO NOTHING each
+        (its rowcount says whether it was new), values converted by the columns' own SQLAlchemy
+        types so the stored bytes are identical; in one transaction. SQLAlchemy's executemany
+        with RETURNING cost ~30 us per report, a third of the collector's ingest CPU."""
+        sql, columns = _sqlite_insert(self.engine.dialect)
+        stored: set[str] = set()
+        with self.engine.begin() as connection:
+            cursor = connection.connection.cursor()
+            try:
+                for row in rows:
+                    values = [
+                        convert(row[name]) if convert is not None and row[name] is not None
+                        else row[name]
+                        for name, convert in columns
+                    ]  # fmt: skip
+                    cursor.execute(sql, values)
+                    if cursor.rowcount == 1:
+                        stored.add(row["report_id"])
+            finally:
+                cursor.close()
+        return stored
 
     def count(self) -> int:
         with self._reading() as connection:
@@ -181,10 +213,11 @@ class Store:
                 EARLIEST_OBSERVATION.year,
             )
         by_target: dict[tuple[str, str], DeviceRecord] = {}
-        for payload, text, _, report_id in rows:  # two in one second: the one received last wins
-            record = _readable(payload, text, report_id)
-            if record is not None:
-                by_target[(record.agent_id, record.target.id)] = record
+        with gc_paused():  # hundreds of thousands of acyclic objects: no collection passes
+            for payload, text, _, report_id in rows:  # two in one second: the last received wins
+                record = _readable(payload, text, report_id, self.omit)
+                if record is not None:
+                    by_target[(record.agent_id, record.target.id)] = record
         return [by_target[k] for k in sorted(by_target)]
 
     def observations(self, report_ids: Iterable[str] | None = None) -> list[StoredObservation]:
@@ -201,7 +234,7 @@ class Store:
             rows = connection.execute(query).all()
         out = []
         for payload, text, received, report_id in rows:
-            record = _readable(payload, text, report_id)
+            record = _readable(payload, text, report_id, self.omit)
             if record is not None:
                 out.append(StoredObservation(record, _aware(received)))
         return out
@@ -263,12 +296,9 @@ class Store:
     def check_schema(self) -> None:
         """StoreError unless the schema is at the latest revision (read-only stores are never
         migrated: an old or foreign database is named, not changed)."""
-        from alembic.runtime.migration import MigrationContext
-        from alembic.script import ScriptDirectory
-
-        head = ScriptDirectory(str(_MIGRATIONS)).get_current_head()
+        head = SCHEMA_HEAD
         with self._reading() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
+            current = _stored_revision(connection)
         if current is None:
             raise StoreError("not a netsbom store (no schema): check --db")
         if current != head:
@@ -281,12 +311,26 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str, *, migrate: bool = True, read_only: bool = False) -> Store:
+def _stored_revision(connection: Connection) -> str | None:
+    """Alembic's revision of the store (its ``alembic_version`` row), without loading Alembic:
+    a read command starts ~0.1 s faster."""
+    from sqlalchemy import inspect
+
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    revision = connection.scalar(sql_text("SELECT version_num FROM alembic_version"))
+    return None if revision is None else str(revision)
+
+
+def open_store(
+    url: str, *, migrate: bool = True, read_only: bool = False, omit: frozenset[str] = frozenset()
+) -> Store:
     """Open ``sqlite:///PATH`` or ``postgresql+psycopg://...``; migrate unless told not to.
 
     ``read_only`` (the read commands): never creates, migrates or writes anything; a SQLite file
     that does not exist, an unreachable server or a schema that is not the latest is a
-    StoreError naming the store."""
+    StoreError naming the store. ``omit``: record collections (of
+    ``netsbom.proto.convert.OMITTABLE``) the reader never looks at, read as empty."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -316,7 +360,7 @@ def open_store(url: str, *, migrate: bool = True, read_only: bool = False) -> St
         raise StoreError(f"cannot open {_redact(url)}: {exc}") from None
     if engine.dialect.name == "sqlite" and not read_only:
         event.listen(engine, "connect", _sqlite_pragmas)
-    store = Store(engine)
+    store = Store(engine, omit)
     try:
         if read_only:
             store.check_schema()
@@ -340,6 +384,17 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+@functools.cache
+def _sqlite_insert(dialect: Any) -> tuple[str, list[tuple[str, Any]]]:
+    """The driver-level INSERT of an observation row and each column's bind conversion."""
+    columns = [c for c in observations.columns if c.name != "id"]
+    names = ", ".join(c.name for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    head = f"INSERT INTO observations ({names}) VALUES ({marks})"  # noqa: S608 - schema names
+    sql = head + " ON CONFLICT (report_id) DO NOTHING"
+    return sql, [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
 
 
 def _insert_ignoring_duplicates(dialect: str) -> Any:
@@ -379,19 +434,23 @@ def _row(item: Envelope, received_at: datetime) -> dict[str, Any]:
     }
 
 
-def _record(payload: bytes | None, text: str | None) -> DeviceRecord:
+def _record(
+    payload: bytes | None, text: str | None, omit: frozenset[str] = frozenset()
+) -> DeviceRecord:
     """A stored row's record: its payload, or the JSON of rows written by revision 0001."""
     if payload is not None:
-        return record_from_payload(payload)
+        return record_from_payload(payload, omit)
     if text is None:
         raise StoreError("an observation without payload or record")
     return record_from_dict(json.loads(text))
 
 
-def _readable(payload: bytes | None, text: str | None, report_id: str) -> DeviceRecord | None:
+def _readable(
+    payload: bytes | None, text: str | None, report_id: str, omit: frozenset[str] = frozenset()
+) -> DeviceRecord | None:
     """:func:`_record`, or None (with a warning) for a row that cannot be read back."""
     try:
-        record = _record(payload, text)
+        record = _record(payload, text, omit)
         parse_time(record.collected_at)
     except (NetsbomError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("skipped stored observation %s: unreadable (%s)", report_id, exc)
@@ -420,7 +479,9 @@ def _redact(url: str) -> str:
         return "<unparseable URL>"
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def _reason(exc: Exception) -> str:
     """The driver's message without SQL parameters (which may hold record content)."""
+    if isinstance(exc, sqlite3.Error):  # the driver's own: its messages carry no parameters
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     orig = getattr(exc, "orig", None)
     return str(orig).splitlines()[0] if orig is not None else type(exc).__name__
