@@ -15,10 +15,9 @@ indications, so the walker reads both transports the same way.
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import itertools
 import random
-import socket
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +40,7 @@ from netsbom.agent.snmp.message import (
     reply,
     tlv,
 )
+from netsbom.agent.snmp.udp import UdpExchange
 from netsbom.agent.snmp.view import Oid
 
 Reply = tuple[Any, Any, list[Any]]
@@ -150,7 +150,7 @@ def _scoped_pdu(scoped: bytes) -> tuple[int, Response | None]:
         return 0, None
 
 
-class V3Session(asyncio.DatagramProtocol):
+class V3Session(UdpExchange[_Incoming]):
     """SNMPv3 requests to one device from a UDP socket of its own, one request at a time."""
 
     def __init__(
@@ -160,8 +160,7 @@ class V3Session(asyncio.DatagramProtocol):
         user: bytes,
         secrets: tuple[bytes | None, bytes | None],
     ) -> None:
-        self.address = address
-        self.settings = settings
+        super().__init__(address, settings)
         self.user = user
         self.context = secret_bytes(settings.context)
         self.auth_secret, self.priv_secret = secrets
@@ -171,8 +170,6 @@ class V3Session(asyncio.DatagramProtocol):
         self.engine_time = 0
         self.synced_at = 0.0
         self.keys = usm.UsmKeys(None, None, None)
-        self.transport: asyncio.DatagramTransport | None = None
-        self._pending: tuple[int, asyncio.Future[_Incoming | None]] | None = None
 
     @classmethod
     async def open(
@@ -180,28 +177,21 @@ class V3Session(asyncio.DatagramProtocol):
         secrets: tuple[bytes | None, bytes | None],
     ) -> V3Session:  # fmt: skip
         session = cls(address, settings, user, secrets)
-        loop = asyncio.get_running_loop()
-        await loop.create_datagram_endpoint(lambda: session, family=socket.AF_INET)
+        await session.connect()
         return session
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]  # a datagram endpoint's transport
-
-    def datagram_received(self, data: bytes, addr: Any) -> None:
-        if self._pending is None:
-            return
-        msg_id, future = self._pending
+    def accept(self, data: bytes, key: int) -> _Incoming | None:
         incoming = _parse(data)
-        if incoming is None or incoming.msg_id != msg_id or future.done():
-            return
+        if incoming is None or incoming.msg_id != key:
+            return None
         if incoming.flags & _AUTH:
             if not self._authentic(incoming):
-                return  # a forged or damaged reply: pysnmp drops it too
+                return None  # a forged or damaged reply: pysnmp drops it too
         elif self.flags & _AUTH and (
             incoming.flags & _PRIV or _scoped_pdu(incoming.scoped)[0] != REPORT
         ):
-            return  # below our security level, only a Report (of a security failure) is heard
-        future.set_result(incoming)
+            return None  # below our security level, only a Report (of a security failure) is heard
+        return incoming
 
     def _authentic(self, incoming: _Incoming) -> bool:
         if self.keys.auth_key is None or incoming.engine_id != self.engine_id:
@@ -224,7 +214,7 @@ class V3Session(asyncio.DatagramProtocol):
                     return indication, 0, []
             request_id = random.getrandbits(31)
             encoded = encode_pdu(pdu, request_id, chunk, self.settings.max_repetitions)
-            incoming = await self._exchange(lambda encoded=encoded: self._message(encoded))
+            incoming = await self.exchange(functools.partial(self._message, encoded))
             if incoming is None:
                 return errind.requestTimedOut, 0, []
             tag, response = self._open_pdu(incoming)
@@ -247,7 +237,7 @@ class V3Session(asyncio.DatagramProtocol):
     async def _discover(self) -> Any:
         """RFC 5343 discovery: the engine id, boots and time from the agent's Report."""
         empty = encode_pdu(GET, random.getrandbits(31), ())
-        incoming = await self._exchange(lambda: self._discovery_message(empty))
+        incoming = await self.exchange(lambda: self._discovery_message(empty))
         if incoming is None:
             return errind.requestTimedOut
         if not incoming.engine_id:
@@ -266,25 +256,6 @@ class V3Session(asyncio.DatagramProtocol):
     def _sync(self, incoming: _Incoming) -> None:
         self.boots, self.engine_time = incoming.boots, incoming.engine_time
         self.synced_at = time.monotonic()
-
-    async def _exchange(self, build: Any) -> _Incoming | None:
-        """Send (a fresh message per attempt, from ``build``) until a reply or the retries end."""
-        loop = asyncio.get_running_loop()
-        for _attempt in range(self.settings.retries + 1):
-            msg_id, message = build()
-            future: asyncio.Future[_Incoming | None] = loop.create_future()
-            self._pending = (msg_id, future)
-            timer = loop.call_later(self.settings.timeout, _expire, future)
-            try:
-                assert self.transport is not None
-                self.transport.sendto(message, self.address)
-                incoming = await future
-            finally:
-                timer.cancel()
-                self._pending = None
-            if incoming is not None:
-                return incoming
-        return None
 
     def _open_pdu(self, incoming: _Incoming) -> tuple[int, Response | None]:
         scoped = incoming.scoped
@@ -354,8 +325,3 @@ def _report_kind(response: Response) -> int:
         if oid[: len(_USM_STATS)] == _USM_STATS and len(oid) > len(_USM_STATS):
             return oid[len(_USM_STATS)]
     return 0
-
-
-def _expire(future: asyncio.Future[_Incoming | None]) -> None:
-    if not future.done():
-        future.set_result(None)

@@ -34,7 +34,6 @@ import functools
 import ipaddress
 import logging
 import random
-import socket
 import warnings
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -55,6 +54,7 @@ from netsbom.agent.snmp.message import (
     reply,
     var_bind,
 )
+from netsbom.agent.snmp.udp import UdpExchange
 from netsbom.agent.snmp.v3 import V3Session, secret_bytes
 from netsbom.agent.snmp.view import Oid, SnmpView, dotted
 
@@ -169,75 +169,40 @@ def auth_data(settings: SnmpSettings) -> CommunityData | UsmUserData:
     return hlapi.UsmUserData(settings.user, **kwargs)
 
 
-def _expire(future: asyncio.Future[Response | None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
-class _V2cSession(asyncio.DatagramProtocol):
-    """SNMPv2c requests to one device from a UDP socket of its own, one request at a time.
-
-    A datagram is taken as the reply only if it decodes as a Response to the pending request-id
-    with the device's community; anything else is dropped, as pysnmp drops it. Each attempt has a
-    fresh random request-id (a late reply to an earlier attempt is dropped too).
-    """
+class _V2cSession(UdpExchange[Response]):
+    """SNMPv2c requests to one device: a datagram is the reply only if it decodes as a Response
+    to the pending request-id with the device's community."""
 
     def __init__(self, community: bytes, address: tuple[str, int], settings: SnmpSettings) -> None:
+        super().__init__(address, settings)
         self.community = community
-        self.address = address
-        self.settings = settings
-        self.transport: asyncio.DatagramTransport | None = None
-        self._pending: tuple[int, asyncio.Future[Response | None]] | None = None
 
     @classmethod
     async def open(
         cls, community: bytes, address: tuple[str, int], settings: SnmpSettings
     ) -> _V2cSession:
         session = cls(community, address, settings)
-        loop = asyncio.get_running_loop()
-        await loop.create_datagram_endpoint(lambda: session, family=socket.AF_INET)
+        await session.connect()
         return session
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]  # a datagram endpoint's transport
-
-    def datagram_received(self, data: bytes, addr: Any) -> None:
-        if self._pending is None:
-            return
-        request_id, future = self._pending
+    def accept(self, data: bytes, key: int) -> Response | None:
         response = decode_response(data)
-        if (
-            response is not None
-            and response.request_id == request_id
-            and response.community == self.community
-            and not future.done()
-        ):
-            future.set_result(response)
+        if response is None or response.request_id != key or response.community != self.community:
+            return None
+        return response
 
     async def request(self, command: str, chunk: tuple[Oid, ...]) -> Reply:
-        loop = asyncio.get_running_loop()
         pdu = {"bulk": GETBULK, "next": GETNEXT, "get": GET}[command]
         repetitions = self.settings.max_repetitions
-        for _attempt in range(self.settings.retries + 1):
-            request_id = random.getrandbits(31)
-            message = encode_request(self.community, pdu, request_id, chunk, repetitions)
-            future: asyncio.Future[Response | None] = loop.create_future()
-            self._pending = (request_id, future)
-            timer = loop.call_later(self.settings.timeout, _expire, future)
-            try:
-                assert self.transport is not None
-                self.transport.sendto(message, self.address)
-                response = await future
-            finally:
-                timer.cancel()
-                self._pending = None
-            if response is not None:
-                return reply(command, response)
-        return errind.requestTimedOut, 0, []
 
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
+        def build() -> tuple[int, bytes]:
+            request_id = random.getrandbits(31)
+            return request_id, encode_request(self.community, pdu, request_id, chunk, repetitions)
+
+        response = await self.exchange(build)
+        if response is None:
+            return errind.requestTimedOut, 0, []
+        return reply(command, response)
 
 
 # --- SNMPv3 --------------------------------------------------------------------------------------
