@@ -52,11 +52,17 @@ snmp_options = option_group(
     click.option(
         "--community", metavar="REF", help="v2c community reference (env:VAR or file:PATH)."
     ),
-    click.option("--snmp-version", "version", type=click.Choice(["2c", "3"]), default=None),
+    click.option(
+        "--snmp-version",
+        "version",
+        type=click.Choice(["2c", "3"]),
+        default=None,
+        help="SNMP version (default: the inventory's, else 2c).",
+    ),
     click.option("--user", help="SNMPv3 user name."),
-    click.option("--auth-protocol", type=_AUTH),
+    click.option("--auth-protocol", type=_AUTH, help="SNMPv3 authentication protocol."),
     click.option("--auth-key", metavar="REF", help="SNMPv3 auth key reference."),
-    click.option("--priv-protocol", type=_PRIV),
+    click.option("--priv-protocol", type=_PRIV, help="SNMPv3 privacy protocol."),
     click.option("--priv-key", metavar="REF", help="SNMPv3 privacy key reference."),
     click.option("--context", default=None, help="SNMPv3 context name."),
     click.option(

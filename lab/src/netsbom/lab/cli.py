@@ -65,7 +65,13 @@ def lab() -> None:
     default=None,
     help="Where to write the agent inventory (default: STATE_DIR/inventory.yaml).",
 )
-@click.option("--start-timeout", type=click.FloatRange(min=1), default=60.0, show_default=True)
+@click.option(
+    "--start-timeout",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the simulators may take to answer.",
+)
 def up(
     definition: Path | None,
     port: int,
@@ -111,8 +117,19 @@ def up(
 
 
 @lab.command()
-@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=1.0, show_default=True)
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Runtime files of `lab up` (default: ${STATE_ENV} or ./.netsbom/lab).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait for each device's answer.",
+)
 def status(state_dir: Path | None, timeout: float) -> None:
     """Show whether a lab started by `netsbom lab up` answers (exit 1 if not)."""
     from netsbom.lab.runner import SYS_NAME, snmp_get
@@ -133,7 +150,12 @@ def status(state_dir: Path | None, timeout: float) -> None:
 
 
 @lab.command()
-@click.option("--definition", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--definition",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Lab definition (default: the packaged lab, data/lab.yaml).",
+)
 @click.option("--check", is_flag=True, help="Only report stale recordings (exit 1 if any).")
 def generate(definition: Path | None, check: bool) -> None:
     """Regenerate the lab's SNMP and SSH recordings from the lab definition."""

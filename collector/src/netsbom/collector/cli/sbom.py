@@ -335,6 +335,7 @@ def verify_command(file: Path, sig: Path | None, key: Path) -> None:
     type=click.Choice(["ed25519", "ecdsa-p256"]),
     default="ed25519",
     show_default=True,
+    help="Key type: Ed25519, or ECDSA on P-256 (where a policy asks for NIST curves).",
 )
 @click.option(
     "--key-password", metavar="REF", help="Encrypt the private key: env:VAR or file:PATH."
