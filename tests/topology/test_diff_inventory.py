@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from netsbom.collector.export import render_sbom
 from netsbom.collector.sbom.build import build_document
-from netsbom.collector.sbom.cyclonedx import render_cyclonedx
 from netsbom.collector.sbom.reader import read_cyclonedx, snapshot_of
 from netsbom.core.cli import cli
 from netsbom.core.errors import ConfigError, ExportError
@@ -58,7 +58,7 @@ def test_a_file_reads_back_to_the_same_view_as_the_model(lab_records: list) -> N
     records = [device("a", neighbors=link), device("b"), *lab_records]
     config = build_configuration("lab", "2026-11-20T10:00:00Z", records)
     model = snapshot_of(build_document(config))
-    from_file = snapshot_of(read_cyclonedx(json.loads(render_cyclonedx(config, "json"))))
+    from_file = snapshot_of(read_cyclonedx(json.loads(render_sbom(config, "cyclonedx-json"))))
     assert from_file == model
     assert len(model.devices) == len(records) and model.links
     assert diff_snapshots(model, from_file) == []
@@ -108,12 +108,14 @@ def test_diff_of_two_exported_files(tmp_path: Path) -> None:
     first = tmp_path / "a.cdx.json"
     second = tmp_path / "b.cdx.json"
     first.write_bytes(
-        render_cyclonedx(build_configuration("lab", "2026-11-20T10:00:00Z", [device("a")]), "json")
+        render_sbom(
+            build_configuration("lab", "2026-11-20T10:00:00Z", [device("a")]), "cyclonedx-json"
+        )
     )
     second.write_bytes(
-        render_cyclonedx(
+        render_sbom(
             build_configuration("lab", "2026-11-27T10:00:00Z", [device("a", version="17.12.1")]),
-            "json",
+            "cyclonedx-json",
         )
     )
     runner = CliRunner()

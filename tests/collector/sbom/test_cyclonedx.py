@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from netsbom.collector.sbom.cyclonedx import render_cyclonedx, to_cyclonedx
+from netsbom.collector.export import render_sbom
+from netsbom.collector.sbom.cyclonedx import to_cyclonedx
 from netsbom.collector.sbom.validate import validate_cyclonedx_json, validate_cyclonedx_xml
 from netsbom.core.record import (
     Component,
@@ -30,8 +31,8 @@ NETWORK = "paris-campus"
 
 def export(config: Configuration) -> dict[str, Any]:
     """Render both formats, validate both against the 1.6 schemas, return the parsed JSON."""
-    as_json = render_cyclonedx(config, "json")
-    as_xml = render_cyclonedx(config, "xml")
+    as_json = render_sbom(config, "cyclonedx-json")
+    as_xml = render_sbom(config, "cyclonedx-xml")
     validate_cyclonedx_json(as_json)
     validate_cyclonedx_xml(as_xml)
     doc: dict[str, Any] = json.loads(as_json)
@@ -321,7 +322,7 @@ def test_empty_compositions_are_left_out(lab: Any) -> None:
 
 
 def test_xml_carries_the_same_document(config: Configuration, doc: dict[str, Any]) -> None:
-    root = ET.fromstring(render_cyclonedx(config, "xml"))
+    root = ET.fromstring(render_sbom(config, "cyclonedx-xml"))
     assert root.get("serialNumber") == doc["serialNumber"]
     assert root.get("version") == "1"
     assert root.findtext("c:metadata/c:timestamp", namespaces=NS) == AT
@@ -340,11 +341,11 @@ def test_xml_carries_the_same_document(config: Configuration, doc: dict[str, Any
 # --- determinism -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("fmt", ["cyclonedx-json", "cyclonedx-xml"])
 def test_same_configuration_same_bytes(fmt: str, lab: Any) -> None:
     records = lab.campus()
-    first = render_cyclonedx(build_configuration(NETWORK, AT, records), fmt)  # type: ignore[arg-type]
-    again = render_cyclonedx(build_configuration(NETWORK, AT, records), fmt)  # type: ignore[arg-type]
+    first = render_sbom(build_configuration(NETWORK, AT, records), fmt)
+    again = render_sbom(build_configuration(NETWORK, AT, records), fmt)
     shuffled = [
         dataclasses.replace(
             r,
@@ -355,12 +356,12 @@ def test_same_configuration_same_bytes(fmt: str, lab: Any) -> None:
         )
         for r in reversed(records)
     ]
-    reordered = render_cyclonedx(build_configuration(NETWORK, AT, shuffled), fmt)  # type: ignore[arg-type]
+    reordered = render_sbom(build_configuration(NETWORK, AT, shuffled), fmt)
     assert first == again == reordered
 
 
 def test_json_is_sorted_indented_utf8(config: Configuration) -> None:
-    data = render_cyclonedx(config, "json")
+    data = render_sbom(config, "cyclonedx-json")
     assert data == (
         json.dumps(json.loads(data), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     ).encode("utf-8")

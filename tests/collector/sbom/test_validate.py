@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from netsbom.collector.sbom.cyclonedx import render_cyclonedx, to_cyclonedx
+from netsbom.collector.export import render_sbom
+from netsbom.collector.sbom.cyclonedx import to_cyclonedx
 from netsbom.collector.sbom.validate import validate_cyclonedx_json, validate_cyclonedx_xml
 from netsbom.core.errors import ExportError
 from netsbom.topology.configuration import build_configuration
@@ -58,7 +59,7 @@ def test_json_that_does_not_parse() -> None:
 
 
 def test_xml_violations_are_reported(lab: Any) -> None:
-    xml = render_cyclonedx(build_configuration(NETWORK, AT, lab.campus()), "xml")
+    xml = render_sbom(build_configuration(NETWORK, AT, lab.campus()), "cyclonedx-xml")
     validate_cyclonedx_xml(xml)
     broken = xml.replace(b'type="device"', b'type="router"', 1)
     with pytest.raises(ExportError, match="XSD: line"):

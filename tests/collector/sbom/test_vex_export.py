@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from netsbom.collector.export import assess_records, render_sbom
-from netsbom.collector.sbom.cyclonedx import render_cyclonedx, to_cyclonedx
+from netsbom.collector.sbom.cyclonedx import to_cyclonedx
 from netsbom.collector.sbom.spdx2 import render_spdx2
 from netsbom.collector.sbom.spdx3 import render_spdx3, to_spdx3
 from netsbom.collector.sbom.validate import validate_cyclonedx_json, validate_cyclonedx_xml
@@ -134,7 +134,7 @@ def test_every_vex_ref_resolves_to_a_component_with_version_and_cpe(
     of the document that carries the version and CPE the assessment used."""
     from cyclonedx.model.bom import Bom
 
-    data = render_cyclonedx(config, "json", vex(config, feeds))
+    data = render_sbom(config, "cyclonedx-json", vex(config, feeds))
     bom = Bom.from_json(json.loads(data))  # type: ignore[attr-defined]
     components = {str(c.bom_ref): c for c in bom._get_all_components()}
     assert bom.vulnerabilities
@@ -215,14 +215,14 @@ def test_juniper_and_kev_entries(cdx: dict[str, Any]) -> None:
 def test_cyclonedx_xml_validates_in_xsd_order(config: Configuration, feeds: Feeds) -> None:
     from lxml import etree
 
-    data = render_cyclonedx(config, "xml", vex(config, feeds))
+    data = render_sbom(config, "cyclonedx-xml", vex(config, feeds))
     validate_cyclonedx_xml(data)
     ns = {"c": "http://cyclonedx.org/schema/bom/1.6"}
     root = etree.fromstring(data)
     children = [etree.QName(e).localname for e in root]
     assert children[-2:] == ["compositions", "vulnerabilities"]
     vulns = root.findall("c:vulnerabilities/c:vulnerability", ns)
-    doc = json.loads(render_cyclonedx(config, "json", vex(config, feeds)))
+    doc = json.loads(render_sbom(config, "cyclonedx-json", vex(config, feeds)))
     assert [v.get("bom-ref") for v in vulns] == [v["bom-ref"] for v in doc["vulnerabilities"]]
     first = [etree.QName(e).localname for e in vulns[0]]
     assert first == ["id", "source", "ratings", "analysis", "affects", "properties"]

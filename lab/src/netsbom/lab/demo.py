@@ -16,8 +16,7 @@ from netsbom.agent.publish import Publisher
 from netsbom.agent.run import RunSummary, run_once
 from netsbom.agent.spool import Spool
 from netsbom.collector.auth import add_agent, load_tokens
-from netsbom.collector.export import configuration_at
-from netsbom.collector.sbom.cyclonedx import render_cyclonedx
+from netsbom.collector.export import configuration_at, render_sbom
 from netsbom.collector.sbom.validate import validate_cyclonedx_json
 from netsbom.collector.server import CollectorConfig, start_collector
 from netsbom.collector.store import Store, open_store
@@ -42,7 +41,7 @@ def run_demo(workdir: Path, *, echo: Callable[[str], None] = print) -> Path:
         finally:
             store.close()
     out = workdir / f"{definition.network}.cdx.json"
-    document = render_cyclonedx(config, "json")
+    document = render_sbom(config, "cyclonedx-json")
     validate_cyclonedx_json(document)
     out.write_bytes(document)
     _report(echo, summary, config, out, json.loads(document))
