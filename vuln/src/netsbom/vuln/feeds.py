@@ -65,8 +65,13 @@ class Feeds:
     kev: dict[str, KevEntry] = field(default_factory=dict)
     epss: dict[str, Epss] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    # what was read, for whoever relies on a verdict: feed -> "N records, dated ..." (sources())
-    read: dict[str, dict[str, Any]] = field(default_factory=dict)
+    read: dict[str, FeedRead] = field(default_factory=dict)  # feed name -> what was read of it
+
+    def cve(self, cve_id: str) -> CveData:
+        key = cve_id.upper()
+        if key not in self.cves:
+            self.cves[key] = CveData(key)
+        return self.cves[key]
 
     def sources(self) -> tuple[tuple[str, str], ...]:
         """Each feed read and its date, as a VEX states them: (``kev``, ``1,404 KEV entries,
@@ -74,31 +79,40 @@ class Feeds:
         records, newest update 2024-10-24T...``), (``nvd``, ...), (``epss``, ``... scores of
         2026-08-22``)."""
         out = []
-        for name in ("cve", "nvd", "kev", "epss"):
-            info = self.read.get(name)
-            if not info:
+        for name, (what, dated) in _FEED_WORDS.items():
+            read = self.read.get(name)
+            if read is None:
                 continue
-            parts = [f"{info['count']:,} {info['what']}"]
-            if info.get("version"):
-                parts.append(f"version {info['version']}")
-            if info.get("date"):
-                parts.append(f"{info.get('date_label', 'dated')} {info['date']}")
+            parts = [f"{read.count:,} {what}"]
+            if read.version:
+                parts.append(f"version {read.version}")
+            if read.date:
+                parts.append(f"{dated} {read.date}")
             out.append((name, ", ".join(parts)))
         return tuple(out)
 
-    def _note(self, feed: str, what: str, date: Any = None) -> None:
-        """One more record of ``feed`` read; ``date``: when it was last updated."""
-        info = self.read.setdefault(feed, {"count": 0, "what": what})
-        info["count"] += 1
-        if isinstance(date, str) and date > str(info.get("date") or ""):
-            info["date"] = date
-            info["date_label"] = "newest update"
+    def _note(self, feed: str, updated: Any) -> None:
+        """One more record of ``feed`` read, last updated at ``updated`` (ISO 8601 text)."""
+        read = self.read.setdefault(feed, FeedRead())
+        read.count += 1
+        if isinstance(updated, str) and updated > (read.date or ""):
+            read.date = updated
 
-    def cve(self, cve_id: str) -> CveData:
-        key = cve_id.upper()
-        if key not in self.cves:
-            self.cves[key] = CveData(key)
-        return self.cves[key]
+
+@dataclass(slots=True)
+class FeedRead:
+    count: int = 0
+    version: str | None = None  # KEV catalogVersion, EPSS model_version
+    date: str | None = None  # newest record update, KEV release, EPSS score date
+
+
+# feed -> (what its records are, what its date is)
+_FEED_WORDS = {
+    "cve": ("CVE JSON 5 records", "newest update"),
+    "nvd": ("NVD records", "newest update"),
+    "kev": ("KEV entries", "released"),
+    "epss": ("EPSS scores", "scores of"),
+}
 
 
 def load_feeds(directory: Path) -> Feeds:
@@ -183,7 +197,7 @@ def _add_nvd(feeds: Feeds, path: Path, item: Any) -> None:
     cve.nvd_configurations = configurations
     cve.nvd_status = item.get("vulnStatus")
     cve.nvd_source = item.get("sourceIdentifier")
-    feeds._note("nvd", "NVD records", item.get("lastModified"))
+    feeds._note("nvd", item.get("lastModified"))
 
 
 def _load_cve_file(feeds: Feeds, path: Path) -> None:
@@ -202,7 +216,7 @@ def _load_cve_file(feeds: Feeds, path: Path) -> None:
         _broken(feeds, path, "CVE record without cveMetadata.cveId")
         return
     cve = feeds.cve(cve_id)
-    feeds._note("cve", "CVE JSON 5 records", meta.get("dateUpdated"))
+    feeds._note("cve", meta.get("dateUpdated"))
     cve.assigner = meta.get("assignerShortName")
     cve.rejected = str(meta.get("state") or "").upper() == "REJECTED"
     containers = data["containers"]
@@ -251,13 +265,11 @@ def _load_kev(feeds: Feeds, path: Path) -> None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         feeds.problems.append(f"{path.name}: not a KEV catalog ({exc})")
         return
-    feeds.read["kev"] = {
-        "count": len(entries) if isinstance(entries, list) else 0,
-        "what": "KEV entries",
-        "version": data.get("catalogVersion"),
-        "date": data.get("dateReleased"),
-        "date_label": "released",
-    }
+    feeds.read["kev"] = FeedRead(
+        len(entries) if isinstance(entries, list) else 0,
+        data.get("catalogVersion"),
+        data.get("dateReleased"),
+    )
     for entry in entries:
         if isinstance(entry, dict) and isinstance(entry.get("cveID"), str):
             cve_id = entry["cveID"].upper()
@@ -283,13 +295,9 @@ def _load_epss(feeds: Feeds, path: Path) -> None:
     stated = dict(
         part.split(":", 1) for part in header.lstrip("#").split(" ")[0].split(",") if ":" in part
     )  # FIRST's first line: #model_version:v2025.03.14,score_date:2026-08-22T00:00:00+0000
-    feeds.read["epss"] = {
-        "count": max(len(lines) - 1, 0),
-        "what": "EPSS scores",
-        "version": stated.get("model_version"),
-        "date": stated.get("score_date"),
-        "date_label": "scores of",
-    }
+    feeds.read["epss"] = FeedRead(
+        max(len(lines) - 1, 0), stated.get("model_version"), stated.get("score_date")
+    )
     for row in csv.DictReader(io.StringIO("\n".join(lines))):
         try:
             cve_id = row["cve"].strip().upper()
