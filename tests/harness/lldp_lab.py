@@ -66,7 +66,7 @@ WIRING = Wiring(
 )
 
 # One device: its own /run (lldpd's default socket and chroot, sshd's privilege separation), its
-# own hostname, and its own /etc/lldpd.d (read by lldpd at start: tx-interval 1 s, hold 30 s).
+# own hostname, and its own /etc/lldpd.d (read by lldpd at start: tx-interval 1 s, not 30 s).
 # The loops are bounded (60 s); the harness gives up on the whole lab after _wait_for_lldp.
 SUPERVISOR = r"""
 set -u
@@ -188,11 +188,7 @@ class LldpLab:
             host_key = keygen(folder / "host_ed25519")
             sshd_config(folder, address=address, port=22, host_key=host_key, authorized=authorized)
             (folder / "lldpd.d").mkdir()
-            # neighbours learned within a second, and kept 30 s (TTL = tx-interval x tx-hold): with
-            # lldpd's default hold of 4 a loaded machine lets entries expire between two frames
-            (folder / "lldpd.d" / "netsbom-lab.conf").write_text(
-                "configure lldp tx-interval 1\nconfigure lldp tx-hold 30\n"
-            )
+            (folder / "lldpd.d" / "netsbom-lab.conf").write_text("configure lldp tx-interval 1\n")
             env = {
                 "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEVICE": device,
                 "DIR": str(folder), "SNMPD": self.tools["snmpd"], "LLDPD": self.tools["lldpd"],
