@@ -43,7 +43,8 @@ DRIFT_COLUMNS = ("model", "role", "device", "os_version", "majority_version", "m
 _DIGITS = re.compile(r"(\d+)")
 
 
-def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
+def version_sort_key(version: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order of version texts (numbers compared as numbers), for sorting tables."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _DIGITS.split(version) if p)
 
 
@@ -84,13 +85,13 @@ def firmware_rows(config: Configuration) -> list[Row]:
             "count": count,
         }
         for (vendor, model, family, version), count in sorted(
-            counts.items(), key=lambda item: (*item[0][:3], _version_key(item[0][3]))
+            counts.items(), key=lambda item: (*item[0][:3], version_sort_key(item[0][3]))
         )
     ]
 
 
 def _majority(versions: Counter[str]) -> tuple[str, int]:
-    return max(versions.items(), key=lambda item: (item[1], _version_key(item[0])))
+    return max(versions.items(), key=lambda item: (item[1], version_sort_key(item[0])))
 
 
 def drift_rows(config: Configuration) -> list[Row]:

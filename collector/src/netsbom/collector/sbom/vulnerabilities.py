@@ -100,7 +100,7 @@ def cyclonedx_vulnerabilities(
         if ref is None:
             continue
         ssvc_key = _ssvc_key(item.ssvc)
-        group = groups.setdefault((item.cve, _status(item), ssvc_key), {})
+        group = groups.setdefault((item.cve, vex_state(item), ssvc_key), {})
         if ref not in group:  # one statement per device
             group[ref] = replace(
                 item,
@@ -149,7 +149,8 @@ def _labels(device_refs: Mapping[tuple[str, str], str]) -> dict[tuple[str, str],
     }
 
 
-def _status(item: Assessment) -> str:
+def vex_state(item: Assessment) -> str:
+    """The CycloneDX VEX analysis state of an assessment."""
     if item.affected is True:
         return "exploitable"
     if item.affected is None:

@@ -112,7 +112,7 @@ class Console:
         """:func:`netsbom.vuln.report.priority_rows` plus each pair's sources and VEX state."""
         cached = view.cache.get("vulnerability_rows")
         if cached is None:
-            from netsbom.collector.sbom.vulnerabilities import _status as vex_state
+            from netsbom.collector.sbom.vulnerabilities import vex_state
             from netsbom.vuln.report import by_priority, priority_rows
 
             ordered = by_priority(self.assessments(view))

@@ -19,7 +19,7 @@ from typing import Any
 
 from netsbom.core.record import DeviceRecord
 from netsbom.topology.configuration import Configuration, fingerprint
-from netsbom.topology.inventory import drift_rows
+from netsbom.topology.inventory import drift_rows, version_sort_key
 
 Row = dict[str, Any]
 SORTABLE = (
@@ -415,17 +415,11 @@ def select_rows(
     column = sort if sort in SORTABLE else "device"
     chosen = [r for r in rows if filters.matches(r)]
     if column == "os_version":
-        key: Any = lambda r: (r[column] is None, _version_key(r[column] or ""), r["device"])  # noqa: E731
+        key: Any = lambda r: (r[column] is None, version_sort_key(r[column] or ""), r["device"])  # noqa: E731
     else:
         key = lambda r: (r[column] is None, str(r[column]).casefold(), r["device"])  # noqa: E731
     chosen.sort(key=key, reverse=descending)
     return chosen
-
-
-def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
-    from netsbom.topology.inventory import _version_key as natural
-
-    return natural(version)
 
 
 @dataclass(frozen=True, slots=True)
