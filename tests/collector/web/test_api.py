@@ -279,3 +279,15 @@ def test_the_console_reads_postgresql_too(store_url: str) -> None:
         assert client.get("/networks/lab/topology").status_code == 200
     finally:
         store.close()
+
+
+def test_the_as_of_picker_keeps_the_page_filters(viewer: TestClient) -> None:
+    page = viewer.get(
+        f"/networks/{NETWORK}/firmware",
+        params={"vendor": "Juniper", "sort": "version", "at": "2099-01-01T00:00:00"},
+    )
+    picker = page.text.split('<form class="asof"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="vendor" value="Juniper">' in picker
+    assert '<input type="hidden" name="sort" value="version">' in picker
+    assert 'name="at"' in picker and 'type="hidden" name="at"' not in picker
+    assert 'href="?vendor=Juniper&amp;sort=version">latest</a>' in picker

@@ -71,6 +71,8 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         user=user,
         networks=console.networks(),
         page=name.removesuffix(".html").lstrip("_"),
+        # the page's other query parameters (filters, sort): the as-of picker keeps them
+        kept=[(key, value) for key, value in request.query_params.multi_items() if key != "at"],
         **context,
     )
     return HTMLResponse(html)
