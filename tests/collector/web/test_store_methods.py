@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from netsbom.collector.store import open_store
-from tests.conftest import make_record
+from netsbom.collector.store import Store, open_store
+from tests.conftest import VULN_DATA, make_record
 
 pytestmark = pytest.mark.integration
 
@@ -48,3 +48,20 @@ def test_positions_are_saved_per_network_and_replaced(store_url: str) -> None:
         assert store.topology_positions("other") == {"edge1": (9.0, 9.0)}
     finally:
         store.close()
+
+
+def test_warm_up_builds_the_latest_views_and_logs_what_fails(
+    history_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    from netsbom.collector.web.console import Console
+
+    console = Console(history_store, feeds_dir=VULN_DATA)
+    console.warm()
+    assert set(console._views) == {(network, None) for network in history_store.networks()}
+    (_stamp, _built, view) = next(iter(console._views.values()))
+    assert "vulnerability_rows" in view.cache and "compliance" not in view.cache  # no policy
+
+    broken = Console(history_store, feeds_dir=VULN_DATA / "no-such-dir")
+    broken.warm()  # the feeds cannot load: logged, the console goes on
+    assert "console warm-up of" in caplog.text
+    assert set(broken._views) == set(console._views)

@@ -76,6 +76,20 @@ class Console:
                         self._building.pop(evicted, None)
             return view
 
+    def warm(self) -> None:
+        """Build the latest view of each network (up to ``keep``) with its vulnerability and
+        compliance tables, so the first visitor does not wait for them (seconds at 10,000
+        devices). Run in a background thread when the console starts; a failure is logged and
+        left to the request that meets it again."""
+        for network in self.networks()[: self.keep]:
+            try:
+                view = self.view(network)
+                if self.feeds() is not None:
+                    self.vulnerability_rows(view)
+                self.compliance(view)
+            except Exception as exc:  # a warm-up never stops the console
+                log.warning("console warm-up of %s: %s", network, exc)
+
     # --- vulnerabilities -------------------------------------------------------------------
 
     def feeds(self) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +100,9 @@ async def serve_until(
         raise ConfigError(f"cannot serve HTTP on {config.listen}")
     if on_started is not None:
         on_started(config.url(bound_port(server)))
+    console = getattr(getattr(app, "state", None), "console", None)
+    if console is not None:  # the tables of the latest views, built before the first visitor
+        threading.Thread(target=console.warm, name="console-warm-up", daemon=True).start()
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True  # type: ignore[attr-defined]
