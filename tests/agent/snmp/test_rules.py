@@ -119,6 +119,11 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("4-10-g036b52a", None),  # a build's `git describe`
         ("Acme radio;AB Radio v1.6;Model:3;HW:6", None),  # a number is no product name
         ("ACME 21.1.0.1 (Build STA-1)  AP", None),  # a build id
+        # a description of the product, not its name: port counts, hyphenated plain words
+        ("Acme 24-Port Gigabit Smart Switch with 4 SFP Slots", None),
+        ("8-port 10/100/1000 Ethernet Switch with PoE", None),
+        ("Acme Out-of-band SNMP Agent for Remote Access Controller", None),
+        ("UAP-nanoHD 5.60.3.12934", "UAP-nanoHD"),  # a hyphenated product name stays one
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:

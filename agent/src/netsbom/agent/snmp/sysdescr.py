@@ -22,6 +22,12 @@ _OPERATING_SYSTEMS = re.compile(
 _UNAME = re.compile(r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin)\s+\S+\s+\d")
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")
+# words of a product's description that name no product: a count of ports or slots ("24-Port",
+# "8-port", "4-Slot"), radio chains ("4x4"), plain words joined by hyphens ("Out-of-band", "Built-in")
+_NOT_AN_ID = re.compile(
+    r"^(?:\d+-?(?i:ports?|slots?|bays?|channels?)\+?|\d+x\d+"
+    r"|[A-Za-z]+(?:-[A-Za-z]+)*-[a-z]{2,}(?:-[A-Za-z]+)*)$"
+)
 MAX_WORDS = 5
 _V_MODEL = re.compile(r"^[vV]\d{3,}[A-Za-z]*$")  # "V3000", "V5812G": a model, not a version
 _NAME = re.compile(r"^[A-Z][A-Za-z]{2,}$")
@@ -78,8 +84,8 @@ def _model_from_descr(descr: str | None) -> str | None:
         words = _leading_words(segment)
         if not words:
             continue
-        ids = [i for i, w in enumerate(words) if _HAS_DIGIT_AND_LETTER.match(w) or
-               _HYPHENATED.match(w)]  # fmt: skip
+        ids = [i for i, w in enumerate(words) if (_HAS_DIGIT_AND_LETTER.match(w) or
+               _HYPHENATED.match(w)) and not _NOT_AN_ID.match(w)]  # fmt: skip
         if ids and len(words) <= MAX_WORDS:
             return " ".join(words)
         if ids and ids[0] < MAX_WORDS:  # "SG350X-48 48-Port Gigabit Stackable Managed Switch"
