@@ -96,7 +96,7 @@ WIRESHARK = "# comment\n1991\tBrocade Communication Systems, Inc.\t# formerly 'F
 
 def test_enterprise_registry_names_the_organisation(tmp_path: Path) -> None:
     parsed = mibs.parse_enterprises(IANA)
-    assert parsed == {0: "Reserved", 9: "ciscoSystems", 99999: "Acme Widgets"}
+    assert parsed == {9: "ciscoSystems", 99999: "Acme Widgets"}  # 0 is IANA's "Reserved"
     assert mibs.parse_enterprises(WIRESHARK) == {1991: "Brocade Communication Systems"}
     (tmp_path / "enterprise-numbers").write_text(IANA)
     (tmp_path / "enterprises.tsv").write_text(WIRESHARK)
@@ -129,6 +129,42 @@ def test_vendor_from_the_registry_only_where_no_vendor_file_knows_the_enterprise
                 )
             )
             assert record.vendor == vendor, sys_oid
+    finally:
+        mibs.set_mib_dirs(None)
+
+
+def test_no_registrant_is_no_organisation() -> None:
+    table = "0\tReserved\n7\t---none---\n8\tUnassigned\n1991\tFoundry Networks, Inc.\n"
+    assert mibs.parse_enterprises(table) == {1991: "Foundry Networks"}
+
+
+def test_the_shipped_registry_names_the_maker_without_a_mib_folder() -> None:
+    """agent/fingerprints/enterprises.tsv.gz (IANA's registry) answers when no folder does; the
+    operator's copy of the registry wins where it has the number."""
+    from netsbom.agent.snmp import mibtable
+
+    shipped = mibtable.organizations()
+    assert len(shipped) > 50_000 and 0 not in shipped
+    assert shipped[30065] == "Arista Networks"
+    mibs.set_mib_dirs([])
+    try:
+        assert mibs.organization((*mibs.ENTERPRISES, 30065, 1, 3011)) == "Arista Networks"
+        assert mibs.organization((*mibs.ENTERPRISES, 0)) is None
+        assert mibs.organization((1, 3, 6, 1, 2, 1, 1)) is None
+    finally:
+        mibs.set_mib_dirs(None)
+    # the table round-trips the registry's cleaned names
+    lines = mibtable.enterprise_lines({1991: "Foundry Networks", 9: "ciscoSystems"})
+    assert lines == ["9\tciscoSystems", "1991\tFoundry Networks"]
+    assert mibs.parse_enterprises("\n".join(lines)) == {9: "ciscoSystems", 1991: "Foundry Networks"}
+
+
+def test_the_operator_registry_outranks_the_shipped_one(tmp_path: Path) -> None:
+    (tmp_path / "enterprises.tsv").write_text("30065\tAcme Renamed Ltd\n")
+    mibs.set_mib_dirs([tmp_path])
+    try:
+        assert mibs.organization((*mibs.ENTERPRISES, 30065, 1)) == "Acme Renamed"
+        assert mibs.organization((*mibs.ENTERPRISES, 9, 1)) == "ciscoSystems"  # shipped
     finally:
         mibs.set_mib_dirs(None)
 

@@ -16,9 +16,10 @@ then any module's) and keeps the result per directory set, in memory, for the pr
 family prefix its siblings share removed (``jnxProductNameMX80`` -> ``MX80``,
 ``cisco2960X48FPSL`` -> ``2960X48FPSL``), so callers can match either.
 
-IANA's registry of private enterprise numbers, dropped into the same folder (IANA's
-``enterprise-numbers`` text file, or Wireshark's ``enterprises.tsv``), names the organisation
-behind any sysObjectID: ``organization(oid)`` (``1.3.6.1.4.1.1991.…`` -> ``Foundry Networks``).
+IANA's registry of private enterprise numbers names the organisation behind any sysObjectID:
+``organization(oid)`` (``1.3.6.1.4.1.1991.…`` -> ``Foundry Networks``). netsbom ships a copy
+(:mod:`netsbom.agent.snmp.mibtable`); a newer one dropped into the MIB folder (IANA's
+``enterprise-numbers`` text file, or Wireshark's ``enterprises.tsv``) takes precedence.
 """
 
 from __future__ import annotations
@@ -344,6 +345,10 @@ _LEGAL_SUFFIX = re.compile(
 )
 
 
+# entries that name no organisation: numbers IANA holds back or took back
+_NO_REGISTRANT = re.compile(r"^(?:reserved|unassigned|-*\s*none\s*-*)$", re.IGNORECASE)
+
+
 def parse_enterprises(text: str) -> dict[int, str]:
     """Enterprise number -> organisation, from IANA's registry (a number line, then the
     organisation indented by two spaces) or a ``number<TAB>organisation`` table (Wireshark)."""
@@ -361,7 +366,7 @@ def parse_enterprises(text: str) -> dict[int, str]:
             found.setdefault(number, line)
             number = None
     cleaned = {key: organization_name(name) for key, name in found.items()}
-    return {key: name for key, name in cleaned.items() if name}
+    return {key: name for key, name in cleaned.items() if name and not _NO_REGISTRANT.match(name)}
 
 
 def organization_name(raw: str) -> str:
@@ -467,5 +472,12 @@ def identity_objects(sys_oid: Oid | None) -> tuple[IdentityObject, ...]:
 
 
 def organization(oid: Oid) -> str | None:
+    """Who IANA registered ``oid``'s enterprise number to: the operator's MIB folder's registry
+    first, else the copy netsbom ships (:func:`netsbom.agent.snmp.mibtable.organizations`)."""
+    from netsbom.agent.snmp.mibtable import organizations
+
     loaded = index()
-    return loaded.organization(oid) if loaded is not None else None
+    found = loaded.organization(oid) if loaded is not None else None
+    if found is not None or len(oid) <= len(ENTERPRISES) or oid[: len(ENTERPRISES)] != ENTERPRISES:
+        return found
+    return organizations().get(oid[len(ENTERPRISES)])
