@@ -83,6 +83,30 @@ def test_part_number_model_name_gives_way_and_board_serial_is_used() -> None:
     assert record.serial == "MB1234567"
 
 
+def test_an_erased_flash_serial_is_no_serial() -> None:
+    """A chassis and a module whose serial reads FFFF... (never programmed) name no serial; the
+    next module that has one does."""
+    values = system("Acme Switch", "1.3.6.1.4.1.99999.1.2")
+    values.update(
+        {
+            f"{ENT}.5.1": 3,
+            f"{ENT}.4.1": 0,
+            f"{ENT}.11.1": b"FFFFFFFFFFFFFFFF",
+            f"{ENT}.5.2": 9,
+            f"{ENT}.4.2": 1,
+            f"{ENT}.11.2": b"ffffffffffff",
+            f"{ENT}.5.3": 9,
+            f"{ENT}.4.3": 1,
+            f"{ENT}.11.3": b"MB7654321",
+        }
+    )
+    record = parse(view_of(values))
+    assert record.serial == "MB7654321"
+    assert record.components[0].serial == "FFFFFFFFFFFFFFFF"  # the row itself is kept as read
+    del values[f"{ENT}.11.3"]
+    assert parse(view_of(values)).serial is None
+
+
 def test_classless_entity_table_uses_the_first_named_product() -> None:
     values = system(
         "Linux host 4.4.9 #6 SMP Thu Apr 27 15:48:52 EDT 2017 armv7l", "1.3.6.1.4.1.8072.3.2.10"
