@@ -229,6 +229,47 @@ def test_identity_scalars_of_the_device_enterprise(mib_dir: Path) -> None:
     assert index.identity_objects((*mibs.ENTERPRISES, 4242, 1)) == ()  # another enterprise's
 
 
+DESCRIBED = """
+ACME-UNIT-MIB DEFINITIONS ::= BEGIN
+IMPORTS acme FROM ACME-SMI;
+acmeUnit OBJECT IDENTIFIER ::= { acme 3 }
+acmeUnitIdent OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The serial number of this unit, as on its label.
+                 Read-only -- set in the factory." ::= { acmeUnit 1 }
+acmeUnitRel OBJECT-TYPE SYNTAX OCTET STRING (SIZE (0..32)) MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The version of the software the unit runs." ::= { acmeUnit 2 }
+acmeUnitKind OBJECT-TYPE SYNTAX SnmpAdminString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "Product name of the unit, e.g. AB-1200." ::= { acmeUnit 3 }
+acmeFanIdent OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The serial number of the fan tray." ::= { acmeUnit 4 }
+acmeBootRel OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The software version of the boot loader." ::= { acmeUnit 5 }
+acmeUnitSerials OBJECT-TYPE SYNTAX Integer32 MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The serial number count (an integer, not text)." ::= { acmeUnit 6 }
+acmeUnitRelDate OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The software version's release date." ::= { acmeUnit 7 }
+acmeUnitNote OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "Free text. Not the serial number of anything." ::= { acmeUnit 8 }
+END
+"""
+
+
+def test_identity_objects_by_description_where_the_name_says_nothing(mib_dir: Path) -> None:
+    """An object named for nothing (``acmeUnitIdent``) whose DESCRIPTION's first sentence says
+    it is the unit's serial, software version or product name is read; not a part's, the boot
+    code's, a number, a date, or a mention after the first sentence."""
+    (mib_dir / "ACME-UNIT-MIB.txt").write_text(DESCRIBED)
+    index = mibs.load([mib_dir])
+    found = {(o.field, o.name) for o in index.identity_objects((*mibs.ENTERPRISES, 99999, 1, 2))}
+    assert found == {
+        ("serial", "acmeUnitIdent"),
+        ("version", "acmeUnitRel"),
+        ("model", "acmeUnitKind"),
+    }
+    assert mibs.described_field("The serial number of the unit.", "DisplayString") == "serial"
+    assert mibs.described_field("The serial number of the unit.", "INTEGER") is None
+
+
 def test_named_identity_objects_are_read_from_a_device(mib_dir: Path, tmp_path: Path) -> None:
     """A device of a vendor no fingerprint file knows: its MIB's named scalars give serial,
     version and model, in the poll plan and in the record (with the OID as provenance)."""

@@ -108,6 +108,11 @@ _PART_WORDS = frozenset({
 })  # fmt: skip
 _CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 MAX_IDENTITY_OBJECTS = 6  # per field and device: a bounded number of GETNEXTs
+# a name that says the object is something else than the box's serial, release or model, whatever
+# its DESCRIPTION says: a part's, another release, a date, a status, a count, a table
+_NAMED_OTHERWISE = re.compile(
+    r"(?i)(?:Date|Time|Status|State|Count|Number(?!$)|Index|Table|Entry|Type|Oid|Id$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +168,38 @@ def identity_field(name: str) -> Literal["serial", "version", "model"] | None:
     return None
 
 
+# What an object's DESCRIPTION says it holds, for names that do not say it (``acmeUnitIdent``:
+# "The serial number of this unit."): its first sentence names the field and the thing is the
+# box (no part, peer or other release: _PART_WORDS, _NOT_SOFTWARE_WORDS), and the SYNTAX is text.
+_DESCRIBED: dict[Literal["serial", "version", "model"], re.Pattern[str]] = {
+    "serial": re.compile(r"(?i)\bserial[\s-]*(?:number|no\b|num\b)"),
+    "version": re.compile(
+        r"(?i)\b(?:firmware|software|operating[\s-]system|os)\s+(?:version|release|revision)\b"
+        r"|\bversion\s+of\s+(?:the\s+)?(?:firmware|software|operating[\s-]system)\b"
+    ),
+    "model": re.compile(r"(?i)\bmodel\s+(?:name|number)\b|\bproduct\s+(?:name|model)\b"),
+}
+_TEXT_SYNTAX = re.compile(
+    r"^(?:DisplayString|OCTET\s+STRING|SnmpAdminString|OctetString|[\w-]*String)", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"\.(?:\s|$)")
+
+
+def described_field(description: str, syntax: str) -> Literal["serial", "version", "model"] | None:
+    """The field an object's DESCRIPTION (its first sentence) says it holds, if its SYNTAX is
+    text and the sentence is about the box, not a part of it or another release."""
+    if not _TEXT_SYNTAX.match(syntax.strip()):
+        return None
+    sentence = _SENTENCE_END.split(" ".join(description.split()), maxsplit=1)[0]
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", sentence)}
+    for field_name, pattern in _DESCRIBED.items():
+        if pattern.search(sentence):
+            if words & _PART_WORDS or (field_name == "version" and words & _NOT_SOFTWARE_WORDS):
+                return None
+            return field_name
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Product:
     """A registered sysObjectID: the MIB's ``name``, and ``short`` without the family prefix."""
@@ -179,9 +216,10 @@ class MibIndex:
         self,
         assignments: Iterable[tuple[str, str, str, tuple[int, ...]]],
         organizations: dict[int, str] | None = None,
-        object_types: Iterable[tuple[str, str]] = (),
+        object_types: Iterable[tuple[str, str, str, str]] = (),
     ) -> None:
-        # (module, name, parent, arcs); object_types: (module, name) of the OBJECT-TYPEs
+        # (module, name, parent, arcs); object_types: (module, name, SYNTAX, DESCRIPTION) of the
+        # readable OBJECT-TYPEs
         self.organizations = organizations or {}  # private enterprise number -> organisation
         by_module: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = defaultdict(dict)
         anywhere: dict[str, tuple[str, str, tuple[int, ...]]] = {}
@@ -201,11 +239,15 @@ class MibIndex:
         for oid, (_, name) in self.names.items():
             self._children[oid[:-1]].append(name)
         self.identity: dict[int, list[IdentityObject]] = defaultdict(list)
-        for module, name in sorted(set(object_types)):
-            self._add_identity(module, name)
+        for module, name, syntax, description in sorted(set(object_types)):
+            self._add_identity(module, name, syntax, description)
 
-    def _add_identity(self, module: str, name: str) -> None:
+    def _add_identity(
+        self, module: str, name: str, syntax: str = "", description: str = ""
+    ) -> None:
         field_name = identity_field(name)
+        if field_name is None and not _NAMED_OTHERWISE.search(name):
+            field_name = described_field(description, syntax)
         oid = self._resolve(module, name, 0) if field_name else None
         if field_name is None or oid is None or len(oid) <= len(ENTERPRISES) + 1:
             return
@@ -295,17 +337,40 @@ def _short(name: str, siblings: Sequence[str]) -> str:
 def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
     """Module name and ``(name, parent, arcs)`` of every brace-valued assignment in MIB text."""
     module, found = scan_kinds(text)
-    return module, [(name, parent, arcs) for name, _kind, parent, arcs in found]
+    return module, [(a.name, a.parent, a.arcs) for a in found]
 
 
-def scan_kinds(text: str) -> tuple[str, list[tuple[str, str, str, tuple[int, ...]]]]:
-    """:func:`scan` with each assignment's macro (``OBJECT-TYPE``, ``OBJECT IDENTIFIER`` ...):
-    ``(name, kind, parent, arcs)``; an OBJECT-TYPE no manager can read (``not-accessible``,
-    ``accessible-for-notify``: table entries, trap varbinds) is kind ``OBJECT-TYPE unreadable``."""
-    text = _COMMENT.sub("", _STRING.sub('""', text))
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One ``name MACRO ... ::= { parent arcs }`` of a MIB, with an OBJECT-TYPE's clauses."""
+
+    name: str
+    kind: str  # the macro: OBJECT-TYPE, OBJECT IDENTIFIER ...; "OBJECT-TYPE unreadable"
+    parent: str
+    arcs: tuple[int, ...]
+    syntax: str = ""
+    description: str = ""
+
+
+_SYNTAX = re.compile(r"\bSYNTAX\s+([A-Za-z][\w-]*(?:\s+STRING)?)")
+_DESCRIPTION = re.compile(r'\bDESCRIPTION\s+"#(\d+)"')
+
+
+def scan_kinds(text: str) -> tuple[str, list[Assignment]]:
+    """:func:`scan` with each assignment's macro (``OBJECT-TYPE``, ``OBJECT IDENTIFIER`` ...),
+    and an OBJECT-TYPE's SYNTAX and DESCRIPTION; an OBJECT-TYPE no manager can read
+    (``not-accessible``, ``accessible-for-notify``: table entries, trap varbinds) is kind
+    ``OBJECT-TYPE unreadable``."""
+    strings: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:  # strings out of the way of "::=" and "--"
+        strings.append(match.group(0)[1:-1])
+        return f'"#{len(strings) - 1}"'
+
+    text = _COMMENT.sub("", _STRING.sub(keep, text))
     module_match = _MODULE.search(text)
     module = module_match.group(1) if module_match else ""
-    found: list[tuple[str, str, str, tuple[int, ...]]] = []
+    found: list[Assignment] = []
     pieces = text.split("::=")
     for before, after in itertools.pairwise(pieces):
         value = _VALUE.match(after)
@@ -330,9 +395,18 @@ def scan_kinds(text: str) -> tuple[str, list[tuple[str, str, str, tuple[int, ...
                 parent = numbered.group(1)
             name, kind = headers[-1].groups()
             kind = " ".join(kind.split())
-            if kind == "OBJECT-TYPE" and _UNREADABLE.search(before, headers[-1].end()):
+            clauses = before[headers[-1].end() :]
+            if kind == "OBJECT-TYPE" and _UNREADABLE.search(clauses):
                 kind += " unreadable"
-            found.append((name, kind, parent, tuple(arcs)))
+            syntax = _SYNTAX.search(clauses) if kind == "OBJECT-TYPE" else None
+            described = _DESCRIPTION.search(clauses) if kind == "OBJECT-TYPE" else None
+            found.append(
+                Assignment(
+                    name, kind, parent, tuple(arcs),
+                    " ".join(syntax.group(1).split()) if syntax else "",
+                    strings[int(described.group(1))] if described else "",
+                )
+            )  # fmt: skip
     return module, found
 
 
@@ -393,7 +467,7 @@ def _files(directories: Sequence[Path]) -> list[Path]:
 def load(directories: Sequence[Path]) -> MibIndex:
     """Scan every file under ``directories``; unreadable or odd files are skipped, never fatal."""
     assignments: list[tuple[str, str, str, tuple[int, ...]]] = []
-    object_types: list[tuple[str, str]] = []
+    object_types: list[tuple[str, str, str, str]] = []
     organizations: dict[int, str] = {}
     for path in _files(directories):
         try:
@@ -410,8 +484,10 @@ def load(directories: Sequence[Path]) -> MibIndex:
             continue
         module, found = scan_kinds(raw.decode("latin-1"))
         module = module or path.stem
-        assignments += [(module, name, parent, arcs) for name, _kind, parent, arcs in found]
-        object_types += [(module, name) for name, kind, _, _ in found if kind == "OBJECT-TYPE"]
+        assignments += [(module, a.name, a.parent, a.arcs) for a in found]
+        object_types += [
+            (module, a.name, a.syntax, a.description) for a in found if a.kind == "OBJECT-TYPE"
+        ]
     index = MibIndex(assignments, organizations, object_types)
     log.debug("loaded %d OID names from %s", len(index), ", ".join(map(str, directories)))
     return index

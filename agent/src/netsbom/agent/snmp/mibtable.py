@@ -32,9 +32,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal, cast
 
 from netsbom.agent.snmp.mibs import (
     ENTERPRISES,
+    IDENTITY_NAMES,
     IdentityObject,
     MibIndex,
     Product,
@@ -97,7 +99,9 @@ def parse(data: bytes) -> Table:
         oid = (*ENTERPRISES, *(int(arc) for arc in arcs.split(".")))
         if kind == "P":
             products[oid] = Product(name=name, short=last, module=module)
-        elif kind == "I" and (field := identity_field(name)) is not None and field == last:
+        elif kind == "I" and last in IDENTITY_NAMES and identity_field(name) in (None, last):
+            # the name says the field, or (None) the object's DESCRIPTION did when scanned
+            field = cast(Literal["serial", "version", "model"], last)
             identity[oid[len(ENTERPRISES)]].append(IdentityObject(field, oid, name, module))
     return Table(products, dict(identity))
 
