@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from netsbom.agent.snmp.view import Oid
 
@@ -216,10 +216,10 @@ class MibIndex:
         self,
         assignments: Iterable[tuple[str, str, str, tuple[int, ...]]],
         organizations: dict[int, str] | None = None,
-        object_types: Iterable[tuple[str, str, str, str]] = (),
+        object_types: Iterable[tuple[str, str, str]] = (),
     ) -> None:
-        # (module, name, parent, arcs); object_types: (module, name, SYNTAX, DESCRIPTION) of the
-        # readable OBJECT-TYPEs
+        # (module, name, parent, arcs); object_types: (module, name, the field its DESCRIPTION
+        # declares or "") of the readable OBJECT-TYPEs
         self.organizations = organizations or {}  # private enterprise number -> organisation
         by_module: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = defaultdict(dict)
         anywhere: dict[str, tuple[str, str, tuple[int, ...]]] = {}
@@ -239,15 +239,13 @@ class MibIndex:
         for oid, (_, name) in self.names.items():
             self._children[oid[:-1]].append(name)
         self.identity: dict[int, list[IdentityObject]] = defaultdict(list)
-        for module, name, syntax, description in sorted(set(object_types)):
-            self._add_identity(module, name, syntax, description)
+        for module, name, described in sorted(set(object_types)):
+            self._add_identity(module, name, described)
 
-    def _add_identity(
-        self, module: str, name: str, syntax: str = "", description: str = ""
-    ) -> None:
+    def _add_identity(self, module: str, name: str, described: str = "") -> None:
         field_name = identity_field(name)
-        if field_name is None and not _NAMED_OTHERWISE.search(name):
-            field_name = described_field(description, syntax)
+        if field_name is None and described in IDENTITY_NAMES and not _NAMED_OTHERWISE.search(name):
+            field_name = cast(Literal["serial", "version", "model"], described)
         oid = self._resolve(module, name, 0) if field_name else None
         if field_name is None or oid is None or len(oid) <= len(ENTERPRISES) + 1:
             return
@@ -467,7 +465,7 @@ def _files(directories: Sequence[Path]) -> list[Path]:
 def load(directories: Sequence[Path]) -> MibIndex:
     """Scan every file under ``directories``; unreadable or odd files are skipped, never fatal."""
     assignments: list[tuple[str, str, str, tuple[int, ...]]] = []
-    object_types: list[tuple[str, str, str, str]] = []
+    object_types: list[tuple[str, str, str]] = []
     organizations: dict[int, str] = {}
     for path in _files(directories):
         try:
@@ -486,7 +484,9 @@ def load(directories: Sequence[Path]) -> MibIndex:
         module = module or path.stem
         assignments += [(module, a.name, a.parent, a.arcs) for a in found]
         object_types += [
-            (module, a.name, a.syntax, a.description) for a in found if a.kind == "OBJECT-TYPE"
+            (module, a.name, described_field(a.description, a.syntax) or "")
+            for a in found
+            if a.kind == "OBJECT-TYPE"
         ]
     index = MibIndex(assignments, organizations, object_types)
     log.debug("loaded %d OID names from %s", len(index), ", ".join(map(str, directories)))
