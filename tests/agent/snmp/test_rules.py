@@ -148,6 +148,11 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("8-port 10/100/1000 Ethernet Switch with PoE", None),
         ("Acme Out-of-band SNMP Agent for Remote Access Controller", None),
         ("UAP-nanoHD 5.60.3.12934", "UAP-nanoHD"),  # a hyphenated product name stays one
+        # a release joined to a name ends the product's name; first, it is the OS's own
+        ("Acme Lynx-2.0.2", "Acme Lynx"),
+        ("AcmeOS-C-10.0.R4 cpm/hops Acme XR 7000 Copyright (c) 2018 Acme", None),
+        ("Acme 1830 PSD 10G R23.6", "Acme 1830 PSD 10G"),  # a release train ends it too
+        ("R6.5.02r NFXS-E FANT-H", "NFXS-E FANT-H"),  # the release first, the product after
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:
