@@ -196,6 +196,30 @@ def _replay(tmp_path: Path, lines: list[str]) -> DeviceRecord:
     return replay_snmp(path)
 
 
+def test_a_linux_host_extending_its_dmi_facts_names_its_hardware(tmp_path: Path) -> None:
+    """NET-SNMP-EXTEND-MIB outputs named as LibreNMS's host set-up names them (hardware, serial,
+    manufacturer) give a Linux host's model, serial and maker; the OS stays the kernel's."""
+    extend = "1.3.6.1.4.1.8072.1.3.2.3.1.1"
+    record = _replay(
+        tmp_path,
+        [
+            "1.3.6.1.2.1.1.1.0|4|Linux web1 6.1.0-18-amd64 #1 SMP Debian 6.1.76-1 x86_64",
+            "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.8072.3.2.10",
+            f"{extend}.6.100.105.115.116.114.111|4|Debian GNU/Linux 12",  # distro: not read
+            f"{extend}.6.115.101.114.105.97.108|4|7XYZ123",
+            f"{extend}.8.104.97.114.100.119.97.114.101|4|PowerEdge R650",
+            f"{extend}.12.109.97.110.117.102.97.99.116.117.114.101.114|4|Dell Inc.",
+        ],
+    )
+    assert (record.model, record.serial, record.vendor) == (
+        "PowerEdge R650",
+        "7XYZ123",
+        "Dell Inc.",
+    )
+    assert (record.os.family, record.os.version) == ("linux", "6.1.0-18-amd64")
+    assert _source(record, "serial") == f"{extend}.6.115.101.114.105.97.108"
+
+
 def test_scalar_served_without_its_instance_is_read(tmp_path: Path) -> None:
     """Some agents serve a scalar at the object's own OID, with no ``.0``: a live poll's GETNEXT
     passes it by, so it is fetched with a GET; the replay keeps exactly what that reads."""
