@@ -36,8 +36,12 @@ from tests.conftest import corpus_dir, require, shared_root
 
 # Floors for the figure on unseen OS types: what a network of devices nobody here has seen gets.
 # Before issue 13 (same measure): version 56.2 %, hardware 57.5 %, serial 31.6 %; after its
-# first round 63.9 / 59.7 / 31.6 %; after the second 65.0 / 60.4 / 32.1 %.
-UNSEEN_FLOORS = {"version": 0.64, "hardware": 0.595, "serial": 0.315}
+# first round 63.9 / 59.7 / 31.6 %; after the second 65.0 / 60.4 / 32.1 %; after the third
+# (server-hardware agents read on any OS) 65.0 / 61.3 / 33.7 %.
+UNSEEN_FLOORS = {"version": 0.64, "hardware": 0.605, "serial": 0.33}
+# Of the unseen misses, those that are a wrong value rather than none (a wrong SBOM is worse than
+# an incomplete one): at most these many. Third round: version 27, hardware 49, serial 10.
+UNSEEN_WRONG_CEILINGS = {"version": 28, "hardware": 51, "serial": 11}
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ def _traced(path: Path) -> tuple[DeviceRecord, frozenset[str]]:
 class CrossValidation:
     everything: Tally
     unseen: Tally
+    wrong: dict[str, int]  # unseen misses that state a value (not none)
     switched_off: int  # units written for a single OS type
     os_types: int
     misses: list[str]
@@ -104,6 +109,7 @@ def cross_validate(root: Path) -> CrossValidation:
         if len(types) == 1 and unit not in generic:
             own[next(iter(types))].add(unit)
     everything, unseen, misses = Tally(), Tally(), []
+    wrong: dict[str, int] = defaultdict(int)
     by_type: dict[str, list[Labelled]] = defaultdict(list)
     for item in labelled:
         by_type[item.os_type].append(item)
@@ -121,8 +127,9 @@ def cross_validate(root: Path) -> CrossValidation:
                         name, ours.serial
                     )
                     misses.append(f"{item.path.stem}\t{name}\tours={got!r}\twant={want!r}")
+                    wrong[name] += bool(got)
     switched_off = sum(len(units) for units in own.values())
-    return CrossValidation(everything, unseen, switched_off, len(by_type), misses)
+    return CrossValidation(everything, unseen, wrong, switched_off, len(by_type), misses)
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +145,7 @@ def test_generalisation_to_unseen_os_types(mibs: None, capsys: pytest.CaptureFix
     lines = [
         f"SNMP leave-one-OS-type-out over {result.os_types} OS types "
         f"({result.switched_off} knowledge units serve a single OS type):",
-        f"{'field':<10}{'with everything':>22}{'unseen OS types':>22}",
+        f"{'field':<10}{'with everything':>22}{'unseen OS types':>22}{'of them wrong':>15}",
     ]
     for name in FIELDS:
         good, total = result.everything.counts[name]
@@ -146,6 +153,7 @@ def test_generalisation_to_unseen_os_types(mibs: None, capsys: pytest.CaptureFix
         lines.append(
             f"{name:<10}{f'{good}/{total} {good / total:.1%}':>22}"
             f"{f'{unseen_good}/{total} {unseen_good / total:.1%}':>22}"
+            f"{result.wrong[name]:>15}"
         )
     report = os.environ.get("NETSBOM_ACCURACY_REPORT")
     if report:
@@ -154,5 +162,7 @@ def test_generalisation_to_unseen_os_types(mibs: None, capsys: pytest.CaptureFix
         print("\n" + "\n".join(lines))
     for name, floor in UNSEEN_FLOORS.items():
         assert result.unseen.ratio(name) >= floor, (name, "\n".join(lines))
+    for name, ceiling in UNSEEN_WRONG_CEILINGS.items():
+        assert result.wrong[name] <= ceiling, (name, "\n".join(lines))
     for name in FIELDS:  # switching knowledge off never helps: the mechanism works
         assert result.unseen.counts[name][0] <= result.everything.counts[name][0]

@@ -96,7 +96,7 @@ WIRESHARK = "# comment\n1991\tBrocade Communication Systems, Inc.\t# formerly 'F
 
 def test_enterprise_registry_names_the_organisation(tmp_path: Path) -> None:
     parsed = mibs.parse_enterprises(IANA)
-    assert parsed == {0: "Reserved", 9: "ciscoSystems", 99999: "Acme Widgets"}
+    assert parsed == {9: "ciscoSystems", 99999: "Acme Widgets"}  # 0 is IANA's "Reserved"
     assert mibs.parse_enterprises(WIRESHARK) == {1991: "Brocade Communication Systems"}
     (tmp_path / "enterprise-numbers").write_text(IANA)
     (tmp_path / "enterprises.tsv").write_text(WIRESHARK)
@@ -129,6 +129,42 @@ def test_vendor_from_the_registry_only_where_no_vendor_file_knows_the_enterprise
                 )
             )
             assert record.vendor == vendor, sys_oid
+    finally:
+        mibs.set_mib_dirs(None)
+
+
+def test_no_registrant_is_no_organisation() -> None:
+    table = "0\tReserved\n7\t---none---\n8\tUnassigned\n1991\tFoundry Networks, Inc.\n"
+    assert mibs.parse_enterprises(table) == {1991: "Foundry Networks"}
+
+
+def test_the_shipped_registry_names_the_maker_without_a_mib_folder() -> None:
+    """agent/fingerprints/enterprises.tsv.gz (IANA's registry) answers when no folder does; the
+    operator's copy of the registry wins where it has the number."""
+    from netsbom.agent.snmp import mibtable
+
+    shipped = mibtable.organizations()
+    assert len(shipped) > 50_000 and 0 not in shipped
+    assert shipped[30065] == "Arista Networks"
+    mibs.set_mib_dirs([])
+    try:
+        assert mibs.organization((*mibs.ENTERPRISES, 30065, 1, 3011)) == "Arista Networks"
+        assert mibs.organization((*mibs.ENTERPRISES, 0)) is None
+        assert mibs.organization((1, 3, 6, 1, 2, 1, 1)) is None
+    finally:
+        mibs.set_mib_dirs(None)
+    # the table round-trips the registry's cleaned names
+    lines = mibtable.enterprise_lines({1991: "Foundry Networks", 9: "ciscoSystems"})
+    assert lines == ["9\tciscoSystems", "1991\tFoundry Networks"]
+    assert mibs.parse_enterprises("\n".join(lines)) == {9: "ciscoSystems", 1991: "Foundry Networks"}
+
+
+def test_the_operator_registry_outranks_the_shipped_one(tmp_path: Path) -> None:
+    (tmp_path / "enterprises.tsv").write_text("30065\tAcme Renamed Ltd\n")
+    mibs.set_mib_dirs([tmp_path])
+    try:
+        assert mibs.organization((*mibs.ENTERPRISES, 30065, 1)) == "Acme Renamed"
+        assert mibs.organization((*mibs.ENTERPRISES, 9, 1)) == "ciscoSystems"  # shipped
     finally:
         mibs.set_mib_dirs(None)
 
@@ -191,6 +227,47 @@ def test_identity_scalars_of_the_device_enterprise(mib_dir: Path) -> None:
         ("model", "acmeSysModelName"): (*ACME_SYSTEM, 3),
     }  # no part's serial, no table column
     assert index.identity_objects((*mibs.ENTERPRISES, 4242, 1)) == ()  # another enterprise's
+
+
+DESCRIBED = """
+ACME-UNIT-MIB DEFINITIONS ::= BEGIN
+IMPORTS acme FROM ACME-SMI;
+acmeUnit OBJECT IDENTIFIER ::= { acme 3 }
+acmeUnitIdent OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The serial number of this unit, as on its label.
+                 Read-only -- set in the factory." ::= { acmeUnit 1 }
+acmeUnitRel OBJECT-TYPE SYNTAX OCTET STRING (SIZE (0..32)) MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The version of the software the unit runs." ::= { acmeUnit 2 }
+acmeUnitKind OBJECT-TYPE SYNTAX SnmpAdminString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "Product name of the unit, e.g. AB-1200." ::= { acmeUnit 3 }
+acmeFanIdent OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The serial number of the fan tray." ::= { acmeUnit 4 }
+acmeBootRel OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The software version of the boot loader." ::= { acmeUnit 5 }
+acmeUnitSerials OBJECT-TYPE SYNTAX Integer32 MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The serial number count (an integer, not text)." ::= { acmeUnit 6 }
+acmeUnitRelDate OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "The software version's release date." ::= { acmeUnit 7 }
+acmeUnitNote OBJECT-TYPE SYNTAX DisplayString MAX-ACCESS read-only STATUS current
+    DESCRIPTION "Free text. Not the serial number of anything." ::= { acmeUnit 8 }
+END
+"""
+
+
+def test_identity_objects_by_description_where_the_name_says_nothing(mib_dir: Path) -> None:
+    """An object named for nothing (``acmeUnitIdent``) whose DESCRIPTION's first sentence says
+    it is the unit's serial, software version or product name is read; not a part's, the boot
+    code's, a number, a date, or a mention after the first sentence."""
+    (mib_dir / "ACME-UNIT-MIB.txt").write_text(DESCRIBED)
+    index = mibs.load([mib_dir])
+    found = {(o.field, o.name) for o in index.identity_objects((*mibs.ENTERPRISES, 99999, 1, 2))}
+    assert found == {
+        ("serial", "acmeUnitIdent"),
+        ("version", "acmeUnitRel"),
+        ("model", "acmeUnitKind"),
+    }
+    assert mibs.described_field("The serial number of the unit.", "DisplayString") == "serial"
+    assert mibs.described_field("The serial number of the unit.", "INTEGER") is None
 
 
 def test_named_identity_objects_are_read_from_a_device(mib_dir: Path, tmp_path: Path) -> None:

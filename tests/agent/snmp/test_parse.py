@@ -261,3 +261,29 @@ def test_a_cpu_model_in_a_windows_sysdescr_is_not_the_device_model() -> None:
     assert windows.model is None  # "Model 63" is the CPU's (family 6, model 63, stepping 2)
     box = parse(view_of({"1.3.6.1.2.1.1.1.0": b"Acme managed switch, Model: GS2024X, SW 2.1.4"}))
     assert box.model == "GS2024X"  # a device that writes its model still has it
+
+
+@pytest.mark.parametrize(
+    ("model_oid", "serial_oid"),
+    [
+        ("1.3.6.1.4.1.674.10892.1.300.10.1.9.1", "1.3.6.1.4.1.674.10892.1.300.10.1.11.1"),
+        ("1.3.6.1.4.1.232.2.2.4.2.0", "1.3.6.1.4.1.232.2.2.2.1.0"),
+    ],
+)
+def test_server_hardware_agents_name_the_server_whatever_its_os(
+    model_oid: str, serial_oid: str
+) -> None:
+    """Dell OMSA / HPE Insight answer for the hardware on any OS: a host of an OS no rule knows
+    (here a Net-SNMP Linux box) gets the server's model and serial, with their OIDs."""
+    record = parse(
+        view_of({
+            "1.3.6.1.2.1.1.1.0": b"Linux host1 5.14.0-362.el9.x86_64 #1 SMP x86_64",
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 8072, 3, 2, 10)),
+            model_oid: b"Acme Server 7000",
+            serial_oid: b"SRV0042",
+        })
+    )  # fmt: skip
+    assert (record.model, record.serial) == ("Acme Server 7000", "SRV0042")
+    sources = {p.field: p.source for p in record.provenance}
+    assert (sources["model"], sources["serial"]) == (model_oid, serial_oid)
+    assert record.os.family == "linux"  # the OS is still the host's

@@ -83,6 +83,30 @@ def test_part_number_model_name_gives_way_and_board_serial_is_used() -> None:
     assert record.serial == "MB1234567"
 
 
+def test_an_erased_flash_serial_is_no_serial() -> None:
+    """A chassis and a module whose serial reads FFFF... (never programmed) name no serial; the
+    next module that has one does."""
+    values = system("Acme Switch", "1.3.6.1.4.1.99999.1.2")
+    values.update(
+        {
+            f"{ENT}.5.1": 3,
+            f"{ENT}.4.1": 0,
+            f"{ENT}.11.1": b"FFFFFFFFFFFFFFFF",
+            f"{ENT}.5.2": 9,
+            f"{ENT}.4.2": 1,
+            f"{ENT}.11.2": b"ffffffffffff",
+            f"{ENT}.5.3": 9,
+            f"{ENT}.4.3": 1,
+            f"{ENT}.11.3": b"MB7654321",
+        }
+    )
+    record = parse(view_of(values))
+    assert record.serial == "MB7654321"
+    assert record.components[0].serial == "FFFFFFFFFFFFFFFF"  # the row itself is kept as read
+    del values[f"{ENT}.11.3"]
+    assert parse(view_of(values)).serial is None
+
+
 def test_classless_entity_table_uses_the_first_named_product() -> None:
     values = system(
         "Linux host 4.4.9 #6 SMP Thu Apr 27 15:48:52 EDT 2017 armv7l", "1.3.6.1.4.1.8072.3.2.10"
@@ -119,6 +143,16 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("4-10-g036b52a", None),  # a build's `git describe`
         ("Acme radio;AB Radio v1.6;Model:3;HW:6", None),  # a number is no product name
         ("ACME 21.1.0.1 (Build STA-1)  AP", None),  # a build id
+        # a description of the product, not its name: port counts, hyphenated plain words
+        ("Acme 24-Port Gigabit Smart Switch with 4 SFP Slots", None),
+        ("8-port 10/100/1000 Ethernet Switch with PoE", None),
+        ("Acme Out-of-band SNMP Agent for Remote Access Controller", None),
+        ("UAP-nanoHD 5.60.3.12934", "UAP-nanoHD"),  # a hyphenated product name stays one
+        # a release joined to a name ends the product's name; first, it is the OS's own
+        ("Acme Lynx-2.0.2", "Acme Lynx"),
+        ("AcmeOS-C-10.0.R4 cpm/hops Acme XR 7000 Copyright (c) 2018 Acme", None),
+        ("Acme 1830 PSD 10G R23.6", "Acme 1830 PSD 10G"),  # a release train ends it too
+        ("R6.5.02r NFXS-E FANT-H", "NFXS-E FANT-H"),  # the release first, the product after
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:
@@ -160,6 +194,30 @@ def _replay(tmp_path: Path, lines: list[str]) -> DeviceRecord:
     path = tmp_path / "device.snmprec"
     path.write_text("\n".join(lines) + "\n")
     return replay_snmp(path)
+
+
+def test_a_linux_host_extending_its_dmi_facts_names_its_hardware(tmp_path: Path) -> None:
+    """NET-SNMP-EXTEND-MIB outputs named as LibreNMS's host set-up names them (hardware, serial,
+    manufacturer) give a Linux host's model, serial and maker; the OS stays the kernel's."""
+    extend = "1.3.6.1.4.1.8072.1.3.2.3.1.1"
+    record = _replay(
+        tmp_path,
+        [
+            "1.3.6.1.2.1.1.1.0|4|Linux web1 6.1.0-18-amd64 #1 SMP Debian 6.1.76-1 x86_64",
+            "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.8072.3.2.10",
+            f"{extend}.6.100.105.115.116.114.111|4|Debian GNU/Linux 12",  # distro: not read
+            f"{extend}.6.115.101.114.105.97.108|4|7XYZ123",
+            f"{extend}.8.104.97.114.100.119.97.114.101|4|PowerEdge R650",
+            f"{extend}.12.109.97.110.117.102.97.99.116.117.114.101.114|4|Dell Inc.",
+        ],
+    )
+    assert (record.model, record.serial, record.vendor) == (
+        "PowerEdge R650",
+        "7XYZ123",
+        "Dell Inc.",
+    )
+    assert (record.os.family, record.os.version) == ("linux", "6.1.0-18-amd64")
+    assert _source(record, "serial") == f"{extend}.6.115.101.114.105.97.108"
 
 
 def test_scalar_served_without_its_instance_is_read(tmp_path: Path) -> None:

@@ -91,7 +91,8 @@ mibs_option = option_group(
         "--mibs",
         type=click.Path(path_type=Path, file_okay=False),
         multiple=True,
-        help="Folder of vendor registration MIBs and IANA's enterprise registry; env NETSBOM_MIBS.",
+        help="Folder of vendor MIBs and IANA's enterprise registry (their product names, identity "
+        "objects and registrants add to the tables netsbom ships); env NETSBOM_MIBS.",
     ),
 )
 """``--mibs DIR``: applied as soon as the command starts."""

@@ -16,9 +16,10 @@ then any module's) and keeps the result per directory set, in memory, for the pr
 family prefix its siblings share removed (``jnxProductNameMX80`` -> ``MX80``,
 ``cisco2960X48FPSL`` -> ``2960X48FPSL``), so callers can match either.
 
-IANA's registry of private enterprise numbers, dropped into the same folder (IANA's
-``enterprise-numbers`` text file, or Wireshark's ``enterprises.tsv``), names the organisation
-behind any sysObjectID: ``organization(oid)`` (``1.3.6.1.4.1.1991.…`` -> ``Foundry Networks``).
+IANA's registry of private enterprise numbers names the organisation behind any sysObjectID:
+``organization(oid)`` (``1.3.6.1.4.1.1991.…`` -> ``Foundry Networks``). netsbom ships a copy
+(:mod:`netsbom.agent.snmp.mibtable`); a newer one dropped into the MIB folder (IANA's
+``enterprise-numbers`` text file, or Wireshark's ``enterprises.tsv``) takes precedence.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from netsbom.agent.snmp.view import Oid
 
@@ -107,6 +108,11 @@ _PART_WORDS = frozenset({
 })  # fmt: skip
 _CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 MAX_IDENTITY_OBJECTS = 6  # per field and device: a bounded number of GETNEXTs
+# a name that says the object is something else than the box's serial, release or model, whatever
+# its DESCRIPTION says: a part's, another release, a date, a status, a count, a table
+_NAMED_OTHERWISE = re.compile(
+    r"(?i)(?:Date|Time|Status|State|Count|Number(?!$)|Index|Table|Entry|Type|Oid|Id$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +168,38 @@ def identity_field(name: str) -> Literal["serial", "version", "model"] | None:
     return None
 
 
+# What an object's DESCRIPTION says it holds, for names that do not say it (``acmeUnitIdent``:
+# "The serial number of this unit."): its first sentence names the field and the thing is the
+# box (no part, peer or other release: _PART_WORDS, _NOT_SOFTWARE_WORDS), and the SYNTAX is text.
+_DESCRIBED: dict[Literal["serial", "version", "model"], re.Pattern[str]] = {
+    "serial": re.compile(r"(?i)\bserial[\s-]*(?:number|no\b|num\b)"),
+    "version": re.compile(
+        r"(?i)\b(?:firmware|software|operating[\s-]system|os)\s+(?:version|release|revision)\b"
+        r"|\bversion\s+of\s+(?:the\s+)?(?:firmware|software|operating[\s-]system)\b"
+    ),
+    "model": re.compile(r"(?i)\bmodel\s+(?:name|number)\b|\bproduct\s+(?:name|model)\b"),
+}
+_TEXT_SYNTAX = re.compile(
+    r"^(?:DisplayString|OCTET\s+STRING|SnmpAdminString|OctetString|[\w-]*String)", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"\.(?:\s|$)")
+
+
+def described_field(description: str, syntax: str) -> Literal["serial", "version", "model"] | None:
+    """The field an object's DESCRIPTION (its first sentence) says it holds, if its SYNTAX is
+    text and the sentence is about the box, not a part of it or another release."""
+    if not _TEXT_SYNTAX.match(syntax.strip()):
+        return None
+    sentence = _SENTENCE_END.split(" ".join(description.split()), maxsplit=1)[0]
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", sentence)}
+    for field_name, pattern in _DESCRIBED.items():
+        if pattern.search(sentence):
+            if words & _PART_WORDS or (field_name == "version" and words & _NOT_SOFTWARE_WORDS):
+                return None
+            return field_name
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Product:
     """A registered sysObjectID: the MIB's ``name``, and ``short`` without the family prefix."""
@@ -178,9 +216,10 @@ class MibIndex:
         self,
         assignments: Iterable[tuple[str, str, str, tuple[int, ...]]],
         organizations: dict[int, str] | None = None,
-        object_types: Iterable[tuple[str, str]] = (),
+        object_types: Iterable[tuple[str, str, str]] = (),
     ) -> None:
-        # (module, name, parent, arcs); object_types: (module, name) of the OBJECT-TYPEs
+        # (module, name, parent, arcs); object_types: (module, name, the field its DESCRIPTION
+        # declares or "") of the readable OBJECT-TYPEs
         self.organizations = organizations or {}  # private enterprise number -> organisation
         by_module: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = defaultdict(dict)
         anywhere: dict[str, tuple[str, str, tuple[int, ...]]] = {}
@@ -200,11 +239,13 @@ class MibIndex:
         for oid, (_, name) in self.names.items():
             self._children[oid[:-1]].append(name)
         self.identity: dict[int, list[IdentityObject]] = defaultdict(list)
-        for module, name in sorted(set(object_types)):
-            self._add_identity(module, name)
+        for module, name, described in sorted(set(object_types)):
+            self._add_identity(module, name, described)
 
-    def _add_identity(self, module: str, name: str) -> None:
+    def _add_identity(self, module: str, name: str, described: str = "") -> None:
         field_name = identity_field(name)
+        if field_name is None and described in IDENTITY_NAMES and not _NAMED_OTHERWISE.search(name):
+            field_name = cast(Literal["serial", "version", "model"], described)
         oid = self._resolve(module, name, 0) if field_name else None
         if field_name is None or oid is None or len(oid) <= len(ENTERPRISES) + 1:
             return
@@ -294,17 +335,40 @@ def _short(name: str, siblings: Sequence[str]) -> str:
 def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:
     """Module name and ``(name, parent, arcs)`` of every brace-valued assignment in MIB text."""
     module, found = scan_kinds(text)
-    return module, [(name, parent, arcs) for name, _kind, parent, arcs in found]
+    return module, [(a.name, a.parent, a.arcs) for a in found]
 
 
-def scan_kinds(text: str) -> tuple[str, list[tuple[str, str, str, tuple[int, ...]]]]:
-    """:func:`scan` with each assignment's macro (``OBJECT-TYPE``, ``OBJECT IDENTIFIER`` ...):
-    ``(name, kind, parent, arcs)``; an OBJECT-TYPE no manager can read (``not-accessible``,
-    ``accessible-for-notify``: table entries, trap varbinds) is kind ``OBJECT-TYPE unreadable``."""
-    text = _COMMENT.sub("", _STRING.sub('""', text))
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One ``name MACRO ... ::= { parent arcs }`` of a MIB, with an OBJECT-TYPE's clauses."""
+
+    name: str
+    kind: str  # the macro: OBJECT-TYPE, OBJECT IDENTIFIER ...; "OBJECT-TYPE unreadable"
+    parent: str
+    arcs: tuple[int, ...]
+    syntax: str = ""
+    description: str = ""
+
+
+_SYNTAX = re.compile(r"\bSYNTAX\s+([A-Za-z][\w-]*(?:\s+STRING)?)")
+_DESCRIPTION = re.compile(r'\bDESCRIPTION\s+"#(\d+)"')
+
+
+def scan_kinds(text: str) -> tuple[str, list[Assignment]]:
+    """:func:`scan` with each assignment's macro (``OBJECT-TYPE``, ``OBJECT IDENTIFIER`` ...),
+    and an OBJECT-TYPE's SYNTAX and DESCRIPTION; an OBJECT-TYPE no manager can read
+    (``not-accessible``, ``accessible-for-notify``: table entries, trap varbinds) is kind
+    ``OBJECT-TYPE unreadable``."""
+    strings: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:  # strings out of the way of "::=" and "--"
+        strings.append(match.group(0)[1:-1])
+        return f'"#{len(strings) - 1}"'
+
+    text = _COMMENT.sub("", _STRING.sub(keep, text))
     module_match = _MODULE.search(text)
     module = module_match.group(1) if module_match else ""
-    found: list[tuple[str, str, str, tuple[int, ...]]] = []
+    found: list[Assignment] = []
     pieces = text.split("::=")
     for before, after in itertools.pairwise(pieces):
         value = _VALUE.match(after)
@@ -329,9 +393,18 @@ def scan_kinds(text: str) -> tuple[str, list[tuple[str, str, str, tuple[int, ...
                 parent = numbered.group(1)
             name, kind = headers[-1].groups()
             kind = " ".join(kind.split())
-            if kind == "OBJECT-TYPE" and _UNREADABLE.search(before, headers[-1].end()):
+            clauses = before[headers[-1].end() :]
+            if kind == "OBJECT-TYPE" and _UNREADABLE.search(clauses):
                 kind += " unreadable"
-            found.append((name, kind, parent, tuple(arcs)))
+            syntax = _SYNTAX.search(clauses) if kind == "OBJECT-TYPE" else None
+            described = _DESCRIPTION.search(clauses) if kind == "OBJECT-TYPE" else None
+            found.append(
+                Assignment(
+                    name, kind, parent, tuple(arcs),
+                    " ".join(syntax.group(1).split()) if syntax else "",
+                    strings[int(described.group(1))] if described else "",
+                )
+            )  # fmt: skip
     return module, found
 
 
@@ -342,6 +415,10 @@ _LEGAL_SUFFIX = re.compile(
     r"B\.?V|Pty|PLC|Oy|AB|AS|SRL|S\.?p\.?A|K\.?K)\.?)+\s*$",
     re.IGNORECASE,
 )
+
+
+# entries that name no organisation: numbers IANA holds back or took back
+_NO_REGISTRANT = re.compile(r"^(?:reserved|unassigned|-*\s*none\s*-*)$", re.IGNORECASE)
 
 
 def parse_enterprises(text: str) -> dict[int, str]:
@@ -361,7 +438,7 @@ def parse_enterprises(text: str) -> dict[int, str]:
             found.setdefault(number, line)
             number = None
     cleaned = {key: organization_name(name) for key, name in found.items()}
-    return {key: name for key, name in cleaned.items() if name}
+    return {key: name for key, name in cleaned.items() if name and not _NO_REGISTRANT.match(name)}
 
 
 def organization_name(raw: str) -> str:
@@ -388,7 +465,7 @@ def _files(directories: Sequence[Path]) -> list[Path]:
 def load(directories: Sequence[Path]) -> MibIndex:
     """Scan every file under ``directories``; unreadable or odd files are skipped, never fatal."""
     assignments: list[tuple[str, str, str, tuple[int, ...]]] = []
-    object_types: list[tuple[str, str]] = []
+    object_types: list[tuple[str, str, str]] = []
     organizations: dict[int, str] = {}
     for path in _files(directories):
         try:
@@ -405,8 +482,12 @@ def load(directories: Sequence[Path]) -> MibIndex:
             continue
         module, found = scan_kinds(raw.decode("latin-1"))
         module = module or path.stem
-        assignments += [(module, name, parent, arcs) for name, _kind, parent, arcs in found]
-        object_types += [(module, name) for name, kind, _, _ in found if kind == "OBJECT-TYPE"]
+        assignments += [(module, a.name, a.parent, a.arcs) for a in found]
+        object_types += [
+            (module, a.name, described_field(a.description, a.syntax) or "")
+            for a in found
+            if a.kind == "OBJECT-TYPE"
+        ]
     index = MibIndex(assignments, organizations, object_types)
     log.debug("loaded %d OID names from %s", len(index), ", ".join(map(str, directories)))
     return index
@@ -467,5 +548,12 @@ def identity_objects(sys_oid: Oid | None) -> tuple[IdentityObject, ...]:
 
 
 def organization(oid: Oid) -> str | None:
+    """Who IANA registered ``oid``'s enterprise number to: the operator's MIB folder's registry
+    first, else the copy netsbom ships (:func:`netsbom.agent.snmp.mibtable.organizations`)."""
+    from netsbom.agent.snmp.mibtable import organizations
+
     loaded = index()
-    return loaded.organization(oid) if loaded is not None else None
+    found = loaded.organization(oid) if loaded is not None else None
+    if found is not None or len(oid) <= len(ENTERPRISES) or oid[: len(ENTERPRISES)] != ENTERPRISES:
+        return found
+    return organizations().get(oid[len(ENTERPRISES)])

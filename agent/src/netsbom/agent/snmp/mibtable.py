@@ -12,6 +12,15 @@ repository. The agent uses it when no MIB folder of the operator's answers, so a
 
 Lines: ``P<TAB>arcs<TAB>module<TAB>name<TAB>short`` and ``I<TAB>arcs<TAB>module<TAB>name<TAB>
 field``, arcs below ``1.3.6.1.4.1``, sorted; gzip without a timestamp, so the bytes are stable.
+
+IANA's registry of private enterprise numbers ships the same way, as
+``agent/fingerprints/enterprises.tsv.gz`` (``number<TAB>organisation``, the names cleaned by
+:func:`netsbom.agent.snmp.mibs.parse_enterprises`): the maker of a device no vendor file knows.
+The registry is public; its source is IANA's ``enterprise-numbers`` file or Wireshark's copy of
+it (``/usr/share/wireshark/enterprises.tsv`` of Debian's ``libwireshark-data``)::
+
+    python -m netsbom.agent.snmp.mibtable ../shared/mibs --enterprises FILE           # write both
+    python -m netsbom.agent.snmp.mibtable ../shared/mibs --enterprises FILE --check   # compare
 """
 
 from __future__ import annotations
@@ -23,19 +32,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal, cast
 
 from netsbom.agent.snmp.mibs import (
     ENTERPRISES,
+    IDENTITY_NAMES,
     IdentityObject,
     MibIndex,
     Product,
     identity_field,
     load,
     order_identity,
+    parse_enterprises,
 )
 from netsbom.agent.snmp.view import Oid
 
 TABLE = Path(__file__).resolve().parent.parent / "fingerprints" / "registrations.tsv.gz"
+ENTERPRISE_TABLE = TABLE.with_name("enterprises.tsv.gz")
 SOURCE = "netsbom registrations table"
 
 
@@ -86,7 +99,9 @@ def parse(data: bytes) -> Table:
         oid = (*ENTERPRISES, *(int(arc) for arc in arcs.split(".")))
         if kind == "P":
             products[oid] = Product(name=name, short=last, module=module)
-        elif kind == "I" and (field := identity_field(name)) is not None and field == last:
+        elif kind == "I" and last in IDENTITY_NAMES and identity_field(name) in (None, last):
+            # the name says the field, or (None) the object's DESCRIPTION did when scanned
+            field = cast(Literal["serial", "version", "model"], last)
             identity[oid[len(ENTERPRISES)]].append(IdentityObject(field, oid, name, module))
     return Table(products, dict(identity))
 
@@ -100,25 +115,62 @@ def bundled() -> Table:
         return Table({}, {})
 
 
+def enterprise_lines(organizations: dict[int, str]) -> list[str]:
+    """The enterprise table's lines, by number."""
+    return [f"{number}\t{name}" for number, name in sorted(organizations.items())]
+
+
+@cache
+def organizations() -> dict[int, str]:
+    """Private enterprise number -> organisation, from the table shipped with netsbom."""
+    try:
+        return parse_enterprises(gzip.decompress(ENTERPRISE_TABLE.read_bytes()).decode())
+    except (OSError, ValueError, EOFError):
+        return {}
+
+
+def _write_or_check(path: Path, wanted: list[str], check: bool) -> int:
+    if check:  # the content, not the bytes (zlib builds may compress differently)
+        current = gzip.decompress(path.read_bytes()).decode() if path.exists() else ""
+        if current.splitlines() != wanted:
+            print(f"Error: {path} is out of date: regenerate it", file=sys.stderr)
+            return 1
+        return 0
+    data = encode(wanted)
+    path.write_bytes(data)
+    print(f"wrote {path} ({len(data)} bytes, {len(wanted)} lines)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("mibs", type=Path, help="the MIB folder (../shared/mibs)")
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument(
+        "--enterprises",
+        type=Path,
+        metavar="FILE",
+        help="IANA's enterprise-numbers file or Wireshark's enterprises.tsv: also write (or "
+        "check) the shipped enterprise table",
+    )
     args = parser.parse_args(argv)
     if not args.mibs.is_dir():
         print(f"Error: no MIB folder at {args.mibs}", file=sys.stderr)
         return 2
-    wanted = lines(load([args.mibs]))
-    if args.check:  # the content, not the bytes (zlib builds may compress differently)
-        current = gzip.decompress(TABLE.read_bytes()).decode() if TABLE.exists() else ""
-        if current.splitlines() != wanted:
-            print(f"Error: {TABLE} is out of date: regenerate it", file=sys.stderr)
-            return 1
-        return 0
-    data = encode(wanted)
-    TABLE.write_bytes(data)
-    print(f"wrote {TABLE} ({len(data)} bytes, {len(wanted)} lines)")
-    return 0
+    status = _write_or_check(TABLE, lines(load([args.mibs])), args.check)
+    if args.enterprises is not None:
+        try:
+            text = args.enterprises.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            print(f"Error: cannot read {args.enterprises}: {exc}", file=sys.stderr)
+            return 2
+        found = parse_enterprises(text)
+        if not found:
+            print(f"Error: no enterprise numbers in {args.enterprises}", file=sys.stderr)
+            return 2
+        status = max(status, _write_or_check(ENTERPRISE_TABLE, enterprise_lines(found),
+                                             args.check))  # fmt: skip
+    return status
 
 
 if __name__ == "__main__":

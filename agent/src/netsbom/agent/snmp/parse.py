@@ -341,7 +341,7 @@ def _identify(
             _chassis_description(row, index, components),
         ],
         "serial": [
-            _found(row.serial if row else None, entity(oids.ENT_SERIAL)),
+            _found(_programmed(row.serial) if row else None, entity(oids.ENT_SERIAL)),
             vendor_objects.get("serial"),
             standard.get("serial"),
             named.get("serial"),
@@ -380,6 +380,14 @@ def _oid_or_none(text: str | None) -> Oid | None:
 
 
 _LETTER = re.compile(r"[A-Za-z]")
+# a serial field of erased flash (every byte 0xFF), as an agent renders it: "FFFFFFFFFFFF"
+_ERASED = re.compile(r"^(?:F|\xff)+$", re.IGNORECASE)
+
+
+def _programmed(serial: str | None) -> str | None:
+    """entPhysicalSerialNum as the unit's serial: not the erased-flash pattern of a board whose
+    serial was never written (ENTITY-MIB wants a zero-length string when there is none)."""
+    return None if serial and _ERASED.match(serial.strip()) else serial
 
 
 def _is_product_name(model: str | None) -> bool:
@@ -408,13 +416,15 @@ def _inner(
     """A chassis row that does not state ``attribute``: the first module inside it that does,
     directly or in a slot (the main board, supervisor or management card, where some vendors
     keep the unit's serial and software)."""
-    if not components or row is None or getattr(row, attribute):
+    own = getattr(row, attribute) if row is not None else None
+    if not components or row is None or (_programmed(own) if attribute == "serial" else own):
         return None
     level = [row.index]
     for _ in range(4):  # chassis -> slot container(s) -> board
         inside = [c for c in components if c.parent in level]
         for component in inside:
             value = getattr(component, attribute)
+            value = _programmed(value) if attribute == "serial" else value
             if component.cls in ("module", "cpu") and value:
                 source = (*oids.ENT_ENTRY, column, *parse_oid(component.index))
                 return _Found(value, source, confidence)

@@ -22,6 +22,12 @@ _OPERATING_SYSTEMS = re.compile(
 _UNAME = re.compile(r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin)\s+\S+\s+\d")
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")
+# words of a product's description that name no product: a count of ports or slots ("24-Port",
+# "8-port", "4-Slot"), radio chains ("4x4"), plain words joined by hyphens ("Out-of-band")
+_NOT_AN_ID = re.compile(
+    r"^(?:\d+-?(?i:ports?|slots?|bays?|channels?)\+?|\d+x\d+"
+    r"|[A-Za-z]+(?:-[A-Za-z]+)*-[a-z]{2,}(?:-[A-Za-z]+)*)$"
+)
 MAX_WORDS = 5
 _V_MODEL = re.compile(r"^[vV]\d{3,}[A-Za-z]*$")  # "V3000", "V5812G": a model, not a version
 _NAME = re.compile(r"^[A-Z][A-Za-z]{2,}$")
@@ -75,11 +81,13 @@ def _model_from_descr(descr: str | None) -> str | None:
     first_line = descr.strip().strip('"').splitlines()[0] if descr.strip() else ""
     segments = [s for s in re.split(r"[,;]", first_line)[:3] if s.strip()]
     for segment in segments:
-        words = _leading_words(segment)
+        words, released = _leading_words(segment)
         if not words:
             continue
-        ids = [i for i, w in enumerate(words) if _HAS_DIGIT_AND_LETTER.match(w) or
-               _HYPHENATED.match(w)]  # fmt: skip
+        if released and len(words) <= MAX_WORDS:  # "Apex Lynx-2.0.2": a name, then its release
+            return " ".join(words)
+        ids = [i for i, w in enumerate(words) if (_HAS_DIGIT_AND_LETTER.match(w) or
+               _HYPHENATED.match(w)) and not _NOT_AN_ID.match(w)]  # fmt: skip
         if ids and len(words) <= MAX_WORDS:
             return " ".join(words)
         if ids and ids[0] < MAX_WORDS:  # "SG350X-48 48-Port Gigabit Stackable Managed Switch"
@@ -110,17 +118,35 @@ def _model_from_descr(descr: str | None) -> str | None:
     return None
 
 
-def _leading_words(segment: str) -> list[str]:
+def _leading_words(segment: str) -> tuple[list[str], bool]:
+    """The words before the first release or stop word, and whether the last of them had its
+    release joined to it (the product's name then ends there)."""
     words: list[str] = []
     for word in segment.split():
         if not words and word.lower() in _COMPANY_TAIL:
             continue
         if word.lower() in _STOP_WORDS or word.startswith("("):
             break
+        if _TRAIN.match(word):
+            if words:
+                break
+            continue  # "R6.5.02r NFXS-E ...": the release first, the product after it
+        if joined := _JOINED.match(word):
+            # "Apex Lynx-2.0.2": the product's name joined to its release ends the name; first
+            # ("TiMOS-C-10.0.R4 cpm/hops ..."), it is an OS's name and release: no product
+            if words:
+                words.append(joined.group("product"))
+            return words, bool(words)
         if _VERSION.match(word) and not _V_MODEL.match(word):
             break
         words.append(word)
-    return words
+    return words, False
+
+
+# releases in the shapes of the version grammar below: a product joined to its release
+# ("TiMOS-C-10.0.R4", "Lynx-2.0.2", "InstantOn_1930_1.0.5.0"), a release train ("R23.6")
+_JOINED = re.compile(r"^(?P<product>[A-Za-z][\w-]*?)[-_]v?\d+\.\d+")
+_TRAIN = re.compile(r"^R\d+(?:\.\d+)+[A-Za-z]?\d*$")
 
 
 # The version grammar: shapes of a version in free text, in order of trust; the first shape that
