@@ -34,7 +34,12 @@ from netsbom.core.record import (
     parse_time,
     record_from_dict,
 )
-from netsbom.proto.convert import Envelope, envelope_of, record_from_payload
+from netsbom.proto.convert import (
+    Envelope,
+    SharedComponents,
+    envelope_of,
+    record_from_payload,
+)
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = resources.files("netsbom.collector.store") / "migrations"
@@ -234,9 +239,10 @@ class Store:
                 EARLIEST_OBSERVATION.year,
             )
         by_target: dict[tuple[str, str], DeviceRecord] = {}
+        shared: SharedComponents = {}
         with gc_paused():  # hundreds of thousands of acyclic objects: no collection passes
             for payload, text, _, report_id in rows:  # two in one second: the last received wins
-                record = _readable(payload, text, report_id, self.omit)
+                record = _readable(payload, text, report_id, self.omit, shared)
                 if record is not None:
                     by_target[(record.agent_id, record.target.id)] = record
         return [by_target[k] for k in sorted(by_target)]
@@ -254,8 +260,9 @@ class Store:
         with self._reading() as connection:
             rows = connection.execute(query).all()
         out = []
+        shared: SharedComponents = {}
         for payload, text, received, report_id in rows:
-            record = _readable(payload, text, report_id, self.omit)
+            record = _readable(payload, text, report_id, self.omit, shared)
             if record is not None:
                 out.append(StoredObservation(record, _aware(received)))
         return out
@@ -518,22 +525,29 @@ def _json_serializer(dialect: Any) -> Any:
 
 
 def _record(
-    payload: bytes | None, text: str | None, omit: frozenset[str] = frozenset()
+    payload: bytes | None,
+    text: str | None,
+    omit: frozenset[str] = frozenset(),
+    shared: SharedComponents | None = None,
 ) -> DeviceRecord:
     """A stored row's record: its payload, or the JSON of rows written by revision 0001."""
     if payload is not None:
-        return record_from_payload(payload, omit)
+        return record_from_payload(payload, omit, shared)
     if text is None:
         raise StoreError("an observation without payload or record")
     return record_from_dict(json.loads(text))
 
 
 def _readable(
-    payload: bytes | None, text: str | None, report_id: str, omit: frozenset[str] = frozenset()
+    payload: bytes | None,
+    text: str | None,
+    report_id: str,
+    omit: frozenset[str] = frozenset(),
+    shared: SharedComponents | None = None,
 ) -> DeviceRecord | None:
     """:func:`_record`, or None (with a warning) for a row that cannot be read back."""
     try:
-        record = _record(payload, text, omit)
+        record = _record(payload, text, omit, shared)
         parse_time(record.collected_at)
     except (NetsbomError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("skipped stored observation %s: unreadable (%s)", report_id, exc)
