@@ -25,7 +25,6 @@ from netsbom.topology.links import (
     LinkObservation,
     Segment,
     derive_topology,
-    record_order_key,
 )
 
 __all__ = [
@@ -78,7 +77,7 @@ def build_configuration(network: str, at: str, records: Iterable[DeviceRecord]) 
     if not network.strip():
         raise ExportError("a configuration needs a network name")
     resolution = resolve_identities(records)
-    ordered = tuple(sorted(resolution.records, key=record_order_key))
+    ordered = resolution.records  # sorted by record_order_key
     topology = derive_topology(ordered)
     flags = sorted(
         {*resolution.flags, *check_links(ordered, topology)},
