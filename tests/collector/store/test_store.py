@@ -229,3 +229,46 @@ def test_a_batch_of_new_and_stored_reports_says_which_is_which(store_url: str) -
         r.report_id for r in records
     )
     store.close()
+
+
+def test_the_topology_reader_leaves_out_only_what_changes_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Read with ``OMITTABLE`` (as `netsbom topology` does), a store gives the same topology
+    bytes as read whole: here one device seen over SNMP (more components, one port) and SSH (two
+    ports) is merged with the SNMP view's components, so a neighbour naming the second port is
+    flagged; keeping only ports (without the placeholders that keep the count) would not."""
+    import dataclasses
+
+    from netsbom.collector.export import configuration_at
+    from netsbom.core.record import Component, Neighbor
+    from netsbom.proto.convert import OMITTABLE, OMITTED_COMPONENT
+    from netsbom.topology.graph import render_topology_json
+
+    def port(index: str, name: str) -> Component:
+        return Component(index, "1", "port", name)
+
+    snmp = dataclasses.replace(
+        make_record("edge1"),
+        components=(
+            Component("1", None, "chassis"), Component("2", "1", "module"),
+            Component("3", "1", "fan"), port("10", "GigabitEthernet1/0/1"),
+        ),
+    )  # fmt: skip
+    ssh = dataclasses.replace(
+        make_record("edge1"),
+        target=dataclasses.replace(snmp.target, id="edge1-ssh", transport="ssh", port=22),
+        components=(Component("1", None, "chassis"), port("10", "Gi1/0/1"), port("11", "Gi1/0/2")),
+    )
+    seen = Neighbor("lldp", "Gi1/0/48", remote_name="edge1", remote_port="Gi1/0/2")
+    edge2 = dataclasses.replace(
+        make_record("edge2", neighbors=(seen,)), serial="FOC9", chassis_id="00:1b:54:aa:02:02"
+    )
+    url = f"sqlite:///{tmp_path / 'omit.db'}"
+    open_store(url).write([snmp, ssh, edge2])
+    whole, light = open_store(url, read_only=True), open_store(url, read_only=True, omit=OMITTABLE)
+    config = configuration_at(light, network="lab", at=None)
+    assert render_topology_json(config) == render_topology_json(
+        configuration_at(whole, network="lab", at=None)
+    )
+    assert "unknown-port" in {f.kind for f in config.flags}
+    (merged,) = [r for r in config.records if r.name == "edge1"]
+    assert merged.components.count(OMITTED_COMPONENT) == 3 and merged.software == ()

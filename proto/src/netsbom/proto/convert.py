@@ -144,7 +144,12 @@ def envelope_of(record: DeviceRecord) -> Envelope:
     return envelope(to_report(record))
 
 
-OMITTABLE = frozenset({"software", "provenance"})
+# What a reader may leave out of the records it decodes (see from_report); the topology does.
+OMITTABLE = frozenset({"software", "provenance", "components"})
+# With "components" omitted, each component that is not a port is this one shared placeholder:
+# a record keeps its number of components (identity resolution merges two views of a device by
+# taking the components of the view with the most) and the ports the links are checked against.
+OMITTED_COMPONENT = Component(index="", cls="omitted")
 
 
 def record_from_payload(
@@ -165,8 +170,9 @@ def from_report(
 ) -> DeviceRecord:
     """Build a record from a received report; a report missing its identity raises ContractError.
 
-    ``omit`` (a subset of :data:`OMITTABLE`) leaves those collections empty, for readers that
-    never look at them (the topology: a third fewer objects to build at 10,000 devices).
+    ``omit`` (a subset of :data:`OMITTABLE`) leaves software and provenance empty and turns each
+    component but the ports into :data:`OMITTED_COMPONENT`, for readers that never look at them
+    (the topology: half the objects to build at 10,000 devices, a fifth of its CPU).
     ``shared``: a dict a reader of many records passes to each call; identical components
     (devices of one model: their ports, fans, slots) become one immutable Component, built once
     (at 10,000 synthetic devices ~45 % of 160,000 components: the topology process 12 % smaller)."""
@@ -195,9 +201,7 @@ def from_report(
         description=_opt(report, "description"),
         sys_object_id=_opt(report, "sys_object_id"),
         os=_os(report.os),
-        components=tuple(map(_component, report.components))
-        if shared is None
-        else _shared_components(report.components, shared),
+        components=_components(report.components, shared, "components" in omit),
         software=() if "software" in omit else tuple(map(_software, report.software)),
         neighbors=tuple(map(_neighbor, report.neighbors)),
         identifiers=_identifiers(report.identifiers),
@@ -239,11 +243,17 @@ def _component(c: pb.Component) -> Component:
     )
 
 
-def _shared_components(
-    items: Iterable[pb.Component], shared: SharedComponents
+def _components(
+    items: Iterable[pb.Component], shared: SharedComponents | None, ports_only: bool
 ) -> tuple[Component, ...]:
+    if shared is None and not ports_only:
+        return tuple(map(_component, items))
+    shared = {} if shared is None else shared
     out = []
     for item in items:
+        if ports_only and getattr(item, "class") != "port":
+            out.append(OMITTED_COMPONENT)
+            continue
         key = item.SerializeToString()
         component = shared.get(key)
         if component is None:

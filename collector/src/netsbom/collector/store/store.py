@@ -67,7 +67,7 @@ class WriteResult:
 class Store:
     def __init__(self, engine: Engine, omit: frozenset[str] = frozenset()) -> None:
         self.engine = engine
-        self.omit = omit  # record collections this reader never looks at (left empty)
+        self.omit = omit  # what this reader never looks at (convert.OMITTABLE: left out)
 
     @property
     def dialect(self) -> str:
@@ -357,8 +357,8 @@ def open_store(
 
     ``read_only`` (the read commands): never creates, migrates or writes anything; a SQLite file
     that does not exist, an unreachable server or a schema that is not the latest is a
-    StoreError naming the store. ``omit``: record collections (of
-    ``netsbom.proto.convert.OMITTABLE``) the reader never looks at, read as empty."""
+    StoreError naming the store. ``omit``: what of the records (of
+    ``netsbom.proto.convert.OMITTABLE``) the reader never looks at, left out when decoded."""
     try:
         parsed = make_url(url)
     except ArgumentError:
