@@ -88,6 +88,21 @@ async def test_component_trees_that_are_not_trees_are_rejected(
     assert reason in acks[0].message
 
 
+async def test_an_empty_index_is_told_from_an_unset_parent(store: Store, tmp_path: Path) -> None:
+    """The tree check reads an unset parent as "" (cheaper); a component whose index is ""
+    must not become every root's parent: a root "" and a child of it are a tree, and a
+    component that names "" as its parent while "" names it back is a cycle."""
+    tree = (Component(index="", parent=None), Component(index="a", parent=""))
+    cycle = (Component(index="", parent="a"), Component(index="a", parent=""))
+    reports = [
+        dataclasses.replace(make_record(f"edge{n}"), components=c)
+        for n, c in enumerate((tree, cycle))
+    ]
+    acks = await _send(store, tmp_path, [to_report(r) for r in reports])
+    assert [a.status for a in acks] == [ReportAck.STORED, ReportAck.REJECTED]
+    assert "cycle" in acks[1].message
+
+
 async def test_invalid_purls_and_cpes_are_dropped_with_provenance(
     store: Store, tmp_path: Path
 ) -> None:

@@ -13,11 +13,13 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from netsbom.collector.auth import add_agent, load_tokens
 from netsbom.collector.server import CollectorConfig, Limits, start_collector
 from netsbom.collector.store import open_store
-from netsbom.proto.convert import ReportAck, to_report
+from netsbom.collector.store.schema import observations
+from netsbom.proto.convert import ReportAck, from_report, to_report
 from netsbom.proto.v1 import collector_pb2 as pb
 from tests.conftest import make_record
 
@@ -148,3 +150,31 @@ def test_oversized_message_is_refused_with_a_status(server: Server) -> None:
         server.send_raw([report.SerializeToString()])
     assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert server.healthy()
+
+
+def test_undecodable_bytes_are_rejected_and_the_stream_goes_on(server: Server) -> None:
+    ok = to_report(make_record(report_id="after-garbage"))
+    truncated = b"\x0a\x10abc"  # field 1, 16 bytes announced, 3 sent
+    acks = server.send_raw([b"\xff\xff\xff", truncated, ok.SerializeToString()])
+    assert [a.status for a in acks] == [ReportAck.REJECTED] * 2 + [ReportAck.STORED]
+    assert all(a.message.startswith("not a DeviceReport: ") for a in acks[:2])
+    assert [a.report_id for a in acks] == ["", "", "after-garbage"]
+
+
+def test_the_store_keeps_the_bytes_as_sent(server: Server) -> None:
+    """A report's payload is the message as received (here: the hostname first, out of field
+    order, and a field this contract does not know), and it reads back as the same record."""
+    report = to_report(make_record(report_id="as-sent"))
+    rest = pb.DeviceReport()
+    rest.CopyFrom(report)
+    rest.ClearField("hostname")
+    unknown = b"\xb8\x3e\x07"  # field 999, varint 7
+    data = pb.DeviceReport(hostname=report.hostname).SerializeToString() + rest.SerializeToString()
+    data += unknown
+    assert data != report.SerializeToString(deterministic=True)
+    assert [a.status for a in server.send_raw([data])] == [ReportAck.STORED]
+    with server.store.engine.connect() as connection:
+        query = select(observations.c.payload).where(observations.c.report_id == "as-sent")
+        assert connection.scalar(query) == data
+    (stored,) = server.store.observations(["as-sent"])
+    assert stored.record == from_report(report)

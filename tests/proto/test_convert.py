@@ -24,6 +24,35 @@ def test_protobuf_round_trip_is_lossless() -> None:
     assert from_report(decode_report(wire)) == record
 
 
+def test_a_read_shares_identical_components_and_only_those() -> None:
+    """Records decoded with one ``shared`` dict are equal to those decoded alone; identical
+    components are one object, different ones (a serial, an unset vs an empty name) are not."""
+    from dataclasses import replace
+
+    from netsbom.core.record import Component
+
+    port = Component("10", "1", "port", "Gi1/0/1", "1G port")
+    records = [
+        replace(
+            make_record(f"edge{n}"),
+            components=(
+                Component("1", None, "chassis", serial=f"FOC{n}"),
+                port,
+                replace(port, index="11", name="" if n else None),
+            ),
+        )
+        for n in range(3)
+    ]
+    shared: dict[bytes, Component] = {}
+    back = [from_report(to_report(r), shared=shared) for r in records]
+    assert back == [from_report(to_report(r)) for r in records] == records
+    assert back[0].components[1] is back[1].components[1] is back[2].components[1]
+    assert back[0].components[0] is not back[1].components[0]  # serials differ
+    assert back[0].components[2].name is None and back[1].components[2].name == ""
+    assert back[1].components[2] is back[2].components[2]
+    assert len(shared) == 3 + 1 + 2
+
+
 def test_unset_optionals_stay_none_not_empty_strings() -> None:
     record = make_record()
     record = type(record)(

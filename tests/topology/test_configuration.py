@@ -127,6 +127,24 @@ def test_fingerprint_is_a_sha256_hex() -> None:
     int(value, 16)
 
 
+def test_fingerprint_is_of_the_bytes_json_dumps_writes() -> None:
+    """The fingerprint's JSON (orjson) is byte for byte the standard library's compact, sorted
+    JSON, hostile strings included: fingerprints taken before stay comparable."""
+    import hashlib
+    import json
+
+    from netsbom.topology.configuration import canonical_form
+
+    odd = dataclasses.replace(
+        sw1(), hostname='sw1 \u2603 \U0001f600\t\x00\x1f\x7f"\\/ \u2028', serial="Zürich"
+    )
+    config = build_configuration("paris-campus", AT, [odd, core1()])
+    text = json.dumps(
+        canonical_form(config), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    assert fingerprint(config) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def test_fingerprint_ignores_how_and_when_it_was_observed() -> None:
     base = fingerprint(build_configuration("paris-campus", AT, [sw1(), core1()]))
     repolled = dataclasses.replace(

@@ -224,13 +224,17 @@ def test_two_devices_named_alike_are_two_nodes_and_no_self_loop() -> None:
 def test_the_topology_json_writer_is_json_dumps_byte_for_byte() -> None:
     import json
 
-    from netsbom.topology.graph import _indented
+    from netsbom.topology.graph import dumps_indented
 
     hostile = {
-        "z": [], "a": {}, "uni": "Zürich \u2603 \U0001f600", "ctl": "tab\tnl\n\x00\x1f\"\\/",
-        "nested": [{"b": None, "a": [True, False, 1, -2, 2.5, 1e100]}, [], [[]], "x"],
+        "z": [], "a": {}, "uni": "Zürich \u2603 \U0001f600 \u2028",
+        "ctl": "tab\tnl\n\x00\x1f\x7f\"\\/",
+        "nested": [{"b": None, "a": [True, False, 1, -2, 2**63 - 1]}, [], [[]], "x"],
         "flags": ({"kind": "k", "devices": ("d1", "d2")},),
     }  # fmt: skip
-    out: list[str] = []
-    _indented(hostile, "\n", out)
-    assert "".join(out) == json.dumps(hostile, indent=2, sort_keys=True, ensure_ascii=False)
+    expected = json.dumps(hostile, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert dumps_indented(hostile) == expected.encode()
+    config = build_configuration("lab", AT, records())
+    document = topology_json(config)
+    expected = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert render_topology_json(config) == expected.encode()

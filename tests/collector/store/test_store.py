@@ -181,30 +181,94 @@ def test_read_commands_know_the_latest_migration(tmp_path) -> None:  # type: ign
         open_store(f"sqlite:///{path}", read_only=True)
 
 
-def test_sqlite_rows_are_the_bytes_sqlalchemy_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """SQLite ingest goes through the driver (one INSERT .. ON CONFLICT per row): every column
-    is stored with the same value and storage class as SQLAlchemy's own insert of the row."""
-    import sqlite3
-    from datetime import UTC, datetime
+def test_rows_are_the_values_sqlalchemy_writes(store_url: str) -> None:
+    """Ingest goes through the driver (SQLite: one executemany; PostgreSQL: one INSERT from
+    unnest'ed arrays): every column is stored with the same value (SQLite: and storage class)
+    as SQLAlchemy's own insert of the row, NUL-stripped and cut columns and labels included."""
+    from sqlalchemy import create_engine
 
     from netsbom.collector.store.schema import observations
     from netsbom.collector.store.store import _row
     from netsbom.proto.convert import envelope_of
 
-    record = make_record("rowcheck \u2603", network="Zürich", complete=False)
+    record = make_record("rowcheck \u2603\x00" + "x" * 300, network="Zürich", complete=False)
     received = datetime(2026, 11, 20, 10, 0, 1, 250_000, tzinfo=UTC)
-    fast = open_store(f"sqlite:///{tmp_path / 'fast.db'}")
+    fast = open_store(store_url)
     assert fast.write_envelopes([envelope_of(record)], received).stored == (record.report_id,)
     fast.close()
-    plain = open_store(f"sqlite:///{tmp_path / 'plain.db'}")
-    with plain.engine.begin() as connection:
-        connection.execute(observations.insert(), [_row(envelope_of(record), received)])
-    plain.close()
-    columns = ", ".join(
-        f"{c.name}, typeof({c.name})" for c in observations.columns if c.name != "id"
+    plain = create_engine(store_url)
+    names = [c.name for c in observations.columns if c.name != "id"]
+    sqlite = plain.dialect.name == "sqlite"
+    shown = ", ".join(
+        f"{n}, typeof({n})" if sqlite else f"{n}::text" for n in names
+    )  # the stored text itself, not the driver's reading of it
+    query = text(f"SELECT {shown} FROM observations ORDER BY id")
+    with plain.begin() as connection:
+        copy = dict(_row(envelope_of(record), received), report_id="sqlalchemy-copy")
+        connection.execute(observations.insert(), [copy])
+        fast_row, plain_row = (list(row) for row in connection.execute(query))
+    plain.dispose()
+    assert fast_row[0] == record.report_id and plain_row[0] == "sqlalchemy-copy"
+    assert fast_row[1:] == plain_row[1:]
+    labels = fast_row[names.index("labels") * (2 if sqlite else 1)]
+    assert labels == '{"network": "Z\\u00fcrich", "site": "par1"}'  # json.dumps, as SQLAlchemy
+
+
+def test_a_batch_of_new_and_stored_reports_says_which_is_which(store_url: str) -> None:
+    """A batch mixing reports already stored (by an earlier batch) with new ones and a report
+    twice: only the first copy of each new report is stored."""
+    store = open_store(store_url)
+    records = [make_record(f"edge{n}") for n in range(6)]
+    assert store.write(records[::2]).stored == tuple(r.report_id for r in records[::2])
+    batch = [records[1], records[0], records[3], records[3], records[2], records[5]]
+    result = store.write(batch)
+    assert result.stored == tuple(r.report_id for r in (records[1], records[3], records[5]))
+    assert result.duplicates == tuple(r.report_id for r in (records[0], records[3], records[2]))
+    assert store.count() == 6
+    assert sorted(r.report_id for r in store.latest(network="lab")) == sorted(
+        r.report_id for r in records
     )
-    rows = [
-        sqlite3.connect(tmp_path / name).execute(f"SELECT {columns} FROM observations").fetchall()
-        for name in ("fast.db", "plain.db")
-    ]
-    assert rows[0] == rows[1] and len(rows[0]) == 1
+    store.close()
+
+
+def test_the_topology_reader_leaves_out_only_what_changes_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Read with ``OMITTABLE`` (as `netsbom topology` does), a store gives the same topology
+    bytes as read whole: here one device seen over SNMP (more components, one port) and SSH (two
+    ports) is merged with the SNMP view's components, so a neighbour naming the second port is
+    flagged; keeping only ports (without the placeholders that keep the count) would not."""
+    import dataclasses
+
+    from netsbom.collector.export import configuration_at
+    from netsbom.core.record import Component, Neighbor
+    from netsbom.proto.convert import OMITTABLE, OMITTED_COMPONENT
+    from netsbom.topology.graph import render_topology_json
+
+    def port(index: str, name: str) -> Component:
+        return Component(index, "1", "port", name)
+
+    snmp = dataclasses.replace(
+        make_record("edge1"),
+        components=(
+            Component("1", None, "chassis"), Component("2", "1", "module"),
+            Component("3", "1", "fan"), port("10", "GigabitEthernet1/0/1"),
+        ),
+    )  # fmt: skip
+    ssh = dataclasses.replace(
+        make_record("edge1"),
+        target=dataclasses.replace(snmp.target, id="edge1-ssh", transport="ssh", port=22),
+        components=(Component("1", None, "chassis"), port("10", "Gi1/0/1"), port("11", "Gi1/0/2")),
+    )
+    seen = Neighbor("lldp", "Gi1/0/48", remote_name="edge1", remote_port="Gi1/0/2")
+    edge2 = dataclasses.replace(
+        make_record("edge2", neighbors=(seen,)), serial="FOC9", chassis_id="00:1b:54:aa:02:02"
+    )
+    url = f"sqlite:///{tmp_path / 'omit.db'}"
+    open_store(url).write([snmp, ssh, edge2])
+    whole, light = open_store(url, read_only=True), open_store(url, read_only=True, omit=OMITTABLE)
+    config = configuration_at(light, network="lab", at=None)
+    assert render_topology_json(config) == render_topology_json(
+        configuration_at(whole, network="lab", at=None)
+    )
+    assert "unknown-port" in {f.kind for f in config.flags}
+    (merged,) = [r for r in config.records if r.name == "edge1"]
+    assert merged.components.count(OMITTED_COMPONENT) == 3 and merged.software == ()

@@ -3,8 +3,10 @@
 Each stream is read into batches (whatever has arrived, up to ``max_batch``); the batches of all
 streams waiting at that moment are committed together in one transaction in a worker thread (group
 commit: one fsync for many agents' reports), then each report is acknowledged in order. A report
-that breaks the contract is answered REJECTED and the stream goes on; a store failure ends the
-stream with UNAVAILABLE so the agent resends everything unacknowledged.
+that breaks the contract (undecodable bytes included) is answered REJECTED and the stream goes on;
+a store failure ends the stream with UNAVAILABLE so the agent resends everything unacknowledged.
+The store keeps each report's bytes as received (serialized again only when the collector dropped
+an invalid identifier from it).
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ import functools
 import gc
 import logging
 import math
+import operator
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import grpc
+from google.protobuf.message import DecodeError
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from netsbom.collector.auth import AgentAuthenticator
@@ -40,7 +45,6 @@ from netsbom.proto.convert import (
     drop_invalid_identifiers,
     envelope,
 )
-from netsbom.proto.v1 import collector_pb2_grpc
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +103,11 @@ class CollectorConfig:
             )
 
 
-class CollectorService(collector_pb2_grpc.CollectorServicer):
+class CollectorService:
+    """``netsbom.v1.Collector``; its Report method receives each message as bytes (see
+    :func:`start_collector`): decoded here, so undecodable ones are REJECTED like any other bad
+    report, and the bytes of the good ones are what the store keeps."""
+
     def __init__(self, store: Store, config: CollectorConfig) -> None:
         self.store = store
         self.config = config
@@ -108,8 +116,8 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
 
     async def Report(
         self,
-        request_iterator: AsyncIterator[DeviceReport],
-        context: grpc.aio.ServicerContext[DeviceReport, ReportAck],
+        request_iterator: AsyncIterator[bytes],
+        context: grpc.aio.ServicerContext[bytes, ReportAck],
     ) -> AsyncIterator[ReportAck]:
         agent, token = await self._authenticate(context)
         queue: asyncio.Queue[object] = asyncio.Queue(maxsize=self.config.limits.max_batch * 2)
@@ -141,7 +149,7 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
         return self.config.auth is not None and self.config.auth.agent_for(token) != agent
 
     async def _authenticate(
-        self, context: grpc.aio.ServicerContext[DeviceReport, ReportAck]
+        self, context: grpc.aio.ServicerContext[bytes, ReportAck]
     ) -> tuple[str | None, str | None]:
         """The caller's agent id: from its token, its client certificate (mTLS), or both — when
         both are given they must name the same agent. None only when auth is off. With it, the
@@ -167,12 +175,14 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             await context.abort(grpc.StatusCode.UNAUTHENTICATED, reason)
         return by_token or by_cert, token if by_token else None
 
-    async def _ingest(self, batch: list[DeviceReport], agent: str | None) -> list[ReportAck]:
+    async def _ingest(self, batch: list[bytes], agent: str | None) -> list[ReportAck]:
         acks: list[ReportAck | None] = []
         accepted: list[Envelope] = []
-        for report in batch:
+        now = datetime.now(UTC)
+        for data in batch:
+            report = DeviceReport()
             try:
-                item = self._accept(report, agent)
+                item = self._accept(data, report, agent, now)
             except ContractError as exc:
                 log.warning("rejected report %s: %s", report.report_id or "<no id>", exc)
                 acks.append(
@@ -214,10 +224,18 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             metrics.REJECTED_CALLS.labels("rate_limited").inc()
             await asyncio.sleep(delay)
 
-    def _accept(self, report: DeviceReport, agent: str | None) -> Envelope:
-        """The report as the store keeps it, or ContractError (answered REJECTED) when it breaks
-        the contract: bad ids, another agent's id, over the limits, a time no clock can have, a
-        component tree that is not a tree. Invalid purls/CPEs are dropped, not rejected."""
+    def _accept(
+        self, data: bytes, report: DeviceReport, agent: str | None, now: datetime
+    ) -> Envelope:
+        """``data`` decoded into ``report`` and kept as the store keeps it, or ContractError
+        (answered REJECTED) when it breaks the contract: not a DeviceReport, bad ids, another
+        agent's id, over the limits, a time no clock can have, a component tree that is not a
+        tree. Invalid purls/CPEs are dropped, not rejected."""
+        try:
+            report.ParseFromString(data)
+        except DecodeError as exc:
+            report.Clear()  # what was decoded before the error is no report id to answer
+            raise ContractError(f"not a DeviceReport: {exc}") from None
         limits = self.config.limits
         problem = id_problem(report.report_id, "report_id") or id_problem(
             report.agent_id, "agent_id"
@@ -232,9 +250,11 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
             raise ContractError(f"too many software entries ({len(report.software)})")
         if len(report.neighbors) > limits.max_neighbors:
             raise ContractError(f"too many neighbors ({len(report.neighbors)})")
-        problem = _tree_problem(tuple(component_links(report)))
-        if problem:
-            raise ContractError(problem)
+        tree = _tree_problem(tuple(map(_INDEX_PARENT, report.components)))
+        if tree is False:
+            tree = component_tree_problem(component_links(report))
+        if tree:
+            raise ContractError(tree)
         dropped = drop_invalid_identifiers(report)
         if dropped:
             log.warning(
@@ -242,8 +262,8 @@ class CollectorService(collector_pb2_grpc.CollectorServicer):
                 report.report_id,
                 dropped,
             )
-        item = envelope(report)
-        problem = collected_at_problem(item.collected_at, datetime.now(UTC))
+        item = envelope(report, None if dropped else data)
+        problem = collected_at_problem(item.collected_at, now)
         if problem:
             raise ContractError(problem)
         return item
@@ -296,14 +316,23 @@ class _GroupWriter:
             self._running = False
 
 
+# A component's (index, parent), an unset parent read as "" (in C: a third cheaper than asking
+# each component whether it has one).
+_INDEX_PARENT = operator.attrgetter("index", "parent")
+
+
 @functools.lru_cache(maxsize=4096)
-def _tree_problem(links: tuple[tuple[str, str | None], ...]) -> str | None:
+def _tree_problem(links: tuple[tuple[str, str], ...]) -> str | Literal[False] | None:
     """:func:`component_tree_problem`, once per distinct tree: devices of one model report the
-    same (index, parent) pairs, and the check was a quarter of the collector's CPU per report."""
+    same (index, parent) pairs, and the check was a quarter of the collector's CPU per report.
+    ``links`` read an unset parent as "", which names no component unless one has the index "":
+    then False, and the caller checks the report's own links (:func:`component_links`)."""
+    if any(index == "" for index, _ in links):
+        return False
     return component_tree_problem(links)
 
 
-def _certificate_agent(context: grpc.aio.ServicerContext[DeviceReport, ReportAck]) -> str | None:
+def _certificate_agent(context: grpc.aio.ServicerContext[bytes, ReportAck]) -> str | None:
     """The agent id a verified client certificate carries: its subject common name."""
     names = list(context.auth_context().get("x509_common_name") or [])
     return names[0].decode() if names else None
@@ -325,7 +354,7 @@ class _TokenBucket:
         return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
 
-async def _read_into(requests: AsyncIterator[DeviceReport], queue: asyncio.Queue[object]) -> None:
+async def _read_into(requests: AsyncIterator[bytes], queue: asyncio.Queue[object]) -> None:
     try:
         async for report in requests:
             await queue.put(report)
@@ -333,7 +362,7 @@ async def _read_into(requests: AsyncIterator[DeviceReport], queue: asyncio.Queue
         await queue.put(_END)
 
 
-async def _next_batch(queue: asyncio.Queue[object], limit: int) -> list[DeviceReport] | None:
+async def _next_batch(queue: asyncio.Queue[object], limit: int) -> list[bytes] | None:
     item = await queue.get()
     if item is _END:
         return None
@@ -369,7 +398,13 @@ async def start_collector(store: Store, config: CollectorConfig) -> RunningColle
         ],
     )
     service = CollectorService(store, config)
-    collector_pb2_grpc.add_CollectorServicer_to_server(service, server)  # type: ignore[no-untyped-call]
+    # As the generated add_CollectorServicer_to_server, but reports arrive as bytes.
+    report: grpc.RpcMethodHandler[bytes, ReportAck] = grpc.stream_stream_rpc_method_handler(
+        service.Report, response_serializer=ReportAck.SerializeToString
+    )
+    handlers = {"Report": report}
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE_NAME, handlers),))
+    server.add_registered_method_handlers(SERVICE_NAME, handlers)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     if config.tls is not None:

@@ -14,9 +14,10 @@ a shared segment (``segment`` true) joined by one edge to each port on it.
 from __future__ import annotations
 
 import io
-import json
 import math
 from typing import TYPE_CHECKING, Any, Literal
+
+import orjson
 
 from netsbom.core.errors import ExportError
 from netsbom.core.record import DeviceRecord
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
 Json = dict[str, Any]
-_encode_string = json.encoder.encode_basestring  # json's own for ensure_ascii=False (C)
 _OS_FIELDS = ("family", "version", "name", "build", "image")
 
 
@@ -142,50 +142,16 @@ def topology_json(config: Configuration) -> Json:
 
 
 def render_topology_json(config: Configuration) -> bytes:
-    """``json.dumps(topology_json(config), indent=2, sort_keys=True, ensure_ascii=False)``,
-    byte for byte (tests compare), written without the standard library's generator chain:
-    json's C encoder does not indent, and its Python one took 0.25 s at 10,000 devices."""
-    out: list[str] = []
-    _indented(topology_json(config), "\n", out)
-    out.append("\n")
-    return "".join(out).encode("utf-8")
+    """UTF-8 :func:`topology_json`, indented by 2, keys sorted, with a final newline."""
+    return dumps_indented(topology_json(config))
 
 
-def _indented(value: object, newline: str, out: list[str]) -> None:
-    """Append ``value`` as json.dumps(indent=2, sort_keys=True) writes it at the depth whose
-    line break (and indentation) is ``newline``."""
-    if isinstance(value, str):
-        out.append(_encode_string(value))
-    elif value is None or value is True or value is False:
-        out.append("null" if value is None else "true" if value else "false")
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        separator = "{" + inner
-        for key in sorted(value):
-            if not isinstance(key, str):
-                raise TypeError(f"topology JSON keys are strings, not {type(key).__name__}")
-            out.append(separator)
-            out.append(_encode_string(key))
-            out.append(": ")
-            _indented(value[key], inner, out)
-            separator = "," + inner
-        out.append(newline + "}")
-    elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _indented(item, inner, out)
-            separator = "," + inner
-        out.append(newline + "]")
-    else:  # numbers: exactly as json writes them
-        out.append(json.dumps(value))
+def dumps_indented(doc: Json) -> bytes:
+    """``json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)`` + a newline, byte for
+    byte for what the topology holds (strings, booleans, None, lists, 64-bit integers; tests
+    compare), written by orjson: json's C encoder does not indent, and its Python one (or a
+    writer of ours) took 0.15-0.25 s at 10,000 devices."""
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
 # --- GraphML -----------------------------------------------------------------------------------

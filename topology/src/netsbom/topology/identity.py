@@ -268,27 +268,29 @@ def _flags(records: Sequence[DeviceRecord]) -> Iterable[Flag]:
         name = normalize_device_name(record.name)
         if name:
             by_name[name].add(_which(record))
-    for serial, names in sorted(by_serial.items()):
-        if len(names) > 1:
-            yield Flag(
-                "duplicate-serial",
-                tuple(sorted(names)),
-                f"serial {serial} is claimed by {len(names)} devices: {_some(names)}",
-            )
-    for chassis, names in sorted(by_chassis.items()):
-        if len(names) > 1:
-            yield Flag(
-                "duplicate-chassis-id",
-                tuple(sorted(names)),
-                f"chassis id {chassis} is claimed by {len(names)} devices: {_some(names)}",
-            )
-    for name, seen in sorted(by_name.items()):
-        if len(seen) > 1:
-            yield Flag(
-                "name-conflict",
-                (name,),
-                f"{len(seen)} devices named {name} differ in serial or chassis id: {_some(seen)}",
-            )
+    for serial, names in _claimed_twice(by_serial):
+        yield Flag(
+            "duplicate-serial",
+            tuple(sorted(names)),
+            f"serial {serial} is claimed by {len(names)} devices: {_some(names)}",
+        )
+    for chassis, names in _claimed_twice(by_chassis):
+        yield Flag(
+            "duplicate-chassis-id",
+            tuple(sorted(names)),
+            f"chassis id {chassis} is claimed by {len(names)} devices: {_some(names)}",
+        )
+    for name, seen in _claimed_twice(by_name):
+        yield Flag(
+            "name-conflict",
+            (name,),
+            f"{len(seen)} devices named {name} differ in serial or chassis id: {_some(seen)}",
+        )
+
+
+def _claimed_twice(claims: dict[str, set[str]]) -> list[tuple[str, set[str]]]:
+    """The keys claimed more than once, sorted (only those: a fleet has 10,000 of each)."""
+    return sorted((key, seen) for key, seen in claims.items() if len(seen) > 1)
 
 
 def _which(record: DeviceRecord) -> str:

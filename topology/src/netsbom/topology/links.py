@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -221,18 +222,20 @@ class _Resolver:
                 self._address[address].add(i)
 
     def resolve(self, neighbor: Neighbor) -> int | None:
+        """The one record the chassis id names, else the full name, the short name, the
+        management address (the first of these that names exactly one record)."""
         chassis = normalize_chassis_id(neighbor.remote_chassis_id)
+        if chassis and len(found := self._chassis.get(chassis, ())) == 1:
+            return next(iter(found))
         name = normalize_device_name(neighbor.remote_name)
-        address = (neighbor.remote_mgmt_address or "").strip().lower()
-        candidates: list[set[int]] = [
-            self._chassis.get(chassis, set()) if chassis else set(),
-            self._full.get(name, set()) if name else set(),
-            self._short.get(_short_name(name), set()) if name else set(),
-            self._address.get(address, set()) if address else set(),
-        ]
-        for found in candidates:
-            if len(found) == 1:
+        if name:
+            if len(found := self._full.get(name, ())) == 1:
                 return next(iter(found))
+            if len(found := self._short.get(_short_name(name), ())) == 1:
+                return next(iter(found))
+        address = (neighbor.remote_mgmt_address or "").strip().lower()
+        if address and len(found := self._address.get(address, ())) == 1:
+            return next(iter(found))
         return None
 
 
@@ -271,6 +274,7 @@ def derive_topology(records: Sequence[DeviceRecord]) -> Topology:
     halves: dict[tuple[_DeviceKey, str, _DeviceKey], _Half] = {}
     for index, record in enumerate(records):
         local: _DeviceKey = (0, f"{index:08d}")
+        reporter = record.name
         for neighbor in sorted(record.neighbors, key=_neighbor_sort_key):
             remote: _DeviceKey
             target = resolver.resolve(neighbor)
@@ -295,7 +299,7 @@ def derive_topology(records: Sequence[DeviceRecord]) -> Topology:
             if remote_key is not None and neighbor.remote_port is not None:
                 previous = half.remote_ports.get(remote_key)
                 half.remote_ports[remote_key] = _prefer(previous, neighbor.remote_port.strip())
-            half.observations.append(_observation(record.name, neighbor))
+            half.observations.append(_observation(reporter, neighbor))
 
     taken: set[str] = set()
     nodes = tuple(_unique(record.name, taken) for record in records)
@@ -313,7 +317,7 @@ def derive_topology(records: Sequence[DeviceRecord]) -> Topology:
     links = _pair([h for h in ordered if h.port not in on_segment], end)
     return Topology(
         nodes=nodes,
-        links=tuple(sorted(links, key=_link_sort_key)),
+        links=_sorted_links(links),
         segments=tuple(sorted(segments, key=lambda s: s.node)),
     )
 
@@ -334,14 +338,18 @@ def _pair(ordered: list[_Half], end: Callable[[_DeviceKey, str | None], LinkEnd]
             protocols |= {o.protocol for o in second.observations}
         else:
             end_second = end(first.remote, _pick(first.remote_ports.values()))
-        a, b = sorted((end(first.local, first.local_port), end_second), key=_end_sort_key)
+        a, b = end(first.local, first.local_port), end_second
+        if _end_sort_key(b) < _end_sort_key(a):
+            a, b = b, a
+        if len(observations) > 1:
+            observations.sort(key=_observation_sort_key)
         links.append(
             Link(
                 a=a,
                 b=b,
                 protocols=tuple(sorted(protocols)),
                 one_sided=second is None,
-                observations=tuple(sorted(observations, key=_observation_sort_key)),
+                observations=tuple(observations),
             )
         )
 
@@ -476,8 +484,7 @@ def record_order_key(record: DeviceRecord) -> tuple[str, ...]:
 
 def _compatible(first: _Half, second: _Half, strict: bool) -> bool:
     def sees(half: _Half, port_key: str | None) -> bool | None:
-        names = [key for key in half.remote_ports if _is_port_name(key)]
-        if port_key is None or not names:
+        if port_key is None or not any(map(_is_port_name, half.remote_ports)):
             return None  # nothing to compare (no port, or only an ifIndex / MAC as port id)
         return port_key in half.remote_ports
 
@@ -488,6 +495,7 @@ def _compatible(first: _Half, second: _Half, strict: bool) -> bool:
     return forward is not False and backward is not False
 
 
+@functools.lru_cache(maxsize=65536)  # pure; port names repeat across a fleet
 def _is_port_name(key: str) -> bool:
     """A normalised port id that names an interface: not an ifIndex (``516``), not a MAC."""
     return not (key.isdigit() or _HEX12.match(_MAC_SEPARATORS.sub("", key)))
@@ -560,6 +568,20 @@ def _observation_sort_key(o: LinkObservation) -> tuple[tuple[bool, str], ...]:
 
 def _end_sort_key(end: LinkEnd) -> tuple[str, tuple[bool, str], bool]:
     return (end.node, _opt(end.port), end.external)
+
+
+def _link_head(link: Link) -> tuple[object, ...]:
+    return (_end_sort_key(link.a), _end_sort_key(link.b), link.protocols, link.one_sided)
+
+
+def _sorted_links(links: Iterable[Link]) -> tuple[Link, ...]:
+    """``sorted(links, key=_link_sort_key)``: sorted by the ends, protocols and sidedness first;
+    only links that tie on those (rare) are told apart by their observations."""
+    out: list[Link] = []
+    for _, group in itertools.groupby(sorted(links, key=_link_head), key=_link_head):
+        tied = list(group)
+        out.extend(sorted(tied, key=_link_sort_key) if len(tied) > 1 else tied)
+    return tuple(out)
 
 
 def _link_sort_key(link: Link) -> tuple[object, ...]:

@@ -69,8 +69,9 @@ class Selection:
     def configuration(
         self, store: StoreOptions, at_text: str | None = None, *, omit: frozenset[str] = frozenset()
     ) -> Configuration:
-        """The configuration asked for, at ``at_text`` (default: ``--at``); ``omit``: record
-        collections the caller never looks at (left empty when read from the store)."""
+        """The configuration asked for, at ``at_text`` (default: ``--at``); ``omit``: what of
+        the records the caller never looks at (``netsbom.proto.convert.OMITTABLE``: left out
+        when read from the store)."""
         from netsbom.collector.export import configuration_at, parse_at
         from netsbom.core.record import format_time
         from netsbom.topology.configuration import build_configuration

@@ -22,7 +22,8 @@ def topology(store: StoreOptions, selection: Selection, output: Output) -> None:
     from netsbom.topology.graph import render_graphml, render_picture, render_topology_json
 
     with gc_paused():  # the read, the graph and the document are acyclic: 1 s less at 10,000
-        # nodes and links name devices and OS versions: no packages or provenance needed
+        # nodes and links name devices and OS versions, links are checked against ports:
+        # no packages, provenance or other components needed
         config = selection.configuration(store, omit=OMITTABLE)
         if output.format == "json":
             data = render_topology_json(config)
