@@ -57,6 +57,7 @@ def record_from_partial(
             build=partial.os_build,
             image=partial.os_image,
             name=partial.os_name if answered else None,
+            copyright=partial.os_copyright,
         ),
         components=partial.components,
         software=partial.software,

@@ -71,6 +71,8 @@ class OsInfo:
     build: str | None = None
     image: str | None = None
     name: str | None = None  # human name: "Cisco IOS XE", "Junos OS"
+    # the copyright notice(s) the device printed about its OS (show version), one per line
+    copyright: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ class Software:
     source: str | None = None  # dpkg, rpm, junos, ios-xe, hrSWInstalled ...
     purl: str | None = None
     cpe: str | None = None
+    licence: str | None = None  # as the package manager declares it (rpm %{LICENSE}, apk L:)
 
 
 @dataclass(frozen=True, slots=True)

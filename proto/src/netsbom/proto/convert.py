@@ -213,6 +213,7 @@ def _os(o: pb.OsInfo) -> OsInfo:
         o.build if has("build") else None,
         o.image if has("image") else None,
         o.name if has("name") else None,
+        o.copyright if has("copyright") else None,
     )
 
 
@@ -234,6 +235,7 @@ def _software(s: pb.Software) -> Software:
         s.source if has("source") else None,
         s.purl if has("purl") else None,
         s.cpe if has("cpe") else None,
+        s.licence if has("licence") else None,
     )
 
 

@@ -46,6 +46,7 @@ class Partial:
     os_build: str | None = None
     os_image: str | None = None
     os_name: str | None = None
+    os_copyright: str | None = None  # the device's copyright notice about its OS
     components: tuple[Component, ...] = ()
     software: tuple[Software, ...] = ()
     neighbors: tuple[Neighbor, ...] = ()
@@ -55,7 +56,7 @@ class Partial:
 
 SCALAR_FIELDS = (
     "hostname", "vendor", "model", "serial", "chassis_id", "description",
-    "os_family", "os_version", "os_build", "os_image", "os_name",
+    "os_family", "os_version", "os_build", "os_image", "os_name", "os_copyright",
 )  # fmt: skip
 LIST_FIELDS = ("components", "software", "neighbors")
 

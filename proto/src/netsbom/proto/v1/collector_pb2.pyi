@@ -32,18 +32,20 @@ class Target(_message.Message):
     def __init__(self, id: _Optional[str] = ..., address: _Optional[str] = ..., port: _Optional[int] = ..., transport: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class OsInfo(_message.Message):
-    __slots__ = ("family", "version", "build", "image", "name")
+    __slots__ = ("family", "version", "build", "image", "name", "copyright")
     FAMILY_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     BUILD_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    COPYRIGHT_FIELD_NUMBER: _ClassVar[int]
     family: str
     version: str
     build: str
     image: str
     name: str
-    def __init__(self, family: _Optional[str] = ..., version: _Optional[str] = ..., build: _Optional[str] = ..., image: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+    copyright: str
+    def __init__(self, family: _Optional[str] = ..., version: _Optional[str] = ..., build: _Optional[str] = ..., image: _Optional[str] = ..., name: _Optional[str] = ..., copyright: _Optional[str] = ...) -> None: ...
 
 class Component(_message.Message):
     __slots__ = ("index", "parent", "name", "description", "vendor", "model", "serial", "hardware_rev", "firmware_rev", "software_rev", "is_fru")
@@ -73,20 +75,22 @@ class Component(_message.Message):
     def __init__(self, index: _Optional[str] = ..., parent: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., serial: _Optional[str] = ..., hardware_rev: _Optional[str] = ..., firmware_rev: _Optional[str] = ..., software_rev: _Optional[str] = ..., is_fru: _Optional[bool] = ..., **kwargs) -> None: ...
 
 class Software(_message.Message):
-    __slots__ = ("name", "version", "kind", "source", "purl", "cpe")
+    __slots__ = ("name", "version", "kind", "source", "purl", "cpe", "licence")
     NAME_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     PURL_FIELD_NUMBER: _ClassVar[int]
     CPE_FIELD_NUMBER: _ClassVar[int]
+    LICENCE_FIELD_NUMBER: _ClassVar[int]
     name: str
     version: str
     kind: str
     source: str
     purl: str
     cpe: str
-    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., kind: _Optional[str] = ..., source: _Optional[str] = ..., purl: _Optional[str] = ..., cpe: _Optional[str] = ...) -> None: ...
+    licence: str
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., kind: _Optional[str] = ..., source: _Optional[str] = ..., purl: _Optional[str] = ..., cpe: _Optional[str] = ..., licence: _Optional[str] = ...) -> None: ...
 
 class Neighbor(_message.Message):
     __slots__ = ("protocol", "local_port", "remote_chassis_id", "remote_name", "remote_port", "remote_mgmt_address", "remote_description")
