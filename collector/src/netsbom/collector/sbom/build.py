@@ -20,7 +20,7 @@ from netsbom.collector.sbom.licences import (
     Facts,
     LicenceRules,
     Licensing,
-    expression_problem,
+    spdx_expression,
 )
 from netsbom.collector.sbom.model import (
     SERIAL_NAMESPACE,
@@ -462,10 +462,11 @@ class _Builder:
         self.depends(ref)
         supplier = _package_supplier(software, purl, record)
         declared = Conclusion()
-        if software.licence and expression_problem(software.licence) is None:
-            declared = Conclusion(software.licence, "package-manager")
-        elif software.licence:  # not an SPDX expression (rpm's older GPLv2+): shown, not used
-            props.append(("netsbom:licence:declared", software.licence))
+        if software.licence:
+            try:
+                declared = Conclusion(spdx_expression(software.licence), "package-manager")
+            except ValueError:  # not an SPDX expression (rpm's older GPLv2+): shown, not used
+                props.append(("netsbom:licence:declared", software.licence))
         terms = self.licensing.supplier_terms(supplier.name if supplier else None)
         facts = Facts("package", software.name, record.vendor, record.os.family, record.model)
         concluded = self.licensing.conclude(facts, declared.over(terms))

@@ -42,9 +42,9 @@ __all__ = [
     "Facts",
     "LicenceRules",
     "Licensing",
-    "expression_problem",
     "load_licence_rules",
     "registry_conclusion",
+    "spdx_expression",
 ]
 
 NONE = "NONE"  # SPDX: the author concludes there is no licence / no copyright notice
@@ -98,11 +98,12 @@ def registry_conclusion(terms: VendorTerms | None) -> Conclusion:
     return Conclusion(terms.licence, "registry", terms.copyright, "registry")
 
 
-def expression_problem(expression: str) -> str | None:
-    """Why ``expression`` is not an SPDX licence expression (ids of the SPDX licence list,
-    ``LicenseRef-`` custom ids, AND / OR / WITH, parentheses), or None; ``NONE`` is accepted."""
-    if expression.strip() == NONE:
-        return None
+def spdx_expression(text: str) -> str:
+    """``text`` as a canonical SPDX licence expression (ids of the SPDX licence list in their
+    case, ``LicenseRef-`` custom ids, AND / OR / WITH, parentheses): ``gpl-2.0+ and mit`` ->
+    ``GPL-2.0-or-later AND MIT``; ``NONE`` stays. ValueError says why it is not one."""
+    if text.strip() == NONE:
+        return NONE
     from license_expression import (  # type: ignore[import-untyped]
         ExpressionError,
         get_spdx_licensing,
@@ -110,11 +111,11 @@ def expression_problem(expression: str) -> str | None:
 
     licensing = get_spdx_licensing()
     try:
-        parsed = licensing.parse(expression, validate=False, strict=True)
+        parsed = licensing.parse(text, validate=False, strict=True)
     except (ExpressionError, AttributeError, TypeError, ValueError) as exc:
-        return f"not a licence expression ({exc})"
+        raise ValueError(f"not a licence expression ({exc})") from None
     if parsed is None:
-        return "empty licence expression"
+        raise ValueError("empty licence expression")
     known = licensing.known_symbols
     unknown = [
         key
@@ -122,8 +123,9 @@ def expression_problem(expression: str) -> str | None:
         if key not in known and not _LICENCE_REF.fullmatch(key)
     ]
     if unknown:
-        return f"not on the SPDX licence list: {', '.join(unknown)} (a custom one: LicenseRef-...)"
-    return None
+        names = ", ".join(unknown)
+        raise ValueError(f"not on the SPDX licence list: {names} (a custom one: LicenseRef-...)")
+    return str(parsed.render("{symbol.key}"))
 
 
 # --- the operator's rules ------------------------------------------------------------------------
@@ -163,10 +165,7 @@ class _Rule(_Strict):
     @field_validator("licence")
     @classmethod
     def _expression(cls, value: str | None) -> str | None:
-        problem = expression_problem(value) if value is not None else None
-        if problem is not None:
-            raise ValueError(problem)
-        return value
+        return spdx_expression(value) if value is not None else None
 
 
 class _Custom(_Strict):
