@@ -217,3 +217,23 @@ def test_cli_licences_option(tmp_path: Path) -> None:
     bad.write_text("rules:\n  - {match: {kind: os}, licence: GPLv2+}\n")
     refused = CliRunner().invoke(cli, [*args, "--licences", str(bad)])
     assert refused.exit_code != 0 and "GPLv2+" in refused.output and str(bad) in refused.output
+
+
+def test_bsi_profile_lists_licences_as_unmet_only_while_some_are_missing(tmp_path: Path) -> None:
+    from netsbom.collector.export import parse_entity
+    from netsbom.collector.sbom.checks import check_file
+    from netsbom.lab.fleet import synthetic_fleet
+
+    config = build_configuration("lab-fleet", "2026-11-20T10:00:00Z", synthetic_fleet(12, links=18))
+    author = (parse_entity("Audit,sbom@audit.example", "--author"),)
+    for rules, gap in ((None, True), (load_licence_rules(RULES), False)):
+        options = SbomOptions(authors=author, profile="bsi-tr-03183-2", licences=rules)
+        data = render_sbom(config, "cyclonedx-json", None, options)
+        props = json.loads(data)["metadata"]["properties"]
+        unmet = [p["value"] for p in props if p["name"] == "netsbom:profile:unmet"]
+        assert any(u.startswith("licences: ") for u in unmet) == gap, unmet
+        assert any(u.startswith("SHA-512") for u in unmet)
+        path = tmp_path / "bsi.cdx.json"
+        path.write_bytes(data)
+        notes = check_file(path, "bsi-tr-03183-2").notes
+        assert any("licences: " in n for n in notes) == gap, notes
