@@ -58,6 +58,7 @@ def record_from_partial(
             image=partial.os_image,
             name=partial.os_name if answered else None,
             copyright=partial.os_copyright,
+            hashes=partial.os_hashes,
         ),
         components=partial.components,
         software=partial.software,

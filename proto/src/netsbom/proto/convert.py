@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,7 +52,7 @@ def to_report(record: DeviceRecord) -> pb.DeviceReport:
         chassis_id=record.chassis_id,
         description=record.description,
         sys_object_id=record.sys_object_id,
-        os=pb.OsInfo(**_fields(record.os)),
+        os=pb.OsInfo(**{k: v for k, v in _fields(record.os).items() if k != "hashes"}),
         components=[pb.Component(**_fields(c), **_class(c)) for c in record.components],
         software=[pb.Software(**_fields(s)) for s in record.software],
         neighbors=[pb.Neighbor(**_fields(n)) for n in record.neighbors],
@@ -61,6 +61,7 @@ def to_report(record: DeviceRecord) -> pb.DeviceReport:
         errors=[pb.ErrorInfo(**_fields(e)) for e in record.errors],
         complete=record.complete,
         virtual=record.virtual,
+        os_hashes=dict(record.os.hashes),
     )
 
 
@@ -162,7 +163,7 @@ def from_report(report: pb.DeviceReport, omit: frozenset[str] = frozenset()) -> 
         chassis_id=_opt(report, "chassis_id"),
         description=_opt(report, "description"),
         sys_object_id=_opt(report, "sys_object_id"),
-        os=_os(report.os),
+        os=replace(_os(report.os), hashes=tuple(sorted(report.os_hashes.items()))),
         components=tuple(map(_component, report.components)),
         software=() if "software" in omit else tuple(map(_software, report.software)),
         neighbors=tuple(map(_neighbor, report.neighbors)),

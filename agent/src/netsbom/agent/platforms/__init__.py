@@ -26,6 +26,7 @@ from netsbom.agent.platforms.base import (
     Command,
     Partial,
     Platform,
+    image_digests,
 )
 from netsbom.core.copyright import copyright_notice
 from netsbom.core.errors import ConfigError
@@ -125,10 +126,15 @@ def parse_outputs(
         ):
             message = "no version, model or serial here: the output matches no pattern we know"
             partial = replace(partial, errors=(ErrorInfo("parse", message, form),))
-        if partial.os_version and not partial.os_copyright:
+        if partial.os_version:
             # the output naming the OS release is the device speaking of its own software: its
-            # copyright notice there is the OS's (neighbour tables quote other devices' notices)
-            partial = replace(partial, os_copyright=copyright_notice(text))
+            # copyright notice and image digests there are the OS's (neighbour tables quote
+            # other devices' notices)
+            partial = replace(
+                partial,
+                os_copyright=partial.os_copyright or copyright_notice(text),
+                os_hashes=partial.os_hashes or image_digests(text),
+            )
         parsed.append((form, partial))
         authorities[form] = command.authority
         errors.extend(partial.errors)

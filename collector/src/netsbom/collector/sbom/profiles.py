@@ -30,8 +30,10 @@ UNMET = {
     BSI: (
         (
             "SHA-512 hash of each component",
-            "a device reports its image hash only on some platforms (verify / show system); the "
-            "records carry none yet, so no component has one",
+            "a device states its running image's digest in the version output only on some "
+            "platforms (Cisco Small Business: MD5, carried as the OS component's hash); computing "
+            "SHA-512 (verify /sha512) reads the whole image on the device, and package managers "
+            "keep digests of headers or control files, not of the component",
         ),
         (
             "executable, archive and structured properties",

@@ -143,7 +143,14 @@ class ErrorInfo(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., message: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
 
 class DeviceReport(_message.Message):
-    __slots__ = ("report_id", "agent_id", "collected_at", "target", "hostname", "vendor", "model", "serial", "chassis_id", "description", "sys_object_id", "os", "components", "software", "neighbors", "identifiers", "provenance", "errors", "complete", "virtual")
+    __slots__ = ("report_id", "agent_id", "collected_at", "target", "hostname", "vendor", "model", "serial", "chassis_id", "description", "sys_object_id", "os", "components", "software", "neighbors", "identifiers", "provenance", "errors", "complete", "virtual", "os_hashes")
+    class OsHashesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     REPORT_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     COLLECTED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -164,6 +171,7 @@ class DeviceReport(_message.Message):
     ERRORS_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_FIELD_NUMBER: _ClassVar[int]
     VIRTUAL_FIELD_NUMBER: _ClassVar[int]
+    OS_HASHES_FIELD_NUMBER: _ClassVar[int]
     report_id: str
     agent_id: str
     collected_at: _timestamp_pb2.Timestamp
@@ -184,7 +192,8 @@ class DeviceReport(_message.Message):
     errors: _containers.RepeatedCompositeFieldContainer[ErrorInfo]
     complete: bool
     virtual: bool
-    def __init__(self, report_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., collected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target: _Optional[_Union[Target, _Mapping]] = ..., hostname: _Optional[str] = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., serial: _Optional[str] = ..., chassis_id: _Optional[str] = ..., description: _Optional[str] = ..., sys_object_id: _Optional[str] = ..., os: _Optional[_Union[OsInfo, _Mapping]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ..., software: _Optional[_Iterable[_Union[Software, _Mapping]]] = ..., neighbors: _Optional[_Iterable[_Union[Neighbor, _Mapping]]] = ..., identifiers: _Optional[_Union[Identifiers, _Mapping]] = ..., provenance: _Optional[_Iterable[_Union[Provenance, _Mapping]]] = ..., errors: _Optional[_Iterable[_Union[ErrorInfo, _Mapping]]] = ..., complete: _Optional[bool] = ..., virtual: _Optional[bool] = ...) -> None: ...
+    os_hashes: _containers.ScalarMap[str, str]
+    def __init__(self, report_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., collected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target: _Optional[_Union[Target, _Mapping]] = ..., hostname: _Optional[str] = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., serial: _Optional[str] = ..., chassis_id: _Optional[str] = ..., description: _Optional[str] = ..., sys_object_id: _Optional[str] = ..., os: _Optional[_Union[OsInfo, _Mapping]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ..., software: _Optional[_Iterable[_Union[Software, _Mapping]]] = ..., neighbors: _Optional[_Iterable[_Union[Neighbor, _Mapping]]] = ..., identifiers: _Optional[_Union[Identifiers, _Mapping]] = ..., provenance: _Optional[_Iterable[_Union[Provenance, _Mapping]]] = ..., errors: _Optional[_Iterable[_Union[ErrorInfo, _Mapping]]] = ..., complete: _Optional[bool] = ..., virtual: _Optional[bool] = ..., os_hashes: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ReportAck(_message.Message):
     __slots__ = ("report_id", "status", "message")
