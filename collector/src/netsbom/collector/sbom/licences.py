@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -73,14 +73,13 @@ class Conclusion:
 
     def over(self, other: Conclusion) -> Conclusion:
         """This conclusion, its gaps filled from ``other``."""
-        result = self
-        if result.licence is None and other.licence is not None:
-            result = replace(result, licence=other.licence, licence_source=other.licence_source)
-        if result.copyright is None and other.copyright is not None:
-            result = replace(
-                result, copyright=other.copyright, copyright_source=other.copyright_source
-            )
-        return result
+        if self.licence is not None and self.copyright is not None:
+            return self
+        licence = self if self.licence is not None else other
+        notice = self if self.copyright is not None else other
+        return Conclusion(
+            licence.licence, licence.licence_source, notice.copyright, notice.copyright_source
+        )
 
     def properties(self) -> list[tuple[str, str | None]]:
         return [
@@ -247,21 +246,26 @@ class Licensing:
         self.rules = rules
         self._known: dict[str, CustomLicence] = rules.custom() if rules else {}
         self._used: dict[str, CustomLicence] = {}
+        self._seen: set[str] = set()  # licence expressions whose custom licences are noted
+        self._terms: dict[str | None, Conclusion] = {}
 
     def conclude(self, facts: Facts, found: Conclusion = Conclusion()) -> Conclusion:
-        operator = self.rules.conclusion(facts) if self.rules else Conclusion()
-        result = operator.over(found)
-        for ref in _LICENCE_REF.findall(result.licence or ""):
-            if ref not in self._used:
-                self._used[ref] = self._known.get(ref) or _registry_licence(ref)
+        result = self.rules.conclusion(facts).over(found) if self.rules else found
+        if result.licence is not None and result.licence not in self._seen:
+            self._seen.add(result.licence)
+            for ref in _LICENCE_REF.findall(result.licence):
+                if ref not in self._used:
+                    self._used[ref] = self._known.get(ref) or _registry_licence(ref)
         return result
 
     def supplier_terms(self, supplier: str | None) -> Conclusion:
         """The registry's terms of the supplier's software: licence and copyright holder."""
-        terms = vendor_terms(supplier)
-        if terms is not None:
-            self._known.setdefault(terms.licence, _custom(terms))
-        return registry_conclusion(terms)
+        if supplier not in self._terms:
+            terms = vendor_terms(supplier)
+            if terms is not None:
+                self._known.setdefault(terms.licence, _custom(terms))
+            self._terms[supplier] = registry_conclusion(terms)
+        return self._terms[supplier]
 
     def custom_licences(self) -> tuple[CustomLicence, ...]:
         return tuple(self._used[key] for key in sorted(self._used))
