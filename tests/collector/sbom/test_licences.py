@@ -152,6 +152,7 @@ def test_operator_rules_win_first_match_and_leave_the_rest(tmp_path: Path) -> No
         ("rules:\n  - {match: {colour: red}, licence: MIT}\n", "colour"),
         ("rules:\n  - {match: {kind: chassis}, licence: MIT}\n", "kind"),
         ("rules: {}\n", "list of `rules`"),
+        ("licences: [{id: LicenseRef-A, name: A}]\nrules: []\n", "text or the url"),
         ("rules: [\n", "not valid YAML"),
     ],
 )

@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from netsbom.collector.sbom.model import CustomLicence
 from netsbom.core.errors import ExportError
@@ -172,6 +179,12 @@ class _Custom(_Strict):
     name: str = Field(min_length=1)
     url: str | None = Field(default=None, pattern=r"^https?://")
     text: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _described(self) -> _Custom:
+        if not (self.url or self.text):
+            raise ValueError(f"{self.id}: give its text or the url of its text")
+        return self
 
 
 class LicenceRules(_Strict):
