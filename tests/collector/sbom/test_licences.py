@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from netsbom.agent.platforms.linux import parse_rpm
+from netsbom.agent.platforms.linux import parse_apk, parse_rpm
 from netsbom.collector.export import SbomOptions, render_sbom
 from netsbom.collector.sbom.build import build_document
 from netsbom.collector.sbom.licences import load_licence_rules, spdx_expression
@@ -46,6 +46,29 @@ def _components(doc: Any) -> dict[str, Component]:
 
 def _config(*records: DeviceRecord) -> Configuration:
     return build_configuration("lab", "2026-11-20T10:00:00Z", list(records))
+
+
+# apk list --installed on Alpine 3.19
+APK_OUTPUT = """alpine-baselayout-3.4.3-r2 x86_64 {alpine-baselayout} (GPL-2.0-only) [installed]
+ca-certificates-bundle-20230506-r0 x86_64 {ca-certificates} (MPL-2.0 AND MIT) [installed]
+libcrypto3-3.1.4-r2 x86_64 {openssl} (Apache-2.0) [installed]
+musl-1.2.4_git20230717-r4 x86_64 {musl} (MIT) [installed]
+"""
+
+
+def test_apk_reports_each_package_licence() -> None:
+    found = [(s.name, s.version, s.licence, s.purl) for s in parse_apk(APK_OUTPUT).software]
+    assert found[1] == (
+        "ca-certificates-bundle",
+        "20230506-r0",
+        "MPL-2.0 AND MIT",
+        "pkg:apk/ca-certificates-bundle@20230506-r0?arch=x86_64",
+    )
+    assert [f[:3] for f in found[2:]] == [
+        ("libcrypto3", "3.1.4-r2", "Apache-2.0"),
+        ("musl", "1.2.4_git20230717-r4", "MIT"),
+    ]
+    assert parse_apk("-bash: apk: command not found\n").software == ()
 
 
 def test_rpm_reports_each_package_licence() -> None:

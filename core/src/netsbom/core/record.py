@@ -104,7 +104,7 @@ class Software:
     source: str | None = None  # dpkg, rpm, junos, ios-xe, hrSWInstalled ...
     purl: str | None = None
     cpe: str | None = None
-    licence: str | None = None  # as the package manager declares it (rpm %{LICENSE}, apk L:)
+    licence: str | None = None  # as the package manager declares it (rpm %{LICENSE}, apk)
 
 
 @dataclass(frozen=True, slots=True)

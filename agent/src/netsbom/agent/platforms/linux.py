@@ -4,10 +4,10 @@ RHEL..., Cumulus Linux, SONiC.
 os-release for the OS (its ``ID`` is the registry family: ``debian``, ``ubuntu``, ``rhel``...;
 an ID the registry does not know stays ``linux``), ``uname -r`` for the kernel (a software
 component of its own), DMI for maker, model and serial (sysfs, then ``dmidecode``), the dpkg or
-rpm package list with each package's architecture (rpm: and its declared licence),
-neighbours from ``lldpctl`` (JSON or text) or Cumulus NCLU ``net show lldp json``; SONiC's
-``show version``. What only some Linux systems have (SONiC's CLI, DMI, the other
-distribution's package manager, lldpd) is asked as a probe: its absence is not an error.
+rpm (or Alpine's apk) package list with each package's architecture (rpm, apk: and its
+declared licence), neighbours from ``lldpctl`` (JSON or text) or Cumulus NCLU ``net show lldp
+json``; SONiC's ``show version``. What only some Linux systems have (SONiC's CLI, DMI, the
+other distribution's package manager, lldpd) is asked as a probe: its absence is not an error.
 """
 
 from __future__ import annotations
@@ -166,6 +166,33 @@ def parse_rpm(text: str) -> Partial:
     """``rpm -qa``: ``name TAB version-release TAB arch TAB licence`` (arch and licence
     optional)."""
     return _packages(text, "rpm", r"^[A-Za-z0-9][\w+.\-]*$")
+
+
+# apk list --installed: "musl-1.2.4_git20230717-r4 x86_64 {musl} (MIT) [installed]"
+_APK = re.compile(
+    r"^(?P<name>\S+?)-(?P<version>[^-\s]+-r\d+)\s+(?P<arch>\S+)\s+\{[^}]*\}\s+"
+    r"\((?P<licence>.*)\)\s+\[",
+    re.MULTILINE,
+)
+
+
+def parse_apk(text: str) -> Partial:
+    """Alpine's ``apk list --installed``: name-version-rN, architecture, origin, licence (SPDX
+    identifiers since Alpine adopted them)."""
+    if _missing(text):
+        return Partial()
+    software = [
+        Software(
+            m["name"],
+            m["version"],
+            "os-package",
+            source="apk",
+            purl=package_purl(MANAGERS["apk"], m["name"], m["version"], arch=m["arch"]),
+            licence=m["licence"].strip() or None,
+        )
+        for m in _APK.finditer(text)
+    ]
+    return Partial(software=tuple(dict.fromkeys(software)))
 
 
 def _packages(text: str, manager: str, name_shape: str) -> Partial:
@@ -346,6 +373,7 @@ PLATFORM = Platform(
         command("systemd-detect-virt", parse=parse_detect_virt, probe=True),
         command(DPKG, parse=parse_dpkg, label="dpkg-query", probe=True),
         command(RPM, parse=parse_rpm, label="rpm", probe=True),
+        command("apk list --installed", parse=parse_apk, label="apk", probe=True),
         command(
             "lldpctl -f json",
             "net show lldp json",
