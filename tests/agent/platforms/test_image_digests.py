@@ -63,3 +63,14 @@ def test_new_record_fields_survive_json_and_protobuf() -> None:
     )
     assert record_from_dict(record_to_dict(record)) == record
     assert from_report(to_report(record)) == record
+
+
+def test_a_digest_that_is_none_is_dropped_not_written() -> None:
+    """A broken or hostile agent's hash cannot make the document invalid."""
+    bad = (("MD5", "xyz"), ("CRC", "1234"), ("SHA-512", "B" * 128))
+    record = replace(make_record("sg1"), os=OsInfo("ios", "1.0", hashes=bad))
+    doc = build_document(build_configuration("lab", "2026-11-20T10:00:00Z", [record]))
+    os = next(c for c, _ in walk(doc.components) if c.kind == "os")
+    assert os.hashes == (Hash("SHA-512", "b" * 128),)
+    dropped = [v for k, v in os.properties if k == "netsbom:invalid:hash"]
+    assert len(dropped) == 2 and not any("xyz" in v for v in dropped)

@@ -331,7 +331,7 @@ class _Builder:
             cpe=cpe,
             purl=purl,
             filename=os.image,
-            hashes=tuple(Hash(algorithm, value) for algorithm, value in os.hashes),
+            hashes=_checked_hashes(os.hashes, props),
             licence=concluded.licence,
             copyright=concluded.copyright,
             properties=properties(props),
@@ -659,6 +659,28 @@ def _checked_cpe(value: str | None, props: list[tuple[str, str | None]]) -> str 
         return value
     props.append(("netsbom:invalid:cpe", f"dropped: {problem}"))
     return None
+
+
+_HASH_LENGTHS = {"MD5": 32, "SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128}
+
+
+def _checked_hashes(
+    pairs: Iterable[tuple[str, str]], props: list[tuple[str, str | None]]
+) -> tuple[Hash, ...]:
+    """Digests an agent reported, if each names a known algorithm with a hex value of its
+    length; else a ``netsbom:invalid:hash`` property (never the value) instead."""
+    kept: list[Hash] = []
+    for algorithm, value in pairs:
+        text = str(value).lower()
+        length = _HASH_LENGTHS.get(str(algorithm))
+        if length is not None and len(text) == length and _HEX.fullmatch(text):
+            kept.append(Hash(str(algorithm), text))
+        else:
+            props.append(("netsbom:invalid:hash", f"dropped: not a {algorithm!s:.20} digest"))
+    return tuple(kept)
+
+
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 def _checked_purl(value: str | None, props: list[tuple[str, str | None]]) -> str | None:
