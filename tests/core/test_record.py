@@ -38,6 +38,8 @@ def test_json_round_trip_keeps_every_field() -> None:
         "build": None,
         "image": None,
         "name": "Cisco IOS XE",
+        "copyright": None,
+        "hashes": [],
     }
     assert record_from_dict(data) == record
 

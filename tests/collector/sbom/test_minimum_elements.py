@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from netsbom.collector.export import SbomOptions, parse_entity, render_sbom
 from netsbom.collector.sbom.build import build_document
+from netsbom.collector.sbom.licences import load_licence_rules
 from netsbom.collector.sbom.model import Entity, walk
 from netsbom.core.cli import cli
 from netsbom.core.errors import ExportError
@@ -68,11 +69,18 @@ def test_entity_parsing() -> None:
         parse_entity("Ops,not a url", "--author")
 
 
-def _check(fleet: Configuration, tmp_path: Path, fmt: str, compliance: str) -> Any:
+RULES = Path(__file__).parents[2] / "data" / "licences" / "lab-fleet.yaml"
+
+
+def _check(
+    fleet: Configuration, tmp_path: Path, fmt: str, compliance: str, licences: Path | None = None
+) -> Any:
     from ntia_conformance_checker.sbom_checker import SbomChecker
 
     options = SbomOptions(
-        authors=(parse_entity(AUTHOR, "--author"),), supplier=parse_entity(SUPPLIER, "--supplier")
+        authors=(parse_entity(AUTHOR, "--author"),),
+        supplier=parse_entity(SUPPLIER, "--supplier"),
+        licences=load_licence_rules(licences) if licences else None,
     )
     spec = "spdx3" if fmt == "spdx3-jsonld" else "spdx2"
     path = tmp_path / ("lab.jsonld" if spec == "spdx3" else "lab.spdx.json")
@@ -90,23 +98,58 @@ def test_ntia_conformance_checker_says_conformant(
     assert checker.compliant, {k: v for k, v in report.items() if k != "componentNames"}
 
 
+def _lacking(report: dict[str, Any], element: str) -> set[str]:
+    return set(report[element].get("nonconformantComponents") or ())
+
+
 @pytest.mark.parametrize("fmt", ["spdx-json", "spdx3-jsonld"])
-def test_fsct3_minimum_lacks_only_what_a_network_cannot_tell(
+def test_fsct3_minimum_without_conclusions_lacks_only_unregistered_vendors(
     fleet: Configuration, tmp_path: Path, fmt: str
 ) -> None:
-    """FSCT3 minimum adds licences and copyright texts, which no device reports about its
-    firmware (docs/sbom.md), and the SBOM type, which SPDX 2.3 cannot carry: every other
-    element is there."""
+    """Without the auditor's rules: hardware is NONE, Cisco's and Juniper's software carries
+    their EULA and notice from the registry; the software of vendors the registry states no
+    terms for (Arista, Nokia, Huawei, Debian's packages) and the network stay NOASSERTION."""
     checker = _check(fleet, tmp_path, fmt, "fsct3-min")
     report = checker.output_json()
     for element in ("componentVersions", "componentSuppliers", "componentIdentifiers"):
         assert report[element]["allProvided"], element
     assert report["authorNameProvided"] and report["timestampProvided"]
     assert report["dependencyRelationshipsProvided"]
-    assert not report["componentConcludedLicenses"]["allProvided"]
-    assert not report["componentCopyrightTexts"]["allProvided"]
-    assert bool(checker.sbom_gen_context) == (fmt == "spdx3-jsonld")  # "deployed"
+    doc = build_document(fleet)
+    vendor = {c.name: d.supplier for d in doc.components for c, _ in walk([d])}
+    lacking = _lacking(report, "componentConcludedLicenses")
+    assert lacking == _lacking(report, "componentCopyrightTexts")
+    assert "lab-fleet" in lacking and "Arista EOS" in lacking and "openssl" in lacking
+    covered = {n for n, v in vendor.items() if v in (Entity("Cisco"), Entity("Juniper"))}
+    assert covered and not covered & lacking  # Cisco's and Juniper's devices: all stated
     assert not checker.compliant
+
+
+@pytest.mark.parametrize("fmt", ["spdx-json", "spdx3-jsonld"])
+def test_fsct3_minimum_with_the_auditors_conclusions(
+    fleet: Configuration, tmp_path: Path, fmt: str
+) -> None:
+    """With the auditor's conclusions for the rest (tests/data/licences/lab-fleet.yaml): FSCT3
+    minimum passes on SPDX 3.0.1. On SPDX 2.3 every element holds but the SBOM type, which
+    ntia-conformance-checker 6.0.0 (the latest) reads from SPDX 3 only (its SPDX 2 adapter's
+    get_sbom_types returns [])."""
+    checker = _check(fleet, tmp_path, fmt, "fsct3-min", RULES)
+    report = checker.output_json()
+    for element in (
+        "componentVersions",
+        "componentSuppliers",
+        "componentIdentifiers",
+        "componentConcludedLicenses",
+        "componentCopyrightTexts",
+    ):
+        assert report[element]["allProvided"], (element, _lacking(report, element))
+    assert not report["validationMessages"]
+    if fmt == "spdx3-jsonld":
+        assert [t.rsplit("/", 1)[-1] for t in checker.sbom_gen_context] == ["deployed"]
+        assert checker.compliant
+    else:
+        assert checker.sbom_gen_context == []  # the one element the checker cannot read
+        assert not checker.compliant
 
 
 def test_without_a_supplier_the_checker_says_which_is_missing(

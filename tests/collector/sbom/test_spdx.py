@@ -112,12 +112,26 @@ def test_spdx3_deployed_sbom_same_content(config: Configuration) -> None:
         [p for p in packages if p["software_primaryPurpose"] == "device"]
     )
     ids = {e.get("spdxId") for e in graph}
+    ids.add("expandedlicensing_NoneLicense")  # SPDX's individual: hardware has no licence
     for element in graph:  # every reference resolves inside the document
         for key in ("from", "subject", "suppliedBy"):
             if key in element:
                 assert element[key] in ids
         for target in element.get("to", ()):
             assert target in ids
+    concluded = [r for r in relationships if r["relationshipType"] == "hasConcludedLicense"]
+    licensed = {r["from"] for r in concluded}
+    devices = {p["spdxId"] for p in packages if p["software_primaryPurpose"] == "device"}
+    outside = {i for i in devices if "/package/external-" in i}  # neighbours nobody polled
+    assert outside and devices - outside <= licensed and not outside & licensed
+    eula = next(
+        e
+        for e in graph
+        if e.get("name") == "Cisco End User License Agreement (Cisco General Terms)"
+    )
+    assert eula["type"] == "expandedlicensing_CustomLicense"  # the campus has Cisco devices
+    assert eula["expandedlicensing_seeAlso"][0].startswith("https://www.cisco.com/")
+    assert eula["spdxId"] in {t for r in concluded for t in r["to"]}
 
 
 @pytest.mark.parametrize("fmt", ["spdx-json", "spdx3-jsonld"])

@@ -57,6 +57,8 @@ def record_from_partial(
             build=partial.os_build,
             image=partial.os_image,
             name=partial.os_name if answered else None,
+            copyright=partial.os_copyright,
+            hashes=partial.os_hashes,
         ),
         components=partial.components,
         software=partial.software,

@@ -15,6 +15,7 @@ from netsbom.topology.configuration import Configuration, build_configuration
 from netsbom.topology.selection import Selector
 
 if TYPE_CHECKING:
+    from netsbom.collector.sbom.licences import LicenceRules
     from netsbom.collector.sbom.model import Document, Entity, ExternalBom
     from netsbom.vuln.assess import Assessment
     from netsbom.vuln.feeds import Feeds
@@ -117,6 +118,7 @@ class SbomOptions:
     supplier: Entity | None = None  # who supplies the system (--supplier)
     profile: str | None = None  # a regulator's profile (netsbom.collector.sbom.profiles)
     view: str | None = None  # "flat": every component at the top, for Dependency-Track
+    licences: LicenceRules | None = None  # the operator's concluded licences (--licences)
     # per node id of a device: golden-firmware policy results, vendors' product SBOMs (extras())
     device_properties: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     device_boms: Mapping[str, tuple[ExternalBom, ...]] = field(default_factory=dict)
@@ -217,6 +219,7 @@ def build_sbom(
         device_properties=options.device_properties,
         device_boms=options.device_boms,
         extra_properties=options.properties,
+        licences=options.licences,
     )
     doc = apply_profile(doc, options.profile)
     return flat_view(doc) if options.view == "flat" else doc

@@ -6,6 +6,7 @@
     families()                  -> every entry, in file order
     kernel_cpe_name()           -> CpeName(vendor="linux", product="linux_kernel", of="kernel")
     hardware_cpe_vendor("Cisco") -> "cisco"
+    vendor_terms("Cisco Systems") -> VendorTerms(licence="LicenseRef-Cisco-EULA", ...)
 
 The registry is the one vocabulary of OS names: SNMP fingerprints, SSH drivers, inventories, CPE
 naming, vulnerability assessment and the lab read it; the file says what each field means.
@@ -32,11 +33,14 @@ __all__ = [
     "Family",
     "PackageSystem",
     "SshDriver",
+    "VendorTerms",
     "families",
     "family",
     "hardware_cpe_vendor",
     "kernel_cpe_name",
     "known_family",
+    "registry_terms",
+    "vendor_terms",
 ]
 
 _ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -121,8 +125,20 @@ class Family(_Strict):
         return (self.driver or self.id).replace("-", "_")
 
 
+class VendorTerms(_Strict):
+    """The terms under which a vendor distributes its OS and firmware images, as a custom
+    licence (SPDX ``LicenseRef-``) pointing at the vendor's published text, and the copyright
+    holder as its software prints the notice (without years)."""
+
+    licence: str = Field(pattern=r"^LicenseRef-[A-Za-z0-9.\-]+$")
+    name: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https://")
+    copyright: str = Field(min_length=1)
+
+
 class _Registry(_Strict):
     vendors: dict[str, str]
+    terms: dict[str, VendorTerms] = {}
     families: tuple[Family, ...]
 
 
@@ -179,3 +195,18 @@ def hardware_cpe_vendor(vendor: str | None) -> str | None:
     """NVD's vendor name for hardware CPEs of a record vendor (``Palo Alto Networks`` ->
     ``paloaltonetworks``), None where NVD names no hardware of that vendor."""
     return _registry()[0].vendors.get(vendor or "")
+
+
+def registry_terms() -> tuple[VendorTerms, ...]:
+    """Every vendor's distribution terms the registry states."""
+    return tuple(_registry()[0].terms.values())
+
+
+def vendor_terms(vendor: str | None) -> VendorTerms | None:
+    """The registry's distribution terms of a vendor's software (``Cisco``, ``Cisco Systems``,
+    ``Cisco Systems, Inc.`` all name Cisco), None where the registry states none."""
+    name = " ".join((vendor or "").replace(",", " ").split()).lower()
+    for key, terms in _registry()[0].terms.items():
+        if name == key.lower() or name.startswith(key.lower() + " "):
+            return terms
+    return None

@@ -71,6 +71,11 @@ class OsInfo:
     build: str | None = None
     image: str | None = None
     name: str | None = None  # human name: "Cisco IOS XE", "Junos OS"
+    # the copyright notice(s) the device printed about its OS (show version), one per line
+    copyright: str | None = None
+    # digests of the running image as the device reports them: (algorithm, lower-case hex),
+    # algorithms spelled as CycloneDX does (MD5, SHA-1, SHA-256, SHA-512), sorted
+    hashes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,7 @@ class Software:
     source: str | None = None  # dpkg, rpm, junos, ios-xe, hrSWInstalled ...
     purl: str | None = None
     cpe: str | None = None
+    licence: str | None = None  # as the package manager declares it (rpm %{LICENSE}, apk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +262,7 @@ def record_from_dict(data: Mapping[str, Any]) -> DeviceRecord:
         chassis_id=data.get("chassis_id"),
         description=data.get("description"),
         sys_object_id=data.get("sys_object_id"),
-        os=_build(OsInfo, data.get("os") or {}),
+        os=_os_info(data.get("os") or {}),
         components=tuple(components),
         software=tuple(_build(Software, s) for s in data.get("software") or ()),
         neighbors=tuple(_build(Neighbor, n) for n in data.get("neighbors") or ()),
@@ -292,6 +298,11 @@ def read_records(path: Path, warn: Callable[[str], None] | None = None) -> list[
                 raise ConfigError(problem) from None
             warn(f"{problem}; skipped")
     return records
+
+
+def _os_info(values: Mapping[str, Any]) -> OsInfo:
+    hashes = tuple(sorted((str(a), str(v)) for a, v in values.get("hashes") or ()))
+    return _build(OsInfo, {**values, "hashes": hashes})
 
 
 def _build(cls: type[_T], values: Mapping[str, Any]) -> _T:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -53,7 +53,7 @@ def to_report(record: DeviceRecord) -> pb.DeviceReport:
         chassis_id=record.chassis_id,
         description=record.description,
         sys_object_id=record.sys_object_id,
-        os=pb.OsInfo(**_fields(record.os)),
+        os=pb.OsInfo(**{k: v for k, v in _fields(record.os).items() if k != "hashes"}),
         components=[pb.Component(**_fields(c), **_class(c)) for c in record.components],
         software=[pb.Software(**_fields(s)) for s in record.software],
         neighbors=[pb.Neighbor(**_fields(n)) for n in record.neighbors],
@@ -62,6 +62,7 @@ def to_report(record: DeviceRecord) -> pb.DeviceReport:
         errors=[pb.ErrorInfo(**_fields(e)) for e in record.errors],
         complete=record.complete,
         virtual=record.virtual,
+        os_hashes=dict(record.os.hashes),
     )
 
 
@@ -200,7 +201,7 @@ def from_report(
         chassis_id=_opt(report, "chassis_id"),
         description=_opt(report, "description"),
         sys_object_id=_opt(report, "sys_object_id"),
-        os=_os(report.os),
+        os=_os(report.os, report.os_hashes),
         components=_components(report.components, shared, "components" in omit),
         software=() if "software" in omit else tuple(map(_software, report.software)),
         neighbors=tuple(map(_neighbor, report.neighbors)),
@@ -262,7 +263,7 @@ def _components(
     return tuple(out)
 
 
-def _os(o: pb.OsInfo) -> OsInfo:
+def _os(o: pb.OsInfo, hashes: Any) -> OsInfo:
     has = o.HasField
     return OsInfo(
         o.family if has("family") else None,
@@ -270,6 +271,8 @@ def _os(o: pb.OsInfo) -> OsInfo:
         o.build if has("build") else None,
         o.image if has("image") else None,
         o.name if has("name") else None,
+        o.copyright if has("copyright") else None,
+        tuple(sorted(hashes.items())) if hashes else (),
     )
 
 
@@ -291,6 +294,7 @@ def _software(s: pb.Software) -> Software:
         s.source if has("source") else None,
         s.purl if has("purl") else None,
         s.cpe if has("cpe") else None,
+        s.licence if has("licence") else None,
     )
 
 

@@ -26,7 +26,9 @@ from netsbom.agent.platforms.base import (
     Command,
     Partial,
     Platform,
+    image_digests,
 )
+from netsbom.core.copyright import copyright_notice
 from netsbom.core.errors import ConfigError
 from netsbom.core.families import known_family
 from netsbom.core.record import Component, ErrorInfo, Provenance
@@ -98,7 +100,8 @@ def parse_outputs(
 
     ``outputs`` maps a command form to its output, or ``None`` when the device does not support
     it. Components come from the command that lists the most of them, enriched (firmware,
-    software, hardware revisions) by the others where serial numbers or names match.
+    software, hardware revisions) by the others where serial numbers or names match. The
+    copyright notice in the output that names the OS version is the OS's (``os.copyright``).
     """
     parsed: list[tuple[str, Partial]] = []
     authorities: dict[str, tuple[str, ...]] = {}
@@ -123,6 +126,15 @@ def parse_outputs(
         ):
             message = "no version, model or serial here: the output matches no pattern we know"
             partial = replace(partial, errors=(ErrorInfo("parse", message, form),))
+        if partial.os_version:
+            # the output naming the OS release is the device speaking of its own software: its
+            # copyright notice and image digests there are the OS's (neighbour tables quote
+            # other devices' notices)
+            partial = replace(
+                partial,
+                os_copyright=partial.os_copyright or copyright_notice(text),
+                os_hashes=partial.os_hashes or image_digests(text),
+            )
         parsed.append((form, partial))
         authorities[form] = command.authority
         errors.extend(partial.errors)

@@ -12,6 +12,7 @@ first form the device answers is the one used, and its parser accepts either out
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import textwrap
@@ -46,6 +47,8 @@ class Partial:
     os_build: str | None = None
     os_image: str | None = None
     os_name: str | None = None
+    os_copyright: str | None = None  # the device's copyright notice about its OS
+    os_hashes: tuple[tuple[str, str], ...] = ()  # digests of the running image it reports
     components: tuple[Component, ...] = ()
     software: tuple[Software, ...] = ()
     neighbors: tuple[Neighbor, ...] = ()
@@ -55,7 +58,7 @@ class Partial:
 
 SCALAR_FIELDS = (
     "hostname", "vendor", "model", "serial", "chassis_id", "description",
-    "os_family", "os_version", "os_build", "os_image", "os_name",
+    "os_family", "os_version", "os_build", "os_image", "os_name", "os_copyright", "os_hashes",
 )  # fmt: skip
 LIST_FIELDS = ("components", "software", "neighbors")
 
@@ -384,3 +387,36 @@ def merge_partials(parts: Sequence[Partial]) -> Partial:
         values[name] = tuple(item for p in parts for item in getattr(p, name))
     values["virtual"] = next((p.virtual for p in parts if p.virtual is not None), None)
     return replace(Partial(), **values)
+
+
+# "MD5 Digest: 6f5b...", "SHA-512 hash: ...", "SHA256: ..." (the hex length must fit the name)
+_DIGEST = re.compile(
+    r"^\s*(?P<alg>md5|sha-?1|sha-?256|sha-?512)(?:\s+(?:digest|hash|checksum))?\s*[:=]\s*"
+    r"(?P<hex>[0-9a-f]{32,128})\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_DIGEST_NAMES = {"md5": ("MD5", 32), "sha1": ("SHA-1", 40), "sha256": ("SHA-256", 64)}
+_DIGEST_NAMES["sha512"] = ("SHA-512", 128)
+# an unindented "...image: <path>" line opens the section of one image (Active-image: ...)
+_IMAGE_SECTION = re.compile(r"^(?P<head>\S[^:\n]*image)\s*:", re.IGNORECASE | re.MULTILINE)
+_OTHER_IMAGE = re.compile(r"inactive|backup|standby|alternate|secondary|other|next", re.IGNORECASE)
+
+
+def image_digests(text: str) -> tuple[tuple[str, str], ...]:
+    """Digests of the running image a version output states (Cisco Small Business ``show
+    version``: ``Active-image: ...`` then ``MD5 Digest: ...``), sorted; digests in the section of
+    another image (``Inactive-image``) are not the running one's. An algorithm given two
+    different values says nothing."""
+    kept: list[str] = []
+    sections = list(_IMAGE_SECTION.finditer(text))
+    starts = [0, *(m.start() for m in sections), len(text)]
+    for number, (start, end) in enumerate(itertools.pairwise(starts)):
+        head = sections[number - 1].group("head") if number else ""
+        if not _OTHER_IMAGE.search(head):
+            kept.append(text[start:end])
+    found: dict[str, set[str]] = {}
+    for match in _DIGEST.finditer("\n".join(kept)):
+        name, length = _DIGEST_NAMES[match.group("alg").lower().replace("-", "")]
+        if len(match.group("hex")) == length:
+            found.setdefault(name, set()).add(match.group("hex").lower())
+    return tuple(sorted((name, next(iter(v))) for name, v in found.items() if len(v) == 1))

@@ -4,10 +4,10 @@ RHEL..., Cumulus Linux, SONiC.
 os-release for the OS (its ``ID`` is the registry family: ``debian``, ``ubuntu``, ``rhel``...;
 an ID the registry does not know stays ``linux``), ``uname -r`` for the kernel (a software
 component of its own), DMI for maker, model and serial (sysfs, then ``dmidecode``), the dpkg or
-rpm package list with each package's architecture, neighbours from ``lldpctl`` (JSON or text)
-or Cumulus NCLU ``net show lldp json``; SONiC's ``show version``. What only some Linux systems
-have (SONiC's CLI, DMI, the other distribution's package manager, lldpd) is asked as a probe:
-its absence is not an error.
+rpm (or Alpine's apk) package list with each package's architecture (rpm, apk: and its
+declared licence), neighbours from ``lldpctl`` (JSON or text) or Cumulus NCLU ``net show lldp
+json``; SONiC's ``show version``. What only some Linux systems have (SONiC's CLI, DMI, the
+other distribution's package manager, lldpd) is asked as a probe: its absence is not an error.
 """
 
 from __future__ import annotations
@@ -151,7 +151,9 @@ def parse_detect_virt(text: str) -> Partial:
 
 
 DPKG = "dpkg-query -W -f='${Package}\\t${Version}\\t${Architecture}\\n'"
-RPM = "rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n'"
+# rpm's License tag: an SPDX expression on Fedora >= 38 packages, the older short names
+# (``GPLv2+``) elsewhere; the SBOM builder keeps only valid expressions as concluded licences
+RPM = "rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{LICENSE}\\n'"
 
 
 def parse_dpkg(text: str) -> Partial:
@@ -161,8 +163,36 @@ def parse_dpkg(text: str) -> Partial:
 
 
 def parse_rpm(text: str) -> Partial:
-    """``rpm -qa``: ``name TAB version-release TAB arch`` (arch optional)."""
+    """``rpm -qa``: ``name TAB version-release TAB arch TAB licence`` (arch and licence
+    optional)."""
     return _packages(text, "rpm", r"^[A-Za-z0-9][\w+.\-]*$")
+
+
+# apk list --installed: "musl-1.2.4_git20230717-r4 x86_64 {musl} (MIT) [installed]"
+_APK = re.compile(
+    r"^(?P<name>\S+?)-(?P<version>[^-\s]+-r\d+)\s+(?P<arch>\S+)\s+\{[^}]*\}\s+"
+    r"\((?P<licence>.*)\)\s+\[",
+    re.MULTILINE,
+)
+
+
+def parse_apk(text: str) -> Partial:
+    """Alpine's ``apk list --installed``: name-version-rN, architecture, origin, licence (SPDX
+    identifiers since Alpine adopted them)."""
+    if _missing(text):
+        return Partial()
+    software = [
+        Software(
+            m["name"],
+            m["version"],
+            "os-package",
+            source="apk",
+            purl=package_purl(MANAGERS["apk"], m["name"], m["version"], arch=m["arch"]),
+            licence=m["licence"].strip() or None,
+        )
+        for m in _APK.finditer(text)
+    ]
+    return Partial(software=tuple(dict.fromkeys(software)))
 
 
 def _packages(text: str, manager: str, name_shape: str) -> Partial:
@@ -177,7 +207,12 @@ def _packages(text: str, manager: str, name_shape: str) -> Partial:
         name, _, qualified_arch = parts[0].partition(":")  # dpkg's name:arch (multi-arch)
         arch = parts[2] if len(parts) > 2 and parts[2] != "(none)" else qualified_arch or None
         purl = package_purl(MANAGERS[manager], name, parts[1], arch=arch)
-        software.append(Software(name, parts[1], "os-package", source=manager, purl=purl))
+        licence = parts[3] if "\t" in line and len(parts) > 3 and parts[3] != "(none)" else None
+        software.append(
+            Software(
+                name, parts[1], "os-package", source=manager, purl=purl, licence=licence or None
+            )
+        )
     return Partial(software=tuple(dict.fromkeys(software)))
 
 
@@ -338,6 +373,7 @@ PLATFORM = Platform(
         command("systemd-detect-virt", parse=parse_detect_virt, probe=True),
         command(DPKG, parse=parse_dpkg, label="dpkg-query", probe=True),
         command(RPM, parse=parse_rpm, label="rpm", probe=True),
+        command("apk list --installed", parse=parse_apk, label="apk", probe=True),
         command(
             "lldpctl -f json",
             "net show lldp json",

@@ -63,7 +63,7 @@ class _Pool:
 
 _READ_ONLY_START = re.compile(
     r"^(show|display|get|admin show|cat|hostname|uname|lldpctl|dpkg-query|dmidecode -t|net show"
-    r"|systemd-detect-virt|rpm -q|diagnose lldprx neighbor summary"
+    r"|systemd-detect-virt|rpm -q|apk list --installed|diagnose lldprx neighbor summary"
     r"|/system (resource|routerboard|identity) print"
     r"|/ip neighbor print)\b"
 )

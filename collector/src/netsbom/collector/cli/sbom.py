@@ -27,8 +27,10 @@ def _document(
     compact: bool,
     profile: str | None,
     view: str | None,
+    licences: Path | None,
 ) -> SbomOptions:
     from netsbom.collector.export import SbomOptions, parse_entity
+    from netsbom.collector.sbom.licences import load_licence_rules
 
     return SbomOptions(
         compact=compact,
@@ -36,6 +38,7 @@ def _document(
         supplier=parse_entity(supplier, "--supplier") if supplier else None,
         profile=profile,
         view=view,
+        licences=load_licence_rules(licences) if licences else None,
     )
 
 
@@ -71,6 +74,13 @@ document_options = option_group(
         type=click.Choice(["flat"]),
         help="flat: every component at the top with a unique name, the nesting in "
         "`dependencies` (Dependency-Track).",
+    ),
+    click.option(
+        "--licences",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="YAML of the auditor's concluded licences and copyright texts: rules matching "
+        "kind/vendor/family/model/name globs (docs/sbom.md); they win over what devices, "
+        "package managers and the registry say.",
     ),
 )
 

@@ -14,6 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from netsbom.collector.sbom.licences import (
+    HARDWARE,
+    Conclusion,
+    Facts,
+    LicenceRules,
+    Licensing,
+    spdx_expression,
+)
 from netsbom.collector.sbom.model import (
     SERIAL_NAMESPACE,
     TOOL_REF,
@@ -22,6 +30,7 @@ from netsbom.collector.sbom.model import (
     Document,
     Entity,
     ExternalBom,
+    Hash,
     Identity,
     Json,
     Service,
@@ -29,6 +38,7 @@ from netsbom.collector.sbom.model import (
     bool_text,
     properties,
 )
+from netsbom.core.copyright import copyright_notice
 from netsbom.core.families import known_family
 from netsbom.core.identifiers import cpe23_problem, purl_problem
 from netsbom.core.record import Component as Row
@@ -68,11 +78,13 @@ def build_document(
     extra_properties: Iterable[tuple[str, str]] = (),
     device_properties: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     device_boms: Mapping[str, Sequence[ExternalBom]] | None = None,
+    licences: LicenceRules | None = None,
 ) -> Document:
     """The model of ``config``; with ``assessments`` (of ``config.records``) it carries VEX.
     ``device_properties`` / ``device_boms``: more properties (golden-firmware policy results)
-    and vendor product SBOMs per node id of a device."""
-    builder = _Builder(config, device_properties or {})
+    and vendor product SBOMs per node id of a device; ``licences``: the operator's concluded
+    licences and copyright texts (:mod:`.licences`)."""
+    builder = _Builder(config, device_properties or {}, Licensing(licences))
     boms = builder.build(
         assessments, tuple(authors), supplier, tuple(external_boms), tuple(extra_properties)
     )
@@ -102,9 +114,13 @@ class _Refs:
 
 class _Builder:
     def __init__(
-        self, config: Configuration, device_properties: Mapping[str, Sequence[tuple[str, str]]]
+        self,
+        config: Configuration,
+        device_properties: Mapping[str, Sequence[tuple[str, str]]],
+        licensing: Licensing,
     ) -> None:
         self.device_properties = device_properties
+        self.licensing = licensing
         self.config = config
         self.fingerprint = fingerprint(config)
         self.refs = _Refs()
@@ -141,6 +157,7 @@ class _Builder:
         services = [self.link(link) for link in config.links]
         services += [self.segment(segment) for segment in config.segments]
         self.depends(network_ref, *(d.ref for d in devices))
+        concluded = self.licensing.conclude(Facts("network", config.network))
         network = Component(
             ref=network_ref,
             kind="network",
@@ -148,8 +165,11 @@ class _Builder:
             name=config.network,
             version=f"{config.at}@{self.fingerprint[:12]}",
             supplier=supplier,
+            licence=concluded.licence,
+            copyright=concluded.copyright,
             properties=properties(
                 [
+                    *concluded.properties(),
                     ("netsbom:fingerprint", f"sha256:{self.fingerprint}"),
                     ("netsbom:at", config.at),
                     ("netsbom:devices", str(len(config.records))),
@@ -187,6 +207,7 @@ class _Builder:
             authors=authors,
             supplier=supplier,
             external_boms=external_boms,
+            licences=self.licensing.custom_licences(),
             properties=properties(extra_properties),
         )
 
@@ -224,6 +245,12 @@ class _Builder:
         virtual = record.virtual
         if virtual is not None:
             props.append(("netsbom:virtual", bool_text(virtual)))
+        # a chassis is hardware; a virtual appliance's "device" is a VM, about which we know less
+        facts = Facts("device", record.name, record.vendor, record.os.family, record.model)
+        concluded = self.licensing.conclude(
+            facts, HARDWARE if virtual is not True else Conclusion()
+        )
+        props += concluded.properties()
         cpe = _checked_cpe(record.identifiers.hardware_cpe, props)
 
         version, version_source = _device_version(record)
@@ -259,6 +286,8 @@ class _Builder:
             cpe=cpe,
             purl=purl,
             virtual=virtual,
+            licence=concluded.licence,
+            copyright=concluded.copyright,
             properties=properties(props),
             evidence=_evidence(by_place["device"], {"hostname": "name"}),
             children=tuple(children),
@@ -282,17 +311,29 @@ class _Builder:
         cpe = _checked_cpe(record.identifiers.os_cpe, props)
         purl = _checked_purl(record.identifiers.purl, props)
         self.depends(ref)
+        name = os.name or os.family or "operating system"
+        supplier = _os_supplier(record)
+        # the notice the device printed: show version (SSH), else its sysDescr
+        notice = os.copyright or copyright_notice(record.description)
+        observed = Conclusion(copyright=notice, copyright_source="device" if notice else None)
+        registry = self.licensing.supplier_terms(supplier.name if supplier else None)
+        facts = Facts("os", name, record.vendor, os.family, record.model)
+        concluded = self.licensing.conclude(facts, observed.over(registry))
+        props += concluded.properties()
         return Component(
             ref=ref,
             kind="os",
             type="firmware" if family in FIRMWARE_OS_FAMILIES else "operating-system",
-            name=os.name or os.family or "operating system",
+            name=name,
             version=os.version,
-            supplier=_os_supplier(record),
+            supplier=supplier,
             manufacturer=Entity(record.vendor) if record.vendor and family != "linux" else None,
             cpe=cpe,
             purl=purl,
             filename=os.image,
+            hashes=_checked_hashes(os.hashes, props),
+            licence=concluded.licence,
+            copyright=concluded.copyright,
             properties=properties(props),
             evidence=_evidence(provenance, {"os.version": "version", "os.name": "name"}),
         )
@@ -332,11 +373,17 @@ class _Builder:
             ]
             nested: list[Component] = []
             for kind, version in _revisions(row):
+                firmware_name = f"{row.model or row.name or row.cls} {kind}"
+                terms = self.licensing.supplier_terms(supplier.name if supplier else None)
+                concluded = self.licensing.conclude(
+                    Facts("firmware", firmware_name, record.vendor, record.os.family, row.model),
+                    terms,
+                )
                 firmware = Component(
                     ref=self.refs.take(f"{ref}/{kind}"),
                     kind="firmware",
                     type="firmware",
-                    name=f"{row.model or row.name or row.cls} {kind}",
+                    name=firmware_name,
                     version=version,
                     supplier=supplier,
                     manufacturer=vendor,
@@ -345,7 +392,11 @@ class _Builder:
                     and _same_release(version, os_version)
                     and cpe23_problem(record.identifiers.os_cpe or "") is None
                     else None,
-                    properties=(("netsbom:revision", f"{kind}_rev"),),
+                    licence=concluded.licence,
+                    copyright=concluded.copyright,
+                    properties=properties(
+                        [("netsbom:revision", f"{kind}_rev"), *concluded.properties()]
+                    ),
                 )
                 nested.append(firmware)
                 self.depends(firmware.ref)
@@ -355,6 +406,10 @@ class _Builder:
                 for child in sorted(children.get(row.index, ()), key=_component_key)
                 if child.index not in seen
             ]
+            hardware = self.licensing.conclude(
+                Facts("module", name, record.vendor, record.os.family, row.model), HARDWARE
+            )
+            props += hardware.properties()
             return Component(
                 ref=ref,
                 kind="module",
@@ -364,6 +419,8 @@ class _Builder:
                 supplier=supplier,
                 manufacturer=vendor,
                 description=row.description if row.description != name else None,
+                licence=hardware.licence,
+                copyright=hardware.copyright,
                 properties=properties(props),
                 children=tuple(nested),
             )
@@ -405,15 +462,28 @@ class _Builder:
         cpe = _checked_cpe(software.cpe, props)
         purl = _checked_purl(software.purl, props)
         self.depends(ref)
+        supplier = _package_supplier(software, purl, record)
+        declared = Conclusion()
+        if software.licence:
+            try:
+                declared = Conclusion(spdx_expression(software.licence), "package-manager")
+            except ValueError:  # not an SPDX expression (rpm's older GPLv2+): shown, not used
+                props.append(("netsbom:licence:declared", software.licence))
+        terms = self.licensing.supplier_terms(supplier.name if supplier else None)
+        facts = Facts("package", software.name, record.vendor, record.os.family, record.model)
+        concluded = self.licensing.conclude(facts, declared.over(terms))
+        props += concluded.properties()
         return Component(
             ref=ref,
             kind="package",
             type=SOFTWARE_TYPES.get(software.kind, "application"),
             name=software.name,
             version=software.version,
-            supplier=_package_supplier(software, purl, record),
+            supplier=supplier,
             cpe=cpe,
             purl=purl,
+            licence=concluded.licence,
+            copyright=concluded.copyright,
             properties=properties(props),
         )
 
@@ -589,6 +659,28 @@ def _checked_cpe(value: str | None, props: list[tuple[str, str | None]]) -> str 
         return value
     props.append(("netsbom:invalid:cpe", f"dropped: {problem}"))
     return None
+
+
+_HASH_LENGTHS = {"MD5": 32, "SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128}
+
+
+def _checked_hashes(
+    pairs: Iterable[tuple[str, str]], props: list[tuple[str, str | None]]
+) -> tuple[Hash, ...]:
+    """Digests an agent reported, if each names a known algorithm with a hex value of its
+    length; else a ``netsbom:invalid:hash`` property (never the value) instead."""
+    kept: list[Hash] = []
+    for algorithm, value in pairs:
+        text = str(value).lower()
+        length = _HASH_LENGTHS.get(str(algorithm))
+        if length is not None and len(text) == length and _HEX.fullmatch(text):
+            kept.append(Hash(str(algorithm), text))
+        else:
+            props.append(("netsbom:invalid:hash", f"dropped: not a {algorithm!s:.20} digest"))
+    return tuple(kept)
+
+
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 def _checked_purl(value: str | None, props: list[tuple[str, str | None]]) -> str | None:

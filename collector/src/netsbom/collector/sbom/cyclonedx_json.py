@@ -19,10 +19,19 @@ Deterministic: same model, same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from netsbom.collector.sbom.common import dumps
-from netsbom.collector.sbom.model import TOOL_REF, Component, Document, Entity, ExternalBom, Service
+from netsbom.collector.sbom.model import (
+    TOOL_REF,
+    Component,
+    CustomLicence,
+    Document,
+    Entity,
+    ExternalBom,
+    Service,
+)
 
 __all__ = ["JSON_SCHEMA_URL", "SPEC_VERSION", "dumps", "render", "to_dict"]
 
@@ -51,7 +60,8 @@ def to_dict(doc: Document) -> Json:
         metadata["authors"] = [_contact(a) for a in doc.authors]
     if doc.supplier is not None:
         metadata["supplier"] = _organization(doc.supplier)
-    network = component(doc.network)
+    licences = {c.id: c for c in doc.licences}
+    network = component(doc.network, licences=licences)
     boms = [b for b in doc.external_boms if b.component is None]
     if boms:
         network["externalReferences"] = [_bom_reference(b) for b in boms]
@@ -71,7 +81,7 @@ def to_dict(doc: Document) -> Json:
         if bom.component is not None:
             attached.setdefault(bom.component, []).append(_bom_reference(bom))
     if doc.components:
-        out["components"] = [component(c, attached) for c in doc.components]
+        out["components"] = [component(c, attached, licences) for c in doc.components]
     if doc.services:
         out["services"] = [service(s) for s in doc.services]
     out["dependencies"] = [
@@ -92,7 +102,11 @@ def render(doc: Document, *, compact: bool = False) -> bytes:
     return dumps(to_dict(doc), compact=compact)
 
 
-def component(c: Component, attached: dict[str, list[Json]] | None = None) -> Json:
+def component(
+    c: Component,
+    attached: dict[str, list[Json]] | None = None,
+    licences: Mapping[str, CustomLicence] | None = None,
+) -> Json:
     out: Json = {"type": c.type, "bom-ref": c.ref, "name": c.name}
     if c.version:
         out["version"] = c.version
@@ -104,6 +118,10 @@ def component(c: Component, attached: dict[str, list[Json]] | None = None) -> Js
         out["description"] = c.description
     if c.hashes:
         out["hashes"] = [{"alg": h.algorithm, "content": h.value} for h in c.hashes]
+    if c.licence and c.licence != "NONE":  # NONE (hardware): CycloneDX has no such statement
+        out["licenses"] = [_licence(c.licence, licences or {})]
+    if c.copyright and c.copyright != "NONE":
+        out["copyright"] = c.copyright
     if c.cpe:
         out["cpe"] = c.cpe
     if c.purl:
@@ -113,7 +131,7 @@ def component(c: Component, attached: dict[str, list[Json]] | None = None) -> Js
     if c.properties:
         out["properties"] = _properties(c.properties)
     if c.children:
-        out["components"] = [component(child, attached) for child in c.children]
+        out["components"] = [component(child, attached, licences) for child in c.children]
     if c.evidence:
         out["evidence"] = {
             "identity": [
@@ -136,6 +154,17 @@ def service(s: Service) -> Json:
     if s.properties:
         out["properties"] = _properties(s.properties)
     return out
+
+
+def _licence(expression: str, licences: Mapping[str, CustomLicence]) -> Json:
+    """A concluded licence: a custom one alone by its name and URL, else as an expression."""
+    custom = licences.get(expression)
+    if custom is not None:
+        named: Json = {"name": custom.name, "acknowledgement": "concluded"}
+        if custom.url:
+            named["url"] = custom.url
+        return {"license": named}
+    return {"expression": expression, "acknowledgement": "concluded"}
 
 
 def _properties(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:

@@ -151,6 +151,20 @@ def _xml_component(parent: ET.Element, component: Json) -> None:
             _text(element, tag, component[tag])
     if "hashes" in component:
         _xml_hashes(element, component["hashes"])
+    if "licenses" in component:
+        licenses = ET.SubElement(element, "licenses")
+        for choice in component["licenses"]:
+            if "expression" in choice:
+                attributes = {"acknowledgement": choice["acknowledgement"]}
+                _text(licenses, "expression", choice["expression"]).attrib.update(attributes)
+                continue
+            named = choice["license"]
+            node = ET.SubElement(licenses, "license", {"acknowledgement": named["acknowledgement"]})
+            _text(node, "name", named["name"])
+            if "url" in named:
+                _text(node, "url", named["url"])
+    if "copyright" in component:
+        _text(element, "copyright", component["copyright"])
     for tag in ("cpe", "purl"):
         if tag in component:
             _text(element, tag, component[tag])

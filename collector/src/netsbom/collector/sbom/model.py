@@ -37,6 +37,7 @@ from netsbom.core import __version__
 
 __all__ = [
     "Component",
+    "CustomLicence",
     "Dependency",
     "Document",
     "Entity",
@@ -74,6 +75,16 @@ class Hash:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomLicence:
+    """A licence that is not on the SPDX list (``LicenseRef-...``): a vendor's EULA."""
+
+    id: str  # LicenseRef-Cisco-EULA
+    name: str
+    text: str  # what SPDX carries as its text: the terms' name and where they are published
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Identity:
     """Evidence of one field (name, version): how it was learned, with confidence."""
 
@@ -100,6 +111,10 @@ class Component:
     hashes: tuple[Hash, ...] = ()
     filename: str | None = None
     virtual: bool | None = None
+    # SPDX licence expression (or NONE) the SBOM author concludes, copyright notice(s) (or
+    # NONE); None: no assertion. Where each comes from: netsbom:licence_source / copyright_source
+    licence: str | None = None
+    copyright: str | None = None
     properties: Properties = ()  # sorted, unique, no empty values
     evidence: tuple[Identity, ...] = ()
     children: tuple[Component, ...] = ()
@@ -165,6 +180,7 @@ class Document:
     authors: tuple[Entity, ...] = ()
     supplier: Entity | None = None
     external_boms: tuple[ExternalBom, ...] = ()
+    licences: tuple[CustomLicence, ...] = ()  # the LicenseRefs components name, sorted by id
     properties: Properties = ()  # document-level (CycloneDX metadata.properties)
     tool_version: str = __version__
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from netsbom.collector.sbom.model import Document, properties
+from netsbom.collector.sbom.model import Document, properties, walk
 from netsbom.core.errors import ExportError
 
 __all__ = ["BSI", "PROFILES", "apply_profile", "check_format", "profile_problems"]
@@ -25,17 +25,15 @@ __all__ = ["BSI", "PROFILES", "apply_profile", "check_format", "profile_problems
 BSI = "bsi-tr-03183-2"
 PROFILES = (BSI,)
 _FORMATS = {BSI: ("cyclonedx-json", "cyclonedx-xml", "spdx3-jsonld")}
-# (requirement, why a network-derived SBOM cannot meet it)
+# (requirement, why a network-derived SBOM cannot meet it); licences: see _licence_gap
 UNMET = {
     BSI: (
         (
-            "licences",
-            "devices do not report the licences their firmware and packages are distributed under",
-        ),
-        (
             "SHA-512 hash of each component",
-            "a device reports its image hash only on some platforms (verify / show system); the "
-            "records carry none yet, so no component has one",
+            "a device states its running image's digest in the version output only on some "
+            "platforms (Cisco Small Business: MD5, carried as the OS component's hash); computing "
+            "SHA-512 (verify /sha512) reads the whole image on the device, and package managers "
+            "keep digests of headers or control files, not of the component",
         ),
         (
             "executable, archive and structured properties",
@@ -73,7 +71,12 @@ def apply_profile(doc: Document, profile: str | None) -> Document:
                 f"profile {BSI} keeps vulnerability data outside the SBOM: export without "
                 "--with-vulnerabilities and write the VEX with `netsbom sbom vex`"
             )
+    gap = _licence_gap(
+        [c.name for c, _ in walk(doc.components) if c.kind in _SOFTWARE_KINDS],
+        [c.name for c, _ in walk(doc.components) if c.kind in _SOFTWARE_KINDS and not c.licence],
+    )
     unmet = [("netsbom:profile:unmet", f"{what}: {why}") for what, why in UNMET.get(profile, ())]
+    unmet += [("netsbom:profile:unmet", gap)] if gap else []
     return replace(
         doc, properties=properties([*doc.properties, ("netsbom:profile", profile), *unmet])
     )
@@ -83,14 +86,54 @@ def profile_problems(data: Any, profile: str) -> tuple[list[str], list[str]]:
     """(errors, notes) of a parsed CycloneDX JSON or SPDX 3 JSON-LD document under ``profile``."""
     if profile not in PROFILES:
         raise ExportError(f"unknown profile {profile!r} (one of {', '.join(PROFILES)})")
+    gap = None
     if isinstance(data, dict) and data.get("bomFormat") == "CycloneDX":
         errors = list(_bsi_cyclonedx(data))
+        software = [
+            c
+            for c in _walk(data.get("components") or [])
+            if c.get("type") in ("operating-system", "firmware", "library", "application")
+        ]
+        gap = _licence_gap(
+            [c["name"] for c in software], [c["name"] for c in software if not c.get("licenses")]
+        )
     elif isinstance(data, dict) and "@graph" in data:
         errors = list(_bsi_spdx3(data))
+        graph = data["@graph"]
+        licensed = {
+            e.get("from") for e in graph if e.get("relationshipType") == "hasConcludedLicense"
+        }
+        software = [
+            e
+            for e in graph
+            if e.get("type") == "software_Package"
+            and e.get("software_primaryPurpose")
+            in ("operatingSystem", "firmware", "library", "application")
+        ]
+        gap = _licence_gap(
+            [p["name"] for p in software],
+            [p["name"] for p in software if p.get("spdxId") not in licensed],
+        )
     else:
         errors = [f"profile {profile} accepts CycloneDX 1.6 or SPDX 3.0.1 documents only"]
     notes = [f"{what}: {why}" for what, why in UNMET[profile]]
-    return errors, notes
+    return errors, notes + ([gap] if gap else [])
+
+
+_SOFTWARE_KINDS = ("os", "firmware", "package")
+
+
+def _licence_gap(software: list[str], unlicensed: list[str]) -> str | None:
+    """The licences requirement, when some software component has no concluded licence."""
+    if not unlicensed:
+        return None
+    names = sorted(set(unlicensed))
+    shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    return (
+        f"licences: {len(unlicensed)} of {len(software)} software components have none"
+        f" ({shown}): neither the device, its package manager nor the registry of vendor"
+        " terms states one; an auditor's conclusions go in with --licences FILE"
+    )
 
 
 def _missing(what: str, names: list[str]) -> Iterator[str]:

@@ -7,7 +7,9 @@ Shape:
   ``creationInfo.created`` is the configuration's time (never the wall clock);
 - every CycloneDX component becomes a package: devices ``DEVICE``, operating systems
   ``OPERATING-SYSTEM``, firmware ``FIRMWARE``, packages ``LIBRARY``/``APPLICATION``; supplier =
-  manufacturer; CPE and purl as ``externalRefs``; ``comment`` = how it was learned (SNMP/SSH
+  manufacturer; CPE and purl as ``externalRefs``; ``licenseConcluded`` / ``copyrightText``
+  as concluded (:mod:`.licences`; NOASSERTION where nothing is), the vendors' EULAs as
+  ``hasExtractedLicensingInfos``; ``comment`` = how it was learned (SNMP/SSH
   sources, evidence); one annotation per package carries every ``netsbom:`` property
   (serial, model, report id, errors...);
 - nesting is ``CONTAINS`` (network -> device -> OS / module / package; module -> firmware), the
@@ -126,6 +128,12 @@ def write(doc: Document) -> Json:
             for a, kind, b, comment in unique_relationships
         ],
     }
+    if doc.licences:
+        document["hasExtractedLicensingInfos"] = [
+            {"licenseId": c.id, "name": c.name, "extractedText": c.text}
+            | ({"seeAlsos": [c.url]} if c.url else {})
+            for c in doc.licences
+        ]
     if doc.external_boms:
         document["externalDocumentRefs"] = [
             {
@@ -155,6 +163,8 @@ def _package(component: Component, spdx_id: str, at: str) -> Json:
         "name": component.name,
         "downloadLocation": "NOASSERTION",
         "filesAnalyzed": False,
+        "licenseConcluded": component.licence or "NOASSERTION",
+        "copyrightText": component.copyright or "NOASSERTION",
         "primaryPackagePurpose": PURPOSE_2.get(component.type, "OTHER"),
     }
     if component.version:

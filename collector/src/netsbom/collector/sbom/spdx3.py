@@ -11,7 +11,9 @@ Shape (one ``@graph``):
   operatingSystem / firmware / library / application, ``software_packageVersion``,
   ``suppliedBy`` an ``Organization``, CPE and purl as ``externalIdentifier`` (``cpe23``,
   ``packageUrl``), ``comment`` = how it was learned; an ``Annotation`` per package carries every
-  ``netsbom:`` property;
+  ``netsbom:`` property; ``software_copyrightText`` and a ``hasConcludedLicense`` relationship
+  to a ``simplelicensing_LicenseExpression`` (vendors' EULAs as ``CustomLicense``) or to
+  ``NoneLicense`` where a licence is concluded (:mod:`.licences`);
 - ``Relationship``: ``contains`` along the nesting (with ``completeness`` complete / incomplete
   for a device by what polling reached, ``noAssertion`` for external devices), ``dependsOn`` for
   the CycloneDX dependencies, ``other`` between the two devices of a link (comment: ports,
@@ -29,6 +31,7 @@ same bytes.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -64,6 +67,8 @@ _HASH_3 = {
     "MD5": "md5",
 }
 _COMPLETENESS = {"complete": "complete", "incomplete": "incomplete", "unknown": "noAssertion"}
+_NONE_LICENSE = "expandedlicensing_NoneLicense"  # the author concludes no licence is present
+_LICENCE_REF = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+")
 
 
 def to_spdx3(config: Configuration, assessments: Iterable[Assessment] | None = None) -> Json:
@@ -108,6 +113,43 @@ def write(doc: Document) -> Json:
     contacts: dict[str, Entity] = {}
     elements: list[Json] = []
     annotations: list[Json] = []
+    customs: dict[str, Json] = {}  # LicenseRef id -> its CustomLicense
+    expressions: dict[str, Json] = {}  # expression -> its LicenseExpression
+    concluded: list[tuple[str, str]] = []  # (package id, licence element id)
+    custom_ids = {c.id: iri("licence", c.id) for c in doc.licences}
+    for custom in doc.licences:
+        customs[custom.id] = {
+            "type": "expandedlicensing_CustomLicense",
+            "spdxId": custom_ids[custom.id],
+            "creationInfo": _CREATION,
+            "name": custom.name,
+            "simplelicensing_licenseText": custom.text,
+        } | ({"expandedlicensing_seeAlso": [custom.url]} if custom.url else {})
+
+    def licence_element(expression: str) -> str:
+        """NoneLicense, a custom licence alone, or an expression naming its custom ones."""
+        if expression == "NONE":
+            return _NONE_LICENSE
+        if expression in custom_ids:
+            return custom_ids[expression]
+        if expression not in expressions:
+            refs = sorted(set(_LICENCE_REF.findall(expression)) & set(custom_ids))
+            expressions[expression] = {
+                "type": "simplelicensing_LicenseExpression",
+                "spdxId": iri("licence-expression", expression),
+                "creationInfo": _CREATION,
+                "simplelicensing_licenseExpression": expression,
+            } | (
+                {
+                    "simplelicensing_customIdToUri": [
+                        {"type": "DictionaryEntry", "key": ref, "value": custom_ids[ref]}
+                        for ref in refs
+                    ]
+                }
+                if refs
+                else {}
+            )
+        return str(expressions[expression]["spdxId"])
 
     def organization(entity: Entity) -> str:
         if entity.name not in organizations:
@@ -133,6 +175,10 @@ def write(doc: Document) -> Json:
         supplier = component.supplier or component.manufacturer
         if supplier is not None:
             package["suppliedBy"] = organization(supplier)
+        if component.copyright:
+            package["software_copyrightText"] = component.copyright
+        if component.licence:
+            concluded.append((spdx_id, licence_element(component.licence)))
         if component.hashes:
             package["verifiedUsing"] = [
                 {"type": "Hash", "algorithm": _HASH_3[h.algorithm], "hashValue": h.value}
@@ -221,6 +267,8 @@ def write(doc: Document) -> Json:
         ends = [ids[e] for e in service.ends if e in ids]
         if ends:
             relate("other", ends[0], ends[1:] or ends[:1], comment=service.summary)
+    for package_id, licence_id in concluded:
+        relate("hasConcludedLicense", package_id, [licence_id])
 
     security: list[Json] = []
     profiles = ["core", "software"]
@@ -236,7 +284,10 @@ def write(doc: Document) -> Json:
     for name, org_id in sorted(organizations.items()):
         graph.append(_agent("Organization", org_id, contacts[name]))
     sbom_id = iri("sbom", document_key)
-    content = [e["spdxId"] for e in (*elements, *relationships, *annotations, *security)]
+    licence_elements = sorted([*customs.values(), *expressions.values()], key=lambda e: e["spdxId"])
+    content = [
+        e["spdxId"] for e in (*elements, *licence_elements, *relationships, *annotations, *security)
+    ]
     content += sorted(organizations.values())
     graph.append(
         {
@@ -289,6 +340,7 @@ def write(doc: Document) -> Json:
         )
     )
     graph += sorted(elements, key=lambda e: e["spdxId"])
+    graph += licence_elements
     graph += sorted(relationships, key=lambda e: e["spdxId"])
     graph += sorted(annotations, key=lambda e: e["spdxId"])
     graph += sorted(security, key=lambda e: e["spdxId"])

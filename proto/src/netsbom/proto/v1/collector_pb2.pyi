@@ -32,18 +32,20 @@ class Target(_message.Message):
     def __init__(self, id: _Optional[str] = ..., address: _Optional[str] = ..., port: _Optional[int] = ..., transport: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class OsInfo(_message.Message):
-    __slots__ = ("family", "version", "build", "image", "name")
+    __slots__ = ("family", "version", "build", "image", "name", "copyright")
     FAMILY_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     BUILD_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    COPYRIGHT_FIELD_NUMBER: _ClassVar[int]
     family: str
     version: str
     build: str
     image: str
     name: str
-    def __init__(self, family: _Optional[str] = ..., version: _Optional[str] = ..., build: _Optional[str] = ..., image: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+    copyright: str
+    def __init__(self, family: _Optional[str] = ..., version: _Optional[str] = ..., build: _Optional[str] = ..., image: _Optional[str] = ..., name: _Optional[str] = ..., copyright: _Optional[str] = ...) -> None: ...
 
 class Component(_message.Message):
     __slots__ = ("index", "parent", "name", "description", "vendor", "model", "serial", "hardware_rev", "firmware_rev", "software_rev", "is_fru")
@@ -73,20 +75,22 @@ class Component(_message.Message):
     def __init__(self, index: _Optional[str] = ..., parent: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., serial: _Optional[str] = ..., hardware_rev: _Optional[str] = ..., firmware_rev: _Optional[str] = ..., software_rev: _Optional[str] = ..., is_fru: _Optional[bool] = ..., **kwargs) -> None: ...
 
 class Software(_message.Message):
-    __slots__ = ("name", "version", "kind", "source", "purl", "cpe")
+    __slots__ = ("name", "version", "kind", "source", "purl", "cpe", "licence")
     NAME_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     PURL_FIELD_NUMBER: _ClassVar[int]
     CPE_FIELD_NUMBER: _ClassVar[int]
+    LICENCE_FIELD_NUMBER: _ClassVar[int]
     name: str
     version: str
     kind: str
     source: str
     purl: str
     cpe: str
-    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., kind: _Optional[str] = ..., source: _Optional[str] = ..., purl: _Optional[str] = ..., cpe: _Optional[str] = ...) -> None: ...
+    licence: str
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., kind: _Optional[str] = ..., source: _Optional[str] = ..., purl: _Optional[str] = ..., cpe: _Optional[str] = ..., licence: _Optional[str] = ...) -> None: ...
 
 class Neighbor(_message.Message):
     __slots__ = ("protocol", "local_port", "remote_chassis_id", "remote_name", "remote_port", "remote_mgmt_address", "remote_description")
@@ -139,7 +143,14 @@ class ErrorInfo(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., message: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
 
 class DeviceReport(_message.Message):
-    __slots__ = ("report_id", "agent_id", "collected_at", "target", "hostname", "vendor", "model", "serial", "chassis_id", "description", "sys_object_id", "os", "components", "software", "neighbors", "identifiers", "provenance", "errors", "complete", "virtual")
+    __slots__ = ("report_id", "agent_id", "collected_at", "target", "hostname", "vendor", "model", "serial", "chassis_id", "description", "sys_object_id", "os", "components", "software", "neighbors", "identifiers", "provenance", "errors", "complete", "virtual", "os_hashes")
+    class OsHashesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     REPORT_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     COLLECTED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -160,6 +171,7 @@ class DeviceReport(_message.Message):
     ERRORS_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_FIELD_NUMBER: _ClassVar[int]
     VIRTUAL_FIELD_NUMBER: _ClassVar[int]
+    OS_HASHES_FIELD_NUMBER: _ClassVar[int]
     report_id: str
     agent_id: str
     collected_at: _timestamp_pb2.Timestamp
@@ -180,7 +192,8 @@ class DeviceReport(_message.Message):
     errors: _containers.RepeatedCompositeFieldContainer[ErrorInfo]
     complete: bool
     virtual: bool
-    def __init__(self, report_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., collected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target: _Optional[_Union[Target, _Mapping]] = ..., hostname: _Optional[str] = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., serial: _Optional[str] = ..., chassis_id: _Optional[str] = ..., description: _Optional[str] = ..., sys_object_id: _Optional[str] = ..., os: _Optional[_Union[OsInfo, _Mapping]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ..., software: _Optional[_Iterable[_Union[Software, _Mapping]]] = ..., neighbors: _Optional[_Iterable[_Union[Neighbor, _Mapping]]] = ..., identifiers: _Optional[_Union[Identifiers, _Mapping]] = ..., provenance: _Optional[_Iterable[_Union[Provenance, _Mapping]]] = ..., errors: _Optional[_Iterable[_Union[ErrorInfo, _Mapping]]] = ..., complete: _Optional[bool] = ..., virtual: _Optional[bool] = ...) -> None: ...
+    os_hashes: _containers.ScalarMap[str, str]
+    def __init__(self, report_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., collected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target: _Optional[_Union[Target, _Mapping]] = ..., hostname: _Optional[str] = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., serial: _Optional[str] = ..., chassis_id: _Optional[str] = ..., description: _Optional[str] = ..., sys_object_id: _Optional[str] = ..., os: _Optional[_Union[OsInfo, _Mapping]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ..., software: _Optional[_Iterable[_Union[Software, _Mapping]]] = ..., neighbors: _Optional[_Iterable[_Union[Neighbor, _Mapping]]] = ..., identifiers: _Optional[_Union[Identifiers, _Mapping]] = ..., provenance: _Optional[_Iterable[_Union[Provenance, _Mapping]]] = ..., errors: _Optional[_Iterable[_Union[ErrorInfo, _Mapping]]] = ..., complete: _Optional[bool] = ..., virtual: _Optional[bool] = ..., os_hashes: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ReportAck(_message.Message):
     __slots__ = ("report_id", "status", "message")
