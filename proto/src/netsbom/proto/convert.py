@@ -263,7 +263,8 @@ def _components(
     return tuple(out)
 
 
-def _os(o: pb.OsInfo, hashes: Any) -> OsInfo:
+def _os(o: pb.OsInfo, hashes: Any = None) -> OsInfo:
+    """The OS fields of a report; the image digests travel beside them (DeviceReport.os_hashes)."""
     has = o.HasField
     return OsInfo(
         o.family if has("family") else None,
