@@ -95,6 +95,31 @@ def test_diff_names_every_kind_of_change() -> None:
     assert (os_change.before, os_change.after) == ("ios-xe 17.9.4a", "ios-xe 17.12.1")
 
 
+def test_a_licence_change_of_a_package_on_both_sides_is_named_once(tmp_path: Path) -> None:
+    """A package's concluded licence changing (OpenSSL 1.1 -> 3.0 relicensed) is
+    `licence-changed`; a package that went away is `package-removed` only; a file read back
+    says the same as the model."""
+
+    def with_software(*software: Software):  # type: ignore[no-untyped-def]
+        return replace(device("a"), software=software)
+
+    before = with_software(
+        Software("openssl", "1.1.1w", "package", licence="OpenSSL"),
+        Software("zlib", "1.2.13", "package", licence="Zlib"),
+    )
+    after = with_software(Software("openssl", "3.0.11", "package", licence="Apache-2.0"))
+    changes = diff_snapshots(snapshot([before]), snapshot([after]))
+    licence = [c for c in changes if c.kind == "licence-changed"]
+    assert [(c.item, c.before, c.after) for c in licence] == [
+        ("package openssl", "OpenSSL", "Apache-2.0")
+    ]
+    assert ("package-removed", "zlib") in {(c.kind, c.item) for c in changes}
+    config = build_configuration("lab", "2026-11-20T10:00:00Z", [after])
+    from_file = snapshot_of(read_cyclonedx(json.loads(render_sbom(config, "cyclonedx-json"))))
+    assert from_file.devices["a"].licences["package openssl"] == "Apache-2.0"
+    assert from_file.devices["a"].licences["os"] == snapshot([after]).devices["a"].licences["os"]
+
+
 def test_same_configuration_no_changes_and_json_shape() -> None:
     one, two = snapshot([device("a")]), snapshot([device("a")])
     changes = diff_snapshots(one, two)

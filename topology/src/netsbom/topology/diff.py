@@ -19,6 +19,7 @@ module-added/-removed  a hardware module (line card, PSU, transceiver...) appear
 module-changed         a module's model, serial or firmware/software revision
 package-added/-removed installed software appeared/went
 package-changed        an installed package's version
+licence-changed        the concluded licence of the OS or of a package present on both sides
 link-added/-removed    a link (by both ends' device and port) or a shared segment
 =====================  ===========================================================
 """
@@ -52,6 +53,7 @@ CHANGE_KINDS = (
     "package-added",
     "package-removed",
     "package-changed",
+    "licence-changed",
     "link-added",
     "link-removed",
 )
@@ -68,6 +70,8 @@ class DeviceView:
     os: str | None = None  # "family version", as a person reads it
     modules: dict[str, str] = field(default_factory=dict)  # module key -> "model serial fw..."
     packages: dict[str, str] = field(default_factory=dict)  # package name -> version(s)
+    # "os" / "package NAME" -> concluded licence(s), NOASSERTION where none is stated
+    licences: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,11 @@ def diff_snapshots(before: Snapshot, after: Snapshot) -> list[Change]:
             changes.append(Change("os-changed", name, "os", old.os, new.os))
         changes += _mapping_changes(name, "module", old.modules, new.modules)
         changes += _mapping_changes(name, "package", old.packages, new.packages)
+        changes += [
+            Change("licence-changed", name, item, old.licences[item], new.licences[item])
+            for item in sorted(old.licences.keys() & new.licences.keys())
+            if old.licences[item] != new.licences[item]
+        ]
     for link in sorted(after.links - before.links):
         changes.append(Change("link-added", link.split(" ", 1)[0], link))
     for link in sorted(before.links - after.links):

@@ -177,7 +177,27 @@ def _component(item: Json, kind: Kind, fallback_ref: str) -> Component:
         properties=_properties(item),
         evidence=evidence,
         children=children,
+        licence=_licence(item),
+        copyright=item.get("copyright") or None,
     )
+
+
+def _licence(item: Json) -> str | None:
+    """The concluded licence as written (an expression, an SPDX id or a custom licence's name;
+    several entries joined by AND)."""
+    parts: list[str] = []
+    for entry in _list(item.get("licenses")):
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("expression"):
+            parts.append(str(entry["expression"]))
+        else:
+            named = _dict(entry.get("license"))
+            if named.get("id") or named.get("name"):
+                parts.append(str(named.get("id") or named.get("name")))
+    if len(parts) > 1:
+        return " AND ".join(f"({p})" if " " in p else p for p in parts)
+    return parts[0] if parts else None
 
 
 def _service(item: Json, depends: dict[str, tuple[str, ...]]) -> Service:
@@ -202,10 +222,12 @@ def _service(item: Json, depends: dict[str, tuple[str, ...]]) -> Service:
 def snapshot_of(doc: Document) -> Snapshot:
     """What :func:`netsbom.topology.diff.diff_snapshots` compares, from a model."""
     devices: dict[str, DeviceView] = {}
+    # a custom licence by the name CycloneDX carries (it has no place for the LicenseRef id)
+    names = {custom.id: custom.name for custom in doc.licences}
     for component in doc.components:
         if component.kind != "device":
             continue
-        view = _device_view(component)
+        view = _device_view(component, names)
         name, n = view.name, 1
         while name in devices:  # two devices of one name stay two
             n += 1
@@ -220,10 +242,11 @@ def snapshot_of(doc: Document) -> Snapshot:
     )
 
 
-def _device_view(device: Component) -> DeviceView:
+def _device_view(device: Component, names: dict[str, str]) -> DeviceView:
     os_text: str | None = None
     modules: dict[str, str] = {}
     packages: dict[str, list[str]] = defaultdict(list)
+    licences: dict[str, set[str]] = defaultdict(set)
 
     def visit_module(module: Component, path: str) -> None:
         key = f"{path}{module.name}"
@@ -240,10 +263,13 @@ def _device_view(device: Component) -> DeviceView:
         if child.kind == "os":
             family = child.prop("netsbom:os:family") or child.name
             os_text = " ".join(v for v in (family, child.version) if v) or None
+            licences["os"].add(names.get(child.licence or "", child.licence or _NO_ASSERTION))
         elif child.kind == "module":
             visit_module(child, "")
         else:
             packages[child.name].append(child.version or "-")
+            stated = child.licence or _NO_ASSERTION
+            licences[f"package {child.name}"].add(names.get(stated, stated))
     return DeviceView(
         name=device.name,
         vendor=device.manufacturer.name if device.manufacturer else None,
@@ -253,7 +279,11 @@ def _device_view(device: Component) -> DeviceView:
         os=os_text,
         modules=modules,
         packages={name: ", ".join(sorted(versions)) for name, versions in packages.items()},
+        licences={item: ", ".join(sorted(stated)) for item, stated in licences.items()},
     )
+
+
+_NO_ASSERTION = "NOASSERTION"  # no concluded licence stated
 
 
 def _module_text(module: Component) -> str:
