@@ -58,10 +58,38 @@ def test_warm_up_builds_the_latest_views_and_logs_what_fails(
     console = Console(history_store, feeds_dir=VULN_DATA)
     console.warm()
     assert set(console._views) == {(network, None) for network in history_store.networks()}
-    (_stamp, _built, view) = next(iter(console._views.values()))
+    view = next(iter(console._views.values()))[-1]
     assert "vulnerability_rows" in view.cache and "compliance" not in view.cache  # no policy
 
     broken = Console(history_store, feeds_dir=VULN_DATA / "no-such-dir")
     broken.warm()  # the feeds cannot load: logged, the console goes on
     assert "console warm-up of" in caplog.text
     assert set(broken._views) == set(console._views)
+
+
+def test_a_slow_view_is_refreshed_in_the_background(history_store: Store) -> None:
+    """New observations: a view that built fast is rebuilt before the answer; one that built
+    slowly answers from the previous build while a thread rebuilds it."""
+    import time
+
+    from netsbom.collector.web.console import Console
+
+    def devices(console: Console) -> set[str]:
+        return {r.target.id for r in console.view("lab").config.records}
+
+    def observe(name: str) -> None:
+        history_store.write([make_record(name, network="lab")])
+
+    fast = Console(history_store, max_age=0)
+    before = devices(fast)
+    observe("new-fast")
+    assert devices(fast) == before | {"new-fast"}  # rebuilt at once
+
+    slow = Console(history_store, max_age=0, background_after=0.0)
+    before = devices(slow)
+    observe("new-slow")
+    assert devices(slow) == before  # the previous build answers...
+    deadline = time.monotonic() + 30
+    while "new-slow" not in devices(slow) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert devices(slow) == before | {"new-slow"}  # ...until the thread's build replaces it

@@ -3,7 +3,8 @@ takes seconds to assemble, a page must answer in milliseconds), vulnerabilities,
 
 A view is rebuilt when the store has received something since (its newest row id changed), at
 most once per ``max_age`` seconds for the latest state; views of a past time (``at``) are kept
-until pushed out by newer ones (``keep`` entries).
+until pushed out by newer ones (``keep`` entries). A view that took a second or more to build is
+rebuilt in a background thread while pages answer from the previous one.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ class Console:
     policy: Any = None  # a loaded netsbom.collector.policy Policy (web/compliance.py)
     max_age: float = 10.0
     keep: int = 8
-    _views: OrderedDict[tuple[str, str | None], tuple[int, float, NetworkView]] = field(
+    background_after: float = 1.0  # seconds a build took, above which it is refreshed in the back
+    # key -> (store stamp, built at (monotonic), build seconds, view)
+    _views: OrderedDict[tuple[str, str | None], tuple[int, float, float, NetworkView]] = field(
         default_factory=OrderedDict
     )
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -49,32 +52,76 @@ class Console:
         return self.store.networks()
 
     def view(self, network: str, at: datetime | None = None) -> NetworkView:
-        """The configuration of ``network`` at ``at`` (default: latest) with its tables."""
+        """The configuration of ``network`` at ``at`` (default: latest) with its tables.
+
+        A view whose last build took ``background_after`` seconds or more is refreshed in a
+        background thread when it is out of date: pages answer from it meanwhile (one build
+        behind at most) instead of making a visitor wait seconds at every new observation."""
         key = (network, format_time(at) if at is not None else None)
         with self._lock:
-            lock = self._building.setdefault(key, threading.Lock())
-        with lock:  # one build per key at a time; the others wait and take its result
-            stamp = self.store.last_id()
+            cached = self._views.get(key)
+        if cached is not None:
+            built_stamp, built_at, took, view = cached
+            fresh = at is None and time.monotonic() - built_at < self.max_age
+            if fresh or built_stamp == self.store.last_id():
+                self._touch(key)
+                return view
+            if took >= self.background_after:
+                self._refresh(key, network, at)
+                self._touch(key)
+                return view
+        return self._build(key, network, at, cached)
+
+    def _touch(self, key: tuple[str, str | None]) -> None:
+        with self._lock:
+            if key in self._views:
+                self._views.move_to_end(key)
+
+    def _key_lock(self, key: tuple[str, str | None]) -> threading.Lock:
+        with self._lock:
+            return self._building.setdefault(key, threading.Lock())
+
+    def _build(
+        self, key: tuple[str, str | None], network: str, at: datetime | None, seen: object
+    ) -> NetworkView:
+        with self._key_lock(key):  # one build per key at a time; the others take its result
             with self._lock:
                 cached = self._views.get(key)
-            if cached is not None:
-                built_stamp, built_at, view = cached
-                fresh = at is None and time.monotonic() - built_at < self.max_age
-                if built_stamp == stamp or fresh:
-                    with self._lock:
-                        self._views.move_to_end(key)
-                    return view
+            if cached is not None and cached is not seen:  # built while this one waited
+                return cached[3]
+            stamp = self.store.last_id()
+            started = time.monotonic()
             with gc_paused():  # millions of acyclic objects: no collection while building
                 view = NetworkView(configuration_at(self.store, network=network, at=at))
                 view.prepare()
             _keep_out_of_collections()
+            now = time.monotonic()
             with self._lock:
-                self._views[key] = (stamp, time.monotonic(), view)
+                self._views[key] = (stamp, now, now - started, view)
+                self._views.move_to_end(key)
                 while len(self._views) > self.keep:
                     evicted, _ = self._views.popitem(last=False)
                     if evicted != key:
                         self._building.pop(evicted, None)
             return view
+
+    def _refresh(self, key: tuple[str, str | None], network: str, at: datetime | None) -> None:
+        """Rebuild ``key`` in a background thread unless one is building it already."""
+        lock = self._key_lock(key)
+        if lock.locked():
+            return
+        with self._lock:
+            seen = self._views.get(key)
+
+        def rebuild() -> None:
+            try:
+                view = self._build(key, network, at, seen)
+                if self.feeds_dir is not None:  # the tables a visitor will ask for next
+                    self.vulnerability_rows(view)
+            except Exception as exc:  # the next request builds it again and shows the error
+                log.warning("console refresh of %s: %s", network, exc)
+
+        threading.Thread(target=rebuild, name="console-refresh", daemon=True).start()
 
     def warm(self) -> None:
         """Build the latest view of each network (up to ``keep``) with its vulnerability and
