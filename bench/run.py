@@ -552,6 +552,23 @@ def bench_web(sizes: Sizes) -> list[Entry]:
                     f" {timed['cold_vulnerabilities_seconds']:.1f} s, full CSV"
                     f" {timed['csv']['median']:.1f} s"},
     ))  # fmt: skip
+    after = timed["after_new_observation"]
+    entries.append(Entry(
+        f"web-page-{devices}-after-new-observation",
+        "the first page after start (the configuration built while the visitor waits)",
+        round(after["median"] / timed["cold_view_seconds"], 4), "<= 500 ms server time",
+        after["max"] <= 0.5,
+        {"median_ms": round(after["median"] * 1000, 1),
+         "cold_seconds": round(timed["cold_view_seconds"], 2),
+         "refresh_seconds": round(timed["refresh_seconds"], 2),
+         "what": "a report arrives and the 10 s are past: the page answers from the previous"
+                 " build while a thread rebuilds the view (once it took >= 1 s to build);"
+                 " refresh_seconds: until the page shows the new report",
+         "ratio_meaning": "page time / cold build time (lower is better)",
+         "summary": f"{after['median'] * 1000:.0f} ms (was a rebuild while waiting:"
+                    f" {timed['cold_view_seconds']:.1f} s); shown after"
+                    f" {timed['refresh_seconds']:.1f} s"},
+    ))  # fmt: skip
     browser = run_worker("web-browser", "--devices", str(drawn), "--reports", "3",
                          timeout=sizes.cap + 300)  # fmt: skip
     name = f"web-topology-{drawn}-interactive"

@@ -858,11 +858,37 @@ def task_web(args: argparse.Namespace) -> dict[str, Any]:
             measured = {name: _timed_get(client, url, args.reports) for name, url in pages.items()}
             csv = _timed_get(client, "/networks/fleet/firmware.csv", 1)
             rows = len(console.vulnerability_rows(view))
+            after_new, refreshed = _after_new_observation(store, console, client)
         finally:
             store.close()
     return {"devices": args.devices, "pages": measured, "floor": floor, "csv": csv,
             "feeds": feeds_name, "vulnerability_rows": rows,
-            "cold_view_seconds": cold_view, "cold_vulnerabilities_seconds": cold_vuln}  # fmt: skip
+            "cold_view_seconds": cold_view, "cold_vulnerabilities_seconds": cold_vuln,
+            "after_new_observation": after_new, "refresh_seconds": refreshed}  # fmt: skip
+
+
+def _after_new_observation(store: Any, console: Any, client: Any) -> tuple[dict[str, Any], float]:
+    """A report arrives for a device: the firmware page right after (answered from the previous
+    build while the view is rebuilt in the background), and seconds until the page shows it."""
+    import uuid
+    from dataclasses import replace
+
+    from netsbom.lab.fleet import synthetic_fleet
+
+    first = synthetic_fleet(1, collected_at=AT)[0]
+    newer = replace(first, report_id=str(uuid.uuid4()), collected_at="2026-11-20T11:00:00Z",
+                    os=replace(first.os, version="99.9.9"))  # fmt: skip
+    console.max_age = 0.0  # as if the 10 s had passed
+    store.write([newer])
+    started = time.perf_counter()
+    page = _timed_get(client, "/networks/fleet/firmware", 1)
+    deadline = started + 120
+    while time.perf_counter() < deadline:
+        shown = client.get("/api/v1/networks/fleet/devices?version=99.9.9").json()
+        if shown.get("items"):
+            break
+        time.sleep(0.1)
+    return page, time.perf_counter() - started
 
 
 def task_web_browser(args: argparse.Namespace) -> dict[str, Any]:
