@@ -96,7 +96,9 @@ def test_dockerfile_is_slim_multistage_nonroot() -> None:
     for source in re.findall(r"^COPY\s+(?!--from)(\S+)", text, re.M):
         assert (REPO / source).exists(), f"COPY {source}: not in the repository"
     assert "postgresql" in collector  # psycopg for the PostgreSQL store
-    assert "web]" in collector and "8080" in collector  # the console (collector serve --http)
+    extras = re.findall(r"netsbom-collector\[([^\]]*)\]", collector)[0].split(",")
+    assert "web" in extras and "8080" in collector  # the console (collector serve --http)
+    assert "pkcs11" in extras and "pkcs11" not in installed  # HSM signing: collector only
     ignored = (REPO / ".dockerignore").read_text().split()
     assert {".git", ".venv", "tests"} <= set(ignored)
 

@@ -12,7 +12,9 @@ the configuration fingerprint, the tool. The envelope is DSSE v1 (``payloadType`
 Keys are PEM files (PKCS#8 private keys, SubjectPublicKeyInfo public keys): Ed25519 or ECDSA
 P-256 (signatures DER-encoded over SHA-256). A private key's password is a reference
 (``env:VAR`` or ``file:PATH``), never a literal; neither a key nor its password reaches a message.
-Signing is offline: no network, no transparency log.
+Signing is offline: no network, no transparency log. A key may also sit on an HSM or token,
+named by a PKCS#11 URI (``pkcs11:token=...;object=...``, hsm.py); :func:`signing_key` opens
+either kind.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ import binascii
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -37,6 +41,7 @@ __all__ = [
     "PREDICATE_TYPE",
     "STATEMENT_TYPE",
     "SignatureError",
+    "Signer",
     "Verified",
     "generate_key",
     "key_id",
@@ -44,6 +49,7 @@ __all__ = [
     "load_public_key",
     "pae",
     "sign_document",
+    "signing_key",
     "statement",
     "verify_document",
 ]
@@ -57,6 +63,14 @@ PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
 Algorithm = Literal["ed25519", "ecdsa-p256"]
 ALGORITHMS: tuple[Algorithm, ...] = ("ed25519", "ecdsa-p256")
+
+
+class Signer(Protocol):
+    """A private key held elsewhere (a PKCS#11 token) that signs as a PEM key of its type."""
+
+    def public_key(self) -> PublicKey: ...
+
+    def sign(self, message: bytes) -> bytes: ...
 
 
 class SignatureError(NetsbomError):
@@ -99,7 +113,21 @@ def key_id(key: PublicKey) -> str:
     return hashlib.sha256(der).hexdigest()
 
 
-def sign_document(data: bytes, name: str, predicate: dict[str, Any], key: PrivateKey) -> bytes:
+@contextmanager
+def signing_key(spec: str, password: str | None = None) -> Iterator[PrivateKey | Signer]:
+    """The key ``--sign`` names: a PKCS#11 URI (token session open while in use) or a PEM file."""
+    if spec.startswith("pkcs11:"):
+        from netsbom.collector.hsm import open_token_key
+
+        with open_token_key(spec, password) as token_key:
+            yield token_key
+    else:
+        yield load_private_key(Path(spec), password)
+
+
+def sign_document(
+    data: bytes, name: str, predicate: dict[str, Any], key: PrivateKey | Signer
+) -> bytes:
     """The DSSE envelope (JSON bytes) signing a Statement about ``data``."""
     payload = json.dumps(
         statement(data, name, predicate), sort_keys=True, separators=(",", ":")
@@ -229,10 +257,10 @@ def resolve_password(reference: str) -> str:
     raise CredentialError("a key password must be a reference: env:VAR or file:PATH")
 
 
-def _sign(key: PrivateKey, message: bytes) -> bytes:
-    if isinstance(key, ed25519.Ed25519PrivateKey):
-        return key.sign(message)
-    return key.sign(message, ec.ECDSA(hashes.SHA256()))
+def _sign(key: PrivateKey | Signer, message: bytes) -> bytes:
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return key.sign(message, ec.ECDSA(hashes.SHA256()))
+    return key.sign(message)  # Ed25519, or a token key
 
 
 def _verifies(key: PublicKey, sig: str, message: bytes) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -336,7 +336,6 @@ def verify_command(file: Path, sig: Path | None, key: Path) -> None:
     "--out",
     "prefix",
     type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
     metavar="PREFIX",
     help="Writes PREFIX.key (private, mode 0600) and PREFIX.pub.",
 )
@@ -348,18 +347,55 @@ def verify_command(file: Path, sig: Path | None, key: Path) -> None:
     help="Key type: Ed25519, or ECDSA on P-256 (where a policy asks for NIST curves).",
 )
 @click.option(
-    "--key-password", metavar="REF", help="Encrypt the private key: env:VAR or file:PATH."
+    "--key-password",
+    metavar="REF",
+    help="Encrypt the private key (with --pkcs11: the token PIN): env:VAR or file:PATH.",
 )
-def keygen_command(prefix: Path, algorithm: str, key_password: str | None) -> None:
-    """A signing key pair for `sbom export --sign` (offline; keep the .key file secret)."""
+@click.option(
+    "--pkcs11",
+    "uri",
+    metavar="URI",
+    help="Instead of files: the HSM/token key this PKCS#11 URI names "
+    "(pkcs11:token=T;object=LABEL[?module-path=SO]); writes its public key to --public-out.",
+)
+@click.option(
+    "--generate",
+    is_flag=True,
+    help="With --pkcs11: create the key pair on the token first (never extractable; refused "
+    "when a key of that label exists).",
+)
+@click.option(
+    "--public-out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="With --pkcs11: where the token key's public PEM goes (for `sbom verify --key`).",
+)
+def keygen_command(
+    prefix: Path | None,
+    algorithm: str,
+    key_password: str | None,
+    uri: str | None,
+    generate: bool,
+    public_out: Path | None,
+) -> None:
+    """A signing key pair for `sbom export --sign` (offline; keep the .key file secret), or the
+    public key of one held on an HSM/token (--pkcs11 URI --public-out PUB.pem [--generate])."""
     import os
 
     from netsbom.collector.signing import generate_key
     from netsbom.core.errors import ConfigError
 
-    private, public = generate_key(
-        "ecdsa-p256" if algorithm == "ecdsa-p256" else "ed25519", key_password
+    chosen: Literal["ed25519", "ecdsa-p256"] = (
+        "ecdsa-p256" if algorithm == "ecdsa-p256" else "ed25519"
     )
+    if uri is not None:
+        if prefix is not None or public_out is None:
+            raise click.UsageError("--pkcs11 URI goes with --public-out FILE (not --out)")
+        _token_public_key(uri, key_password, chosen if generate else None, public_out)
+        return
+    if prefix is None or generate or public_out is not None:
+        raise click.UsageError("give --out PREFIX (or --pkcs11 URI --public-out FILE)")
+    private, public = generate_key(chosen, key_password)
     key_path, pub_path = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
     try:
         descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -371,6 +407,34 @@ def keygen_command(prefix: Path, algorithm: str, key_password: str | None) -> No
         handle.write(private)
     Output("pem", pub_path).write(public)
     click.echo(f"wrote {key_path} (private) and {pub_path} (public)", err=True)
+
+
+def _token_public_key(
+    uri: str,
+    pin: str | None,
+    generate: Literal["ed25519", "ecdsa-p256"] | None,
+    public_out: Path,
+) -> None:
+    """Write the public PEM of the token key ``uri`` names, made first when ``generate``."""
+    from cryptography.hazmat.primitives import serialization
+
+    from netsbom.collector.hsm import export_public_key, generate_token_key, parse
+    from netsbom.collector.signing import key_id
+
+    Output("pem", public_out).check()
+    if generate is not None:
+        public = generate_token_key(uri, pin, generate)
+    else:
+        public = export_public_key(uri, pin)
+    pem = public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    Output("pem", public_out).write(pem)
+    made = "generated on the token; " if generate else ""
+    click.echo(
+        f"{parse(uri)}: {made}wrote its public key to {public_out} (key id {key_id(public)[:16]})",
+        err=True,
+    )
 
 
 @sbom.command("attach")

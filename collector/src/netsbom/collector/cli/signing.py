@@ -1,4 +1,5 @@
-"""``sbom export --sign KEY [--sig FILE] [--key-password REF]``: the options and what they do.
+"""``sbom export --sign KEY|PKCS11-URI [--sig FILE] [--key-password REF]``: the options and what
+they do.
 
 Kept apart from the export command so the command itself only checks the options before any
 work (:meth:`Signing.check`) and signs the bytes it wrote (:meth:`Signing.sign`)."""
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Signing:
-    key: Path | None = None
+    key: str | None = None  # a PEM file or a pkcs11: URI
     sig: Path | None = None
     password: str | None = None
 
@@ -36,7 +37,7 @@ class Signing:
 
     def check(self, output: Output) -> None:
         """Usage and key problems before any work (the key is loaded once here to fail early)."""
-        from netsbom.collector.signing import load_private_key
+        from netsbom.collector.signing import signing_key
 
         if self.key is None:
             if self.sig is not None or self.password is not None:
@@ -44,12 +45,13 @@ class Signing:
             return
         if output.path is None and self.sig is None:
             raise click.UsageError("--sign writing to stdout needs --sig FILE")
-        load_private_key(self.key, self.password)
+        with signing_key(self.key, self.password):
+            pass
         Output("json", self.target(output)).check()
 
     def sign(self, output: Output, data: bytes | str, config: Configuration) -> None:
         """Sign exactly the bytes ``output`` wrote; the envelope is written like any output."""
-        from netsbom.collector.signing import load_private_key, sign_document
+        from netsbom.collector.signing import sign_document, signing_key
         from netsbom.core import __version__
         from netsbom.topology.configuration import fingerprint
 
@@ -65,13 +67,12 @@ class Signing:
             "format": output.format,
             "tool": {"name": "netsbom", "version": __version__},
         }
-        envelope = sign_document(
-            payload, name, predicate, load_private_key(self.key, self.password)
-        )
+        with signing_key(self.key, self.password) as key:
+            envelope = sign_document(payload, name, predicate, key)
         Output("json", target).write(envelope)
 
 
-def _signing(sign: Path | None, sig: Path | None, key_password: str | None) -> Signing:
+def _signing(sign: str | None, sig: Path | None, key_password: str | None) -> Signing:
     return Signing(sign, sig, key_password)
 
 
@@ -80,10 +81,10 @@ signing_options = option_group(
     _signing,
     click.option(
         "--sign",
-        type=click.Path(path_type=Path, dir_okay=False),
         metavar="KEY",
-        help="Sign the written document with this PEM private key (Ed25519 or ECDSA P-256): a "
-        "detached DSSE envelope with an in-toto statement (docs/sbom.md#signing).",
+        help="Sign the written document with this PEM private key, or the HSM/token key a "
+        "PKCS#11 URI names (pkcs11:token=T;object=LABEL[?module-path=SO]; Ed25519 or ECDSA "
+        "P-256): a detached DSSE envelope with an in-toto statement (docs/sbom.md#signing).",
     ),
     click.option(
         "--sig",
@@ -94,6 +95,7 @@ signing_options = option_group(
     click.option(
         "--key-password",
         metavar="REF",
-        help="The --sign key's passphrase as a reference: env:VAR or file:PATH.",
+        help="The --sign key's passphrase, or the token's PIN, as a reference: env:VAR or "
+        "file:PATH (never the secret itself).",
     ),
 )
