@@ -81,7 +81,7 @@ class TokenFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._stamp = _stamp(path)
+        self._stamp = file_stamp(path)
         self._tokens = load_tokens(path)
 
     def agent_for(self, token: str | None) -> str | None:
@@ -93,7 +93,7 @@ class TokenFile:
 
     def reload(self, why: str = "SIGHUP") -> bool:
         """Load the file again; on failure keep the tokens in force and log why."""
-        self._stamp = _stamp(self.path)
+        self._stamp = file_stamp(self.path)
         try:
             tokens = load_tokens(self.path)
         except ConfigError as exc:
@@ -110,11 +110,12 @@ class TokenFile:
         """Reload whenever the file changes, until cancelled."""
         while True:
             await asyncio.sleep(interval)
-            if _stamp(self.path) != self._stamp:
+            if file_stamp(self.path) != self._stamp:
                 self.reload("file changed")
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a changed file (a token file reloaded when it changes); None if unreadable."""
     try:
         info = os.stat(path)
     except OSError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -652,12 +652,26 @@ def _same_release(version: str, os_version: str) -> bool:
 
 def _checked_cpe(value: str | None, props: list[tuple[str, str | None]]) -> str | None:
     """``value`` if it is a CPE 2.3 formatted string; else None and a property saying why."""
+    return _checked("cpe", cpe23_problem, value, props)
+
+
+def _checked_purl(value: str | None, props: list[tuple[str, str | None]]) -> str | None:
+    """``value`` if it is a valid package URL; else None and a property saying why."""
+    return _checked("purl", purl_problem, value, props)
+
+
+def _checked(
+    kind: str,
+    problem_of: Callable[[str], str | None],
+    value: str | None,
+    props: list[tuple[str, str | None]],
+) -> str | None:
     if not value:
         return None
-    problem = cpe23_problem(value)
+    problem = problem_of(value)
     if problem is None:
         return value
-    props.append(("netsbom:invalid:cpe", f"dropped: {problem}"))
+    props.append((f"netsbom:invalid:{kind}", f"dropped: {problem}"))  # never the value
     return None
 
 
@@ -681,16 +695,6 @@ def _checked_hashes(
 
 
 _HEX = re.compile(r"[0-9a-f]+")
-
-
-def _checked_purl(value: str | None, props: list[tuple[str, str | None]]) -> str | None:
-    if not value:
-        return None
-    problem = purl_problem(value)
-    if problem is None:
-        return value
-    props.append(("netsbom:invalid:purl", f"dropped: {problem}"))
-    return None
 
 
 def _advertised(about: dict[str, set[str]], obs: LinkObservation) -> None:

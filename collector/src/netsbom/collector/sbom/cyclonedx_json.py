@@ -45,19 +45,10 @@ def to_dict(doc: Document) -> Json:
     metadata: Json = {
         "timestamp": doc.at,
         "lifecycles": [{"phase": "operations"}, {"phase": "discovery"}],
-        "tools": {
-            "components": [
-                {
-                    "type": "application",
-                    "bom-ref": TOOL_REF,
-                    "name": "netsbom",
-                    "version": doc.tool_version,
-                }
-            ]
-        },
+        "tools": tools(doc),
     }
     if doc.authors:
-        metadata["authors"] = [_contact(a) for a in doc.authors]
+        metadata["authors"] = [contact(a) for a in doc.authors]
     if doc.supplier is not None:
         metadata["supplier"] = _organization(doc.supplier)
     licences = {c.id: c for c in doc.licences}
@@ -180,7 +171,14 @@ def _organization(entity: Entity) -> Json:
     return out
 
 
-def _contact(entity: Entity) -> Json:
+def tools(doc: Document) -> Json:
+    """``metadata.tools``: netsbom, the tool that wrote the document (SBOM and VEX alike)."""
+    tool = {"type": "application", "bom-ref": TOOL_REF, "name": "netsbom"}
+    return {"components": [{**tool, "version": doc.tool_version}]}
+
+
+def contact(entity: Entity) -> Json:
+    """An author: name and e-mail (``organizationalContact``)."""
     out: Json = {"name": entity.name}
     if entity.email:
         out["email"] = entity.email

@@ -25,8 +25,8 @@ from typing import Any
 from urllib.parse import quote
 
 from netsbom.collector.sbom.common import dumps
-from netsbom.collector.sbom.cyclonedx_json import JSON_SCHEMA_URL, SPEC_VERSION
-from netsbom.collector.sbom.model import SERIAL_NAMESPACE, TOOL_REF, Component, Document, walk
+from netsbom.collector.sbom.cyclonedx_json import JSON_SCHEMA_URL, SPEC_VERSION, contact, tools
+from netsbom.collector.sbom.model import SERIAL_NAMESPACE, Component, Document, walk
 from netsbom.core.errors import ExportError
 
 __all__ = ["OPENVEX_CONTEXT", "VEX_FORMATS", "bom_link", "cyclonedx_vex", "openvex", "render_vex"]
@@ -85,16 +85,7 @@ def cyclonedx_vex(doc: Document) -> Json:
     network = doc.network
     metadata: Json = {
         "timestamp": doc.at,
-        "tools": {
-            "components": [
-                {
-                    "type": "application",
-                    "bom-ref": TOOL_REF,
-                    "name": "netsbom",
-                    "version": doc.tool_version,
-                }
-            ]
-        },
+        "tools": tools(doc),
         "component": {
             "type": "platform",
             "bom-ref": network.ref,
@@ -110,9 +101,7 @@ def cyclonedx_vex(doc: Document) -> Json:
         },
     }
     if doc.authors:
-        metadata["authors"] = [
-            {"name": a.name, **({"email": a.email} if a.email else {})} for a in doc.authors
-        ]
+        metadata["authors"] = [contact(a) for a in doc.authors]
     if _feeds(doc):
         metadata["properties"] = [{"name": k, "value": v} for k, v in _feeds(doc)]
     return {

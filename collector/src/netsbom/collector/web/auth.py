@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from netsbom.collector.auth import hash_token, holder_of, new_token
+from netsbom.collector.auth import file_stamp, hash_token, holder_of, new_token
 from netsbom.core.errors import ConfigError
 from netsbom.core.identifiers import id_problem
 
@@ -80,7 +80,7 @@ class WebTokens:
         self.path = path
         self._recheck_every = recheck_every
         self._lock = threading.Lock()
-        self._stamp = _stamp(path)
+        self._stamp = file_stamp(path)
         self._checked = time.monotonic()
         self._users = load_users(path)
 
@@ -96,7 +96,7 @@ class WebTokens:
             return
         with self._lock:
             self._checked = now
-            stamp = _stamp(self.path)
+            stamp = file_stamp(self.path)
             if stamp == self._stamp:
                 return
             self._stamp = stamp
@@ -106,14 +106,6 @@ class WebTokens:
                 log.error("web tokens not reloaded: %s; the tokens loaded before stay", exc)
                 return
             log.warning("web tokens reloaded: %d user(s)", len(self._users))
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size, info.st_ino
 
 
 def add_user(path: Path, name: str, role: str) -> str:
