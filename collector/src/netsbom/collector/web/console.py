@@ -115,9 +115,7 @@ class Console:
 
         def rebuild() -> None:
             try:
-                view = self._build(key, network, at, seen)
-                if self.feeds_dir is not None:  # the tables a visitor will ask for next
-                    self.vulnerability_rows(view)
+                self._tables(self._build(key, network, at, seen))
             except Exception as exc:  # the next request builds it again and shows the error
                 log.warning("console refresh of %s: %s", network, exc)
 
@@ -130,12 +128,16 @@ class Console:
         left to the request that meets it again."""
         for network in self.networks()[: self.keep]:
             try:
-                view = self.view(network)
-                if self.feeds() is not None:
-                    self.vulnerability_rows(view)
-                self.compliance(view)
+                self._tables(self.view(network))
             except Exception as exc:  # a warm-up never stops the console
                 log.warning("console warm-up of %s: %s", network, exc)
+
+    def _tables(self, view: NetworkView) -> None:
+        """The derived tables a visitor asks for next: vulnerabilities (with --feeds) and
+        policy compliance (with a policy)."""
+        if self.feeds() is not None:
+            self.vulnerability_rows(view)
+        self.compliance(view)
 
     # --- vulnerabilities -------------------------------------------------------------------
 
