@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from netsbom.agent.inventory import SnmpSettings, TargetSpec
+from netsbom.agent.snmp import oids
 from netsbom.agent.snmp.poll import poll_snmp, replay_snmp
 from netsbom.core.record import DeviceRecord, record_to_dict
 from tests.conftest import corpus_dir, missing, require
@@ -31,9 +32,10 @@ pytestmark = pytest.mark.integration
 # (junos_qfx5100), a large ENTITY tree (iosxr_asr9901).
 # timos_ixr: a vendor object whose row another object selects (tmnxChassisType -> TypeName)
 # opengear_humidity, rajant_me4-2450r: scalars served without their ".0" (GETNEXT, then GET)
+# tait-tnadmin: no source but a scalar of its enterprise subtree (722 objects) states a version
 SAMPLE = (
     "arista_eos", "junos_qfx5100", "vrp_5720", "nxos_n3k-3064pq", "iosxr_asr9901", "timos_ixr",
-    "opengear_humidity", "rajant_me4-2450r",
+    "opengear_humidity", "rajant_me4-2450r", "tait-tnadmin_tait-tnadmin",
 )  # fmt: skip
 V3_USER = "netsbom-test"
 V3_AUTH = "auth-secret-1234"
@@ -176,6 +178,27 @@ async def test_live_poll_equals_replay(
     for name in ("opengear_humidity", "rajant_me4-2450r"):
         serial = [p.source for p in by_name[name].provenance if p.field == "serial"]
         assert by_name[name].serial and serial and not serial[0].endswith(".0"), name
+    shaped = by_name["tait-tnadmin_tait-tnadmin"]
+    version = [p for p in shaped.provenance if p.field == "os.version"]
+    assert shaped.os.version and version[0].confidence == 0.3
+    assert version[0].source.startswith("1.3.6.1.4.1.3570.") and version[0].source.endswith(".0")
+
+
+async def test_enterprise_subtree_past_its_bound_is_not_read_for_a_version(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subtree larger than the bound is read only up to it, live and in replay alike, and
+    gives no version (what lies past the bound might be a second candidate)."""
+    name = "tait-tnadmin_tait-tnadmin"
+    monkeypatch.setattr(oids, "ENTERPRISE_ROWS", 100)  # its subtree holds 722 objects
+    monkeypatch.setenv("NETSBOM_TEST_COMMUNITY", name)
+    settings = _settings(simulator.port, community="env:NETSBOM_TEST_COMMUNITY")
+    spec = TargetSpec(name=name, address="127.0.0.1", snmp=settings, deadline=30)
+    live = await poll_snmp(spec, agent_id="test")
+    replayed = replay_snmp(simulator.data / f"{name}.snmprec")
+    assert live.complete, live.errors
+    assert live.os.version is None
+    assert _comparable(live) == _comparable(replayed)
 
 
 async def test_v3_auth_priv(simulator: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:

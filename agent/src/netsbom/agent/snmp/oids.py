@@ -10,7 +10,11 @@ from netsbom.agent.snmp.view import Oid, parse_oid
 SYSTEM: Oid = (1, 3, 6, 1, 2, 1, 1)
 SYS_DESCR: Oid = (*SYSTEM, 1, 0)
 SYS_OBJECT_ID: Oid = (*SYSTEM, 2, 0)
+SYS_CONTACT: Oid = (*SYSTEM, 4, 0)
 SYS_NAME: Oid = (*SYSTEM, 5, 0)
+SYS_LOCATION: Oid = (*SYSTEM, 6, 0)
+# the system group's texts, which name the product or the device, never one unit
+SYSTEM_TEXTS: tuple[Oid, ...] = (SYS_DESCR, SYS_CONTACT, SYS_NAME, SYS_LOCATION)
 
 # IF-MIB
 IF_DESCR: Oid = (1, 3, 6, 1, 2, 1, 2, 2, 1, 2)
@@ -72,6 +76,12 @@ SNMP_ENGINE_ID: Oid = (1, 3, 6, 1, 6, 3, 10, 2, 1, 1)
 # HOST-RESOURCES-MIB hrDeviceDescr: CPUs and disks of a VM name the hypervisor ("QEMU Virtual CPU")
 HR_DEVICE_DESCR: Oid = (1, 3, 6, 1, 2, 1, 25, 3, 2, 1, 3)
 
+# SNMPv2-SMI enterprises: the private subtree 1.3.6.1.4.1.N of the vendor with IANA number N
+ENTERPRISES: Oid = (1, 3, 6, 1, 4, 1)
+# A device's own enterprise subtree is read whole, as a last resort, only when it holds at most
+# this many objects (see netsbom.agent.snmp.shape); a larger one is not read past this.
+ENTERPRISE_ROWS = 2_000
+
 # Walked in this order; the system group first (its failure means the device is unreachable).
 STANDARD_SUBTREES: tuple[Oid, ...] = (
     SYSTEM,
@@ -107,6 +117,14 @@ def collection_plan(sys_object_id: str | None, sys_descr: str | None) -> Plan:
         objects = (*objects, SNMP_ENGINE_ID)
     subtrees = _minimal((*STANDARD_SUBTREES, *tables))
     return Plan(subtrees, tuple(o for o in objects if not in_subtrees(o, subtrees)))
+
+
+def enterprise_arc(sys_object_id: str | None) -> Oid | None:
+    """The enterprise subtree (1.3.6.1.4.1.N) a sysObjectID lies in, if it lies in one."""
+    oid = _sys_oid(sys_object_id)
+    if oid is None or len(oid) <= len(ENTERPRISES) or oid[: len(ENTERPRISES)] != ENTERPRISES:
+        return None
+    return oid[: len(ENTERPRISES) + 1]
 
 
 def _sys_oid(text: str | None) -> Oid | None:

@@ -24,6 +24,7 @@ from netsbom.agent.snmp.fingerprint import (
     knowledge_base,
     used,
 )
+from netsbom.agent.snmp.shape import enterprise_serial, enterprise_version
 from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 from netsbom.agent.snmp.view import (
     IpAddress,
@@ -226,6 +227,24 @@ def _parse_view(
     )
 
 
+def _shaped_version(view: SnmpView, sys_object_id: str | None) -> _Found | None:
+    found = enterprise_version(view, oids.enterprise_arc(sys_object_id))
+    return _found(found[0], found[1], 0.3) if found else None
+
+
+def enterprise_to_read(view: SnmpView) -> Oid | None:
+    """The device's enterprise subtree, when nothing read so far states its OS version or its
+    serial: the one place left to look (``netsbom.agent.snmp.shape``). Decided identically live
+    and in replay."""
+    sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
+    arc = oids.enterprise_arc(sys_object_id)
+    if arc is None or arc in view.whole:
+        return None
+    components, chassis = _components(view)
+    identity = _identify(view, sys_object_id, view.text(oids.SYS_DESCR), chassis, components)
+    return None if "version" in identity and "serial" in identity else arc
+
+
 @dataclass(frozen=True, slots=True)
 class _Found:
     value: str
@@ -319,6 +338,7 @@ def _identify(
             _top_statement(components, row, version_from_descr),
             _found(row.firmware_rev if row else None, entity(oids.ENT_FIRMWARE_REV), 0.4),
             _inner(components, row, "firmware_rev", oids.ENT_FIRMWARE_REV, 0.4),
+            _shaped_version(view, sys_object_id),
         ],
         "build": [
             by_rule(fingerprint.build, 0.9),
@@ -360,6 +380,12 @@ def _identify(
                 identity[name] = option
                 used(option.unit)
                 break
+    if "serial" not in identity:
+        known = [view.text(oid) for oid in oids.SYSTEM_TEXTS]
+        known += [found.value for found in identity.values()]
+        serial = enterprise_serial(view, oids.enterprise_arc(sys_object_id), known)
+        if serial is not None:
+            identity["serial"] = _Found(serial[0], serial[1], 0.3)
     return identity
 
 
@@ -558,13 +584,15 @@ def _objects(
             if text is not None and (value := extract(obj.pattern, obj.field, text)):
                 found[obj.field] = _Found(value, (*prefix, row or 0), unit=kb.unit(obj))
             continue
-        for suffix, raw in view.subtree(prefix):
-            text = to_text(raw) if _plausible(obj.field, raw) else None
-            if text is not None and (value := extract(obj.pattern, obj.field, text)):
-                found[obj.field] = _Found(
-                    value, (*prefix, *suffix), first=obj.over_entity, unit=kb.unit(obj)
-                )
-            break
+        instance = view.first_instance(prefix)
+        if instance is None:
+            continue
+        suffix, raw = instance
+        text = to_text(raw) if _plausible(obj.field, raw) else None
+        if text is not None and (value := extract(obj.pattern, obj.field, text)):
+            found[obj.field] = _Found(
+                value, (*prefix, *suffix), first=obj.over_entity, unit=kb.unit(obj)
+            )
     return found
 
 
@@ -578,12 +606,14 @@ def _plausible(field: str, raw: Value) -> bool:
 
 def _row_index(view: SnmpView, oid: Oid) -> int | None:
     """The first instance under ``oid`` as a table row index (a non-negative integer)."""
-    for _suffix, raw in view.subtree(oid):
-        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
-            return raw
-        text = to_text(raw)
-        return int(text) if text is not None and text.strip().isdigit() else None
-    return None
+    instance = view.first_instance(oid)
+    if instance is None:
+        return None
+    raw = instance[1]
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+        return raw
+    text = to_text(raw)
+    return int(text) if text is not None and text.strip().isdigit() else None
 
 
 def _table(view: SnmpView, entry: Oid, columns: tuple[int, ...]) -> dict[Oid, dict[int, Value]]:

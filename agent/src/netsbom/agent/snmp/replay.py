@@ -7,7 +7,8 @@ Lines using snmpsim variation modules (``TAG:module``) cannot be decoded offline
 and counted as one error. Any malformed line is skipped with an error; reading never raises on
 content. ``.snmprec.bz2`` files are read too.
 
-Only the subtrees the live walk reads are kept, so a replay sees exactly what a poll would.
+Only the subtrees the live walk reads are kept, so a replay sees exactly what a poll would (the
+device's enterprise subtree too, within the same bound, when nothing else states a version).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from pathlib import Path
 
 from netsbom.agent.snmp import oids
+from netsbom.agent.snmp.parse import enterprise_to_read
 from netsbom.agent.snmp.view import (
     IpAddress,
     ObjectId,
@@ -71,7 +73,23 @@ def replay_view(
     view = parse_snmprec(
         data, (*plan.subtrees, *plan.objects), source=source, view=view, exact=plan.objects
     )
-    return keep_first_instances(view, plan.objects)
+    view = keep_first_instances(view, plan.objects)
+    view.whole.update(plan.subtrees)
+    enterprise = enterprise_to_read(view)
+    if enterprise is not None:
+        _read_bounded(data, enterprise, oids.ENTERPRISE_ROWS, view, source)
+    return view
+
+
+def _read_bounded(data: bytes, prefix: Oid, limit: int, view: SnmpView, source: str) -> None:
+    """What a walk of ``prefix`` stopping after ``limit`` varbinds reads (``walk._Walker.walk``)."""
+    read = parse_snmprec(data, (prefix,), source=source)
+    view.errors.extend(read.errors)
+    rows = list(read.subtree(prefix))
+    for suffix, value in rows[:limit]:
+        view.set((*prefix, *suffix), value)
+    if len(rows) <= limit:
+        view.whole.add(prefix)
 
 
 def keep_first_instances(view: SnmpView, objects: tuple[Oid, ...]) -> SnmpView:

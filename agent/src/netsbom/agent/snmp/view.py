@@ -71,6 +71,7 @@ class SnmpView:
     values: dict[Oid, Value] = field(default_factory=dict)
     errors: list[ViewError] = field(default_factory=list)
     tags: dict[Oid, int] = field(default_factory=dict)  # BER tag as read live (for recordings)
+    whole: set[Oid] = field(default_factory=set)  # subtrees read to their end, within no bound
     _sorted: list[Oid] | None = field(default=None, repr=False, compare=False)
 
     def set(self, oid: Oid, value: Value) -> None:
@@ -105,6 +106,16 @@ class SnmpView:
             if oid[:size] != prefix:
                 break
             yield oid[size:], self.values[oid]
+
+    def first_instance(self, prefix: Oid) -> tuple[Oid, Value] | None:
+        """``(suffix, value)`` of what one GETNEXT on ``prefix`` reads: the first OID under it;
+        else ``((), value)`` of the object's own OID (a scalar served without its ``.0``)."""
+        own: tuple[Oid, Value] | None = None
+        for suffix, value in self.subtree(prefix):
+            if suffix:
+                return suffix, value
+            own = (), value
+        return own
 
     def column(self, prefix: Oid) -> dict[Oid, Value]:
         """A table column: row index (suffix) -> value."""

@@ -7,7 +7,8 @@ revealed only to build requests (or pysnmp's auth objects) and never appear in e
 Walks are driven with single GETBULK requests (pysnmp's ``bulk_walk_cmd`` retries forever on
 timeouts): each subtree stops at the first error indication, at non-increasing OIDs (a looping
 agent), at the end of the subtree, or after ``MAX_ROWS_PER_SUBTREE`` varbinds. The whole device is
-bounded by ``deadline``.
+bounded by ``deadline``. When nothing read states the OS version, the device's own enterprise
+subtree is read last, up to ``oids.ENTERPRISE_ROWS`` varbinds (``netsbom.agent.snmp.shape``).
 
 Two transports give the walker the same replies (``(error indication, error status, varbinds)``
 with pysnmp's indications and hlapi's meaning):
@@ -54,6 +55,7 @@ from netsbom.agent.snmp.message import (
     reply,
     var_bind,
 )
+from netsbom.agent.snmp.parse import enterprise_to_read
 from netsbom.agent.snmp.udp import UdpExchange
 from netsbom.agent.snmp.v3 import V3Session, secret_bytes
 from netsbom.agent.snmp.view import Oid, SnmpView, dotted
@@ -251,7 +253,10 @@ class _Walker:
         self.answered = False
         self.timeouts = 0
 
-    async def walk(self, prefix: Oid) -> None:
+    async def walk(self, prefix: Oid, limit: int = MAX_ROWS_PER_SUBTREE) -> None:
+        """Read ``prefix``'s subtree; one read to its end within ``limit`` varbinds is noted in
+        ``view.whole``. Passing the default limit is a protocol error; a smaller limit is a
+        caller's bound, reached without an error."""
         source = dotted(prefix)
         current = prefix
         last: Oid | None = None
@@ -273,24 +278,25 @@ class _Walker:
                 self.view.add_error("protocol", f"agent returned error-status {status}", source)
                 return
             if not var_binds:
+                self.view.whole.add(prefix)
                 return
             for oid, tag, value in var_binds:
                 if tag in END_TAGS or oid[: len(prefix)] != prefix:
+                    self.view.whole.add(prefix)
                     return
                 if (last is not None and oid <= last) or (oid <= current and last is None):
                     self.view.add_error(
                         "protocol", f"agent returned non-increasing OID {dotted(oid)}", source
                     )
                     return
+                if rows >= limit:
+                    if limit == MAX_ROWS_PER_SUBTREE:
+                        self.view.add_error("protocol", f"stopped after {limit} varbinds", source)
+                    return
                 self.view.set(oid, value)
                 self.view.tags[oid] = tag
                 last = oid
                 rows += 1
-                if rows >= MAX_ROWS_PER_SUBTREE:
-                    self.view.add_error(
-                        "protocol", f"stopped after {MAX_ROWS_PER_SUBTREE} varbinds", source
-                    )
-                    return
             assert last is not None
             current = last
 
@@ -440,6 +446,10 @@ async def collect(address: str, settings: SnmpSettings, *, deadline: float) -> S
             if plan.objects:
                 current = "vendor objects"
                 await walker.first_instances(plan.objects)
+            enterprise = enterprise_to_read(view)
+            if enterprise is not None:
+                current = dotted(enterprise)
+                await walker.walk(enterprise, oids.ENTERPRISE_ROWS)
     except _Stop:
         pass
     except TimeoutError:

@@ -1,0 +1,120 @@
+"""The last resort for an OS version or a serial: the one scalar of the device's own enterprise
+subtree that has the shape.
+
+Small devices (UPSes, PDUs, rectifiers, optical amplifiers, appliances) often state their firmware
+release and serial number only in scalars of their vendor's private MIB, a MIB netsbom does not
+have. Documented conventions still point at them: an SMIv2 scalar's instance is its OID followed by
+``.0`` (RFC 2578); a release is written as a dotted version (``2.9.4``, ``v6.0.3-build0058``,
+``V1.10(AAWC.1)``); a serial number is one word of letters and digits (``S100Z16017355``,
+``ND1932-0257``) that names one unit, so it is none of the texts that name the product or the
+device (sysDescr, sysName, sysLocation, sysContact, the model and version found elsewhere).
+
+So, when no other source states a version or a serial, the device's enterprise subtree
+(1.3.6.1.4.1.N of its sysObjectID) is read, and if it was read to its end within
+``oids.ENTERPRISE_ROWS`` objects and exactly one distinct text of the shape sits in its scalars,
+that is the value, with a low confidence and its OID as provenance. Two candidates (firmware and
+boot loader, a model and a serial), a subtree too large to read whole, an address, a date: no
+value, as none is better than a wrong one. Nothing here knows a vendor.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterable
+
+from netsbom.agent.snmp.view import Oid, SnmpView, to_text
+
+_VERSION = re.compile(r"^[vV]?\d+(?:\.\d+){1,4}(?!\.?\d)[A-Za-z0-9()._+-]*$")
+# a release with its build, revision or release number, or a tag: "V6.2  build 20080519",
+# "3.0.6 Build 20200805 Rel.55968", "1.12.0 rev 54574", "9.7.2.0 build 20 (US)"
+_QUALIFIED = re.compile(
+    r"^(?P<release>\S+)(?:(?:\s+|,\s*)(?i:build|rev|rel|release)[ .:]?\w[\w.-]*|\s*\(\w+\))+$"
+)
+_DATE = re.compile(r"^(?:19|20)\d\d[.-](?:0[1-9]|1[0-2])[.-](?:0[1-9]|[12]\d|3[01])$")
+_MAX_LENGTH = 40
+_SERIAL = re.compile(r"^(?=(?:.*\d){2})[A-Za-z0-9][A-Za-z0-9-]{5,31}$")
+_MIN_NAME = 6  # a known text this long found inside a candidate makes it a name, not a serial
+_ONE_CHARACTER = re.compile(r"^(.)\1*$")  # "000000", "FFFFFFFF": no serial written
+_NUMBERS = re.compile(r"^\d+(?:-\d+){2,}$")  # "1-847-634-6700", "2020-05-26": not a unit's id
+
+
+def release(text: str) -> str | None:
+    """The release a version-shaped text states (itself, or the release before its build)."""
+    if is_version_shaped(text):
+        return text
+    qualified = _QUALIFIED.match(text)
+    if qualified and is_version_shaped(qualified["release"]):
+        return qualified["release"]
+    return None
+
+
+def is_version_shaped(text: str) -> bool:
+    """A dotted release, not a date or an address of a private, loopback or link-local range."""
+    if len(text) > _MAX_LENGTH or not _VERSION.match(text) or _DATE.match(text):
+        return False
+    try:
+        address = ipaddress.IPv4Address(text)
+    except ValueError:
+        return True
+    return not (address.is_private or address.is_loopback or address.is_link_local)
+
+
+def _is_scalar(suffix: Oid) -> bool:
+    """An instance ``<object>.0`` whose object's own arc is not 0 (a table row indexed ``0.0``)."""
+    return len(suffix) >= 2 and suffix[-1] == 0 and suffix[-2] != 0
+
+
+def is_serial_shaped(text: str) -> bool:
+    """One word of 6 to 32 letters, digits and hyphens with two digits or more; not a release, a
+    date, a phone number or one character repeated."""
+    return bool(
+        _SERIAL.match(text)
+        and not _ONE_CHARACTER.match(text)
+        and not _NUMBERS.match(text)
+        and not is_version_shaped(text)
+    )
+
+
+def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | None:
+    """(version, its OID): the only version-shaped scalar value under ``arc``, if ``arc`` was
+    read whole; else None."""
+    return _only(view, arc, release)
+
+
+def enterprise_serial(
+    view: SnmpView, arc: Oid | None, known: Iterable[str | None]
+) -> tuple[str, Oid] | None:
+    """(serial, its OID): the only serial-shaped scalar value under ``arc`` that is in none of the
+    ``known`` texts naming the product or the device (nor holds one of them: a product name with
+    a suffix), if ``arc`` was read whole; else None."""
+    names = [text.casefold() for text in known if text]
+
+    def unit_id(text: str) -> str | None:
+        folded = text.casefold()
+        if not is_serial_shaped(text) or any(
+            folded in name or (len(name) >= _MIN_NAME and name in folded) for name in names
+        ):
+            return None
+        return text
+
+    return _only(view, arc, unit_id)
+
+
+def _only(
+    view: SnmpView, arc: Oid | None, read: Callable[[str], str | None]
+) -> tuple[str, Oid] | None:
+    """The one distinct value ``read`` finds in the scalars under ``arc``, if read whole."""
+    if arc is None or arc not in view.whole:
+        return None
+    found: dict[str, Oid] = {}
+    for suffix, value in view.subtree(arc):
+        if not _is_scalar(suffix) or not isinstance(value, bytes):
+            continue
+        text = (to_text(value) or "").strip()
+        value_read = read(text) if text else None
+        if value_read:
+            found.setdefault(value_read, (*arc, *suffix))
+    if len(found) != 1:
+        return None
+    return next(iter(found.items()))

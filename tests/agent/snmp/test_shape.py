@@ -1,0 +1,181 @@
+"""The last-resort version: the one version-shaped scalar of a device's own enterprise subtree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netsbom.agent.snmp import oids
+from netsbom.agent.snmp.parse import enterprise_to_read
+from netsbom.agent.snmp.poll import replay_snmp
+from netsbom.agent.snmp.replay import replay_view
+from netsbom.agent.snmp.shape import (
+    enterprise_serial,
+    enterprise_version,
+    is_serial_shaped,
+    is_version_shaped,
+    release,
+)
+from netsbom.agent.snmp.view import SnmpView
+
+ARC = (1, 3, 6, 1, 4, 1, 64999)  # an enterprise no knowledge file names
+SYSTEM = [
+    "1.3.6.1.2.1.1.1.0|4|Acme power shelf",
+    "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.64999.1.7",
+    "1.3.6.1.2.1.1.5.0|4|shelf-1",
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2.9.4", "245.00", "v6.0.3-build0058", "V1.10(AAWC.1)", "8.2-7MR-1", "3.9.0.4", "1.1.1.0"],
+)
+def test_release_shapes(text: str) -> None:
+    assert is_version_shaped(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10.10.10.17",  # an address of a private range
+        "192.168.120.1",
+        "127.0.0.1",
+        "2019.04.18",  # a date
+        "Acme 2.9.4",  # words: not a release alone
+        "2.9.4 build 7",  # a release with its build: release() reads it
+        "42",
+        "1.3.6.1.4.1.9.1.516",  # an OID
+        "1." + "2" * 45,  # too long
+    ],
+)
+def test_not_release_shapes(text: str) -> None:
+    assert not is_version_shaped(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2.9.4", "2.9.4"),
+        ("V6.2  build 20080519", "V6.2"),
+        ("3.0.6 Build 20200805 Rel.55968", "3.0.6"),
+        ("9.7.2.0 build 20 (US)", "9.7.2.0"),
+        ("1.12.0 rev 54574", "1.12.0"),
+        ("V23.03.01 (0025)", "V23.03.01"),
+        ("Acme 2.9.4", None),  # a name first: not a release alone
+        ("2.9.4 and 2.9.5", None),
+        ("build 20", None),
+    ],
+)
+def test_release_read_from_a_qualified_text(text: str, expected: str | None) -> None:
+    assert release(text) == expected
+
+
+@pytest.mark.parametrize("text", ["S100Z16017355", "ND1932-0257", "2D22451188", "FOC1234X0AB"])
+def test_serial_shapes(text: str) -> None:
+    assert is_serial_shaped(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "location1",  # one digit
+        "000000000000",  # erased
+        "FFFFFFFF",
+        "1-847-634-6700",  # a phone number
+        "2020-05-26",  # a date
+        "4.03.00",  # a release
+        "two words 123",
+        "AB12",  # too short
+    ],
+)
+def test_not_serial_shapes(text: str) -> None:
+    assert not is_serial_shaped(text)
+
+
+def test_the_only_unit_id_is_the_serial_names_are_not() -> None:
+    view = _view({(1, 0): b"EDS-G512E-T", (2, 0): b"TAIKD1021234", (3, 0): b"sw-12"})
+    # the product name is known from sysDescr: the serial is what is left
+    assert enterprise_serial(view, ARC, ["EDS-G512E-T Ethernet switch", "sw-12"]) == (
+        "TAIKD1021234",
+        (*ARC, 2, 0),
+    )
+    # a known name inside a candidate ("<model>-T") makes it a name too
+    assert enterprise_serial(view, ARC, ["EDS-G512E", "sw-12"]) == ("TAIKD1021234", (*ARC, 2, 0))
+    # nothing known: two candidates, no serial
+    assert enterprise_serial(view, ARC, []) is None
+
+
+def _view(rows: dict[tuple[int, ...], object], whole: bool = True) -> SnmpView:
+    view = SnmpView()
+    for suffix, value in rows.items():
+        view.set((*ARC, *suffix), value)  # type: ignore[arg-type]
+    if whole:
+        view.whole.add(ARC)
+    return view
+
+
+def test_the_only_candidate_is_the_version() -> None:
+    view = _view({(2, 1, 0): b"Acme", (2, 3, 0): b"4.03.00", (3, 1, 1, 5): b"9.9.9", (4, 0): 7})
+    assert enterprise_version(view, ARC) == ("4.03.00", (*ARC, 2, 3, 0))
+
+
+def test_two_candidates_are_no_version() -> None:
+    view = _view({(2, 3, 0): b"4.03.00", (2, 4, 0): b"1.2"})  # firmware and boot loader?
+    assert enterprise_version(view, ARC) is None
+
+
+def test_a_repeated_value_is_one_candidate() -> None:
+    view = _view({(2, 3, 0): b"4.03.00", (7, 1, 0): b"4.03.00 "})
+    assert enterprise_version(view, ARC) == ("4.03.00", (*ARC, 2, 3, 0))
+
+
+def test_only_scalars_count() -> None:
+    # a table row indexed 0.0 (an object's own arc is never 0) and a table row indexed 1
+    assert enterprise_version(_view({(4, 1, 17, 1, 3, 0, 0, 0): b"1.0"}), ARC) is None
+    assert enterprise_version(_view({(4, 1, 3, 1): b"1.0.4"}), ARC) is None
+
+
+def test_a_subtree_not_read_whole_gives_nothing() -> None:
+    assert enterprise_version(_view({(2, 3, 0): b"4.03.00"}, whole=False), ARC) is None
+    assert enterprise_version(_view({(2, 3, 0): b"4.03.00"}), None) is None
+
+
+def _recording(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "shelf.snmprec"
+    path.write_text("\n".join(SYSTEM + rows) + "\n")
+    return path
+
+
+def test_replay_reads_the_subtree_within_its_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [f"1.3.6.1.4.1.64999.5.{n}.0|2|{n}" for n in range(1, 10)]
+    path = _recording(tmp_path, ["1.3.6.1.4.1.64999.2.3.0|4|4.03.00", *rows])
+    monkeypatch.setattr(oids, "ENTERPRISE_ROWS", 10)  # exactly its 10 objects: read whole
+    record = replay_snmp(path)
+    assert record.os.version == "4.03.00"
+    [source] = [p for p in record.provenance if p.field == "os.version"]
+    assert (source.source, source.confidence) == ("1.3.6.1.4.1.64999.2.3.0", 0.3)
+    monkeypatch.setattr(oids, "ENTERPRISE_ROWS", 9)  # one more than the bound: unknown
+    assert replay_snmp(path).os.version is None
+
+
+def test_a_device_with_a_version_and_a_serial_is_not_read_further(tmp_path: Path) -> None:
+    chassis = "1.3.6.1.2.1.47.1.1.1.1"
+    path = _recording(
+        tmp_path,
+        [
+            f"{chassis}.4.1|2|0",
+            f"{chassis}.5.1|2|3",  # chassis
+            f"{chassis}.10.1|4|2.1.0",
+            f"{chassis}.11.1|4|SN12345678",
+            f"{chassis}.13.1|4|ACME-100",
+            "1.3.6.1.4.1.64999.2.3.0|4|9.9.9",
+        ],
+    )
+    view = replay_view(path.read_bytes())
+    assert enterprise_to_read(view) is None
+    assert (*ARC, 2, 3, 0) not in view.values
+    record = replay_snmp(path)
+    assert (record.os.version, record.serial) == ("2.1.0", "SN12345678")
