@@ -130,10 +130,22 @@ def test_a_repeated_value_is_one_candidate() -> None:
     assert enterprise_version(view, ARC) == ("4.03.00", (*ARC, 2, 3, 0))
 
 
-def test_only_scalars_count() -> None:
-    # a table row indexed 0.0 (an object's own arc is never 0) and a table row indexed 1
+def test_scalars_and_tables_of_one_row_count() -> None:
+    # a table row indexed 0.0 (an object's own arc is never 0)
     assert enterprise_version(_view({(4, 1, 17, 1, 3, 0, 0, 0): b"1.0"}), ARC) is None
-    assert enterprise_version(_view({(4, 1, 3, 1): b"1.0.4"}), ARC) is None
+    # a table of one row: the system's (or its one unit's) release
+    assert enterprise_version(_view({(4, 1, 3, 1): b"1.0.4"}), ARC) == ("1.0.4", (*ARC, 4, 1, 3, 1))
+    # a table of two rows (two units, two modules): which one is the device's is unknown
+    assert enterprise_version(_view({(4, 1, 3, 1): b"1.0.4", (4, 1, 3, 2): b"1.0.4"}), ARC) is None
+    assert enterprise_version(_view({(4, 1, 3, 2): b"1.0.4"}), ARC) is None  # not row 1
+
+
+def test_serials_only_from_scalars() -> None:
+    assert enterprise_serial(_view({(4, 1, 8, 1): b"CN187D6053"}), ARC, []) is None
+    assert enterprise_serial(_view({(4, 8, 0): b"CN187D6053"}), ARC, []) == (
+        "CN187D6053",
+        (*ARC, 4, 8, 0),
+    )
 
 
 def test_a_subtree_not_read_whole_gives_nothing() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from netsbom.agent.snmp.view import Oid, SnmpView, to_text
@@ -77,9 +78,10 @@ def is_serial_shaped(text: str) -> bool:
 
 
 def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | None:
-    """(version, its OID): the only version-shaped scalar value under ``arc``, if ``arc`` was
-    read whole; else None."""
-    return _only(view, arc, release)
+    """(version, its OID): the only version-shaped value under ``arc`` in a scalar or in the
+    column of a table of one row (``<column>.1``: a system's or its one unit's release), if
+    ``arc`` was read whole; else None."""
+    return _only(view, arc, release, single_rows=True)
 
 
 def enterprise_serial(
@@ -102,14 +104,18 @@ def enterprise_serial(
 
 
 def _only(
-    view: SnmpView, arc: Oid | None, read: Callable[[str], str | None]
+    view: SnmpView, arc: Oid | None, read: Callable[[str], str | None], *, single_rows: bool = False
 ) -> tuple[str, Oid] | None:
-    """The one distinct value ``read`` finds in the scalars under ``arc``, if read whole."""
+    """The one distinct value ``read`` finds in the scalars under ``arc`` (and with
+    ``single_rows``, in the columns of tables of one row), if ``arc`` was read whole."""
     if arc is None or arc not in view.whole:
         return None
+    rows = list(view.subtree(arc))
+    siblings = Counter(suffix[:-1] for suffix, _ in rows)
     found: dict[str, Oid] = {}
-    for suffix, value in view.subtree(arc):
-        if not _is_scalar(suffix) or not isinstance(value, bytes):
+    for suffix, value in rows:
+        single = single_rows and suffix[-1:] == (1,) and siblings[suffix[:-1]] == 1
+        if not (single or _is_scalar(suffix)) or not isinstance(value, bytes):
             continue
         text = (to_text(value) or "").strip()
         value_read = read(text) if text else None
