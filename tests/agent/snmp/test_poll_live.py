@@ -33,9 +33,10 @@ pytestmark = pytest.mark.integration
 # timos_ixr: a vendor object whose row another object selects (tmnxChassisType -> TypeName)
 # opengear_humidity, rajant_me4-2450r: scalars served without their ".0" (GETNEXT, then GET)
 # tait-tnadmin: no source but a scalar of its enterprise subtree (722 objects) states a version
+# endrun_sonoma: Net-SNMP's sysObjectID, the agent serving EndRun's subtree beside its own
 SAMPLE = (
     "arista_eos", "junos_qfx5100", "vrp_5720", "nxos_n3k-3064pq", "iosxr_asr9901", "timos_ixr",
-    "opengear_humidity", "rajant_me4-2450r", "tait-tnadmin_tait-tnadmin",
+    "opengear_humidity", "rajant_me4-2450r", "tait-tnadmin_tait-tnadmin", "endrun_sonoma",
 )  # fmt: skip
 V3_USER = "netsbom-test"
 V3_AUTH = "auth-secret-1234"
@@ -178,6 +179,9 @@ async def test_live_poll_equals_replay(
     for name in ("opengear_humidity", "rajant_me4-2450r"):
         serial = [p.source for p in by_name[name].provenance if p.field == "serial"]
         assert by_name[name].serial and serial and not serial[0].endswith(".0"), name
+    appliance = by_name["endrun_sonoma"]  # the kernel is a part, the maker the vendor
+    assert appliance.os.family is None and appliance.software[0].kind == "kernel"
+    assert appliance.vendor and "EndRun" in appliance.vendor
     shaped = by_name["tait-tnadmin_tait-tnadmin"]
     version = [p for p in shaped.provenance if p.field == "os.version"]
     assert shaped.os.version and version[0].confidence == 0.3

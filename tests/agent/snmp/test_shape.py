@@ -1,4 +1,5 @@
-"""The last-resort version: the one version-shaped scalar of a device's own enterprise subtree."""
+"""The device maker's enterprise subtree: the one version- or serial-shaped scalar in it as the
+last resort, and the maker a general agent (Net-SNMP) serves beside its own."""
 
 from __future__ import annotations
 
@@ -191,3 +192,49 @@ def test_a_device_with_a_version_and_a_serial_is_not_read_further(tmp_path: Path
     assert (*ARC, 2, 3, 0) not in view.values
     record = replay_snmp(path)
     assert (record.os.version, record.serial) == ("2.1.0", "SN12345678")
+
+
+NET_SNMP_HOST = [
+    "1.3.6.1.2.1.1.1.0|4|Linux box 4.4.9 #6 SMP Thu Apr 27 15:48:52 EDT 2017 armv7l",
+    "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.8072.3.2.10",
+    "1.3.6.1.4.1.2021.4.5.0|2|1024",  # UCD-SNMP memory: the agent's own
+    "1.3.6.1.4.1.8072.1.2.1.1.4.0.1.0.0|4|netsnmp",
+]
+
+
+def _host(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "host.snmprec"
+    path.write_text("\n".join(NET_SNMP_HOST + rows) + "\n")
+    return path
+
+
+def test_a_general_agent_serving_one_makers_subtree_is_that_makers_appliance(
+    tmp_path: Path,
+) -> None:
+    record = replay_snmp(_host(tmp_path, ["1.3.6.1.4.1.45000.6.1.1.0|4|1.03.12212017"]))
+    assert record.os.family is None  # not "Linux": an appliance on a Linux kernel
+    assert [(s.kind, s.version) for s in record.software[:1]] == [("kernel", "4.4.9")]
+    assert record.os.version == "1.03.12212017"  # the maker's subtree, read whole
+    assert record.vendor == "Symbicon"  # IANA's registrant of 45000
+    [vendor] = [p for p in record.provenance if p.field == "vendor"]
+    assert vendor.source == "enterprise 45000 served beside a general agent"
+
+
+def test_a_host_serving_server_agents_or_two_makers_stays_a_host(tmp_path: Path) -> None:
+    dell = "1.3.6.1.4.1.674.10892.1.300.10.1.9.1|4|PowerEdge R740"  # OpenManage on a server
+    for rows in ([], [dell], ["1.3.6.1.4.1.3582.1.1.0|4|x", "1.3.6.1.4.1.13140.1.0|4|y"]):
+        record = replay_snmp(_host(tmp_path, rows))
+        assert (record.os.family, record.os.version) == ("linux", "4.4.9"), rows
+
+
+def test_served_subtrees_are_listed_up_to_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the first subtrees served (lowest numbers first) are UCD's and the maker's: only two listed
+    monkeypatch.setattr(oids, "SERVED_ENTERPRISES", 2)
+    path = _host(tmp_path, ["1.3.6.1.4.1.64999.6.1.1.0|4|1.03", "1.3.6.1.4.1.99999.1.0|4|z"])
+    view = replay_view(path.read_bytes())
+    served = {oid[6] for oid in view.values if oid[:6] == oids.ENTERPRISES}
+    assert served == {2021, 8072}
+    monkeypatch.setattr(oids, "SERVED_ENTERPRISES", 16)
+    assert replay_snmp(path).os.family == "linux"  # two makers: a host, not an appliance

@@ -412,6 +412,29 @@ class KnowledgeBase:
     def needs_probe(self, sys_object_id: str | None) -> bool:
         return self._needs_probe(_parse_sys_oid(sys_object_id))
 
+    def general_agent(self, sys_object_id: str | None) -> bool:
+        """The sysObjectID is a general SNMP agent's (Net-SNMP, UCD ...): it says "some agent",
+        not whose device."""
+        owner = self._owner(_parse_sys_oid(sys_object_id))
+        return owner is not None and owner.data.generic
+
+    def host_agent_enterprises(self) -> frozenset[int]:
+        """Enterprise numbers of software any general-purpose host may serve: the general SNMP
+        agents' and the server-hardware agents' (the arcs of ``scope: always`` objects)."""
+        numbers = {
+            prefix[len(ENTERPRISES)]
+            for f in self.files
+            if f.data.generic
+            for prefix in f.enterprises
+            if prefix[: len(ENTERPRISES)] == ENTERPRISES and len(prefix) > len(ENTERPRISES)
+        }
+        for f in self.always:
+            for obj in f.data.objects:
+                oid = obj.resolve(None)
+                if oid is not None and oid[: len(ENTERPRISES)] == ENTERPRISES:
+                    numbers.add(oid[len(ENTERPRISES)])
+        return frozenset(numbers)
+
     def is_appliance(self, sys_object_id: str | None) -> bool:
         """A sysObjectID of the box's maker, not of a general SNMP agent (Net-SNMP, UCD ...):
         the box is an appliance whatever OS it runs underneath."""

@@ -81,6 +81,10 @@ ENTERPRISES: Oid = (1, 3, 6, 1, 4, 1)
 # A device's own enterprise subtree is read whole, as a last resort, only when it holds at most
 # this many objects (see netsbom.agent.snmp.shape); a larger one is not read past this.
 ENTERPRISE_ROWS = 2_000
+# Behind a general agent's sysObjectID (Net-SNMP's), the private subtrees the agent serves are
+# listed (one GETNEXT each, the first this many): one of a maker beside them makes the host that
+# maker's appliance (netsbom.agent.snmp.parse.maker_arc).
+SERVED_ENTERPRISES = 16
 
 # Walked in this order; the system group first (its failure means the device is unreachable).
 STANDARD_SUBTREES: tuple[Oid, ...] = (
@@ -104,6 +108,7 @@ class Plan:
 
     subtrees: tuple[Oid, ...]
     objects: tuple[Oid, ...]
+    list_enterprises: bool = False  # a general agent's sysObjectID: list the subtrees it serves
 
 
 def collection_plan(sys_object_id: str | None, sys_descr: str | None) -> Plan:
@@ -116,7 +121,11 @@ def collection_plan(sys_object_id: str | None, sys_descr: str | None) -> Plan:
     if _sys_oid(sys_object_id) is None:
         objects = (*objects, SNMP_ENGINE_ID)
     subtrees = _minimal((*STANDARD_SUBTREES, *tables))
-    return Plan(subtrees, tuple(o for o in objects if not in_subtrees(o, subtrees)))
+    return Plan(
+        subtrees,
+        tuple(o for o in objects if not in_subtrees(o, subtrees)),
+        knowledge_base().general_agent(sys_object_id),
+    )
 
 
 def enterprise_arc(sys_object_id: str | None) -> Oid | None:

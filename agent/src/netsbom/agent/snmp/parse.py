@@ -227,22 +227,54 @@ def _parse_view(
     )
 
 
-def _shaped_version(view: SnmpView, sys_object_id: str | None) -> _Found | None:
-    found = enterprise_version(view, oids.enterprise_arc(sys_object_id))
+def _shaped_version(view: SnmpView, kb: KnowledgeBase) -> _Found | None:
+    found = enterprise_version(view, device_enterprise(view, kb))
     return _found(found[0], found[1], 0.3) if found else None
 
 
 def enterprise_to_read(view: SnmpView) -> Oid | None:
-    """The device's enterprise subtree, when nothing read so far states its OS version or its
-    serial: the one place left to look (``netsbom.agent.snmp.shape``). Decided identically live
-    and in replay."""
-    sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
-    arc = oids.enterprise_arc(sys_object_id)
+    """The device maker's enterprise subtree, when nothing read so far states its OS version or
+    its serial: the one place left to look (``netsbom.agent.snmp.shape``). Decided identically
+    live and in replay."""
+    arc = device_enterprise(view)
     if arc is None or arc in view.whole:
         return None
     components, chassis = _components(view)
+    sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
     identity = _identify(view, sys_object_id, view.text(oids.SYS_DESCR), chassis, components)
     return None if "version" in identity and "serial" in identity else arc
+
+
+def device_enterprise(view: SnmpView, kb: KnowledgeBase | None = None) -> Oid | None:
+    """The enterprise subtree of the device's maker: its sysObjectID's, or behind a general
+    agent's sysObjectID the one maker's subtree the agent serves (:func:`maker_arc`)."""
+    kb = kb or knowledge_base()
+    sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
+    if kb.general_agent(sys_object_id):
+        return maker_arc(view, kb)
+    return oids.enterprise_arc(sys_object_id)
+
+
+def maker_arc(view: SnmpView, kb: KnowledgeBase) -> Oid | None:
+    """Behind a general agent's sysObjectID (Net-SNMP's), the private subtree of the one maker the
+    agent serves beside those of general agents and server-hardware agents: an appliance's vendor
+    extends the stock agent with its own MIB (a Dataprobe PDU, a Check Point gateway, an EndRun
+    clock), a general-purpose host serves none or those of several agents."""
+    if not kb.general_agent(view.object_id(oids.SYS_OBJECT_ID)):
+        return None
+    hosts = kb.host_agent_enterprises()
+    served = {suffix[0] for suffix, _ in view.subtree(oids.ENTERPRISES) if suffix}
+    makers = served - hosts
+    return (*oids.ENTERPRISES, makers.pop()) if len(makers) == 1 else None
+
+
+def _maker_vendor(maker: Oid | None, kb: KnowledgeBase) -> _Found | None:
+    """The maker whose subtree a general agent serves: the vendor file's name, else IANA's."""
+    if maker is None:
+        return None
+    number = maker[len(oids.ENTERPRISES)]
+    name = kb.enterprise_vendor(number) or mibs.organization(maker)
+    return _found(name, f"enterprise {number} served beside a general agent", 0.4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,8 +317,10 @@ def _identify(
                 answered.add(name)
                 break
     fingerprint = kb.identify(sys_object_id, description, answered)
+    maker = maker_arc(view, kb)
     kernel: tuple[str, str] | None = None
-    if fingerprint.family in _KERNEL_FAMILIES and kb.is_appliance(sys_object_id):
+    appliance = kb.is_appliance(sys_object_id) or maker is not None
+    if fingerprint.family in _KERNEL_FAMILIES and appliance:
         # an embedded appliance on a general-purpose kernel: the kernel is a part of its
         # firmware, whose release (if any source states it) is the OS version
         if fingerprint.family and fingerprint.version:
@@ -321,6 +355,7 @@ def _identify(
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
             _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
             None if fingerprint.vendor_file else _registered_organization(sys_oid),
+            _maker_vendor(maker, kb),
             _engine_vendor(view, kb) if sys_oid is None else None,
         ],
         "version": [
@@ -338,7 +373,7 @@ def _identify(
             _top_statement(components, row, version_from_descr),
             _found(row.firmware_rev if row else None, entity(oids.ENT_FIRMWARE_REV), 0.4),
             _inner(components, row, "firmware_rev", oids.ENT_FIRMWARE_REV, 0.4),
-            _shaped_version(view, sys_object_id),
+            _shaped_version(view, kb),
         ],
         "build": [
             by_rule(fingerprint.build, 0.9),
@@ -383,7 +418,7 @@ def _identify(
     if "serial" not in identity:
         known = [view.text(oid) for oid in oids.SYSTEM_TEXTS]
         known += [found.value for found in identity.values()]
-        serial = enterprise_serial(view, oids.enterprise_arc(sys_object_id), known)
+        serial = enterprise_serial(view, device_enterprise(view, kb), known)
         if serial is not None:
             identity["serial"] = _Found(serial[0], serial[1], 0.3)
     return identity

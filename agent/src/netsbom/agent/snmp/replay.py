@@ -75,10 +75,26 @@ def replay_view(
     )
     view = keep_first_instances(view, plan.objects)
     view.whole.update(plan.subtrees)
+    if plan.list_enterprises:
+        _first_of_each_enterprise(data, oids.SERVED_ENTERPRISES, view, source)
     enterprise = enterprise_to_read(view)
     if enterprise is not None:
         _read_bounded(data, enterprise, oids.ENTERPRISE_ROWS, view, source)
     return view
+
+
+def _first_of_each_enterprise(data: bytes, limit: int, view: SnmpView, source: str) -> None:
+    """What ``walk._Walker.served_enterprises`` reads: the first object of each of the first
+    ``limit`` private enterprise subtrees the recording holds."""
+    read = parse_snmprec(data, (oids.ENTERPRISES,), source=source)
+    numbers: set[int] = set()
+    for suffix, value in read.subtree(oids.ENTERPRISES):
+        if suffix[0] in numbers:
+            continue
+        if len(numbers) == limit:
+            break
+        numbers.add(suffix[0])
+        view.set((*oids.ENTERPRISES, *suffix), value)
 
 
 def _read_bounded(data: bytes, prefix: Oid, limit: int, view: SnmpView, source: str) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 
 from netsbom.agent.snmp.view import Oid, SnmpView, to_text
 
@@ -54,11 +54,21 @@ def is_version_shaped(text: str) -> bool:
     """A dotted release, not a date or an address of a private, loopback or link-local range."""
     if len(text) > _MAX_LENGTH or not _VERSION.match(text) or _DATE.match(text):
         return False
+    return not _local_address(text)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | None:
     try:
-        address = ipaddress.IPv4Address(text)
+        return ipaddress.IPv4Address(text)
     except ValueError:
-        return True
-    return not (address.is_private or address.is_loopback or address.is_link_local)
+        return None
+
+
+def _local_address(text: str) -> bool:
+    address = _address(text)
+    return address is not None and (
+        address.is_private or address.is_loopback or address.is_link_local
+    )
 
 
 def _is_scalar(suffix: Oid) -> bool:
@@ -80,8 +90,18 @@ def is_serial_shaped(text: str) -> bool:
 def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | None:
     """(version, its OID): the only version-shaped value under ``arc`` in a scalar or in the
     column of a table of one row (``<column>.1``: a system's or its one unit's release), if
-    ``arc`` was read whole; else None."""
-    return _only(view, arc, release, single_rows=True)
+    ``arc`` was read whole; else None. A dotted quad beside an address of a private range (in
+    the same group or column) is an address too, not a release."""
+    if arc is None:
+        return None
+    texts = {
+        suffix: text
+        for suffix, value in view.subtree(arc)
+        if isinstance(value, bytes) and (text := to_text(value))
+    }
+    groups = {suffix[:-2] for suffix, text in texts.items() if _local_address(text)}
+    addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
+    return _only(view, arc, release, single_rows=True, skip=addresses)
 
 
 def enterprise_serial(
@@ -104,7 +124,12 @@ def enterprise_serial(
 
 
 def _only(
-    view: SnmpView, arc: Oid | None, read: Callable[[str], str | None], *, single_rows: bool = False
+    view: SnmpView,
+    arc: Oid | None,
+    read: Callable[[str], str | None],
+    *,
+    single_rows: bool = False,
+    skip: Container[Oid] = (),
 ) -> tuple[str, Oid] | None:
     """The one distinct value ``read`` finds in the scalars under ``arc`` (and with
     ``single_rows``, in the columns of tables of one row), if ``arc`` was read whole."""
@@ -115,7 +140,7 @@ def _only(
     found: dict[str, Oid] = {}
     for suffix, value in rows:
         single = single_rows and suffix[-1:] == (1,) and siblings[suffix[:-1]] == 1
-        if not (single or _is_scalar(suffix)) or not isinstance(value, bytes):
+        if not (single or _is_scalar(suffix)) or not isinstance(value, bytes) or suffix in skip:
             continue
         text = (to_text(value) or "").strip()
         value_read = read(text) if text else None

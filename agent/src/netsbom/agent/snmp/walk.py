@@ -300,6 +300,24 @@ class _Walker:
             assert last is not None
             current = last
 
+    async def served_enterprises(self, limit: int) -> None:
+        """The first object of each private enterprise subtree the agent serves (one GETNEXT
+        each, from the lowest number), the first ``limit`` subtrees."""
+        current = oids.ENTERPRISES
+        for _ in range(limit):
+            var_binds = await self._request("next", (current,))
+            if not var_binds:
+                return
+            oid, tag, value = var_binds[0]
+            if tag in END_TAGS or len(oid) <= len(current) or oid[:6] != oids.ENTERPRISES:
+                return
+            if oid <= current:
+                self.view.add_error("protocol", f"agent returned non-increasing OID {dotted(oid)}")
+                return
+            self.view.set(oid, value)
+            self.view.tags[oid] = tag
+            current = (*oids.ENTERPRISES, oid[len(oids.ENTERPRISES)] + 1)
+
     async def first_instances(self, objects: tuple[Oid, ...]) -> None:
         """Each object's first instance: one GETNEXT per object (batched), then one GET for the
         objects with nothing under them, as some agents serve a scalar without its ``.0``."""
@@ -446,6 +464,9 @@ async def collect(address: str, settings: SnmpSettings, *, deadline: float) -> S
             if plan.objects:
                 current = "vendor objects"
                 await walker.first_instances(plan.objects)
+            if plan.list_enterprises:
+                current = "enterprises served"
+                await walker.served_enterprises(oids.SERVED_ENTERPRISES)
             enterprise = enterprise_to_read(view)
             if enterprise is not None:
                 current = dotted(enterprise)
