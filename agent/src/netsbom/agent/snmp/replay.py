@@ -75,18 +75,21 @@ def replay_view(
     )
     view = keep_first_instances(view, plan.objects)
     view.whole.update(plan.subtrees)
+    served: SnmpView | None = None  # every private subtree's lines, when they are listed
     if plan.list_enterprises:
-        _first_of_each_enterprise(data, oids.SERVED_ENTERPRISES, view, source)
+        served = parse_snmprec(data, (oids.ENTERPRISES,), source=source)
+        _first_of_each_enterprise(served, oids.SERVED_ENTERPRISES, view)
     enterprise = enterprise_to_read(view)
     if enterprise is not None:
-        _read_bounded(data, enterprise, oids.ENTERPRISE_ROWS, view, source)
+        read = served or parse_snmprec(data, (enterprise,), source=source)
+        view.errors.extend(read.errors)
+        _read_bounded(read, enterprise, oids.ENTERPRISE_ROWS, view)
     return view
 
 
-def _first_of_each_enterprise(data: bytes, limit: int, view: SnmpView, source: str) -> None:
+def _first_of_each_enterprise(read: SnmpView, limit: int, view: SnmpView) -> None:
     """What ``walk._Walker.served_enterprises`` reads: the first object of each of the first
-    ``limit`` private enterprise subtrees the recording holds."""
-    read = parse_snmprec(data, (oids.ENTERPRISES,), source=source)
+    ``limit`` private enterprise subtrees of ``read``."""
     numbers: set[int] = set()
     for suffix, value in read.subtree(oids.ENTERPRISES):
         if suffix[0] in numbers:
@@ -97,10 +100,8 @@ def _first_of_each_enterprise(data: bytes, limit: int, view: SnmpView, source: s
         view.set((*oids.ENTERPRISES, *suffix), value)
 
 
-def _read_bounded(data: bytes, prefix: Oid, limit: int, view: SnmpView, source: str) -> None:
+def _read_bounded(read: SnmpView, prefix: Oid, limit: int, view: SnmpView) -> None:
     """What a walk of ``prefix`` stopping after ``limit`` varbinds reads (``walk._Walker.walk``)."""
-    read = parse_snmprec(data, (prefix,), source=source)
-    view.errors.extend(read.errors)
     rows = list(read.subtree(prefix))
     for suffix, value in rows[:limit]:
         view.set((*prefix, *suffix), value)

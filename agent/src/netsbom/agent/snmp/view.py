@@ -45,8 +45,8 @@ def parse_oid(text: str) -> Oid:
     parts = text.strip().strip(".").split(".")  # "1.3.6.1." in some recordings
     if not parts or parts == [""]:
         raise ValueError("empty OID")
-    oid = tuple(int(part) for part in parts)
-    if any(part < 0 for part in oid):
+    oid = tuple(map(int, parts))
+    if min(oid) < 0:
         raise ValueError(f"negative OID arc in {text!r}")
     return oid
 
