@@ -238,3 +238,16 @@ def test_served_subtrees_are_listed_up_to_the_bound(
     assert served == {2021, 8072}
     monkeypatch.setattr(oids, "SERVED_ENTERPRISES", 16)
     assert replay_snmp(path).os.family == "linux"  # two makers: a host, not an appliance
+
+
+def test_a_fault_in_deciding_costs_the_last_resort_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netsbom.agent.snmp import parse
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug of ours")
+
+    path = _recording(tmp_path, ["1.3.6.1.4.1.64999.2.3.0|4|4.03.00"])
+    monkeypatch.setattr(parse, "_components", broken)
+    assert enterprise_to_read(replay_view(path.read_bytes())) is None

@@ -235,13 +235,17 @@ def _shaped_version(view: SnmpView, kb: KnowledgeBase) -> _Found | None:
 def enterprise_to_read(view: SnmpView) -> Oid | None:
     """The device maker's enterprise subtree, when nothing read so far states its OS version or
     its serial: the one place left to look (``netsbom.agent.snmp.shape``). Decided identically
-    live and in replay."""
-    arc = device_enterprise(view)
-    if arc is None or arc in view.whole:
+    live and in replay. Never raises: a fault of ours here costs the last resort only."""
+    try:
+        arc = device_enterprise(view)
+        if arc is None or arc in view.whole:
+            return None
+        components, chassis = _components(view)
+        sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
+        identity = _identify(view, sys_object_id, view.text(oids.SYS_DESCR), chassis, components)
+    except Exception:  # a bug of ours must not lose what was read
+        log.exception("cannot decide whether to read the enterprise subtree")
         return None
-    components, chassis = _components(view)
-    sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
-    identity = _identify(view, sys_object_id, view.text(oids.SYS_DESCR), chassis, components)
     return None if "version" in identity and "serial" in identity else arc
 
 
