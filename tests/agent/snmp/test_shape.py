@@ -12,8 +12,10 @@ from netsbom.agent.snmp.parse import enterprise_to_read
 from netsbom.agent.snmp.poll import replay_snmp
 from netsbom.agent.snmp.replay import replay_view
 from netsbom.agent.snmp.shape import (
+    enterprise_model,
     enterprise_serial,
     enterprise_version,
+    is_product_shaped,
     is_serial_shaped,
     is_version_shaped,
     release,
@@ -107,6 +109,38 @@ def test_the_only_unit_id_is_the_serial_names_are_not() -> None:
     assert enterprise_serial(view, ARC, []) is None
 
 
+@pytest.mark.parametrize(
+    "text", ["BC2000", "EDS-G512E-T", "ITA2", "MHFA-S-37-32-AA-1-1", "Smart-UPS X 750", "RAy3-24"]
+)
+def test_product_shapes(text: str) -> None:
+    assert is_product_shaped(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Humidity1",  # an instance's name: one of many
+        "Outlet 12",
+        "01/2021 - 92.9kWh",  # a reading
+        "vThunder3ac80f21f3ad31e1",  # an id with a hex run
+        "c0:74:ad:c4:c7:a4",  # a MAC address
+        "ABCFT1000001",  # a long number: a serial's
+        "4.03.00",  # a release
+        "Acme",  # no digit
+        "a product with too many words 1",
+    ],
+)
+def test_not_product_shapes(text: str) -> None:
+    assert not is_product_shaped(text)
+
+
+def test_the_only_product_id_is_the_model_names_and_the_serial_are_not() -> None:
+    view = _view({(1, 0): b"BC2000", (2, 0): b"rack-12", (3, 0): b"SN1234567890", (4, 0): b"X-9"})
+    # "rack-12" is the device's location, "X-9" its serial found elsewhere
+    assert enterprise_model(view, ARC, ["rack-12"], "X-9") == ("BC2000", (*ARC, 1, 0))
+    assert enterprise_model(view, ARC, [], None) is None  # three candidates
+
+
 def _view(rows: dict[tuple[int, ...], object], whole: bool = True) -> SnmpView:
     view = SnmpView()
     for suffix, value in rows.items():
@@ -174,7 +208,28 @@ def test_replay_reads_the_subtree_within_its_bound(
     assert replay_snmp(path).os.version is None
 
 
-def test_a_device_with_a_version_and_a_serial_is_not_read_further(tmp_path: Path) -> None:
+def test_replay_takes_model_then_serial_from_the_subtree(tmp_path: Path) -> None:
+    path = _recording(
+        tmp_path,
+        [
+            "1.3.6.1.4.1.64999.2.1.0|4|PS-4800",
+            "1.3.6.1.4.1.64999.2.2.0|4|4.03.00",
+            "1.3.6.1.4.1.64999.2.3.0|4|AB12C3456789",
+            "1.3.6.1.4.1.64999.3.1.0|2|48",
+        ],
+    )
+    record = replay_snmp(path)
+    assert (record.model, record.os.version, record.serial) == (
+        "PS-4800",
+        "4.03.00",
+        "AB12C3456789",
+    )
+    sources = {p.field: (p.source, p.confidence) for p in record.provenance}
+    assert sources["model"] == ("1.3.6.1.4.1.64999.2.1.0", 0.3)
+    assert sources["serial"] == ("1.3.6.1.4.1.64999.2.3.0", 0.3)
+
+
+def test_a_device_with_version_model_and_serial_is_not_read_further(tmp_path: Path) -> None:
     chassis = "1.3.6.1.2.1.47.1.1.1.1"
     path = _recording(
         tmp_path,

@@ -15,6 +15,7 @@ SYS_NAME: Oid = (*SYSTEM, 5, 0)
 SYS_LOCATION: Oid = (*SYSTEM, 6, 0)
 # the system group's texts, which name the product or the device, never one unit
 SYSTEM_TEXTS: tuple[Oid, ...] = (SYS_DESCR, SYS_CONTACT, SYS_NAME, SYS_LOCATION)
+DEVICE_NAMES: tuple[Oid, ...] = (SYS_CONTACT, SYS_NAME, SYS_LOCATION)  # this device's, not a model
 
 # IF-MIB
 IF_DESCR: Oid = (1, 3, 6, 1, 2, 1, 2, 2, 1, 2)

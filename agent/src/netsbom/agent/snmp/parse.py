@@ -24,7 +24,7 @@ from netsbom.agent.snmp.fingerprint import (
     knowledge_base,
     used,
 )
-from netsbom.agent.snmp.shape import enterprise_serial, enterprise_version
+from netsbom.agent.snmp.shape import enterprise_model, enterprise_serial, enterprise_version
 from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 from netsbom.agent.snmp.view import (
     IpAddress,
@@ -233,9 +233,9 @@ def _shaped_version(view: SnmpView, kb: KnowledgeBase) -> _Found | None:
 
 
 def enterprise_to_read(view: SnmpView) -> Oid | None:
-    """The device maker's enterprise subtree, when nothing read so far states its OS version or
-    its serial: the one place left to look (``netsbom.agent.snmp.shape``). Decided identically
-    live and in replay. Never raises: a fault of ours here costs the last resort only."""
+    """The device maker's enterprise subtree, when nothing read so far states its OS version, its
+    model or its serial: the one place left to look (``netsbom.agent.snmp.shape``). Decided
+    identically live and in replay. Never raises: a fault of ours costs the last resort only."""
     try:
         arc = device_enterprise(view)
         if arc is None or arc in view.whole:
@@ -246,7 +246,7 @@ def enterprise_to_read(view: SnmpView) -> Oid | None:
     except Exception:  # a bug of ours must not lose what was read
         log.exception("cannot decide whether to read the enterprise subtree")
         return None
-    return None if "version" in identity and "serial" in identity else arc
+    return None if all(name in identity for name in ("version", "model", "serial")) else arc
 
 
 def device_enterprise(view: SnmpView, kb: KnowledgeBase | None = None) -> Oid | None:
@@ -419,13 +419,28 @@ def _identify(
                 identity[name] = option
                 used(option.unit)
                 break
+    _last_resort(view, kb, identity)
+    return identity
+
+
+def _last_resort(view: SnmpView, kb: KnowledgeBase, identity: _Identity) -> None:
+    """A model, then a serial, from the one scalar of their shape in the maker's subtree
+    (``netsbom.agent.snmp.shape``; the version is the last of its own candidates)."""
+    arc = device_enterprise(view, kb)
+    if arc is None or arc not in view.whole:
+        return
+    if "model" not in identity:
+        names = [view.text(oid) for oid in oids.DEVICE_NAMES]
+        serial = identity.get("serial")
+        model = enterprise_model(view, arc, names, serial.value if serial else None)
+        if model is not None:
+            identity["model"] = _Found(model[0], model[1], 0.3)
     if "serial" not in identity:
         known = [view.text(oid) for oid in oids.SYSTEM_TEXTS]
         known += [found.value for found in identity.values()]
-        serial = enterprise_serial(view, device_enterprise(view, kb), known)
-        if serial is not None:
-            identity["serial"] = _Found(serial[0], serial[1], 0.3)
-    return identity
+        serial_found = enterprise_serial(view, arc, known)
+        if serial_found is not None:
+            identity["serial"] = _Found(serial_found[0], serial_found[1], 0.3)
 
 
 def _found(

@@ -1,20 +1,23 @@
-"""The last resort for an OS version or a serial: the one scalar of the device's own enterprise
-subtree that has the shape.
+"""The last resort for an OS version, a model or a serial: the one scalar of the device maker's
+enterprise subtree that has the shape.
 
 Small devices (UPSes, PDUs, rectifiers, optical amplifiers, appliances) often state their firmware
-release and serial number only in scalars of their vendor's private MIB, a MIB netsbom does not
-have. Documented conventions still point at them: an SMIv2 scalar's instance is its OID followed by
-``.0`` (RFC 2578); a release is written as a dotted version (``2.9.4``, ``v6.0.3-build0058``,
-``V1.10(AAWC.1)``); a serial number is one word of letters and digits (``S100Z16017355``,
-``ND1932-0257``) that names one unit, so it is none of the texts that name the product or the
-device (sysDescr, sysName, sysLocation, sysContact, the model and version found elsewhere).
+release, model and serial number only in scalars of their vendor's private MIB, a MIB netsbom does
+not have. Documented conventions still point at them: an SMIv2 scalar's instance is its OID
+followed by ``.0`` (RFC 2578); a release is written as a dotted version (``2.9.4``,
+``v6.0.3-build0058``, ``V1.10(AAWC.1)``); a product is named by an id of letters and digits
+(``BC2000``, ``EDS-G512E-T``), one to three words; a serial number is one word of letters and
+digits (``S100Z16017355``, ``ND1932-0257``) that names one unit, so it is none of the texts that
+name the product or the device (sysDescr, sysName, sysLocation, sysContact, the model and version
+found elsewhere).
 
-So, when no other source states a version or a serial, the device's enterprise subtree
-(1.3.6.1.4.1.N of its sysObjectID) is read, and if it was read to its end within
+So, when no other source states a version, model or serial, the maker's enterprise subtree is
+read (:func:`netsbom.agent.snmp.parse.device_enterprise`), and if it was read to its end within
 ``oids.ENTERPRISE_ROWS`` objects and exactly one distinct text of the shape sits in its scalars,
 that is the value, with a low confidence and its OID as provenance. Two candidates (firmware and
-boot loader, a model and a serial), a subtree too large to read whole, an address, a date: no
-value, as none is better than a wrong one. Nothing here knows a vendor.
+boot loader, a model and a serial), a subtree too large to read whole, an address, a date, a
+reading, an instance's name (``Humidity1``), an id with a long number or a hex run: no value, as
+none is better than a wrong one. Nothing here knows a vendor.
 """
 
 from __future__ import annotations
@@ -35,6 +38,14 @@ _QUALIFIED = re.compile(
 _DATE = re.compile(r"^(?:19|20)\d\d[.-](?:0[1-9]|1[0-2])[.-](?:0[1-9]|[12]\d|3[01])$")
 _MAX_LENGTH = 40
 _SERIAL = re.compile(r"^(?=(?:.*\d){2})[A-Za-z0-9][A-Za-z0-9-]{5,31}$")
+# a product id: letters and digits, 3 to 32 characters, up to two more words ("Smart-UPS X 750")
+_PRODUCT = re.compile(
+    r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._/+-]{2,31}(?: [A-Za-z0-9._/+-]+){0,2}$"
+)
+_LONG_NUMBER = re.compile(r"\d{7,}")  # a serial's or a counter's digits, not a product's
+_HEX_RUN = re.compile(r"[0-9A-Fa-f]{12}|^(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$")  # MAC, id
+_INSTANCE = re.compile(r"^[A-Z]?[a-z]{4,}[ _-]?\d+$")  # "Humidity1", "Outlet 12": one of many
+_READING = re.compile(r"\s-\s|\d/\d")  # "01/2021 - 92.9kWh": a reading or a date
 _MIN_NAME = 6  # a known text this long found inside a candidate makes it a name, not a serial
 _ONE_CHARACTER = re.compile(r"^(.)\1*$")  # "000000", "FFFFFFFF": no serial written
 _NUMBERS = re.compile(r"^\d+(?:-\d+){2,}$")  # "1-847-634-6700", "2020-05-26": not a unit's id
@@ -87,6 +98,19 @@ def is_serial_shaped(text: str) -> bool:
     )
 
 
+def is_product_shaped(text: str) -> bool:
+    """A product id: letters and digits, no long number, hex run, release, instance's name or
+    reading."""
+    return bool(
+        _PRODUCT.match(text)
+        and not _LONG_NUMBER.search(text)
+        and not _HEX_RUN.search(text)
+        and not _INSTANCE.match(text)
+        and not _READING.search(text)
+        and release(text) is None
+    )
+
+
 def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | None:
     """(version, its OID): the only version-shaped value under ``arc`` in a scalar or in the
     column of a table of one row (``<column>.1``: a system's or its one unit's release), if
@@ -102,6 +126,23 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     groups = {suffix[:-2] for suffix, text in texts.items() if _local_address(text)}
     addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
     return _only(view, arc, release, single_rows=True, skip=addresses)
+
+
+def enterprise_model(
+    view: SnmpView, arc: Oid | None, names: Iterable[str | None], serial: str | None
+) -> tuple[str, Oid] | None:
+    """(model, its OID): the only product-shaped scalar value under ``arc`` that is neither the
+    serial found elsewhere nor in one of the device's ``names`` (sysName, sysLocation,
+    sysContact), if ``arc`` was read whole; else None."""
+    known = [text.casefold() for text in (*names, serial) if text]
+
+    def product(text: str) -> str | None:
+        folded = text.casefold()
+        if not is_product_shaped(text) or any(folded in name for name in known):
+            return None
+        return text
+
+    return _only(view, arc, product)
 
 
 def enterprise_serial(
