@@ -65,9 +65,13 @@ def test_not_release_shapes(text: str) -> None:
         ("9.7.2.0 build 20 (US)", "9.7.2.0"),
         ("1.12.0 rev 54574", "1.12.0"),
         ("V23.03.01 (0025)", "V23.03.01"),
+        ("v7.2.6,build1575,230926 (GA.F)", "v7.2.6"),
+        ("v6.0.11(GA), build285, 2022.03.28", "v6.0.11"),
+        ("6.1.1 (2019-04-18)", "6.1.1"),
         ("Acme 2.9.4", None),  # a name first: not a release alone
         ("2.9.4 and 2.9.5", None),
         ("build 20", None),
+        ("1.2, 1.3", None),
     ],
 )
 def test_release_read_from_a_qualified_text(text: str, expected: str | None) -> None:

@@ -30,10 +30,13 @@ from collections.abc import Callable, Container, Iterable
 from netsbom.agent.snmp.view import Oid, SnmpView, to_text
 
 _VERSION = re.compile(r"^[vV]?\d+(?:\.\d+){1,4}(?!\.?\d)[A-Za-z0-9()._+-]*$")
-# a release with its build, revision or release number, or a tag: "V6.2  build 20080519",
-# "3.0.6 Build 20200805 Rel.55968", "1.12.0 rev 54574", "9.7.2.0 build 20 (US)"
+# a release with its build, revision or release number, date stamp or tag: "V6.2  build
+# 20080519", "3.0.6 Build 20200805 Rel.55968", "1.12.0 rev 54574", "9.7.2.0 build 20 (US)",
+# "v7.2.6,build1575,230926 (GA.F)", "v6.0.11(GA), build285, 2022.03.28"
 _QUALIFIED = re.compile(
-    r"^(?P<release>\S+)(?:(?:\s+|,\s*)(?i:build|rev|rel|release)[ .:]?\w[\w.-]*|\s*\(\w+\))+$"
+    r"^(?P<release>[^\s,]+?),?"
+    r"(?:(?:\s+|,\s*)(?:(?i:build|rev|rel|release)[ .:]?\w[\w.-]*|\d{6,8}|\d{4}[.-]\d\d[.-]\d\d)"
+    r"|\s*\([\w.-]+\))+$"
 )
 _DATE = re.compile(r"^(?:19|20)\d\d[.-](?:0[1-9]|1[0-2])[.-](?:0[1-9]|[12]\d|3[01])$")
 _MAX_LENGTH = 40
