@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -418,6 +418,7 @@ class KnowledgeBase:
         owner = self._owner(_parse_sys_oid(sys_object_id))
         return owner is not None and owner.data.generic
 
+    @cached_property
     def host_agent_enterprises(self) -> frozenset[int]:
         """Enterprise numbers of software any general-purpose host may serve: the general SNMP
         agents' and the server-hardware agents' (the arcs of ``scope: always`` objects)."""

@@ -227,8 +227,8 @@ def _parse_view(
     )
 
 
-def _shaped_version(view: SnmpView, kb: KnowledgeBase) -> _Found | None:
-    found = enterprise_version(view, device_enterprise(view, kb))
+def _shaped_version(view: SnmpView, arc: Oid | None) -> _Found | None:
+    found = enterprise_version(view, arc)
     return _found(found[0], found[1], 0.3) if found else None
 
 
@@ -266,7 +266,7 @@ def maker_arc(view: SnmpView, kb: KnowledgeBase) -> Oid | None:
     clock), a general-purpose host serves none or those of several agents."""
     if not kb.general_agent(view.object_id(oids.SYS_OBJECT_ID)):
         return None
-    hosts = kb.host_agent_enterprises()
+    hosts = kb.host_agent_enterprises
     served = {suffix[0] for suffix, _ in view.subtree(oids.ENTERPRISES) if suffix}
     makers = served - hosts
     return (*oids.ENTERPRISES, makers.pop()) if len(makers) == 1 else None
@@ -322,6 +322,7 @@ def _identify(
                 break
     fingerprint = kb.identify(sys_object_id, description, answered)
     maker = maker_arc(view, kb)
+    own = maker if kb.general_agent(sys_object_id) else oids.enterprise_arc(sys_object_id)
     kernel: tuple[str, str] | None = None
     appliance = kb.is_appliance(sys_object_id) or maker is not None
     if fingerprint.family in _KERNEL_FAMILIES and appliance:
@@ -377,7 +378,7 @@ def _identify(
             _top_statement(components, row, version_from_descr),
             _found(row.firmware_rev if row else None, entity(oids.ENT_FIRMWARE_REV), 0.4),
             _inner(components, row, "firmware_rev", oids.ENT_FIRMWARE_REV, 0.4),
-            _shaped_version(view, kb),
+            _shaped_version(view, own),
         ],
         "build": [
             by_rule(fingerprint.build, 0.9),
@@ -419,14 +420,13 @@ def _identify(
                 identity[name] = option
                 used(option.unit)
                 break
-    _last_resort(view, kb, identity)
+    _last_resort(view, own, identity)
     return identity
 
 
-def _last_resort(view: SnmpView, kb: KnowledgeBase, identity: _Identity) -> None:
-    """A model, then a serial, from the one scalar of their shape in the maker's subtree
+def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
+    """A model, then a serial, from the one scalar of their shape in the maker's subtree ``arc``
     (``netsbom.agent.snmp.shape``; the version is the last of its own candidates)."""
-    arc = device_enterprise(view, kb)
     if arc is None or arc not in view.whole:
         return
     if "model" not in identity:

@@ -8,12 +8,15 @@ and counted as one error. Any malformed line is skipped with an error; reading n
 content. ``.snmprec.bz2`` files are read too.
 
 Only the subtrees the live walk reads are kept, so a replay sees exactly what a poll would (the
-device's enterprise subtree too, within the same bound, when nothing else states a version).
+first object of each private subtree behind a general agent's sysObjectID, and the maker's
+subtree within the same bound when nothing else states a version, model or serial).
 """
 
 from __future__ import annotations
 
+import bisect
 import bz2
+import itertools
 import re
 from pathlib import Path
 
@@ -44,6 +47,27 @@ class RecordError(ValueError):
     """One line of a recording could not be decoded."""
 
 
+class Recording:
+    """A recording's lines, indexed once for the passes of a replay: every line under an OID
+    prefix is a contiguous run of the lines sorted as bytes, found by bisection."""
+
+    def __init__(self, data: bytes | str) -> None:
+        self.raw = data.encode("latin-1") if isinstance(data, str) else data
+        self.lines = self.raw.split(b"\n")
+        self._sorted = sorted(zip(self.lines, range(1, len(self.lines) + 1), strict=True))
+
+    def starting_with(self, heads: tuple[bytes, ...]) -> list[tuple[int, bytes]]:
+        """(line number, line) of the lines that start with one of ``heads``, in file order."""
+        found: dict[int, bytes] = {}
+        for head in heads:
+            start = bisect.bisect_left(self._sorted, (head,))
+            for line, number in itertools.islice(self._sorted, start, None):
+                if not line.startswith(head):
+                    break
+                found[number] = line
+        return sorted(found.items())
+
+
 def read_snmprec(path: Path, subtrees: tuple[Oid, ...] | None = None) -> SnmpView:
     """Read a recording; by default keep what a live poll of this device would read."""
     view = SnmpView()
@@ -67,22 +91,23 @@ def replay_view(
     The plan depends on the system group, so it is read first; vendor objects keep only their
     first instance, as the live poll's GETNEXT does.
     """
-    system = parse_snmprec(data, (oids.SYSTEM,))
+    recording = Recording(data)
+    system = parse_snmprec(recording, (oids.SYSTEM,), whole_file=False)
     sys_object_id = system.object_id(oids.SYS_OBJECT_ID)
     plan = oids.collection_plan(sys_object_id, system.text(oids.SYS_DESCR))
     view = parse_snmprec(
-        data, (*plan.subtrees, *plan.objects), source=source, view=view, exact=plan.objects
+        recording, (*plan.subtrees, *plan.objects), source=source, view=view, exact=plan.objects
     )
     view = keep_first_instances(view, plan.objects)
     view.whole.update(plan.subtrees)
     served: SnmpView | None = None  # every private subtree's lines, when they are listed
     if plan.list_enterprises:
-        served = parse_snmprec(data, (oids.ENTERPRISES,), source=source)
+        served = parse_snmprec(recording, (oids.ENTERPRISES,), source=source, whole_file=False)
         _first_of_each_enterprise(served, oids.SERVED_ENTERPRISES, view)
     enterprise = enterprise_to_read(view)
     if enterprise is not None:
-        read = served or parse_snmprec(data, (enterprise,), source=source)
-        view.errors.extend(read.errors)
+        read = served or parse_snmprec(recording, (enterprise,), source=source, whole_file=False)
+        view.errors.extend(e for e in read.errors if e not in view.errors)
         _read_bounded(read, enterprise, oids.ENTERPRISE_ROWS, view)
     return view
 
@@ -125,30 +150,32 @@ def keep_first_instances(view: SnmpView, objects: tuple[Oid, ...]) -> SnmpView:
 
 
 def parse_snmprec(
-    data: bytes | str,
+    data: bytes | str | Recording,
     subtrees: tuple[Oid, ...],
     *,
     source: str = "<snmprec>",
     view: SnmpView | None = None,
     exact: tuple[Oid, ...] = (),
+    whole_file: bool = True,
 ) -> SnmpView:
     """Decode the lines of a recording that fall in ``subtrees`` (or are one of ``exact``); count
     the malformed ones.
 
     Recordings reach millions of lines, most outside the collected subtrees, so lines are selected
     by their OID prefix as bytes and only those are decoded. Lines outside the subtrees are checked
-    only for a plausible start (a digit, ``.``, ``#`` or blank); garbage that starts like an OID
-    there goes unnoticed, as it is never used.
+    only for a plausible start (a digit, ``.``, ``#`` or blank; with ``whole_file``: a replay's
+    further passes over the same recording leave that check to its main pass); garbage that
+    starts like an OID there goes unnoticed, as it is never used.
     """
-    raw = data.encode("latin-1") if isinstance(data, str) else data
+    recording = data if isinstance(data, Recording) else Recording(data)
+    raw, lines = recording.raw, recording.lines
     view = SnmpView() if view is None else view
     problems: list[tuple[int, str]] = []  # (line number, message)
     variation: list[int] = []
     heads = tuple(dotted(prefix).encode("ascii") + b"." for prefix in subtrees)
     heads += tuple(dotted(oid).encode("ascii") + b"|" for oid in exact)
     heads += tuple(b"." + head for head in heads)
-    lines = raw.split(b"\n")
-    selected = [(n, line) for n, line in enumerate(lines, start=1) if line.startswith(heads)]
+    selected = recording.starting_with(heads)
     for start, raw_line in selected:
         line = raw_line.decode("latin-1").strip()
         parts = line.split("|", 2)
@@ -168,9 +195,9 @@ def parse_snmprec(
             view.set(oid, decode_value(tag, value_text))
         except RecordError as exc:
             problems.append((start, str(exc)))
-    if lines[0] and not _PLAUSIBLE_START.match(lines[0]):
+    if whole_file and lines[0] and not _PLAUSIBLE_START.match(lines[0]):
         problems.append((1, "not OID|TAG|VALUE"))
-    implausible = [m.start() for m in _IMPLAUSIBLE_LINE.finditer(raw)]
+    implausible = [m.start() for m in _IMPLAUSIBLE_LINE.finditer(raw)] if whole_file else []
     if implausible:
         problems.append((_line_number(raw, implausible[0] + 1), "not OID|TAG|VALUE"))
     if problems:
