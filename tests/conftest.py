@@ -52,6 +52,18 @@ def require(path: Path, what: str) -> Path:
     return path
 
 
+def lab_store(tmp_path: Path, *names: str) -> str:
+    """A SQLite store in ``tmp_path`` holding :func:`make_record` devices (default edge1, edge2)
+    of network ``lab``; its URL."""
+    from netsbom.collector.store import open_store
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = open_store(url)
+    store.write([make_record(name) for name in names or ("edge1", "edge2")])
+    store.close()
+    return url
+
+
 def make_record(
     name: str = "edge1",
     *,

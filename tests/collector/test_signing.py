@@ -21,10 +21,9 @@ from netsbom.collector.signing import (
     sign_document,
     verify_document,
 )
-from netsbom.collector.store import open_store
 from netsbom.core.cli import cli
 from netsbom.core.errors import ConfigError, CredentialError, ExitCode
-from tests.conftest import make_record
+from tests.conftest import lab_store
 
 PASSWORD = "correct horse battery staple"
 
@@ -141,19 +140,11 @@ def test_other_curves_and_private_keys_as_public_are_refused(tmp_path: Path) -> 
         load_public_key(key)
 
 
-def _store_with_lab(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    store = open_store(url)
-    store.write([make_record("edge1"), make_record("edge2")])
-    store.close()
-    return url
-
-
 def test_export_sign_then_verify_end_to_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KEYPW", PASSWORD)
-    url = _store_with_lab(tmp_path)
+    url = lab_store(tmp_path)
     runner = CliRunner()
     made = runner.invoke(
         cli,
@@ -198,7 +189,7 @@ def test_export_sign_then_verify_end_to_end(
 
 
 def test_export_sign_usage_errors(tmp_path: Path) -> None:
-    url = _store_with_lab(tmp_path)
+    url = lab_store(tmp_path)
     runner = CliRunner()
     key, _ = _keys(tmp_path)
     to_stdout = runner.invoke(

@@ -18,10 +18,9 @@ from click.testing import CliRunner
 
 from netsbom.collector.hsm import MODULE_ENV, parse
 from netsbom.collector.signing import key_id, load_public_key, sign_document, verify_document
-from netsbom.collector.store import open_store
 from netsbom.core.cli import cli
 from netsbom.core.errors import ConfigError, CredentialError, ExitCode
-from tests.conftest import make_record
+from tests.conftest import lab_store
 
 MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 PIN = "8d1f-token-pin-27"
@@ -66,14 +65,6 @@ def _generate(label: str, algorithm: str, out: Path) -> Path:
     return out
 
 
-def _store(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    store = open_store(url)
-    store.write([make_record("edge1"), make_record("edge2")])
-    store.close()
-    return url
-
-
 def _export(url: str, out: Path, *extra: str) -> tuple[int, str]:
     result = CliRunner().invoke(
         cli, ["sbom", "export", "--db", url, "--network", "lab", "--out", str(out), *extra]
@@ -89,7 +80,7 @@ def test_a_token_key_signs_an_export_that_verifies_with_its_exported_pem(
     from securesystemslib.signer import SSlibKey
 
     pub = _generate(f"sbom-{algorithm}", algorithm, tmp_path / "token.pub")
-    url = _store(tmp_path)
+    url = lab_store(tmp_path)
     out = tmp_path / "lab.cdx.json"
     code, output = _export(
         url, out, "--sign", _uri(f"sbom-{algorithm}"), "--key-password", "env:TOKEN_PIN"
@@ -154,23 +145,22 @@ def test_the_pin_from_pin_source_and_the_public_key_exported_again(
 def test_a_wrong_pin_is_one_line_without_the_pin(token: Path, tmp_path: Path) -> None:
     _generate("sbom-wrong-pin", "ed25519", tmp_path / "k.pub")
     out = tmp_path / "o.json"
-    code, output = _export(
-        _store(tmp_path), out, "--sign", _uri("sbom-wrong-pin"), "--key-password", "env:WRONG_PIN"
-    )
+    url, sign = lab_store(tmp_path), ("--sign", _uri("sbom-wrong-pin"))
+    code, output = _export(url, out, *sign, "--key-password", "env:WRONG_PIN")
     assert code == 1
     assert output.strip().splitlines() == [
         f"Error: {_uri('sbom-wrong-pin')}: the token PIN is incorrect"
     ]
     assert WRONG not in output and PIN not in output
     assert not out.exists()  # refused before any work
-    code, output = _export(_store(tmp_path / ""), out, "--sign", _uri("sbom-wrong-pin"))
+    code, output = _export(url, out, *sign)
     assert code == 1 and "PIN is needed" in output
 
 
 def test_unknown_token_object_or_module_are_clear_errors(
     token: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = _store(tmp_path)
+    url = lab_store(tmp_path)
     out = tmp_path / "o.json"
     sign = ("--key-password", "env:TOKEN_PIN", "--sign")
     code, output = _export(url, out, *sign, "pkcs11:token=nope;object=x")
@@ -214,6 +204,6 @@ def test_without_python_pkcs11_the_error_names_the_extra(
 
     monkeypatch.setitem(sys.modules, "pkcs11", None)  # `import pkcs11` raises ImportError
     code, output = _export(
-        _store(tmp_path), tmp_path / "o.json", "--sign", _uri("k"), "--key-password", "env:X"
+        lab_store(tmp_path), tmp_path / "o.json", "--sign", _uri("k"), "--key-password", "env:X"
     )
     assert code == 1 and "netsbom-collector[pkcs11]" in output

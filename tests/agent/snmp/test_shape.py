@@ -310,3 +310,8 @@ def test_a_fault_in_deciding_costs_the_last_resort_only(
     path = _recording(tmp_path, ["1.3.6.1.4.1.64999.2.3.0|4|4.03.00"])
     monkeypatch.setattr(parse, "_components", broken)
     assert enterprise_to_read(replay_view(path.read_bytes())) is None
+
+
+def test_a_value_at_the_bare_enterprises_node_is_no_makers(tmp_path: Path) -> None:
+    record = replay_snmp(_host(tmp_path, ["1.3.6.1.4.1|4|odd", "1.3.6.1.4.1.0|4|odder"]))
+    assert (record.os.family, record.os.version) == ("linux", "4.4.9")

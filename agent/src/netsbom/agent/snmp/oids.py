@@ -84,7 +84,7 @@ ENTERPRISES: Oid = (1, 3, 6, 1, 4, 1)
 ENTERPRISE_ROWS = 2_000
 # Behind a general agent's sysObjectID (Net-SNMP's), the private subtrees the agent serves are
 # listed (one GETNEXT each, the first this many): one of a maker beside them makes the host that
-# maker's appliance (netsbom.agent.snmp.parse.maker_arc).
+# maker's appliance (netsbom.agent.snmp.parse.device_enterprise).
 SERVED_ENTERPRISES = 16
 
 # Walked in this order; the system group first (its failure means the device is unreachable).

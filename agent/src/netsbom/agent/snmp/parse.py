@@ -250,25 +250,17 @@ def enterprise_to_read(view: SnmpView) -> Oid | None:
 
 
 def device_enterprise(view: SnmpView, kb: KnowledgeBase | None = None) -> Oid | None:
-    """The enterprise subtree of the device's maker: its sysObjectID's, or behind a general
-    agent's sysObjectID the one maker's subtree the agent serves (:func:`maker_arc`)."""
+    """The enterprise subtree of the device's maker: its sysObjectID's; behind a general agent's
+    sysObjectID (Net-SNMP's), the private subtree of the one maker the agent serves beside those
+    of general agents and server-hardware agents (an appliance's vendor extends the stock agent
+    with its own MIB: a Dataprobe PDU, a Check Point gateway, an EndRun clock; a general-purpose
+    host serves none, or those of several agents)."""
     kb = kb or knowledge_base()
     sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
-    if kb.general_agent(sys_object_id):
-        return maker_arc(view, kb)
-    return oids.enterprise_arc(sys_object_id)
-
-
-def maker_arc(view: SnmpView, kb: KnowledgeBase) -> Oid | None:
-    """Behind a general agent's sysObjectID (Net-SNMP's), the private subtree of the one maker the
-    agent serves beside those of general agents and server-hardware agents: an appliance's vendor
-    extends the stock agent with its own MIB (a Dataprobe PDU, a Check Point gateway, an EndRun
-    clock), a general-purpose host serves none or those of several agents."""
-    if not kb.general_agent(view.object_id(oids.SYS_OBJECT_ID)):
-        return None
-    hosts = kb.host_agent_enterprises
+    if not kb.general_agent(sys_object_id):
+        return oids.enterprise_arc(sys_object_id)
     served = {suffix[0] for suffix, _ in view.subtree(oids.ENTERPRISES) if suffix}
-    makers = served - hosts
+    makers = served - kb.host_agent_enterprises - {0}  # IANA reserves number 0
     return (*oids.ENTERPRISES, makers.pop()) if len(makers) == 1 else None
 
 
@@ -321,8 +313,8 @@ def _identify(
                 answered.add(name)
                 break
     fingerprint = kb.identify(sys_object_id, description, answered)
-    maker = maker_arc(view, kb)
-    own = maker if kb.general_agent(sys_object_id) else oids.enterprise_arc(sys_object_id)
+    own = device_enterprise(view, kb)  # the maker's subtree
+    maker = own if kb.general_agent(sys_object_id) else None  # a maker behind a general agent
     kernel: tuple[str, str] | None = None
     appliance = kb.is_appliance(sys_object_id) or maker is not None
     if fingerprint.family in _KERNEL_FAMILIES and appliance:

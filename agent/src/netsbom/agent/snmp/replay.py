@@ -117,7 +117,7 @@ def _first_of_each_enterprise(read: SnmpView, limit: int, view: SnmpView) -> Non
     ``limit`` private enterprise subtrees of ``read``."""
     numbers: set[int] = set()
     for suffix, value in read.subtree(oids.ENTERPRISES):
-        if suffix[0] in numbers:
+        if not suffix or suffix[0] in numbers:  # the bare enterprises node is no one's subtree
             continue
         if len(numbers) == limit:
             break

@@ -309,7 +309,8 @@ class _Walker:
             if not var_binds:
                 return
             oid, tag, value = var_binds[0]
-            if tag in END_TAGS or len(oid) <= len(current) or oid[:6] != oids.ENTERPRISES:
+            under = len(oid) > len(oids.ENTERPRISES) and oids.in_subtrees(oid, (oids.ENTERPRISES,))
+            if tag in END_TAGS or not under:
                 return
             if oid <= current:
                 self.view.add_error("protocol", f"agent returned non-increasing OID {dotted(oid)}")
