@@ -32,7 +32,10 @@ SYSTEM = [
 
 @pytest.mark.parametrize(
     "text",
-    ["2.9.4", "245.00", "v6.0.3-build0058", "V1.10(AAWC.1)", "8.2-7MR-1", "3.9.0.4", "1.1.1.0"],
+    [
+        *("2.9.4", "245.00", "v6.0.3-build0058", "V1.10(AAWC.1)", "8.2-7MR-1", "3.9.0.4"),
+        *("1.1.1.0", "R80.20", "B8.35Build03"),  # one letter of a train before the release
+    ],
 )
 def test_release_shapes(text: str) -> None:
     assert is_version_shaped(text)
@@ -50,6 +53,8 @@ def test_release_shapes(text: str) -> None:
         "42",
         "1.3.6.1.4.1.9.1.516",  # an OID
         "1." + "2" * 45,  # too long
+        "GE1/0/1",  # a port
+        "AB1.2",  # two letters: a name, not a train
     ],
 )
 def test_not_release_shapes(text: str) -> None:
@@ -109,8 +114,13 @@ def test_the_only_unit_id_is_the_serial_names_are_not() -> None:
     )
     # a known name inside a candidate ("<model>-T") makes it a name too
     assert enterprise_serial(view, ARC, ["EDS-G512E", "sw-12"]) == ("TAIKD1021234", (*ARC, 2, 0))
-    # nothing known: two candidates, no serial
-    assert enterprise_serial(view, ARC, []) is None
+    # nothing known: of two candidates, the one with a unit's sequence number
+    assert enterprise_serial(view, ARC, []) == ("TAIKD1021234", (*ARC, 2, 0))
+    # two numbered, or none numbered: no serial
+    two = _view({(1, 0): b"ZY18120520", (2, 0): b"TAIKD1021234"})
+    assert enterprise_serial(two, ARC, []) is None
+    none = _view({(1, 0): b"EDS-G512E-T", (2, 0): b"FOC2533L5YZ"})
+    assert enterprise_serial(none, ARC, []) is None
 
 
 @pytest.mark.parametrize(
@@ -179,11 +189,36 @@ def test_scalars_and_tables_of_one_row_count() -> None:
     assert enterprise_version(_view({(4, 1, 3, 2): b"1.0.4"}), ARC) is None  # not row 1
 
 
-def test_serials_only_from_scalars() -> None:
-    assert enterprise_serial(_view({(4, 1, 8, 1): b"CN187D6053"}), ARC, []) is None
+def test_serials_from_scalars_and_numbered_ones_from_tables_of_one_row() -> None:
     assert enterprise_serial(_view({(4, 8, 0): b"CN187D6053"}), ARC, []) == (
         "CN187D6053",
         (*ARC, 4, 8, 0),
+    )
+    # a table of one row may describe a part (a modem, a supply): only a numbered id is taken
+    assert enterprise_serial(_view({(4, 1, 8, 1): b"CN187D6053"}), ARC, []) is None
+    assert enterprise_serial(_view({(4, 1, 8, 1): b"P1UM298000677"}), ARC, []) == (
+        "P1UM298000677",
+        (*ARC, 4, 1, 8, 1),
+    )
+    # two rows: two units, neither is known to be the device
+    two_rows = _view({(4, 1, 8, 1): b"P1UM298000677", (4, 1, 8, 2): b"P1UM298000678"})
+    assert enterprise_serial(two_rows, ARC, []) is None
+
+
+def test_a_column_with_a_row_0_is_no_scalar() -> None:
+    # "TProbe 1" at <column>.0 beside rows .1 and .2: a table, so BC2000 is the only model
+    view = _view(
+        {
+            (2, 1, 2, 0): b"BC2000",
+            (7, 1, 2, 0): b"TProbe 1",
+            (7, 1, 2, 1): b"TProbe 2",
+            (7, 1, 2, 2): b"TProbe 3",
+        }
+    )
+    assert enterprise_model(view, ARC, [], None) == ("BC2000", (*ARC, 2, 1, 2, 0))
+    assert (
+        enterprise_model(_view({(2, 1, 2, 0): b"BC2000", (7, 1, 2, 0): b"TP100"}), ARC, [], None)
+        is None
     )
 
 
@@ -277,6 +312,19 @@ def test_a_general_agent_serving_one_makers_subtree_is_that_makers_appliance(
     assert record.vendor == "Symbicon"  # IANA's registrant of 45000
     [vendor] = [p for p in record.provenance if p.field == "vendor"]
     assert vendor.source == "enterprise 45000 served beside a general agent"
+
+
+def test_behind_a_general_agent_no_firmware_release_leaves_the_host_it_says_it_is(
+    tmp_path: Path,
+) -> None:
+    # the maker's subtree states no release: the box answers as Net-SNMP's Linux and is
+    # described so (a maker's agent extension on a general host looks the same)
+    record = replay_snmp(_host(tmp_path, ["1.3.6.1.4.1.45000.6.1.1.0|2|1"]))
+    assert (record.os.family, record.os.version) == ("linux", "4.4.9")
+    assert [s.kind for s in record.software].count("kernel") == 1  # the OS's, not a second part
+    assert record.vendor == "Symbicon"  # still the maker whose subtree it serves
+    [version] = [p for p in record.provenance if p.field == "os.version"]
+    assert version.source == "1.3.6.1.2.1.1.1.0"
 
 
 def test_a_host_serving_server_agents_or_two_makers_stays_a_host(tmp_path: Path) -> None:

@@ -316,6 +316,7 @@ def _identify(
     own = device_enterprise(view, kb)  # the maker's subtree
     maker = own if kb.general_agent(sys_object_id) else None  # a maker behind a general agent
     kernel: tuple[str, str] | None = None
+    declared = fingerprint  # what the box says it is
     appliance = kb.is_appliance(sys_object_id) or maker is not None
     if fingerprint.family in _KERNEL_FAMILIES and appliance:
         # an embedded appliance on a general-purpose kernel: the kernel is a part of its
@@ -413,26 +414,41 @@ def _identify(
                 used(option.unit)
                 break
     _last_resort(view, own, identity)
+    if maker is not None and identity.kernel and "version" not in identity:
+        # it answers as a general-purpose host (Net-SNMP's Linux) and no source states its
+        # maker's firmware release: it is described as the host it says it is, kernel and all
+        identity.fingerprint, identity.kernel = declared, None
+        used(declared.rule)
+        kernel_release = _found(declared.version, oids.SYS_DESCR, 0.9, declared.rule)
+        if kernel_release is not None:
+            identity["version"] = kernel_release
     return identity
 
 
 def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
     """A model, then a serial, from the one scalar of their shape in the maker's subtree ``arc``
-    (``netsbom.agent.snmp.shape``; the version is the last of its own candidates)."""
+    (``netsbom.agent.snmp.shape``; the version is the last of its own candidates). A model the
+    serial stood beside (both product-shaped) is tried again once the serial is known."""
     if arc is None or arc not in view.whole:
         return
-    if "model" not in identity:
-        names = [view.text(oid) for oid in oids.DEVICE_NAMES]
+    names = [view.text(oid) for oid in oids.DEVICE_NAMES]
+
+    def model() -> None:
         serial = identity.get("serial")
-        model = enterprise_model(view, arc, names, serial.value if serial else None)
-        if model is not None:
-            identity["model"] = _Found(model[0], model[1], 0.3)
+        found = enterprise_model(view, arc, names, serial.value if serial else None)
+        if found is not None:
+            identity["model"] = _Found(found[0], found[1], 0.3)
+
+    if "model" not in identity:
+        model()
     if "serial" not in identity:
         known = [view.text(oid) for oid in oids.SYSTEM_TEXTS]
         known += [found.value for found in identity.values()]
         serial_found = enterprise_serial(view, arc, known)
         if serial_found is not None:
             identity["serial"] = _Found(serial_found[0], serial_found[1], 0.3)
+            if "model" not in identity:
+                model()
 
 
 def _found(

@@ -4,20 +4,24 @@ enterprise subtree that has the shape.
 Small devices (UPSes, PDUs, rectifiers, optical amplifiers, appliances) often state their firmware
 release, model and serial number only in scalars of their vendor's private MIB, a MIB netsbom does
 not have. Documented conventions still point at them: an SMIv2 scalar's instance is its OID
-followed by ``.0`` (RFC 2578); a release is written as a dotted version (``2.9.4``,
-``v6.0.3-build0058``, ``V1.10(AAWC.1)``); a product is named by an id of letters and digits
-(``BC2000``, ``EDS-G512E-T``), one to three words; a serial number is one word of letters and
-digits (``S100Z16017355``, ``ND1932-0257``) that names one unit, so it is none of the texts that
-name the product or the device (sysDescr, sysName, sysLocation, sysContact, the model and version
-found elsewhere).
+followed by ``.0`` (RFC 2578); a release is written as a dotted version, maybe after one letter
+naming its train (``2.9.4``, ``v6.0.3-build0058``, ``V1.10(AAWC.1)``, ``R80.20``); a product is
+named by an id of letters and digits (``BC2000``, ``EDS-G512E-T``), one to three words; a serial
+number is one word of letters and digits (``S100Z16017355``, ``ND1932-0257``) that names one
+unit, so it is none of the texts that name the product or the device (sysDescr, sysName,
+sysLocation, sysContact, the model and version found elsewhere).
 
 So, when no other source states a version, model or serial, the maker's enterprise subtree is
 read (:func:`netsbom.agent.snmp.parse.device_enterprise`), and if it was read to its end within
 ``oids.ENTERPRISE_ROWS`` objects and exactly one distinct text of the shape sits in its scalars,
-that is the value, with a low confidence and its OID as provenance. Two candidates (firmware and
-boot loader, a model and a serial), a subtree too large to read whole, an address, a date, a
-reading, an instance's name (``Humidity1``), an id with a long number or a hex run: no value, as
-none is better than a wrong one. Nothing here knows a vendor.
+that is the value, with a low confidence and its OID as provenance. A serial number enumerates
+units, so it carries a long sequence number a product id never has (``ZY18120520``,
+``S204135008819``): among several serial-shaped texts, the one such is the serial, and only such a
+one is taken from a table of one row (that row may describe a part of the device: a modem, a power
+supply). Two candidates (firmware and boot loader, a model and a serial), a subtree too large to
+read whole, an address, a date, a reading, an instance's name (``Humidity1``), an id with a long
+number or a hex run as a model: no value, as none is better than a wrong one. Nothing here knows a
+vendor.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from collections.abc import Callable, Container, Iterable
 
 from netsbom.agent.snmp.view import Oid, SnmpView, to_text
 
-_VERSION = re.compile(r"^[vV]?\d+(?:\.\d+){1,4}(?!\.?\d)[A-Za-z0-9()._+-]*$")
+_VERSION = re.compile(r"^[A-Za-z]?\d+(?:\.\d+){1,4}(?!\.?\d)[A-Za-z0-9()._+-]*$")
 # a release with its build, revision or release number, date stamp or tag: "V6.2  build
 # 20080519", "3.0.6 Build 20200805 Rel.55968", "1.12.0 rev 54574", "9.7.2.0 build 20 (US)",
 # "v7.2.6,build1575,230926 (GA.F)", "v6.0.11(GA), build285, 2022.03.28"
@@ -45,7 +49,7 @@ _SERIAL = re.compile(r"^(?=(?:.*\d){2})[A-Za-z0-9][A-Za-z0-9-]{5,31}$")
 _PRODUCT = re.compile(
     r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._/+-]{2,31}(?: [A-Za-z0-9._/+-]+){0,2}$"
 )
-_LONG_NUMBER = re.compile(r"\d{7,}")  # a serial's or a counter's digits, not a product's
+_LONG_NUMBER = re.compile(r"\d{7,}")  # a serial's sequence or a counter's digits, not a product's
 _HEX_RUN = re.compile(r"[0-9A-Fa-f]{12}|^(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$")  # MAC, id
 _INSTANCE = re.compile(r"^[A-Z]?[a-z]{4,}[ _-]?\d+$")  # "Humidity1", "Outlet 12": one of many
 _READING = re.compile(r"\s-\s|\d/\d")  # "01/2021 - 92.9kWh": a reading or a date
@@ -101,6 +105,11 @@ def is_serial_shaped(text: str) -> bool:
     )
 
 
+def is_numbered(text: str) -> bool:
+    """Carries a long number (seven digits or more): a unit's sequence number, never a product's."""
+    return bool(_LONG_NUMBER.search(text))
+
+
 def is_product_shaped(text: str) -> bool:
     """A product id: letters and digits, no long number, hex run, release, instance's name or
     reading."""
@@ -128,7 +137,7 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     }
     groups = {suffix[:-2] for suffix, text in texts.items() if _local_address(text)}
     addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
-    return _only(view, arc, release, single_rows=True, skip=addresses)
+    return _only(view, arc, release, single_rows=_anything, skip=addresses)
 
 
 def enterprise_model(
@@ -153,7 +162,8 @@ def enterprise_serial(
 ) -> tuple[str, Oid] | None:
     """(serial, its OID): the only serial-shaped scalar value under ``arc`` that is in none of the
     ``known`` texts naming the product or the device (nor holds one of them: a product name with
-    a suffix), if ``arc`` was read whole; else None."""
+    a suffix), if ``arc`` was read whole; else None. Among several, the only numbered one
+    (:func:`is_numbered`); in the column of a table of one row, only a numbered one."""
     names = [text.casefold() for text in known if text]
 
     def unit_id(text: str) -> str | None:
@@ -164,7 +174,7 @@ def enterprise_serial(
             return None
         return text
 
-    return _only(view, arc, unit_id)
+    return _only(view, arc, unit_id, single_rows=is_numbered, prefer=is_numbered)
 
 
 def _only(
@@ -172,24 +182,34 @@ def _only(
     arc: Oid | None,
     read: Callable[[str], str | None],
     *,
-    single_rows: bool = False,
+    single_rows: Callable[[str], bool] | None = None,
+    prefer: Callable[[str], bool] | None = None,
     skip: Container[Oid] = (),
 ) -> tuple[str, Oid] | None:
-    """The one distinct value ``read`` finds in the scalars under ``arc`` (and with
-    ``single_rows``, in the columns of tables of one row), if ``arc`` was read whole."""
+    """The one distinct value ``read`` finds in the scalars under ``arc`` (and in the columns of
+    tables of one row, if ``single_rows`` holds for it), if ``arc`` was read whole; of several,
+    the one ``prefer`` holds for."""
     if arc is None or arc not in view.whole:
         return None
     rows = list(view.subtree(arc))
-    siblings = Counter(suffix[:-1] for suffix, _ in rows)
+    instances = Counter(suffix[:-1] for suffix, _ in rows)  # of each object (or column)
     found: dict[str, Oid] = {}
     for suffix, value in rows:
-        single = single_rows and suffix[-1:] == (1,) and siblings[suffix[:-1]] == 1
-        if not (single or _is_scalar(suffix)) or not isinstance(value, bytes) or suffix in skip:
+        alone = instances[suffix[:-1]] == 1  # beside ".0", ".1" makes a column with a row 0
+        scalar = alone and _is_scalar(suffix)
+        single = alone and single_rows is not None and suffix[-1:] == (1,)
+        if not (scalar or single) or not isinstance(value, bytes) or suffix in skip:
             continue
         text = (to_text(value) or "").strip()
         value_read = read(text) if text else None
-        if value_read:
+        if value_read and (scalar or (single_rows is not None and single_rows(value_read))):
             found.setdefault(value_read, (*arc, *suffix))
+    if len(found) > 1 and prefer is not None:
+        found = {text: oid for text, oid in found.items() if prefer(text)}
     if len(found) != 1:
         return None
     return next(iter(found.items()))
+
+
+def _anything(_: str) -> bool:
+    return True
