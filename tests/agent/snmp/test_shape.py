@@ -83,7 +83,10 @@ def test_release_read_from_a_qualified_text(text: str, expected: str | None) -> 
     assert release(text) == expected
 
 
-@pytest.mark.parametrize("text", ["S100Z16017355", "ND1932-0257", "2D22451188", "FOC1234X0AB"])
+@pytest.mark.parametrize(
+    "text",
+    ["S100Z16017355", "ND1932-0257", "2D22451188", "FOC1234X0AB", "20201399", "180619085787"],
+)
 def test_serial_shapes(text: str) -> None:
     assert is_serial_shaped(text)
 
@@ -96,6 +99,8 @@ def test_serial_shapes(text: str) -> None:
         "FFFFFFFF",
         "1-847-634-6700",  # a phone number
         "2020-05-26",  # a date
+        "20200805",  # a date stamp
+        "20231114093012",  # with its time
         "4.03.00",  # a release
         "two words 123",
         "AB12",  # too short
@@ -266,6 +271,17 @@ def test_replay_takes_model_then_serial_from_the_subtree(tmp_path: Path) -> None
     sources = {p.field: (p.source, p.confidence) for p in record.provenance}
     assert sources["model"] == ("1.3.6.1.4.1.64999.2.1.0", 0.3)
     assert sources["serial"] == ("1.3.6.1.4.1.64999.2.3.0", 0.3)
+
+
+def test_a_model_beside_the_serial_is_decided_once_the_serial_is(tmp_path: Path) -> None:
+    # "1234ABC" is product-shaped too: two model candidates until it is known as the serial
+    rows = ["1.3.6.1.4.1.64999.2.1.0|4|Shelf M1000e", "1.3.6.1.4.1.64999.2.11.0|4|1234ABC"]
+    record = replay_snmp(_recording(tmp_path, rows))
+    assert (record.model, record.serial) == ("Shelf M1000e", "1234ABC")
+    # a second unit-id-shaped text: the serial stays unknown, and so does the model
+    rows.append("1.3.6.1.4.1.64999.2.12.0|4|5678DEF")
+    record = replay_snmp(_recording(tmp_path, rows))
+    assert (record.model, record.serial) == (None, None)
 
 
 def test_a_device_with_version_model_and_serial_is_not_read_further(tmp_path: Path) -> None:

@@ -43,6 +43,10 @@ _QUALIFIED = re.compile(
     r"|\s*\([\w.-]+\))+$"
 )
 _DATE = re.compile(r"^(?:19|20)\d\d[.-](?:0[1-9]|1[0-2])[.-](?:0[1-9]|[12]\d|3[01])$")
+# a date stamp, maybe with its time: "20200805", "20231114093012": not a unit's number
+_DATE_STAMP = re.compile(
+    r"^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?)?$"
+)
 _MAX_LENGTH = 40
 _SERIAL = re.compile(r"^(?=(?:.*\d){2})[A-Za-z0-9][A-Za-z0-9-]{5,31}$")
 # a product id: letters and digits, 3 to 32 characters, up to two more words ("Smart-UPS X 750")
@@ -96,10 +100,11 @@ def _is_scalar(suffix: Oid) -> bool:
 
 def is_serial_shaped(text: str) -> bool:
     """One word of 6 to 32 letters, digits and hyphens with two digits or more; not a release, a
-    date, a phone number or one character repeated."""
+    date or date stamp, a phone number or one character repeated."""
     return bool(
         _SERIAL.match(text)
         and not _ONE_CHARACTER.match(text)
+        and not _DATE_STAMP.match(text)
         and not _NUMBERS.match(text)
         and not is_version_shaped(text)
     )
