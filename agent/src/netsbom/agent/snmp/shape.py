@@ -142,7 +142,7 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     }
     groups = {suffix[:-2] for suffix, text in texts.items() if _local_address(text)}
     addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
-    return _only(view, arc, release, single_rows=_anything, skip=addresses)
+    return _only(view, arc, release, single_rows=lambda _: True, skip=addresses)
 
 
 def enterprise_model(
@@ -187,7 +187,7 @@ def _only(
     arc: Oid | None,
     read: Callable[[str], str | None],
     *,
-    single_rows: Callable[[str], bool] | None = None,
+    single_rows: Callable[[str], bool] = lambda _: False,
     prefer: Callable[[str], bool] | None = None,
     skip: Container[Oid] = (),
 ) -> tuple[str, Oid] | None:
@@ -202,19 +202,15 @@ def _only(
     for suffix, value in rows:
         alone = instances[suffix[:-1]] == 1  # beside ".0", ".1" makes a column with a row 0
         scalar = alone and _is_scalar(suffix)
-        single = alone and single_rows is not None and suffix[-1:] == (1,)
+        single = alone and suffix[-1:] == (1,)
         if not (scalar or single) or not isinstance(value, bytes) or suffix in skip:
             continue
         text = (to_text(value) or "").strip()
         value_read = read(text) if text else None
-        if value_read and (scalar or (single_rows is not None and single_rows(value_read))):
+        if value_read and (scalar or single_rows(value_read)):
             found.setdefault(value_read, (*arc, *suffix))
     if len(found) > 1 and prefer is not None:
         found = {text: oid for text, oid in found.items() if prefer(text)}
     if len(found) != 1:
         return None
     return next(iter(found.items()))
-
-
-def _anything(_: str) -> bool:
-    return True
