@@ -184,6 +184,17 @@ def test_a_repeated_value_is_one_candidate() -> None:
     assert enterprise_version(view, ARC) == ("4.03.00", (*ARC, 2, 3, 0))
 
 
+def test_a_dotted_quad_among_network_settings_is_an_address() -> None:
+    # a mail relay's public address beside its mail address: settings, not a release
+    settings = {(2, 1, 31, 0): b"noc@example.net", (2, 1, 33, 0): b"195.230.160.26"}
+    assert enterprise_version(_view(settings), ARC) is None
+    for name in (b"https://mgmt.example.net", b"ntp1.example.net"):
+        assert enterprise_version(_view({**settings, (2, 1, 31, 0): name}), ARC) is None
+    # the same quad in a group of its own is read as the release it may be (Ruckus: 200.14.6.1)
+    alone = {(2, 1, 31, 0): b"noc@example.net", (3, 1, 0): b"200.14.6.1"}
+    assert enterprise_version(_view(alone), ARC) == ("200.14.6.1", (*ARC, 3, 1, 0))
+
+
 def test_scalars_and_tables_of_one_row_count() -> None:
     # a table row indexed 0.0 (an object's own arc is never 0)
     assert enterprise_version(_view({(4, 1, 17, 1, 3, 0, 0, 0): b"1.0"}), ARC) is None

@@ -57,6 +57,10 @@ _LONG_NUMBER = re.compile(r"\d{7,}")  # a serial's sequence or a counter's digit
 _HEX_RUN = re.compile(r"[0-9A-Fa-f]{12}|^(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$")  # MAC, id
 _INSTANCE = re.compile(r"^[A-Z]?[a-z]{4,}[ _-]?\d+$")  # "Humidity1", "Outlet 12": one of many
 _READING = re.compile(r"\s-\s|\d/\d")  # "01/2021 - 92.9kWh": a reading or a date
+# a mail address, a URL, a host's DNS name: the group holding one holds network settings
+_NETWORK_NAME = re.compile(
+    r"^[^@\s]+@[\w-]+(?:\.[\w-]+)+$|^[a-z]+://|^(?:[\w-]+\.){2,}[a-z]{2,}$", re.IGNORECASE
+)
 _MIN_NAME = 6  # a known text this long found inside a candidate makes it a name, not a serial
 _ONE_CHARACTER = re.compile(r"^(.)\1*$")  # "000000", "FFFFFFFF": no serial written
 _NUMBERS = re.compile(r"^\d+(?:-\d+){2,}$")  # "1-847-634-6700", "2020-05-26": not a unit's id
@@ -84,6 +88,10 @@ def _address(text: str) -> ipaddress.IPv4Address | None:
         return ipaddress.IPv4Address(text)
     except ValueError:
         return None
+
+
+def _names_a_network_setting(text: str) -> bool:
+    return _local_address(text) or bool(_NETWORK_NAME.match(text.strip()))
 
 
 def _local_address(text: str) -> bool:
@@ -131,8 +139,9 @@ def is_product_shaped(text: str) -> bool:
 def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | None:
     """(version, its OID): the only version-shaped value under ``arc`` in a scalar or in the
     column of a table of one row (``<column>.1``: a system's or its one unit's release), if
-    ``arc`` was read whole; else None. A dotted quad beside an address of a private range (in
-    the same group or column) is an address too, not a release."""
+    ``arc`` was read whole; else None. A dotted quad beside an address of a private range, a
+    mail address, a URL or a host name (in the same group or column: network settings) is an
+    address too, not a release."""
     if arc is None:
         return None
     texts = {
@@ -140,7 +149,7 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
         for suffix, value in view.subtree(arc)
         if isinstance(value, bytes) and (text := to_text(value))
     }
-    groups = {suffix[:-2] for suffix, text in texts.items() if _local_address(text)}
+    groups = {suffix[:-2] for suffix, text in texts.items() if _names_a_network_setting(text)}
     addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
     return _only(view, arc, release, single_rows=lambda _: True, skip=addresses)
 
