@@ -142,7 +142,7 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     ``arc`` was read whole; else None. A dotted quad beside an address of a private range, a
     mail address, a URL or a host name (in the same group or column: network settings) is an
     address too, not a release."""
-    if arc is None:
+    if arc is None or arc not in view.whole:
         return None
     texts = {
         suffix: text

@@ -7,8 +7,9 @@ revealed only to build requests (or pysnmp's auth objects) and never appear in e
 Walks are driven with single GETBULK requests (pysnmp's ``bulk_walk_cmd`` retries forever on
 timeouts): each subtree stops at the first error indication, at non-increasing OIDs (a looping
 agent), at the end of the subtree, or after ``MAX_ROWS_PER_SUBTREE`` varbinds. The whole device is
-bounded by ``deadline``. When nothing read states the OS version, the device's own enterprise
-subtree is read last, up to ``oids.ENTERPRISE_ROWS`` varbinds (``netsbom.agent.snmp.shape``).
+bounded by ``deadline``. When nothing read states the OS version, the model or the serial, the
+device maker's enterprise subtree is read last, up to ``oids.ENTERPRISE_ROWS`` varbinds
+(``netsbom.agent.snmp.parse.enterprise_to_read``, ``netsbom.agent.snmp.shape``).
 
 Two transports give the walker the same replies (``(error indication, error status, varbinds)``
 with pysnmp's indications and hlapi's meaning):
