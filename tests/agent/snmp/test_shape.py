@@ -129,7 +129,17 @@ def test_the_only_unit_id_is_the_serial_names_are_not() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["BC2000", "EDS-G512E-T", "ITA2", "MHFA-S-37-32-AA-1-1", "Smart-UPS X 750", "RAy3-24"]
+    "text",
+    [
+        "BC2000",
+        "EDS-G512E-T",
+        "ITA2",
+        "MHFA-S-37-32-AA-1-1",
+        "Smart-UPS X 750",
+        "RAy3-24",
+        "SFVH_SO01",
+        "T1600G-28TS 3.0",  # a product id and its hardware revision
+    ],
 )
 def test_product_shapes(text: str) -> None:
     assert is_product_shaped(text)
@@ -147,6 +157,11 @@ def test_product_shapes(text: str) -> None:
         "4.03.00",  # a release
         "Acme",  # no digit
         "a product with too many words 1",
+        "9600RPM",  # a quantity: a fan's speed, a supply's rating
+        "230 V",
+        "12.5kW",
+        "SFOS 17.5.5 MR-5",  # a software's name and its release
+        "SECURE/SNMP/TELNET/WEB/V3.59",
     ],
 )
 def test_not_product_shapes(text: str) -> None:
@@ -293,6 +308,44 @@ def test_a_model_beside_the_serial_is_decided_once_the_serial_is(tmp_path: Path)
     rows.append("1.3.6.1.4.1.64999.2.12.0|4|5678DEF")
     record = replay_snmp(_recording(tmp_path, rows))
     assert (record.model, record.serial) == (None, None)
+
+
+def test_the_makers_product_id_outranks_a_model_guessed_from_sysdescr(tmp_path: Path) -> None:
+    # a sysDescr of one phrase is read as the model only for want of better ("A-U32.024_PDU-B"
+    # is a name an operator gave the box); the maker's one product-shaped scalar is better
+    rows = [
+        "1.3.6.1.2.1.1.1.0|4|A-U32.024_PDU-B",
+        "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.64999.1.7",
+        "1.3.6.1.4.1.64999.2.1.0|4|MG02E4W1-42ITB3",
+        "1.3.6.1.4.1.64999.2.2.0|4|4.03.00",
+        "1.3.6.1.4.1.64999.2.3.0|4|9600RPM",  # a fan's reading, no candidate
+    ]
+    path = tmp_path / "pdu.snmprec"
+    path.write_text("\n".join(rows) + "\n")
+    record = replay_snmp(path)
+    assert record.model == "MG02E4W1-42ITB3"
+    [model] = [p for p in record.provenance if p.field == "model"]
+    assert (model.source, model.confidence) == ("1.3.6.1.4.1.64999.2.1.0", 0.3)
+    # no product-shaped scalar: the guess stands
+    path.write_text("\n".join(rows[:2] + rows[3:]) + "\n")
+    assert replay_snmp(path).model == "A-U32.024_PDU-B"
+
+
+def test_a_guessed_model_is_reason_enough_to_read_the_subtree(tmp_path: Path) -> None:
+    chassis = "1.3.6.1.2.1.47.1.1.1.1"
+    path = _recording(
+        tmp_path,
+        [
+            f"{chassis}.5.1|2|3",
+            f"{chassis}.10.1|4|2.1.0",
+            f"{chassis}.11.1|4|SN12345678",
+            "1.3.6.1.4.1.64999.2.1.0|4|PS-4800",
+        ],
+    )
+    path.write_text(path.read_text().replace("Acme power shelf", "Shelf-7 Basement"))
+    view = replay_view(path.read_bytes())
+    assert (*ARC, 2, 1, 0) in view.values  # version and serial stated, the model a guess
+    assert replay_snmp(path).model == "PS-4800"
 
 
 def test_a_device_with_version_model_and_serial_is_not_read_further(tmp_path: Path) -> None:

@@ -246,7 +246,7 @@ def enterprise_to_read(view: SnmpView) -> Oid | None:
     except Exception:  # a bug of ours must not lose what was read
         log.exception("cannot decide whether to read the enterprise subtree")
         return None
-    return None if all(name in identity for name in ("version", "model", "serial")) else arc
+    return arc if any(_unsure(identity, name) for name in ("version", "model", "serial")) else None
 
 
 def device_enterprise(view: SnmpView, kb: KnowledgeBase | None = None) -> Oid | None:
@@ -389,7 +389,7 @@ def _identify(
             named.get("model"),
             _registered_product(sys_oid),
             by_grammar("model"),
-            _found(model_from_descr(description), oids.SYS_DESCR, 0.4),
+            _found(model_from_descr(description), oids.SYS_DESCR, _GUESSED),
             _top_statement(components, row, model_from_descr),
             _chassis_description(row, index, components),
         ],
@@ -425,10 +425,23 @@ def _identify(
     return identity
 
 
+_GUESSED = 0.4  # the confidence of a model the sysDescr grammar reads without a vendor's rule
+
+
+def _unsure(identity: _Identity, name: str) -> bool:
+    """No source states ``name``, or only the sysDescr grammar's guess states the model (a
+    sysDescr of one phrase is often a name the operator set: "A-U32.024_PDU-B")."""
+    found = identity.get(name)
+    return found is None or (
+        name == "model" and found.source == oids.SYS_DESCR and found.confidence == _GUESSED
+    )
+
+
 def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
     """A model, then a serial, from the one scalar of their shape in the maker's subtree ``arc``
     (``netsbom.agent.snmp.shape``; the version is the last of its own candidates). A model the
-    serial stood beside (both product-shaped) is tried again once the serial is known."""
+    serial stood beside (both product-shaped) is tried again once the serial is known, and so
+    is a model only the sysDescr grammar guessed, which the one found replaces."""
     if arc is None or arc not in view.whole:
         return
     names = [view.text(oid) for oid in oids.DEVICE_NAMES]
@@ -447,8 +460,8 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
         serial_found = enterprise_serial(view, arc, known)
         if serial_found is not None:
             identity["serial"] = _Found(serial_found[0], serial_found[1], 0.3)
-            if "model" not in identity:
-                model()
+    if _unsure(identity, "model"):
+        model()
 
 
 def _found(

@@ -11,17 +11,18 @@ number is one word of letters and digits (``S100Z16017355``, ``ND1932-0257``) th
 unit, so it is none of the texts that name the product or the device (sysDescr, sysName,
 sysLocation, sysContact, the model and version found elsewhere).
 
-So, when no other source states a version, model or serial, the maker's enterprise subtree is
-read (:func:`netsbom.agent.snmp.parse.device_enterprise`), and if it was read to its end within
+So, when no other source states a version, model or serial (or only the sysDescr grammar guesses
+the model), the maker's enterprise subtree is read
+(:func:`netsbom.agent.snmp.parse.device_enterprise`), and if it was read to its end within
 ``oids.ENTERPRISE_ROWS`` objects and exactly one distinct text of the shape sits in its scalars,
 that is the value, with a low confidence and its OID as provenance. A serial number enumerates
 units, so it carries a long sequence number a product id never has (``ZY18120520``,
 ``S204135008819``): among several serial-shaped texts, the one such is the serial, and only such a
 one is taken from a table of one row (that row may describe a part of the device: a modem, a power
 supply). Two candidates (firmware and boot loader, a model and a serial), a subtree too large to
-read whole, an address, a date, a reading, an instance's name (``Humidity1``), an id with a long
-number or a hex run as a model: no value, as none is better than a wrong one. Nothing here knows a
-vendor.
+read whole, an address, a date, a reading or quantity (``9600RPM``), an instance's name
+(``Humidity1``), a software statement (``SFOS 17.5.5 MR-5``) or an id with a long number or a hex
+run as a model: no value, as none is better than a wrong one. Nothing here knows a vendor.
 """
 
 from __future__ import annotations
@@ -57,6 +58,14 @@ _LONG_NUMBER = re.compile(r"\d{7,}")  # a serial's sequence or a counter's digit
 _HEX_RUN = re.compile(r"[0-9A-Fa-f]{12}|^(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$")  # MAC, id
 _INSTANCE = re.compile(r"^[A-Z]?[a-z]{4,}[ _-]?\d+$")  # "Humidity1", "Outlet 12": one of many
 _READING = re.compile(r"\s-\s|\d/\d")  # "01/2021 - 92.9kWh": a reading or a date
+# a release after a word with no digit or a separator ("SFOS 17.5.5 MR-5",
+# "SECURE/SNMP/TELNET/WEB/V3.59"): a software statement; a product id followed by its
+# revision ("T1600G-28TS 3.0") is still a product
+_RELEASE_TOKEN = re.compile(r"(?:^|[/_(]|\b[A-Za-z]+\s+)[vV]?\d+(?:\.\d+)+(?=$|[\s/)])")
+# a quantity with its unit: "9600RPM", "230 V", "12.5kW": a reading or a rating, not a product
+_QUANTITY = re.compile(
+    r"^\d+(?:\.\d+)?\s?(?:rpm|[km]?(?:W|Wh|VA|V|A|Hz)|dBm?|°?[CF]|%)$", re.IGNORECASE
+)
 # a mail address, a URL, a host's DNS name: the group holding one holds network settings
 _NETWORK_NAME = re.compile(
     r"^[^@\s]+@[\w-]+(?:\.[\w-]+)+$|^[a-z]+://|^(?:[\w-]+\.){2,}[a-z]{2,}$", re.IGNORECASE
@@ -132,6 +141,8 @@ def is_product_shaped(text: str) -> bool:
         and not _HEX_RUN.search(text)
         and not _INSTANCE.match(text)
         and not _READING.search(text)
+        and not _QUANTITY.match(text)
+        and not _RELEASE_TOKEN.search(text)
         and release(text) is None
     )
 
