@@ -194,6 +194,21 @@ def test_two_candidates_are_no_version() -> None:
     assert enterprise_version(view, ARC) is None
 
 
+def test_a_release_stated_in_a_scalar_as_a_sysdescr_states_it() -> None:
+    for text, expected in [
+        (b"Release 2.11", "2.11"),
+        (b"PDU System v1.05 (SN 1113016920004)", "1.05"),
+        (b"SFOS 17.5.5 MR-5", "17.5.5"),
+    ]:
+        assert enterprise_version(_view({(1, 2, 0): text}), ARC) == (expected, (*ARC, 1, 2, 0))
+    # hardware's, boot code's: not the software's
+    assert enterprise_version(_view({(1, 2, 0): b"HW: 1.04"}), ARC) is None
+    # in a table's row only a release written alone counts: rows indexed by two arcs (a
+    # neighbour's description per port, <column>.<port>.1) look like tables of one row each
+    neighbour = b"MikroTik RouterOS 7.19 (stable) 2025-05-22 07:53:44 cAPGi-5HaxD2HaxD"
+    assert enterprise_version(_view({(35, 1, 10, 49167, 1): neighbour}), ARC) is None
+
+
 def test_a_repeated_value_is_one_candidate() -> None:
     view = _view({(2, 3, 0): b"4.03.00", (7, 1, 0): b"4.03.00 "})
     assert enterprise_version(view, ARC) == ("4.03.00", (*ARC, 2, 3, 0))

@@ -5,7 +5,8 @@ Small devices (UPSes, PDUs, rectifiers, optical amplifiers, appliances) often st
 release, model and serial number only in scalars of their vendor's private MIB, a MIB netsbom does
 not have. Documented conventions still point at them: an SMIv2 scalar's instance is its OID
 followed by ``.0`` (RFC 2578); a release is written as a dotted version, maybe after one letter
-naming its train (``2.9.4``, ``v6.0.3-build0058``, ``V1.10(AAWC.1)``, ``R80.20``); a product is
+naming its train (``2.9.4``, ``v6.0.3-build0058``, ``V1.10(AAWC.1)``, ``R80.20``), or stated
+as a sysDescr states one (``Release 2.11``, ``Net Vision 8 v8.00``); a product is
 named by an id of letters and digits (``BC2000``, ``EDS-G512E-T``), one to three words; a serial
 number is one word of letters and digits (``S100Z16017355``, ``ND1932-0257``) that names one
 unit, so it is none of the texts that name the product or the device (sysDescr, sysName,
@@ -32,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
 
+from netsbom.agent.snmp.sysdescr import is_quantity, stated_version
 from netsbom.agent.snmp.view import Oid, SnmpView, to_text
 
 _VERSION = re.compile(r"^[A-Za-z]?\d+(?:\.\d+){1,4}(?!\.?\d)[A-Za-z0-9()._+-]*$")
@@ -62,10 +64,6 @@ _READING = re.compile(r"\s-\s|\d/\d")  # "01/2021 - 92.9kWh": a reading or a dat
 # "SECURE/SNMP/TELNET/WEB/V3.59"): a software statement; a product id followed by its
 # revision ("T1600G-28TS 3.0") is still a product
 _RELEASE_TOKEN = re.compile(r"(?:^|[/_(]|\b[A-Za-z]+\s+)[vV]?\d+(?:\.\d+)+(?=$|[\s/)])")
-# a quantity with its unit: "9600RPM", "230 V", "12.5kW": a reading or a rating, not a product
-_QUANTITY = re.compile(
-    r"^\d+(?:\.\d+)?\s?(?:rpm|[km]?(?:W|Wh|VA|V|A|Hz)|dBm?|°?[CF]|%)$", re.IGNORECASE
-)
 # a mail address, a URL, a host's DNS name: the group holding one holds network settings
 _NETWORK_NAME = re.compile(
     r"^[^@\s]+@[\w-]+(?:\.[\w-]+)+$|^[a-z]+://|^(?:[\w-]+\.){2,}[a-z]{2,}$", re.IGNORECASE
@@ -141,16 +139,18 @@ def is_product_shaped(text: str) -> bool:
         and not _HEX_RUN.search(text)
         and not _INSTANCE.match(text)
         and not _READING.search(text)
-        and not _QUANTITY.match(text)
+        and not is_quantity(text)
         and not _RELEASE_TOKEN.search(text)
         and release(text) is None
     )
 
 
 def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | None:
-    """(version, its OID): the only version-shaped value under ``arc`` in a scalar or in the
-    column of a table of one row (``<column>.1``: a system's or its one unit's release), if
-    ``arc`` was read whole; else None. A dotted quad beside an address of a private range, a
+    """(version, its OID): the only release under ``arc``, written alone in a scalar or in the
+    column of a table of one row (``<column>.1``: a system's or its one unit's release), or
+    stated in a scalar in one of the sysDescr grammar's documented shapes (``Release 2.11``,
+    ``PDU System v1.05 (SN 1113016920004)``: :func:`~netsbom.agent.snmp.sysdescr.stated_version`),
+    if ``arc`` was read whole; else None. A dotted quad beside an address of a private range, a
     mail address, a URL or a host name (in the same group or column: network settings) is an
     address too, not a release."""
     if arc is None or arc not in view.whole:
@@ -162,7 +162,14 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     }
     groups = {suffix[:-2] for suffix, text in texts.items() if _names_a_network_setting(text)}
     addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
-    return _only(view, arc, release, single_rows=lambda _: True, skip=addresses)
+
+    def read(text: str) -> str | None:
+        return release(text) or stated_version(text)
+
+    def bare(text: str) -> bool:  # a table's row is read only for a release written alone
+        return release(text) is not None
+
+    return _only(view, arc, read, single_rows=bare, skip=addresses)
 
 
 def enterprise_model(
@@ -212,8 +219,8 @@ def _only(
     skip: Container[Oid] = (),
 ) -> tuple[str, Oid] | None:
     """The one distinct value ``read`` finds in the scalars under ``arc`` (and in the columns of
-    tables of one row, if ``single_rows`` holds for it), if ``arc`` was read whole; of several,
-    the one ``prefer`` holds for."""
+    tables of one row, if ``single_rows`` holds for its text), if ``arc`` was read whole; of
+    several, the one ``prefer`` holds for."""
     if arc is None or arc not in view.whole:
         return None
     rows = list(view.subtree(arc))
@@ -227,7 +234,7 @@ def _only(
             continue
         text = (to_text(value) or "").strip()
         value_read = read(text) if text else None
-        if value_read and (scalar or single_rows(value_read)):
+        if value_read and (scalar or single_rows(text)):
             found.setdefault(value_read, (*arc, *suffix))
     if len(found) > 1 and prefer is not None:
         found = {text: oid for text, oid in found.items() if prefer(text)}

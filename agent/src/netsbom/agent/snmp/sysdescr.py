@@ -190,8 +190,10 @@ _NOT_SOFTWARE = re.compile(
 # a clause (since the last comma) that names boot code or the kernel with its version, then more:
 # "U-Boot 2013.01 (V1.0.1.29)" is all the boot loader's ("kernel JUNOS 15.1" is not: no version)
 _BOOT_CLAUSE = re.compile(r"(?i)(?:^|[,;])\s*(?:u-boot|boot\w*|bios|linux|kernel)\s+v?\d[^,;]*$")
-# a quantity, not a release: "3.6kVA", "2.4GHz", "1.5W", "10.5dBm"
-_QUANTITY = re.compile(r"(?i)^\d+(?:\.\d+)?\s*(?:[kmgt]?(?:va|w|v|a|hz|bps|b)|dbm?|nm|mm|ah|%)$")
+# a quantity, not a release nor a product: "3.6kVA", "2.4GHz", "1.5W", "10.5dBm", "9600RPM"
+_QUANTITY = re.compile(
+    r"(?i)^\d+(?:\.\d+)?\s*(?:[kmgt]?(?:va|w|wh|v|a|hz|bps|b)|dbm?|nm|mm|ah|rpm|%)$"
+)
 
 
 def version_from_descr(descr: str | None) -> str | None:
@@ -199,6 +201,12 @@ def version_from_descr(descr: str | None) -> str | None:
     word (``5.43.18.12487``). None for a kernel's ``uname`` line: the OS rules read those."""
     if not descr or _UNAME.match(descr.strip().strip('"')):
         return None
+    return stated_version(descr) or _bare_version(descr)
+
+
+def stated_version(descr: str) -> str | None:
+    """The release a text states in one of the documented shapes (:data:`_SHAPES`: labelled,
+    a firmware's, an OS named then its release, a train, ``v1.2.3``), not a bare number."""
     for _name, shape in _SHAPES:
         for match in shape.finditer(descr):
             if _not_software(descr[: match.start("version")]):
@@ -206,7 +214,12 @@ def version_from_descr(descr: str | None) -> str | None:
             version = match.group("version").rstrip(".-_")
             if not _is_address_or_date(version) and not _QUANTITY.match(version):
                 return version
-    return _bare_version(descr)
+    return None
+
+
+def is_quantity(word: str) -> bool:
+    """A number with its unit: a reading or a rating."""
+    return bool(_QUANTITY.match(word))
 
 
 def _is_address_or_date(word: str) -> bool:
