@@ -209,6 +209,24 @@ def test_a_release_stated_in_a_scalar_as_a_sysdescr_states_it() -> None:
     assert enterprise_version(_view({(35, 1, 10, 49167, 1): neighbour}), ARC) is None
 
 
+def test_decimals_that_come_in_numbers_are_readings() -> None:
+    # "54.50", "46.50": temperatures written as text, not releases; "R80.10" is the release
+    readings = {(7, 8, 1, 1, 3, 1, 0): b"54.50", (7, 8, 1, 1, 3, 2, 0): b"46.50"}
+    view = _view({**readings, (6, 4, 1, 0): b"R80.10"})
+    assert enterprise_version(view, ARC) == ("R80.10", (*ARC, 6, 4, 1, 0))
+    assert enterprise_version(_view(readings), ARC) is None
+    # one decimal alone may be the release
+    assert enterprise_version(_view({(1, 2, 0): b"2.11"}), ARC) == ("2.11", (*ARC, 1, 2, 0))
+    # two releases beside the readings: none
+    two = {(6, 4, 1, 0): b"R80.10", (1, 2, 0): b"Release 2.11", **readings}
+    assert enterprise_version(_view(two), ARC) is None
+
+
+@pytest.mark.parametrize("text", ["3.3V", "12.5kW", "20181211131605.000000+000"])
+def test_a_quantity_or_a_cim_datetime_is_no_release(text: str) -> None:
+    assert not is_version_shaped(text)
+
+
 def test_a_repeated_value_is_one_candidate() -> None:
     view = _view({(2, 3, 0): b"4.03.00", (7, 1, 0): b"4.03.00 "})
     assert enterprise_version(view, ARC) == ("4.03.00", (*ARC, 2, 3, 0))

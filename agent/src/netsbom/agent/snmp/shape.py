@@ -45,7 +45,11 @@ _QUALIFIED = re.compile(
     r"(?:(?:\s+|,\s*)(?:(?i:build|rev|rel|release)[ .:]?\w[\w.-]*|\d{6,8}|\d{4}[.-]\d\d[.-]\d\d)"
     r"|\s*\([\w.-]+\))+$"
 )
-_DATE = re.compile(r"^(?:19|20)\d\d[.-](?:0[1-9]|1[0-2])[.-](?:0[1-9]|[12]\d|3[01])$")
+# a date: "2020-05-26", "2020.05.26", or a CIM datetime (DMTF DSP0004: yyyymmddHHMMSS.mmmmmm
+# and the offset from UTC in minutes, "20181211131605.000000+000")
+_DATE = re.compile(
+    r"^(?:19|20)\d\d[.-](?:0[1-9]|1[0-2])[.-](?:0[1-9]|[12]\d|3[01])$|^\d{14}\.\d{6}[+-]\d{3}$"
+)
 # a date stamp, maybe with its time: "20200805", "20231114093012": not a unit's number
 _DATE_STAMP = re.compile(
     r"^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?)?$"
@@ -84,8 +88,11 @@ def release(text: str) -> str | None:
 
 
 def is_version_shaped(text: str) -> bool:
-    """A dotted release, not a date or an address of a private, loopback or link-local range."""
+    """A dotted release, not a date, a quantity (``3.3V``) or an address of a private, loopback
+    or link-local range."""
     if len(text) > _MAX_LENGTH or not _VERSION.match(text) or _DATE.match(text):
+        return False
+    if is_quantity(text):
         return False
     return not _local_address(text)
 
@@ -150,7 +157,9 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     column of a table of one row (``<column>.1``: a system's or its one unit's release), or
     stated in a scalar in one of the sysDescr grammar's documented shapes (``Release 2.11``,
     ``PDU System v1.05 (SN 1113016920004)``: :func:`~netsbom.agent.snmp.sysdescr.stated_version`),
-    if ``arc`` was read whole; else None. A dotted quad beside an address of a private range, a
+    if ``arc`` was read whole; else None. Decimal numbers (``54.50``), when the subtree writes
+    more than one, are readings written as text (temperatures, voltages), not releases. A dotted
+    quad beside an address of a private range, a
     mail address, a URL or a host name (in the same group or column: network settings) is an
     address too, not a release."""
     if arc is None or arc not in view.whole:
@@ -162,6 +171,8 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     }
     groups = {suffix[:-2] for suffix, text in texts.items() if _names_a_network_setting(text)}
     addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
+    decimals = {suffix for suffix, text in texts.items() if _DECIMAL.match(text.strip())}
+    readings = decimals if len(decimals) > 1 else set()
 
     def read(text: str) -> str | None:
         return release(text) or stated_version(text)
@@ -169,7 +180,10 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     def bare(text: str) -> bool:  # a table's row is read only for a release written alone
         return release(text) is not None
 
-    return _only(view, arc, read, single_rows=bare, skip=addresses)
+    return _only(view, arc, read, single_rows=bare, skip=addresses | readings)
+
+
+_DECIMAL = re.compile(r"^\d+\.\d+$")  # "54.50": a release, or a reading (a temperature)
 
 
 def enterprise_model(
@@ -220,12 +234,12 @@ def _only(
 ) -> tuple[str, Oid] | None:
     """The one distinct value ``read`` finds in the scalars under ``arc`` (and in the columns of
     tables of one row, if ``single_rows`` holds for its text), if ``arc`` was read whole; of
-    several, the one ``prefer`` holds for."""
+    several, the one read from a text ``prefer`` holds for."""
     if arc is None or arc not in view.whole:
         return None
     rows = list(view.subtree(arc))
     instances = Counter(suffix[:-1] for suffix, _ in rows)  # of each object (or column)
-    found: dict[str, Oid] = {}
+    found: dict[str, tuple[Oid, str]] = {}  # value -> (its OID, the text it was read from)
     for suffix, value in rows:
         alone = instances[suffix[:-1]] == 1  # beside ".0", ".1" makes a column with a row 0
         scalar = alone and _is_scalar(suffix)
@@ -235,9 +249,10 @@ def _only(
         text = (to_text(value) or "").strip()
         value_read = read(text) if text else None
         if value_read and (scalar or single_rows(text)):
-            found.setdefault(value_read, (*arc, *suffix))
+            found.setdefault(value_read, ((*arc, *suffix), text))
     if len(found) > 1 and prefer is not None:
-        found = {text: oid for text, oid in found.items() if prefer(text)}
+        found = {value: source for value, source in found.items() if prefer(source[1])}
     if len(found) != 1:
         return None
-    return next(iter(found.items()))
+    [(only, (oid, _))] = found.items()
+    return only, oid
