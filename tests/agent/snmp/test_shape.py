@@ -364,41 +364,27 @@ def test_the_makers_product_id_outranks_a_model_guessed_from_sysdescr(tmp_path: 
     assert replay_snmp(path).model == "A-U32.024_PDU-B"
 
 
-def test_a_guessed_model_is_reason_enough_to_read_the_subtree(tmp_path: Path) -> None:
-    chassis = "1.3.6.1.2.1.47.1.1.1.1"
-    path = _recording(
-        tmp_path,
-        [
-            f"{chassis}.5.1|2|3",
-            f"{chassis}.10.1|4|2.1.0",
-            f"{chassis}.11.1|4|SN12345678",
-            "1.3.6.1.4.1.64999.2.1.0|4|PS-4800",
-        ],
-    )
-    path.write_text(path.read_text().replace("Acme power shelf", "Shelf-7 Basement"))
-    view = replay_view(path.read_bytes())
-    assert (*ARC, 2, 1, 0) in view.values  # version and serial stated, the model a guess
-    assert replay_snmp(path).model == "PS-4800"
+CHASSIS = "1.3.6.1.2.1.47.1.1.1.1"
+STATED = [f"{CHASSIS}.4.1|2|0", f"{CHASSIS}.5.1|2|3", f"{CHASSIS}.10.1|4|2.1.0"]
+STATED.append(f"{CHASSIS}.11.1|4|SN12345678")  # a chassis row with its software and serial
 
 
 def test_a_device_with_version_model_and_serial_is_not_read_further(tmp_path: Path) -> None:
-    chassis = "1.3.6.1.2.1.47.1.1.1.1"
-    path = _recording(
-        tmp_path,
-        [
-            f"{chassis}.4.1|2|0",
-            f"{chassis}.5.1|2|3",  # chassis
-            f"{chassis}.10.1|4|2.1.0",
-            f"{chassis}.11.1|4|SN12345678",
-            f"{chassis}.13.1|4|ACME-100",
-            "1.3.6.1.4.1.64999.2.3.0|4|9.9.9",
-        ],
-    )
+    rows = [*STATED, f"{CHASSIS}.13.1|4|ACME-100", "1.3.6.1.4.1.64999.2.3.0|4|9.9.9"]
+    path = _recording(tmp_path, rows)
     view = replay_view(path.read_bytes())
     assert enterprise_to_read(view) is None
     assert (*ARC, 2, 3, 0) not in view.values
     record = replay_snmp(path)
     assert (record.os.version, record.serial) == ("2.1.0", "SN12345678")
+
+
+def test_a_guessed_model_is_reason_enough_to_read_the_subtree(tmp_path: Path) -> None:
+    path = _recording(tmp_path, [*STATED, "1.3.6.1.4.1.64999.2.1.0|4|PS-4800"])
+    path.write_text(path.read_text().replace("Acme power shelf", "Shelf-7 Basement"))
+    view = replay_view(path.read_bytes())
+    assert (*ARC, 2, 1, 0) in view.values  # version and serial stated, the model a guess
+    assert replay_snmp(path).model == "PS-4800"
 
 
 NET_SNMP_HOST = [
