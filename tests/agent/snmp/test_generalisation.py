@@ -46,8 +46,9 @@ from tests.conftest import corpus_dir, require, shared_root
 # (R80.20): 77.1 / 67.6 / 65.8 %; the maker's one product id over a model the sysDescr grammar
 # only guessed, quantities (9600RPM) and software statements (SFOS 17.5.5) no product ids, a
 # release a scalar states as a sysDescr would (Release 2.11), decimals that come in numbers
-# (readings), quantities and CIM datetimes no releases: 79.7 / 70.8 / 65.8 %.
-UNSEEN_FLOORS = {"version": 0.79, "hardware": 0.70, "serial": 0.65}
+# (readings), quantities and CIM datetimes no releases, of several product ids the one named
+# after the maker: 79.7 / 71.4 / 65.8 %.
+UNSEEN_FLOORS = {"version": 0.79, "hardware": 0.71, "serial": 0.65}
 # Of the unseen misses, those that are a wrong value rather than none (a wrong SBOM is worse than
 # an incomplete one): at most these many. Third round: version 27, hardware 49, serial 10;
 # fourth: 22, 51, 11; fifth: 26, 51, 12 (a cellular modem's subscriber id in a table of one

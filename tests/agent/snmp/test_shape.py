@@ -175,6 +175,16 @@ def test_the_only_product_id_is_the_model_names_and_the_serial_are_not() -> None
     assert enterprise_model(view, ARC, [], None) is None  # three candidates
 
 
+def test_of_several_product_ids_the_one_named_after_the_maker() -> None:
+    view = _view({(6, 7, 0): b"Acme 3200", (7, 8, 3, 0): b"VBAT3"})
+    assert enterprise_model(view, ARC, [], None, "Acme Networks") == ("Acme 3200", (*ARC, 6, 7, 0))
+    assert enterprise_model(view, ARC, [], None, None) is None  # two candidates
+    assert enterprise_model(view, ARC, [], None, "Other Corp") is None
+    # "ACMES" is not the maker's name followed by a product's
+    both = _view({(6, 7, 0): b"ACMES 3200", (7, 8, 3, 0): b"VBAT3"})
+    assert enterprise_model(both, ARC, [], None, "Acme Networks") is None
+
+
 def _view(rows: dict[tuple[int, ...], object], whole: bool = True) -> SnmpView:
     view = SnmpView()
     for suffix, value in rows.items():

@@ -448,7 +448,10 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
 
     def model() -> None:
         serial = identity.get("serial")
-        found = enterprise_model(view, arc, names, serial.value if serial else None)
+        vendor = identity.get("vendor")
+        found = enterprise_model(
+            view, arc, names, serial.value if serial else None, vendor.value if vendor else None
+        )
         if found is not None:
             identity["model"] = _Found(found[0], found[1], 0.3)
 

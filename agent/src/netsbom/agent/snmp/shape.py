@@ -187,11 +187,16 @@ _DECIMAL = re.compile(r"^\d+\.\d+$")  # "54.50": a release, or a reading (a temp
 
 
 def enterprise_model(
-    view: SnmpView, arc: Oid | None, names: Iterable[str | None], serial: str | None
+    view: SnmpView,
+    arc: Oid | None,
+    names: Iterable[str | None],
+    serial: str | None,
+    maker: str | None = None,
 ) -> tuple[str, Oid] | None:
     """(model, its OID): the only product-shaped scalar value under ``arc`` that is neither the
     serial found elsewhere nor in one of the device's ``names`` (sysName, sysLocation,
-    sysContact), if ``arc`` was read whole; else None."""
+    sysContact), if ``arc`` was read whole; else None. Of several, the only one that starts with
+    the first word of the ``maker``'s name (``Check Point 23900``)."""
     known = [text.casefold() for text in (*names, serial) if text]
 
     def product(text: str) -> str | None:
@@ -200,7 +205,12 @@ def enterprise_model(
             return None
         return text
 
-    return _only(view, arc, product)
+    word = maker.split()[0].casefold() + " " if maker else None
+
+    def named(text: str) -> bool:  # "Check Point 3200": the maker's name, then the product's
+        return word is not None and text.casefold().startswith(word)
+
+    return _only(view, arc, product, prefer=named)
 
 
 def enterprise_serial(
