@@ -237,6 +237,11 @@ def test_a_quantity_or_a_cim_datetime_is_no_release(text: str) -> None:
     assert not is_version_shaped(text)
 
 
+@pytest.mark.parametrize("text", ["2.0a", "1.2b", "V1.2b", "4.15.3F"])
+def test_a_release_may_end_in_a_letter(text: str) -> None:
+    assert is_version_shaped(text)
+
+
 def test_a_repeated_value_is_one_candidate() -> None:
     view = _view({(2, 3, 0): b"4.03.00", (7, 1, 0): b"4.03.00 "})
     assert enterprise_version(view, ARC) == ("4.03.00", (*ARC, 2, 3, 0))

@@ -54,6 +54,8 @@ _DATE = re.compile(
 _DATE_STAMP = re.compile(
     r"^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?)?$"
 )
+_LETTER_RELEASE = re.compile(r"\d[a-z]$")  # "2.0a", "1.2b": a release's letter, not a unit
+_DECIMAL = re.compile(r"^\d+\.\d+$")  # "54.50": a release, or a reading (a temperature)
 _MAX_LENGTH = 40
 _SERIAL = re.compile(r"^(?=(?:.*\d){2})[A-Za-z0-9][A-Za-z0-9-]{5,31}$")
 # a product id: letters and digits, 3 to 32 characters, up to two more words ("Smart-UPS X 750")
@@ -88,11 +90,11 @@ def release(text: str) -> str | None:
 
 
 def is_version_shaped(text: str) -> bool:
-    """A dotted release, not a date, a quantity (``3.3V``) or an address of a private, loopback
-    or link-local range."""
+    """A dotted release, not a date, a quantity (``3.3V``, ``2.4GHz``; a release may end in one
+    small letter, ``2.0a``) or an address of a private, loopback or link-local range."""
     if len(text) > _MAX_LENGTH or not _VERSION.match(text) or _DATE.match(text):
         return False
-    if is_quantity(text):
+    if is_quantity(text) and not _LETTER_RELEASE.search(text):
         return False
     return not _local_address(text)
 
@@ -159,9 +161,8 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     ``PDU System v1.05 (SN 1113016920004)``: :func:`~netsbom.agent.snmp.sysdescr.stated_version`),
     if ``arc`` was read whole; else None. Decimal numbers (``54.50``), when the subtree writes
     more than one, are readings written as text (temperatures, voltages), not releases. A dotted
-    quad beside an address of a private range, a
-    mail address, a URL or a host name (in the same group or column: network settings) is an
-    address too, not a release."""
+    quad beside an address of a private range, a mail address, a URL or a host name (in the same
+    group or column: network settings) is an address too, not a release."""
     if arc is None or arc not in view.whole:
         return None
     texts = {
@@ -181,9 +182,6 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
         return release(text) is not None
 
     return _only(view, arc, read, single_rows=bare, skip=addresses | readings)
-
-
-_DECIMAL = re.compile(r"^\d+\.\d+$")  # "54.50": a release, or a reading (a temperature)
 
 
 def enterprise_model(
