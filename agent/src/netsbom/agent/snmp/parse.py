@@ -234,8 +234,9 @@ def _shaped_version(view: SnmpView, arc: Oid | None) -> _Found | None:
 
 def enterprise_to_read(view: SnmpView) -> Oid | None:
     """The device maker's enterprise subtree, when nothing read so far states its OS version, its
-    model or its serial: the one place left to look (``netsbom.agent.snmp.shape``). Decided
-    identically live and in replay. Never raises: a fault of ours costs the last resort only."""
+    model or its serial (or only guesses the model): the one place left to look
+    (``netsbom.agent.snmp.shape``). Decided identically live and in replay. Never raises: a
+    fault of ours costs the last resort only."""
     try:
         arc = device_enterprise(view)
         if arc is None or arc in view.whole:
@@ -280,6 +281,7 @@ class _Found:
     confidence: float = 1.0
     first: bool = False  # a vendor object marked ``over_entity``: outranks every other source
     unit: str | None = None  # the knowledge unit (rule, vendor object) that gave it
+    guess: bool = False  # read for want of better: the maker's subtree may still replace it
 
 
 class _Identity(dict[str, _Found]):
@@ -389,7 +391,7 @@ def _identify(
             named.get("model"),
             _registered_product(sys_oid),
             by_grammar("model"),
-            _found(model_from_descr(description), oids.SYS_DESCR, _GUESSED),
+            _guessed(_found(model_from_descr(description), oids.SYS_DESCR, 0.4)),
             _top_statement(components, row, model_from_descr),
             _chassis_description(row, index, components),
         ],
@@ -425,16 +427,16 @@ def _identify(
     return identity
 
 
-_GUESSED = 0.4  # the confidence of a model the sysDescr grammar reads without a vendor's rule
+def _guessed(found: _Found | None) -> _Found | None:
+    """A model the sysDescr grammar reads without a vendor's rule: a sysDescr of one phrase is
+    often a name the operator set ("A-U32.024_PDU-B")."""
+    return replace(found, guess=True) if found else None
 
 
 def _unsure(identity: _Identity, name: str) -> bool:
-    """No source states ``name``, or only the sysDescr grammar's guess states the model (a
-    sysDescr of one phrase is often a name the operator set: "A-U32.024_PDU-B")."""
+    """No source states ``name``, or only a guess does."""
     found = identity.get(name)
-    return found is None or (
-        name == "model" and found.source == oids.SYS_DESCR and found.confidence == _GUESSED
-    )
+    return found is None or found.guess
 
 
 def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import bz2
-import itertools
 import re
 from pathlib import Path
 
@@ -60,11 +59,11 @@ class Recording:
         """(line number, line) of the lines that start with one of ``heads``, in file order."""
         found: dict[int, bytes] = {}
         for head in heads:
-            start = bisect.bisect_left(self._sorted, (head,))
-            for line, number in itertools.islice(self._sorted, start, None):
-                if not line.startswith(head):
-                    break
+            index = bisect.bisect_left(self._sorted, (head,))
+            while index < len(self._sorted) and self._sorted[index][0].startswith(head):
+                line, number = self._sorted[index]
                 found[number] = line
+                index += 1
         return sorted(found.items())
 
 

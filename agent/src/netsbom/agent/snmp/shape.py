@@ -203,10 +203,10 @@ def enterprise_model(
             return None
         return text
 
-    word = maker.split()[0].casefold() + " " if maker else None
+    first = (maker or "").split()[:1]  # the first word of the maker's name
 
     def named(text: str) -> bool:  # "Check Point 3200": the maker's name, then the product's
-        return word is not None and text.casefold().startswith(word)
+        return bool(first) and text.casefold().startswith(first[0].casefold() + " ")
 
     return _only(view, arc, product, prefer=named)
 
