@@ -368,6 +368,9 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         ("Acme SNMP Agent 10.10", None),
         ("Assy 3.6kVA 100-240V 16A PDU", None),  # a rating
         ("V1600D", None),  # a model
+        ("AB241 SNMP Agent, AB241-v1.252", "1.252"),  # a product id, then "v" and its release
+        ("Acme AP FP200X-v7.4-build0771", "7.4-build0771"),
+        ("Acme up-v2.1 module", "2.1"),  # letters joined to "v"
         # the boot loader's own version in parentheses; a model number joined to the release
         ("Acme 1930 Switch, AcmeOn_1930_1.0.5.0 (139), Linux 4.4.1, U-Boot 2013.01 (V1.0.1.2)",
          "1.0.5.0"),

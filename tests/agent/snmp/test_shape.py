@@ -73,6 +73,9 @@ def test_not_release_shapes(text: str) -> None:
         ("v7.2.6,build1575,230926 (GA.F)", "v7.2.6"),
         ("v6.0.11(GA), build285, 2022.03.28", "v6.0.11"),
         ("6.1.1 (2019-04-18)", "6.1.1"),
+        ("1.0.7, Mon, 04 Dec 2017 10:31:09", "1.0.7"),  # the build's date, RFC 5322's way
+        ("2.1 Dec  4 2017 10:31:09", "2.1"),  # C's __DATE__ __TIME__
+        ("1.2 Mon, 04 Foo 2017", None),  # no month: not a date
         ("Acme 2.9.4", None),  # a name first: not a release alone
         ("2.9.4 and 2.9.5", None),
         ("build 20", None),
@@ -162,6 +165,7 @@ def test_product_shapes(text: str) -> None:
         "12.5kW",
         "SFOS 17.5.5 MR-5",  # a software's name and its release
         "SECURE/SNMP/TELNET/WEB/V3.59",
+        "AcmeOS 7.0.1-R1456",  # a release with its build after a hyphen
     ],
 )
 def test_not_product_shapes(text: str) -> None:
@@ -477,3 +481,85 @@ def test_a_fault_in_deciding_costs_the_last_resort_only(
 def test_a_value_at_the_bare_enterprises_node_is_no_makers(tmp_path: Path) -> None:
     record = replay_snmp(_host(tmp_path, ["1.3.6.1.4.1|4|odd", "1.3.6.1.4.1.0|4|odder"]))
     assert (record.os.family, record.os.version) == ("linux", "4.4.9")
+
+
+def test_a_row_naming_the_devices_model_gives_its_serial() -> None:
+    # a table of one row may describe a part; one that also names the device's model is the
+    # device's own row, so its serial-shaped text is the serial even without a long number
+    row = {(4, 1, 7, 1): b"P42D04M", (4, 1, 8, 1): b"CN187D6053"}
+    model = ["P42D04M"]  # the model found is among the known texts: no serial itself
+    assert enterprise_serial(_view(row), ARC, model, "P42D04M") == (
+        "CN187D6053",
+        (*ARC, 4, 1, 8, 1),
+    )
+    assert enterprise_serial(_view(row), ARC, ["P42D04X"], "P42D04X") is None  # another's row
+    assert enterprise_serial(_view(row), ARC, model) is None
+    elsewhere = {(3, 1, 7, 1): b"P42D04M", (4, 1, 8, 1): b"CN187D6053"}  # another table's row
+    assert enterprise_serial(_view(elsewhere), ARC, model, "P42D04M") is None
+
+
+def test_a_row_holding_the_devices_serial_gives_its_model() -> None:
+    row = {(9, 1, 3, 1): b"MS41-L3E", (9, 1, 10, 1): b"943009201000201022"}
+    assert enterprise_model(_view(row), ARC, [], "943009201000201022") == (
+        "MS41-L3E",
+        (*ARC, 9, 1, 3, 1),
+    )
+    assert enterprise_model(_view(row), ARC, [], None) is None  # a part's row, for all we know
+
+
+def test_groups_of_digits_only_are_counters_not_serials() -> None:
+    disks = {(7, 6, 1, 3, n, 0): str(33283751936 + n).encode() for n in (1, 2, 3)}
+    view = _view({**disks, (16, 3, 0): b"2000AB4000"})
+    assert enterprise_serial(view, ARC, []) == ("2000AB4000", (*ARC, 16, 3, 0))
+    # digits beside words in their group are identity objects: a numeric serial stays one
+    ident = {(1, 4, 0): b"79071", (1, 5, 0): b"7062184", (1, 8, 0): b"3353", (1, 3, 0): b"Net PS"}
+    assert enterprise_serial(_view(ident), ARC, []) == ("7062184", (*ARC, 1, 5, 0))
+
+
+def test_numbered_instances_are_no_product() -> None:
+    inputs = {(2, 2, n, 0): f"Analog Input {n}".encode() for n in (1, 2, 3)}
+    view = _view({**inputs, (2, 1, 2, 0): b"TCW241"})
+    assert enterprise_model(view, ARC, [], None) == ("TCW241", (*ARC, 2, 1, 2, 0))
+    assert enterprise_model(_view(inputs), ARC, [], None) is None
+
+
+def test_of_several_product_ids_the_one_the_others_describe() -> None:
+    view = _view(
+        {(1, 1, 0): b"TCW241 SNMP Agent", (1, 2, 0): b"TCW241-v1.252", (2, 1, 0): b"TCW241"}
+    )
+    assert enterprise_model(view, ARC, [], None) == ("TCW241", (*ARC, 2, 1, 0))
+    view = _view({(1, 1, 0): b"TCW241 SNMP Agent", (2, 1, 0): b"TCW2410"})  # no separator
+    assert enterprise_model(view, ARC, [], None) is None
+
+
+def test_the_host_name_of_a_uname_sysdescr_is_no_model(tmp_path: Path) -> None:
+    path = tmp_path / "gw.snmprec"
+    path.write_text(
+        "1.3.6.1.2.1.1.1.0|4|Linux gw1-fw-a 2.6.18-92cpx86_64 #1 SMP Tue Sep 4 2018 x86_64\n"
+        "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.64999.1.7\n"
+        "1.3.6.1.4.1.64999.1.16.3.0|4|gw1-fw-a\n"
+    )
+    assert replay_snmp(path).model is None
+    path.write_text(path.read_text().replace("|4|gw1-fw-a\n", "|4|GX-3200\n"))
+    assert replay_snmp(path).model == "GX-3200"
+
+
+@pytest.mark.parametrize("sys_object_id", ["", ".0.10.43.6.1.4.1", "1.3.6.1.2.1.33", "1.3.6.1.4.1"])
+def test_a_sysobjectid_naming_no_maker_leaves_the_maker_to_the_subtree_served(
+    tmp_path: Path, sys_object_id: str
+) -> None:
+    # SNMPv2-MIB: sysObjectID is allocated within the enterprises subtree; one outside it (a
+    # broken agent's, a standard MIB's) names nobody, so the one maker served is the device's
+    path = tmp_path / "pdu.snmprec"
+    path.write_text(
+        "1.3.6.1.2.1.1.1.0|4|Epicenter SNMP\n"
+        f"1.3.6.1.2.1.1.2.0|6|{sys_object_id}\n"
+        "1.3.6.1.4.1.2021.4.5.0|2|1024\n"
+        "1.3.6.1.4.1.45000.1.1.1.3.0|4|5.3.1100.0\n"
+    )
+    record = replay_snmp(path)
+    assert (record.vendor, record.os.version) == ("Symbicon", "5.3.1100.0")
+    [vendor] = [p for p in record.provenance if p.field == "vendor"]
+    assert vendor.source == "enterprise 45000 served by an agent whose sysObjectID names none"
+    path.write_text(path.read_text() + "1.3.6.1.4.1.64999.1.0|4|z\n")  # two makers: none
+    assert replay_snmp(path).os.version is None

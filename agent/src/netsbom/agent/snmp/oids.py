@@ -109,7 +109,8 @@ class Plan:
 
     subtrees: tuple[Oid, ...]
     objects: tuple[Oid, ...]
-    list_enterprises: bool = False  # a general agent's sysObjectID: list the subtrees it serves
+    # a general agent's sysObjectID, or one naming no maker: list the subtrees it serves
+    list_enterprises: bool = False
 
 
 def collection_plan(sys_object_id: str | None, sys_descr: str | None) -> Plan:
@@ -119,18 +120,22 @@ def collection_plan(sys_object_id: str | None, sys_descr: str | None) -> Plan:
     objects, tables = knowledge_base().plan_all(sys_object_id, sys_descr)
     named = tuple(item.oid for item in mibs.identity_objects(_sys_oid(sys_object_id)))
     objects = (*objects, *(oid for oid in named if oid not in objects))
-    if _sys_oid(sys_object_id) is None:
+    anonymous = enterprise_arc(sys_object_id) is None
+    if anonymous:
         objects = (*objects, SNMP_ENGINE_ID)
     subtrees = _minimal((*STANDARD_SUBTREES, *tables))
     return Plan(
         subtrees,
         tuple(o for o in objects if not in_subtrees(o, subtrees)),
-        knowledge_base().general_agent(sys_object_id),
+        anonymous or knowledge_base().general_agent(sys_object_id),
     )
 
 
 def enterprise_arc(sys_object_id: str | None) -> Oid | None:
-    """The enterprise subtree (1.3.6.1.4.1.N) a sysObjectID lies in, if it lies in one."""
+    """The enterprise subtree (1.3.6.1.4.1.N) a sysObjectID lies in, if it lies in one. One that
+    lies in none (absent, a standard MIB's OID, garbled: ``.0.10.43.6.1.4.1``) names no maker:
+    SNMPv2-MIB defines sysObjectID as an identification "allocated within the SMI enterprises
+    subtree"."""
     oid = _sys_oid(sys_object_id)
     if oid is None or len(oid) <= len(ENTERPRISES) or oid[: len(ENTERPRISES)] != ENTERPRISES:
         return None

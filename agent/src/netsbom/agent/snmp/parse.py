@@ -25,7 +25,7 @@ from netsbom.agent.snmp.fingerprint import (
     used,
 )
 from netsbom.agent.snmp.shape import enterprise_model, enterprise_serial, enterprise_version
-from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
+from netsbom.agent.snmp.sysdescr import model_from_descr, uname_host, version_from_descr
 from netsbom.agent.snmp.view import (
     IpAddress,
     Oid,
@@ -252,26 +252,30 @@ def enterprise_to_read(view: SnmpView) -> Oid | None:
 
 def device_enterprise(view: SnmpView, kb: KnowledgeBase | None = None) -> Oid | None:
     """The enterprise subtree of the device's maker: its sysObjectID's; behind a general agent's
-    sysObjectID (Net-SNMP's), the private subtree of the one maker the agent serves beside those
-    of general agents and server-hardware agents (an appliance's vendor extends the stock agent
-    with its own MIB: a Dataprobe PDU, a Check Point gateway, an EndRun clock; a general-purpose
-    host serves none, or those of several agents)."""
+    sysObjectID (Net-SNMP's), or one that names no maker (absent or outside the enterprises
+    subtree), the private subtree of the one maker the agent serves beside those of general
+    agents and server-hardware agents (an appliance's vendor extends the stock agent with its own
+    MIB: a Dataprobe PDU, a Check Point gateway, an EndRun clock; a general-purpose host serves
+    none, or those of several agents)."""
     kb = kb or knowledge_base()
     sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
-    if not kb.general_agent(sys_object_id):
-        return oids.enterprise_arc(sys_object_id)
+    arc = oids.enterprise_arc(sys_object_id)
+    if arc is not None and not kb.general_agent(sys_object_id):
+        return arc
     served = {suffix[0] for suffix, _ in view.subtree(oids.ENTERPRISES) if suffix}
     makers = served - kb.host_agent_enterprises - {0}  # IANA reserves number 0
     return (*oids.ENTERPRISES, makers.pop()) if len(makers) == 1 else None
 
 
-def _maker_vendor(maker: Oid | None, kb: KnowledgeBase) -> _Found | None:
-    """The maker whose subtree a general agent serves: the vendor file's name, else IANA's."""
+def _maker_vendor(maker: Oid | None, kb: KnowledgeBase, general: bool) -> _Found | None:
+    """The maker whose subtree a ``general`` agent (or one whose sysObjectID names no maker)
+    serves: the vendor file's name, else IANA's."""
     if maker is None:
         return None
     number = maker[len(oids.ENTERPRISES)]
     name = kb.enterprise_vendor(number) or mibs.organization(maker)
-    return _found(name, f"enterprise {number} served beside a general agent", 0.4)
+    beside = "beside a general agent" if general else "by an agent whose sysObjectID names none"
+    return _found(name, f"enterprise {number} served {beside}", 0.4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,7 +320,8 @@ def _identify(
                 break
     fingerprint = kb.identify(sys_object_id, description, answered)
     own = device_enterprise(view, kb)  # the maker's subtree
-    maker = own if kb.general_agent(sys_object_id) else None  # a maker behind a general agent
+    # a maker behind a general agent, or behind a sysObjectID that names none
+    maker = own if own != oids.enterprise_arc(sys_object_id) else None
     kernel: tuple[str, str] | None = None
     declared = fingerprint  # what the box says it is
     appliance = kb.is_appliance(sys_object_id) or maker is not None
@@ -355,8 +360,8 @@ def _identify(
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
             _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
             None if fingerprint.vendor_file else _registered_organization(sys_oid),
-            _maker_vendor(maker, kb),
-            _engine_vendor(view, kb) if sys_oid is None else None,
+            _maker_vendor(maker, kb, kb.general_agent(sys_object_id)),
+            _engine_vendor(view, kb) if oids.enterprise_arc(sys_object_id) is None else None,
         ],
         "version": [
             *(
@@ -447,6 +452,7 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
     if arc is None or arc not in view.whole:
         return
     names = [view.text(oid) for oid in oids.DEVICE_NAMES]
+    names.append(uname_host(view.text(oids.SYS_DESCR)))  # "Linux gw1 2.6.18 ...": a name
 
     def model() -> None:
         serial = identity.get("serial")
@@ -462,7 +468,10 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
     if "serial" not in identity:
         known = [view.text(oid) for oid in oids.SYSTEM_TEXTS]
         known += [found.value for found in identity.values()]
-        serial_found = enterprise_serial(view, arc, known)
+        model_found = identity.get("model")
+        serial_found = enterprise_serial(
+            view, arc, known, model_found.value if model_found else None
+        )
         if serial_found is not None:
             identity["serial"] = _Found(serial_found[0], serial_found[1], 0.3)
     if _unsure(identity, "model"):

@@ -20,7 +20,10 @@ that is the value, with a low confidence and its OID as provenance. A serial num
 units, so it carries a long sequence number a product id never has (``ZY18120520``,
 ``S204135008819``): among several serial-shaped texts, the one such is the serial, and only such a
 one is taken from a table of one row (that row may describe a part of the device: a modem, a power
-supply). Two candidates (firmware and boot loader, a model and a serial), a subtree too large to
+supply), unless the row also holds the device's model (for a serial) or serial (for a model): then
+it is the device's own row. Texts that differ only by a trailing number (``Analog Input 1``,
+``Analog Input 2``) name instances, and digits-only texts filling a group are counters. Two
+candidates (firmware and boot loader, a model and a serial), a subtree too large to
 read whole, an address, a date, a reading or quantity (``9600RPM``), an instance's name
 (``Humidity1``), a software statement (``SFOS 17.5.5 MR-5``) or an id with a long number or a hex
 run as a model: no value, as none is better than a wrong one. Nothing here knows a vendor.
@@ -30,8 +33,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections import Counter
-from collections.abc import Callable, Container, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Container, Iterable, Sequence
 
 from netsbom.agent.snmp.sysdescr import is_quantity, stated_version
 from netsbom.agent.snmp.view import Oid, SnmpView, to_text
@@ -39,11 +42,18 @@ from netsbom.agent.snmp.view import Oid, SnmpView, to_text
 _VERSION = re.compile(r"^[A-Za-z]?\d+(?:\.\d+){1,4}(?!\.?\d)[A-Za-z0-9()._+-]*$")
 # a release with its build, revision or release number, date stamp or tag: "V6.2  build
 # 20080519", "3.0.6 Build 20200805 Rel.55968", "1.12.0 rev 54574", "9.7.2.0 build 20 (US)",
-# "v7.2.6,build1575,230926 (GA.F)", "v6.0.11(GA), build285, 2022.03.28"
+# "v7.2.6,build1575,230926 (GA.F)", "v6.0.11(GA), build285, 2022.03.28", and the build's date
+# as RFC 5322 writes it ("1.0.7, Mon, 04 Dec 2017 10:31:09") or C's __DATE__ __TIME__ ("Dec  4
+# 2017 10:31:09")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_BUILD_DATE = (
+    rf"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s+\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}})"
+    r"\s+\d{4}(?:\s+\d\d:\d\d(?::\d\d)?)?"
+)
 _QUALIFIED = re.compile(
     r"^(?P<release>[^\s,]+?),?"
-    r"(?:(?:\s+|,\s*)(?:(?i:build|rev|rel|release)[ .:]?\w[\w.-]*|\d{6,8}|\d{4}[.-]\d\d[.-]\d\d)"
-    r"|\s*\([\w.-]+\))+$"
+    r"(?:(?:\s+|,\s*)(?:(?i:build|rev|rel|release)[ .:]?\w[\w.-]*|\d{6,8}|\d{4}[.-]\d\d[.-]\d\d"
+    rf"|{_BUILD_DATE})|\s*\([\w.-]+\))+$"
 )
 # a date: "2020-05-26", "2020.05.26", or a CIM datetime (DMTF DSP0004: yyyymmddHHMMSS.mmmmmm
 # and the offset from UTC in minutes, "20181211131605.000000+000")
@@ -67,9 +77,9 @@ _HEX_RUN = re.compile(r"[0-9A-Fa-f]{12}|^(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}
 _INSTANCE = re.compile(r"^[A-Z]?[a-z]{4,}[ _-]?\d+$")  # "Humidity1", "Outlet 12": one of many
 _READING = re.compile(r"\s-\s|\d/\d")  # "01/2021 - 92.9kWh": a reading or a date
 # a release after a word with no digit or a separator ("SFOS 17.5.5 MR-5",
-# "SECURE/SNMP/TELNET/WEB/V3.59"): a software statement; a product id followed by its
-# revision ("T1600G-28TS 3.0") is still a product
-_RELEASE_TOKEN = re.compile(r"(?:^|[/_(]|\b[A-Za-z]+\s+)[vV]?\d+(?:\.\d+)+(?=$|[\s/)])")
+# "SECURE/SNMP/TELNET/WEB/V3.59", "SonicOS 7.0.1-R1456"): a software statement; a product id
+# followed by its revision ("T1600G-28TS 3.0") is still a product
+_RELEASE_TOKEN = re.compile(r"(?:^|[/_(]|\b[A-Za-z]+\s+)[vV]?\d+(?:\.\d+)+(?=$|[\s/)-])")
 # a mail address, a URL, a host's DNS name: the group holding one holds network settings
 _NETWORK_NAME = re.compile(
     r"^[^@\s]+@[\w-]+(?:\.[\w-]+)+$|^[a-z]+://|^(?:[\w-]+\.){2,}[a-z]{2,}$", re.IGNORECASE
@@ -77,6 +87,8 @@ _NETWORK_NAME = re.compile(
 _MIN_NAME = 6  # a known text this long found inside a candidate makes it a name, not a serial
 _ONE_CHARACTER = re.compile(r"^(.)\1*$")  # "000000", "FFFFFFFF": no serial written
 _NUMBERS = re.compile(r"^\d+(?:-\d+){2,}$")  # "1-847-634-6700", "2020-05-26": not a unit's id
+_TRAILING_NUMBER = re.compile(r"^(?P<head>.*[A-Za-z][ _-]?)(?P<number>\d+)\s*$")
+_STEM = re.compile(r"^[\s_/(-]")  # what may follow a product id inside a longer text
 
 
 def release(text: str) -> str | None:
@@ -134,6 +146,10 @@ def is_serial_shaped(text: str) -> bool:
     )
 
 
+def _numbered(text: str, _: Collection[str]) -> bool:
+    return is_numbered(text)
+
+
 def is_numbered(text: str) -> bool:
     """Carries a long number (seven digits or more): a unit's sequence number, never a product's."""
     return bool(_LONG_NUMBER.search(text))
@@ -165,11 +181,7 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     group or column: network settings) is an address too, not a release."""
     if arc is None or arc not in view.whole:
         return None
-    texts = {
-        suffix: text
-        for suffix, value in view.subtree(arc)
-        if isinstance(value, bytes) and (text := to_text(value))
-    }
+    texts = _texts(view, arc)
     groups = {suffix[:-2] for suffix, text in texts.items() if _names_a_network_setting(text)}
     addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
     decimals = {suffix for suffix, text in texts.items() if _DECIMAL.match(text.strip())}
@@ -178,7 +190,7 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     def read(text: str) -> str | None:
         return release(text) or stated_version(text)
 
-    def bare(text: str) -> bool:  # a table's row is read only for a release written alone
+    def bare(_: Oid, text: str) -> bool:  # a table's row is read only for a release alone
         return release(text) is not None
 
     return _only(view, arc, read, single_rows=bare, skip=addresses | readings)
@@ -194,7 +206,9 @@ def enterprise_model(
     """(model, its OID): the only product-shaped scalar value under ``arc`` that is neither the
     serial found elsewhere nor in one of the device's ``names`` (sysName, sysLocation,
     sysContact), if ``arc`` was read whole; else None. Of several, the only one that starts with
-    the first word of the ``maker``'s name (``Check Point 23900``)."""
+    the first word of the ``maker``'s name (``Check Point 23900``), else the one all the others
+    start with (:func:`_stem`). A table of one row counts if its row holds the ``serial`` (it
+    describes the device); texts numbered as instances (:func:`_instances`) are none."""
     known = [text.casefold() for text in (*names, serial) if text]
 
     def product(text: str) -> str | None:
@@ -205,19 +219,85 @@ def enterprise_model(
 
     first = (maker or "").split()[:1]  # the first word of the maker's name
 
-    def named(text: str) -> bool:  # "Check Point 3200": the maker's name, then the product's
+    def named(text: str, _: Collection[str]) -> bool:  # "Check Point 3200": maker, then product
         return bool(first) and text.casefold().startswith(first[0].casefold() + " ")
 
-    return _only(view, arc, product, prefer=named)
+    if arc is None or arc not in view.whole:
+        return None
+    texts = _texts(view, arc)
+    rows = _rows_naming(texts, serial)
+
+    def in_a_row(suffix: Oid, _: str) -> bool:  # the row describes the device: its product
+        return _row(suffix) in rows
+
+    return _only(
+        view, arc, product, single_rows=in_a_row, prefer=(named, _stem), skip=_instances(texts)
+    )
+
+
+def _texts(view: SnmpView, arc: Oid) -> dict[Oid, str]:
+    """suffix -> the text under ``arc`` there, stripped, if it is a text and not empty."""
+    return {
+        suffix: text
+        for suffix, value in view.subtree(arc)
+        if suffix and isinstance(value, bytes) and (text := (to_text(value) or "").strip())
+    }
+
+
+def _row(suffix: Oid) -> tuple[Oid, int]:
+    """(table entry, row index) of a one-arc-indexed table cell ``<entry>.<column>.<index>``."""
+    return suffix[:-2], suffix[-1]
+
+
+def _rows_naming(texts: dict[Oid, str], text: str | None) -> set[tuple[Oid, int]]:
+    """The rows (:func:`_row`) holding ``text`` (case ignored): the rows that describe the
+    device, when ``text`` is its model or serial."""
+    folded = text.casefold() if text else None
+    return {_row(suffix) for suffix, other in texts.items() if other.casefold() == folded}
+
+
+def _stem(text: str, texts: Collection[str]) -> bool:
+    """The text every other one starts with, then a separator: ``TCW241`` beside
+    ``TCW241 SNMP Agent`` and ``TCW241-v1.252`` names the product the others describe."""
+    return all(
+        other == text or (other.startswith(text) and _STEM.match(other[len(text) :]))
+        for other in texts
+    )
+
+
+def _instances(texts: dict[Oid, str]) -> set[Oid]:
+    """Texts that differ only by their trailing number (``Analog Input 1``, ``Analog Input 2``;
+    ``Outlet-A1``): each names one of many instances, not the product."""
+    numbers: dict[str, set[str]] = defaultdict(set)
+    heads: dict[Oid, str] = {}
+    for suffix, text in texts.items():
+        if match := _TRAILING_NUMBER.match(text):
+            numbers[match["head"]].add(match["number"])
+            heads[suffix] = match["head"]
+    return {suffix for suffix, head in heads.items() if len(numbers[head]) > 1}
+
+
+def _counters(texts: dict[Oid, str]) -> set[Oid]:
+    """Texts of digits only, three or more in a group (``<group>.<object>.0``) holding no other
+    text: counters written as text (a disk's sizes), not serials."""
+    digits = Counter(suffix[:-2] for suffix, text in texts.items() if text.isdigit())
+    words = Counter(suffix[:-2] for suffix, text in texts.items() if not text.isdigit())
+    return {
+        suffix
+        for suffix, text in texts.items()
+        if text.isdigit() and digits[suffix[:-2]] >= 3 and not words[suffix[:-2]]
+    }
 
 
 def enterprise_serial(
-    view: SnmpView, arc: Oid | None, known: Iterable[str | None]
+    view: SnmpView, arc: Oid | None, known: Iterable[str | None], model: str | None = None
 ) -> tuple[str, Oid] | None:
     """(serial, its OID): the only serial-shaped scalar value under ``arc`` that is in none of the
     ``known`` texts naming the product or the device (nor holds one of them: a product name with
     a suffix), if ``arc`` was read whole; else None. Among several, the only numbered one
-    (:func:`is_numbered`); in the column of a table of one row, only a numbered one."""
+    (:func:`is_numbered`). In the column of a table of one row, only a numbered one, or any
+    serial-shaped one if the row also names the device's ``model`` (it describes the device, not
+    a modem or a power supply in it). Counters written as text (:func:`_counters`) are none."""
     names = [text.casefold() for text in known if text]
 
     def unit_id(text: str) -> str | None:
@@ -228,7 +308,17 @@ def enterprise_serial(
             return None
         return text
 
-    return _only(view, arc, unit_id, single_rows=is_numbered, prefer=is_numbered)
+    if arc is None or arc not in view.whole:
+        return None
+    texts = _texts(view, arc)
+    rows = _rows_naming(texts, model)
+
+    def in_a_row(suffix: Oid, text: str) -> bool:  # a unit's number, or the device's row
+        return is_numbered(text) or _row(suffix) in rows
+
+    return _only(
+        view, arc, unit_id, single_rows=in_a_row, prefer=(_numbered,), skip=_counters(texts)
+    )
 
 
 def _only(
@@ -236,13 +326,14 @@ def _only(
     arc: Oid | None,
     read: Callable[[str], str | None],
     *,
-    single_rows: Callable[[str], bool] = lambda _: False,
-    prefer: Callable[[str], bool] | None = None,
+    single_rows: Callable[[Oid, str], bool] = lambda _suffix, _text: False,
+    prefer: Sequence[Callable[[str, Collection[str]], bool]] = (),
     skip: Container[Oid] = (),
 ) -> tuple[str, Oid] | None:
     """The one distinct value ``read`` finds in the scalars under ``arc`` (and in the columns of
-    tables of one row, if ``single_rows`` holds for its text), if ``arc`` was read whole; of
-    several, the one read from a text ``prefer`` holds for."""
+    tables of one row, if ``single_rows`` holds for the cell's suffix and text), if ``arc`` was
+    read whole; of several, the one read from the only text the first deciding rule of
+    ``prefer`` holds for (each rule sees the text and all the candidates' texts)."""
     if arc is None or arc not in view.whole:
         return None
     rows = list(view.subtree(arc))
@@ -256,10 +347,14 @@ def _only(
             continue
         text = (to_text(value) or "").strip()
         value_read = read(text) if text else None
-        if value_read and (scalar or single_rows(text)):
+        if value_read and (scalar or single_rows(suffix, text)):
             found.setdefault(value_read, ((*arc, *suffix), text))
-    if len(found) > 1 and prefer is not None:
-        found = {value: source for value, source in found.items() if prefer(source[1])}
+    texts = [text for _, text in found.values()]
+    for rule in prefer if len(found) > 1 else ():
+        kept = {value: source for value, source in found.items() if rule(source[1], texts)}
+        if len(kept) == 1:
+            found = kept
+            break
     if len(found) != 1:
         return None
     [(only, (oid, _))] = found.items()

@@ -19,7 +19,7 @@ _OPERATING_SYSTEMS = re.compile(
     r"^(?:(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin|Windows|Microsoft|VMware)\b|Hardware:)"
 )
 # a kernel's `uname -a` line: its release is the kernel's, read by the OS rules
-_UNAME = re.compile(r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin)\s+\S+\s+\d")
+_UNAME = re.compile(r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin)\s+(?P<host>\S+)\s+\d")
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")
 # words of a product's description that name no product: a count of ports or slots ("24-Port",
@@ -175,8 +175,9 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "InstantOn_1930_1.0.5.0": a product and model number joined to the release
         ("joined", r"\b[A-Za-z]{2,}(?:[-_](?:[A-Za-z]+|\d+(?=[-_])))*[-_]v?"
                    r"(?P<version>\d+\.\d+[\w.-]*)"),
-        # "v1.63.46" anywhere
-        ("v-token", r"(?<![\w.-])[vV](?P<version>\d+(?:\.\d+)+[\w.-]*)"),
+        # "v1.63.46" anywhere; "TCW241-v1.252", "FP231G-v7.4-build0771": a product id, then
+        # its release marked by a "v"
+        ("v-token", r"(?:(?<![\w.-])|(?<=[A-Za-z0-9][-_]))[vV](?P<version>\d+(?:\.\d+)+[\w.-]*)"),
     )
 )  # fmt: skip
 # what a token right after these words is the version of: hardware, boot code, the kernel, and
@@ -202,6 +203,12 @@ def version_from_descr(descr: str | None) -> str | None:
     if not descr or _UNAME.match(descr.strip().strip('"')):
         return None
     return stated_version(descr) or _bare_version(descr)
+
+
+def uname_host(descr: str | None) -> str | None:
+    """The host name (``uname``'s nodename, the second word) of a kernel's ``uname`` line."""
+    match = _UNAME.match(descr.strip().strip('"')) if descr else None
+    return match["host"] if match else None
 
 
 def stated_version(descr: str) -> str | None:
