@@ -37,7 +37,19 @@ pytestmark = pytest.mark.integration
 SAMPLE = (
     "arista_eos", "junos_qfx5100", "vrp_5720", "nxos_n3k-3064pq", "iosxr_asr9901", "timos_ixr",
     "opengear_humidity", "rajant_me4-2450r", "tait-tnadmin_tait-tnadmin", "endrun_sonoma",
+    "chatsworth-pdu",
 )  # fmt: skip
+# a box whose sysObjectID's subtree holds a counter only: its maker's MIB is under another number
+VACANT = "vacant-maker"
+VACANT_ROWS = (
+    "1.3.6.1.2.1.1.1.0|4|Acme shelf controller",
+    "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.64999.1",
+    "1.3.6.1.2.1.1.5.0|4|shelf-7",
+    "1.3.6.1.4.1.2021.4.5.0|2|1024",
+    "1.3.6.1.4.1.45000.1.3.11.1.3.0|4|2.8.1",
+    "1.3.6.1.4.1.45000.1.3.11.2.3.0|4|AB1234567890",
+    "1.3.6.1.4.1.64999.1.1.1.0|66|62064",
+)
 V3_USER = "netsbom-test"
 V3_AUTH = "auth-secret-1234"
 V3_PRIV = "priv-secret-5678"
@@ -107,6 +119,7 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
     cache.mkdir()
     for name in SAMPLE:
         shutil.copy(source / f"{name}.snmprec", data / f"{name}.snmprec")
+    (data / f"{VACANT}.snmprec").write_text("\n".join(VACANT_ROWS) + "\n")
     port = _free_udp_port()
     command = [
         _responder(),
@@ -186,6 +199,21 @@ async def test_live_poll_equals_replay(
     version = [p for p in shaped.provenance if p.field == "os.version"]
     assert shaped.os.version and version[0].confidence == 0.3
     assert version[0].source.startswith("1.3.6.1.4.1.3570.") and version[0].source.endswith(".0")
+    # a sysObjectID outside the enterprises subtree: the one maker served is the device's
+    pdu = [p.source for p in by_name["chatsworth-pdu"].provenance if p.field == "os.version"]
+    assert pdu and pdu[0].startswith("1.3.6.1.4.1.30932."), pdu
+
+
+async def test_a_vacant_own_subtree_leads_to_the_one_other_maker_served(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NETSBOM_TEST_COMMUNITY", VACANT)
+    settings = _settings(simulator.port, community="env:NETSBOM_TEST_COMMUNITY")
+    spec = TargetSpec(name=VACANT, address="127.0.0.1", snmp=settings, deadline=30)
+    live = await poll_snmp(spec, agent_id="test")
+    assert live.complete, live.errors
+    assert (live.os.version, live.serial) == ("2.8.1", "AB1234567890")
+    assert _comparable(live) == _comparable(replay_snmp(simulator.data / f"{VACANT}.snmprec"))
 
 
 async def test_enterprise_subtree_past_its_bound_is_not_read_for_a_version(

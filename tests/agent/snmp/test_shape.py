@@ -563,3 +563,17 @@ def test_a_sysobjectid_naming_no_maker_leaves_the_maker_to_the_subtree_served(
     assert vendor.source == "enterprise 45000 served by an agent whose sysObjectID names none"
     path.write_text(path.read_text() + "1.3.6.1.4.1.64999.1.0|4|z\n")  # two makers: none
     assert replay_snmp(path).os.version is None
+
+
+def test_an_own_subtree_holding_no_text_leads_to_the_one_other_maker_served(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "shelf.snmprec"
+    other = ["1.3.6.1.4.1.45000.1.3.0|4|2.8.1", "1.3.6.1.4.1.45000.2.3.0|4|AB1234567890"]
+    path.write_text("\n".join([*SYSTEM, "1.3.6.1.4.1.64999.1.1.0|66|62064", *other]) + "\n")
+    record = replay_snmp(path)
+    assert (record.os.version, record.serial) == ("2.8.1", "AB1234567890")
+    # a text in its own subtree (a serial): the MIB is there, the other maker's is not read
+    path.write_text("\n".join([*SYSTEM, "1.3.6.1.4.1.64999.1.1.0|4|ZX1234567890", *other]) + "\n")
+    record = replay_snmp(path)
+    assert (record.os.version, record.serial) == (None, "ZX1234567890")

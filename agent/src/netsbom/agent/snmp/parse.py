@@ -256,15 +256,28 @@ def device_enterprise(view: SnmpView, kb: KnowledgeBase | None = None) -> Oid | 
     subtree), the private subtree of the one maker the agent serves beside those of general
     agents and server-hardware agents (an appliance's vendor extends the stock agent with its own
     MIB: a Dataprobe PDU, a Check Point gateway, an EndRun clock; a general-purpose host serves
-    none, or those of several agents)."""
+    none, or those of several agents). A sysObjectID's own subtree read whole and found
+    :func:`vacant` says the maker's MIB sits under another number the agent serves (a maker's
+    second registration, the OEM that built the box): the one other maker served, if one is."""
     kb = kb or knowledge_base()
     sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
     arc = oids.enterprise_arc(sys_object_id)
-    if arc is not None and not kb.general_agent(sys_object_id):
+    general = kb.general_agent(sys_object_id)
+    if arc is not None and not general and not vacant(view, arc):
         return arc
     served = {suffix[0] for suffix, _ in view.subtree(oids.ENTERPRISES) if suffix}
     makers = served - kb.host_agent_enterprises - {0}  # IANA reserves number 0
+    if arc is not None and not general:
+        makers.discard(arc[-1])
+        return (*oids.ENTERPRISES, makers.pop()) if len(makers) == 1 else arc
     return (*oids.ENTERPRISES, makers.pop()) if len(makers) == 1 else None
+
+
+def vacant(view: SnmpView, arc: Oid) -> bool:
+    """``arc`` was read whole and holds no text: nothing there can name a release, a product or a
+    unit (an agent serving its maker's MIB under another number answers a counter here, if
+    anything)."""
+    return arc in view.whole and not any(isinstance(value, bytes) for _, value in view.subtree(arc))
 
 
 def _maker_vendor(maker: Oid | None, kb: KnowledgeBase, general: bool) -> _Found | None:

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from netsbom.agent.snmp import oids
-from netsbom.agent.snmp.parse import enterprise_to_read
+from netsbom.agent.snmp.parse import enterprise_to_read, vacant
 from netsbom.agent.snmp.view import (
     IpAddress,
     ObjectId,
@@ -108,6 +108,12 @@ def replay_view(
         read = served or parse_snmprec(recording, (enterprise,), source=source, whole_file=False)
         view.errors.extend(e for e in read.errors if e not in view.errors)
         _read_bounded(read, enterprise, oids.ENTERPRISE_ROWS, view)
+        if not plan.list_enterprises and vacant(view, enterprise):  # the maker's MIB is elsewhere
+            served = parse_snmprec(recording, (oids.ENTERPRISES,), source=source, whole_file=False)
+            _first_of_each_enterprise(served, oids.SERVED_ENTERPRISES, view)
+            other = enterprise_to_read(view)
+            if other is not None:
+                _read_bounded(served, other, oids.ENTERPRISE_ROWS, view)
     return view
 
 

@@ -77,9 +77,9 @@ _HEX_RUN = re.compile(r"[0-9A-Fa-f]{12}|^(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}
 _INSTANCE = re.compile(r"^[A-Z]?[a-z]{4,}[ _-]?\d+$")  # "Humidity1", "Outlet 12": one of many
 _READING = re.compile(r"\s-\s|\d/\d")  # "01/2021 - 92.9kWh": a reading or a date
 # a release after a word with no digit or a separator ("SFOS 17.5.5 MR-5",
-# "SECURE/SNMP/TELNET/WEB/V3.59", "SonicOS 7.0.1-R1456"): a software statement; a product id
-# followed by its revision ("T1600G-28TS 3.0") is still a product
-_RELEASE_TOKEN = re.compile(r"(?:^|[/_(]|\b[A-Za-z]+\s+)[vV]?\d+(?:\.\d+)+(?=$|[\s/)-])")
+# "SECURE/SNMP/TELNET/WEB/V3.59", "SonicOS 7.0.1-R1456", "EP.v1.6.0"): a software statement; a
+# product id followed by its revision ("T1600G-28TS 3.0") is still a product
+_RELEASE_TOKEN = re.compile(r"(?:^|[/_(.]|\b[A-Za-z]+\s+)[vV]?\d+(?:\.\d+)+(?=$|[\s/)-])")
 # a mail address, a URL, a host's DNS name: the group holding one holds network settings
 _NETWORK_NAME = re.compile(
     r"^[^@\s]+@[\w-]+(?:\.[\w-]+)+$|^[a-z]+://|^(?:[\w-]+\.){2,}[a-z]{2,}$", re.IGNORECASE

@@ -9,7 +9,8 @@ timeouts): each subtree stops at the first error indication, at non-increasing O
 agent), at the end of the subtree, or after ``MAX_ROWS_PER_SUBTREE`` varbinds. The whole device is
 bounded by ``deadline``. When nothing read states the OS version, the model or the serial, the
 device maker's enterprise subtree is read last, up to ``oids.ENTERPRISE_ROWS`` varbinds
-(``netsbom.agent.snmp.parse.enterprise_to_read``, ``netsbom.agent.snmp.shape``).
+(``netsbom.agent.snmp.parse.enterprise_to_read``, ``netsbom.agent.snmp.shape``); if it holds no
+text, the subtrees the agent serves are listed and the one other maker's is read instead.
 
 Two transports give the walker the same replies (``(error indication, error status, varbinds)``
 with pysnmp's indications and hlapi's meaning):
@@ -56,7 +57,7 @@ from netsbom.agent.snmp.message import (
     reply,
     var_bind,
 )
-from netsbom.agent.snmp.parse import enterprise_to_read
+from netsbom.agent.snmp.parse import enterprise_to_read, vacant
 from netsbom.agent.snmp.udp import UdpExchange
 from netsbom.agent.snmp.v3 import V3Session, secret_bytes
 from netsbom.agent.snmp.view import Oid, SnmpView, dotted
@@ -473,6 +474,13 @@ async def collect(address: str, settings: SnmpSettings, *, deadline: float) -> S
             if enterprise is not None:
                 current = dotted(enterprise)
                 await walker.walk(enterprise, oids.ENTERPRISE_ROWS)
+                if not plan.list_enterprises and vacant(view, enterprise):
+                    current = "enterprises served"  # the maker's MIB is under another number
+                    await walker.served_enterprises(oids.SERVED_ENTERPRISES)
+                    other = enterprise_to_read(view)
+                    if other is not None:
+                        current = dotted(other)
+                        await walker.walk(other, oids.ENTERPRISE_ROWS)
     except _Stop:
         pass
     except TimeoutError:
