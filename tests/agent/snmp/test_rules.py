@@ -107,6 +107,27 @@ def test_an_erased_flash_serial_is_no_serial() -> None:
     assert parse(view_of(values)).serial is None
 
 
+def test_a_software_revision_of_zeros_states_no_release() -> None:
+    """A blank entPhysicalSoftwareRev dumped as hex (NULs, then "00 00 ...") states no release:
+    the sysDescr's does."""
+    values = system(
+        "Acme EdgeQAM <<HW_REV: 1.0; BOOTR: 0.0.0; SW_REV: 3.0.2.117>>", "1.3.6.1.4.1.99999.1"
+    )
+    values.update(
+        {
+            f"{ENT}.5.1": 3,
+            f"{ENT}.4.1": 0,
+            f"{ENT}.10.1": b"\x00\x00\x00\n00 00 00 00 \n00 ",
+            f"{ENT}.9.1": b"0",
+        }
+    )
+    record = parse(view_of(values))
+    assert record.os.version == "3.0.2.117"
+    assert (record.components[0].software_rev, record.components[0].firmware_rev) == (None, None)
+    values[f"{ENT}.10.1"] = b"3.0.2.118\x00\x00\x00\n00 00 00 \n00 "  # padded, then a dump
+    assert parse(view_of(values)).os.version == "3.0.2.118"
+
+
 def test_classless_entity_table_uses_the_first_named_product() -> None:
     values = system(
         "Linux host 4.4.9 #6 SMP Thu Apr 27 15:48:52 EDT 2017 armv7l", "1.3.6.1.4.1.8072.3.2.10"
@@ -368,6 +389,7 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         ("Acme SNMP Agent 10.10", None),
         ("Assy 3.6kVA 100-240V 16A PDU", None),  # a rating
         ("V1600D", None),  # a model
+        ("Acme QAM <<HW_REV: 1.0; BOOTR: 0.0.0; SW_REV: 3.0.2.117>>", "3.0.2.117"),
         ("AB241 SNMP Agent, AB241-v1.252", "1.252"),  # a product id, then "v" and its release
         ("Acme AP FP200X-v7.4-build0771", "7.4-build0771"),
         ("Acme up-v2.1 module", "2.1"),  # letters joined to "v"
@@ -453,3 +475,11 @@ def test_a_stack_whose_member_base_is_a_container_stands_for_that_member() -> No
                        f"{ENT}.7.{index}": name, f"{ENT}.11.{index}": serial})  # fmt: skip
     record = parse(view_of(values))
     assert (record.serial, record.model) == ("MEMBER-1", "AB-x930-28G")
+
+
+def test_a_description_naming_only_its_class_is_no_model() -> None:
+    values = system("Acme edge router", "1.3.6.1.4.1.99999.1")
+    values.update({f"{ENT}.5.1": 3, f"{ENT}.4.1": 0, f"{ENT}.2.1": b"CHASSIS"})
+    assert parse(view_of(values)).model is None
+    values[f"{ENT}.2.1"] = b"Acme Edge Chassis"  # a description naming more than its class
+    assert parse(view_of(values)).model == "Acme Edge Chassis"

@@ -577,3 +577,16 @@ def test_an_own_subtree_holding_no_text_leads_to_the_one_other_maker_served(
     path.write_text("\n".join([*SYSTEM, "1.3.6.1.4.1.64999.1.1.0|4|ZX1234567890", *other]) + "\n")
     record = replay_snmp(path)
     assert (record.os.version, record.serial) == (None, "ZX1234567890")
+
+
+def test_a_product_id_joined_to_the_release_found_names_the_product() -> None:
+    view = _view({(120, 1, 1, 0): b"FP231G-v7.4-build0771", (120, 1, 2, 0): b"FP231GTF2409AF83"})
+    # the serial starts with the product's code: a model inside it is still the model
+    assert enterprise_model(view, ARC, [], "FP231GTF2409AF83", None, "7.4-build0771") == (
+        "FP231G",
+        (*ARC, 120, 1, 1, 0),
+    )
+    # a text that only states the release found is no product
+    view = _view({(2, 1, 4, 0): b"V210R220"})
+    assert enterprise_model(view, ARC, [], None) == ("V210R220", (*ARC, 2, 1, 4, 0))
+    assert enterprise_model(view, ARC, [], None, None, "210R220") is None

@@ -12,6 +12,15 @@ def test_text_decoding() -> None:
     assert to_text(7) == "7"
 
 
+def test_a_text_ends_at_its_first_nul() -> None:
+    # a fixed-width field padded with NULs, then bytes the agent left there (a real agent's
+    # entPhysicalSoftwareRev: "3.0.2.117", NULs, then a hex dump of a blank field)
+    assert to_text(b"3.0.2.117\x00\x00\x00\n00 00 00 \n00 ") == "3.0.2.117"
+    assert to_text(b"PORT\x00\x00\xb8\xc9\x00\x00") == "PORT"
+    assert to_text(b"\x00\x00Acme") == "Acme"  # NULs before the text are padding too
+    assert to_text(b"A\x00c\x00m\x00e\x00") == "Acme"  # UTF-16LE, not four C strings
+
+
 def test_mac_formats() -> None:
     assert to_mac(b"\x00\x1b\x21\xbb\xe6\xf0") == "00:1b:21:bb:e6:f0"
     assert to_mac(b"00-1B-21-BB-E6-F0") == "00:1b:21:bb:e6:f0"

@@ -61,6 +61,11 @@ ENT_CLASSES = {
     # ENTITY-MIB v4 (RFC 6933): energyObject, battery, storageDrive
     13: "power-supply", 14: "power-supply", 15: "module",
 }  # fmt: skip
+# a description that only names its row's class (ENTITY-MIB's PhysicalClass): "CHASSIS"
+_CLASS_WORD = re.compile(
+    r"(?i)^(?:other|unknown|chassis|backplane|container|power ?supply|fan|sensor|module|port"
+    r"|stack|cpu|energy ?object|battery|storage ?drive)$"
+)
 _PRODUCT_ID = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 _SINGLE_ID = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9_-]{3,}$")
 _POSITION = re.compile(
@@ -468,10 +473,14 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
     names.append(uname_host(view.text(oids.SYS_DESCR)))  # "Linux gw1 2.6.18 ...": a name
 
     def model() -> None:
-        serial = identity.get("serial")
-        vendor = identity.get("vendor")
+        serial, vendor, version = (identity.get(name) for name in ("serial", "vendor", "version"))
         found = enterprise_model(
-            view, arc, names, serial.value if serial else None, vendor.value if vendor else None
+            view,
+            arc,
+            names,
+            serial.value if serial else None,
+            vendor.value if vendor else None,
+            version.value if version else None,
         )
         if found is not None:
             identity["model"] = _Found(found[0], found[1], 0.3)
@@ -608,7 +617,7 @@ def _chassis_description(
     if row is None or not row.description or not _LETTER.search(row.description):
         return None
     text = " ".join(row.description.split())
-    if len(text) > 64:
+    if len(text) > 64 or _CLASS_WORD.match(text):
         return None
     return _Found(text, (*oids.ENT_ENTRY, oids.ENT_DESCR, *index), 0.4)
 
@@ -732,6 +741,19 @@ def _str(value: Value) -> str | None:
     return to_text(value)
 
 
+_ZEROS = re.compile(r"^[0\s]*$")
+
+
+def _release(value: Value) -> str | None:
+    """An entPhysicalSoftwareRev or FirmwareRev as a release: up to its first NUL (a fixed-width
+    field padded with NULs; an agent may write more after them), and not zeros only (``00 00``,
+    a blank field dumped as hex), which state none."""
+    if isinstance(value, bytes):
+        value = value.split(b"\x00", 1)[0]
+    text = to_text(value)
+    return None if text is None or _ZEROS.match(text) else text
+
+
 def _int(value: Value) -> int | None:
     return value if isinstance(value, int) else None
 
@@ -758,8 +780,8 @@ def _components(view: SnmpView) -> tuple[list[Component], _Chassis | None]:
             model=_str(row.get(oids.ENT_MODEL_NAME)),
             serial=_str(row.get(oids.ENT_SERIAL)),
             hardware_rev=_str(row.get(oids.ENT_HARDWARE_REV)),
-            firmware_rev=_str(row.get(oids.ENT_FIRMWARE_REV)),
-            software_rev=_str(row.get(oids.ENT_SOFTWARE_REV)),
+            firmware_rev=_release(row.get(oids.ENT_FIRMWARE_REV)),
+            software_rev=_release(row.get(oids.ENT_SOFTWARE_REV)),
             is_fru=True if is_fru == 1 else False if is_fru == 2 else None,
         )
         components.append(component)

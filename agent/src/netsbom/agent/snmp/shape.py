@@ -202,20 +202,29 @@ def enterprise_model(
     names: Iterable[str | None],
     serial: str | None,
     maker: str | None = None,
+    version: str | None = None,
 ) -> tuple[str, Oid] | None:
     """(model, its OID): the only product-shaped scalar value under ``arc`` that is neither the
     serial found elsewhere nor in one of the device's ``names`` (sysName, sysLocation,
-    sysContact), if ``arc`` was read whole; else None. Of several, the only one that starts with
+    sysContact), if ``arc`` was read whole; else None. A text holding the ``version`` found (six
+    characters or more) names the product only by what it joins the release to
+    (``FP231G-v7.4-build0771``: ``FP231G``). Of several, the only one that starts with
     the first word of the ``maker``'s name (``Check Point 23900``), else the one all the others
     start with (:func:`_stem`). A table of one row counts if its row holds the ``serial`` (it
     describes the device); texts numbered as instances (:func:`_instances`) are none."""
-    known = [text.casefold() for text in (*names, serial) if text]
+    known = [text.casefold() for text in names if text]  # a model is in none of them
+    release_found = version.casefold() if version and len(version) >= _MIN_NAME else None
 
     def product(text: str) -> str | None:
         folded = text.casefold()
+        if release_found and release_found in folded:
+            # "FP231G-v7.4-build0771": a product id joined to the release found names the
+            # product; "V210R220" only states the release 210R220
+            head = text[: folded.index(release_found)].rstrip(" -_vV")
+            return product(head) if head and head != text else None
         if not is_product_shaped(text) or any(folded in name for name in known):
             return None
-        return text
+        return None if serial and folded == serial.casefold() else text
 
     first = (maker or "").split()[:1]  # the first word of the maker's name
 

@@ -156,8 +156,9 @@ _RELEASE = r"v?(?P<version>\d+(?:[._-]\w+)+(?:\([\w.]+\)[\w.-]*)?)"
 _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
-        # "SW: v6.3.2.011", "Software Version 4.04", "OS version 2.1": the software itself
-        ("software", rf"(?i)\b(?:software|sw|os)\s*(?:version|ver\.?|rev(?:ision)?|release)?"
+        # "SW: v6.3.2.011", "Software Version 4.04", "OS version 2.1", "SW_REV: 3.0.2": the
+        # software itself
+        ("software", rf"(?i)\b(?:software|sw|os)[\s_]*(?:version|ver\.?|rev(?:ision)?|release)?"
                      rf"\s*[:=]?\s*{_RELEASE}"),
         # "Version 15.1(2)SG", "Release: 7.1.2", "Rev 1.2", "Version saos-10-09-02" (a product
         # word before the release, hyphen-joined, is not part of it)

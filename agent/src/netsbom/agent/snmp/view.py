@@ -15,6 +15,7 @@ Values keep their SNMP type as a Python type:
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -140,16 +141,24 @@ class SnmpView:
         return to_hex(value) if isinstance(value, bytes) else None
 
 
+_UTF16LE = re.compile(rb"^(?:[^\x00]\x00){2,}(?:\x00\x00)*$")
+
+
 def to_text(value: Value) -> str | None:
-    """Decode a value for humans: OCTET STRING as UTF-8, else latin-1; NULs and padding trimmed."""
+    """Decode a value for humans: OCTET STRING as UTF-8, else latin-1; padding trimmed. A text
+    ends at the first NUL after it, as a C string does (a fixed-width field padded with NULs; an
+    agent may leave more bytes after them: ``3.0.2.117\\0\\0\\0\\n00 00``)."""
     if value is None:
         return None
     if isinstance(value, bytes):
+        if _UTF16LE.match(value):  # "A\0B\0": UTF-16, not C strings
+            return value.decode("utf-16-le").strip() or None
+        value = value.lstrip(b"\x00").split(b"\x00", 1)[0]
         try:
             text = value.decode("utf-8")
         except UnicodeDecodeError:
             text = value.decode("latin-1")
-        text = text.replace("\x00", "").strip()
+        text = text.strip()
         return text or None
     if isinstance(value, ObjectId):
         return value.dotted()
