@@ -35,6 +35,7 @@ SYSTEM = [
     [
         *("2.9.4", "245.00", "v6.0.3-build0058", "V1.10(AAWC.1)", "8.2-7MR-1", "3.9.0.4"),
         *("1.1.1.0", "R80.20", "B8.35Build03"),  # one letter of a train before the release
+        "9.0.0.0.0.295",  # six numbers
     ],
 )
 def test_release_shapes(text: str) -> None:
@@ -52,6 +53,7 @@ def test_release_shapes(text: str) -> None:
         "2.9.4 build 7",  # a release with its build: release() reads it
         "42",
         "1.3.6.1.4.1.9.1.516",  # an OID
+        "1.3.6.1.4.1",  # an OID as short as a release
         "1." + "2" * 45,  # too long
         "GE1/0/1",  # a port
         "AB1.2",  # two letters: a name, not a train

@@ -39,7 +39,8 @@ from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from netsbom.agent.snmp.sysdescr import is_quantity, stated_version
 from netsbom.agent.snmp.view import Oid, SnmpView, to_text
 
-_VERSION = re.compile(r"^[A-Za-z]?\d+(?:\.\d+){1,4}(?!\.?\d)[A-Za-z0-9()._+-]*$")
+_VERSION = re.compile(r"^[A-Za-z]?\d+(?:\.\d+){1,5}(?!\.?\d)[A-Za-z0-9()._+-]*$")
+_OID_TEXT = re.compile(r"^(?:1\.3\.6\.1|0\.0)\.")  # an OID written as text: "1.3.6.1.4.1.9"
 # a release with its build, revision or release number, date stamp or tag: "V6.2  build
 # 20080519", "3.0.6 Build 20200805 Rel.55968", "1.12.0 rev 54574", "9.7.2.0 build 20 (US)",
 # "v7.2.6,build1575,230926 (GA.F)", "v6.0.11(GA), build285, 2022.03.28", and the build's date
@@ -105,6 +106,8 @@ def is_version_shaped(text: str) -> bool:
     """A dotted release, not a date, a quantity (``3.3V``, ``2.4GHz``; a release may end in one
     small letter, ``2.0a``) or an address of a private, loopback or link-local range."""
     if len(text) > _MAX_LENGTH or not _VERSION.match(text) or _DATE.match(text):
+        return False
+    if _OID_TEXT.match(text):
         return False
     if is_quantity(text) and not _LETTER_RELEASE.search(text):
         return False
