@@ -745,11 +745,8 @@ _ZEROS = re.compile(r"^[0\s]*$")
 
 
 def _release(value: Value) -> str | None:
-    """An entPhysicalSoftwareRev or FirmwareRev as a release: up to its first NUL (a fixed-width
-    field padded with NULs; an agent may write more after them), and not zeros only (``00 00``,
-    a blank field dumped as hex), which state none."""
-    if isinstance(value, bytes):
-        value = value.split(b"\x00", 1)[0]
+    """An entPhysicalSoftwareRev or FirmwareRev as a release: not zeros only (``00 00``, a blank
+    field dumped as hex after its NUL padding), which state none."""
     text = to_text(value)
     return None if text is None or _ZEROS.match(text) else text
 
