@@ -483,3 +483,13 @@ def test_a_description_naming_only_its_class_is_no_model() -> None:
     assert parse(view_of(values)).model is None
     values[f"{ENT}.2.1"] = b"Acme Edge Chassis"  # a description naming more than its class
     assert parse(view_of(values)).model == "Acme Edge Chassis"
+
+
+@pytest.mark.parametrize("placeholder", ["KA.00.00.0000", "0.0.0", "v0.0"])
+def test_a_release_of_zeros_is_a_placeholder(placeholder: str) -> None:
+    """A stack's sysDescr states a zero release; a member's row states the real one."""
+    values = system(f"Acme Stack, revision {placeholder}", "1.3.6.1.4.1.99999.1")
+    values.update({f"{ENT}.5.1": 11, f"{ENT}.4.1": 0, f"{ENT}.5.2": 3, f"{ENT}.4.2": 1})
+    assert parse(view_of(values)).os.version is None
+    values[f"{ENT}.10.2"] = b"KB.16.11.0020"
+    assert parse(view_of(values)).os.version == "KB.16.11.0020"

@@ -434,7 +434,7 @@ def _identify(
     for name, options in candidates.items():
         preferred = vendor_objects.get(name)
         for option in [preferred] if preferred is not None and preferred.first else options:
-            if option is not None:
+            if option is not None and not (name == "version" and _ZERO_RELEASE.match(option.value)):
                 identity[name] = option
                 used(option.unit)
                 break
@@ -742,6 +742,8 @@ def _str(value: Value) -> str | None:
 
 
 _ZEROS = re.compile(r"^[0\s]*$")
+# a release whose numbers are all zero ("KA.00.00.0000", "0.0.0"): a placeholder, no release
+_ZERO_RELEASE = re.compile(r"^(?:[A-Za-z]{1,3}\.)?[vV]?0+(?:[._-]0+)+$")
 
 
 def _release(value: Value) -> str | None:
