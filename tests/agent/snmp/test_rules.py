@@ -493,3 +493,12 @@ def test_a_release_of_zeros_is_a_placeholder(placeholder: str) -> None:
     assert parse(view_of(values)).os.version is None
     values[f"{ENT}.10.2"] = b"KB.16.11.0020"
     assert parse(view_of(values)).os.version == "KB.16.11.0020"
+
+
+def test_a_management_cards_serial_is_not_the_devices() -> None:
+    """A UPS's SNMP agent runs on a management card: the serial its sysDescr states is the
+    card's; the UPS's own is elsewhere (here: nowhere)."""
+    card = "Acme Network Management Card (MB:v4.1.0 PF:v6.7.2 MN:AC9631 SN: ZA1349002368)"
+    assert parse(view_of(system(card, "1.3.6.1.4.1.99999.1"))).serial is None
+    switch = "Acme Switch 24G (SN: ZA1349002368)"
+    assert parse(view_of(system(switch, "1.3.6.1.4.1.99999.1"))).serial == "ZA1349002368"
