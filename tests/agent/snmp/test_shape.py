@@ -88,6 +88,12 @@ def test_release_read_from_a_qualified_text(text: str, expected: str | None) -> 
     assert release(text) == expected
 
 
+def test_a_text_longer_than_any_release_is_none() -> None:
+    # an agent may send kilobytes in one text: the qualified-release grammar is not run on them
+    assert release("1" + "(b)" * 3000) is None
+    assert release("1.0.7 " + "build 7 " * 15) is None
+
+
 @pytest.mark.parametrize(
     "text",
     ["S100Z16017355", "ND1932-0257", "2D22451188", "FOC1234X0AB", "20201399", "180619085787"],

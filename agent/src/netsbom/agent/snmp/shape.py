@@ -68,6 +68,7 @@ _DATE_STAMP = re.compile(
 _LETTER_RELEASE = re.compile(r"\d[a-z]$")  # "2.0a", "1.2b": a release's letter, not a unit
 _DECIMAL = re.compile(r"^\d+\.\d+$")  # "54.50": a release, or a reading (a temperature)
 _MAX_LENGTH = 40
+_MAX_QUALIFIED = 128  # a release with its build, date and tags
 _SERIAL = re.compile(r"^(?=(?:.*\d){2})[A-Za-z0-9][A-Za-z0-9-]{5,31}$")
 # a product id: letters and digits, 3 to 32 characters, up to two more words ("Smart-UPS X 750")
 _PRODUCT = re.compile(
@@ -96,6 +97,8 @@ def release(text: str) -> str | None:
     """The release a version-shaped text states (itself, or the release before its build)."""
     if is_version_shaped(text):
         return text
+    if len(text) > _MAX_QUALIFIED:  # no release and build are this long; bounds the regex's work
+        return None
     qualified = _QUALIFIED.match(text)
     if qualified and is_version_shaped(qualified["release"]):
         return qualified["release"]
