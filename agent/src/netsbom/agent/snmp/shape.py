@@ -190,7 +190,7 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     texts = _texts(view, arc)
     groups = {suffix[:-2] for suffix, text in texts.items() if _names_a_network_setting(text)}
     addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
-    decimals = {suffix for suffix, text in texts.items() if _DECIMAL.match(text.strip())}
+    decimals = {suffix for suffix, text in texts.items() if _DECIMAL.match(text)}
     readings = decimals if len(decimals) > 1 else set()
 
     def read(text: str) -> str | None:
@@ -212,7 +212,7 @@ def enterprise_model(
 ) -> tuple[str, Oid] | None:
     """(model, its OID): the only product-shaped scalar value under ``arc`` that is neither the
     serial found elsewhere nor in one of the device's ``names`` (sysName, sysLocation,
-    sysContact), if ``arc`` was read whole; else None. A text holding the ``version`` found (six
+    sysContact, a ``uname`` sysDescr's host name), if ``arc`` was read whole; else None. A text holding the ``version`` found (six
     characters or more) names the product only by what it joins the release to
     (``FP231G-v7.4-build0771``: ``FP231G``). Of several, the only one that starts with
     the first word of the ``maker``'s name (``Check Point 23900``), else the one all the others
