@@ -212,12 +212,13 @@ def enterprise_model(
 ) -> tuple[str, Oid] | None:
     """(model, its OID): the only product-shaped scalar value under ``arc`` that is neither the
     serial found elsewhere nor in one of the device's ``names`` (sysName, sysLocation,
-    sysContact, a ``uname`` sysDescr's host name), if ``arc`` was read whole; else None. A text holding the ``version`` found (six
-    characters or more) names the product only by what it joins the release to
-    (``FP231G-v7.4-build0771``: ``FP231G``). Of several, the only one that starts with
-    the first word of the ``maker``'s name (``Check Point 23900``), else the one all the others
-    start with (:func:`_stem`). A table of one row counts if its row holds the ``serial`` (it
-    describes the device); texts numbered as instances (:func:`_instances`) are none."""
+    sysContact, a ``uname`` sysDescr's host name), if ``arc`` was read whole; else None. A text
+    holding the ``version`` found (six characters or more) names the product only by what it
+    joins the release to (``FP231G-v7.4-build0771``: ``FP231G``). Of several, the only one that
+    starts with the first word of the ``maker``'s name (``Check Point 23900``), else the one all
+    the others start with (:func:`_stem`). A table of one row counts if its row holds the
+    ``serial`` (it describes the device); texts numbered as instances (:func:`_instances`) are
+    none."""
     known = [text.casefold() for text in names if text]  # a model is in none of them
     release_found = version.casefold() if version and len(version) >= _MIN_NAME else None
 
