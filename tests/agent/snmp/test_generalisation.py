@@ -63,8 +63,8 @@ UNSEEN_FLOORS = {"version": 0.81, "hardware": 0.72, "serial": 0.69}
 # sixth: 26, 45, 12 (six sysDescr guesses replaced by the maker's product id); seventh: 27, 44,
 # 12 (a FortiAP's release read as 7.4-build0771 from FP231G-v7.4-build0771, which LibreNMS
 # keeps whole: right by our reading, a miss by the test's), then 10 serials (two UPS serials
-# were their management card's).
-UNSEEN_WRONG_CEILINGS = {"version": 27, "hardware": 44, "serial": 10}
+# were their management card's), 43 models (no product name ends in a label's colon).
+UNSEEN_WRONG_CEILINGS = {"version": 27, "hardware": 43, "serial": 10}
 
 
 @dataclass(frozen=True)

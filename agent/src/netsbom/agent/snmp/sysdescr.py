@@ -66,7 +66,9 @@ _NOT_A_MODEL = re.compile(r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-
 def model_from_descr(descr: str | None) -> str | None:
     """The product name a device writes before its version, if sysDescr has that shape."""
     model = _model_from_descr(descr)
-    return None if model is None or _NOT_A_MODEL.match(model) else model
+    if model is None or _NOT_A_MODEL.match(model) or model.endswith(":"):
+        return None  # "hz40_277 Omni:  1.02.02": words ending in a label name no product
+    return model
 
 
 def _model_from_descr(descr: str | None) -> str | None:
