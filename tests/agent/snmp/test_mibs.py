@@ -66,6 +66,10 @@ def test_shared_vendor_mibs() -> None:
     assert mx80 is not None and mx80.short == "MX80"
     c2950 = index.product((1, 3, 6, 1, 4, 1, 9, 1, 359))
     assert c2950 is not None and c2950.name == "catalyst2950t24"
+    # a prefix that is a word of its own with a digit: cut at its hyphen, not before its digit
+    h3c = index.product((1, 3, 6, 1, 4, 1, 25506, 1, 1))
+    assert h3c is not None and h3c.name.startswith("hh3c-")
+    assert h3c.short == h3c.name.removeprefix("hh3c-")
 
 
 # IANA's registry as published (a number, then the organisation indented by two spaces), and

@@ -263,6 +263,21 @@ def test_a_cpu_model_in_a_windows_sysdescr_is_not_the_device_model() -> None:
     assert box.model == "GS2024X"  # a device that writes its model still has it
 
 
+@pytest.mark.parametrize(("written", "version"), [(b"5.20", "5.20"), (b"3L2-", None)])
+def test_rmon_probe_software_revision_is_a_version_only_when_dotted(
+    written: bytes, version: str | None
+) -> None:
+    """Cisco IOS answers probeSoftwareRev with four characters of its image's name."""
+    record = parse(
+        view_of({
+            "1.3.6.1.2.1.1.1.0": b"Cisco Internetwork Operating System Software",
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 9, 1, 366)),
+            "1.3.6.1.2.1.16.19.2.0": written,
+        })
+    )  # fmt: skip
+    assert record.os.version == version
+
+
 @pytest.mark.parametrize(
     ("model_oid", "serial_oid"),
     [

@@ -142,6 +142,7 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
     "descr,model",
     [
         ("SiteBoss 530 2.10.540 STD", "SiteBoss 530"),
+        ("Data Center 01 Temp Sensor", None),  # a number with a leading zero numbers an instance
         ("PowerConnect 6248, 3.3.7.3, VxWorks 6.5", "PowerConnect 6248"),
         ("SG350X-48 48-Port Gigabit Stackable Managed Switch", "SG350X-48"),
         ("FS Campus Switch PoE (S5810-48TS-P) By FS.COM Inc", "S5810-48TS-P"),

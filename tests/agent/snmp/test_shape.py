@@ -115,6 +115,8 @@ def test_serial_shapes(text: str) -> None:
         "4.03.00",  # a release
         "two words 123",
         "AB12",  # too short
+        "4014192kB",  # a quantity (a memory size)
+        "23265269s",  # a duration (an uptime)
     ],
 )
 def test_not_serial_shapes(text: str) -> None:
@@ -379,6 +381,7 @@ def test_the_makers_product_id_outranks_a_model_guessed_from_sysdescr(tmp_path: 
         "1.3.6.1.4.1.64999.2.1.0|4|MG02E4W1-42ITB3",
         "1.3.6.1.4.1.64999.2.2.0|4|4.03.00",
         "1.3.6.1.4.1.64999.2.3.0|4|9600RPM",  # a fan's reading, no candidate
+        "1.3.6.1.4.1.64999.2.4.0|4|S204135008819",  # the serial (numbered), so not the model
     ]
     path = tmp_path / "pdu.snmprec"
     path.write_text("\n".join(rows) + "\n")

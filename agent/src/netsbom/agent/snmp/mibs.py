@@ -66,7 +66,10 @@ _UNREADABLE = re.compile(r"\bACCESS\s+(?:not-accessible|accessible-for-notify)\b
 _MODULE = re.compile(r"([A-Z][\w-]*)\s+DEFINITIONS\s*::=\s*BEGIN")
 _STRING = re.compile(r'"[^"]*"', re.DOTALL)
 _COMMENT = re.compile(r"--.*?(?:--|$)", re.MULTILINE)
-_CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z0-9])")
+# where a name's prefix may end: before a capital or digit after a small letter (``jnxProduct|MX80``),
+# or after a first word of small letters and digits and its hyphen (``hh3c-|s5500``, where the
+# camel-case cut ``hh|3c-s5500`` would leave the prefix's own digit)
+_CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z0-9])|^[a-z][a-z0-9]*[-_](?=[A-Za-z0-9])")
 
 
 # Identity objects a vendor MIB declares, recognised by the SMI naming convention (RFC 2578
@@ -321,7 +324,7 @@ def _short(name: str, siblings: Sequence[str]) -> str:
     """Remove the camel-case prefix most siblings share: ``jnxProductNameMX80`` -> ``MX80``."""
     if len(siblings) < 3:
         return name
-    cuts = [m.start() for m in _CAMEL_CUT.finditer(name)]
+    cuts = sorted(m.end() for m in _CAMEL_CUT.finditer(name))
     best = ""
     for cut in cuts:
         prefix = name[:cut]

@@ -89,6 +89,7 @@ _NETWORK_NAME = re.compile(
 _MIN_NAME = 6  # a known text this long found inside a candidate makes it a name, not a serial
 _ONE_CHARACTER = re.compile(r"^(.)\1*$")  # "000000", "FFFFFFFF": no serial written
 _NUMBERS = re.compile(r"^\d+(?:-\d+){2,}$")  # "1-847-634-6700", "2020-05-26": not a unit's id
+_DURATION = re.compile(r"^\d+\s*(?:s|ms|sec)$")  # "23265269s": an uptime, not a unit's id
 _TRAILING_NUMBER = re.compile(r"^(?P<head>.*[A-Za-z][ _-]?)(?P<number>\d+)\s*$")
 _STEM = re.compile(r"^[\s_/(-]")  # what may follow a product id inside a longer text
 
@@ -142,12 +143,15 @@ def _is_scalar(suffix: Oid) -> bool:
 
 def is_serial_shaped(text: str) -> bool:
     """One word of 6 to 32 letters, digits and hyphens with two digits or more; not a release, a
-    date or date stamp, a phone number or one character repeated."""
+    date or date stamp, a phone number, a quantity or duration (``4014192kB``, ``23265269s``) or
+    one character repeated."""
     return bool(
         _SERIAL.match(text)
         and not _ONE_CHARACTER.match(text)
         and not _DATE_STAMP.match(text)
         and not _NUMBERS.match(text)
+        and not is_quantity(text)
+        and not _DURATION.match(text)
         and not is_version_shaped(text)
     )
 

@@ -31,7 +31,8 @@ _NOT_AN_ID = re.compile(
 MAX_WORDS = 5
 _V_MODEL = re.compile(r"^[vV]\d{3,}[A-Za-z]*$")  # "V3000", "V5812G": a model, not a version
 _NAME = re.compile(r"^[A-Z][A-Za-z]{2,}$")
-_MODEL_NUMBER = re.compile(r"^\d{2,5}[A-Za-z]{0,3}$")
+# a model number; one with a leading zero numbers an instance ("Data Center 01 Temp Sensor")
+_MODEL_NUMBER = re.compile(r"^[1-9]\d{1,4}[A-Za-z]{0,3}$")
 # an upper-case product id with a hyphen, letters and digits: "S5810-48TS-P", "INETPOE-4GP2GF"
 _PRODUCT_ID = re.compile(r"^(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
 _DESIGNATOR = re.compile(r"^[A-Z]{2,5}$")  # a trailing product line: "MS", "CTM"
