@@ -66,9 +66,9 @@ _UNREADABLE = re.compile(r"\bACCESS\s+(?:not-accessible|accessible-for-notify)\b
 _MODULE = re.compile(r"([A-Z][\w-]*)\s+DEFINITIONS\s*::=\s*BEGIN")
 _STRING = re.compile(r'"[^"]*"', re.DOTALL)
 _COMMENT = re.compile(r"--.*?(?:--|$)", re.MULTILINE)
-# where a name's prefix may end: before a capital or digit after a small letter (``jnxProduct|MX80``),
-# or after a first word of small letters and digits and its hyphen (``hh3c-|s5500``, where the
-# camel-case cut ``hh|3c-s5500`` would leave the prefix's own digit)
+# where a name's prefix may end: before a capital or digit after a small letter
+# (``jnxProduct|MX80``), or after a first word of small letters and digits and its hyphen
+# (``hh3c-|s5500``, where the camel-case cut ``hh|3c-s5500`` would leave the prefix's own digit)
 _CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z0-9])|^[a-z][a-z0-9]*[-_](?=[A-Za-z0-9])")
 
 
