@@ -176,6 +176,11 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("AcmeOS-C-10.0.R4 cpm/hops Acme XR 7000 Copyright (c) 2018 Acme", None),
         ("Acme 1830 PSD 10G R23.6", "Acme 1830 PSD 10G"),  # a release train ends it too
         ("R6.5.02r NFXS-E FANT-H", "NFXS-E FANT-H"),  # the release first, the product after
+        ("AB121 v 5.36.17", "AB121"),  # the release's "v" is not the product's
+        # words no product name holds: an architecture, a counter, a label
+        ("ACME-BSD SERIAL i386", None),
+        ("ACME-CLUSTER-1-1 4280738515 Acme OneFS v8.0.1.1", None),
+        ("Acme Codec SoftW: TC7.3.5.a93bdb1 MCU: Acme SX20", None),
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:
@@ -391,6 +396,8 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         ("Acme SNMP Agent 10.10", None),
         ("Assy 3.6kVA 100-240V 16A PDU", None),  # a rating
         ("V1600D", None),  # a model
+        ("AB541W, GE WAN, 802.11n ETSI, 4FXS/1FXO", None),  # a standard it speaks
+        ("Acme OS6850-U24X 6.4.3.520.R01 GA, April 08, 2010", "6.4.3.520.R01"),  # not "OS" 6850
         ("Acme QAM <<HW_REV: 1.0; BOOTR: 0.0.0; SW_REV: 3.0.2.117>>", "3.0.2.117"),
         ("AB241 SNMP Agent, AB241-v1.252", "1.252"),  # a product id, then "v" and its release
         ("Acme AP FP200X-v7.4-build0771", "7.4-build0771"),
@@ -504,3 +511,6 @@ def test_a_management_cards_serial_is_not_the_devices() -> None:
     assert parse(view_of(system(card, "1.3.6.1.4.1.99999.1"))).serial is None
     switch = "Acme Switch 24G (SN: ZA1349002368)"
     assert parse(view_of(system(switch, "1.3.6.1.4.1.99999.1"))).serial == "ZA1349002368"
+    # "SN" with no separator is no label: the serial (or a product, "SNR-ERD-4") starts with it
+    for joined in ("Acme-BSD SN710A26XXXXXX amd64", "SNR-ERD-4"):
+        assert parse(view_of(system(joined, "1.3.6.1.4.1.99999.1"))).serial is None

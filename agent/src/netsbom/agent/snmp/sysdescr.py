@@ -30,6 +30,7 @@ _NOT_AN_ID = re.compile(
 )
 MAX_WORDS = 5
 _V_MODEL = re.compile(r"^[vV]\d{3,}[A-Za-z]*$")  # "V3000", "V5812G": a model, not a version
+_IEEE_802 = re.compile(r"^802\.\d+[a-z]{0,3}$")  # "802.11n", "802.3af": a standard it speaks
 _NAME = re.compile(r"^[A-Z][A-Za-z]{2,}$")
 # a model number; one with a leading zero numbers an instance ("Data Center 01 Temp Sensor")
 _MODEL_NUMBER = re.compile(r"^[1-9]\d{1,4}[A-Za-z]{0,3}$")
@@ -64,10 +65,23 @@ _MODEL_SHAPES = tuple(
 _NOT_A_MODEL = re.compile(r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-f]{7,}|[^a-z]*)$")
 
 
+# words a product name never holds: a label ("SoftW:"), a unit's sequence number or a counter
+# (seven digits or more), a CPU architecture of a `uname` line ("NS-BSD SERIAL i386")
+_NOT_IN_A_MODEL = re.compile(
+    r"(?i)^(?:\S+:|\d{7,}|i[3-6]86|x86_64|amd64|aarch64|arm(?:v\d\w*|64)?|mips\w*|ppc\w*"
+    r"|sparc\w*)$"
+)
+
+
 def model_from_descr(descr: str | None) -> str | None:
     """The product name a device writes before its version, if sysDescr has that shape."""
     model = _model_from_descr(descr)
-    if model is None or _NOT_A_MODEL.match(model) or model.endswith(":"):
+    if model is None:
+        return None
+    words = model.split()
+    if words[-1] in ("v", "V") and len(words) > 1:  # "CS121 v 5.36.17": the release's "v"
+        model = " ".join(words[:-1])
+    if _NOT_A_MODEL.match(model) or any(_NOT_IN_A_MODEL.match(word) for word in model.split()):
         return None  # "hz40_277 Omni:  1.02.02": words ending in a label name no product
     return model
 
@@ -160,8 +174,9 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
         # "SW: v6.3.2.011", "Software Version 4.04", "OS version 2.1", "SW_REV: 3.0.2": the
-        # software itself
-        ("software", rf"(?i)\b(?:software|sw|os)[\s_]*(?:version|ver\.?|rev(?:ision)?|release)?"
+        # software itself (not "OS6850-U24X": a word going on into digits names a product)
+        ("software", rf"(?i)\b(?:software|sw|os)(?![a-z0-9])[\s_]*"
+                     rf"(?:version|ver\.?|rev(?:ision)?|release)?"
                      rf"\s*[:=]?\s*{_RELEASE}"),
         # "Version 15.1(2)SG", "Release: 7.1.2", "Rev 1.2", "Version saos-10-09-02" (a product
         # word before the release, hyphen-joined, is not part of it)
@@ -249,8 +264,8 @@ def _bare_version(descr: str) -> str | None:
         if _not_software(descr[: found.start()]):
             continue
         word = found.group(0).strip("()\"'")
-        if _QUANTITY.match(word) or _V_MODEL.match(word):
-            continue  # "3.6kVA" is a rating, "V1600D" a model
+        if _QUANTITY.match(word) or _V_MODEL.match(word) or _IEEE_802.match(word):
+            continue  # "3.6kVA" is a rating, "V1600D" a model, "802.11n" a standard
         dotted_quad = _DOTTED_QUAD.match(word) is not None
         if (dotted_quad and not _looks_like_ip(word)) or (_VERSION.match(word) and not dotted_quad):
             return word[1:] if re.match(r"^[vV]\d", word) else word
