@@ -302,3 +302,15 @@ def test_server_hardware_agents_name_the_server_whatever_its_os(
     sources = {p.field: p.source for p in record.provenance}
     assert (sources["model"], sources["serial"]) == (model_oid, serial_oid)
     assert record.os.family == "linux"  # the OS is still the host's
+
+
+def test_a_value_the_agent_wrote_in_quotes_is_read_without_them() -> None:
+    record = parse(
+        view_of({
+            "1.3.6.1.2.1.1.1.0": b"Acme MSA 2040 SAN",
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 232, 9, 4, 10)),
+            "1.3.6.1.4.1.232.2.2.4.2.0": b'"Acme MSA 2040 SAN"',
+            "1.3.6.1.4.1.232.2.2.2.1.0": b'"DRSAKZR-12345"',
+        })
+    )  # fmt: skip
+    assert (record.model, record.serial) == ("Acme MSA 2040 SAN", "DRSAKZR-12345")

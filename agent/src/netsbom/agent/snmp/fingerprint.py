@@ -518,15 +518,22 @@ def _first_groups(patterns: list[str], text: str) -> dict[str, str]:
 
 
 def extract(pattern: str | None, field_name: str, value: str) -> str | None:
-    """Apply a vendor object's optional regex to its value."""
+    """Apply a vendor object's optional regex to its value (a value the agent wrote in double
+    quotes, ``"HP MSA 2040 SAN"``, without them)."""
     if pattern is None:
-        return value.strip() or None
+        return _unquoted(value)
     match = _regex(pattern).search(value)
     if not match:
         return None
     groups = match.groupdict()
-    result = groups.get(field_name) or match.group(0)
-    return result.strip() or None
+    return _unquoted(groups.get(field_name) or match.group(0))
+
+
+def _unquoted(value: str) -> str | None:
+    text = value.strip()
+    if len(text) > 2 and text[0] == text[-1] == '"':
+        text = text[1:-1].strip()
+    return text or None
 
 
 @cache
