@@ -70,6 +70,9 @@ def test_shared_vendor_mibs() -> None:
     h3c = index.product((1, 3, 6, 1, 4, 1, 25506, 1, 1))
     assert h3c is not None and h3c.name.startswith("hh3c-")
     assert h3c.short == h3c.name.removeprefix("hh3c-")
+    # a number alone names no product: the name stays whole
+    vdx = index.product((1, 3, 6, 1, 4, 1, 1588, 3, 3, 1, 131))
+    assert vdx is not None and vdx.short == vdx.name == "vdx6740"
 
 
 # IANA's registry as published (a number, then the organisation indented by two spaces), and

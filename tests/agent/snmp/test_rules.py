@@ -389,6 +389,7 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         ("Hardware: x86 - Software: Windows NT Version 4.0 (Build 1381)", "4.0"),
         ("Acme Controller - software version 2.07", "2.07"),
         ("Acme AP, Linux 4.4.60, U-Boot 2016.01", None),  # kernel and boot loader only
+        ("Linux release:2.6.18-194.26.1.el5PAE machine:i686", None),  # the kernel's, labelled
         ("Linux host 4.19.0-18-amd64 #1 SMP Debian x86_64", None),  # uname: the OS rules read it
         ("Acme Gateway 10.1.2.3", None),  # an address, not a release
         # the management card's firmware, not its SNMP agent's version (RFC 1628's distinction)

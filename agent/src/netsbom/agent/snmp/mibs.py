@@ -332,7 +332,8 @@ def _short(name: str, siblings: Sequence[str]) -> str:
         if shared >= max(3, len(siblings) // 2):
             best = prefix
     rest = name[len(best) :]
-    return rest if len(rest) >= 2 else name
+    # a number alone names no product: "vdx6740" stays whole, not "6740"
+    return rest if len(rest) >= 2 and any(c.isalpha() for c in rest) else name
 
 
 def scan(text: str) -> tuple[str, list[tuple[str, str, tuple[int, ...]]]]:

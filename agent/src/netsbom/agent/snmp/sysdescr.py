@@ -203,8 +203,9 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # the SNMP agent (RFC 1628 tells upsIdentAgentSoftwareVersion from the UPS's own: "SNMP Agent SW
 # v2.2" is the management card's agent, not the device's firmware)
 _NOT_SOFTWARE = re.compile(
-    r"(?i)(?:\b(?:hw|mb|hwv|rom|boot\w*|u-boot|loader|bios|cpld|fpga|pcb|kernel|linux|hardware"
-    r"|bootldr|bootrom|bl|agent(?:\s+(?:sw|software|version|ver\.?|release))?)\b|\bhw_rev)"
+    r"(?i)(?:\b(?:hw|mb|hwv|rom|boot\w*|u-boot|loader|bios|cpld|fpga|pcb|hardware|bootldr|bootrom"
+    r"|bl|agent(?:\s+(?:sw|software|version|ver\.?|release))?"
+    r"|(?:kernel|linux)(?:\s+(?:release|version|ver\.?))?)\b|\bhw_rev)"
     r"\s*[:=]?\s*v?$"
 )
 # a clause (since the last comma) that names boot code or the kernel with its version, then more:
