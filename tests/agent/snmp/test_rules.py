@@ -128,6 +128,23 @@ def test_a_software_revision_of_zeros_states_no_release() -> None:
     assert parse(view_of(values)).os.version == "3.0.2.118"
 
 
+@pytest.mark.parametrize(
+    ("written", "version"),
+    [
+        (b"AcmeOS (R) software, Version 5.160 (CN), RELEASE 0089", "5.160"),  # a sentence
+        (b"5.20 Release 1513P62", "5.20 Release 1513P62"),  # a release and its qualifier
+    ],
+)
+def test_a_software_revision_written_as_a_sentence_gives_its_release(
+    written: bytes, version: str
+) -> None:
+    values = system("", "1.3.6.1.4.1.99999.1")
+    values.update({f"{ENT}.5.1": 3, f"{ENT}.4.1": 0, f"{ENT}.10.1": written})
+    record = parse(view_of(values))
+    assert record.os.version == version
+    assert record.components[0].software_rev == written.decode()  # the part keeps its text
+
+
 def test_classless_entity_table_uses_the_first_named_product() -> None:
     values = system(
         "Linux host 4.4.9 #6 SMP Thu Apr 27 15:48:52 EDT 2017 armv7l", "1.3.6.1.4.1.8072.3.2.10"

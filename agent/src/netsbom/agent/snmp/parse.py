@@ -387,8 +387,8 @@ def _identify(
                 if fingerprint.borrowed_rule
                 else (by_rule(fingerprint.version, 0.9), vendor_objects.get("version"))
             ),
-            _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8),
-            _inner(components, row, "software_rev", oids.ENT_SOFTWARE_REV),
+            _stated(_found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8)),
+            _stated(_inner(components, row, "software_rev", oids.ENT_SOFTWARE_REV)),
             standard.get("version"),
             named.get("version"),
             by_grammar("version"),
@@ -448,6 +448,16 @@ def _identify(
         if kernel_release is not None:
             identity["version"] = kernel_release
     return identity
+
+
+def _stated(found: _Found | None) -> _Found | None:
+    """A software revision written as a sentence of four words or more ("VRP (R) software,
+    Version 5.160 (CN), RELEASE 0089"): the release it states, read by the sysDescr grammar. A
+    release with its qualifiers ("5.20 Release 1513P62") stays whole."""
+    if found is None or len(found.value.split()) < _SENTENCE_WORDS:
+        return found
+    release = version_from_descr(found.value)
+    return replace(found, value=release) if release else found
 
 
 def _guessed(found: _Found | None) -> _Found | None:
@@ -744,6 +754,9 @@ def _str(value: Value) -> str | None:
 _ZEROS = re.compile(r"^[0\s]*$")
 # a release whose numbers are all zero ("KA.00.00.0000", "0.0.0"): a placeholder, no release
 _ZERO_RELEASE = re.compile(r"^(?:[A-Za-z]{1,3}\.)?[vV]?0+(?:[._-]0+)+$")
+
+
+_SENTENCE_WORDS = 4
 
 
 def _release(value: Value) -> str | None:
