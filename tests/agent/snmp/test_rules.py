@@ -107,6 +107,14 @@ def test_an_erased_flash_serial_is_no_serial() -> None:
     assert parse(view_of(values)).serial is None
 
 
+def test_a_serial_too_short_to_number_a_unit_is_none() -> None:
+    values = system("Acme Transport Shelf", "1.3.6.1.4.1.99999.1")
+    values.update({f"{ENT}.5.1": 3, f"{ENT}.4.1": 0, f"{ENT}.11.1": b"M"})
+    assert parse(view_of(values)).serial is None
+    values[f"{ENT}.11.1"] = b"unavailable"  # a placeholder written in full is kept as stated
+    assert parse(view_of(values)).serial == "unavailable"
+
+
 def test_a_software_revision_of_zeros_states_no_release() -> None:
     """A blank entPhysicalSoftwareRev dumped as hex (NULs, then "00 00 ...") states no release:
     the sysDescr's does."""
@@ -194,6 +202,10 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("Acme 1830 PSD 10G R23.6", "Acme 1830 PSD 10G"),  # a release train ends it too
         ("R6.5.02r NFXS-E FANT-H", "NFXS-E FANT-H"),  # the release first, the product after
         ("AB121 v 5.36.17", "AB121"),  # the release's "v" is not the product's
+        ("AcmeOS 6.40.5 (stable) on AB952Ui-5ac2nD", "AB952Ui-5ac2nD"),  # what it runs on
+        ("AC3METER IPS 1290 #027676 (H4, F4.8, B4)", "AC3METER IPS 1290"),  # then the unit's number
+        ("ACME-IP Virtual Edition : Linux 3.10.0-862.el7.x86_64", None),  # a label's colon
+        ('ACME \\"Station\\" \\"TS3410R Ver.4.00', None),  # quoted words, cut short
         # words no product name holds: an architecture, a counter, a label
         ("ACME-BSD SERIAL i386", None),
         ("ACME-CLUSTER-1-1 4280738515 Acme OneFS v8.0.1.1", None),

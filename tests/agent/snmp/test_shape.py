@@ -15,6 +15,7 @@ from netsbom.agent.snmp.shape import (
     enterprise_model,
     enterprise_serial,
     enterprise_version,
+    group_serial,
     is_product_shaped,
     is_serial_shaped,
     is_version_shaped,
@@ -318,6 +319,30 @@ def test_a_column_with_a_row_0_is_no_scalar() -> None:
 def test_a_subtree_not_read_whole_gives_nothing() -> None:
     assert enterprise_version(_view({(2, 3, 0): b"4.03.00"}, whole=False), ARC) is None
     assert enterprise_version(_view({(2, 3, 0): b"4.03.00"}), None) is None
+
+
+def test_the_serial_in_the_group_that_names_the_device() -> None:
+    """A box group names the device beside its serial; read whole or not (a large MIB's first
+    rows), its one numbered serial is the device's; a member table's row indexed 0, deeper down,
+    is a member's."""
+    rows: dict[tuple[int, ...], object] = {
+        (3, 1, 2, 0): b"Acme AB5100-48S-6Q Switch",
+        (3, 1, 3, 0): b"TA3716123456",
+        (3, 1, 4, 0): b"core-sw-7",  # a name, not numbered
+        (3, 40, 1, 4, 1, 1, 1, 2, 0): b"TA3716412345",  # member 0's, in a deeper group
+        (3, 40, 1, 4, 1, 1, 1, 8, 0): b"ab5100-48s-6q",
+        (5, 1, 0): b"ZX9912345678",  # a group that does not name the device
+    }
+    view = _view(rows, whole=False)
+    model = "AB510048S6Q"  # as a registration MIB spells it
+    assert group_serial(view, ARC, model, []) == ("TA3716123456", (*ARC, 3, 1, 3, 0))
+    assert group_serial(view, ARC, "CD200", []) is None  # no group names this model
+    assert group_serial(view, ARC, "AB51", []) is None  # too short to name the device
+    # a text the sysDescr holds names the product, not a unit: the member's is what is left
+    found = group_serial(view, ARC, model, ["Acme AB5100 TA3716123456"])
+    assert found == ("TA3716412345", (*ARC, 3, 40, 1, 4, 1, 1, 1, 2, 0))
+    rows[(3, 1, 5, 0)] = b"TB3716000001"  # two numbered texts in the box group: neither
+    assert group_serial(_view(rows, whole=False), ARC, model, []) is None
 
 
 def _recording(tmp_path: Path, rows: list[str]) -> Path:

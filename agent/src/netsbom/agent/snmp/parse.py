@@ -24,7 +24,12 @@ from netsbom.agent.snmp.fingerprint import (
     knowledge_base,
     used,
 )
-from netsbom.agent.snmp.shape import enterprise_model, enterprise_serial, enterprise_version
+from netsbom.agent.snmp.shape import (
+    enterprise_model,
+    enterprise_serial,
+    enterprise_version,
+    group_serial,
+)
 from netsbom.agent.snmp.sysdescr import model_from_descr, uname_host, version_from_descr
 from netsbom.agent.snmp.view import (
     IpAddress,
@@ -434,7 +439,7 @@ def _identify(
     for name, options in candidates.items():
         preferred = vendor_objects.get(name)
         for option in [preferred] if preferred is not None and preferred.first else options:
-            if option is not None and not (name == "version" and _ZERO_RELEASE.match(option.value)):
+            if option is not None and not _states_none(name, option.value):
                 identity[name] = option
                 used(option.unit)
                 break
@@ -477,6 +482,11 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
     (``netsbom.agent.snmp.shape``; the version is the last of its own candidates). A model the
     serial stood beside (both product-shaped) is tried again once the serial is known, and so
     is a model only the sysDescr grammar guessed, which the one found replaces."""
+    if arc is not None and "serial" not in identity and (model_found := identity.get("model")):
+        known = [view.text(oid) for oid in oids.SYSTEM_TEXTS]
+        grouped = group_serial(view, arc, model_found.value, known)
+        if grouped is not None:
+            identity["serial"] = _Found(grouped[0], grouped[1], 0.3)
     if arc is None or arc not in view.whole:
         return
     names = [view.text(oid) for oid in oids.DEVICE_NAMES]
@@ -757,6 +767,15 @@ _ZERO_RELEASE = re.compile(r"^(?:[A-Za-z]{1,3}\.)?[vV]?0+(?:[._-]0+)+$")
 
 
 _SENTENCE_WORDS = 4
+_MIN_SERIAL = 3  # "M", "NA": too short to number a unit
+
+
+def _states_none(field_name: str, value: str) -> bool:
+    """A value that states none: a release of zeros, a serial too short to number a unit. (A
+    placeholder a device writes in full, "unavailable" or "999999999999", is kept as stated.)"""
+    if field_name == "version":
+        return bool(_ZERO_RELEASE.match(value))
+    return field_name == "serial" and len(value.strip()) < _MIN_SERIAL
 
 
 def _release(value: Value) -> str | None:

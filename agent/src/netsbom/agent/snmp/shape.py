@@ -21,8 +21,11 @@ units, so it carries a long sequence number a product id never has (``ZY18120520
 ``S204135008819``): among several serial-shaped texts, the one such is the serial, and only such a
 one is taken from a table of one row (that row may describe a part of the device: a modem, a power
 supply), unless the row also holds the device's model (for a serial) or serial (for a model): then
-it is the device's own row. Texts that differ only by a trailing number (``Analog Input 1``,
-``Analog Input 2``) name instances, and digits-only texts filling a group are counters. Two
+it is the device's own row. Likewise a group of scalars where one names the device's model
+(a box group: ``Acme QFX5100-48S-6Q Switch`` beside ``TA3716123456``) gives its one numbered
+serial, even when the subtree is too large to read whole (:func:`group_serial`). Texts that
+differ only by a trailing number (``Analog Input 1``, ``Analog Input 2``) name instances, and
+digits-only texts filling a group are counters. Two
 candidates (firmware and boot loader, a model and a serial), a subtree too large to
 read whole, an address, a date, a reading or quantity (``9600RPM``), an instance's name
 (``Humidity1``), a software statement (``SFOS 17.5.5 MR-5``) or an id with a long number or a hex
@@ -339,6 +342,49 @@ def enterprise_serial(
     return _only(
         view, arc, unit_id, single_rows=in_a_row, prefer=(_numbered,), skip=_counters(texts)
     )
+
+
+def group_serial(
+    view: SnmpView, arc: Oid | None, model: str | None, known: Iterable[str | None]
+) -> tuple[str, Oid] | None:
+    """(serial, its OID): the one numbered serial-shaped scalar in the device's own groups of
+    scalars under ``arc`` (``<group>.<object>.0``): the groups where a scalar names the device's
+    ``model`` (``Acme QFX5100-48S-6Q Switch`` beside ``TA3716123456``), read whole or not: a box
+    group describes the device the way a table's row describes a unit. Of several such groups,
+    the shallowest (the box near the top of the MIB; a member table's row indexed 0 looks like
+    a group further down). Texts of the ``known`` names are none."""
+    key = _key(model or "")
+    if arc is None or len(key) < _MIN_MODEL_KEY:
+        return None
+    scalars = {s: text for s, text in _texts(view, arc).items() if _is_scalar(s)}
+    groups = {suffix[:-2] for suffix, text in scalars.items() if key in _key(text)}
+    names = [text.casefold() for text in known if text]
+    found: dict[str, Oid] = {}
+    for suffix, text in scalars.items():
+        folded = text.casefold()
+        if (
+            suffix[:-2] in groups
+            and is_serial_shaped(text)
+            and is_numbered(text)  # "test43" beside the model is a name
+            and key not in _key(text)
+            and not any(folded in name for name in names)
+        ):
+            found.setdefault(text, (*arc, *suffix))
+    if found:
+        top = min(len(oid) for oid in found.values())
+        found = {text: oid for text, oid in found.items() if len(oid) == top}
+    if len(found) != 1:
+        return None
+    [(serial, oid)] = found.items()
+    return serial, oid
+
+
+_MIN_MODEL_KEY = 5  # "MX80" would match inside "MX800"
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, case folded: ``QFX5100-48S-6Q`` and ``QFX510048S6Q`` agree."""
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
 
 
 def _only(

@@ -50,8 +50,10 @@ _MODEL_SHAPES = tuple(
         # "Model: X", "Hardware Model:X", "PID:HP LaserJet M130" (labels)
         r"(?i)\b(?:hardware\s+model|model|pid|product)\s*[:=]\s*(?P<model>[A-Za-z0-9][^,;\n]*?)"
         r"\s*(?=[,;\n]|$)",
-        # "... running on an Acme Networks AB-1200", "OS for ab5812_54x": the platform an OS runs on
-        r"\b(?:running on|for)\s+(?:an?\s+)?(?P<model>[A-Za-z][^,;\n]*?\d[^,;\n]*?)\s*$",
+        # "... running on an Acme Networks AB-1200", "OS for ab5812_54x", "AcmeOS 6.40.5 (stable)
+        # on RB952Ui": the platform an OS runs on
+        r"(?:\b(?:running on|for)|(?:\d[\w.-]*|\))\s+on)\s+(?:an?\s+)?"
+        r"(?P<model>[A-Za-z][^,;\n]*?\d[^,;\n]*?)\s*$",
         # "AcmeOS (X440-24p) version 15.5": the platform in parentheses after the OS's name
         r"^\S+\s+\((?P<model>[A-Za-z][\w-]*\d[\w()-]*)\)\s+version\b",
         # "Acme TZ 570 (AcmeOS 7.0.1)", "MyPower S3220 version 6.6": a model before its OS
@@ -65,10 +67,11 @@ _MODEL_SHAPES = tuple(
 _NOT_A_MODEL = re.compile(r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-f]{7,}|[^a-z]*)$")
 
 
-# words a product name never holds: a label ("SoftW:"), a unit's sequence number or a counter
+_UNIT_NUMBER = re.compile(r"^#\d+$")  # "#027676": a unit's number after its product's name
+# words a product name never holds: a label ("SoftW:", " : "), a unit's sequence number or a counter
 # (seven digits or more), a CPU architecture of a `uname` line ("NS-BSD SERIAL i386")
 _NOT_IN_A_MODEL = re.compile(
-    r"(?i)^(?:\S+:|\d{7,}|i[3-6]86|x86_64|amd64|aarch64|arm(?:v\d\w*|64)?|mips\w*|ppc\w*"
+    r"(?i)^(?:\S*:|\d{7,}|i[3-6]86|x86_64|amd64|aarch64|arm(?:v\d\w*|64)?|mips\w*|ppc\w*"
     r"|sparc\w*)$"
 )
 
@@ -79,14 +82,23 @@ def model_from_descr(descr: str | None) -> str | None:
     if model is None:
         return None
     words = model.split()
+    unit = next((i for i, word in enumerate(words) if _UNIT_NUMBER.match(word)), None)
+    if unit:  # "E3METER IPS 1290 #027676": the product, then the unit's number
+        words = words[:unit]
     if words[-1] in ("v", "V") and len(words) > 1:  # "CS121 v 5.36.17": the release's "v"
-        model = " ".join(words[:-1])
-    if _NOT_A_MODEL.match(model) or any(_NOT_IN_A_MODEL.match(word) for word in model.split()):
+        words = words[:-1]
+    model = " ".join(words)
+    if (
+        _NOT_A_MODEL.match(model)
+        or '"' in model  # 'BUFFALO "TeraStation" "TS3410R Ver.4.00': quoted words, cut
+        or any(_NOT_IN_A_MODEL.match(word) for word in words)
+    ):
         return None  # "hz40_277 Omni:  1.02.02": words ending in a label name no product
     return model
 
 
 def _model_from_descr(descr: str | None) -> str | None:
+    descr = descr.replace('\\"', '"') if descr else descr  # quotes escaped by the agent
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
         return None
     text = descr.strip().strip('"')
