@@ -482,7 +482,8 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
     (``netsbom.agent.snmp.shape``; the version is the last of its own candidates). A model the
     serial stood beside (both product-shaped) is tried again once the serial is known, and so
     is a model only the sysDescr grammar guessed, which the one found replaces."""
-    if arc is not None and "serial" not in identity and (model_found := identity.get("model")):
+    model_found = identity.get("model")
+    if arc is not None and "serial" not in identity and model_found is not None:
         known = [view.text(oid) for oid in oids.SYSTEM_TEXTS]
         grouped = group_serial(view, arc, model_found.value, known)
         if grouped is not None:
