@@ -314,3 +314,21 @@ def test_a_value_the_agent_wrote_in_quotes_is_read_without_them() -> None:
         })
     )  # fmt: skip
     assert (record.model, record.serial) == ("Acme MSA 2040 SAN", "DRSAKZR-12345")
+
+
+def test_a_printer_names_its_model_in_its_printer_device() -> None:
+    """Printer-MIB answers: the first hrDevice row, a printer, names the model; a host's print
+    queue is a printer device too, but a host answers no Printer-MIB."""
+    values: dict[str, Value] = {
+        "1.3.6.1.2.1.1.1.0": b"Acme Network Printer",
+        "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 64999, 1)),
+        "1.3.6.1.2.1.25.3.2.1.2.1": ObjectId((1, 3, 6, 1, 2, 1, 25, 3, 1, 5)),
+        "1.3.6.1.2.1.25.3.2.1.3.1": b"Acme LaserPro LP-4500dn series",
+        "1.3.6.1.2.1.43.11.1.1.6.1.1": b"Black Toner Cartridge",
+    }
+    record = parse(view_of(values))
+    assert record.model == "Acme LaserPro LP-4500dn"
+    [source] = [p.source for p in record.provenance if p.field == "model"]
+    assert source == "1.3.6.1.2.1.25.3.2.1.3.1"
+    del values["1.3.6.1.2.1.43.11.1.1.6.1.1"]
+    assert parse(view_of(values)).model != "Acme LaserPro LP-4500dn"

@@ -76,6 +76,11 @@ HR_SW_TYPE = 4
 SNMP_ENGINE_ID: Oid = (1, 3, 6, 1, 6, 3, 10, 2, 1, 1)
 # HOST-RESOURCES-MIB hrDeviceDescr: CPUs and disks of a VM name the hypervisor ("QEMU Virtual CPU")
 HR_DEVICE_DESCR: Oid = (1, 3, 6, 1, 2, 1, 25, 3, 2, 1, 3)
+# A printer (one that answers Printer-MIB, RFC 3805: one GETNEXT on its root) names its model in
+# the hrDeviceDescr of its printer device (hrDeviceType hrDevicePrinter, RFC 2790), its first row
+HR_DEVICE_TYPE: Oid = (1, 3, 6, 1, 2, 1, 25, 3, 2, 1, 2)
+HR_DEVICE_PRINTER: Oid = (1, 3, 6, 1, 2, 1, 25, 3, 1, 5)
+PRINTER_MIB: Oid = (1, 3, 6, 1, 2, 1, 43)
 
 # SNMPv2-SMI enterprises: the private subtree 1.3.6.1.4.1.N of the vendor with IANA number N
 ENTERPRISES: Oid = (1, 3, 6, 1, 4, 1)
@@ -119,7 +124,7 @@ def collection_plan(sys_object_id: str | None, sys_descr: str | None) -> Plan:
 
     objects, tables = knowledge_base().plan_all(sys_object_id, sys_descr)
     named = tuple(item.oid for item in mibs.identity_objects(_sys_oid(sys_object_id)))
-    objects = (*objects, *(oid for oid in named if oid not in objects))
+    objects = (*objects, *(oid for oid in named if oid not in objects), HR_DEVICE_TYPE, PRINTER_MIB)
     anonymous = enterprise_arc(sys_object_id) is None
     if anonymous:
         objects = (*objects, SNMP_ENGINE_ID)

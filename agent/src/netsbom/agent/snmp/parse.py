@@ -416,6 +416,7 @@ def _identify(
             _chassis_product_id(row, index),
             by_rule(fingerprint.model, 0.8),
             standard.get("model"),
+            _printer_model(view),
             named.get("model"),
             _registered_product(sys_oid),
             by_grammar("model"),
@@ -657,6 +658,22 @@ def _named_objects(sys_oid: Oid | None) -> tuple[VendorObject, ...]:
         VendorObject(field=item.field, oid=dotted(item.oid), name=f"{item.module}::{item.name}")
         for item in mibs.identity_objects(sys_oid)
     )
+
+
+_SERIES = re.compile(r"\s+series$", re.IGNORECASE)  # "Brother MFC-L2710DW series": the model
+
+
+def _printer_model(view: SnmpView) -> _Found | None:
+    """A printer's model: the hrDeviceDescr of its first device when that is the printer
+    (hrDeviceType hrDevicePrinter, RFC 2790) and the box answers Printer-MIB (RFC 3805): a host
+    lists its print queues as printer devices too, but implements no Printer-MIB."""
+    first = view.first_instance(oids.HR_DEVICE_TYPE)
+    if first is None or first[1] != oids.HR_DEVICE_PRINTER:
+        return None
+    if view.first_instance(oids.PRINTER_MIB) is None:
+        return None
+    source = (*oids.HR_DEVICE_DESCR, *first[0])
+    return _found(_SERIES.sub("", view.text(source) or ""), source, 0.8)
 
 
 def _registered_product(sys_oid: Oid | None) -> _Found | None:
