@@ -72,6 +72,7 @@ def test_not_release_shapes(text: str) -> None:
         ("3.0.6 Build 20200805 Rel.55968", "3.0.6"),
         ("9.7.2.0 build 20 (US)", "9.7.2.0"),
         ("1.12.0 rev 54574", "1.12.0"),
+        ("18.0.1 MR-1-Build396", "18.0.1"),  # a maintenance release and its build
         ("V23.03.01 (0025)", "V23.03.01"),
         ("v7.2.6,build1575,230926 (GA.F)", "v7.2.6"),
         ("v6.0.11(GA), build285, 2022.03.28", "v6.0.11"),

@@ -46,7 +46,8 @@ _VERSION = re.compile(r"^[A-Za-z]?\d+(?:\.\d+){1,5}(?!\.?\d)[A-Za-z0-9()._+-]*$"
 _OID_TEXT = re.compile(r"^(?:1\.3\.6\.1|0\.0)\.")  # an OID written as text: "1.3.6.1.4.1.9"
 # a release with its build, revision or release number, date stamp or tag: "V6.2  build
 # 20080519", "3.0.6 Build 20200805 Rel.55968", "1.12.0 rev 54574", "9.7.2.0 build 20 (US)",
-# "v7.2.6,build1575,230926 (GA.F)", "v6.0.11(GA), build285, 2022.03.28", and the build's date
+# "v7.2.6,build1575,230926 (GA.F)", "v6.0.11(GA), build285, 2022.03.28", a maintenance release
+# ("18.0.1 MR-1-Build396"), and the build's date
 # as RFC 5322 writes it ("1.0.7, Mon, 04 Dec 2017 10:31:09") or C's __DATE__ __TIME__ ("Dec  4
 # 2017 10:31:09")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
@@ -56,7 +57,7 @@ _BUILD_DATE = (
 )
 _QUALIFIED = re.compile(
     r"^(?P<release>[^\s,]+?),?"
-    r"(?:(?:\s+|,\s*)(?:(?i:build|rev|rel|release)[ .:]?\w[\w.-]*|\d{6,8}|\d{4}[.-]\d\d[.-]\d\d"
+    r"(?:(?:\s+|,\s*)(?:(?i:build|rev|rel|release|mr)[ .:-]?\w[\w.-]*|\d{6,8}|\d{4}[.-]\d\d[.-]\d\d"
     rf"|{_BUILD_DATE})|\s*\([\w.-]+\))+$"
 )
 # a date: "2020-05-26", "2020.05.26", or a CIM datetime (DMTF DSP0004: yyyymmddHHMMSS.mmmmmm
