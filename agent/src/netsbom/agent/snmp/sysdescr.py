@@ -207,8 +207,9 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("joined", r"\b[A-Za-z]{2,}(?:[-_](?:[A-Za-z]+|\d+(?=[-_])))*[-_]v?"
                    r"(?P<version>\d+\.\d+[\w.-]*)"),
         # "v1.63.46" anywhere; "TCW241-v1.252", "FP231G-v7.4-build0771": a product id, then
-        # its release marked by a "v"
-        ("v-token", r"(?:(?<![\w.-])|(?<=[A-Za-z0-9][-_]))[vV](?P<version>\d+(?:\.\d+)+[\w.-]*)"),
+        # its release marked by a "v"; "GPS 6010-0065-000 v 3.04": a "v" word, then the release
+        ("v-token", r"(?:(?<![\w.-])|(?<=[A-Za-z0-9][-_]))[vV](?:(?<=\bv) (?=\d+\.\d))?"
+                    r"(?P<version>\d+(?:\.\d+)+[\w.-]*)"),
     )
 )  # fmt: skip
 # what a token right after these words is the version of: hardware, boot code, the kernel, and
