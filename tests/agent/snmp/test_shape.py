@@ -225,6 +225,7 @@ def test_a_release_stated_in_a_scalar_as_a_sysdescr_states_it() -> None:
         (b"Release 2.11", "2.11"),
         (b"PDU System v1.05 (SN 1113016920004)", "1.05"),
         (b"SFOS 17.5.5 MR-5", "17.5.5"),
+        (b"Acme_D12 GPS 6010-0065-000 v 3.04 - Sep 24 22:58:19 2019", "3.04"),  # a "v" word
     ]:
         assert enterprise_version(_view({(1, 2, 0): text}), ARC) == (expected, (*ARC, 1, 2, 0))
     # hardware's, boot code's: not the software's
