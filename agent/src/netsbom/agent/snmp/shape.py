@@ -25,11 +25,11 @@ it is the device's own row. Likewise a group of scalars where one names the devi
 (a box group: ``Acme QFX5100-48S-6Q Switch`` beside ``TA3716123456``) gives its one numbered
 serial, even when the subtree is too large to read whole (:func:`group_serial`). Texts that
 differ only by a trailing number (``Analog Input 1``, ``Analog Input 2``) name instances, and
-digits-only texts filling a group are counters. Two
-candidates (firmware and boot loader, a model and a serial), a subtree too large to
-read whole, an address, a date, a reading or quantity (``9600RPM``), an instance's name
-(``Humidity1``), a software statement (``SFOS 17.5.5 MR-5``) or an id with a long number or a hex
-run as a model: no value, as none is better than a wrong one. Nothing here knows a vendor.
+digits-only texts filling a group are counters. Two candidates (firmware and boot loader, a model
+and a serial), a subtree too large to read whole, an address, a date, a reading or quantity
+(``9600RPM``), an instance's name (``Humidity1``), a software statement (``SFOS 17.5.5 MR-5``) or
+an id with a long number or a hex run as a model: no value, as none is better than a wrong one.
+Nothing here knows a vendor.
 """
 
 from __future__ import annotations
@@ -345,6 +345,14 @@ def enterprise_serial(
     )
 
 
+_MIN_MODEL_KEY = 5  # "MX80" would match inside "MX800"
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, case folded: ``QFX5100-48S-6Q`` and ``QFX510048S6Q`` agree."""
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
 def group_serial(
     view: SnmpView, arc: Oid | None, model: str | None, known: Iterable[str | None]
 ) -> tuple[str, Oid] | None:
@@ -387,14 +395,6 @@ def _in_device_group(
         return None
     [(value, oid)] = found.items()
     return value, oid
-
-
-_MIN_MODEL_KEY = 5  # "MX80" would match inside "MX800"
-
-
-def _key(text: str) -> str:
-    """Letters and digits only, case folded: ``QFX5100-48S-6Q`` and ``QFX510048S6Q`` agree."""
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
 
 
 def _only(
