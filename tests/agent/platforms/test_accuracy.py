@@ -308,8 +308,10 @@ def _generic(case: Case) -> dict[str, list[str | None]]:
 
 
 # Floor for the generic driver on every platform's outputs ("unseen platforms"): 77 % when
-# written (before issue 13 there was no generic driver: nothing was read).
-GENERIC_FLOOR = 0.74
+# written (before issue 13 there was no generic driver: nothing was read); 79.4 % once licence
+# lines, EPLD/PCB/VID and "Hardware version" stopped giving releases, the OS rules' reading of
+# the banner outranked a release under any other label, and a first line alone could be the model.
+GENERIC_FLOOR = 0.79
 
 
 def test_generic_driver_on_platforms_it_was_not_written_for(

@@ -106,3 +106,29 @@ def test_generic_driver_reads_labelled_output_of_an_unknown_platform() -> None:
     partial, _ = parse_outputs(get_platform("generic"), {"show version": text})
     assert (partial.os_version, partial.model, partial.serial) == ("4.2.1", "AX-2400", "AX24A0001")
     assert partial.os_family is None  # the generic driver names no family of its own
+
+
+def test_generic_driver_ignores_licences_logic_and_part_versions() -> None:
+    """A banner's legal text names licences' versions, EPLD/FPGA/PCB lines the hardware's and a
+    Cisco inventory's VID the part's: none is the OS release; the OS rules' reading of the banner
+    outranks a version under another label; the product on a line of its own is the model."""
+    nxos = (
+        "Cisco Nexus Operating System (NX-OS) Software\n"
+        "Lesser General Public License (LGPL) Version 2.1 or\n"
+        "Software\n  BIOS: version 07.71\n  NXOS: version 10.3(6)\n"
+    )
+    vrp = (
+        "Huawei Versatile Routing Platform Software\n"
+        "VRP (R) software, Version 8.180 (NE40E V800R011C00SPC200)\n"
+        "MPU version information:\n  PCB         Version : CX68BKP02D REV A\n"
+        "  EPLD        Version : 111\n  FPGA2 Version       : 111\n"
+    )
+    inventory = 'NAME: "Chassis", DESCR: "Acme Chassis"\nPID: AB-C5548UP   , VID: V01 , SN: X1\n'
+    eos = "Acme DCS-7010T-48-R\nHardware version: 12.03\nSerial number: JPE18523609\n"
+    generic = get_platform("generic")
+    assert parse_outputs(generic, {"show version": nxos})[0].os_version == "10.3(6)"
+    assert "111" not in (parse_outputs(generic, {"show version": vrp})[0].os_version or "111")
+    assert parse_outputs(generic, {"show inventory": inventory})[0].os_version is None
+    partial = parse_outputs(generic, {"show version": eos})[0]
+    assert (partial.model, partial.serial) == ("Acme DCS-7010T-48-R", "JPE18523609")
+    assert partial.os_version is None  # "Hardware version: 12.03" is the hardware's

@@ -40,7 +40,7 @@ _CHASSIS = re.compile(r"^\s*\w+\s+(?P<model>.*?\d.*?)\s+[Cc]hassis\s*(?:\(|$)", 
 _NOT_A_MODEL = re.compile(r"://|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\bshow\b|#")
 # keys whose "version" is not the OS's: boot code, hardware, kernel, components
 _NOT_OS_KEY = re.compile(
-    r"\b(?:bios|boot\w*|rom\w*|loader|hardware|hw|kernel|fpga|cpld|vdb|rules"
+    r"\b(?:bios|boot\w*|rom\w*|loader|hardware|hw|kernel|fpga\d*|cpld\d*|epld\d*|pcb|vdb|rules"
     r"|app|av|ips|engine|signature|database|bootstrap)\b"
 )
 
@@ -48,8 +48,9 @@ _NOT_OS_KEY = re.compile(
 def parse_show_version(text: str) -> Partial:
     found = knowledge_base().identify_text(text)
     values = key_values(text)
-    labelled = first(_version(pick(values, *_VERSION_KEYS)), _any_version(values))
-    head = " ".join(text.strip().splitlines()[:3])
+    labelled = _version(pick(values, *_VERSION_KEYS))
+    lines = text.strip().splitlines()
+    head = " ".join(lines[:3])
     serial = pick(values, *_SERIAL_KEYS)
     return Partial(
         hostname=first(pick(values, "hostname", "system name"), _group(_HOSTNAME, text)),
@@ -60,6 +61,7 @@ def parse_show_version(text: str) -> Partial:
                 _first_item(pick(values, *_MODEL_KEYS)),
                 _group(_PROCESSOR, text),
                 _group(_CHASSIS, text),
+                model_from_descr(lines[0]) if lines else None,  # "Arista DCS-7010T-48-R"
                 model_from_descr(head),
             )
         ),
@@ -69,7 +71,9 @@ def parse_show_version(text: str) -> Partial:
         ),
         os_family=found.family,
         os_name=found.os_name,
-        os_version=first(labelled, found.version, version_from_descr(head)),
+        # a release under an OS's label, then the OS rules' reading of the banner, then one
+        # under any other label (``NXOS: version 9.3(8)``), then the banner's grammar
+        os_version=first(labelled, found.version, _any_version(values), version_from_descr(head)),
         os_build=found.build,
     )
 

@@ -377,7 +377,8 @@ class KnowledgeBase:
                     continue
                 groups: dict[str, str] = {}
                 for line in text.splitlines():  # a release never spans lines
-                    groups = {**_first_groups(rule.version, line), **groups}
+                    if not _LICENCE.search(line):  # "(LGPL) Version 2.1" is the licence's
+                        groups = {**_first_groups(rule.version, line), **groups}
                 vendor = loaded.data.vendor if rule.vendor is None else rule.vendor
                 return _matched(loaded, rule, groups, vendor)
         return Fingerprint()
@@ -515,6 +516,9 @@ def _first_groups(patterns: list[str], text: str) -> dict[str, str]:
         if "version" in found:
             break
     return found
+
+
+_LICENCE = re.compile(r"(?i)\blicen[cs]e")  # a banner's legal text names licences' versions
 
 
 def extract(pattern: str | None, field_name: str, value: str) -> str | None:

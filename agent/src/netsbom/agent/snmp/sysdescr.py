@@ -212,13 +212,14 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"(?P<version>\d+(?:\.\d+)+[\w.-]*)"),
     )
 )  # fmt: skip
-# what a token right after these words is the version of: hardware, boot code, the kernel, and
+# what a token right after these words is the version of: hardware (Cisco's "VID: V01" is the
+# hardware's version id), boot code, the kernel, and
 # the SNMP agent (RFC 1628 tells upsIdentAgentSoftwareVersion from the UPS's own: "SNMP Agent SW
 # v2.2" is the management card's agent, not the device's firmware)
 _NOT_SOFTWARE = re.compile(
-    r"(?i)(?:\b(?:hw|mb|hwv|rom|boot\w*|u-boot|loader|bios|cpld|fpga|pcb|hardware|bootldr|bootrom"
-    r"|bl|agent(?:\s+(?:sw|software|version|ver\.?|release))?"
-    r"|(?:kernel|linux)(?:\s+(?:release|version|ver\.?))?)\b|\bhw_rev)"
+    r"(?i)(?:\b(?:hw|mb|hwv|vid|rom|boot\w*|u-boot|loader|bios|cpld|fpga|pcb|hardware|bootldr"
+    r"|bootrom|bl|kernel|linux|agent(?:\s+(?:sw|software))?)"
+    r"(?:\s+(?:version|ver\.?|rev(?:ision)?|release))?\b|\bhw_rev)"  # "Hardware version: 12.03"
     r"\s*[:=]?\s*v?$"
 )
 # a clause (since the last comma) that names boot code or the kernel with its version, then more:
