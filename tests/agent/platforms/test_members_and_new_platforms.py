@@ -132,3 +132,20 @@ def test_generic_driver_ignores_licences_logic_and_part_versions() -> None:
     partial = parse_outputs(generic, {"show version": eos})[0]
     assert (partial.model, partial.serial) == ("Acme DCS-7010T-48-R", "JPE18523609")
     assert partial.os_version is None  # "Hardware version: 12.03" is the hardware's
+
+
+def test_generic_driver_reads_two_column_screens_and_abbreviated_labels() -> None:
+    """A two-column status screen holds two pairs a line (ProCurve's `show system`); labels may
+    end in a dot (`Serial No.`, `Firm Ver.`)."""
+    screen = (
+        " Status and Counters - General System Information\n\n"
+        "  System Name        : acme-sw-01\n"
+        "  Software revision  : K.15.06.0017         Base MAC Addr      : 7446a0-41a56f\n"
+        "  ROM Version        : K.15.29              Serial Number      : AB12CDE3FG\n"
+    )
+    partial = parse_outputs(get_platform("generic"), {"show version": screen})[0]
+    assert (partial.os_version, partial.serial) == ("K.15.06.0017", "AB12CDE3FG")
+    router = "System : Acme R120\nSerial No. : 12130001\nROM Ver. : U-Boot 2018.03\n"
+    router += "Firm Ver. : V20.54 NY0115 Wed Nov 15 12:38:13 JST 2023\n"
+    partial = parse_outputs(get_platform("generic"), {"show version": router})[0]
+    assert (partial.os_version, partial.serial) == ("20.54", "12130001")

@@ -253,15 +253,24 @@ def rows(value: Any, *path: str) -> list[dict[str, Any]]:
 _KEY_VALUE = re.compile(r"^\s*\*?\s*([A-Za-z][\w ./()#-]*?)\s*(?::|=|\.{2,})\s*(\S.*?)\s*$")
 
 
+# a second "Key : value" pair on the same line, after two spaces or more (two-column screens:
+# "Software revision  : K.15.06.0017         Base MAC Addr      : 7446a0-41a56f")
+_SECOND_PAIR = re.compile(r"^(?P<value>.*?\S)\s{2,}(?P<pair>[A-Za-z][\w ./()#-]*?\s*:\s.*)$")
+
+
 def key_values(text: str) -> dict[str, str]:
-    """``Key : value`` lines (``System Type: X440``, ``Serial-Number.... ABC``) as lower-cased
-    keys, ``-``/``_``/``#`` as spaces, single spaces -> first value."""
+    """``Key : value`` lines (``System Type: X440``, ``Serial-Number.... ABC``, ``Serial No. :
+    123``) as lower-cased keys, ``-``/``_``/``#`` as spaces, a trailing ``.`` dropped, single
+    spaces -> first value; a two-column screen gives both of a line's pairs."""
     found: dict[str, str] = {}
     for line in text.splitlines():
-        match = _KEY_VALUE.match(line)
-        if match:
-            key = " ".join(re.sub(r"[-_#]", " ", match.group(1).lower()).split())
-            found.setdefault(key, match.group(2))
+        rest = line
+        while match := _KEY_VALUE.match(rest):
+            key = " ".join(re.sub(r"[-_#]", " ", match.group(1).lower()).split()).rstrip(".")
+            value, rest = match.group(2), ""
+            if second := _SECOND_PAIR.match(value):
+                value, rest = second["value"], second["pair"]
+            found.setdefault(key, value)
     return found
 
 

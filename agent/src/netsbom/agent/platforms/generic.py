@@ -18,7 +18,8 @@ from netsbom.agent.snmp.sysdescr import model_from_descr, version_from_descr
 _VERSION_KEYS = (
     "software version", "os version", "system version", "firmware version", "sw version",
     "version", "software", "firmware", "system software version", "running version",
-    "product version", "image version",
+    "product version", "image version", "software revision", "firmware revision", "firm ver",
+    "firmware ver", "software ver",
 )  # fmt: skip
 _MODEL_KEYS = (
     "model number", "model", "model name", "system type", "product", "product name",
