@@ -149,3 +149,17 @@ def test_generic_driver_reads_two_column_screens_and_abbreviated_labels() -> Non
     router += "Firm Ver. : V20.54 NY0115 Wed Nov 15 12:38:13 JST 2023\n"
     partial = parse_outputs(get_platform("generic"), {"show version": router})[0]
     assert (partial.os_version, partial.serial) == ("20.54", "12130001")
+
+
+def test_generic_driver_reads_a_serial_column() -> None:
+    table = (
+        "System Status                                           Sun Feb 18 18:44:30 2024\n\n"
+        "Board      ID   Bay     Board Name                        Rev   Serial number\n"
+        "--------------------------------------------------------------------------------\n"
+        "Base       569  Base    AB-x530L-52GTX                    B-1   A000000000000001\n"
+    )
+    assert parse_outputs(get_platform("generic"), {"show system": table})[0].serial == (
+        "A000000000000001"
+    )
+    shifted = table.replace("Rev   Serial number", "Rev   Serial number   Notes")
+    assert parse_outputs(get_platform("generic"), {"show system": shifted})[0].serial is None

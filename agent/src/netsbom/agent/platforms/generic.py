@@ -69,6 +69,7 @@ def parse_show_version(text: str) -> Partial:
         serial=first(
             serial.split()[0] if serial and _SERIAL_WORD.match(serial.split()[0]) else None,
             _group(_BOARD_ID, text),
+            _under(_SERIAL_HEADER, lines),
         ),
         os_family=found.family,
         os_name=found.os_name,
@@ -77,6 +78,27 @@ def parse_show_version(text: str) -> Partial:
         os_version=first(labelled, found.version, _any_version(values), version_from_descr(head)),
         os_build=found.build,
     )
+
+
+# a table's serial column: "Board  ID  Bay  Board Name  Rev  Serial number" over its rows
+_SERIAL_HEADER = re.compile(r"(?i)\b(?:serial(?: number| no\.?| num)?|s/n)\s*$")
+_RULE = re.compile(r"^[\s=+|-]*$")  # a table's ruler line, or a blank one
+
+
+def _under(header: re.Pattern[str], lines: list[str]) -> str | None:
+    """The word in the first row under the last column of a table whose header ``header`` ends:
+    ``Serial number`` over ``A000000000000001``."""
+    for index, line in enumerate(lines):
+        match = header.search(line)
+        if match is None or len(line.split()) < 3:  # a table's header names several columns
+            continue
+        row = next((r for r in lines[index + 1 :] if not _RULE.match(r)), "")
+        words = [(m.start(), m.group()) for m in re.finditer(r"\S+", row)]
+        if len(words) >= 3 and abs(words[-1][0] - match.start()) <= 2:
+            word = words[-1][1]
+            return word if _SERIAL_WORD.match(word) else None
+        return None
+    return None
 
 
 def _version(value: str | None) -> str | None:
