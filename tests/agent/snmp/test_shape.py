@@ -365,6 +365,13 @@ def test_replay_reads_the_subtree_within_its_bound(
     assert (source.source, source.confidence) == ("1.3.6.1.4.1.64999.2.3.0", 0.3)
     monkeypatch.setattr(oids, "ENTERPRISE_ROWS", 9)  # one more than the bound: unknown
     assert replay_snmp(path).os.version is None
+    # a malformed line is still a line of the subtree: 10 lines, a bound of 9, not read whole
+    # even though only 9 decode (only the first lines in OID order are decoded at all)
+    rows[2] = "1.3.6.1.4.1.64999.5.3.0|4x|zz"
+    path = _recording(tmp_path, ["1.3.6.1.4.1.64999.2.3.0|4|4.03.00", *reversed(rows)])
+    assert replay_snmp(path).os.version is None
+    monkeypatch.setattr(oids, "ENTERPRISE_ROWS", 10)  # in any order, within the bound: whole
+    assert replay_snmp(path).os.version == "4.03.00"
 
 
 def test_replay_takes_model_then_serial_from_the_subtree(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import bz2
+import heapq
 import re
 from pathlib import Path
 
@@ -66,6 +67,17 @@ class Recording:
                 index += 1
         return sorted(found.items())
 
+    def count(self, prefix: Oid) -> int:
+        """How many lines lie under ``prefix`` (written with or without a leading dot)."""
+        total = 0
+        head = dotted(prefix).encode("ascii") + b"."
+        for start in (head, b"." + head):
+            end = start[:-1] + b"/"  # "/" follows "." in byte order: past every line under it
+            total += bisect.bisect_left(self._sorted, (end,)) - bisect.bisect_left(
+                self._sorted, (start,)
+            )
+        return total
+
 
 def read_snmprec(path: Path, subtrees: tuple[Oid, ...] | None = None) -> SnmpView:
     """Read a recording; by default keep what a live poll of this device would read."""
@@ -105,9 +117,13 @@ def replay_view(
         _first_of_each_enterprise(served, oids.SERVED_ENTERPRISES, view)
     enterprise = enterprise_to_read(view)
     if enterprise is not None:
-        read = served or parse_snmprec(recording, (enterprise,), source=source, whole_file=False)
+        bound = oids.ENTERPRISE_ROWS  # a walk's: the lines past it are not even decoded
+        read = served or parse_snmprec(
+            recording, (enterprise,), source=source, whole_file=False, first=bound + 1
+        )
         view.errors.extend(e for e in read.errors if e not in view.errors)
-        _read_bounded(read, enterprise, oids.ENTERPRISE_ROWS, view)
+        complete = served is not None or recording.count(enterprise) <= bound
+        _read_bounded(read, enterprise, bound, view, complete=complete)
         if not plan.list_enterprises and vacant(view, enterprise):  # the maker's MIB is elsewhere
             served = parse_snmprec(recording, (oids.ENTERPRISES,), source=source, whole_file=False)
             _first_of_each_enterprise(served, oids.SERVED_ENTERPRISES, view)
@@ -130,12 +146,15 @@ def _first_of_each_enterprise(read: SnmpView, limit: int, view: SnmpView) -> Non
         view.set((*oids.ENTERPRISES, *suffix), value)
 
 
-def _read_bounded(read: SnmpView, prefix: Oid, limit: int, view: SnmpView) -> None:
-    """What a walk of ``prefix`` stopping after ``limit`` varbinds reads (``walk._Walker.walk``)."""
+def _read_bounded(
+    read: SnmpView, prefix: Oid, limit: int, view: SnmpView, *, complete: bool = True
+) -> None:
+    """What a walk of ``prefix`` stopping after ``limit`` varbinds reads (``walk._Walker.walk``);
+    ``complete``: ``read`` was given every line of the recording under ``prefix``."""
     rows = list(read.subtree(prefix))
     for suffix, value in rows[:limit]:
         view.set((*prefix, *suffix), value)
-    if len(rows) <= limit:
+    if len(rows) <= limit and complete:
         view.whole.add(prefix)
 
 
@@ -162,6 +181,7 @@ def parse_snmprec(
     view: SnmpView | None = None,
     exact: tuple[Oid, ...] = (),
     whole_file: bool = True,
+    first: int | None = None,
 ) -> SnmpView:
     """Decode the lines of a recording that fall in ``subtrees`` (or are one of ``exact``); count
     the malformed ones.
@@ -170,7 +190,8 @@ def parse_snmprec(
     by their OID prefix as bytes and only those are decoded. Lines outside the subtrees are checked
     only for a plausible start (a digit, ``.``, ``#`` or blank; with ``whole_file``: a replay's
     further passes over the same recording leave that check to its main pass); garbage that
-    starts like an OID there goes unnoticed, as it is never used.
+    starts like an OID there goes unnoticed, as it is never used. With ``first``, only that many
+    selected lines are decoded, the first in OID order (a walk's bound: the rest is never read).
     """
     recording = data if isinstance(data, Recording) else Recording(data)
     raw, lines = recording.raw, recording.lines
@@ -181,6 +202,8 @@ def parse_snmprec(
     heads += tuple(dotted(oid).encode("ascii") + b"|" for oid in exact)
     heads += tuple(b"." + head for head in heads)
     selected = recording.starting_with(heads)
+    if first is not None and len(selected) > first:  # the first lines in OID order only
+        selected = sorted(heapq.nsmallest(first, selected, key=_line_oid))
     for start, raw_line in selected:
         line = raw_line.decode("latin-1").strip()
         parts = line.split("|", 2)
@@ -219,6 +242,18 @@ def parse_snmprec(
             source,
         )
     return view
+
+
+_LAST = (1 << 62,)  # sorts after every OID
+
+
+def _line_oid(item: tuple[int, bytes]) -> tuple[int, ...]:
+    """A recording line's OID, for ordering (a malformed one sorts last)."""
+    text = item[1].split(b"|", 1)[0].strip().lstrip(b".")
+    try:
+        return tuple(int(arc) for arc in text.split(b"."))
+    except ValueError:
+        return _LAST
 
 
 # A line must start with an OID (digit or dot), a comment, or be blank.
