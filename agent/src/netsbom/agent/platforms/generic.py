@@ -69,7 +69,7 @@ def parse_show_version(text: str) -> Partial:
         serial=first(
             serial.split()[0] if serial and _SERIAL_WORD.match(serial.split()[0]) else None,
             _group(_BOARD_ID, text),
-            _under(_SERIAL_HEADER, lines),
+            _serial_column(lines),
         ),
         os_family=found.family,
         os_name=found.os_name,
@@ -85,11 +85,11 @@ _SERIAL_HEADER = re.compile(r"(?i)\b(?:serial(?: number| no\.?| num)?|s/n)\s*$")
 _RULE = re.compile(r"^[\s=+|-]*$")  # a table's ruler line, or a blank one
 
 
-def _under(header: re.Pattern[str], lines: list[str]) -> str | None:
-    """The word in the first row under the last column of a table whose header ``header`` ends:
+def _serial_column(lines: list[str]) -> str | None:
+    """The word in the first row under a table's last column when its header is a serial's:
     ``Serial number`` over ``A000000000000001``."""
     for index, line in enumerate(lines):
-        match = header.search(line)
+        match = _SERIAL_HEADER.search(line)
         if match is None or len(line.split()) < 3:  # a table's header names several columns
             continue
         row = next((r for r in lines[index + 1 :] if not _RULE.match(r)), "")

@@ -324,7 +324,7 @@ def _short(name: str, siblings: Sequence[str]) -> str:
     """Remove the camel-case prefix most siblings share: ``jnxProductNameMX80`` -> ``MX80``."""
     if len(siblings) < 3:
         return name
-    cuts = sorted(m.end() for m in _CAMEL_CUT.finditer(name))
+    cuts = [m.end() for m in _CAMEL_CUT.finditer(name)]
     best = ""
     for cut in cuts:
         prefix = name[:cut]

@@ -356,45 +356,36 @@ def _key(text: str) -> str:
 def group_serial(
     view: SnmpView, arc: Oid | None, model: str | None, known: Iterable[str | None]
 ) -> tuple[str, Oid] | None:
-    """(serial, its OID): the one numbered serial-shaped scalar in the device's own groups of
-    scalars under ``arc`` (:func:`_in_device_group`; ``Acme QFX5100-48S-6Q Switch`` beside
-    ``TA3716123456``) that is in none of the ``known`` names (``test43`` beside the model is a
-    name, not numbered)."""
-    names = [text.casefold() for text in known if text]
-
-    def unit_id(text: str) -> str | None:
-        folded = text.casefold()
-        if not (is_serial_shaped(text) and is_numbered(text)):
-            return None
-        return None if any(folded in name for name in names) else text
-
-    return _in_device_group(view, arc, model, unit_id)
-
-
-def _in_device_group(
-    view: SnmpView, arc: Oid | None, model: str | None, read: Callable[[str], str | None]
-) -> tuple[str, Oid] | None:
-    """The one value ``read`` finds in the device's own groups of scalars under ``arc``
-    (``<group>.<object>.0``): the groups where a scalar names the device's ``model`` (compared by
-    letters and digits only), read whole or not: a box group describes the device the way a
-    table's row describes a unit. Of several such groups, the shallowest (the box near the top
-    of the MIB; a member table's row indexed 0 looks like a group further down)."""
+    """(serial, its OID): the one numbered serial-shaped scalar (``test43`` beside the model is
+    a name) in the device's own groups of scalars under ``arc`` (``<group>.<object>.0``): the
+    groups where a scalar names the device's ``model`` (compared by letters and digits only:
+    ``Acme QFX5100-48S-6Q Switch`` beside ``TA3716123456``), read whole or not: a box group
+    describes the device the way a table's row describes a unit. Of several such groups, the
+    shallowest (the box near the top of the MIB; a member table's row indexed 0 looks like a
+    group further down). Texts of the ``known`` names are none."""
     key = _key(model or "")
     if arc is None or len(key) < _MIN_MODEL_KEY:
         return None
+    names = [text.casefold() for text in known if text]
     scalars = {s: text for s, text in _texts(view, arc).items() if _is_scalar(s)}
     groups = {suffix[:-2] for suffix, text in scalars.items() if key in _key(text)}
     found: dict[str, Oid] = {}
     for suffix, text in scalars.items():
-        if suffix[:-2] in groups and key not in _key(text) and (value := read(text)):
-            found.setdefault(value, (*arc, *suffix))
+        if (
+            suffix[:-2] in groups
+            and is_serial_shaped(text)
+            and is_numbered(text)
+            and key not in _key(text)
+            and not any(text.casefold() in name for name in names)
+        ):
+            found.setdefault(text, (*arc, *suffix))
     if found:
         top = min(len(oid) for oid in found.values())
-        found = {value: oid for value, oid in found.items() if len(oid) == top}
+        found = {text: oid for text, oid in found.items() if len(oid) == top}
     if len(found) != 1:
         return None
-    [(value, oid)] = found.items()
-    return value, oid
+    [(serial, oid)] = found.items()
+    return serial, oid
 
 
 def _only(
