@@ -210,6 +210,13 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("ACME-BSD SERIAL i386", None),
         ("ACME-CLUSTER-1-1 4280738515 Acme OneFS v8.0.1.1", None),
         ("Acme Codec SoftW: TC7.3.5.a93bdb1 MCU: Acme SX20", None),
+        # a label glued to its value: the first names the model, the next ends it
+        ("Acme PDU, MD:PX9-1234U-K2 HW:0x10 FW:4.2.0.5-50274", "PX9-1234U-K2"),
+        ("Acme radio;AB Radio v1.6;Model:3;HW:6;PC: X0GIPT11", None),  # "Model:3" either way
+        # a MAC address or an OS's name ends it; what is left must still name a product
+        ("V9999G NOS 6.07p1/00:d0:cb:f5:b9:8b", "V9999G"),
+        ("ACME hiD1234 S325 NOS 6.02/00:d0:cb:83:ae:69", "ACME hiD1234 S325"),
+        ("N-ACME Switch e8:80:60", None),
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:

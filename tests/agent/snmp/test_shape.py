@@ -98,7 +98,15 @@ def test_a_text_longer_than_any_release_is_none() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["S100Z16017355", "ND1932-0257", "2D22451188", "FOC1234X0AB", "20201399", "180619085787"],
+    [
+        "S100Z16017355",
+        "ND1932-0257",
+        "2D22451188",
+        "FOC1234X0AB",
+        "20201399",
+        "180619085787",
+        "9600012345A",  # ten digits and a check letter: no current is written so (not amperes)
+    ],
 )
 def test_serial_shapes(text: str) -> None:
     assert is_serial_shaped(text)

@@ -9,6 +9,7 @@ provenance says so with a low confidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _VERSION = re.compile(r"^[vV]?\d+(?:[._]\d+)+[\w.()+-]*$|^[vV]\d+[\w.]*$")
 _STOP_WORDS = {
@@ -67,6 +68,8 @@ _MODEL_SHAPES = tuple(
 _NOT_A_MODEL = re.compile(r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-f]{7,}|[^a-z]*)$")
 
 
+_GLUED_LABEL = re.compile(r"^[A-Za-z]{1,12}:(?P<value>[^:\s]+)$")  # "MD:PX3-5493U-K2", "HW:6"
+_OS_NAME = re.compile(r"^[A-Z][A-Za-z]*OS$")  # "NOS", "ExtremeXOS": the software, not the box
 _UNIT_NUMBER = re.compile(r"^#\d+$")  # "#027676": a unit's number after its product's name
 # words a product name never holds: a label ("SoftW:", " : "), a unit's sequence number or a counter
 # (seven digits or more), a CPU architecture of a `uname` line ("NS-BSD SERIAL i386")
@@ -77,11 +80,18 @@ _NOT_IN_A_MODEL = re.compile(
 
 
 def model_from_descr(descr: str | None) -> str | None:
-    """The product name a device writes before its version, if sysDescr has that shape."""
-    model = _model_from_descr(descr)
-    if model is None:
-        return None
-    words = model.split()
+    """The product name a device writes before its version, if sysDescr has that shape: the
+    first of the grammar's readings that names a product (``Model:3`` names none; the name
+    before the release may)."""
+    return next(filter(None, map(_product_name, _model_readings(descr))), None)
+
+
+def _product_name(model: str) -> str | None:
+    """``model`` as a product name, without what follows one (a unit's number, a release's
+    ``v``, a label glued to its value, an OS's name); None if it names no product."""
+    words = _before_labels(model.split())
+    if not words or (len(words) < len(model.split()) and not re.search(r"\d", " ".join(words))):
+        return None  # "N-TRON Switch e8:80:60": what is left before the MAC names no product
     unit = next((i for i, word in enumerate(words) if _UNIT_NUMBER.match(word)), None)
     if unit:  # "E3METER IPS 1290 #027676": the product, then the unit's number
         words = words[:unit]
@@ -97,16 +107,38 @@ def model_from_descr(descr: str | None) -> str | None:
     return model
 
 
-def _model_from_descr(descr: str | None) -> str | None:
+def _before_labels(words: list[str]) -> list[str]:
+    """The words before a label glued to its value (``HW:0x10``) or a MAC address, or an OS's
+    name (``V5812G NOS 6.07p1``); the value of a first word's label (``MD:PX3-5493U-K2``)."""
+    kept: list[str] = []
+    for word in words:
+        glued = _GLUED_LABEL.match(word)
+        if glued and not kept:
+            kept.append(glued["value"])
+        elif glued or ":" in word.rstrip(":") or (kept and _OS_NAME.match(word)):
+            break
+        else:
+            kept.append(word)
+    return kept
+
+
+def _model_readings(descr: str | None) -> Iterator[str]:
+    """What the documented shapes read as the model, in order of trust; then the grammar's
+    guess (:func:`_guessed_model`)."""
     descr = descr.replace('\\"', '"') if descr else descr  # quotes escaped by the agent
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
-        return None
+        return
     text = descr.strip().strip('"')
     for shape in _MODEL_SHAPES:
         for line in text.splitlines()[:3]:
             match = shape.search(line.strip())
             if match and len(match.group("model")) <= 48:
-                return match.group("model").strip()
+                yield match.group("model").strip()
+    if guess := _guessed_model(descr):
+        yield guess
+
+
+def _guessed_model(descr: str) -> str | None:
     first_line = descr.strip().strip('"').splitlines()[0] if descr.strip() else ""
     segments = [s for s in re.split(r"[,;]", first_line)[:3] if s.strip()]
     for segment in segments:
@@ -230,6 +262,8 @@ _QUANTITY = re.compile(
     r"(?i)^\d+(?:\.\d+)?\s*(?:[kmgt]?(?:va|w|wh|v|a|hz|bps|b)|dbm?|nm|mm|ah|rpm|%)$"
 )
 
+_LETTERED_NUMBER = re.compile(r"^\d{7,}[A-Za-z]$")
+
 
 def version_from_descr(descr: str | None) -> str | None:
     """The software release a sysDescr states (:data:`_SHAPES`), else its first version-shaped
@@ -259,8 +293,10 @@ def stated_version(descr: str) -> str | None:
 
 
 def is_quantity(word: str) -> bool:
-    """A number with its unit: a reading or a rating."""
-    return bool(_QUANTITY.match(word))
+    """A number with its unit: a reading or a rating; not seven digits or more and one letter
+    (``9610005015A``: no current, voltage or power is written to ten digits: a unit's serial
+    and its check letter)."""
+    return bool(_QUANTITY.match(word)) and not _LETTERED_NUMBER.match(word)
 
 
 def _is_address_or_date(word: str) -> bool:
