@@ -195,6 +195,8 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("Acme 24-Port Gigabit Smart Switch with 4 SFP Slots", None),
         ("8-port 10/100/1000 Ethernet Switch with PoE", None),
         ("Acme Out-of-band SNMP Agent for Remote Access Controller", None),
+        ("Acme 8Gb SAN Switch Module", None),  # a link's speed
+        ("Acme PTP 58500 52Mbps", "Acme PTP 58500"),
         ("UAP-nanoHD 5.60.3.12934", "UAP-nanoHD"),  # a hyphenated product name stays one
         # a release joined to a name ends the product's name; first, it is the OS's own
         ("Acme Lynx-2.0.2", "Acme Lynx"),

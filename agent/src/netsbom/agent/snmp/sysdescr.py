@@ -24,9 +24,10 @@ _UNAME = re.compile(r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin)\s+(?P<host>
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")
 # words of a product's description that name no product: a count of ports or slots ("24-Port",
-# "8-port", "4-Slot"), radio chains ("4x4"), plain words joined by hyphens ("Out-of-band")
+# "8-port", "4-Slot"), radio chains ("4x4"), a link's speed ("8Gb", "52Mbps"), plain words joined
+# by hyphens ("Out-of-band")
 _NOT_AN_ID = re.compile(
-    r"^(?:\d+-?(?i:ports?|slots?|bays?|channels?)\+?|\d+x\d+"
+    r"^(?:\d+-?(?i:ports?|slots?|bays?|channels?)\+?|\d+x\d+|\d+[GMK]b(?:ps|E)?"
     r"|[A-Za-z]+(?:-[A-Za-z]+)*-[a-z]{2,}(?:-[A-Za-z]+)*)$"
 )
 MAX_WORDS = 5
