@@ -153,6 +153,23 @@ def test_a_software_revision_written_as_a_sentence_gives_its_release(
     assert record.components[0].software_rev == written.decode()  # the part keeps its text
 
 
+@pytest.mark.parametrize(
+    ("row", "written", "version"),
+    [
+        ({"2": b"AB3290-42 Gigabit Switch"}, b"AB3290-42 (standalone) 2.0.4", "2.0.4"),
+        ({"13": b"ACME_CLOUD"}, b"ACME_CLOUD 5.91,build1618,180425", "5.91"),
+        ({"13": b"AB100"}, b"ACMEOS 2.0.4", "ACMEOS 2.0.4"),  # not the row's product: kept
+    ],
+)
+def test_a_software_revision_naming_its_product_gives_the_release(
+    row: dict[str, bytes], written: bytes, version: str
+) -> None:
+    values = system("", "1.3.6.1.4.1.99999.1")
+    values.update({f"{ENT}.5.1": 3, f"{ENT}.4.1": 0, f"{ENT}.10.1": written})
+    values.update({f"{ENT}.{column}.1": text for column, text in row.items()})
+    assert parse(view_of(values)).os.version == version
+
+
 def test_classless_entity_table_uses_the_first_named_product() -> None:
     values = system(
         "Linux host 4.4.9 #6 SMP Thu Apr 27 15:48:52 EDT 2017 armv7l", "1.3.6.1.4.1.8072.3.2.10"

@@ -392,7 +392,9 @@ def _identify(
                 if fingerprint.borrowed_rule
                 else (by_rule(fingerprint.version, 0.9), vendor_objects.get("version"))
             ),
-            _stated(_found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8)),
+            _stated(
+                _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8), row
+            ),
             _stated(_inner(components, row, "software_rev", oids.ENT_SOFTWARE_REV)),
             standard.get("version"),
             named.get("version"),
@@ -456,13 +458,26 @@ def _identify(
     return identity
 
 
-def _stated(found: _Found | None) -> _Found | None:
+def _stated(found: _Found | None, row: Component | None = None) -> _Found | None:
     """A software revision written as a sentence of four words or more ("VRP (R) software,
-    Version 5.160 (CN), RELEASE 0089"): the release it states, read by the sysDescr grammar. A
-    release with its qualifiers ("5.20 Release 1513P62") stays whole."""
-    if found is None or len(found.value.split()) < _SENTENCE_WORDS:
+    Version 5.160 (CN), RELEASE 0089"), or one that starts with the ``row``'s product
+    (``S3290-42 (standalone) 2.0.4`` in the row of an ``S3290-42 GigaBit Ethernet Switch``): the
+    release it states, read by the sysDescr grammar. A release with its qualifiers ("5.20
+    Release 1513P62") stays whole."""
+    if found is None:
+        return None
+    first, _, rest = found.value.partition(" ")
+    products = (
+        {name.split()[0].casefold() for name in (row.model, row.description) if name}
+        if row
+        else set()
+    )
+    if rest and first.casefold() in products:
+        release = version_from_descr(rest)
+    elif len(found.value.split()) >= _SENTENCE_WORDS:
+        release = version_from_descr(found.value)
+    else:
         return found
-    release = version_from_descr(found.value)
     return replace(found, value=release) if release else found
 
 
