@@ -163,3 +163,16 @@ def test_generic_driver_reads_a_serial_column() -> None:
     )
     shifted = table.replace("Rev   Serial number", "Rev   Serial number   Notes")
     assert parse_outputs(get_platform("generic"), {"show system": shifted})[0].serial is None
+
+
+def test_generic_driver_reads_the_chassis_line_within_its_line() -> None:
+    """`<maker> <model> Chassis` is read on its own line: a section's heading above it
+    (`Hardware`) is not the maker, nor is its maker part of the model."""
+    text = (
+        "  NXOS boot mode: LXC\r\n\r\nHardware\r\n  acme Nexus 3048 Chassis\r\n"
+        "  Processor Board ID TM6012EC74B\r\n"
+    )
+    assert parse_outputs(get_platform("generic"), {"show version": text})[0].model == "Nexus 3048"
+    board = "ROM: Bootstrap program\n\nacme AB-2901/K9 (revision 1.0) with 491520K bytes\n"
+    board += "Main\nacme AB2921/K9 (MPC8572) processor (revision 1.0)\n"
+    assert parse_outputs(get_platform("generic"), {"show version": board})[0].model == "AB2921/K9"

@@ -36,8 +36,11 @@ _SERIAL_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,}$")
 # unlabelled shapes: "Processor board ID FDO1633Q14S", "cisco WS-C3750X-24S (PowerPC) processor",
 # "cisco Nexus9000 C9396PX Chassis"
 _BOARD_ID = re.compile(r"(?i)\b(?:processor board id|system serial number)\s*:?\s*([A-Z0-9]{6,})")
-_PROCESSOR = re.compile(r"^\w+\s+(?P<model>\S*\d\S*)\s+\([^)]*\)\s+processor", re.MULTILINE)
-_CHASSIS = re.compile(r"^\s*\w+\s+(?P<model>.*?\d.*?)\s+[Cc]hassis\s*(?:\(|$)", re.MULTILINE)
+# (within one line: "Hardware", then "  cisco Nexus 3048 Chassis", is not a maker and a model)
+_PROCESSOR = re.compile(r"^\w+[ \t]+(?P<model>\S*\d\S*)[ \t]+\([^)\n]*\)[ \t]+processor", re.M)
+_CHASSIS = re.compile(
+    r"^[ \t]*\w+[ \t]+(?P<model>[^\n]*?\d[^\n]*?)[ \t]+[Cc]hassis\s*(?:\(|$)", re.M
+)
 _NOT_A_MODEL = re.compile(r"://|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\bshow\b|#")
 # keys whose "version" is not the OS's: boot code, hardware, kernel, components
 _NOT_OS_KEY = re.compile(
