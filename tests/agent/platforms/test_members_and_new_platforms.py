@@ -176,3 +176,16 @@ def test_generic_driver_reads_the_chassis_line_within_its_line() -> None:
     board = "ROM: Bootstrap program\n\nacme AB-2901/K9 (revision 1.0) with 491520K bytes\n"
     board += "Main\nacme AB2921/K9 (MPC8572) processor (revision 1.0)\n"
     assert parse_outputs(get_platform("generic"), {"show version": board})[0].model == "AB2921/K9"
+
+
+def test_an_empty_label_does_not_take_the_next_lines_word() -> None:
+    """`Serial Number:` left empty is no serial: the word on the next line is another field's."""
+    from netsbom.agent.platforms import panos, zxros
+
+    zte = "ZXROS Software, Version: V5.00.10\nSerial Number:\nSystem uptime is 1 day\n"
+    assert zxros.parse_show_version(zte).serial is None
+    content = "app-version:\nthreat-version: 8800-7641\n"
+    versions = {s.name: s.version for s in panos.parse_system_info(content).software}
+    assert versions == {"threat-content": "8800-7641"}
+    board = "Processor board ID\nSYSTEMIMAGE01 uptime is 2 weeks\n"
+    assert parse_outputs(get_platform("generic"), {"show version": board})[0].serial is None

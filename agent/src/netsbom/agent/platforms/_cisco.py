@@ -39,8 +39,8 @@ _IOS_VERSION = re.compile(
     r".*?Version ([^,\s]+)",
     re.MULTILINE,
 )
-_MODEL_NUMBER = re.compile(r"^Model [Nn]umber\s*:\s*(\S+)", re.MULTILINE)
-_SERIAL_NUMBER = re.compile(r"^System [Ss]erial [Nn]umber\s*:\s*(\S+)", re.MULTILINE)
+_MODEL_NUMBER = re.compile(r"^Model [Nn]umber[ \t]*:[ \t]*(\S+)", re.MULTILINE)
+_SERIAL_NUMBER = re.compile(r"^System [Ss]erial [Nn]umber[ \t]*:[ \t]*(\S+)", re.MULTILINE)
 _HOSTNAME_UPTIME = re.compile(r"^(\S+) uptime is ", re.MULTILINE)
 
 

@@ -18,8 +18,8 @@ _FTD = re.compile(
     r"(?:\s+\(Build\s+(?P<build>\d+)\))?",
     re.MULTILINE,
 )
-_SERIAL = re.compile(r"^Serial Number:\s*(\S+)", re.MULTILINE)
-_MODEL = re.compile(r"^Hardware:\s*([^,\s]+)", re.MULTILINE)
+_SERIAL = re.compile(r"^Serial Number:[ \t]*(\S+)", re.MULTILINE)
+_MODEL = re.compile(r"^Hardware:[ \t]*([^,\s]+)", re.MULTILINE)
 
 
 def parse_show_version(text: str) -> Partial:

@@ -19,9 +19,9 @@ from netsbom.agent.platforms.base import (
 from netsbom.agent.platforms.neighbors import neighbor, neighbors_from_template
 from netsbom.core.record import Component, Software
 
-_VERSION_LINE = re.compile(r"^\s*Software image version:\s*(\S+)", re.MULTILINE)
+_VERSION_LINE = re.compile(r"^\s*Software image version:[ \t]*(\S+)", re.MULTILINE)
 _ARISTA_MODEL = re.compile(r"^\s*Arista (\S+)\s*$", re.MULTILINE)
-_HOSTNAME = re.compile(r"^\s*Hostname:\s*(\S+)", re.MULTILINE)
+_HOSTNAME = re.compile(r"^\s*Hostname:[ \t]*(\S+)", re.MULTILINE)
 
 
 def parse_show_version(text: str) -> Partial:
@@ -49,7 +49,7 @@ def parse_show_version(text: str) -> Partial:
     model_match = _ARISTA_MODEL.search(text)
     version = first(row.get("image"), version_match.group(1) if version_match else None)
     model = first(row.get("model"), model_match.group(1) if model_match else None)
-    build = re.search(r"Internal build version:\s*(\S+)", text)
+    build = re.search(r"Internal build version:[ \t]*(\S+)", text)
     return Partial(
         vendor="Arista",
         model=model,

@@ -18,8 +18,9 @@ from netsbom.agent.platforms.base import Partial, Platform, command, first, key_
 from netsbom.core.record import Component
 
 _UNIT = re.compile(
-    r"^(?P<unit>Switch|Slot-\d+)\s*:\s*(?P<part>\S+)\s+(?P<serial>\S+)\s+Rev\s+(?P<rev>\S+)"
-    r"(?:.*?\bIMG:\s*(?P<image>\S+))?",
+    r"^(?P<unit>Switch|Slot-\d+)[ \t]*:[ \t]*(?P<part>\S+)[ \t]+(?P<serial>\S+)"
+    r"[ \t]+Rev[ \t]+(?P<rev>\S+)"
+    r"(?:.*?\bIMG:[ \t]*(?P<image>\S+))?",
     re.MULTILINE,
 )
 _IMAGE = re.compile(r"(?:ExtremeXOS|Switch Engine) version (\S+)")

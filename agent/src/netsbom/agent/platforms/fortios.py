@@ -18,7 +18,7 @@ def parse_system_status(text: str) -> Partial:
     row = (fsm("fortinet_get_system_status", text) or [{}])[0]
     raw = first(row.get("version"))
     if raw is None:
-        line = re.search(r"^Version:\s*(.+)$", text, re.MULTILINE)
+        line = re.search(r"^Version:[ \t]*(.+)$", text, re.MULTILINE)
         raw = line.group(1).strip() if line else None
     match = _VERSION.match(raw or "")
     return Partial(

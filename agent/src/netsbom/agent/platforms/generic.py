@@ -35,7 +35,9 @@ _HOSTNAME = re.compile(r"^(\S+) uptime is ", re.MULTILINE)
 _SERIAL_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,}$")
 # unlabelled shapes: "Processor board ID FDO1633Q14S", "cisco WS-C3750X-24S (PowerPC) processor",
 # "cisco Nexus9000 C9396PX Chassis"
-_BOARD_ID = re.compile(r"(?i)\b(?:processor board id|system serial number)\s*:?\s*([A-Z0-9]{6,})")
+_BOARD_ID = re.compile(
+    r"(?i)\b(?:processor board id|system serial number)[ \t]*:?[ \t]*([A-Z0-9]{6,})"
+)
 # (within one line: "Hardware", then "  cisco Nexus 3048 Chassis", is not a maker and a model)
 _PROCESSOR = re.compile(r"^\w+[ \t]+(?P<model>\S*\d\S*)[ \t]+\([^)\n]*\)[ \t]+processor", re.M)
 _CHASSIS = re.compile(

@@ -12,7 +12,7 @@ _VERSION = re.compile(r"Cisco IOS XR Software,? Version (\S+?)(?:\[\w+\])?,?\s*$
 _HARDWARE = re.compile(r"^\s*cisco (\S.*?) \(.*\) processor", re.MULTILINE)
 _UPTIME = re.compile(r"^\s*(\S+) uptime is", re.MULTILINE)
 _IMAGE = re.compile(r'System image file is "([^"]+)"')
-_LABEL = re.compile(r"^\s*Label\s*:\s*(\S+)", re.MULTILINE)
+_LABEL = re.compile(r"^\s*Label[ \t]*:[ \t]*(\S+)", re.MULTILINE)
 
 
 def parse_show_version(text: str) -> Partial:

@@ -26,7 +26,7 @@ from netsbom.core.record import Component, Software
 
 _PACKAGE = re.compile(r"^\s*(?:JUNOS|Junos)?\s*(?P<name>[^\[\]]+?)\s*\[(?P<version>[^\]]+)\]\s*$")
 _FIELD = re.compile(
-    r"^\s*(Hostname|Model|Junos|JUNOS OS Evolved|Junos OS Evolved)\s*:\s*(\S+)",
+    r"^\s*(Hostname|Model|Junos|JUNOS OS Evolved|Junos OS Evolved)[ \t]*:[ \t]*(\S+)",
     re.MULTILINE | re.IGNORECASE,
 )
 _BASE_VERSION = re.compile(

@@ -11,7 +11,7 @@ from netsbom.core.record import Software
 
 _CONTENT = re.compile(
     r"^\s*(?P<name>app|threat|av|wildfire|url-filtering|global-protect-client"
-    r"|device-dictionary|wf-private|logdb)-version:\s*(?P<version>\S+)",
+    r"|device-dictionary|wf-private|logdb)-version:[ \t]*(?P<version>\S+)",
     re.MULTILINE,
 )
 

@@ -50,7 +50,7 @@ def parse_display_version(text: str) -> Partial:
 
 
 _ESN = re.compile(
-    r"^\s*ESN of (?:slot \S+|master|device|chassis)\s*:\s*(\S+)", re.MULTILINE | re.IGNORECASE
+    r"^\s*ESN of (?:slot \S+|master|device|chassis)[ \t]*:[ \t]*(\S+)", re.MULTILINE | re.IGNORECASE
 )
 
 

@@ -6,7 +6,7 @@ import re
 
 from netsbom.agent.platforms.base import Partial, Platform, clean, command, first, fsm
 
-_SERIAL = re.compile(r"(?i)^\s*(?:Serial(?: Number)?|SN)\s*[:]\s*(\S+)", re.MULTILINE)
+_SERIAL = re.compile(r"(?i)^\s*(?:Serial(?: Number)?|SN)[ \t]*:[ \t]*(\S+)", re.MULTILINE)
 _VERSION = re.compile(r"ZXROS\s+(?:Software,?\s+)?Version:?\s*(V?[\w.()-]+)", re.IGNORECASE)
 
 
