@@ -467,11 +467,8 @@ def _stated(found: _Found | None, row: Component | None = None) -> _Found | None
     if found is None:
         return None
     first, _, rest = found.value.partition(" ")
-    products = (
-        {name.split()[0].casefold() for name in (row.model, row.description) if name}
-        if row
-        else set()
-    )
+    names = (row.model, row.description) if row else ()
+    products = {name.split()[0].casefold() for name in names if name and name.split()}
     if rest and first.casefold() in products:
         release = version_from_descr(rest)
     elif len(found.value.split()) >= _SENTENCE_WORDS:
