@@ -159,6 +159,9 @@ def test_a_software_revision_written_as_a_sentence_gives_its_release(
         ({"2": b"AB3290-42 Gigabit Switch"}, b"AB3290-42 (standalone) 2.0.4", "2.0.4"),
         ({"13": b"ACME_CLOUD"}, b"ACME_CLOUD 5.91,build1618,180425", "5.91"),
         ({"13": b"AB100"}, b"ACMEOS 2.0.4", "ACMEOS 2.0.4"),  # not the row's product: kept
+        ({}, b"acmeos-ab4k-7.1.2-ED-R", "7.1.2-ED-R"),  # an image's name: the release at its end
+        ({}, b"V200R010C00SPC600", "V200R010C00SPC600"),  # a release of its own shape
+        ({}, b"FL.10.13.1130", "FL.10.13.1130"),
     ],
 )
 def test_a_software_revision_naming_its_product_gives_the_release(

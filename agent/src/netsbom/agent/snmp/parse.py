@@ -29,6 +29,7 @@ from netsbom.agent.snmp.shape import (
     enterprise_serial,
     enterprise_version,
     group_serial,
+    is_version_shaped,
 )
 from netsbom.agent.snmp.sysdescr import model_from_descr, uname_host, version_from_descr
 from netsbom.agent.snmp.view import (
@@ -462,8 +463,9 @@ def _stated(found: _Found | None, row: Component | None = None) -> _Found | None
     """A software revision written as a sentence of four words or more ("VRP (R) software,
     Version 5.160 (CN), RELEASE 0089"), or one that starts with the ``row``'s product
     (``S3290-42 (standalone) 2.0.4`` in the row of an ``S3290-42 GigaBit Ethernet Switch``): the
-    release it states, read by the sysDescr grammar. A release with its qualifiers ("5.20
-    Release 1513P62") stays whole."""
+    release it states, read by the sysDescr grammar; an image's name, the release at its end
+    (``acmeos-ms4k-7.1.2-ED-R``). A release with its qualifiers ("5.20 Release 1513P62") stays
+    whole."""
     if found is None:
         return None
     first, _, rest = found.value.partition(" ")
@@ -471,6 +473,8 @@ def _stated(found: _Found | None, row: Component | None = None) -> _Found | None
     products = {name.split()[0].casefold() for name in names if name and name.split()}
     if rest and first.casefold() in products:
         release = version_from_descr(rest)
+    elif (image := _IMAGE_RELEASE.match(found.value)) and not is_version_shaped(found.value):
+        release = image["release"]
     elif len(found.value.split()) >= _SENTENCE_WORDS:
         release = version_from_descr(found.value)
     else:
@@ -797,6 +801,8 @@ _ZERO_RELEASE = re.compile(r"^(?:[A-Za-z]{1,3}\.)?[vV]?0+(?:[._-]0+)+$")
 
 
 _SENTENCE_WORDS = 4
+# an image's name, the release at its end: "acmeos-ms4k-7.1.2-ED-R"
+_IMAGE_RELEASE = re.compile(r"^[A-Za-z][\w-]*?[-_](?P<release>\d+\.\d+[\w.-]*)$")
 _MIN_SERIAL = 3  # "M", "NA": too short to number a unit
 
 
