@@ -281,6 +281,10 @@ def test_a_dotted_quad_among_network_settings_is_an_address() -> None:
     # the same quad in a group of its own is read as the release it may be (Ruckus: 200.14.6.1)
     alone = {(2, 1, 31, 0): b"noc@example.net", (3, 1, 0): b"200.14.6.1"}
     assert enterprise_version(_view(alone), ARC) == ("200.14.6.1", (*ARC, 3, 1, 0))
+    # only the quads there are addresses: a release that is no dotted quad is one (a proxy's
+    # version beside its host name)
+    proxy = {(2, 2, 0): b"acmeproxy", (2, 3, 0): b"3.5.20", (2, 6, 0): b"proxy.example.net"}
+    assert enterprise_version(_view(proxy), ARC) == ("3.5.20", (*ARC, 2, 3, 0))
 
 
 def test_scalars_and_tables_of_one_row_count() -> None:

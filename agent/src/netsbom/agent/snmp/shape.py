@@ -192,12 +192,15 @@ def enterprise_version(view: SnmpView, arc: Oid | None) -> tuple[str, Oid] | Non
     if ``arc`` was read whole; else None. Decimal numbers (``54.50``), when the subtree writes
     more than one, are readings written as text (temperatures, voltages), not releases. A dotted
     quad beside an address of a private range, a mail address, a URL or a host name (in the same
-    group or column: network settings) is an address too, not a release."""
+    group or column: network settings) is an address too, not a release; the group's other
+    texts are read as any others."""
     if arc is None or arc not in view.whole:
         return None
     texts = _texts(view, arc)
     groups = {suffix[:-2] for suffix, text in texts.items() if _names_a_network_setting(text)}
-    addresses = {suffix for suffix, text in texts.items() if suffix[:-2] in groups}
+    addresses = {
+        suffix for suffix, text in texts.items() if suffix[:-2] in groups and _address(text)
+    }
     decimals = {suffix for suffix, text in texts.items() if _DECIMAL.match(text)}
     readings = decimals if len(decimals) > 1 else set()
 
