@@ -272,6 +272,28 @@ END
     assert index.product((1, 3, 6, 1, 4, 1, 99998, 3, 1)) is None  # a lone object, no product list
 
 
+def test_a_registered_operating_system_is_no_model(tmp_path: Path) -> None:
+    (tmp_path / "F.mib").write_text(
+        """
+ACME-SMI DEFINITIONS ::= BEGIN
+acme OBJECT IDENTIFIER ::= { enterprises 99997 }
+acmeOS OBJECT IDENTIFIER ::= { acme 1 }
+acmeSG100 OBJECT IDENTIFIER ::= { acme 2 }
+acmeSG200 OBJECT IDENTIFIER ::= { acme 3 }
+END
+"""
+    )
+    mibs.set_mib_dirs([tmp_path])
+    try:
+        models = [
+            parse(view_of(system("Acme Firewall", f"1.3.6.1.4.1.99997.{arc}"))).model
+            for arc in (1, 2)
+        ]
+    finally:
+        mibs.set_mib_dirs(None)
+    assert models == [None, "SG100"]  # "OS" after the maker's prefix: the software registered
+
+
 def _source(record: DeviceRecord, name: str) -> str:
     return next(p.source for p in record.provenance if p.field == name)
 

@@ -693,13 +693,17 @@ def _printer_model(view: SnmpView) -> _Found | None:
 
 
 def _registered_product(sys_oid: Oid | None) -> _Found | None:
-    """The sysObjectID's name in the vendor's registration MIB (when a MIB folder is set)."""
+    """The sysObjectID's name in the vendor's registration MIB (when a MIB folder is set); not
+    one naming the maker's operating system (``clavisterOS``: the OS is registered, no box)."""
     if not sys_oid:
         return None
     product = mibs.product(sys_oid)
-    if product is None:
+    if product is None or _REGISTERED_OS.match(product.short):
         return None
     return _Found(product.short, f"{product.module}::{product.name}", 0.7)
+
+
+_REGISTERED_OS = re.compile(r"^[a-z]*OS$")  # "OS" after the maker's prefix, "acmeOS"
 
 
 def _registered_organization(sys_oid: Oid | None) -> _Found | None:
