@@ -186,6 +186,7 @@ def test_product_shapes(text: str) -> None:
         "SFOS 17.5.5 MR-5",  # a software's name and its release
         "SECURE/SNMP/TELNET/WEB/V3.59",
         "AcmeOS 7.0.1-R1456",  # a release with its build after a hyphen
+        "416791G106T2010SEP230036",  # 21 letters and digits or more unbroken: a code, not a name
     ],
 )
 def test_not_product_shapes(text: str) -> None:

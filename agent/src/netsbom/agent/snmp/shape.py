@@ -79,6 +79,7 @@ _PRODUCT = re.compile(
     r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._/+-]{2,31}(?: [A-Za-z0-9._/+-]+){0,2}$"
 )
 _LONG_NUMBER = re.compile(r"\d{7,}")  # a serial's sequence or a counter's digits, not a product's
+_LONG_WORD = re.compile(r"[A-Za-z0-9]{21,}")  # "416791G106T2010SEP230036": a code, not a name
 _HEX_RUN = re.compile(r"[0-9A-Fa-f]{12}|^(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$")  # MAC, id
 _INSTANCE = re.compile(r"^[A-Z]?[a-z]{4,}[ _-]?\d+$")  # "Humidity1", "Outlet 12": one of many
 _READING = re.compile(r"\s-\s|\d/\d")  # "01/2021 - 92.9kWh": a reading or a date
@@ -175,6 +176,7 @@ def is_product_shaped(text: str) -> bool:
     return bool(
         _PRODUCT.match(text)
         and not _LONG_NUMBER.search(text)
+        and not _LONG_WORD.search(text)
         and not _HEX_RUN.search(text)
         and not _INSTANCE.match(text)
         and not _READING.search(text)
