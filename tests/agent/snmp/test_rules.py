@@ -272,6 +272,23 @@ END
     assert index.product((1, 3, 6, 1, 4, 1, 99998, 3, 1)) is None  # a lone object, no product list
 
 
+@pytest.mark.parametrize(
+    ("written", "version"),
+    [
+        (b"WA.ab934x.v8.7.4.45112.210415.1103", "8.7.4.45112.210415.1103"),  # with its build
+        (
+            b"XW.ab934x.v5.6-beta4.22359.140521.1836",
+            "5.6-beta4.22359.140521.1836",
+        ),  # the "v" marks it
+        (b"2.1.7", "2.1.7"),
+    ],
+)
+def test_an_802_11_product_version_gives_the_release_it_marks(written: bytes, version: str) -> None:
+    values = system("Linux 2.6.32.61 #1 Wed May 21 18:37:41 EEST 2014 mips", "1.3.6.1.4.1.99999.1")
+    values["1.2.840.10036.3.1.2.1.4.5"] = written  # dot11manufacturerProductVersion, radio 5
+    assert parse(view_of(values)).os.version == version
+
+
 def test_a_registered_operating_system_is_no_model(tmp_path: Path) -> None:
     (tmp_path / "F.mib").write_text(
         """
