@@ -3,6 +3,8 @@ half a table) without raising; a failure is a ``parse`` error in the record, nev
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,3 +29,8 @@ def test_any_output_parses_or_reports(platform: str, text: str) -> None:
     partial, provenance = parse_outputs(driver, outputs)
     assert isinstance(provenance, tuple)
     assert all(isinstance(n.protocol, str) for n in partial.neighbors)
+    # odd text may be "not understood"; a fault of ours (an index or attribute error) is a bug
+    assert not [e for e in partial.errors if _OUR_FAULTS.search(e.message)], partial.errors
+
+
+_OUR_FAULTS = re.compile(r"\b(?:IndexError|KeyError|TypeError|AttributeError)\b")

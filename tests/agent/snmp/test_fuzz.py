@@ -19,7 +19,10 @@ from tests.conftest import corpus_dir, require
 
 SAMPLES = 24  # recordings with the most ENTITY-MIB, LLDP and vendor rows
 TAGS = ["2", "4", "4x", "5", "6", "64", "65", "66", "67", "70", "4e", "6x", "99", ""]
-ODD_VALUES = ["", "-1", "0", "1.3.6.1", "...", "99999999999999999999", "zz", "\\x", ".", "1..2"]
+ODD_VALUES = [
+    *("", "-1", "0", "1.3.6.1", "...", "99999999999999999999", "zz", "\\x", ".", "1..2"),
+    *('"', "a:b", "=", "00:11:22:33:44:55"),  # a quote alone once lost the whole record
+]
 
 
 @cache
@@ -88,6 +91,7 @@ def test_mutated_recordings_give_a_record(
     )
     assert isinstance(record, DeviceRecord)
     assert all(error.kind in ERROR_KINDS for error in record.errors)
+    assert not [error for error in record.errors if error.kind == "internal"]  # no fault of ours
 
 
 def test_a_row_without_index_is_no_row() -> None:

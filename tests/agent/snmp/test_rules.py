@@ -239,6 +239,7 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("V9999G NOS 6.07p1/00:d0:cb:f5:b9:8b", "V9999G"),
         ("ACME hiD1234 S325 NOS 6.02/00:d0:cb:83:ae:69", "ACME hiD1234 S325"),
         ("N-ACME Switch e8:80:60", None),
+        ('"', None),  # a quote alone: nothing (it raised IndexError and lost the record)
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:
@@ -614,3 +615,8 @@ def test_a_management_cards_serial_is_not_the_devices() -> None:
     # "SN" with no separator is no label: the serial (or a product, "SNR-ERD-4") starts with it
     for joined in ("Acme-BSD SN710A26XXXXXX amd64", "SNR-ERD-4"):
         assert parse(view_of(system(joined, "1.3.6.1.4.1.99999.1"))).serial is None
+
+
+def test_a_sysdescr_of_a_quote_alone_gives_a_complete_record() -> None:
+    record = parse(view_of(system('"', "1.3.6.1.4.1.99999.1")))
+    assert not record.errors and record.complete

@@ -140,7 +140,7 @@ def _model_readings(descr: str | None) -> Iterator[str]:
 
 
 def _guessed_model(descr: str) -> str | None:
-    first_line = descr.strip().strip('"').splitlines()[0] if descr.strip() else ""
+    first_line = next(iter(descr.strip().strip('"').splitlines()), "")  # '"' alone: none
     segments = [s for s in re.split(r"[,;]", first_line)[:3] if s.strip()]
     for segment in segments:
         words, released = _leading_words(segment)
