@@ -57,8 +57,8 @@ from tests.conftest import corpus_dir, require, shared_root
 # that names the device (a large MIB's first rows), "SN" with no separator no label, a maintenance
 # release tag (18.0.1 MR-1), a release after a "v" of its own (v 3.04): 82.2 / 72.6 / 70.5 %;
 # an ENTITY software revision naming its product or an image's name (ibos-ms4k-7.1.2-ED-R)
-# gives the release it holds: 82.5 / 72.6 / 70.5 %.
-UNSEEN_FLOORS = {"version": 0.825, "hardware": 0.72, "serial": 0.70}
+# gives the release it holds, a scalar states a serial under its label: 82.5 / 72.6 / 71.1 %.
+UNSEEN_FLOORS = {"version": 0.825, "hardware": 0.72, "serial": 0.71}
 # Of the unseen misses, those that are a wrong value rather than none (a wrong SBOM is worse than
 # an incomplete one): at most these many. Third round: version 27, hardware 49, serial 10;
 # fourth: 22, 51, 11; fifth: 26, 51, 12 (a cellular modem's subscriber id in a table of one

@@ -133,6 +133,13 @@ def test_not_serial_shapes(text: str) -> None:
     assert not is_serial_shaped(text)
 
 
+def test_a_serial_a_scalar_states_under_its_label() -> None:
+    view = _view({(1, 3, 0): b"PDU System v1.05 (SN 1113016920004)", (2, 0): b"AB-1200"})
+    assert enterprise_serial(view, ARC, []) == ("1113016920004", (*ARC, 1, 3, 0))
+    # a label needs its separator: "SNMPv2-agent" states no serial
+    assert enterprise_serial(_view({(1, 3, 0): b"SNMPv2-agent 1.2"}), ARC, []) is None
+
+
 def test_the_only_unit_id_is_the_serial_names_are_not() -> None:
     view = _view({(1, 0): b"EDS-G512E-T", (2, 0): b"TAIKD1021234", (3, 0): b"sw-12"})
     # the product name is known from sysDescr: the serial is what is left

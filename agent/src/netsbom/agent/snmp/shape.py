@@ -330,6 +330,8 @@ def enterprise_serial(
     names = [text.casefold() for text in known if text]
 
     def unit_id(text: str) -> str | None:
+        if not is_serial_shaped(text) and (stated := _STATED_SERIAL.search(text)):
+            text = stated["serial"]  # "PDU System v1.05 (SN 1113016920004)"
         folded = text.casefold()
         if not is_serial_shaped(text) or any(
             folded in name or (len(name) >= _MIN_NAME and name in folded) for name in names
@@ -350,6 +352,11 @@ def enterprise_serial(
     )
 
 
+# a serial a text states under its label: "PDU System v1.05 (SN 1113016920004)"
+_STATED_SERIAL = re.compile(
+    r"(?i)\b(?:S/N|SN|serial(?:\s*(?:number|no\.?))?)(?:\s*[:=#]\s*|\s+)"  # then a separator
+    r"(?P<serial>[A-Z0-9][A-Z0-9-]{5,31})\b"
+)
 _MIN_MODEL_KEY = 5  # "MX80" would match inside "MX800"
 
 
