@@ -207,6 +207,14 @@ def test_the_only_product_id_is_the_model_names_and_the_serial_are_not() -> None
     assert enterprise_model(view, ARC, [], None) is None  # three candidates
 
 
+@pytest.mark.parametrize(
+    "text",
+    [b"model=AB5400", b"Model:AB5400,hwid", b"type=AB5100 provider=x(D525) cf=hda model=AB5400"],
+)
+def test_a_model_a_scalar_states_under_its_label(text: bytes) -> None:
+    assert enterprise_model(_view({(1, 1, 0): text}), ARC, [], None) == ("AB5400", (*ARC, 1, 1, 0))
+
+
 def test_of_several_product_ids_the_one_named_after_the_maker() -> None:
     view = _view({(6, 7, 0): b"Acme 3200", (7, 8, 3, 0): b"VBAT3"})
     assert enterprise_model(view, ARC, [], None, "Acme Networks") == ("Acme 3200", (*ARC, 6, 7, 0))

@@ -227,7 +227,8 @@ def enterprise_model(
     serial found elsewhere nor in one of the device's ``names`` (sysName, sysLocation,
     sysContact, a ``uname`` sysDescr's host name), if ``arc`` was read whole; else None. A text
     holding the ``version`` found (six characters or more) names the product only by what it
-    joins the release to (``FP231G-v7.4-build0771``: ``FP231G``). Of several, the only one that
+    joins the release to (``FP231G-v7.4-build0771``: ``FP231G``); a text stating a model under
+    its label gives it (``model=M5400``). Of several, the only one that
     starts with the first word of the ``maker``'s name (``Check Point 23900``), else the one all
     the others start with (:func:`_stem`). A table of one row counts if its row holds the
     ``serial`` (it describes the device); texts numbered as instances (:func:`_instances`) are
@@ -242,6 +243,8 @@ def enterprise_model(
             # product; "V210R220" only states the release 210R220
             head = text[: folded.index(release_found)].rstrip(" -_vV")
             return product(head) if head and head != text else None
+        if not is_product_shaped(text) and (stated := _STATED_MODEL.search(text)):
+            text, folded = stated["model"], stated["model"].casefold()
         if not is_product_shaped(text) or any(folded in name for name in known):
             return None
         return None if serial and folded == serial.casefold() else text
@@ -357,6 +360,8 @@ _STATED_SERIAL = re.compile(
     r"(?i)\b(?:S/N|SN|serial(?:\s*(?:number|no\.?))?)(?:\s*[:=#]\s*|\s+)"  # then a separator
     r"(?P<serial>[A-Z0-9][A-Z0-9-]{5,31})\b"
 )
+# a model a text states under its label: "model=M5400", "Model:M5400,hwid"
+_STATED_MODEL = re.compile(r"(?i)\b(?:model|product)\s*[:=]\s*(?P<model>[A-Z0-9][\w./+-]{2,31})")
 _MIN_MODEL_KEY = 5  # "MX80" would match inside "MX800"
 
 
