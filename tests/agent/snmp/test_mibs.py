@@ -126,6 +126,8 @@ def test_vendor_from_the_registry_only_where_no_vendor_file_knows_the_enterprise
         for sys_oid, descr, vendor in (
             ("1.3.6.1.4.1.99999.1.7", "Widget 3000", "Acme Widgets"),
             ("1.3.6.1.4.1.8072.3.2.10", "Linux host 6.1.0 #1 SMP x86_64", None),  # an agent
+            # an appliance's own number and a kernel's uname: the Linux rule knows no maker
+            ("1.3.6.1.4.1.99999", "Linux AB-1800 2.6.30 #1 SMP x86_64", "Acme Widgets"),
         ):
             record = parse(
                 view_of(
