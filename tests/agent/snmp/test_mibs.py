@@ -114,13 +114,14 @@ def test_enterprise_registry_names_the_organisation(tmp_path: Path) -> None:
     assert index.organization((1, 3, 6, 1, 2, 1, 1)) is None
 
 
-def test_vendor_from_the_registry_only_where_no_vendor_file_knows_the_enterprise(
+def test_vendor_from_the_registry_where_no_vendor_file_names_the_maker(
     tmp_path: Path,
 ) -> None:
     from netsbom.agent.snmp.view import ObjectId, parse_oid
     from tests.agent.snmp.test_parse import parse, view_of
 
-    (tmp_path / "enterprises.tsv").write_text("99999\tAcme Widgets Ltd\n8072\tnet-snmp\n")
+    registry = "99999\tAcme Widgets Ltd\n8072\tnet-snmp\n39145\tAcme Power Ltd\n"
+    (tmp_path / "enterprises.tsv").write_text(registry)
     mibs.set_mib_dirs([tmp_path])
     try:
         for sys_oid, descr, vendor in (
@@ -128,6 +129,8 @@ def test_vendor_from_the_registry_only_where_no_vendor_file_knows_the_enterprise
             ("1.3.6.1.4.1.8072.3.2.10", "Linux host 6.1.0 #1 SMP x86_64", None),  # an agent
             # an appliance's own number and a kernel's uname: the Linux rule knows no maker
             ("1.3.6.1.4.1.99999", "Linux AB-1800 2.6.30 #1 SMP x86_64", "Acme Widgets"),
+            # a maker in a file of many makers' objects (misc_network.yaml), which names none
+            ("1.3.6.1.4.1.39145.10", "Acme PDU", "Acme Power"),
         ):
             record = parse(
                 view_of(

@@ -383,7 +383,7 @@ def _identify(
             vendor_objects.get("vendor"),
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
             _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
-            _registered_organization(sys_oid, kb),
+            None if kb.general_agent(sys_object_id) else _registered_organization(sys_oid),
             _maker_vendor(maker, kb, kb.general_agent(sys_object_id)),
             _engine_vendor(view, kb) if oids.enterprise_arc(sys_object_id) is None else None,
         ],
@@ -706,13 +706,10 @@ def _registered_product(sys_oid: Oid | None) -> _Found | None:
 _REGISTERED_OS = re.compile(r"^[a-z]*OS$")  # "OS" after the maker's prefix, "acmeOS"
 
 
-def _registered_organization(sys_oid: Oid | None, kb: KnowledgeBase) -> _Found | None:
-    """Who IANA registered the sysObjectID's enterprise number to, for enterprises no vendor
-    file knows (a file that knows one and names no vendor means: an agent, not the maker; a
-    file whose OS rule only read the sysDescr, Linux's, knows no enterprise)."""
-    if sys_oid is None or len(sys_oid) <= len(mibs.ENTERPRISES):
-        return None
-    if kb.enterprise_vendor(sys_oid[len(mibs.ENTERPRISES)]) is not None:
+def _registered_organization(sys_oid: Oid | None) -> _Found | None:
+    """Who IANA registered the sysObjectID's enterprise number to: the maker, unless a vendor
+    file names it first or the number is a general SNMP agent's (Net-SNMP's says "some agent")."""
+    if sys_oid is None:
         return None
     name = mibs.organization(sys_oid)
     source = f"IANA enterprise {sys_oid[len(mibs.ENTERPRISES)]}" if name else ""
