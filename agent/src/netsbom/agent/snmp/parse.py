@@ -377,14 +377,15 @@ def _identify(
         return (*oids.ENT_ENTRY, column, *index)
 
     by_description = fingerprint.entity_model == "description"
+    general_agent = kb.general_agent(sys_object_id)  # its number says "some agent", no maker
     model_source = entity(oids.ENT_MODEL_NAME)
     candidates: dict[str, list[_Found | None]] = {
         "vendor": [
             vendor_objects.get("vendor"),
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
             _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
-            None if kb.general_agent(sys_object_id) else _registered_organization(sys_oid),
-            _maker_vendor(maker, kb, kb.general_agent(sys_object_id)),
+            None if general_agent else _registered_organization(sys_oid),
+            _maker_vendor(maker, kb, general_agent),
             _engine_vendor(view, kb) if oids.enterprise_arc(sys_object_id) is None else None,
         ],
         "version": [

@@ -39,6 +39,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Container, Iterable, Sequence
 
+from netsbom.agent.snmp.fingerprint import knowledge_base
 from netsbom.agent.snmp.sysdescr import is_quantity, stated_version
 from netsbom.agent.snmp.view import Oid, SnmpView, to_text
 
@@ -243,8 +244,8 @@ def enterprise_model(
             # product; "V210R220" only states the release 210R220
             head = text[: folded.index(release_found)].rstrip(" -_vV")
             return product(head) if head and head != text else None
-        if not is_product_shaped(text) and (stated := _STATED_MODEL.search(text)):
-            text, folded = stated["model"], stated["model"].casefold()
+        if not is_product_shaped(text) and (stated := _labelled(text, "model")):
+            text, folded = stated, stated.casefold()
         if not is_product_shaped(text) or any(folded in name for name in known):
             return None
         return None if serial and folded == serial.casefold() else text
@@ -333,8 +334,8 @@ def enterprise_serial(
     names = [text.casefold() for text in known if text]
 
     def unit_id(text: str) -> str | None:
-        if not is_serial_shaped(text) and (stated := _STATED_SERIAL.search(text)):
-            text = stated["serial"]  # "PDU System v1.05 (SN 1113016920004)"
+        if not is_serial_shaped(text) and (stated := _labelled(text, "serial")):
+            text = stated  # "PDU System v1.05 (SN 1113016920004)"
         folded = text.casefold()
         if not is_serial_shaped(text) or any(
             folded in name or (len(name) >= _MIN_NAME and name in folded) for name in names
@@ -355,13 +356,12 @@ def enterprise_serial(
     )
 
 
-# a serial a text states under its label: "PDU System v1.05 (SN 1113016920004)"
-_STATED_SERIAL = re.compile(
-    r"(?i)\b(?:S/N|SN|serial(?:\s*(?:number|no\.?))?)(?:\s*[:=#]\s*|\s+)"  # then a separator
-    r"(?P<serial>[A-Z0-9][A-Z0-9-]{5,31})\b"
-)
-# a model a text states under its label: "model=M5400", "Model:M5400,hwid"
-_STATED_MODEL = re.compile(r"(?i)\b(?:model|product)\s*[:=]\s*(?P<model>[A-Z0-9][\w./+-]{2,31})")
+def _labelled(text: str, field: str) -> str | None:
+    """The ``field`` a text states under its label (``SN 1113016920004``, ``model=M5400``), as
+    the generic sysDescr patterns read it (``standard.yaml``'s fallback)."""
+    return knowledge_base().fallback(text).get(field)
+
+
 _MIN_MODEL_KEY = 5  # "MX80" would match inside "MX800"
 
 

@@ -90,8 +90,9 @@ def model_from_descr(descr: str | None) -> str | None:
 def _product_name(model: str) -> str | None:
     """``model`` as a product name, without what follows one (a unit's number, a release's
     ``v``, a label glued to its value, an OS's name); None if it names no product."""
-    words = _before_labels(model.split())
-    if not words or (len(words) < len(model.split()) and not re.search(r"\d", " ".join(words))):
+    written = model.split()
+    words = _before_labels(written)
+    if not words or (len(words) < len(written) and not any(c.isdigit() for c in "".join(words))):
         return None  # "N-TRON Switch e8:80:60": what is left before the MAC names no product
     unit = next((i for i, word in enumerate(words) if _UNIT_NUMBER.match(word)), None)
     if unit:  # "E3METER IPS 1290 #027676": the product, then the unit's number
@@ -263,7 +264,7 @@ _QUANTITY = re.compile(
     r"(?i)^\d+(?:\.\d+)?\s*(?:[kmgt]?(?:va|w|wh|v|a|hz|bps|b)|dbm?|nm|mm|ah|rpm|%)$"
 )
 
-_LETTERED_NUMBER = re.compile(r"^\d{7,}[A-Za-z]$")
+_LETTERED_NUMBER = re.compile(r"^\d{7,}[A-Za-z]$")  # "9610005015A": a serial and its check letter
 
 
 def version_from_descr(descr: str | None) -> str | None:
