@@ -332,3 +332,40 @@ def test_a_printer_names_its_model_in_its_printer_device() -> None:
     assert source == "1.3.6.1.2.1.25.3.2.1.3.1"
     del values["1.3.6.1.2.1.43.11.1.1.6.1.1"]
     assert parse(view_of(values)).model != "Acme LaserPro LP-4500dn"
+
+
+@pytest.mark.parametrize(
+    ("mfg_name", "vendor"),
+    [
+        ("Acme Networks", "Acme Networks"),  # the manufacturer, as RFC 6933 defines the column
+        ("H3C", "H3C"),  # a maker's name may hold a digit
+        ("UN344269584", "Symbicon"),  # a serial: the sysObjectID's registrant names the maker
+        ("MP-118 FXS", "Symbicon"),  # a product
+        ("Acme General Operating System Software", "Symbicon"),  # the software
+    ],
+)
+def test_a_chassis_mfg_name_names_the_maker_unless_it_names_something_else(
+    mfg_name: str, vendor: str
+) -> None:
+    view = view_of(
+        {
+            "1.3.6.1.2.1.1.1.0": b"Acme edge box",
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 45000, 1)),
+            f"{ENT}.2.1": b"edge box",
+            f"{ENT}.5.1": 3,  # chassis
+            f"{ENT}.12.1": mfg_name.encode(),
+        }
+    )
+    assert parse(view).vendor == vendor
+
+
+def test_no_vendor_rather_than_a_code_in_the_mfg_name() -> None:
+    view = view_of(
+        {
+            "1.3.6.1.2.1.1.1.0": b"Linux sw1 4.19.0-12-2-amd64 #1 SMP x86_64",
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 8072, 3, 2, 10)),  # Net-SNMP
+            f"{ENT}.5.1": 3,
+            f"{ENT}.12.1": b"DNT00",
+        }
+    )
+    assert parse(view).vendor is None

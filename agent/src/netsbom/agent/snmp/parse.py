@@ -383,7 +383,7 @@ def _identify(
         "vendor": [
             vendor_objects.get("vendor"),
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
-            _found(row.vendor if row else None, entity(oids.ENT_MFG_NAME)),
+            _manufacturer(row, entity(oids.ENT_MFG_NAME)),
             None if general_agent else _registered_organization(sys_oid),
             _maker_vendor(maker, kb, general_agent),
             _engine_vendor(view, kb) if oids.enterprise_arc(sys_object_id) is None else None,
@@ -564,6 +564,20 @@ def _programmed(serial: str | None) -> str | None:
     """entPhysicalSerialNum as the unit's serial: not the erased-flash pattern of a board whose
     serial was never written (ENTITY-MIB wants a zero-length string when there is none)."""
     return None if serial and _ERASED.match(serial.strip()) else serial
+
+
+# what an organisation's name holds neither of: "UN344269584", "MP-118 FXS" and "DNT00" are a
+# serial, a product and a code ("H3C", "3Com" and "F5" have one digit); "Ruijie General Operating
+# System Software" is the software
+_NOT_AN_ORGANIZATION = re.compile(r"\d\d|\boperating system\b", re.IGNORECASE)
+
+
+def _manufacturer(row: Component | None, source: Oid) -> _Found | None:
+    """The chassis row's entPhysicalMfgName, the maker (RFC 6933: "the name of the manufacturer
+    of this physical component"), unless it names none: some agents fill it with a serial, a
+    product or the software, and a wrong supplier is worse than none."""
+    name = row.vendor if row else None
+    return None if name and _NOT_AN_ORGANIZATION.search(name) else _found(name, source)
 
 
 def _is_product_name(model: str | None) -> bool:
