@@ -101,14 +101,21 @@ def snmpd_argv(snmpd: str, config: Path, state: Path, log: Path) -> list[str]:
 
 @contextlib.contextmanager
 def net_snmpd(
-    directory: Path, *, address: str = "127.0.0.1", users: tuple[V3User, ...] = V3_USERS
+    directory: Path,
+    *,
+    address: str = "127.0.0.1",
+    users: tuple[V3User, ...] = V3_USERS,
+    extra: str = "",
 ) -> Iterator[Snmpd]:
-    """Run snmpd on a free UDP port of ``address`` until the block ends."""
+    """Run snmpd on a free UDP port of ``address`` until the block ends (``extra``: more
+    snmpd.conf lines)."""
     snmpd = need("snmpd", "snmpget")["snmpd"]
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "state").mkdir(exist_ok=True)
     port = free_port("udp", address)
-    config = snmpd_config(directory / "snmpd.conf", address=address, port=port, users=users)
+    config = snmpd_config(
+        directory / "snmpd.conf", address=address, port=port, users=users, extra=extra
+    )
     with daemon(
         snmpd_argv(snmpd, config, directory / "state", directory / "snmpd.log"),
         ready=answers(address, port),

@@ -68,3 +68,24 @@ def test_known_families_and_versions(snmp_corpus: Path) -> None:
     assert checked >= 20
     assert families_ok >= checked * 0.95
     assert versions_ok >= versions * 0.95
+
+
+def test_a_distro_line_served_by_an_old_exec_names_the_firmware(snmp_corpus: Path) -> None:
+    # a router on Linux whose snmpd serves LibreNMS's distro line as UCD-SNMP's exec output
+    # (extOutput.1 under 2021.7890.1): the firmware and its release are the OS, the kernel
+    # its sysDescr states a part of it
+    servers = [
+        path
+        for path in sorted(snmp_corpus.glob("*.snmprec"))
+        if "\n1.3.6.1.4.1.2021.7890.1.101.1|" in path.read_text(errors="replace")
+    ]
+    assert servers
+    for path in servers:
+        expected = json.loads((snmp_corpus.parent / "expected" / f"{path.stem}.json").read_text())
+        record = replay_snmp(path)
+        assert record.os.family == "linux"
+        assert record.os.version == expected["expected"]["version"]
+        kernel = (record.description or "").split()[2]  # "Linux <host> <release> ..."
+        assert [(s.name, s.version) for s in record.software if s.kind == "kernel"] == [
+            ("linux-kernel", kernel)
+        ]

@@ -8,16 +8,18 @@ combination (SHA-256/SHA-512 x AES-128/AES-256).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from netsbom.agent.inventory import TargetSpec
 from netsbom.agent.run import poll_target
+from netsbom.core.families import known_family
 from netsbom.core.purl import purl_arch
 from netsbom.core.record import DeviceRecord, record_to_dict
 from tests.harness.host import dpkg_packages, host_truth
-from tests.harness.snmpd import Snmpd, V3User
+from tests.harness.snmpd import Snmpd, V3User, net_snmpd
 
 pytestmark = pytest.mark.integration
 
@@ -67,6 +69,37 @@ async def test_the_record_is_the_hosts_truth(secrets: Snmpd) -> None:
         s.purl and s.purl.startswith("pkg:deb/") for s in record.software if s.kind != "kernel"
     )
     assert record.vendor is None  # Net-SNMP is the agent, not the maker of the host
+
+
+# LibreNMS's host set-up: a script printing the distribution and its release, served as an
+# extend under its OID or as a plain extend named "distro" (UCD-SNMP's older `exec` under the OID,
+# which this snmpd refuses as deprecated, is read from a real recording: tests/agent/snmp/
+# test_corpus.py)
+DISTRO_PLACEMENTS = {
+    "extend under 2021.7890.1": "extend .1.3.6.1.4.1.2021.7890.1 distro /bin/sh {script}",
+    "plain extend": "extend distro /bin/sh {script}",
+}
+
+
+@pytest.mark.parametrize("placement", sorted(DISTRO_PLACEMENTS))
+async def test_a_distro_extend_names_the_distribution_and_the_kernel_a_part(
+    placement: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "distro.sh"
+    script.write_text('. /etc/os-release\necho "$NAME $VERSION_ID"\n')  # "Debian GNU/Linux 12"
+    extra = DISTRO_PLACEMENTS[placement].format(script=script) + "\n"
+    with net_snmpd(tmp_path / "snmpd", users=(), extra=extra) as agent:
+        monkeypatch.setenv("NSB_TEST_COMMUNITY", agent.community)
+        record = await poll_target(_spec(agent, _v2c(agent)), "t")
+    truth = host_truth()
+    assert record.complete, record.errors
+    family = known_family(truth.os_release["ID"])
+    assert record.os.family == (family.id if family else "linux")  # as the SSH driver says
+    assert record.os.version == truth.os_release["VERSION_ID"]
+    kernels = [(s.name, s.version) for s in record.software if s.kind == "kernel"]
+    assert kernels == [("linux-kernel", truth.kernel)]  # a part of the distribution
+    [version] = [p for p in record.provenance if p.field == "os.version"]
+    assert str(version.source).startswith(("1.3.6.1.4.1.2021.7890.1.", "1.3.6.1.4.1.8072.1.3.2"))
 
 
 async def test_every_v3_combination_gives_the_same_record(secrets: Snmpd) -> None:

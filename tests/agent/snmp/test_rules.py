@@ -324,14 +324,15 @@ def _replay(tmp_path: Path, lines: list[str]) -> DeviceRecord:
 
 def test_a_linux_host_extending_its_dmi_facts_names_its_hardware(tmp_path: Path) -> None:
     """NET-SNMP-EXTEND-MIB outputs named as LibreNMS's host set-up names them (hardware, serial,
-    manufacturer) give a Linux host's model, serial and maker; the OS stays the kernel's."""
+    manufacturer) give a Linux host's model, serial and maker; its distro line names the OS, as
+    os-release does over SSH, and the kernel is a part of it."""
     extend = "1.3.6.1.4.1.8072.1.3.2.3.1.1"
     record = _replay(
         tmp_path,
         [
             "1.3.6.1.2.1.1.1.0|4|Linux web1 6.1.0-18-amd64 #1 SMP Debian 6.1.76-1 x86_64",
             "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.8072.3.2.10",
-            f"{extend}.6.100.105.115.116.114.111|4|Debian GNU/Linux 12",  # distro: not read
+            f"{extend}.6.100.105.115.116.114.111|4|Debian GNU/Linux 12",  # extend distro ...
             f"{extend}.6.115.101.114.105.97.108|4|7XYZ123",
             f"{extend}.8.104.97.114.100.119.97.114.101|4|PowerEdge R650",
             f"{extend}.12.109.97.110.117.102.97.99.116.117.114.101.114|4|Dell Inc.",
@@ -342,7 +343,9 @@ def test_a_linux_host_extending_its_dmi_facts_names_its_hardware(tmp_path: Path)
         "7XYZ123",
         "Dell Inc.",
     )
-    assert (record.os.family, record.os.version) == ("linux", "6.1.0-18-amd64")
+    assert (record.os.family, record.os.version) == ("debian", "12")
+    kernels = [(s.name, s.version) for s in record.software if s.kind == "kernel"]
+    assert kernels == [("linux-kernel", "6.1.0-18-amd64")]
     assert _source(record, "serial") == f"{extend}.6.115.101.114.105.97.108"
 
 

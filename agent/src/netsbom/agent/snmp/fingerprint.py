@@ -50,8 +50,9 @@ FINGERPRINT_DIR = Path(__file__).resolve().parent.parent / "fingerprints"
 _GROUPS = ("version", "build", "model", "serial")
 RELATIVE = "sysObjectID"
 ENTERPRISES: Oid = (1, 3, 6, 1, 4, 1)
-# "vendor": a manufacturer object of an agent vendors build into others' products (OEM UPS cards)
-Field_ = Literal["version", "build", "model", "serial", "vendor"]
+# "vendor": a manufacturer object of an agent vendors build into others' products (OEM UPS cards);
+# "distribution": a Linux host's distribution and release on one line (agent/snmp/distro.py)
+Field_ = Literal["version", "build", "model", "serial", "vendor", "distribution"]
 
 
 def _compile(patterns: list[str]) -> list[str]:

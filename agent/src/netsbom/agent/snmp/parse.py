@@ -16,6 +16,7 @@ from typing import Literal
 
 from netsbom.agent.identify import kernel_of, kernel_software
 from netsbom.agent.snmp import mibs, oids
+from netsbom.agent.snmp.distro import distribution
 from netsbom.agent.snmp.fingerprint import (
     Fingerprint,
     KnowledgeBase,
@@ -358,6 +359,15 @@ def _identify(
     if fingerprint.family:
         used(fingerprint.rule)
     vendor_objects = _objects(view, fingerprint.objects, sys_oid, kb)
+    distro = vendor_objects.pop("distribution", None)
+    if distro is not None and fingerprint.family == "linux" and fingerprint.version:
+        stated = distribution(distro.value)
+        if stated is not None:  # the distribution is the OS, the kernel a part of it
+            kernel = (fingerprint.family, fingerprint.version)
+            fingerprint = replace(
+                fingerprint, family=stated.family, os_name=stated.name, version=None, build=None
+            )
+            vendor_objects["version"] = replace(distro, value=stated.release, confidence=0.9)
     standard = _objects(view, kb.always_objects(), sys_oid, kb)
     named = _objects(view, _named_objects(sys_oid), sys_oid, kb)
     generic = kb.fallback_units(description)
