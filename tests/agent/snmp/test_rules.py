@@ -240,6 +240,10 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("ACME hiD1234 S325 NOS 6.02/00:d0:cb:83:ae:69", "ACME hiD1234 S325"),
         ("N-ACME Switch e8:80:60", None),
         ('"', None),  # a quote alone: nothing (it raised IndexError and lost the record)
+        # a description, the product id in parentheses, then its maker
+        ("Acme High-density IPv6 100G Core Routing Switch(N12345) By Acme Networks", "N12345"),
+        ("Acme 10G Wireless Switch Module(M12345-WS-ED) By Acme Networks.", "M12345-WS-ED"),
+        ("ACME AcmeOS-V0700R0600", None),  # an OS's name joined to its release train
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:
@@ -509,6 +513,12 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         # the boot loader's own version in parentheses; a model number joined to the release
         ("Acme 1930 Switch, AcmeOn_1930_1.0.5.0 (139), Linux 4.4.1, U-Boot 2013.01 (V1.0.1.2)",
          "1.0.5.0"),
+        # a release train of versions and releases keeps its "V"; a "v" before a number is no
+        # part of the release
+        ("S1234 Acme INP (R) Software, Version V210R220,Hw Version N/A", "V210R220"),
+        ("Acme OS/400 V7R1M0", "V7R1M0"),
+        ("ACME AcmeOS-V0600R0705B20180507", "V0600R0705B20180507"),  # joined to the OS's name
+        ("Acme Switch Version v1.2.3", "1.2.3"),
     ],
 )  # fmt: skip
 def test_version_grammar(descr: str, version: str | None) -> None:

@@ -241,7 +241,7 @@ def enterprise_model(
         folded = text.casefold()
         if release_found and release_found in folded:
             # "FP231G-v7.4-build0771": a product id joined to the release found names the
-            # product; "V210R220" only states the release 210R220
+            # product; "V210R220" only states the release V210R220
             head = text[: folded.index(release_found)].rstrip(" -_vV")
             return product(head) if head and head != text else None
         if not is_product_shaped(text) and (stated := _labelled(text, "model")):

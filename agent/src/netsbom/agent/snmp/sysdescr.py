@@ -60,6 +60,9 @@ _MODEL_SHAPES = tuple(
         r"^\S+\s+\((?P<model>[A-Za-z][\w-]*\d[\w()-]*)\)\s+version\b",
         # "Acme TZ 570 (AcmeOS 7.0.1)", "MyPower S3220 version 6.6": a model before its OS
         r"^(?:[A-Z][A-Za-z]+\s+)(?P<model>[A-Z]{1,3}\s?\d{2,5}[A-Za-z]?)\s+(?:\(|version\b)",
+        # "Acme 10G Core Routing Switch(N18010) By Acme Networks": a description, the product
+        # id in parentheses, then its maker
+        r"\((?P<model>[A-Z][A-Z0-9/-]*\d[A-Z0-9/-]*)\)\s+[Bb]y\s+[A-Z]",
     )
 )
 
@@ -165,7 +168,12 @@ def _guessed_model(descr: str) -> str | None:
         for raw in segment.split():
             word = raw.strip("()[]{}:,;\"'")
             after_build, previous = previous.lower() in ("build", "(build"), raw
-            if _PRODUCT_ID.match(word) and not _VERSION.match(word) and not after_build:
+            if (
+                _PRODUCT_ID.match(word)
+                and not _VERSION.match(word)
+                and not after_build
+                and not _names_an_os_release(word)
+            ):
                 return word
     # a short sysDescr that is nothing but a product name: "Meraki MS", "Last Mile Gear CTM"
     words = first_line.split()
@@ -179,6 +187,12 @@ def _guessed_model(descr: str) -> str | None:
     ):
         return " ".join(words)
     return None
+
+
+def _names_an_os_release(word: str) -> bool:
+    """An OS's name joined to its release: ``AcmeOS-V0700R0600``."""
+    joined = _JOINED.match(word)
+    return joined is not None and _OS_NAME.match(joined["product"]) is not None
 
 
 def _leading_words(segment: str) -> tuple[list[str], bool]:
@@ -196,7 +210,10 @@ def _leading_words(segment: str) -> tuple[list[str], bool]:
             continue  # "R6.5.02r NFXS-E ...": the release first, the product after it
         if joined := _JOINED.match(word):
             # "Apex Lynx-2.0.2": the product's name joined to its release ends the name; first
-            # ("TiMOS-C-10.0.R4 cpm/hops ..."), it is an OS's name and release: no product
+            # ("TiMOS-C-10.0.R4 cpm/hops ..."), or an OS's name ("AcmeOS-V0700R0600"), it is
+            # an OS's name and release: no product
+            if _names_an_os_release(word):
+                return [], False
             if words:
                 words.append(joined.group("product"))
             return words, bool(words)
@@ -208,14 +225,16 @@ def _leading_words(segment: str) -> tuple[list[str], bool]:
 
 # releases in the shapes of the version grammar below: a product joined to its release
 # ("TiMOS-C-10.0.R4", "Lynx-2.0.2", "InstantOn_1930_1.0.5.0"), a release train ("R23.6")
-_JOINED = re.compile(r"^(?P<product>[A-Za-z][\w-]*?)[-_]v?\d+\.\d+")
+_JOINED = re.compile(r"^(?P<product>[A-Za-z][\w-]*?)[-_](?:v?\d+\.\d+|V\d{1,4}R\d)")
 _TRAIN = re.compile(r"^R\d+(?:\.\d+)+[A-Za-z]?\d*$")
 
 
 # The version grammar: shapes of a version in free text, in order of trust; the first shape that
 # finds a token not owned by hardware, a boot loader or a kernel wins. Each shape is a documented
 # way devices write their software release, not a value seen in a recording.
-_RELEASE = r"v?(?P<version>\d+(?:[._-]\w+)+(?:\([\w.]+\)[\w.-]*)?)"
+# a release train of versions and releases ("V200R010C00SPC600", "V7R1M0") keeps its "V"
+_VR_TRAIN = r"V\d{1,4}R\d{1,4}[A-Z0-9]*"
+_RELEASE = rf"(?:v(?!\d{{1,4}}R\d))?(?P<version>{_VR_TRAIN}|\d+(?:[._-]\w+)+(?:\([\w.]+\)[\w.-]*)?)"
 _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
@@ -235,7 +254,7 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("os-name", rf"\b[A-Z][A-Za-z]*OS[-_ ]{_RELEASE}"),
         # vendor trains: HPE/Aruba "KA.15.03.3004", "PL.10.08.1050"; release trains "R23.6"
         ("train", r"(?<![\w.])(?P<version>[A-Z]{1,3}\.\d{1,2}\.\d{1,2}(?:\.\d{1,4})?"
-                  r"|R\d+(?:\.\d+)+[A-Za-z]?\d*)(?![\w.])"),
+                  rf"|R\d+(?:\.\d+)+[A-Za-z]?\d*|{_VR_TRAIN})(?![\w.])"),
         # a product joined to its release: "TiMOS-C-10.0.R4", "SRLinux-v24.10.1-492-g8f8"
         # "InstantOn_1930_1.0.5.0": a product and model number joined to the release
         ("joined", r"\b[A-Za-z]{2,}(?:[-_](?:[A-Za-z]+|\d+(?=[-_])))*[-_]v?"
