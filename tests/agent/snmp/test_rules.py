@@ -244,6 +244,13 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("Acme High-density IPv6 100G Core Routing Switch(N12345) By Acme Networks", "N12345"),
         ("Acme 10G Wireless Switch Module(M12345-WS-ED) By Acme Networks.", "M12345-WS-ED"),
         ("ACME AcmeOS-V0700R0600", None),  # an OS's name joined to its release train
+        # words saying what kind of device it is end the product id's name
+        ("AB-3528 Fast Ethernet Switch", "AB-3528"),
+        ("Acme AB-3200-18 Fast-Ethernet Switch", "Acme AB-3200-18"),
+        ("AB650 Access Point", "AB650"),
+        ("AB4200-16GE-AC Device", "AB4200-16GE-AC"),
+        ("Ac-Me Access Point", "Ac-Me Access Point"),  # a maker's name is no product id
+        ("10G Managed Switch", "10G Managed Switch"),  # a speed is no product id
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:

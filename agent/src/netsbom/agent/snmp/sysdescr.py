@@ -154,8 +154,8 @@ def _guessed_model(descr: str) -> str | None:
             return " ".join(words)
         ids = [i for i, w in enumerate(words) if (_HAS_DIGIT_AND_LETTER.match(w) or
                _HYPHENATED.match(w)) and not _NOT_AN_ID.match(w)]  # fmt: skip
-        if ids and len(words) <= MAX_WORDS:
-            return " ".join(words)
+        if ids and len(words) <= MAX_WORDS:  # "AB-3528 Fast Ethernet Switch": what it is, cut
+            return " ".join(_without_kind(words))
         if ids and ids[0] < MAX_WORDS:  # "SG350X-48 48-Port Gigabit Stackable Managed Switch"
             return " ".join(words[: ids[0] + 1])
         # "SiteBoss 530 2.10.540", "Netman 204", "PowerConnect 6248": a name and a model number
@@ -193,6 +193,32 @@ def _names_an_os_release(word: str) -> bool:
     """An OS's name joined to its release: ``AcmeOS-V0700R0600``."""
     joined = _JOINED.match(word)
     return joined is not None and _OS_NAME.match(joined["product"]) is not None
+
+
+# words that say what kind of device a product is, not which product: after its id they end it
+_KIND_WORDS = {
+    "switch", "router", "device", "controller", "gateway", "firewall", "appliance", "access",
+    "point", "bridge", "core", "managed", "smart", "intelligent", "stackable", "fast",
+    "fast-ethernet", "ethernet", "gigabit", "l2", "l3", "poe", "web",
+}  # fmt: skip
+
+
+_SPEED = re.compile(r"^\d+[GMK]$")  # "10G": a link's speed, no product id
+
+
+def _without_kind(words: list[str]) -> list[str]:
+    """``words`` without the words after the last product id (letters and digits) that only
+    say what kind of device it is (``AB-3528 Fast Ethernet Switch``, ``AB650 Access Point``)."""
+    ids = [
+        i
+        for i, word in enumerate(words)
+        if _HAS_DIGIT_AND_LETTER.match(word)
+        and word.casefold() not in _KIND_WORDS
+        and not _SPEED.match(word)
+    ]
+    if ids and all(word.casefold() in _KIND_WORDS for word in words[ids[-1] + 1 :]):
+        return words[: ids[-1] + 1]
+    return words
 
 
 def _leading_words(segment: str) -> tuple[list[str], bool]:
