@@ -3,11 +3,14 @@
 The host is this machine: snmpd serves its dpkg list (hrSWInstalledTable), its hostname and its
 kernel (sysDescr). The record must list every package ``dpkg-query -W`` lists (name, version,
 architecture), name the host and its kernel, and be the same over v2c and every SNMPv3
-combination (SHA-256/SHA-512 x AES-128/AES-256).
+combination (SHA-256/SHA-512 x AES-128/AES-256). Configured as operators and appliance makers
+configure it, it names the distribution its ``distro`` extend states, and a maker's firmware
+served through ``pass`` over the kernel it runs on.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +103,43 @@ async def test_a_distro_extend_names_the_distribution_and_the_kernel_a_part(
     assert kernels == [("linux-kernel", truth.kernel)]  # a part of the distribution
     [version] = [p for p in record.provenance if p.field == "os.version"]
     assert str(version.source).startswith(("1.3.6.1.4.1.2021.7890.1.", "1.3.6.1.4.1.8072.1.3.2"))
+
+
+# An appliance vendor's snmpd: the stock agent (Net-SNMP's sysObjectID, the kernel's uname as
+# sysDescr) extended with the maker's own MIB through `pass` (snmpd runs the script for each GET
+# and GETNEXT under the OID): an enterprise number no knowledge file names
+MAKER = "1.3.6.1.4.1.64999"
+PASS_SCRIPT = """
+import sys
+objects = {"%(maker)s.1.1.0": "AB-1200", "%(maker)s.1.2.0": "2.4.1",
+           "%(maker)s.1.3.0": "ZX18041234"}
+def key(oid): return tuple(int(arc) for arc in oid.strip(".").split("."))
+request, asked = sys.argv[1], key(sys.argv[2])
+found = [o for o in sorted(objects, key=key)
+         if (key(o) == asked if request == "-g" else key(o) > asked)]
+if found:
+    print("." + found[0]); print("string"); print(objects[found[0]])
+"""
+
+
+async def test_an_appliance_on_the_stock_agent_is_its_makers_with_the_kernel_a_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "maker.py"
+    script.write_text(PASS_SCRIPT % {"maker": MAKER})
+    extra = f"pass .{MAKER} {sys.executable} {script}\n"
+    with net_snmpd(tmp_path / "snmpd", users=(), extra=extra) as agent:
+        monkeypatch.setenv("NSB_TEST_COMMUNITY", agent.community)
+        record = await poll_target(_spec(agent, _v2c(agent)), "t")
+    assert record.complete, record.errors
+    # the maker's firmware release is the OS version; the host's kernel is a part of it
+    assert (record.os.family, record.os.version) == (None, "2.4.1")
+    assert [(s.name, s.version) for s in record.software if s.kind == "kernel"] == [
+        ("linux-kernel", host_truth().kernel)
+    ]
+    assert (record.model, record.serial) == ("AB-1200", "ZX18041234")
+    sources = {p.field: str(p.source) for p in record.provenance}
+    assert all(sources[f].startswith(MAKER + ".") for f in ("os.version", "model", "serial"))
 
 
 async def test_every_v3_combination_gives_the_same_record(secrets: Snmpd) -> None:
