@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from netsbom.agent.identify import with_identifiers
 from netsbom.agent.inventory import TargetSpec
 from netsbom.agent.run import poll_target
 from netsbom.core.families import known_family
@@ -103,6 +104,11 @@ async def test_a_distro_extend_names_the_distribution_and_the_kernel_a_part(
     assert kernels == [("linux-kernel", truth.kernel)]  # a part of the distribution
     [version] = [p for p in record.provenance if p.field == "os.version"]
     assert str(version.source).startswith(("1.3.6.1.4.1.2021.7890.1.", "1.3.6.1.4.1.8072.1.3.2"))
+    if family is not None and family.packages is not None:  # packages of that distribution
+        prefix = f"pkg:{family.packages.purl}/{family.packages.namespace}/"
+        distro = f"distro={family.id}-{truth.os_release['VERSION_ID']}"
+        listed = [s.purl or "" for s in with_identifiers(record).software if s.kind != "kernel"]
+        assert listed and all(p.startswith(prefix) and distro in p for p in listed), listed[:3]
 
 
 # An appliance vendor's snmpd: the stock agent (Net-SNMP's sysObjectID, the kernel's uname as
