@@ -369,3 +369,26 @@ def test_no_vendor_rather_than_a_code_in_the_mfg_name() -> None:
         }
     )
     assert parse(view).vendor is None
+
+
+@pytest.mark.parametrize(
+    ("probe", "version"),
+    [
+        (b"Build 3.00.B47", "3.00.B47"),  # RMON2 states the firmware revision: two sources agree
+        (b"Build 4.10.B02", "1.10-B09"),  # it states neither: the software revision, per RFC 6933
+        (None, "1.10-B09"),
+    ],
+)
+def test_a_firmware_revision_a_standard_mib_confirms_outranks_the_software_revision(
+    probe: bytes | None, version: str
+) -> None:
+    values: dict[str, Value] = {
+        "1.3.6.1.2.1.1.1.0": b"Acme Managed Switch",
+        "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 45000, 1)),
+        f"{ENT}.5.1": 3,  # chassis
+        f"{ENT}.9.1": b"3.00.B47",  # firmware revision
+        f"{ENT}.10.1": b"1.10-B09",  # software revision
+    }
+    if probe is not None:
+        values["1.3.6.1.2.1.16.19.2.0"] = probe  # RMON2-MIB probeSoftwareRev
+    assert parse(view_of(values)).os.version == version

@@ -404,6 +404,7 @@ def _identify(
                 if fingerprint.borrowed_rule
                 else (by_rule(fingerprint.version, 0.9), vendor_objects.get("version"))
             ),
+            _confirmed_firmware(row, standard.get("version"), entity(oids.ENT_FIRMWARE_REV)),
             _stated(
                 _found(row.software_rev if row else None, entity(oids.ENT_SOFTWARE_REV), 0.8), row
             ),
@@ -491,6 +492,22 @@ def _stated(found: _Found | None, row: Component | None = None) -> _Found | None
     else:
         return found
     return replace(found, value=release) if release else found
+
+
+def _confirmed_firmware(
+    row: Component | None, standard: _Found | None, source: Oid
+) -> _Found | None:
+    """The chassis row's firmware revision, when a standard MIB's release (RMON2's
+    probeSoftwareRev, LLDP-MED's) states it too and the row's software revision states another:
+    two sources agreeing outrank one (a D-Link keeps its boot PROM's release in
+    entPhysicalSoftwareRev, its runtime's in entPhysicalFirmwareRev and probeSoftwareRev)."""
+    firmware = (row.firmware_rev or "").strip() if row else ""
+    software = (row.software_rev or "").strip() if row else ""
+    if standard is None or not firmware or firmware.casefold() == software.casefold():
+        return None
+    return (
+        _found(firmware, source, 0.8) if firmware.casefold() in standard.value.casefold() else None
+    )
 
 
 def _guessed(found: _Found | None) -> _Found | None:
