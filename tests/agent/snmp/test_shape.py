@@ -479,6 +479,21 @@ def test_a_guessed_model_is_reason_enough_to_read_the_subtree(tmp_path: Path) ->
     assert replay_snmp(path).model == "PS-4800"
 
 
+def test_a_guessed_model_the_makers_subtree_names_too_is_kept(tmp_path: Path) -> None:
+    # the sysDescr grammar's guess, confirmed by the box group's product name: the one other
+    # product-shaped scalar (the operator's name for the box) does not replace it
+    rows = [
+        "1.3.6.1.4.1.64999.1.1.1.0|4|AB-1200 (M-PoE)",
+        "1.3.6.1.4.1.64999.1.1.2.0|4|20181022008795",
+        "1.3.6.1.4.1.64999.1.1.4.0|4|rack_k1",
+    ]
+    path = _recording(tmp_path, rows)
+    path.write_text(path.read_text().replace("Acme power shelf", "AB-1200 (M-PoE), fw:6.7050"))
+    assert replay_snmp(path).model == "AB-1200"
+    path.write_text(path.read_text().replace("1.3.6.1.4.1.64999.1.1.1.0|4|AB-1200 (M-PoE)\n", ""))
+    assert replay_snmp(path).model == "rack_k1"  # not confirmed: the one product-shaped text
+
+
 NET_SNMP_HOST = [
     "1.3.6.1.2.1.1.1.0|4|Linux box 4.4.9 #6 SMP Thu Apr 27 15:48:52 EDT 2017 armv7l",
     "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.8072.3.2.10",

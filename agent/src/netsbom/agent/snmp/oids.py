@@ -86,7 +86,7 @@ PRINTER_MIB: Oid = (1, 3, 6, 1, 2, 1, 43)
 ENTERPRISES: Oid = (1, 3, 6, 1, 4, 1)
 # A device's own enterprise subtree is read whole, as a last resort, only when it holds at most
 # this many objects (see netsbom.agent.snmp.shape); a larger one is not read past this.
-ENTERPRISE_ROWS = 2_000
+ENTERPRISE_ROWS = 5_000
 # Behind a general agent's sysObjectID (Net-SNMP's), the private subtrees the agent serves are
 # listed (one GETNEXT each, the first this many): one of a maker beside them makes the host that
 # maker's appliance (netsbom.agent.snmp.parse.device_enterprise).

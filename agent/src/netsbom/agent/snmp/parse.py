@@ -562,8 +562,24 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
         )
         if serial_found is not None:
             identity["serial"] = _Found(serial_found[0], serial_found[1], 0.3)
-    if _unsure(identity, "model"):
+    if _unsure(identity, "model") and not _confirmed_guess(view, arc, identity.get("model")):
         model()
+
+
+def _confirmed_guess(view: SnmpView, arc: Oid, guess: _Found | None) -> bool:
+    """The model the sysDescr grammar guessed names the product a scalar of the maker's subtree
+    names too (``AB-1200`` beside ``AB-1200 (M-PoE)``): two sources agree, so no text of
+    that subtree replaces it (the one product-shaped text there may be the operator's name for
+    the device)."""
+    if guess is None:
+        return False
+    key = guess.value.casefold()
+    return any(
+        text.casefold() == key or text.casefold().startswith(key + " ")
+        for suffix, value in view.subtree(arc)
+        if suffix and suffix[-1] == 0 and isinstance(value, bytes)
+        for text in [(to_text(value) or "").strip()]
+    )
 
 
 def _found(
