@@ -392,3 +392,23 @@ def test_a_firmware_revision_a_standard_mib_confirms_outranks_the_software_revis
     if probe is not None:
         values["1.3.6.1.2.1.16.19.2.0"] = probe  # RMON2-MIB probeSoftwareRev
     assert parse(view_of(values)).os.version == version
+
+
+def test_a_chassis_stating_no_release_runs_the_one_most_of_its_modules_run() -> None:
+    # chassis -> three slots -> a line card with its own release, then the supervisor and a
+    # card running the system's
+    values: dict[str, Value] = {
+        "1.3.6.1.2.1.1.1.0": b"Acme Internetwork Operating System Software",
+        "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 45000, 1)),
+        f"{ENT}.5.1": 3,
+    }
+    for slot, release in ((2, "8.5(0.46)AB1"), (3, "12.2(18)XY1"), (4, "12.2(18)XY1")):
+        values[f"{ENT}.4.{slot}"] = 1  # in the chassis
+        values[f"{ENT}.5.{slot}"] = 5  # container
+        values[f"{ENT}.4.{slot}000"] = slot
+        values[f"{ENT}.5.{slot}000"] = 9  # module
+        values[f"{ENT}.10.{slot}000"] = release.encode()
+    record = parse(view_of(values))
+    assert record.os.version == "12.2(18)XY1"
+    [source] = [p.source for p in record.provenance if p.field == "os.version"]
+    assert source == f"{ENT}.10.3000"  # the first module running it

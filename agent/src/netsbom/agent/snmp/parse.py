@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -648,23 +649,38 @@ def _inner(
 ) -> _Found | None:
     """A chassis row that does not state ``attribute``: the first module inside it that does,
     directly or in a slot (the main board, supervisor or management card, where some vendors
-    keep the unit's serial and software)."""
+    keep the unit's serial and software). Of several modules side by side, a release is the one
+    most of them run (a line card may run its own: a Catalyst 6500's slot 1 card beside the
+    supervisor and four cards running the system's release)."""
     own = getattr(row, attribute) if row is not None else None
     if not components or row is None or (_programmed(own) if attribute == "serial" else own):
         return None
     level = [row.index]
     for _ in range(4):  # chassis -> slot container(s) -> board
         inside = [c for c in components if c.parent in level]
-        for component in inside:
-            value = getattr(component, attribute)
-            value = _programmed(value) if attribute == "serial" else value
-            if component.cls in ("module", "cpu") and value:
-                source = (*oids.ENT_ENTRY, column, *parse_oid(component.index))
-                return _Found(value, source, confidence)
+        stating = [
+            (component, value)
+            for component in inside
+            if component.cls in ("module", "cpu") and (value := _stated_by(component, attribute))
+        ]
+        if stating and attribute != "serial":  # a release: the one most of them run
+            runs = Counter(value for _, value in stating)
+            stating = [(c, value) for c, value in stating if runs[value] == max(runs.values())]
+        if stating:
+            chosen, value = stating[0]
+            source = (*oids.ENT_ENTRY, column, *parse_oid(chosen.index))
+            return _Found(value, source, confidence)
         level = [c.index for c in inside if c.cls == "container"]
         if not level:
             break
     return None
+
+
+def _stated_by(
+    component: Component, attribute: Literal["serial", "software_rev", "firmware_rev"]
+) -> str | None:
+    value: str | None = getattr(component, attribute)
+    return _programmed(value) if attribute == "serial" else value
 
 
 def _top_statement(
