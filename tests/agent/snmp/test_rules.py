@@ -251,6 +251,13 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("AB4200-16GE-AC Device", "AB4200-16GE-AC"),
         ("Ac-Me Access Point", "Ac-Me Access Point"),  # a maker's name is no product id
         ("10G Managed Switch", "10G Managed Switch"),  # a speed is no product id
+        # a trademark's sign is no part of a name; an OS's name before the id is the software
+        ("ACME(tm) S1234 Software, Version 2.1.1B Build 31318", "ACME S1234"),
+        (
+            "Acme NX-OS(tm) AB9000 C12345YC-FX2, Software (NXOS 64-bit), Version 10.2(2)",
+            "Acme AB9000 C12345YC-FX2",
+        ),
+        ("Acme Corporation, CN1234 SAOS Operating System, Version 10", "CN1234"),  # after it
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:

@@ -74,6 +74,10 @@ _NOT_A_MODEL = re.compile(r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-
 
 _GLUED_LABEL = re.compile(r"^[A-Za-z]{1,12}:(?P<value>[^:\s]+)$")  # "MD:PX3-5493U-K2", "HW:6"
 _OS_NAME = re.compile(r"^[A-Z][A-Za-z]*OS$")  # "NOS", "ExtremeXOS": the software, not the box
+# a trademark's sign is no part of a product's name: "BDCOM(tm) S5612", "Acme(R)"
+_TRADEMARK = re.compile(r"\((?:tm|TM|r|R)\)|[\u00ae\u2122]")
+# an OS's name among the words of a product's ("Acme NX-OS(tm) AB9000 C1234-FX2"): the software
+_OS_WORD = re.compile(r"^[A-Z][A-Za-z]*-?OS$")
 _UNIT_NUMBER = re.compile(r"^#\d+$")  # "#027676": a unit's number after its product's name
 # words a product name never holds: a label ("SoftW:", " : "), a unit's sequence number or a counter
 # (seven digits or more), a CPU architecture of a `uname` line ("NS-BSD SERIAL i386")
@@ -91,9 +95,10 @@ def model_from_descr(descr: str | None) -> str | None:
 
 
 def _product_name(model: str) -> str | None:
-    """``model`` as a product name, without what follows one (a unit's number, a release's
-    ``v``, a label glued to its value, an OS's name); None if it names no product."""
-    written = model.split()
+    """``model`` as a product name, without a trademark's sign or an OS's name before its id,
+    nor what follows one (a unit's number, a release's ``v``, a label glued to its value, an OS's
+    name); None if it names no product."""
+    written = _without_os_names([_TRADEMARK.sub("", word) for word in model.split()])
     words = _before_labels(written)
     if not words or (len(words) < len(written) and not any(c.isdigit() for c in "".join(words))):
         return None  # "N-TRON Switch e8:80:60": what is left before the MAC names no product
@@ -110,6 +115,18 @@ def _product_name(model: str) -> str | None:
     ):
         return None  # "hz40_277 Omni:  1.02.02": words ending in a label name no product
     return model
+
+
+def _without_os_names(words: list[str]) -> list[str]:
+    """``words`` without an OS's name before the product id (``Acme NX-OS AB9000 C1234-FX2``:
+    the software it runs); after the id, an OS's name ends the product's name
+    (:func:`_before_labels`)."""
+    kept: list[str] = []
+    for word in filter(None, words):
+        before_id = not any(c.isdigit() for c in "".join(kept))
+        if not (before_id and _OS_WORD.match(word)):  # else the software the product runs
+            kept.append(word)
+    return kept or words
 
 
 def _before_labels(words: list[str]) -> list[str]:
