@@ -111,6 +111,19 @@ async def test_a_distro_extend_names_the_distribution_and_the_kernel_a_part(
         assert listed and all(p.startswith(prefix) and distro in p for p in listed), listed[:3]
 
 
+async def test_a_distro_extend_whose_command_fails_names_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # snmpd serves the shell's error as the extend's output line: the host stays as its
+    # sysDescr describes it, the kernel's Linux
+    extra = f"extend distro /bin/sh {tmp_path / 'no-such-script'}\n"
+    with net_snmpd(tmp_path / "snmpd", users=(), extra=extra) as agent:
+        monkeypatch.setenv("NSB_TEST_COMMUNITY", agent.community)
+        record = await poll_target(_spec(agent, _v2c(agent)), "t")
+    assert record.complete, record.errors
+    assert (record.os.family, record.os.version) == ("linux", host_truth().kernel)
+
+
 # An appliance vendor's snmpd: the stock agent (Net-SNMP's sysObjectID, the kernel's uname as
 # sysDescr) extended with the maker's own MIB through `pass` (snmpd runs the script for each GET
 # and GETNEXT under the OID): an enterprise number no knowledge file names
