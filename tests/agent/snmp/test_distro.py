@@ -31,14 +31,6 @@ def test_a_distro_line_names_the_distribution_and_its_release(
     assert distribution(line) == expected
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        *(None, "", "   ", "no release here", "12.1", "\x00"),
-        # what snmpd serves when the extend's command fails: the shell's error
-        "/bin/sh: 0: cannot open /usr/bin/distro: No such file",
-        "sh: 1: /usr/bin/distro: not found",
-    ],
-)
+@pytest.mark.parametrize("line", [None, "", "   ", "no release here", "12.1", "\x00"])
 def test_a_line_without_a_name_and_a_release_names_none(line: str | None) -> None:
     assert distribution(line) is None

@@ -124,6 +124,22 @@ async def test_a_distro_extend_whose_command_fails_names_nothing(
     assert (record.os.family, record.os.version) == ("linux", host_truth().kernel)
 
 
+async def test_dmi_extends_whose_command_fails_name_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # LibreNMS's DMI extends on a host where the files cannot be read (product_serial is
+    # root's only, snmpd runs as Debian-snmp): the error is served, and is no serial nor maker
+    missing = tmp_path / "no-such-dmi"
+    extra = "".join(
+        f"extend {name} /bin/cat {missing}/{name}\n" for name in ("serial", "manufacturer")
+    )
+    with net_snmpd(tmp_path / "snmpd", users=(), extra=extra) as agent:
+        monkeypatch.setenv("NSB_TEST_COMMUNITY", agent.community)
+        record = await poll_target(_spec(agent, _v2c(agent)), "t")
+    assert record.complete, record.errors
+    assert (record.serial, record.vendor) == (None, None)
+
+
 # An appliance vendor's snmpd: the stock agent (Net-SNMP's sysObjectID, the kernel's uname as
 # sysDescr) extended with the maker's own MIB through `pass` (snmpd runs the script for each GET
 # and GETNEXT under the OID): an enterprise number no knowledge file names

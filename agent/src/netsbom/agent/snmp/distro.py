@@ -31,12 +31,11 @@ class Distribution:
 
 
 def distribution(line: str | None) -> Distribution | None:
-    """The distribution a ``distro`` line names and its release; None without a release, or for
-    an error snmpd served in its place (``/bin/sh: 0: cannot open /usr/bin/distro: No such
-    file``: the extend's command failed; a colon is in no distribution's line)."""
+    """The distribution a ``distro`` line names and its release; None without a release (a
+    failed command's error in its place is refused where the line is read: ``command: true``)."""
     text = " ".join((line or "").split())
     found = _RELEASE.search(text)
-    if found is None or ":" in text:
+    if found is None:
         return None
     # the words before the release that hold no digit: "AcmeWRT RT-X100" names the
     # firmware AcmeWRT on the model RT-X100

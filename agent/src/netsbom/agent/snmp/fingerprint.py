@@ -118,6 +118,10 @@ class VendorObject(_Model):
     # A device-level object the vendor defines as the device's identity (Huawei's ESN, which its
     # licences are bound to): it outranks ENTITY-MIB's chassis row and sysDescr for its field.
     over_entity: bool = False
+    # A command's output line (NET-SNMP-EXTEND-MIB, UCD-SNMP's exec): when the command fails,
+    # snmpd serves its error in place of the output ("/bin/cat: ...: Permission denied"), which
+    # states nothing.
+    command: bool = False
 
     @field_validator("oid")
     @classmethod

@@ -832,11 +832,18 @@ def _objects(
             continue
         suffix, raw = instance
         text = to_text(raw) if _plausible(obj.field, raw) else None
+        if text is not None and obj.command and _COMMAND_ERROR.match(text):
+            continue
         if text is not None and (value := extract(obj.pattern, obj.field, text)):
             found[obj.field] = _Found(
                 value, (*prefix, *suffix), first=obj.over_entity, unit=kb.unit(obj)
             )
     return found
+
+
+# a failed command's message: its program's name or path, a colon ("/bin/cat: /sys/...: Permission
+# denied", "sh: 1: distro: not found")
+_COMMAND_ERROR = re.compile(r"^\S+:\s")
 
 
 def _plausible(field: str, raw: Value) -> bool:
