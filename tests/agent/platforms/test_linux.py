@@ -66,6 +66,14 @@ def test_dmi_a_file_cat_cannot_read_is_only_that_field() -> None:
     assert (dmi.vendor, dmi.model, dmi.serial) == ("QEMU", "Standard PC (Q35 + ICH9, 2009)", None)
 
 
+def test_dmi_placeholders_of_a_bios_template_are_no_values() -> None:
+    # a board whose maker left the template's defaults: as dmidecode's fields, they state nothing
+    dmi = parse_dmi("System manufacturer\nSystem Product Name\nSystem Serial Number\n")
+    assert (dmi.vendor, dmi.model, dmi.serial, dmi.components) == (None, None, None, ())
+    dmi = parse_dmi("To Be Filled By O.E.M.\nAB-1200\n00 00 00\n")
+    assert (dmi.vendor, dmi.model, dmi.serial) == (None, "AB-1200", None)
+
+
 def test_what_a_healthy_debian_host_lacks_is_no_error() -> None:
     """SONiC's CLI, rpm, DMI (a container) and lldpd are probes: their absence is expected."""
     outputs: dict[str, str | None] = {form: None for c in PLATFORM.commands for form in c.forms}

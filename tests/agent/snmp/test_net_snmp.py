@@ -140,6 +140,20 @@ async def test_dmi_extends_whose_command_fails_name_nothing(
     assert (record.serial, record.vendor) == (None, None)
 
 
+async def test_dmi_extends_stating_a_bios_templates_placeholders_name_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a board whose maker left the BIOS template's defaults: SMBIOS says the fields are unset
+    placeholders = {"hardware": "System Product Name", "serial": "System Serial Number",
+                    "manufacturer": "To Be Filled By O.E.M."}  # fmt: skip
+    extra = "".join(f"extend {name} /bin/echo {text}\n" for name, text in placeholders.items())
+    with net_snmpd(tmp_path / "snmpd", users=(), extra=extra) as agent:
+        monkeypatch.setenv("NSB_TEST_COMMUNITY", agent.community)
+        record = await poll_target(_spec(agent, _v2c(agent)), "t")
+    assert record.complete, record.errors
+    assert (record.model, record.serial, record.vendor) == (None, None, None)
+
+
 # An appliance vendor's snmpd: the stock agent (Net-SNMP's sysObjectID, the kernel's uname as
 # sysDescr) extended with the maker's own MIB through `pass` (snmpd runs the script for each GET
 # and GETNEXT under the OID): an enterprise number no knowledge file names

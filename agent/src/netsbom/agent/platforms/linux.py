@@ -28,6 +28,7 @@ from netsbom.agent.platforms.base import (
     load_json,
 )
 from netsbom.agent.platforms.neighbors import neighbor
+from netsbom.agent.smbios import is_placeholder
 from netsbom.core.families import known_family
 from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import Component, Neighbor, Software
@@ -91,9 +92,9 @@ def parse_dmi(text: str) -> Partial:
     lines = [line.strip() for line in text.splitlines()]
     while len(lines) < 3:
         lines.append("")
-    vendor, model, serial = (None if v.startswith("cat:") else clean(v) for v in lines[:3])
-    if serial and set(serial) <= {"0", " "}:
-        serial = None
+    vendor, model, serial = (
+        None if v.startswith("cat:") or is_placeholder(v) else clean(v) for v in lines[:3]
+    )
     components = (
         (
             Component(
@@ -106,12 +107,6 @@ def parse_dmi(text: str) -> Partial:
     return Partial(vendor=vendor, model=model, serial=serial, components=components)
 
 
-# SMBIOS placeholders firmware leaves in unset fields (DMTF DSP0134 strings are free text; these
-# are the defaults of the common BIOS vendors' templates)
-_DMI_PLACEHOLDERS = re.compile(
-    r"(?i)^(?:not specified|not present|to be filled by o\.?e\.?m\.?|default string|"
-    r"system (?:serial number|product name|manufacturer)|0+|1234567890|0123456789|none)$"
-)
 _DMI_FIELD = re.compile(r"^\s+(Manufacturer|Product Name|Serial Number):\s*(.*?)\s*$")
 
 
@@ -127,7 +122,7 @@ def parse_dmidecode(text: str) -> Partial:
             section = line.strip() == "System Information"
             continue
         match = _DMI_FIELD.match(line) if section else None
-        if match and not _DMI_PLACEHOLDERS.match(match.group(2)):
+        if match and not is_placeholder(match.group(2)):
             values.setdefault(match.group(1), match.group(2))
     # fields only: the sysfs read before it gives the chassis component (not twice)
     return Partial(

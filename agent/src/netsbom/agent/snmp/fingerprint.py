@@ -122,6 +122,9 @@ class VendorObject(_Model):
     # snmpd serves its error in place of the output ("/bin/cat: ...: Permission denied"), which
     # states nothing.
     command: bool = False
+    # An SMBIOS (DMI) string: a BIOS template's placeholder for an unset field ("System Serial
+    # Number", "To Be Filled By O.E.M.") states nothing (netsbom.agent.smbios).
+    smbios: bool = False
 
     @field_validator("oid")
     @classmethod

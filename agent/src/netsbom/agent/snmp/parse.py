@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from netsbom.agent.identify import kernel_of, kernel_software
+from netsbom.agent.smbios import is_placeholder
 from netsbom.agent.snmp import mibs, oids
 from netsbom.agent.snmp.distro import distribution
 from netsbom.agent.snmp.fingerprint import (
@@ -832,7 +833,9 @@ def _objects(
             continue
         suffix, raw = instance
         text = to_text(raw) if _plausible(obj.field, raw) else None
-        if text is not None and obj.command and _COMMAND_ERROR.match(text):
+        if text is not None and (
+            (obj.command and _COMMAND_ERROR.match(text)) or (obj.smbios and is_placeholder(text))
+        ):
             continue
         if text is not None and (value := extract(obj.pattern, obj.field, text)):
             found[obj.field] = _Found(
