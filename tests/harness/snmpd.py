@@ -32,15 +32,22 @@ class V3User:
 
     @property
     def net_snmp(self) -> tuple[str, str]:
-        """Net-SNMP's names of the protocols (``SHA-256``, ``AES-128``)."""
-        return f"SHA-{self.auth.removeprefix('sha')}", f"AES-{self.priv.removeprefix('aes')}"
+        """Net-SNMP's names of the protocols (``SHA-256``, ``AES-128``, ``MD5``, ``DES``)."""
+        auth, priv = (_NET_SNMP.get(name, name.upper()) for name in (self.auth, self.priv))
+        return auth, priv
 
 
-V3_USERS = tuple(
-    V3User(f"u-{auth}-{priv}", auth, priv)
-    for auth in ("sha256", "sha512")
-    for priv in ("aes128", "aes256")
-)
+_NET_SNMP = {"sha224": "SHA-224", "sha256": "SHA-256", "sha512": "SHA-512", "aes128": "AES-128",
+             "aes192": "AES-192", "aes256": "AES-256"}  # fmt: skip
+# the current protocols both ways, and the legacy ones older devices still speak (RFC 3414's
+# MD5/SHA-1 and DES, RFC 3826's AES-128, RFC 7860's SHA-224 with Cisco's AES-192)
+V3_USERS = (
+    *(V3User(f"u-{auth}-{priv}", auth, priv)
+      for auth in ("sha256", "sha512") for priv in ("aes128", "aes256")),
+    V3User("u-md5-des", "md5", "des"),
+    V3User("u-sha-aes128", "sha", "aes128"),
+    V3User("u-sha224-aes192", "sha224", "aes192"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

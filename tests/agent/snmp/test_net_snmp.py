@@ -3,7 +3,8 @@
 The host is this machine: snmpd serves its dpkg list (hrSWInstalledTable), its hostname and its
 kernel (sysDescr). The record must list every package ``dpkg-query -W`` lists (name, version,
 architecture), name the host and its kernel, and be the same over v2c and every SNMPv3
-combination (SHA-256/SHA-512 x AES-128/AES-256). Configured as operators and appliance makers
+combination (SHA-256/SHA-512 x AES-128/AES-256, and the legacy MD5/DES, SHA-1/AES-128 and
+SHA-224/AES-192 older devices speak). Configured as operators and appliance makers
 configure it, it names the distribution its ``distro`` extend states, and a maker's firmware
 served through ``pass`` over the kernel it runs on.
 """
@@ -193,8 +194,8 @@ async def test_an_appliance_on_the_stock_agent_is_its_makers_with_the_kernel_a_p
 
 async def test_every_v3_combination_gives_the_same_record(secrets: Snmpd) -> None:
     reference = _comparable(await poll_target(_spec(secrets, _v2c(secrets)), "t"))
-    assert {u.auth for u in secrets.users} == {"sha256", "sha512"}
-    assert {u.priv for u in secrets.users} == {"aes128", "aes256"}
+    assert {u.auth for u in secrets.users} == {"md5", "sha", "sha224", "sha256", "sha512"}
+    assert {u.priv for u in secrets.users} == {"des", "aes128", "aes192", "aes256"}
     for user in secrets.users:
         record = await poll_target(_spec(secrets, _v3(user)), "t")
         assert record.complete, (user, record.errors)
