@@ -73,11 +73,10 @@ _NOT_A_MODEL = re.compile(r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-
 
 
 _GLUED_LABEL = re.compile(r"^[A-Za-z]{1,12}:(?P<value>[^:\s]+)$")  # "MD:PX3-5493U-K2", "HW:6"
-_OS_NAME = re.compile(r"^[A-Z][A-Za-z]*OS$")  # "NOS", "ExtremeXOS": the software, not the box
+# an OS's name, the software, not the box: "NOS", "ExtremeXOS", "NX-OS"
+_OS_NAME = re.compile(r"^[A-Z][A-Za-z]*-?OS$")
 # a trademark's sign is no part of a product's name: "BDCOM(tm) S5612", "Acme(R)"
 _TRADEMARK = re.compile(r"\((?:tm|TM|r|R)\)|[\u00ae\u2122]")
-# an OS's name among the words of a product's ("Acme NX-OS(tm) AB9000 C1234-FX2"): the software
-_OS_WORD = re.compile(r"^[A-Z][A-Za-z]*-?OS$")
 _UNIT_NUMBER = re.compile(r"^#\d+$")  # "#027676": a unit's number after its product's name
 # words a product name never holds: a label ("SoftW:", " : "), a unit's sequence number or a counter
 # (seven digits or more), a CPU architecture of a `uname` line ("NS-BSD SERIAL i386")
@@ -122,10 +121,11 @@ def _without_os_names(words: list[str]) -> list[str]:
     the software it runs); after the id, an OS's name ends the product's name
     (:func:`_before_labels`)."""
     kept: list[str] = []
+    past_id = False  # a word with a digit was kept: the product's id
     for word in filter(None, words):
-        before_id = not any(c.isdigit() for c in "".join(kept))
-        if not (before_id and _OS_WORD.match(word)):  # else the software the product runs
+        if past_id or not _OS_NAME.match(word):  # before the id: the software the product runs
             kept.append(word)
+            past_id = past_id or any(c.isdigit() for c in word)
     return kept or words
 
 
