@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from netsbom.core.cpe import hardware_cpe, kernel_cpe, os_cpe
+from netsbom.core.families import hardware_cpe_vendor
 
 
 @pytest.mark.parametrize(
@@ -50,6 +51,24 @@ def test_hardware_cpe() -> None:
         "cpe:2.3:h:paloaltonetworks:pa-440:-:*:*:*:*:*:*:*"
     )
     assert hardware_cpe("Acme", "X1") is None
+
+
+@pytest.mark.parametrize(
+    "vendor,model,product",
+    [
+        ("Cisco", "Cisco Systems WS-C6506-E", "ws-c6506-e"),  # a CatOS sysDescr's model
+        ("Cisco", "Cisco Nexus9000 C93240YC-FX2", "nexus9000_c93240yc-fx2"),
+        ("Juniper", "Juniper Networks, Inc. EX3400-48T", "ex3400-48t"),
+        ("Palo Alto Networks", "Palo Alto Networks PA-440", "pa-440"),
+        ("Cisco", "Cisco PIX", "cisco_pix"),  # nothing with a digit left: kept whole
+        ("Huawei", "S5720-36C-EI-AC", "s5720-36c-ei-ac"),
+    ],
+)
+def test_hardware_cpe_without_the_makers_name(vendor: str, model: str, product: str) -> None:
+    assert (
+        hardware_cpe(vendor, model)
+        == f"cpe:2.3:h:{hardware_cpe_vendor(vendor)}:{product}:-:*:*:*:*:*:*:*"
+    )
 
 
 @pytest.mark.parametrize(

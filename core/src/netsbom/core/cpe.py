@@ -55,11 +55,30 @@ def os_cpe(family: str | None, version: str | None, model: str | None = None) ->
 
 
 def hardware_cpe(vendor: str | None, model: str | None) -> str | None:
-    """The hardware CPE (``cpe:2.3:h:cisco:c9300-48p:-:...``) for vendors NVD names models of."""
+    """The hardware CPE (``cpe:2.3:h:cisco:c9300-48p:-:...``) for vendors NVD names models of.
+    NVD's product is the model without its maker's name: a model a device writes after its
+    maker (``Cisco Systems WS-C6506-E``) is named without it (``ws-c6506-e``)."""
     nvd_vendor = hardware_cpe_vendor(vendor)
     if nvd_vendor is None or not model:
         return None
-    return _cpe("h", nvd_vendor, escape(model.strip().replace(" ", "_")), "-")
+    product = _without_maker(model.split(), vendor or "", nvd_vendor)
+    return _cpe("h", nvd_vendor, escape("_".join(product)), "-")
+
+
+# words of a company's name after the maker's own (``Cisco Systems``, ``Juniper Networks, Inc.``)
+_COMPANY_WORDS = {"systems", "networks", "inc", "inc.", "corp", "corp.", "ltd", "ltd.", "co."}
+
+
+def _without_maker(words: list[str], vendor: str, nvd_vendor: str) -> list[str]:
+    """``words`` without the maker's name before the product's (kept if nothing with a digit,
+    a product's id, would be left)."""
+    maker = {word.casefold().strip(",") for word in vendor.split()} | {nvd_vendor}
+    rest = list(words)
+    while rest and rest[0].casefold().strip(",") in maker:
+        rest.pop(0)
+        while rest and rest[0].casefold().strip(",") in _COMPANY_WORDS:
+            rest.pop(0)
+    return rest if any(c.isdigit() for c in "".join(rest)) else words
 
 
 def kernel_cpe(release: str | None) -> str | None:
