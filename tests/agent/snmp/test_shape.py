@@ -313,6 +313,19 @@ def test_scalars_and_tables_of_one_row_count() -> None:
     assert enterprise_version(_view({(4, 1, 3, 2): b"1.0.4"}), ARC) is None  # not row 1
 
 
+def test_a_column_whose_other_rows_are_empty_states_one_units_release() -> None:
+    # a power system's table: the system's row states no firmware, its controller's does
+    units = {(13, 8, 2, 1, 2, 1): b"Acme Power System", (13, 8, 2, 1, 2, 2): b"SP2 Basic 1"}
+    firmware = {(13, 8, 2, 1, 8, 1): b"", (13, 8, 2, 1, 8, 2): b"2.7.4"}
+    assert enterprise_version(_view({**units, **firmware}), ARC) == (
+        "2.7.4",
+        (*ARC, 13, 8, 2, 1, 8, 2),
+    )
+    # two rows that state releases: which one is the device's is unknown
+    both = {**firmware, (13, 8, 2, 1, 8, 1): b"1.0.2"}
+    assert enterprise_version(_view({**units, **both}), ARC) is None
+
+
 def test_serials_from_scalars_and_numbered_ones_from_tables_of_one_row() -> None:
     assert enterprise_serial(_view({(4, 8, 0): b"CN187D6053"}), ARC, []) == (
         "CN187D6053",

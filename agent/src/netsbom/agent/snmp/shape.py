@@ -405,6 +405,11 @@ def group_serial(
     return serial, oid
 
 
+def _filled(value: object) -> bool:
+    """Not an empty text (a table's row that states nothing in this column)."""
+    return not isinstance(value, bytes) or bool((to_text(value) or "").strip())
+
+
 def _only(
     view: SnmpView,
     arc: Oid | None,
@@ -415,18 +420,22 @@ def _only(
     skip: Container[Oid] = (),
 ) -> tuple[str, Oid] | None:
     """The one distinct value ``read`` finds in the scalars under ``arc`` (and in the columns of
-    tables of one row, if ``single_rows`` holds for the cell's suffix and text), if ``arc`` was
-    read whole; of several, the one read from the only text the first deciding rule of
-    ``prefer`` holds for (each rule sees the text and all the candidates' texts)."""
+    tables of one row, or whose other rows are empty, if ``single_rows`` holds for the cell's
+    suffix and text), if ``arc`` was read whole; of several, the one read from the only text the
+    first deciding rule of ``prefer`` holds for (each rule sees the text and all the candidates'
+    texts)."""
     if arc is None or arc not in view.whole:
         return None
     rows = list(view.subtree(arc))
-    instances = Counter(suffix[:-1] for suffix, _ in rows)  # of each object (or column)
+    cells = Counter(suffix[:-1] for suffix, _ in rows)  # of each object (or column)
+    filled = Counter(suffix[:-1] for suffix, value in rows if _filled(value))
     found: dict[str, tuple[Oid, str]] = {}  # value -> (its OID, the text it was read from)
     for suffix, value in rows:
-        alone = instances[suffix[:-1]] == 1  # beside ".0", ".1" makes a column with a row 0
+        column = suffix[:-1]
+        alone = filled[column] == 1  # beside ".0", ".1" makes a column with a row 0
         scalar = alone and _is_scalar(suffix)
-        single = alone and suffix[-1:] == (1,)
+        # a table of one row, or a column whose other rows are empty: one unit states it
+        single = alone and (suffix[-1:] == (1,) or cells[column] > 1)
         if not (scalar or single) or not isinstance(value, bytes) or suffix in skip:
             continue
         text = (to_text(value) or "").strip()
