@@ -359,6 +359,35 @@ def test_a_chassis_mfg_name_names_the_maker_unless_it_names_something_else(
     assert parse(view).vendor == vendor
 
 
+@pytest.mark.parametrize(
+    ("descr", "vendor"),
+    [
+        # a maker a vendor file names, first: it makes the device now, whoever registered the
+        # number (a company it bought, a partner)
+        (b"Cisco Codec SoftW: TC7.3.5 MCU: Cisco TelePresence SX20", "Cisco"),
+        (b"Extreme Networks Wireless Controller - V2110 Medium", "Extreme"),
+        (b"Check Point 3200", "Check Point"),
+        # a company with its legal form, first
+        (
+            b"Pulse Secure, LLC,Pulse Connect Secure,VMware-VA-DTE,8.2R5 (build 4936)",
+            "Pulse Secure",
+        ),
+        (b"Infinera Corporation - Embedded Node Manager", "Infinera"),
+        # no maker named first: the number's registrant
+        (b"Acme edge box", "Symbicon"),
+        (b"Edge box by Cisco Systems, Inc.", "Symbicon"),  # not first: a partner, a chip maker?
+        (b"Ciscoish 3000", "Symbicon"),  # a whole word only
+    ],
+)
+def test_the_maker_a_sysdescr_names_first_outranks_the_numbers_registrant(
+    descr: bytes, vendor: str
+) -> None:
+    view = view_of(
+        {"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 45000, 1))}
+    )
+    assert parse(view).vendor == vendor
+
+
 def test_no_vendor_rather_than_a_code_in_the_mfg_name() -> None:
     view = view_of(
         {

@@ -456,6 +456,10 @@ class KnowledgeBase:
         owner = self._owner(oid)
         return owner is None or not owner.data.generic
 
+    def vendor_names(self) -> frozenset[str]:
+        """The makers the vendor files name."""
+        return frozenset(f.data.vendor for f in self.files if f.data.vendor)
+
     def enterprise_vendor(self, number: int) -> str | None:
         """The maker a vendor file names for a private enterprise number: "" when the file
         that owns the number names none (an agent's number, Net-SNMP's), None when no file

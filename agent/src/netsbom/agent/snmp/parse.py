@@ -396,6 +396,7 @@ def _identify(
             vendor_objects.get("vendor"),
             _found(fingerprint.vendor, oids.SYS_OBJECT_ID, 0.9),
             _manufacturer(row, entity(oids.ENT_MFG_NAME)),
+            _described_maker(description, kb),
             None if general_agent else _registered_organization(sys_oid),
             _maker_vendor(maker, kb, general_agent),
             _engine_vendor(view, kb) if oids.enterprise_arc(sys_object_id) is None else None,
@@ -779,6 +780,29 @@ def _registered_product(sys_oid: Oid | None) -> _Found | None:
 
 
 _REGISTERED_OS = re.compile(r"^[a-z]*OS$")  # "OS" after the maker's prefix, "acmeOS"
+
+
+# a company's name with its legal form, first in a sysDescr: "Pulse Secure, LLC,...",
+# "Infinera Corporation - Embedded Node Manager"
+_COMPANY = re.compile(
+    r"^(?P<name>[A-Z][\w&+.-]*(?: [A-Z][\w&+.-]*){0,3}),?\s?"
+    r"(?:Inc|LLC|Ltd|Limited|Corporation|Corp|GmbH|AG|S\.A|Co\.,?\s?Ltd)\.?(?=[\s,;-]|$)"
+)
+
+
+def _described_maker(description: str | None, kb: KnowledgeBase) -> _Found | None:
+    """The maker a sysDescr names first: a vendor file's maker by its name (``Cisco Codec ...``,
+    ``Extreme Networks Wireless Controller``), or a company with its legal form (``Pulse Secure,
+    LLC``). An enterprise number's registrant may be a company since bought or a partner whose
+    number the maker took over; the device's own description names who makes it now."""
+    text = (description or "").strip().strip('"').replace(",", " ")
+    words = [word.casefold() for word in text.split()]
+    for name in sorted(kb.vendor_names(), key=lambda n: -len(n.split())):
+        own = [word.casefold() for word in name.split()]
+        if own and words[: len(own)] == own:
+            return _found(name, oids.SYS_DESCR, 0.5)
+    company = _COMPANY.match((description or "").strip().strip('"'))
+    return _found(company["name"], oids.SYS_DESCR, 0.5) if company else None
 
 
 def _registered_organization(sys_oid: Oid | None) -> _Found | None:
