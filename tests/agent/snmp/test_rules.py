@@ -533,6 +533,10 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         ("Acme OS/400 V7R1M0", "V7R1M0"),
         ("ACME AcmeOS-V0600R0705B20180507", "V0600R0705B20180507"),  # joined to the OS's name
         ("Acme Switch Version v1.2.3", "1.2.3"),
+        # a line separator the agent's charset mangled into a letter: the release ends there
+        ("Acme Operating System Software\xdaAcme OS Version: 8.3.2.0\xdaCopyright (c) Acme",
+         "8.3.2.0"),
+        ("Acme Switch 2.1.4\xe9build", "2.1.4"),
     ],
 )  # fmt: skip
 def test_version_grammar(descr: str, version: str | None) -> None:

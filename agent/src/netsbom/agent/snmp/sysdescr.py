@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-_VERSION = re.compile(r"^[vV]?\d+(?:[._]\d+)+[\w.()+-]*$|^[vV]\d+[\w.]*$")
+# (ASCII: a release is written in ASCII; "8.3.2.0\xdaCopyright" is a release, a separator the
+# agent's charset mangled, then a copyright)
+_VERSION = re.compile(r"^[vV]?\d+(?:[._]\d+)+[\w.()+-]*$|^[vV]\d+[\w.]*$", re.ASCII)
 _STOP_WORDS = {
     "version", "ver", "ver.", "release", "running", "software", "firmware", "revision", "rev",
     "rev.", "build", "copyright", "(c)", "hw:", "sw:", "fw:", "on", "with", "by", "-", "for",
@@ -279,7 +281,7 @@ _TRAIN = re.compile(r"^R\d+(?:\.\d+)+[A-Za-z]?\d*$")
 _VR_TRAIN = r"V\d{1,4}R\d{1,4}[A-Z0-9]*"
 _RELEASE = rf"(?:v(?!\d{{1,4}}R\d))?(?P<version>{_VR_TRAIN}|\d+(?:[._-]\w+)+(?:\([\w.]+\)[\w.-]*)?)"
 _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern))
+    (name, re.compile(pattern, re.ASCII))
     for name, pattern in (
         # "SW: v6.3.2.011", "Software Version 4.04", "OS version 2.1", "SW_REV: 3.0.2": the
         # software itself (not "OS6850-U24X": a word going on into digits names a product)
@@ -375,7 +377,7 @@ def _not_software(before: str) -> bool:
 
 
 def _bare_version(descr: str) -> str | None:
-    for found in re.finditer(r"[^\s,;]+", descr):
+    for found in re.finditer(r"[^\s,;\x80-\U0010ffff]+", descr):  # ASCII words
         if _not_software(descr[: found.start()]):
             continue
         word = found.group(0).strip("()\"'")
