@@ -203,6 +203,7 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("Acme (R) Operating System Software\nAcme S3220 version 6.6.4", "S3220"),
         ("ACME NETWORK CARD,SN:X123,PID:Acme Printer M130,FN:1", "Acme Printer M130"),
         ("Hardware Model:ACME_S9500-12, Software version: AcmeNOS,6.5.4", "ACME_S9500-12"),
+        ("Prod: Acme-E;Vers: 3.17.10;kernel: 4.14.0;S/N: 393300200125", "Acme-E"),
         ("UPS SNMP Agent", None),
         ("FM Transmitter", None),
         ("Hardware: AMD64 Family 16 Model 2 Stepping 3 AT/AT COMPATIBLE", None),

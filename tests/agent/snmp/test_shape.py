@@ -190,6 +190,8 @@ def test_product_shapes(text: str) -> None:
         "9600RPM",  # a quantity: a fan's speed, a supply's rating
         "230 V",
         "12.5kW",
+        "256QAM",  # a radio's modulation
+        "8PSK",
         "SFOS 17.5.5 MR-5",  # a software's name and its release
         "SECURE/SNMP/TELNET/WEB/V3.59",
         "AcmeOS 7.0.1-R1456",  # a release with its build after a hyphen

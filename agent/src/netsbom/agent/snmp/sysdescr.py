@@ -51,8 +51,8 @@ _COMPANY_TAIL = {"inc", "inc.", "ltd", "ltd.", "co.", "corp", "corp.", "llc", "g
 _MODEL_SHAPES = tuple(
     re.compile(pattern)
     for pattern in (
-        # "Model: X", "Hardware Model:X", "PID:HP LaserJet M130" (labels)
-        r"(?i)\b(?:hardware\s+model|model|pid|product)\s*[:=]\s*(?P<model>[A-Za-z0-9][^,;\n]*?)"
+        # "Model: X", "Hardware Model:X", "PID:HP LaserJet M130", "Prod: X" (labels)
+        r"(?i)\b(?:hardware\s+model|model|pid|prod(?:uct)?)\s*[:=]\s*(?P<model>[A-Za-z0-9][^,;\n]*?)"
         r"\s*(?=[,;\n]|$)",
         # "... running on an Acme Networks AB-1200", "OS for ab5812_54x", "AcmeOS 6.40.5 (stable)
         # on RB952Ui": the platform an OS runs on
@@ -323,9 +323,10 @@ _NOT_SOFTWARE = re.compile(
 # a clause (since the last comma) that names boot code or the kernel with its version, then more:
 # "U-Boot 2013.01 (V1.0.1.29)" is all the boot loader's ("kernel JUNOS 15.1" is not: no version)
 _BOOT_CLAUSE = re.compile(r"(?i)(?:^|[,;])\s*(?:u-boot|boot\w*|bios|linux|kernel)\s+v?\d[^,;]*$")
-# a quantity, not a release nor a product: "3.6kVA", "2.4GHz", "1.5W", "10.5dBm", "9600RPM"
+# a quantity, not a release nor a product: "3.6kVA", "2.4GHz", "1.5W", "10.5dBm", "9600RPM", a
+# radio's modulation ("256QAM", "8PSK")
 _QUANTITY = re.compile(
-    r"(?i)^\d+(?:\.\d+)?\s*(?:[kmgt]?(?:va|w|wh|v|a|hz|bps|b)|dbm?|nm|mm|ah|rpm|%)$"
+    r"(?i)^\d+(?:\.\d+)?\s*(?:[kmgt]?(?:va|w|wh|v|a|hz|bps|b)|dbm?|nm|mm|ah|rpm|%|qam|psk)$"
 )
 
 _LETTERED_NUMBER = re.compile(r"^\d{7,}[A-Za-z]$")  # "9610005015A": a serial and its check letter
