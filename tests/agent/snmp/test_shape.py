@@ -438,6 +438,29 @@ def test_replay_takes_model_then_serial_from_the_subtree(tmp_path: Path) -> None
     assert sources["serial"] == ("1.3.6.1.4.1.64999.2.3.0", 0.3)
 
 
+@pytest.mark.parametrize(
+    ("ups_firmware", "maker_rows", "version"),
+    [
+        # RFC 1628: the agent's software is its management card's; the maker's subtree states
+        # the UPS's own firmware, which is the device's release
+        (None, ["1.3.6.1.4.1.64999.1.1.4.0|4|2.30.0004"], "2.30.0004"),
+        (b"", ["1.3.6.1.4.1.64999.1.1.4.0|4|2.30.0004"], "2.30.0004"),  # stated empty
+        # nothing else states one: the release the card's software states (its sentence read)
+        (None, ["1.3.6.1.4.1.64999.1.1.9.0|2|3"], "6.00"),
+        # upsIdentUPSSoftwareVersion states the UPS's: it outranks both
+        (b"01.17.4945", ["1.3.6.1.4.1.64999.1.1.4.0|4|2.30.0004"], "01.17.4945"),
+    ],
+)
+def test_a_ups_agents_own_release_yields_to_the_ups_firmware(
+    tmp_path: Path, ups_firmware: bytes | None, maker_rows: list[str], version: str
+) -> None:
+    rows = ["1.3.6.1.2.1.33.1.1.4.0|4|Network Management Card V6.00 LD", *maker_rows]
+    if ups_firmware is not None:
+        rows.insert(0, f"1.3.6.1.2.1.33.1.1.3.0|4|{ups_firmware.decode()}")
+    record = replay_snmp(_recording(tmp_path, sorted(rows)))
+    assert record.os.version == version
+
+
 def test_a_model_beside_the_serial_is_decided_once_the_serial_is(tmp_path: Path) -> None:
     # "1234ABC" is product-shaped too: two model candidates until it is known as the serial
     rows = ["1.3.6.1.4.1.64999.2.1.0|4|Shelf M1000e", "1.3.6.1.4.1.64999.2.11.0|4|1234ABC"]

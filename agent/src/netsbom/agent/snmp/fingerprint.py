@@ -127,6 +127,10 @@ class VendorObject(_Model):
     # An SMBIOS (DMI) string: a BIOS template's placeholder for an unset field ("System Serial
     # Number", "To Be Filled By O.E.M.") states nothing (netsbom.agent.smbios).
     smbios: bool = False
+    # The SNMP agent's own software (UPS-MIB's upsIdentAgentSoftwareVersion: a UPS's management
+    # card), not the device's: its field only when no other source states one, the maker's
+    # subtree included.
+    agent: bool = False
 
     @field_validator("oid")
     @classmethod

@@ -370,7 +370,9 @@ def _identify(
                 fingerprint, family=stated.family, os_name=stated.name, version=None, build=None
             )
             vendor_objects["version"] = replace(distro, value=stated.release, confidence=0.9)
-    standard = _objects(view, kb.always_objects(), sys_oid, kb)
+    always = kb.always_objects()
+    standard = _objects(view, tuple(o for o in always if not o.agent), sys_oid, kb)
+    agent_software = _objects(view, tuple(o for o in always if o.agent), sys_oid, kb)
     named = _objects(view, _named_objects(sys_oid), sys_oid, kb)
     generic = kb.fallback_units(description)
     rule = fingerprint.rule
@@ -413,6 +415,8 @@ def _identify(
             ),
             _stated(_inner(components, row, "software_rev", oids.ENT_SOFTWARE_REV)),
             standard.get("version"),
+            # a management card's: the maker's subtree may state the device's own
+            _guessed(_stated(agent_software.get("version"))),
             named.get("version"),
             by_grammar("version"),
             _found(version_from_descr(description), oids.SYS_DESCR, 0.5),
@@ -514,8 +518,9 @@ def _confirmed_firmware(
 
 
 def _guessed(found: _Found | None) -> _Found | None:
-    """A model the sysDescr grammar reads without a vendor's rule: a sysDescr of one phrase is
-    often a name the operator set ("A-U32.024_PDU-B")."""
+    """A value read for want of better, which the maker's subtree may replace: a model the
+    sysDescr grammar reads without a vendor's rule (a sysDescr of one phrase is often a name the
+    operator set, "A-U32.024_PDU-B"), the SNMP agent's own release."""
     return replace(found, guess=True) if found else None
 
 
@@ -529,7 +534,8 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
     """A model, then a serial, from the one scalar of their shape in the maker's subtree ``arc``
     (``netsbom.agent.snmp.shape``; the version is the last of its own candidates). A model the
     serial stood beside (both product-shaped) is tried again once the serial is known, and so
-    is a model only the sysDescr grammar guessed, which the one found replaces."""
+    is a model only the sysDescr grammar guessed, which the one found replaces; likewise a
+    release only the SNMP agent states of itself."""
     model_found = identity.get("model")
     if arc is not None and "serial" not in identity and model_found is not None:
         known = [view.text(oid) for oid in oids.SYSTEM_TEXTS]
@@ -567,6 +573,8 @@ def _last_resort(view: SnmpView, arc: Oid | None, identity: _Identity) -> None:
             identity["serial"] = _Found(serial_found[0], serial_found[1], 0.3)
     if _unsure(identity, "model") and not _confirmed_guess(view, arc, identity.get("model")):
         model()
+    if _unsure(identity, "version") and (shaped := _shaped_version(view, arc)) is not None:
+        identity["version"] = shaped  # over the SNMP agent's own release (a management card's)
 
 
 def _confirmed_guess(view: SnmpView, arc: Oid, guess: _Found | None) -> bool:
