@@ -205,6 +205,22 @@ def test_vendor_without_os_rule_and_unknown_device() -> None:
     assert knowledge_base().identify(None, None).vendor is None
 
 
+def test_a_sysdescr_naming_its_os_outranks_a_product_line_registration() -> None:
+    # Nokia's 6527.6 product line says SR OS by registration alone; the sysDescr names AOS
+    oid = "1.3.6.1.4.1.6527.6.1.1.2.1"
+    found = knowledge_base().identify(oid, "Alcatel-Lucent OS6850-U24X 6.4.3.520.R01 GA, 2010")
+    assert (found.family, found.model, found.version) == (
+        "omniswitch",
+        "OS6850-U24X",
+        "6.4.3.520.R01",
+    )
+    assert found.vendor == "Nokia"  # the number's owner still names the maker
+    # a sysDescr that names no OS another file knows: the registration's family
+    assert knowledge_base().identify(oid, "Acme shelf controller").family == "sros"
+    # a Linux uname line names the kernel, not the product's OS
+    assert knowledge_base().identify(oid, "Linux sr1 4.19.0 #1 SMP x86_64").family == "sros"
+
+
 def test_linux_on_a_vendor_oid_keeps_the_vendor() -> None:
     found = knowledge_base().identify("1.3.6.1.4.1.30065.1.9", "Linux sw1 4.19.0 #1 SMP x86_64")
     assert found.vendor == "Arista" and found.family == "linux"

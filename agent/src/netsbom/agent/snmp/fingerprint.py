@@ -351,9 +351,15 @@ class KnowledgeBase:
         candidates += [
             (f, rule) for f in self.files if f is not owner for rule in f.data.os if rule.descr_only
         ]
-        for loaded, rule in candidates:
-            if not _rule_matches(rule, oid, descr):
+        for matched in candidates:
+            if not _rule_matches(matched[1], oid, descr):
                 continue
+            # the owner's product registrations alone say which OS: a sysDescr that names
+            # another one outright, by another maker's rule ("Alcatel-Lucent OS6850-U24X
+            # 6.4.3.520.R01" under Nokia's 6527.6 line is an OmniSwitch's AOS), says better
+            by_registration = matched[0] is owner and not matched[1].descr
+            named = self._named_by_descr(owner, descr) if owner and by_registration else None
+            loaded, rule = named or matched
             groups = _first_groups(rule.version, descr)
             if rule.vendor is not None:
                 vendor = rule.vendor
@@ -379,6 +385,17 @@ class KnowledgeBase:
                 objects=tuple(o for o in owner.data.objects if not o.families),
             )
         return Fingerprint()
+
+    def _named_by_descr(self, owner: _Loaded, descr: str) -> tuple[_Loaded, OsRule] | None:
+        """The first OS rule of another maker's file whose sysDescr pattern ``descr`` matches
+        (not a general-purpose OS's: a Linux ``uname`` line on an appliance names its kernel)."""
+        for loaded in self.files:
+            if loaded is owner or loaded.data.scope == "always" or loaded.data.generic:
+                continue
+            for rule in loaded.data.os:
+                if rule.descr and any(_regex(p).search(descr) for p in rule.descr):
+                    return loaded, rule
+        return None
 
     def identify_text(self, text: str) -> Fingerprint:
         """The OS a device's own description names (a CLI ``show version`` banner), from the
