@@ -388,6 +388,30 @@ def test_the_maker_a_sysdescr_names_first_outranks_the_numbers_registrant(
     assert parse(view).vendor == vendor
 
 
+@pytest.mark.parametrize(
+    ("software_rev", "version"),
+    [
+        ("Release 2509P33", "2509P33"),  # the label is no part of the release
+        ("Version: 1.2.3", "1.2.3"),
+        ("5.20 Release 1513P62", "5.20 Release 1513P62"),  # a release and its qualifier: whole
+        ("Release notes 2", "Release notes 2"),  # no release after the label
+    ],
+)
+def test_a_software_revision_after_its_label_is_the_release(
+    software_rev: str, version: str
+) -> None:
+    view = view_of(
+        {
+            "1.3.6.1.2.1.1.1.0": b"Acme Platform Software",
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 45000, 1)),
+            f"{ENT}.2.1": b"Acme WX6103",
+            f"{ENT}.5.1": 3,  # chassis
+            f"{ENT}.10.1": software_rev.encode(),
+        }
+    )
+    assert parse(view).os.version == version
+
+
 def test_no_vendor_rather_than_a_code_in_the_mfg_name() -> None:
     view = view_of(
         {
