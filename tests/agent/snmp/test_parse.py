@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from netsbom.agent.identify import with_identifiers
 from netsbom.agent.snmp.parse import Package, parse_view, split_package
 from netsbom.agent.snmp.view import ObjectId, SnmpView, Value, parse_oid
 from netsbom.core.record import DeviceRecord, Target
@@ -410,6 +411,30 @@ def test_a_software_revision_after_its_label_is_the_release(
         }
     )
     assert parse(view).os.version == version
+
+
+def test_a_firmware_release_beside_a_named_kernel_is_no_kernel_release() -> None:
+    # the sysDescr names the kernel and the firmware's release: the release is the firmware's,
+    # so the OS is not "linux" at that release (a kernel component and CPE at 1.0.2.3)
+    descr = b"Linux 2.6.21.5-lvl7-dev, Acme Small Business WAP121 (WAP121-E-K9), Version 1.0.2.3"
+    view = view_of(
+        {"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 4413, 1))}
+    )
+    record = with_identifiers(parse(view))
+    assert (record.os.family, record.os.version) == (None, "1.0.2.3")
+    assert not [s for s in record.software if s.kind == "kernel" and s.version == "1.0.2.3"]
+    assert "linux_kernel:1.0.2.3" not in str(record)
+    # a Linux host's uname line: the kernel is the OS's release, and its component
+    uname = b"Linux web01 5.10.0-21-amd64 #1 SMP Debian 5.10.162-1 x86_64"
+    host = view_of(
+        {
+            "1.3.6.1.2.1.1.1.0": uname,
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 8072, 3, 2, 10)),
+        }
+    )
+    record = with_identifiers(parse(host))
+    assert (record.os.family, record.os.version) == ("linux", "5.10.0-21-amd64")
+    assert [s.version for s in record.software if s.kind == "kernel"] == ["5.10.0-21-amd64"]
 
 
 def test_no_vendor_rather_than_a_code_in_the_mfg_name() -> None:

@@ -475,7 +475,27 @@ def _identify(
         kernel_release = _found(declared.version, oids.SYS_DESCR, 0.9, declared.rule)
         if kernel_release is not None:
             identity["version"] = kernel_release
+    _firmware_over_kernel(identity)
     return identity
+
+
+def _firmware_over_kernel(identity: _Identity) -> None:
+    """A box that names a general-purpose kernel (``Linux 2.6.21.5-lvl7-dev, ... Version
+    1.0.2.3``, or a uname line beside an appliance's own release object) but whose release comes
+    from elsewhere runs firmware built on that kernel: the release is the firmware's, the kernel
+    a part of it, and the OS no longer the kernel's family (whose version would name the kernel:
+    a kernel component, and its CPE, at the firmware's release)."""
+    fingerprint, chosen = identity.fingerprint, identity.get("version")
+    if (
+        fingerprint.family not in _KERNEL_FAMILIES
+        or identity.kernel is not None
+        or chosen is None
+        or chosen.value == fingerprint.version
+    ):
+        return
+    if fingerprint.version:
+        identity.kernel = (fingerprint.family, fingerprint.version)
+    identity.fingerprint = replace(fingerprint, family=None, os_name=None, version=None, build=None)
 
 
 def _stated(found: _Found | None, row: Component | None = None) -> _Found | None:
