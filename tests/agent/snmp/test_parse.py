@@ -437,6 +437,20 @@ def test_a_firmware_release_beside_a_named_kernel_is_no_kernel_release() -> None
     assert [s.version for s in record.software if s.kind == "kernel"] == ["5.10.0-21-amd64"]
 
 
+@pytest.mark.parametrize(
+    ("sys_object_id", "descr"),
+    [
+        ((1, 3, 6, 1, 4, 1, 534, 1), b"ConnectUPS Web/SNMP Card V4.38"),  # EATON-OIDS xupsMIB
+        ((1, 3, 6, 1, 4, 1, 674), b"Storage array"),  # the maker's own number: "dell"
+    ],
+)
+def test_a_registered_mib_module_or_maker_is_no_product(
+    sys_object_id: tuple[int, ...], descr: bytes
+) -> None:
+    view = view_of({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": ObjectId(sys_object_id)})
+    assert parse(view).model is None
+
+
 def test_no_vendor_rather_than_a_code_in_the_mfg_name() -> None:
     view = view_of(
         {

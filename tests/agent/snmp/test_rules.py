@@ -204,6 +204,13 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("ACME NETWORK CARD,SN:X123,PID:Acme Printer M130,FN:1", "Acme Printer M130"),
         ("Hardware Model:ACME_S9500-12, Software version: AcmeNOS,6.5.4", "ACME_S9500-12"),
         ("Prod: Acme-E;Vers: 3.17.10;kernel: 4.14.0;S/N: 393300200125", "Acme-E"),
+        ("Assy 3.6kVA 100-240V 16A WW maPDU", None),  # a supply's range is no product id
+        ("=Acme MR28 Cloud Managed AP", "Acme MR28 Cloud Managed AP"),  # a stray sign first
+        # a host's DNS name names the device, not the product
+        (
+            "AcmeSense fw1.example.lan 18.1.1-a5575d7bd AcmeSense FreeBSD 11.1-RELEASE-p6 amd64",
+            "AcmeSense",
+        ),
         ("UPS SNMP Agent", None),
         ("FM Transmitter", None),
         ("Hardware: AMD64 Family 16 Model 2 Stepping 3 AT/AT COMPATIBLE", None),

@@ -79,6 +79,7 @@ _GLUED_LABEL = re.compile(r"^[A-Za-z]{1,12}:(?P<value>[^:\s]+)$")  # "MD:PX3-549
 _OS_NAME = re.compile(r"^[A-Z][A-Za-z]*-?OS$")
 # a trademark's sign is no part of a product's name: "BDCOM(tm) S5612", "Acme(R)"
 _TRADEMARK = re.compile(r"\((?:tm|TM|r|R)\)|[\u00ae\u2122]")
+_HOST_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.){2,}[A-Za-z]{2,}$")  # "fw1.example.lan"
 _UNIT_NUMBER = re.compile(r"^#\d+$")  # "#027676": a unit's number after its product's name
 # words a product name never holds: a label ("SoftW:", " : "), a unit's sequence number or a counter
 # (seven digits or more), a CPU architecture of a `uname` line ("NS-BSD SERIAL i386")
@@ -99,7 +100,9 @@ def _product_name(model: str) -> str | None:
     """``model`` as a product name, without a trademark's sign or an OS's name before its id,
     nor what follows one (a unit's number, a release's ``v``, a label glued to its value, an OS's
     name); None if it names no product."""
-    written = _without_os_names([_TRADEMARK.sub("", word) for word in model.split()])
+    words_written = [_TRADEMARK.sub("", word) for word in model.lstrip("=:;,.-_* ").split()]
+    # a host's DNS name ("OPNsense.example.lan") names the device, not its product
+    written = _without_os_names([w for w in words_written if not _HOST_NAME.match(w)])
     words = _before_labels(written)
     if not words or (len(words) < len(written) and not any(c.isdigit() for c in "".join(words))):
         return None  # "N-TRON Switch e8:80:60": what is left before the MAC names no product
@@ -190,6 +193,7 @@ def _guessed_model(descr: str) -> str | None:
             if (
                 _PRODUCT_ID.match(word)
                 and not _VERSION.match(word)
+                and not is_quantity(word)  # "100-240V": a supply's range
                 and not after_build
                 and not _names_an_os_release(word)
             ):
@@ -324,9 +328,10 @@ _NOT_SOFTWARE = re.compile(
 # "U-Boot 2013.01 (V1.0.1.29)" is all the boot loader's ("kernel JUNOS 15.1" is not: no version)
 _BOOT_CLAUSE = re.compile(r"(?i)(?:^|[,;])\s*(?:u-boot|boot\w*|bios|linux|kernel)\s+v?\d[^,;]*$")
 # a quantity, not a release nor a product: "3.6kVA", "2.4GHz", "1.5W", "10.5dBm", "9600RPM", a
-# radio's modulation ("256QAM", "8PSK")
+# range of them ("100-240V"), a radio's modulation ("256QAM", "8PSK")
 _QUANTITY = re.compile(
-    r"(?i)^\d+(?:\.\d+)?\s*(?:[kmgt]?(?:va|w|wh|v|a|hz|bps|b)|dbm?|nm|mm|ah|rpm|%|qam|psk)$"
+    r"(?i)^\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?\s*"
+    r"(?:[kmgt]?(?:va|w|wh|v|a|hz|bps|b)|dbm?|nm|mm|ah|rpm|%|qam|psk)$"
 )
 
 _LETTERED_NUMBER = re.compile(r"^\d{7,}[A-Za-z]$")  # "9610005015A": a serial and its check letter
