@@ -206,6 +206,7 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("Prod: Acme-E;Vers: 3.17.10;kernel: 4.14.0;S/N: 393300200125", "Acme-E"),
         ("Assy 3.6kVA 100-240V 16A WW maPDU", None),  # a supply's range is no product id
         ("=Acme MR28 Cloud Managed AP", "Acme MR28 Cloud Managed AP"),  # a stray sign first
+        ("Midspan.  Unit S/N=000076.  App Ver=4.17.05.07, Sep 12 2011", None),  # labels with "="
         # a host's DNS name names the device, not the product
         (
             "AcmeSense fw1.example.lan 18.1.1-a5575d7bd AcmeSense FreeBSD 11.1-RELEASE-p6 amd64",

@@ -135,14 +135,15 @@ def _without_os_names(words: list[str]) -> list[str]:
 
 
 def _before_labels(words: list[str]) -> list[str]:
-    """The words before a label glued to its value (``HW:0x10``) or a MAC address, or an OS's
-    name (``V5812G NOS 6.07p1``); the value of a first word's label (``MD:PX3-5493U-K2``)."""
+    """The words before a label glued to its value (``HW:0x10``, ``S/N=000076``) or a MAC
+    address, or an OS's name (``V5812G NOS 6.07p1``); the value of a first word's label
+    (``MD:PX3-5493U-K2``)."""
     kept: list[str] = []
     for word in words:
         glued = _GLUED_LABEL.match(word)
         if glued and not kept:
             kept.append(glued["value"])
-        elif glued or ":" in word.rstrip(":") or (kept and _OS_NAME.match(word)):
+        elif glued or ":" in word.rstrip(":") or "=" in word or (kept and _OS_NAME.match(word)):
             break
         else:
             kept.append(word)
