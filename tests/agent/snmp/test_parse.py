@@ -348,16 +348,20 @@ def test_a_printer_names_its_model_in_its_printer_device() -> None:
 def test_a_chassis_mfg_name_names_the_maker_unless_it_names_something_else(
     mfg_name: str, vendor: str
 ) -> None:
-    view = view_of(
+    assert parse(_acme_chassis(b"Acme edge box", b"edge box", 12, mfg_name)).vendor == vendor
+
+
+def _acme_chassis(descr: bytes, name: bytes, column: int, value: str) -> SnmpView:
+    """A device of an enterprise no vendor file knows, with one ENTITY-MIB chassis row."""
+    return view_of(
         {
-            "1.3.6.1.2.1.1.1.0": b"Acme edge box",
+            "1.3.6.1.2.1.1.1.0": descr,
             "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 45000, 1)),
-            f"{ENT}.2.1": b"edge box",
+            f"{ENT}.2.1": name,
             f"{ENT}.5.1": 3,  # chassis
-            f"{ENT}.12.1": mfg_name.encode(),
+            f"{ENT}.{column}.1": value.encode(),
         }
     )
-    assert parse(view).vendor == vendor
 
 
 @pytest.mark.parametrize(
@@ -401,15 +405,7 @@ def test_the_maker_a_sysdescr_names_first_outranks_the_numbers_registrant(
 def test_a_software_revision_after_its_label_is_the_release(
     software_rev: str, version: str
 ) -> None:
-    view = view_of(
-        {
-            "1.3.6.1.2.1.1.1.0": b"Acme Platform Software",
-            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 45000, 1)),
-            f"{ENT}.2.1": b"Acme WX6103",
-            f"{ENT}.5.1": 3,  # chassis
-            f"{ENT}.10.1": software_rev.encode(),
-        }
-    )
+    view = _acme_chassis(b"Acme Platform Software", b"Acme WX6103", 10, software_rev)
     assert parse(view).os.version == version
 
 
