@@ -272,6 +272,8 @@ class KnowledgeBase:
         self._all_units = frozenset(
             [*self._units.values(), *(unit for f in files for unit in f.fallback_units)]
         )
+        makers = {f.data.vendor for f in files if f.data.vendor}
+        self._vendor_names = tuple(sorted(makers, key=lambda name: (-len(name.split()), name)))
 
     def unit(self, item: OsRule | VendorObject) -> str | None:
         """The unit id of a rule or vendor object of this knowledge base."""
@@ -351,15 +353,15 @@ class KnowledgeBase:
         candidates += [
             (f, rule) for f in self.files if f is not owner for rule in f.data.os if rule.descr_only
         ]
-        for matched in candidates:
-            if not _rule_matches(matched[1], oid, descr):
+        for candidate_file, candidate_rule in candidates:
+            if not _rule_matches(candidate_rule, oid, descr):
                 continue
             # the owner's product registrations alone say which OS: a sysDescr that names
             # another one outright, by another maker's rule ("Alcatel-Lucent OS6850-U24X
             # 6.4.3.520.R01" under Nokia's 6527.6 line is an OmniSwitch's AOS), says better
-            by_registration = matched[0] is owner and not matched[1].descr
+            by_registration = candidate_file is owner and not candidate_rule.descr
             named = self._named_by_descr(owner, descr) if owner and by_registration else None
-            loaded, rule = named or matched
+            loaded, rule = named or (candidate_file, candidate_rule)
             groups = _first_groups(rule.version, descr)
             if rule.vendor is not None:
                 vendor = rule.vendor
@@ -386,32 +388,38 @@ class KnowledgeBase:
             )
         return Fingerprint()
 
-    def _named_by_descr(self, owner: _Loaded, descr: str) -> tuple[_Loaded, OsRule] | None:
-        """The first OS rule of another maker's file whose sysDescr pattern ``descr`` matches
-        (not a general-purpose OS's: a Linux ``uname`` line on an appliance names its kernel)."""
-        for loaded in self.files:
-            if loaded is owner or loaded.data.scope == "always" or loaded.data.generic:
-                continue
-            for rule in loaded.data.os:
-                if rule.descr and any(_regex(p).search(descr) for p in rule.descr):
-                    return loaded, rule
-        return None
-
-    def identify_text(self, text: str) -> Fingerprint:
-        """The OS a device's own description names (a CLI ``show version`` banner), from the
-        OS rules' sysDescr patterns alone: no sysObjectID to say whose device it is."""
+    def _rules_naming(self, text: str) -> Iterator[tuple[_Loaded, OsRule]]:
+        """The OS rules (not the ``always`` files' grammar) whose sysDescr patterns ``text``
+        matches, in file order."""
         for loaded in self.files:
             if loaded.data.scope == "always":
                 continue
             for rule in loaded.data.os:
-                if not rule.descr or not any(_regex(p).search(text) for p in rule.descr):
-                    continue
-                groups: dict[str, str] = {}
-                for line in text.splitlines():  # a release never spans lines
-                    if not _LICENCE.search(line):  # "(LGPL) Version 2.1" is the licence's
-                        groups = {**_first_groups(rule.version, line), **groups}
-                vendor = loaded.data.vendor if rule.vendor is None else rule.vendor
-                return _matched(loaded, rule, groups, vendor)
+                if rule.descr and any(_regex(p).search(text) for p in rule.descr):
+                    yield loaded, rule
+
+    def _named_by_descr(self, owner: _Loaded, descr: str) -> tuple[_Loaded, OsRule] | None:
+        """The first OS rule of another maker's file whose sysDescr pattern ``descr`` matches
+        (not a general-purpose OS's: a Linux ``uname`` line on an appliance names its kernel)."""
+        return next(
+            (
+                (loaded, rule)
+                for loaded, rule in self._rules_naming(descr)
+                if loaded is not owner and not loaded.data.generic
+            ),
+            None,
+        )
+
+    def identify_text(self, text: str) -> Fingerprint:
+        """The OS a device's own description names (a CLI ``show version`` banner), from the
+        OS rules' sysDescr patterns alone: no sysObjectID to say whose device it is."""
+        for loaded, rule in self._rules_naming(text):
+            groups: dict[str, str] = {}
+            for line in text.splitlines():  # a release never spans lines
+                if not _LICENCE.search(line):  # "(LGPL) Version 2.1" is the licence's
+                    groups = {**_first_groups(rule.version, line), **groups}
+            vendor = loaded.data.vendor if rule.vendor is None else rule.vendor
+            return _matched(loaded, rule, groups, vendor)
         return Fingerprint()
 
     def fallback(self, sys_descr: str | None) -> dict[str, str]:
@@ -477,9 +485,9 @@ class KnowledgeBase:
         owner = self._owner(oid)
         return owner is None or not owner.data.generic
 
-    def vendor_names(self) -> frozenset[str]:
-        """The makers the vendor files name."""
-        return frozenset(f.data.vendor for f in self.files if f.data.vendor)
+    def vendor_names(self) -> tuple[str, ...]:
+        """The makers the vendor files name, those of more words first."""
+        return self._vendor_names
 
     def enterprise_vendor(self, number: int) -> str | None:
         """The maker a vendor file names for a private enterprise number: "" when the file

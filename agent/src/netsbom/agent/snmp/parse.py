@@ -355,9 +355,7 @@ def _identify(
     if fingerprint.family in _KERNEL_FAMILIES and appliance:
         # an embedded appliance on a general-purpose kernel: the kernel is a part of its
         # firmware, whose release (if any source states it) is the OS version
-        if fingerprint.family and fingerprint.version:
-            kernel = (fingerprint.family, fingerprint.version)
-        fingerprint = replace(fingerprint, family=None, os_name=None, version=None, build=None)
+        fingerprint, kernel = _kernel_as_part(fingerprint)
     if fingerprint.family:
         used(fingerprint.rule)
     vendor_objects = _objects(view, fingerprint.objects, sys_oid, kb)
@@ -365,10 +363,8 @@ def _identify(
     if distro is not None and fingerprint.family == "linux" and fingerprint.version:
         stated = distribution(distro.value)
         if stated is not None:  # the distribution is the OS, the kernel a part of it
-            kernel = (fingerprint.family, fingerprint.version)
-            fingerprint = replace(
-                fingerprint, family=stated.family, os_name=stated.name, version=None, build=None
-            )
+            fingerprint, kernel = _kernel_as_part(fingerprint)
+            fingerprint = replace(fingerprint, family=stated.family, os_name=stated.name)
             vendor_objects["version"] = replace(distro, value=stated.release, confidence=0.9)
     always = kb.always_objects()
     standard = _objects(view, tuple(o for o in always if not o.agent), sys_oid, kb)
@@ -493,9 +489,15 @@ def _firmware_over_kernel(identity: _Identity) -> None:
         or chosen.value == fingerprint.version
     ):
         return
-    if fingerprint.version:
-        identity.kernel = (fingerprint.family, fingerprint.version)
-    identity.fingerprint = replace(fingerprint, family=None, os_name=None, version=None, build=None)
+    identity.fingerprint, identity.kernel = _kernel_as_part(fingerprint)
+
+
+def _kernel_as_part(fingerprint: Fingerprint) -> tuple[Fingerprint, tuple[str, str] | None]:
+    """The OS a kernel rule read, as firmware built on that kernel: no family, name or release
+    of its own, and the kernel ((family, release), when its release is known) one of its parts."""
+    family, release = fingerprint.family, fingerprint.version
+    part = (family, release) if family and release else None
+    return replace(fingerprint, family=None, os_name=None, version=None, build=None), part
 
 
 def _stated(found: _Found | None, row: Component | None = None) -> _Found | None:
@@ -830,7 +832,7 @@ def _described_maker(description: str | None, kb: KnowledgeBase) -> _Found | Non
     number the maker took over; the device's own description names who makes it now."""
     text = (description or "").strip().strip('"').replace(",", " ")
     words = [word.casefold() for word in text.split()]
-    for name in sorted(kb.vendor_names(), key=lambda n: -len(n.split())):
+    for name in kb.vendor_names():
         own = [word.casefold() for word in name.split()]
         if own and words[: len(own)] == own:
             return _found(name, oids.SYS_DESCR, 0.5)
