@@ -19,6 +19,8 @@ validated with pydantic when loaded; this module is the one generic engine that 
       - {field: serial, oid: "...", over_entity: true}  # outranks ENTITY-MIB's chassis row
       - {field: serial, oid: "...", command: true, smbios: true}  # a command's output (its
         # error states nothing), an SMBIOS string (a BIOS template's placeholder neither)
+      - {field: version, oid: "...", agent: true}  # the SNMP agent's own software: only when
+        # nothing else, the maker's subtree included, states the field
 
 ``scope``: ``owner`` files apply to devices whose sysObjectID they own (or whose sysDescr one of
 their ``descr_only`` rules matches); ``probe`` files are also read on devices with a generic or
