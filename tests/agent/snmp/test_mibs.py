@@ -73,6 +73,11 @@ def test_shared_vendor_mibs() -> None:
     # a number alone names no product: the name stays whole
     vdx = index.product((1, 3, 6, 1, 4, 1, 1588, 3, 3, 1, 131))
     assert vdx is not None and vdx.short == vdx.name == "vdx6740"
+    # one small letter is the product's own, no maker's prefix: Dell's S4148F-ON, Calix's E7-2
+    s4148 = index.product((1, 3, 6, 1, 4, 1, 674, 11000, 5000, 100, 2, 1, 6))
+    assert s4148 is not None and s4148.short == s4148.name == "s4148Fon"
+    e7 = index.product((1, 3, 6, 1, 4, 1, 6321, 1, 2, 2, 5, 3))
+    assert e7 is not None and e7.short == e7.name == "e7x2"
 
 
 # IANA's registry as published (a number, then the organisation indented by two spaces), and

@@ -438,9 +438,11 @@ def test_a_firmware_release_beside_a_named_kernel_is_no_kernel_release() -> None
     [
         ((1, 3, 6, 1, 4, 1, 534, 1), b"ConnectUPS Web/SNMP Card V4.38"),  # EATON-OIDS xupsMIB
         ((1, 3, 6, 1, 4, 1, 674), b"Storage array"),  # the maker's own number: "dell"
+        # F10-PRODUCTS-MIB f10CSeriesProducts: the series' branch, not a product
+        ((1, 3, 6, 1, 4, 1, 6027, 1, 2), b"Dell Networking OS Operating System ..."),
     ],
 )
-def test_a_registered_mib_module_or_maker_is_no_product(
+def test_a_registered_mib_module_product_branch_or_maker_is_no_product(
     sys_object_id: tuple[int, ...], descr: bytes
 ) -> None:
     view = view_of({"1.3.6.1.2.1.1.1.0": descr, "1.3.6.1.2.1.1.2.0": ObjectId(sys_object_id)})

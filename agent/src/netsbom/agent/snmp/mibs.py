@@ -324,7 +324,9 @@ def _short(name: str, siblings: Sequence[str]) -> str:
     """Remove the camel-case prefix most siblings share: ``jnxProductNameMX80`` -> ``MX80``."""
     if len(siblings) < 3:
         return name
-    cuts = [m.end() for m in _CAMEL_CUT.finditer(name)]
+    # a maker's prefix has two letters or more: one small letter starts the product's own name
+    # (Dell's S4048-ON registered as ``s4048on``, Calix's E7-2 as ``e7x2``)
+    cuts = [m.end() for m in _CAMEL_CUT.finditer(name) if m.end() >= 2]
     best = ""
     for cut in cuts:
         prefix = name[:cut]

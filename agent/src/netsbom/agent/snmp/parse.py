@@ -803,18 +803,20 @@ def _printer_model(view: SnmpView) -> _Found | None:
 def _registered_product(sys_oid: Oid | None) -> _Found | None:
     """The sysObjectID's name in the vendor's registration MIB (when a MIB folder is set); not
     one naming the maker's operating system (``clavisterOS``: the OS is registered, no box), a
-    MIB module (``xupsMIB``: an agent answering its MIB's root OID) or the maker itself (a
+    MIB module (``xupsMIB``: an agent answering its MIB's root OID), a branch of products
+    (``f10CSeriesProducts``: an agent answering its series' root) or the maker itself (a
     sysObjectID that is the enterprise's own number, ``dell``)."""
     if not sys_oid or len(sys_oid) <= len(oids.ENTERPRISES) + 1:
         return None
     product = mibs.product(sys_oid)
-    if product is None or _REGISTERED_OS.match(product.short) or _MIB_MODULE.search(product.name):
+    if product is None or _REGISTERED_OS.match(product.short) or _NO_PRODUCT.search(product.name):
         return None
     return _Found(product.short, f"{product.module}::{product.name}", 0.7)
 
 
 _REGISTERED_OS = re.compile(r"^[a-z]*OS$")  # "OS" after the maker's prefix, "acmeOS"
-_MIB_MODULE = re.compile(r"MIB$")  # a MIB module's identity: "xupsMIB", "acmeSwitchMIB"
+# a MIB module's identity ("xupsMIB", "acmeSwitchMIB"), a branch of products ("f10CSeriesProducts")
+_NO_PRODUCT = re.compile(r"MIB$|Products$")
 
 
 # a company's name with its legal form, first in a sysDescr: "Pulse Secure, LLC,...",
