@@ -400,6 +400,9 @@ def test_the_maker_a_sysdescr_names_first_outranks_the_numbers_registrant(
         ("Version: 1.2.3", "1.2.3"),
         ("5.20 Release 1513P62", "5.20 Release 1513P62"),  # a release and its qualifier: whole
         ("Release notes 2", "Release notes 2"),  # no release after the label
+        ("Build 4.04.004", "4.04.004"),  # a build label before a dotted release
+        ("Build 170919", "Build 170919"),  # a build's number, no release
+        ("Version 5.170 V200R012C00SPC500", "5.170 V200R012C00SPC500"),  # and its train
     ],
 )
 def test_a_software_revision_after_its_label_is_the_release(
@@ -407,6 +410,18 @@ def test_a_software_revision_after_its_label_is_the_release(
 ) -> None:
     view = _acme_chassis(b"Acme Platform Software", b"Acme WX6103", 10, software_rev)
     assert parse(view).os.version == version
+
+
+def test_a_standard_mibs_release_after_its_label_is_the_release() -> None:
+    # RMON2 probeSoftwareRev as a D-Link writes it: the label is no part of the release
+    view = view_of(
+        {
+            "1.3.6.1.2.1.1.1.0": b"DES-3200-18 Fast Ethernet Switch",
+            "1.3.6.1.2.1.1.2.0": ObjectId((1, 3, 6, 1, 4, 1, 45000, 1)),
+            "1.3.6.1.2.1.16.19.2.0": b"Build 4.04.004",
+        }
+    )
+    assert parse(view).os.version == "4.04.004"
 
 
 def test_a_firmware_release_beside_a_named_kernel_is_no_kernel_release() -> None:

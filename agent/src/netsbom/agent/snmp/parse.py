@@ -459,7 +459,7 @@ def _identify(
         preferred = vendor_objects.get(name)
         for option in [preferred] if preferred is not None and preferred.first else options:
             if option is not None and not _states_none(name, option.value):
-                identity[name] = option
+                identity[name] = _unlabelled(option) if name == "version" else option
                 used(option.unit)
                 break
     _last_resort(view, own, identity)
@@ -505,12 +505,10 @@ def _stated(found: _Found | None, row: Component | None = None) -> _Found | None
     Version 5.160 (CN), RELEASE 0089"), or one that starts with the ``row``'s product
     (``S3290-42 (standalone) 2.0.4`` in the row of an ``S3290-42 GigaBit Ethernet Switch``): the
     release it states, read by the sysDescr grammar; an image's name, the release at its end
-    (``acmeos-ms4k-7.1.2-ED-R``); a release after its label, without the label (``Release
-    2509P33``). A release with its qualifiers ("5.20 Release 1513P62") stays whole."""
+    (``acmeos-ms4k-7.1.2-ED-R``). A release with its qualifiers ("5.20 Release 1513P62") stays
+    whole."""
     if found is None:
         return None
-    if labelled := _LABELLED_RELEASE.match(found.value):
-        return replace(found, value=labelled["release"])
     first, _, rest = found.value.partition(" ")
     names = (row.model, row.description) if row else ()
     products = {name.split()[0].casefold() for name in names if name and name.split()}
@@ -539,6 +537,13 @@ def _confirmed_firmware(
     return (
         _found(firmware, source, 0.8) if firmware.casefold() in standard.value.casefold() else None
     )
+
+
+def _unlabelled(found: _Found) -> _Found:
+    """A release without the label a source wrote before it (``Release 2509P33``, ``Build
+    4.04.004``): the label is no part of the release a CPE or a version comparison reads."""
+    labelled = _LABELLED_RELEASE.match(found.value.strip())
+    return replace(found, value=labelled["release"]) if labelled else found
 
 
 def _guessed(found: _Found | None) -> _Found | None:
@@ -952,9 +957,11 @@ _ZERO_RELEASE = re.compile(r"^(?:[A-Za-z]{1,3}\.)?[vV]?0+(?:[._-]0+)+$")
 _SENTENCE_WORDS = 4
 # an image's name, the release at its end: "acmeos-ms4k-7.1.2-ED-R"
 _IMAGE_RELEASE = re.compile(r"^[A-Za-z][\w-]*?[-_](?P<release>\d+\.\d+[\w.-]*)$")
-# a release after its label, nothing else: "Release 2509P33", "Version: 1.2.3"
+# a release after its label, maybe with its train: "Release 2509P33", "Version: 1.2.3", "Build
+# 4.04.004" (a build label before a dotted release only), "Version 5.170 V200R012C00SPC500"
 _LABELLED_RELEASE = re.compile(
-    r"^(?i:release|version|ver\.?|rev(?:ision)?)\s*[:=]?\s*(?P<release>[A-Za-z]?\d[\w.()-]*)$"
+    r"^(?:(?i:release|version|ver\.?|rev(?:ision)?)\s*[:=]?\s*|(?i:build)\s*[:=]?\s*(?=\d+\.\d))"
+    r"(?P<release>[A-Za-z]?\d[\w.()-]*(?:\s+[A-Za-z]?\d[\w.()-]*)?)$"
 )
 _MIN_SERIAL = 3  # "M", "NA": too short to number a unit
 
