@@ -196,6 +196,7 @@ def test_product_shapes(text: str) -> None:
         "SECURE/SNMP/TELNET/WEB/V3.59",
         "AcmeOS 7.0.1-R1456",  # a release with its build after a hyphen
         "416791G106T2010SEP230036",  # 21 letters and digits or more unbroken: a code, not a name
+        "time1.example.com",  # a host's DNS name (a time server's): a network setting
     ],
 )
 def test_not_product_shapes(text: str) -> None:

@@ -172,8 +172,8 @@ def is_numbered(text: str) -> bool:
 
 
 def is_product_shaped(text: str) -> bool:
-    """A product id: letters and digits, no long number, hex run, release, instance's name or
-    reading."""
+    """A product id: letters and digits, no long number, hex run, release, instance's name,
+    reading or network name (a host's DNS name, ``time1.example.com``; a mail address; a URL)."""
     return bool(
         _PRODUCT.match(text)
         and not _LONG_NUMBER.search(text)
@@ -184,6 +184,7 @@ def is_product_shaped(text: str) -> bool:
         and not is_quantity(text)
         and not _RELEASE_TOKEN.search(text)
         and release(text) is None
+        and not _NETWORK_NAME.match(text)
     )
 
 
