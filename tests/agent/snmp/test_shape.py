@@ -197,10 +197,17 @@ def test_product_shapes(text: str) -> None:
         "AcmeOS 7.0.1-R1456",  # a release with its build after a hyphen
         "416791G106T2010SEP230036",  # 21 letters and digits or more unbroken: a code, not a name
         "time1.example.com",  # a host's DNS name (a time server's): a network setting
+        "ACME_F2_Firmware_v05_29",  # an image's name: the software, not the product
+        "X200 Software 2",
     ],
 )
 def test_not_product_shapes(text: str) -> None:
     assert not is_product_shaped(text)
+
+
+def test_a_firmware_images_name_is_no_second_product() -> None:
+    view = _view({(10, 1, 0): b"F2_1 1", (10, 2, 0): b"ACME_F2_Firmware_v05_29"})
+    assert enterprise_model(view, ARC, [], None) == ("F2_1 1", (*ARC, 10, 1, 0))
 
 
 def test_the_only_product_id_is_the_model_names_and_the_serial_are_not() -> None:

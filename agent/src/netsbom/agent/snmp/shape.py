@@ -88,6 +88,9 @@ _READING = re.compile(r"\s-\s|\d/\d")  # "01/2021 - 92.9kWh": a reading or a dat
 # "SECURE/SNMP/TELNET/WEB/V3.59", "SonicOS 7.0.1-R1456", "EP.v1.6.0"): a software statement; a
 # product id followed by its revision ("T1600G-28TS 3.0") is still a product
 _RELEASE_TOKEN = re.compile(r"(?:^|[/_(.]|\b[A-Za-z]+\s+)[vV]?\d+(?:\.\d+)+(?=$|[\s/)-])")
+# "firmware" or "software" as a word of its own (between separators, underscores too): the
+# text names the image a product runs, not the product
+_SOFTWARE_WORD = re.compile(r"(?i)(?:^|[\W_])(?:firmware|software)(?:$|[\W_])")
 # a mail address, a URL, a host's DNS name: the group holding one holds network settings
 _NETWORK_NAME = re.compile(
     r"^[^@\s]+@[\w-]+(?:\.[\w-]+)+$|^[a-z]+://|^(?:[\w-]+\.){2,}[a-z]{2,}$", re.IGNORECASE
@@ -173,7 +176,9 @@ def is_numbered(text: str) -> bool:
 
 def is_product_shaped(text: str) -> bool:
     """A product id: letters and digits, no long number, hex run, release, instance's name,
-    reading or network name (a host's DNS name, ``time1.example.com``; a mail address; a URL)."""
+    reading or network name (a host's DNS name, ``time1.example.com``; a mail address; a URL),
+    and no text that calls itself firmware or software (``ACME_F2_Firmware_v05_29``: the image
+    it runs, not the product)."""
     return bool(
         _PRODUCT.match(text)
         and not _LONG_NUMBER.search(text)
@@ -185,6 +190,7 @@ def is_product_shaped(text: str) -> bool:
         and not _RELEASE_TOKEN.search(text)
         and release(text) is None
         and not _NETWORK_NAME.match(text)
+        and not _SOFTWARE_WORD.search(text)
     )
 
 
