@@ -50,6 +50,7 @@ def test_release_shapes(text: str) -> None:
         "192.168.120.1",
         "127.0.0.1",
         "2019.04.18",  # a date
+        "12.02.2008",  # a date as Europe writes it (day, month, year)
         "Acme 2.9.4",  # words: not a release alone
         "2.9.4 build 7",  # a release with its build: release() reads it
         "42",

@@ -61,10 +61,12 @@ _QUALIFIED = re.compile(
     r"(?:(?:\s+|,\s*)(?:(?i:build|rev|rel|release|mr)[ .:-]?\w[\w.-]*|\d{6,8}|\d{4}[.-]\d\d[.-]\d\d"
     rf"|{_BUILD_DATE})|\s*\([\w.-]+\))+$"
 )
-# a date: "2020-05-26", "2020.05.26", or a CIM datetime (DMTF DSP0004: yyyymmddHHMMSS.mmmmmm
-# and the offset from UTC in minutes, "20181211131605.000000+000")
+# a date: "2020-05-26", "2020.05.26", as Europe writes it ("12.02.2008"), or a CIM datetime
+# (DMTF DSP0004: yyyymmddHHMMSS.mmmmmm and the offset from UTC in minutes,
+# "20181211131605.000000+000")
 _DATE = re.compile(
     r"^(?:19|20)\d\d[.-](?:0[1-9]|1[0-2])[.-](?:0[1-9]|[12]\d|3[01])$|^\d{14}\.\d{6}[+-]\d{3}$"
+    r"|^(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d\d$"
 )
 # a date stamp, maybe with its time: "20200805", "20231114093012": not a unit's number
 _DATE_STAMP = re.compile(
