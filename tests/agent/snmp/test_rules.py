@@ -217,6 +217,8 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("Hardware: AMD64 Family 16 Model 2 Stepping 3 AT/AT COMPATIBLE", None),
         ("Acme-Linux 4.4.2 (Linux Kernel 4.19.206-1+acme)", None),  # an OS's name
         ("4-10-g036b52a", None),  # a build's `git describe`
+        ('"1d34"', None),  # a hexadecimal number in small letters: an id, no product's name
+        ("3C16470 Switch", "3C16470"),  # a product id in capitals stays one
         ("Acme radio;AB Radio v1.6;Model:3;HW:6", None),  # a number is no product name
         ("ab40_277_256qam Omni:  1.02.02", None),  # words ending in a label's colon
         ("ACME 21.1.0.1 (Build STA-1)  AP", None),  # a build id

@@ -70,8 +70,12 @@ _MODEL_SHAPES = tuple(
 
 
 # what a model-shaped word can be and a product name is not: an OS's name ("Cumulus-Linux",
-# "AcmeOS"), a `git describe` of a build ("4-10-g036b52a"), a number without a letter ("Model: 3")
-_NOT_A_MODEL = re.compile(r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-f]{7,}|[^a-z]*)$")
+# "AcmeOS"), a `git describe` of a build ("4-10-g036b52a"), a number without a letter ("Model: 3"),
+# a hexadecimal number written in small letters ("1d34": an id or a checksum, no product's name)
+_NOT_A_MODEL = re.compile(
+    r"(?i)^(?:[\w.-]*(?:[-_ ]linux|os|bsd)|\d+-\d+-g[0-9a-f]{7,}|[^a-z]*)$"
+    r"|^(?-i:\d[0-9a-f]*[a-f][0-9a-f]*)$"
+)
 
 
 _GLUED_LABEL = re.compile(r"^[A-Za-z]{1,12}:(?P<value>[^:\s]+)$")  # "MD:PX3-5493U-K2", "HW:6"
