@@ -515,6 +515,7 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         ("Acme Transport 9000 R31.2", "R31.2"),
         ("AcmeOS-C-20.10.R7 cpm/hops Acme 9000", "20.10.R7"),
         ("Acme 2000, XY.2.4, eCos-3.0, Linux 3.6.5", "XY.2.4"),
+        ("Acme bridge XW.v6.3.6", "XW.v6.3.6"),  # a platform's code and its v-release
         ("Acme Base Station, Version: abc-1.02.03.0004", "1.02.03.0004"),
         ("Hardware: x86 - Software: Windows NT Version 4.0 (Build 1381)", "4.0"),
         ("Acme Controller - software version 2.07", "2.07"),

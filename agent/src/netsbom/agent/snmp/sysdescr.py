@@ -306,8 +306,9 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      rf"\s*{_RELEASE}"),
         # "EdgeOS v1.8.0", "KeeneticOS 4.02.C.1.0-1", "NOS 6.07p1": an OS named, then its release
         ("os-name", rf"\b[A-Z][A-Za-z]*OS[-_ ]{_RELEASE}"),
-        # vendor trains: HPE/Aruba "KA.15.03.3004", "PL.10.08.1050"; release trains "R23.6"
-        ("train", r"(?<![\w.])(?P<version>[A-Z]{1,3}\.\d{1,2}\.\d{1,2}(?:\.\d{1,4})?"
+        # vendor trains: HPE/Aruba "KA.15.03.3004", "PL.10.08.1050", a platform's code and its
+        # v-release (Ubiquiti's firmware names: "XW.v6.3.6", "EP.v1.6.0"); release trains "R23.6"
+        ("train", r"(?<![\w.])(?P<version>[A-Z]{1,3}\.v?\d{1,2}\.\d{1,2}(?:\.\d{1,4})?"
                   rf"|R\d+(?:\.\d+)+[A-Za-z]?\d*|{_VR_TRAIN})(?![\w.])"),
         # a product joined to its release: "TiMOS-C-10.0.R4", "SRLinux-v24.10.1-492-g8f8"
         # "InstantOn_1930_1.0.5.0": a product and model number joined to the release
