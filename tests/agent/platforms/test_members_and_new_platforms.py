@@ -151,6 +151,20 @@ def test_generic_driver_reads_two_column_screens_and_abbreviated_labels() -> Non
     assert (partial.os_version, partial.serial) == ("20.54", "12130001")
 
 
+def test_generic_driver_reads_the_running_image_not_a_radios_driver() -> None:
+    """An access point lists the image it runs beside those it boots and its radios' drivers."""
+    text = (
+        "AP Running Image     : 4.2.0.7\n"
+        "Primary Boot Image   : 4.2.0.7\n"
+        "Backup Boot Image    : 4.3.1.2\n"
+        "Radio Driver version : 9.0.5.5-W8964\n"
+        "Radio FW version     : 9.1.8.1\n"
+    )
+    assert parse_outputs(get_platform("generic"), {"show version": text})[0].os_version == "4.2.0.7"
+    radios = "Radio Driver version : 9.0.5.5-W8964\n"  # a driver's release, not the OS's
+    assert parse_outputs(get_platform("generic"), {"show version": radios})[0].os_version is None
+
+
 def test_generic_driver_reads_a_serial_column() -> None:
     table = (
         "System Status                                           Sun Feb 18 18:44:30 2024\n\n"

@@ -522,6 +522,7 @@ def test_integers_are_no_product_name_and_zero_is_no_serial() -> None:
         ("Acme AP, Linux 4.4.60, U-Boot 2016.01", None),  # kernel and boot loader only
         ("Linux release:2.6.18-194.26.1.el5PAE machine:i686", None),  # the kernel's, labelled
         ("Acme AB-100 Hardware version: 12.03", None),  # the hardware's, labelled
+        ("Acme AP, Radio Driver version 9.0.5.5", None),  # a driver's, labelled
         ("AB42 Device\n SoftWare Version AB42-AC_6.0.2\n HardWare Version 3.5", "6.0.2"),
         ("Linux host 4.19.0-18-amd64 #1 SMP Debian x86_64", None),  # uname: the OS rules read it
         ("Acme Gateway 10.1.2.3", None),  # an address, not a release

@@ -44,11 +44,14 @@ _CHASSIS = re.compile(
     r"^[ \t]*\w+[ \t]+(?P<model>[^\n]*?\d[^\n]*?)[ \t]+[Cc]hassis\s*(?:\(|$)", re.M
 )
 _NOT_A_MODEL = re.compile(r"://|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\bshow\b|#")
-# keys whose "version" is not the OS's: boot code, hardware, kernel, components
+# keys whose "version" is not the OS's: boot code, hardware, kernel, components (a radio's
+# driver or firmware)
 _NOT_OS_KEY = re.compile(
     r"\b(?:bios|boot\w*|rom\w*|loader|hardware|hw|kernel|fpga\d*|cpld\d*|epld\d*|pcb|vdb|rules"
-    r"|app|av|ips|engine|signature|database|bootstrap)\b"
+    r"|app|av|ips|engine|signature|database|bootstrap|driver|radio)\b"
 )
+# the image the device runs ("AP Running Image : 17.12.0.78"), beside the images it boots
+_RUNNING_IMAGE = re.compile(r"\brunning image(?: version)?$")
 
 
 def parse_show_version(text: str) -> Partial:
@@ -80,7 +83,13 @@ def parse_show_version(text: str) -> Partial:
         os_name=found.os_name,
         # a release under an OS's label, then the OS rules' reading of the banner, then one
         # under any other label (``NXOS: version 9.3(8)``), then the banner's grammar
-        os_version=first(labelled, found.version, _any_version(values), version_from_descr(head)),
+        os_version=first(
+            labelled,
+            _running_image(values),
+            found.version,
+            _any_version(values),
+            version_from_descr(head),
+        ),
         os_build=found.build,
     )
 
@@ -112,6 +121,12 @@ def _version(value: str | None) -> str | None:
         return None
     word = value.split()[0].strip(",")
     return word.removeprefix("v") if re.match(r"^v?\d", word) else version_from_descr(value)
+
+
+def _running_image(values: dict[str, str]) -> str | None:
+    """The release of the image the device runs, under a label that says so (``AP Running Image
+    : 17.12.0.78``; not ``Primary Boot Image``, ``Backup Boot Image``)."""
+    return first(*(_version(value) for key, value in values.items() if _RUNNING_IMAGE.search(key)))
 
 
 def _any_version(values: dict[str, str]) -> str | None:

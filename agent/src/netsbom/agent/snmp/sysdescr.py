@@ -321,12 +321,12 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )  # fmt: skip
 # what a token right after these words is the version of: hardware (Cisco's "VID: V01" is the
-# hardware's version id), boot code, the kernel, and
+# hardware's version id), boot code, the kernel, a driver ("Radio Driver version 9.0.5.5"), and
 # the SNMP agent (RFC 1628 tells upsIdentAgentSoftwareVersion from the UPS's own: "SNMP Agent SW
 # v2.2" is the management card's agent, not the device's firmware)
 _NOT_SOFTWARE = re.compile(
     r"(?i)(?:\b(?:hw|mb|hwv|vid|rom|boot\w*|u-boot|loader|bios|cpld|fpga|pcb|hardware|bootldr"
-    r"|bootrom|bl|kernel|linux|agent(?:\s+(?:sw|software))?)"
+    r"|bootrom|bl|kernel|linux|driver|agent(?:\s+(?:sw|software))?)"
     r"(?:\s+(?:version|ver\.?|rev(?:ision)?|release))?\b|\bhw_rev)"  # "Hardware version: 12.03"
     r"\s*[:=]?\s*v?$"
 )
