@@ -165,6 +165,35 @@ def test_generic_driver_reads_the_running_image_not_a_radios_driver() -> None:
     assert parse_outputs(get_platform("generic"), {"show version": radios})[0].os_version is None
 
 
+def test_generic_driver_reads_a_release_under_a_label_naming_the_product() -> None:
+    """``<product> Software Version`` over ``<product> OS Version`` (the base distribution's)."""
+    text = (
+        "AcmeNOS Software Version: AcmeNOS.main_202205.5324-20230707\n"
+        "AcmeNOS OS Version: 11\n"
+        "Distribution: Debian 11.7\n"
+        "Kernel: 5.10.0-18-2-amd64\n"
+    )
+    partial = parse_outputs(get_platform("generic"), {"show version": text})[0]
+    assert partial.os_version == "202205.5324-20230707"
+
+
+def test_generic_driver_skips_the_release_before_the_last_reset() -> None:
+    """``System version`` under ``Last reset`` is the release the device ran before an upgrade."""
+    text = (
+        "Software\n"
+        "  NXOS: version 10.3(6) [Maintenance Release]\n"
+        "  Processor Board ID FDO23490570\n\n"
+        "Last reset at 310210 usecs after Wed May 28 16:35:54 2025\n\n"
+        "  Reason: Reset Requested by CLI command reload\n"
+        "  System version: 9.3(15)\n"
+        "  Service:\n\n"
+        "plugin\n"
+    )
+    partial = parse_outputs(get_platform("generic"), {"show version": text})[0]
+    assert partial.os_version == "10.3(6)"
+    assert partial.serial == "FDO23490570"
+
+
 def test_generic_driver_reads_a_serial_column() -> None:
     table = (
         "System Status                                           Sun Feb 18 18:44:30 2024\n\n"

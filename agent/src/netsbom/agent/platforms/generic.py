@@ -50,13 +50,14 @@ _NOT_OS_KEY = re.compile(
     r"\b(?:bios|boot\w*|rom\w*|loader|hardware|hw|kernel|fpga\d*|cpld\d*|epld\d*|pcb|vdb|rules"
     r"|app|av|ips|engine|signature|database|bootstrap|driver|radio)\b"
 )
+_BARE_KEYS = frozenset({"version", "software", "firmware"})  # words any part's label ends in
 # the image the device runs ("AP Running Image : 17.12.0.78"), beside the images it boots
 _RUNNING_IMAGE = re.compile(r"\brunning image(?: version)?$")
 
 
 def parse_show_version(text: str) -> Partial:
     found = knowledge_base().identify_text(text)
-    values = key_values(text)
+    values = key_values(_without_history(text))
     labelled = _version(pick(values, *_VERSION_KEYS))
     lines = text.strip().splitlines()
     head = " ".join(lines[:3])
@@ -87,6 +88,7 @@ def parse_show_version(text: str) -> Partial:
             labelled,
             _running_image(values),
             found.version,
+            _version(_product_labelled(values)),
             _any_version(values),
             version_from_descr(head),
         ),
@@ -123,10 +125,39 @@ def _version(value: str | None) -> str | None:
     return word.removeprefix("v") if re.match(r"^v?\d", word) else version_from_descr(value)
 
 
+# a section about the last restart ("Last reset at ... / Reason: ... / System version: 9.3(15)",
+# maybe after a blank line): its labels state the release the device ran then, before an upgrade
+_HISTORY = re.compile(
+    r"(?im)^[ \t]*last (?:reset|reload|restart|reboot)\b.*\n(?:[ \t]*\n)?(?:[ \t]*\S.*(?:\n|$))*"
+)
+
+
+_VERSION_LINE = re.compile(r"(?im)^.*\bversion\b.*(?:\n|$)")
+
+
+def _without_history(text: str) -> str:
+    """``text`` without the releases its sections about the last restart state (to the next
+    blank line after the section's first line); their other lines stay."""
+    return _HISTORY.sub(lambda section: _VERSION_LINE.sub("", section.group(0)), text)
+
+
 def _running_image(values: dict[str, str]) -> str | None:
     """The release of the image the device runs, under a label that says so (``AP Running Image
     : 17.12.0.78``; not ``Primary Boot Image``, ``Backup Boot Image``)."""
     return first(*(_version(value) for key, value in values.items() if _RUNNING_IMAGE.search(key)))
+
+
+def _product_labelled(values: dict[str, str]) -> str | None:
+    """A value under an OS's label that names its product first (``SONiC Software Version``,
+    ``Acme OS Version``), the labels in :data:`_VERSION_KEYS`' order; a bare ``version`` (any
+    part's) and the labels of boot code, hardware or a component's never."""
+    for key in _VERSION_KEYS:
+        if key in _BARE_KEYS:
+            continue
+        for label, value in values.items():
+            if label.endswith(" " + key) and not _NOT_OS_KEY.search(label):
+                return value
+    return None
 
 
 def _any_version(values: dict[str, str]) -> str | None:
