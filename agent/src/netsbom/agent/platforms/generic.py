@@ -82,8 +82,10 @@ def parse_show_version(text: str) -> Partial:
         ),
         os_family=found.family,
         os_name=found.os_name,
-        # a release under an OS's label, then the OS rules' reading of the banner, then one
-        # under any other label (``NXOS: version 9.3(8)``), then the banner's grammar
+        # a release under an OS's label, then the running image's, then the OS rules' reading
+        # of the banner, then one under an OS's label naming its product (``SONiC Software
+        # Version``), then under any other label (``NXOS: version 9.3(8)``), then the banner's
+        # grammar
         os_version=first(
             labelled,
             _running_image(values),
@@ -130,8 +132,6 @@ def _version(value: str | None) -> str | None:
 _HISTORY = re.compile(
     r"(?im)^[ \t]*last (?:reset|reload|restart|reboot)\b.*\n(?:[ \t]*\n)?(?:[ \t]*\S.*(?:\n|$))*"
 )
-
-
 _VERSION_LINE = re.compile(r"(?im)^.*\bversion\b.*(?:\n|$)")
 
 
