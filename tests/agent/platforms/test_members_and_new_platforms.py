@@ -4,6 +4,8 @@ recordings (test_accuracy.py); the generic driver on every platform's recordings
 
 from __future__ import annotations
 
+import pytest
+
 from netsbom.agent.platforms import get_platform, parse_outputs
 from netsbom.agent.platforms._cisco import parse_show_version as ios_show_version
 from netsbom.agent.platforms.exos import parse_show_switch
@@ -151,47 +153,43 @@ def test_generic_driver_reads_two_column_screens_and_abbreviated_labels() -> Non
     assert (partial.os_version, partial.serial) == ("20.54", "12130001")
 
 
-def test_generic_driver_reads_the_running_image_not_a_radios_driver() -> None:
-    """An access point lists the image it runs beside those it boots and its radios' drivers."""
-    text = (
-        "AP Running Image     : 4.2.0.7\n"
-        "Primary Boot Image   : 4.2.0.7\n"
-        "Backup Boot Image    : 4.3.1.2\n"
-        "Radio Driver version : 9.0.5.5-W8964\n"
-        "Radio FW version     : 9.1.8.1\n"
-    )
-    assert parse_outputs(get_platform("generic"), {"show version": text})[0].os_version == "4.2.0.7"
-    radios = "Radio Driver version : 9.0.5.5-W8964\n"  # a driver's release, not the OS's
-    assert parse_outputs(get_platform("generic"), {"show version": radios})[0].os_version is None
+# an access point lists the image it runs beside those it boots and its radios' drivers
+ACCESS_POINT = (
+    "AP Running Image     : 4.2.0.7\n"
+    "Primary Boot Image   : 4.2.0.7\n"
+    "Backup Boot Image    : 4.3.1.2\n"
+    "Radio Driver version : 9.0.5.5-W8964\n"
+    "Radio FW version     : 9.1.8.1\n"
+)
+# "<product> Software Version" over "<product> OS Version" (the base distribution's)
+PRODUCT_LABELS = (
+    "AcmeNOS Software Version: AcmeNOS.main_202205.5324-20230707\n"
+    "AcmeNOS OS Version: 11\n"
+    "Distribution: Debian 11.7\n"
+)
+# "System version" under "Last reset" is the release the device ran before an upgrade
+LAST_RESET = (
+    "Software\n"
+    "  NXOS: version 10.3(6) [Maintenance Release]\n\n"
+    "Last reset at 310210 usecs after Wed May 28 16:35:54 2025\n\n"
+    "  Reason: Reset Requested by CLI command reload\n"
+    "  System version: 9.3(15)\n"
+    "  Service:\n\n"
+    "plugin\n"
+)
 
 
-def test_generic_driver_reads_a_release_under_a_label_naming_the_product() -> None:
-    """``<product> Software Version`` over ``<product> OS Version`` (the base distribution's)."""
-    text = (
-        "AcmeNOS Software Version: AcmeNOS.main_202205.5324-20230707\n"
-        "AcmeNOS OS Version: 11\n"
-        "Distribution: Debian 11.7\n"
-        "Kernel: 5.10.0-18-2-amd64\n"
-    )
-    partial = parse_outputs(get_platform("generic"), {"show version": text})[0]
-    assert partial.os_version == "202205.5324-20230707"
-
-
-def test_generic_driver_skips_the_release_before_the_last_reset() -> None:
-    """``System version`` under ``Last reset`` is the release the device ran before an upgrade."""
-    text = (
-        "Software\n"
-        "  NXOS: version 10.3(6) [Maintenance Release]\n"
-        "  Processor Board ID FDO23490570\n\n"
-        "Last reset at 310210 usecs after Wed May 28 16:35:54 2025\n\n"
-        "  Reason: Reset Requested by CLI command reload\n"
-        "  System version: 9.3(15)\n"
-        "  Service:\n\n"
-        "plugin\n"
-    )
-    partial = parse_outputs(get_platform("generic"), {"show version": text})[0]
-    assert partial.os_version == "10.3(6)"
-    assert partial.serial == "FDO23490570"
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        (ACCESS_POINT, "4.2.0.7"),
+        ("Radio Driver version : 9.0.5.5-W8964\n", None),  # a driver's release, not the OS's
+        (PRODUCT_LABELS, "202205.5324-20230707"),
+        (LAST_RESET, "10.3(6)"),
+    ],
+)
+def test_generic_driver_reads_the_release_the_device_runs(text: str, version: str | None) -> None:
+    assert parse_outputs(get_platform("generic"), {"show version": text})[0].os_version == version
 
 
 def test_generic_driver_reads_a_serial_column() -> None:
