@@ -382,6 +382,10 @@ def _acme_chassis(descr: bytes, name: bytes, column: int, value: str) -> SnmpVie
         (b"Acme edge box", "Symbicon"),
         (b"Edge box by Cisco Systems, Inc.", "Symbicon"),  # not first: a partner, a chip maker?
         (b"Ciscoish 3000", "Symbicon"),  # a whole word only
+        (b"OSA 5412", "Symbicon"),  # a legal form is a word of its own ("O" + "SA" is none)
+        (b"Acme Co., Ltd. AB-1200", "Acme"),  # two legal forms
+        (b"Acme AB-1200 switch", "Symbicon"),  # a product id, no legal form
+        (b"Acme AS 400", "Symbicon"),
     ],
 )
 def test_the_maker_a_sysdescr_names_first_outranks_the_numbers_registrant(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from netsbom.core.companies import is_legal_form
 from netsbom.core.families import hardware_cpe_vendor, kernel_cpe_name, known_family
 
 _SERIES = re.compile(r"^([A-Za-z]+\d+)")
@@ -66,7 +67,7 @@ def hardware_cpe(vendor: str | None, model: str | None) -> str | None:
 
 
 # words of a company's name after the maker's own (``Cisco Systems``, ``Juniper Networks, Inc.``)
-_COMPANY_WORDS = {"systems", "networks", "inc", "inc.", "corp", "corp.", "ltd", "ltd.", "co."}
+_COMPANY_WORDS = {"systems", "networks"}
 
 
 def _without_maker(words: list[str], vendor: str, nvd_vendor: str) -> list[str]:
@@ -76,7 +77,7 @@ def _without_maker(words: list[str], vendor: str, nvd_vendor: str) -> list[str]:
     rest = list(words)
     while rest and rest[0].casefold().strip(",") in maker:
         rest.pop(0)
-        while rest and rest[0].casefold().strip(",") in _COMPANY_WORDS:
+        while rest and (rest[0].casefold().strip(",") in _COMPANY_WORDS or is_legal_form(rest[0])):
             rest.pop(0)
     return rest if any(c.isdigit() for c in "".join(rest)) else words
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 from netsbom.agent.snmp.view import Oid
+from netsbom.core.companies import LEGAL_FORM
 
 log = logging.getLogger(__name__)
 
@@ -416,11 +417,7 @@ def scan_kinds(text: str) -> tuple[str, list[Assignment]]:
 
 _IANA_NUMBER = re.compile(r"^(\d+)\s*$")
 _FORMERLY = re.compile(r"\s*\((?:formerly|previous|was|now|https?:)[^)]*\)?", re.IGNORECASE)
-_LEGAL_SUFFIX = re.compile(
-    r"(?:(?:,\s*|\s+)(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|LLC|GmbH|AG|S\.?A|"
-    r"B\.?V|Pty|PLC|Oy|AB|AS|SRL|S\.?p\.?A|K\.?K)\.?)+\s*$",
-    re.IGNORECASE,
-)
+_LEGAL_SUFFIX = re.compile(rf"(?:(?:,\s*|\s+){LEGAL_FORM})+\s*$", re.IGNORECASE)
 
 
 # entries that name no organisation: numbers IANA holds back or took back

@@ -48,6 +48,7 @@ from netsbom.agent.snmp.view import (
     to_text,
 )
 from netsbom.agent.virtual import with_virtual
+from netsbom.core.companies import LEGAL_FORM
 from netsbom.core.cpe import hardware_cpe, os_cpe
 from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import (
@@ -824,11 +825,12 @@ _REGISTERED_OS = re.compile(r"^[a-z]*OS$")  # "OS" after the maker's prefix, "ac
 _NO_PRODUCT = re.compile(r"MIB$|Products$")
 
 
-# a company's name with its legal form, first in a sysDescr: "Pulse Secure, LLC,...",
-# "Infinera Corporation - Embedded Node Manager"
+# a company's name, then its legal form after a comma or a space, first in a sysDescr: "Pulse
+# Secure, LLC,...", "Infinera Corporation - Embedded Node Manager", "Acme Co., Ltd."; not a
+# product id or a number after a maker ("Acme AB-1800", "Acme AS 400")
 _COMPANY = re.compile(
-    r"^(?P<name>[A-Z][\w&+.-]*(?: [A-Z][\w&+.-]*){0,3}),?\s?"
-    r"(?:Inc|LLC|Ltd|Limited|Corporation|Corp|GmbH|AG|S\.A|Co\.,?\s?Ltd)\.?(?=[\s,;-]|$)"
+    rf"^(?P<name>[A-Z][\w&+.-]*(?: [A-Z][\w&+.-]*){{0,3}})(?:,\s?|\s){LEGAL_FORM}"
+    rf"(?:,?\s?{LEGAL_FORM})?(?=[,;]|\s+\D|\s*$)"
 )
 
 
@@ -844,7 +846,7 @@ def _described_maker(description: str | None, kb: KnowledgeBase) -> _Found | Non
         if own and words[: len(own)] == own:
             return _found(name, oids.SYS_DESCR, 0.5)
     company = _COMPANY.match((description or "").strip().strip('"'))
-    return _found(company["name"], oids.SYS_DESCR, 0.5) if company else None
+    return _found(mibs.organization_name(company["name"]), oids.SYS_DESCR, 0.5) if company else None
 
 
 def _registered_organization(sys_oid: Oid | None) -> _Found | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from netsbom.core.companies import is_legal_form
+
 # (ASCII: a release is written in ASCII; "8.3.2.0\xdaCopyright" is a release, a separator the
 # agent's charset mangled, then a copyright)
 _VERSION = re.compile(r"^[vV]?\d+(?:[._]\d+)+[\w.()+-]*$|^[vV]\d+[\w.]*$", re.ASCII)
@@ -43,8 +45,6 @@ _PRODUCT_ID = re.compile(r"^(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z
 _DESIGNATOR = re.compile(r"^[A-Z]{2,5}$")  # a trailing product line: "MS", "CTM"
 _GENERIC_WORDS = {"agent", "snmp", "system", "controller", "device", "server", "host", "unknown"}
 _DOTTED_QUAD = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
-# the tail of a company name cut by a comma: "Juniper Networks, Inc. ex3400-48t Ethernet Switch"
-_COMPANY_TAIL = {"inc", "inc.", "ltd", "ltd.", "co.", "corp", "corp.", "llc", "gmbh", "ag", "s.a."}
 
 
 # Where devices name their hardware in words, in order of trust (documented shapes):
@@ -254,7 +254,8 @@ def _leading_words(segment: str) -> tuple[list[str], bool]:
     release joined to it (the product's name then ends there)."""
     words: list[str] = []
     for word in segment.split():
-        if not words and word.lower() in _COMPANY_TAIL:
+        # a company's name cut by a comma ("Juniper Networks, Inc. ex3400-48t Ethernet Switch")
+        if not words and is_legal_form(word):
             continue
         if word.lower() in _STOP_WORDS or word.startswith("("):
             break
