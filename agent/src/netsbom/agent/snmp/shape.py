@@ -40,7 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Container, Iterable, Sequence
 
 from netsbom.agent.snmp.fingerprint import knowledge_base
-from netsbom.agent.snmp.sysdescr import is_quantity, stated_version
+from netsbom.agent.snmp.sysdescr import is_host_name, is_quantity, stated_version
 from netsbom.agent.snmp.view import Oid, SnmpView, to_text
 
 _VERSION = re.compile(r"^[A-Za-z]?\d+(?:\.\d+){1,5}(?!\.?\d)[A-Za-z0-9()._+-]*$")
@@ -93,10 +93,9 @@ _RELEASE_TOKEN = re.compile(r"(?:^|[/_(.]|\b[A-Za-z]+\s+)[vV]?\d+(?:\.\d+)+(?=$|
 # "firmware" or "software" as a word of its own (between separators, underscores too): the
 # text names the image a product runs, not the product
 _SOFTWARE_WORD = re.compile(r"(?i)(?:^|[\W_])(?:firmware|software)(?:$|[\W_])")
-# a mail address, a URL, a host's DNS name: the group holding one holds network settings
-_NETWORK_NAME = re.compile(
-    r"^[^@\s]+@[\w-]+(?:\.[\w-]+)+$|^[a-z]+://|^(?:[\w-]+\.){2,}[a-z]{2,}$", re.IGNORECASE
-)
+# a mail address or a URL; with a host's DNS name, a network name: the group holding one holds
+# network settings
+_MAIL_OR_URL = re.compile(r"^[^@\s]+@[\w-]+(?:\.[\w-]+)+$|^[a-z]+://", re.IGNORECASE)
 _MIN_NAME = 6  # a known text this long found inside a candidate makes it a name, not a serial
 _ONE_CHARACTER = re.compile(r"^(.)\1*$")  # "000000", "FFFFFFFF": no serial written
 _NUMBERS = re.compile(r"^\d+(?:-\d+){2,}$")  # "1-847-634-6700", "2020-05-26": not a unit's id
@@ -137,7 +136,13 @@ def _address(text: str) -> ipaddress.IPv4Address | None:
 
 
 def _names_a_network_setting(text: str) -> bool:
-    return _local_address(text) or bool(_NETWORK_NAME.match(text.strip()))
+    return _local_address(text) or _is_network_name(text)
+
+
+def _is_network_name(text: str) -> bool:
+    """A mail address, a URL or a host's DNS name."""
+    stripped = text.strip()
+    return _MAIL_OR_URL.match(stripped) is not None or is_host_name(stripped)
 
 
 def _local_address(text: str) -> bool:
@@ -191,7 +196,7 @@ def is_product_shaped(text: str) -> bool:
         and not is_quantity(text)
         and not _RELEASE_TOKEN.search(text)
         and release(text) is None
-        and not _NETWORK_NAME.match(text)
+        and not _is_network_name(text)
         and not _SOFTWARE_WORD.search(text)
     )
 

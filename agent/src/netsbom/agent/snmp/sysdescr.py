@@ -83,7 +83,7 @@ _GLUED_LABEL = re.compile(r"^[A-Za-z]{1,12}:(?P<value>[^:\s]+)$")  # "MD:PX3-549
 _OS_NAME = re.compile(r"^[A-Z][A-Za-z]*-?OS$")
 # a trademark's sign is no part of a product's name: "BDCOM(tm) S5612", "Acme(R)"
 _TRADEMARK = re.compile(r"\((?:tm|TM|r|R)\)|[\u00ae\u2122]")
-_HOST_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.){2,}[A-Za-z]{2,}$")  # "fw1.example.lan"
+_HOST_NAME = re.compile(r"^(?:[\w-]+\.){2,}[A-Za-z]{2,}$")  # "fw1.example.lan"
 _UNIT_NUMBER = re.compile(r"^#\d+$")  # "#027676": a unit's number after its product's name
 # words a product name never holds: a label ("SoftW:", " : "), a unit's sequence number or a counter
 # (seven digits or more), a CPU architecture of a `uname` line ("NS-BSD SERIAL i386")
@@ -106,7 +106,7 @@ def _product_name(model: str) -> str | None:
     name); None if it names no product."""
     words_written = [_TRADEMARK.sub("", word) for word in model.lstrip("=:;,.-_* ").split()]
     # a host's DNS name ("OPNsense.example.lan") names the device, not its product
-    written = _without_os_names([w for w in words_written if not _HOST_NAME.match(w)])
+    written = _without_os_names([w for w in words_written if not is_host_name(w)])
     words = _before_labels(written)
     if not words or (len(words) < len(written) and not any(c.isdigit() for c in "".join(words))):
         return None  # "N-TRON Switch e8:80:60": what is left before the MAC names no product
@@ -369,6 +369,12 @@ def stated_version(descr: str) -> str | None:
             if not _is_address_or_date(version) and not _QUANTITY.match(version):
                 return version
     return None
+
+
+def is_host_name(word: str) -> bool:
+    """A host's DNS name, three labels or more (``fw1.example.lan``): a device's, not a
+    product's."""
+    return _HOST_NAME.match(word) is not None
 
 
 def is_quantity(word: str) -> bool:
