@@ -107,7 +107,8 @@ def test_factory_default_names_alone_do_not_merge() -> None:
 
 
 @pytest.mark.parametrize(
-    "placeholder", ["Not Specified", "000000000000", "XXXXXX", "1234567890", "SERIALNO", "N/A"]
+    "placeholder",
+    ["Not Specified", "000000000000", "XXXXXX", "1234567890", "SERIALNO", "N/A", "Not Present"],
 )
 def test_placeholder_serials_are_not_identity(placeholder: str) -> None:
     a = view("a", "snmp", "10.0.0.1", hostname="a", serial=placeholder)

@@ -24,11 +24,11 @@ Pure: no I/O, deterministic order.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from netsbom.core.placeholders import is_placeholder_serial
 from netsbom.core.purl import union_software
 from netsbom.core.record import (
     DeviceRecord,
@@ -56,13 +56,6 @@ __all__ = [
 ]
 
 FLAG_KINDS = ("duplicate-serial", "duplicate-chassis-id", "name-conflict", "unknown-port")
-# Serial numbers that are not serial numbers (placeholders, BIOS defaults, anonymised data):
-# never identity. One character repeated ("000000000000", "XXXXXX"), counting runs ("12345678").
-_PLACEHOLDER_SERIAL = re.compile(
-    r"(?:(.)\1*|n/?a|none|null|unknown|not (?:specified|available|applicable)|default string"
-    r"|to be filled by o\.e\.m\.|system serial number|serial ?no|123456789?0?)",
-    re.IGNORECASE,
-)
 _DEVICE_TRANSPORTS = frozenset({"ssh", "gnmi", "netconf"})  # the device states its own facts
 
 
@@ -85,7 +78,7 @@ def serial_key(value: str | None) -> str | None:
     if value is None:
         return None
     text = value.strip()
-    return None if not text or _PLACEHOLDER_SERIAL.fullmatch(text) else text.upper()
+    return None if is_placeholder_serial(text) else text.upper()
 
 
 def _names(record: DeviceRecord) -> set[str]:

@@ -25,11 +25,8 @@ from typing import Any
 import textfsm  # type: ignore[import-untyped]
 
 from netsbom.core.families import family
+from netsbom.core.placeholders import states_nothing
 from netsbom.core.record import Component, ErrorInfo, Neighbor, Software
-
-PLACEHOLDERS = frozenset(
-    {"", "n/a", "na", "none", "unknown", "not available", "not advertised", "-", "null"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +143,7 @@ def clean(value: object) -> str | None:
         if value is None:
             return None
     text = str(value).strip().strip('"').strip()
-    return None if text.casefold() in PLACEHOLDERS else text
+    return None if states_nothing(text) else text
 
 
 def first(*values: object) -> str | None:

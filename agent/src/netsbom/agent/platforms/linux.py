@@ -28,8 +28,8 @@ from netsbom.agent.platforms.base import (
     load_json,
 )
 from netsbom.agent.platforms.neighbors import neighbor
-from netsbom.agent.smbios import is_placeholder
 from netsbom.core.families import known_family
+from netsbom.core.placeholders import is_bios_default
 from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import Component, Neighbor, Software
 
@@ -93,7 +93,7 @@ def parse_dmi(text: str) -> Partial:
     while len(lines) < 3:
         lines.append("")
     vendor, model, serial = (
-        None if v.startswith("cat:") or is_placeholder(v) else clean(v) for v in lines[:3]
+        None if v.startswith("cat:") or is_bios_default(v) else clean(v) for v in lines[:3]
     )
     components = (
         (
@@ -122,7 +122,7 @@ def parse_dmidecode(text: str) -> Partial:
             section = line.strip() == "System Information"
             continue
         match = _DMI_FIELD.match(line) if section else None
-        if match and not is_placeholder(match.group(2)):
+        if match and not is_bios_default(match.group(2)):
             values.setdefault(match.group(1), match.group(2))
     # fields only: the sysfs read before it gives the chassis component (not twice)
     return Partial(

@@ -127,7 +127,7 @@ class VendorObject(_Model):
     # states nothing.
     command: bool = False
     # An SMBIOS (DMI) string: a BIOS template's placeholder for an unset field ("System Serial
-    # Number", "To Be Filled By O.E.M.") states nothing (netsbom.agent.smbios).
+    # Number", "To Be Filled By O.E.M.") states nothing (netsbom.core.placeholders).
     smbios: bool = False
     # The SNMP agent's own software (UPS-MIB's upsIdentAgentSoftwareVersion: a UPS's management
     # card), not the device's: its field only when no other source states one, the maker's

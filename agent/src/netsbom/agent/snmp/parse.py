@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from netsbom.agent.identify import kernel_of, kernel_software
-from netsbom.agent.smbios import is_placeholder
 from netsbom.agent.snmp import mibs, oids
 from netsbom.agent.snmp.distro import distribution
 from netsbom.agent.snmp.fingerprint import (
@@ -50,6 +49,7 @@ from netsbom.agent.snmp.view import (
 from netsbom.agent.virtual import with_virtual
 from netsbom.core.companies import LEGAL_FORM
 from netsbom.core.cpe import hardware_cpe, os_cpe
+from netsbom.core.placeholders import is_bios_default
 from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import (
     Component,
@@ -902,7 +902,7 @@ def _objects(
         suffix, raw = instance
         text = to_text(raw) if _plausible(obj.field, raw) else None
         if text is not None and (
-            (obj.command and _COMMAND_ERROR.match(text)) or (obj.smbios and is_placeholder(text))
+            (obj.command and _COMMAND_ERROR.match(text)) or (obj.smbios and is_bios_default(text))
         ):
             continue
         if text is not None and (value := extract(obj.pattern, obj.field, text)):
