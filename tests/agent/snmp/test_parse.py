@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from netsbom.agent.identify import with_identifiers
-from netsbom.agent.snmp.parse import Package, parse_view, split_package
+from netsbom.agent.snmp.parse import parse_view
+from netsbom.agent.snmp.software import Package, split_package
 from netsbom.agent.snmp.view import ObjectId, SnmpView, Value, parse_oid
 from netsbom.core.record import DeviceRecord, Target
 

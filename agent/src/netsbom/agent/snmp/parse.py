@@ -1,9 +1,10 @@
 """SnmpView -> DeviceRecord. Pure: no I/O, no clock; the same view always gives the same record.
 
 Identity comes from SNMPv2-MIB and ENTITY-MIB; vendor / OS family / version from the fingerprint
-knowledge base (``agent/fingerprints/*.yaml``); components, software and neighbours from
-ENTITY-MIB, HOST-RESOURCES-MIB, LLDP-MIB and CISCO-CDP-MIB. Every learned field gets a provenance
-entry naming the numeric OID it came from.
+knowledge base (``agent/fingerprints/*.yaml``); components from ENTITY-MIB; installed software from
+HOST-RESOURCES-MIB (:mod:`.software`) and neighbours from LLDP-MIB and CISCO-CDP-MIB
+(:mod:`.neighbors`). Every learned field gets a provenance entry naming the numeric OID it came
+from.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from netsbom.agent.snmp.fingerprint import (
     knowledge_base,
     used,
 )
+from netsbom.agent.snmp.neighbors import cdp_neighbors, lldp_neighbors, local_chassis_id
 from netsbom.agent.snmp.shape import (
     enterprise_model,
     enterprise_serial,
@@ -33,30 +35,26 @@ from netsbom.agent.snmp.shape import (
     group_serial,
     is_version_shaped,
 )
+from netsbom.agent.snmp.software import installed_software
 from netsbom.agent.snmp.sysdescr import model_from_descr, uname_host, version_from_descr
 from netsbom.agent.snmp.view import (
-    IpAddress,
     Oid,
     SnmpView,
     Value,
     dotted,
-    is_printable,
     parse_oid,
-    to_hex,
-    to_mac,
+    to_int,
     to_text,
 )
 from netsbom.agent.virtual import with_virtual
 from netsbom.core.companies import LEGAL_FORM
 from netsbom.core.cpe import hardware_cpe, os_cpe
 from netsbom.core.placeholders import is_bios_default
-from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import (
     Component,
     DeviceRecord,
     ErrorInfo,
     Identifiers,
-    Neighbor,
     OsInfo,
     Provenance,
     Software,
@@ -83,19 +81,6 @@ _POSITION = re.compile(
 )
 # Net-SNMP names a dpkg package name_version_arch (Debian policy: no "_" in any of the three),
 # an rpm package name-version-release; a vendor "Name [version]".
-_DPKG = re.compile(
-    r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>(?:\d+:)?\d[A-Za-z0-9.+~:-]*)"
-    r"_(?P<arch>[a-z0-9-]+)$"
-)
-_DPKG_NO_ARCH = re.compile(
-    r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>(?:\d+:)?\d[A-Za-z0-9.+~:-]*)(?P<arch>)$"
-)
-_RPM = re.compile(
-    r"^(?P<name>[^_]+?)-(?P<version>\d[^-_]*-[^-]+?)"
-    r"(?:\.(?P<arch>noarch|x86_64|i[3-6]86|aarch64|armv7hl|ppc64le|ppc64|s390x))?$"
-)
-_BRACKET = re.compile(r"^(?P<name>.+?)\s*\[(?P<version>[^\]]+)\]$")
-_HR_KINDS = {2: "image", 3: "extension"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,21 +176,21 @@ def _parse_view(
     model_name = model.value if model else None
     serial_number = serial.value if serial else None
 
-    chassis_id = _chassis_id(view)
+    chassis_id = local_chassis_id(view)
     if chassis_id:
         prov.add("chassis_id", oids.LLDP_LOC_CHASSIS_ID)
 
-    software = _software(view)
+    software = installed_software(view)
     if software:
         prov.add("software", oids.HR_SW_INSTALLED)
     kernel = _kernel(*identity.kernel) if identity.kernel else kernel_of(os_info, "sysDescr")
     if kernel is not None:
         software.insert(0, kernel)
         prov.add("software", oids.SYS_DESCR, 0.9)
-    lldp = _lldp_neighbors(view)
+    lldp = lldp_neighbors(view)
     if lldp:
         prov.add("neighbors", oids.LLDP_REM_TABLE)
-    cdp = _cdp_neighbors(view)
+    cdp = cdp_neighbors(view)
     if cdp:
         prov.add("neighbors", oids.CDP_CACHE_TABLE)
 
@@ -937,20 +922,6 @@ def _row_index(view: SnmpView, oid: Oid) -> int | None:
     return int(text) if text is not None and text.strip().isdigit() else None
 
 
-def _table(view: SnmpView, entry: Oid, columns: tuple[int, ...]) -> dict[Oid, dict[int, Value]]:
-    """Rows of a table: row index -> {column: value}, rows in index order."""
-    rows: dict[Oid, dict[int, Value]] = {}
-    for column in columns:
-        for index, value in view.subtree((*entry, column)):
-            if index:  # a value on the column itself is no row
-                rows.setdefault(index, {})[column] = value
-    return dict(sorted(rows.items()))
-
-
-def _str(value: Value) -> str | None:
-    return to_text(value)
-
-
 _ZEROS = re.compile(r"^[0\s]*$")
 # a release whose numbers are all zero ("KA.00.00.0000", "0.0.0"): a placeholder, no release
 _ZERO_RELEASE = re.compile(r"^(?:[A-Za-z]{1,3}\.)?[vV]?0+(?:[._-]0+)+$")
@@ -983,32 +954,28 @@ def _release(value: Value) -> str | None:
     return None if text is None or _ZEROS.match(text) else text
 
 
-def _int(value: Value) -> int | None:
-    return value if isinstance(value, int) else None
-
-
 def _components(view: SnmpView) -> tuple[list[Component], _Chassis | None]:
     columns = (
         oids.ENT_DESCR, oids.ENT_CONTAINED_IN, oids.ENT_CLASS, oids.ENT_NAME,
         oids.ENT_HARDWARE_REV, oids.ENT_FIRMWARE_REV, oids.ENT_SOFTWARE_REV, oids.ENT_SERIAL,
         oids.ENT_MFG_NAME, oids.ENT_MODEL_NAME, oids.ENT_IS_FRU,
     )  # fmt: skip
-    rows = _table(view, oids.ENT_ENTRY, columns)
+    rows = view.table(oids.ENT_ENTRY, columns)
     components: list[Component] = []
     chassis: list[tuple[Oid, Component, bool]] = []
     for index, row in rows.items():
-        parent = _int(row.get(oids.ENT_CONTAINED_IN))
-        is_fru = _int(row.get(oids.ENT_IS_FRU))
+        parent = to_int(row.get(oids.ENT_CONTAINED_IN))
+        is_fru = to_int(row.get(oids.ENT_IS_FRU))
         component = Component(
             index=dotted(index),
             parent=str(parent) if parent else None,
-            cls=ENT_CLASSES.get(_int(row.get(oids.ENT_CLASS)) or 0, "other"),
-            name=_str(row.get(oids.ENT_NAME)),
-            description=_str(row.get(oids.ENT_DESCR)),
-            vendor=_str(row.get(oids.ENT_MFG_NAME)),
-            model=_str(row.get(oids.ENT_MODEL_NAME)),
-            serial=_str(row.get(oids.ENT_SERIAL)),
-            hardware_rev=_str(row.get(oids.ENT_HARDWARE_REV)),
+            cls=ENT_CLASSES.get(to_int(row.get(oids.ENT_CLASS)) or 0, "other"),
+            name=to_text(row.get(oids.ENT_NAME)),
+            description=to_text(row.get(oids.ENT_DESCR)),
+            vendor=to_text(row.get(oids.ENT_MFG_NAME)),
+            model=to_text(row.get(oids.ENT_MODEL_NAME)),
+            serial=to_text(row.get(oids.ENT_SERIAL)),
+            hardware_rev=to_text(row.get(oids.ENT_HARDWARE_REV)),
             firmware_rev=_release(row.get(oids.ENT_FIRMWARE_REV)),
             software_rev=_release(row.get(oids.ENT_SOFTWARE_REV)),
             is_fru=True if is_fru == 1 else False if is_fru == 2 else None,
@@ -1078,210 +1045,9 @@ def _product_id(name: str | None, description: str | None) -> tuple[str, int] | 
     return None
 
 
-def _chassis_id(view: SnmpView) -> str | None:
-    raw = view.get(oids.LLDP_LOC_CHASSIS_ID)
-    subtype = view.integer(oids.LLDP_LOC_CHASSIS_ID_SUBTYPE)
-    return _lldp_id(raw, subtype, mac_subtype=4, address_subtype=5)
-
-
-def _lldp_id(
-    raw: Value, subtype: int | None, *, mac_subtype: int, address_subtype: int
-) -> str | None:
-    """Format an LLDP chassis/port id by its subtype: MAC, network address, else text or hex."""
-    if not isinstance(raw, bytes) or not raw:
-        return to_text(raw)
-    if subtype == mac_subtype or (len(raw) == 6 and not is_printable(raw)):
-        mac = to_mac(raw)
-        if mac:
-            return mac
-    if subtype == address_subtype and len(raw) == 5 and raw[0] == 1:
-        return ".".join(str(b) for b in raw[1:])
-    if is_printable(raw):
-        return to_text(raw)
-    return to_hex(raw)
-
-
-def _port_names(view: SnmpView) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for column in (oids.IF_DESCR, oids.IF_NAME):  # ifName wins over ifDescr
-        for index, value in view.subtree(column):
-            text = to_text(value)
-            if len(index) == 1 and text:
-                names[index[0]] = text
-    return names
-
-
-def _local_lldp_ports(view: SnmpView, if_names: dict[int, str]) -> dict[int, str]:
-    rows = _table(view, oids.LLDP_LOC_PORT_ENTRY, (2, 3, 4))
-    ports: dict[int, str] = {}
-    for index, row in rows.items():
-        if len(index) != 1:
-            continue
-        number = index[0]
-        raw_id = row.get(3)
-        port_id = to_text(raw_id) if isinstance(raw_id, bytes) and is_printable(raw_id) else None
-        if _int(row.get(2)) == 5 and port_id:  # interfaceName
-            ports[number] = port_id
-        elif number in if_names:
-            ports[number] = if_names[number]
-        elif desc := to_text(row.get(4)):
-            ports[number] = desc
-        elif port_id:
-            ports[number] = port_id
-    return ports
-
-
-def _lldp_neighbors(view: SnmpView) -> list[Neighbor]:
-    rows = _table(view, oids.LLDP_REM_ENTRY, (4, 5, 6, 7, 8, 9, 10))
-    if not rows:
-        return []
-    if_names = _port_names(view)
-    local_ports = _local_lldp_ports(view, if_names)
-    addresses = _lldp_mgmt_addresses(view)
-    neighbors: list[Neighbor] = []
-    for index, row in rows.items():
-        if len(index) != 3:
-            continue
-        _, port_num, _ = index
-        neighbors.append(
-            Neighbor(
-                protocol="lldp",
-                local_port=local_ports.get(port_num) or if_names.get(port_num) or str(port_num),
-                remote_chassis_id=_lldp_id(
-                    row.get(oids.LLDP_REM_CHASSIS_ID),
-                    _int(row.get(oids.LLDP_REM_CHASSIS_ID_SUBTYPE)),
-                    mac_subtype=4,
-                    address_subtype=5,
-                ),
-                remote_name=to_text(row.get(oids.LLDP_REM_SYS_NAME)),
-                remote_port=_lldp_id(
-                    row.get(oids.LLDP_REM_PORT_ID),
-                    _int(row.get(oids.LLDP_REM_PORT_ID_SUBTYPE)),
-                    mac_subtype=3,
-                    address_subtype=4,
-                ),
-                remote_mgmt_address=addresses.get(index),
-                remote_description=to_text(row.get(oids.LLDP_REM_SYS_DESC)),
-            )
-        )
-    return neighbors
-
-
-def _lldp_mgmt_addresses(view: SnmpView) -> dict[Oid, str]:
-    """lldpRemManAddrTable: the address lives in the index (subtype, length, octets)."""
-    found: dict[Oid, str] = {}
-    for suffix, _ in view.subtree(oids.LLDP_REM_MAN_ADDR_TABLE):
-        if len(suffix) < 7 or suffix[0] != 1:
-            continue
-        row, family, rest = suffix[2:5], suffix[5], suffix[6:]
-        if rest and rest[0] == len(rest) - 1:
-            rest = rest[1:]
-        address: str | None = None
-        if family == 1 and len(rest) == 4 and all(0 <= b < 256 for b in rest):
-            address = ".".join(str(b) for b in rest)
-        elif family == 2 and len(rest) == 16 and all(0 <= b < 256 for b in rest):
-            address = _ipv6(bytes(rest))
-        if address and (row not in found or (family == 1 and ":" in found[row])):
-            found[row] = address
-    return found
-
-
-def _ipv6(raw: bytes) -> str:
-    import ipaddress
-
-    return str(ipaddress.IPv6Address(raw))
-
-
-def _cdp_neighbors(view: SnmpView) -> list[Neighbor]:
-    columns = (
-        oids.CDP_ADDRESS_TYPE, oids.CDP_ADDRESS, oids.CDP_VERSION, oids.CDP_DEVICE_ID,
-        oids.CDP_DEVICE_PORT, oids.CDP_PLATFORM,
-    )  # fmt: skip
-    rows = _table(view, oids.CDP_CACHE_ENTRY, columns)
-    if not rows:
-        return []
-    if_names = _port_names(view)
-    neighbors: list[Neighbor] = []
-    for index, row in rows.items():
-        if len(index) != 2:
-            continue
-        address: str | None = None
-        raw_address = row.get(oids.CDP_ADDRESS)
-        if isinstance(raw_address, bytes) and len(raw_address) == 4:
-            if _int(row.get(oids.CDP_ADDRESS_TYPE)) in (1, None):
-                address = ".".join(str(b) for b in raw_address)
-        elif isinstance(raw_address, IpAddress):
-            address = str(raw_address)
-        platform = to_text(row.get(oids.CDP_PLATFORM))
-        version = to_text(row.get(oids.CDP_VERSION))
-        description = "\n".join(part for part in (platform, version) if part) or None
-        neighbors.append(
-            Neighbor(
-                protocol="cdp",
-                local_port=if_names.get(index[0]) or str(index[0]),
-                remote_name=to_text(row.get(oids.CDP_DEVICE_ID)),
-                remote_port=to_text(row.get(oids.CDP_DEVICE_PORT)),
-                remote_mgmt_address=address,
-                remote_description=description,
-            )
-        )
-    return neighbors
-
-
-def _software(view: SnmpView) -> list[Software]:
-    """hrSWInstalledTable: one row per installed package (Net-SNMP: the dpkg or rpm list)."""
-    rows = _table(view, oids.HR_SW_ENTRY, (oids.HR_SW_NAME, oids.HR_SW_TYPE))
-    software: list[Software] = []
-    for row in rows.values():
-        full = to_text(row.get(oids.HR_SW_NAME))
-        if not full:
-            continue
-        package = split_package(full)
-        # a package manager's package is one whatever its type says (Net-SNMP: Essential
-        # packages are operatingSystem); otherwise operatingSystem is the image it runs
-        kind = "os-package" if package.manager else None
-        kind = kind or _HR_KINDS.get(_int(row.get(oids.HR_SW_TYPE)) or 0) or "application"
-        purl = (
-            package_purl(MANAGERS[package.manager], package.name, package.version,
-                         arch=package.arch)
-            if package.manager
-            else None
-        )  # fmt: skip
-        software.append(
-            Software(package.name, package.version, kind, source="hrSWInstalled", purl=purl)
-        )
-    return software
-
-
 def _kernel(family: str, release: str) -> Software:
     """An appliance's kernel (the release its sysDescr states) as a part of its software: the
     Linux kernel with its CPE, a BSD kernel by name."""
     if family == "linux":
         return kernel_software(release, "sysDescr")
     return Software(name=family, version=release, kind="kernel", source="sysDescr")
-
-
-@dataclass(frozen=True, slots=True)
-class Package:
-    """An installed package's name split into its parts."""
-
-    name: str
-    version: str | None = None
-    arch: str | None = None
-    manager: str | None = None  # dpkg, rpm: whose naming it has; None: no package manager's
-
-
-def split_package(text: str) -> Package:
-    """``libc6_2.36-9+deb12u4_amd64`` (dpkg) -> ``libc6``, ``2.36-9+deb12u4``, ``amd64``;
-    ``zlib-1.2.3-29.el6.x86_64`` (rpm) -> ``zlib``, ``1.2.3-29.el6``, ``x86_64``;
-    ``Base OS Suite [21.4R3-S5]`` -> ``Base OS Suite``, ``21.4R3-S5`` (no manager).
-
-    dpkg first: a Debian name never has ``_`` but may have ``-`` followed by digits
-    (``cpp-12_12.2.0-14_amd64``), which an rpm reading would cut at the wrong place; an rpm
-    release may have one (``9.el8_7``), so ``name_version`` without an arch comes last."""
-    for pattern, manager in ((_DPKG, "dpkg"), (_RPM, "rpm"), (_DPKG_NO_ARCH, "dpkg")):
-        if match := pattern.match(text):
-            return Package(match["name"], match["version"], match["arch"] or None, manager)
-    if match := _BRACKET.match(text):
-        return Package(match["name"], match["version"])
-    return Package(text)

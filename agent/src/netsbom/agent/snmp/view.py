@@ -122,6 +122,15 @@ class SnmpView:
         """A table column: row index (suffix) -> value."""
         return dict(self.subtree(prefix))
 
+    def table(self, entry: Oid, columns: tuple[int, ...]) -> dict[Oid, dict[int, Value]]:
+        """Rows of a table: row index -> {column: value}, rows in index order."""
+        rows: dict[Oid, dict[int, Value]] = {}
+        for column in columns:
+            for index, value in self.subtree((*entry, column)):
+                if index:  # a value on the column itself is no row
+                    rows.setdefault(index, {})[column] = value
+        return dict(sorted(rows.items()))
+
     def text(self, oid: Oid) -> str | None:
         return to_text(self.get(oid))
 
@@ -142,6 +151,11 @@ class SnmpView:
 
 
 _UTF16LE = re.compile(rb"^(?:[^\x00]\x00){2,}(?:\x00\x00)*$")
+
+
+def to_int(value: Value) -> int | None:
+    """An INTEGER (or a counter, a gauge) as a number; any other type is none."""
+    return value if isinstance(value, int) else None
 
 
 def to_text(value: Value) -> str | None:
