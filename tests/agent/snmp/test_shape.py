@@ -609,7 +609,7 @@ def test_a_fault_in_deciding_costs_the_last_resort_only(
         raise RuntimeError("a bug of ours")
 
     path = _recording(tmp_path, ["1.3.6.1.4.1.64999.2.3.0|4|4.03.00"])
-    monkeypatch.setattr(parse, "_components", broken)
+    monkeypatch.setattr(parse, "physical_table", broken)
     assert enterprise_to_read(replay_view(path.read_bytes())) is None
 
 

@@ -1,10 +1,10 @@
 """SnmpView -> DeviceRecord. Pure: no I/O, no clock; the same view always gives the same record.
 
 Identity comes from SNMPv2-MIB and ENTITY-MIB; vendor / OS family / version from the fingerprint
-knowledge base (``agent/fingerprints/*.yaml``); components from ENTITY-MIB; installed software from
-HOST-RESOURCES-MIB (:mod:`.software`) and neighbours from LLDP-MIB and CISCO-CDP-MIB
-(:mod:`.neighbors`). Every learned field gets a provenance entry naming the numeric OID it came
-from.
+knowledge base (``agent/fingerprints/*.yaml``); components from ENTITY-MIB (:mod:`.entity`);
+installed software from HOST-RESOURCES-MIB (:mod:`.software`) and neighbours from LLDP-MIB and
+CISCO-CDP-MIB (:mod:`.neighbors`). Every learned field gets a provenance entry naming the numeric
+OID it came from.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Literal
 from netsbom.agent.identify import kernel_of, kernel_software
 from netsbom.agent.snmp import mibs, oids
 from netsbom.agent.snmp.distro import distribution
+from netsbom.agent.snmp.entity import Chassis, physical_table
 from netsbom.agent.snmp.fingerprint import (
     Fingerprint,
     KnowledgeBase,
@@ -43,7 +44,6 @@ from netsbom.agent.snmp.view import (
     Value,
     dotted,
     parse_oid,
-    to_int,
     to_text,
 )
 from netsbom.agent.virtual import with_virtual
@@ -63,12 +63,6 @@ from netsbom.core.record import (
 
 log = logging.getLogger(__name__)
 
-ENT_CLASSES = {
-    1: "other", 2: "other", 3: "chassis", 4: "backplane", 5: "container", 6: "power-supply",
-    7: "fan", 8: "sensor", 9: "module", 10: "port", 11: "stack", 12: "cpu",
-    # ENTITY-MIB v4 (RFC 6933): energyObject, battery, storageDrive
-    13: "power-supply", 14: "power-supply", 15: "module",
-}  # fmt: skip
 # a description that only names its row's class (ENTITY-MIB's PhysicalClass): "CHASSIS"
 _CLASS_WORD = re.compile(
     r"(?i)^(?:other|unknown|chassis|backplane|container|power ?supply|fan|sensor|module|port"
@@ -79,14 +73,6 @@ _SINGLE_ID = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9_-]{3,}$")
 _POSITION = re.compile(
     r"^(?:slot|switch|chassis|unit|stack|module|board|system|member|rack)[-_]?\d+$", re.IGNORECASE
 )
-# Net-SNMP names a dpkg package name_version_arch (Debian policy: no "_" in any of the three),
-# an rpm package name-version-release; a vendor "Name [version]".
-
-
-@dataclass(frozen=True, slots=True)
-class _Chassis:
-    index: Oid
-    component: Component
 
 
 class _Provenance:
@@ -151,7 +137,7 @@ def _parse_view(
         if value is not None:
             prov.add(name, oid)
 
-    components, chassis = _components(view)
+    components, chassis = physical_table(view)
     if components:
         prov.add("components", oids.ENT_PHYSICAL)
     identity = _identify(view, sys_object_id, description, chassis, components)
@@ -241,7 +227,7 @@ def enterprise_to_read(view: SnmpView) -> Oid | None:
         arc = device_enterprise(view)
         if arc is None or arc in view.whole:
             return None
-        components, chassis = _components(view)
+        components, chassis = physical_table(view)
         sys_object_id = view.object_id(oids.SYS_OBJECT_ID)
         identity = _identify(view, sys_object_id, view.text(oids.SYS_DESCR), chassis, components)
     except Exception:  # a bug of ours must not lose what was read
@@ -314,7 +300,7 @@ def _identify(
     view: SnmpView,
     sys_object_id: str | None,
     description: str | None,
-    chassis: _Chassis | None,
+    chassis: Chassis | None,
     components: list[Component] | None = None,
 ) -> _Identity:
     """Vendor, version, build, model and serial, each from the most specific source that answers.
@@ -922,7 +908,6 @@ def _row_index(view: SnmpView, oid: Oid) -> int | None:
     return int(text) if text is not None and text.strip().isdigit() else None
 
 
-_ZEROS = re.compile(r"^[0\s]*$")
 # a release whose numbers are all zero ("KA.00.00.0000", "0.0.0"): a placeholder, no release
 _ZERO_RELEASE = re.compile(r"^(?:[A-Za-z]{1,3}\.)?[vV]?0+(?:[._-]0+)+$")
 
@@ -945,90 +930,6 @@ def _states_none(field_name: str, value: str) -> bool:
     if field_name == "version":
         return bool(_ZERO_RELEASE.match(value))
     return field_name == "serial" and len(value.strip()) < _MIN_SERIAL
-
-
-def _release(value: Value) -> str | None:
-    """An entPhysicalSoftwareRev or FirmwareRev as a release: not zeros only (``00 00``, a blank
-    field dumped as hex after its NUL padding), which state none."""
-    text = to_text(value)
-    return None if text is None or _ZEROS.match(text) else text
-
-
-def _components(view: SnmpView) -> tuple[list[Component], _Chassis | None]:
-    columns = (
-        oids.ENT_DESCR, oids.ENT_CONTAINED_IN, oids.ENT_CLASS, oids.ENT_NAME,
-        oids.ENT_HARDWARE_REV, oids.ENT_FIRMWARE_REV, oids.ENT_SOFTWARE_REV, oids.ENT_SERIAL,
-        oids.ENT_MFG_NAME, oids.ENT_MODEL_NAME, oids.ENT_IS_FRU,
-    )  # fmt: skip
-    rows = view.table(oids.ENT_ENTRY, columns)
-    components: list[Component] = []
-    chassis: list[tuple[Oid, Component, bool]] = []
-    for index, row in rows.items():
-        parent = to_int(row.get(oids.ENT_CONTAINED_IN))
-        is_fru = to_int(row.get(oids.ENT_IS_FRU))
-        component = Component(
-            index=dotted(index),
-            parent=str(parent) if parent else None,
-            cls=ENT_CLASSES.get(to_int(row.get(oids.ENT_CLASS)) or 0, "other"),
-            name=to_text(row.get(oids.ENT_NAME)),
-            description=to_text(row.get(oids.ENT_DESCR)),
-            vendor=to_text(row.get(oids.ENT_MFG_NAME)),
-            model=to_text(row.get(oids.ENT_MODEL_NAME)),
-            serial=to_text(row.get(oids.ENT_SERIAL)),
-            hardware_rev=to_text(row.get(oids.ENT_HARDWARE_REV)),
-            firmware_rev=_release(row.get(oids.ENT_FIRMWARE_REV)),
-            software_rev=_release(row.get(oids.ENT_SOFTWARE_REV)),
-            is_fru=True if is_fru == 1 else False if is_fru == 2 else None,
-        )
-        components.append(component)
-        if component.cls == "chassis":
-            chassis.append((index, component, not parent))
-    return components, _chassis_row(rows, components, chassis)
-
-
-def _chassis_row(
-    rows: dict[Oid, dict[int, Value]],
-    components: list[Component],
-    chassis: list[tuple[Oid, Component, bool]],
-) -> _Chassis | None:
-    """The row that stands for the whole device.
-
-    A top-level chassis first; a chassis inside a stack or virtual chassis only when no free-
-    standing one exists (the first member). Agents that leave entPhysicalClass empty get their
-    first top-level row that names a model or serial. A stack row without identity of its own
-    stands for its first member that has one.
-    """
-    indexes = list(rows)
-    if chassis:
-        ordered = sorted(chassis, key=lambda item: not item[2])
-        return _Chassis(ordered[0][0], ordered[0][1])
-    top = [
-        (index, component)
-        for index, component in zip(indexes, components, strict=True)
-        if not component.parent and component.cls in ("other", "stack")
-    ]
-    for index, component in top:
-        if component.serial or component.model:
-            return _Chassis(index, component)
-    by_index = dict(zip((c.index for c in components), zip(indexes, components, strict=True),
-                        strict=True))  # fmt: skip
-    for _index, component in top:
-        if component.cls != "stack":
-            continue
-        # the first member that names itself, level by level down the containment tree (a
-        # member's base may be classed a container: "Stack Member" -> "Base" with the serial)
-        level = [component.index]
-        for _ in range(3):
-            inside = [c for c in components if c.parent in level]
-            for child in inside:
-                if child.cls not in _PARTS and (child.serial or child.model):
-                    return _Chassis(by_index[child.index][0], child)
-            level = [c.index for c in inside if c.cls in ("stack", "container", "other")]
-    return None
-
-
-# classes of rows that are parts of a member, never the member itself
-_PARTS = frozenset({"power-supply", "fan", "sensor", "port", "cpu", "backplane"})
 
 
 def _product_id(name: str | None, description: str | None) -> tuple[str, int] | None:

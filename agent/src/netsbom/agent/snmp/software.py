@@ -12,6 +12,8 @@ from netsbom.agent.snmp.view import SnmpView, to_int, to_text
 from netsbom.core.purl import MANAGERS, package_purl
 from netsbom.core.record import Software
 
+# Net-SNMP names a dpkg package name_version_arch (Debian policy: no "_" in any of the three),
+# an rpm package name-version-release; a vendor "Name [version]".
 _DPKG = re.compile(
     r"^(?P<name>[a-z0-9][a-z0-9+.-]+)_(?P<version>(?:\d+:)?\d[A-Za-z0-9.+~:-]*)"
     r"_(?P<arch>[a-z0-9-]+)$"
