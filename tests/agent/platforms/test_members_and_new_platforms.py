@@ -178,11 +178,23 @@ LAST_RESET = (
     "plugin\n"
 )
 
+# NX-OS on a Nexus 5596 (the ntc-templates cisco_nxos case): parts' firmware listed before the OS
+PARTS_FIRMWARE = (
+    "Software\n"
+    "  BIOS:      version 3.6.0\n"
+    "  Power Sequencer Firmware: \n"
+    "             Module 1: v7.0\n"
+    "  Microcontroller Firmware:        version v1.0.0.2\n"
+    "  kickstart: version 7.1(4)N1(1)\n"
+    "  system:    version 7.1(4)N1(1)\n"
+)
+
 
 @pytest.mark.parametrize(
     ("text", "version"),
     [
         (ACCESS_POINT, "4.2.0.7"),
+        (PARTS_FIRMWARE, "7.1(4)N1(1)"),  # a microcontroller's firmware is a part's
         ("Radio Driver version : 9.0.5.5-W8964\n", None),  # a driver's release, not the OS's
         (PRODUCT_LABELS, "202205.5324-20230707"),
         (LAST_RESET, "10.3(6)"),

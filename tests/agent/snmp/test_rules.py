@@ -269,6 +269,10 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
             "Acme AB9000 C12345YC-FX2",
         ),
         ("Acme Corporation, CN1234 SAOS Operating System, Version 10", "CN1234"),  # after it
+        # the image's name in parentheses after "Software" is the software's, not a product id
+        ("Acme OS Software, AcmeV Software (VACME-ENTERPRISEK9-M), Version 15.6(2)T", None),
+        # Cisco IOSv's banner (the ntc-templates cisco_ios show version case)
+        ("Cisco IOS Software, IOSv Software (VIOS-ADVENTERPRISEK9-M), Version 15.6(2)T", None),
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:

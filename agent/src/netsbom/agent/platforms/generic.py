@@ -45,10 +45,12 @@ _CHASSIS = re.compile(
 )
 _NOT_A_MODEL = re.compile(r"://|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\bshow\b|#")
 # keys whose "version" is not the OS's: boot code, hardware, kernel, components (a radio's
-# driver or firmware)
+# driver or firmware; a microcontroller's, a power sequencer's, a supply's, a fan's or an
+# optic's firmware: "Microcontroller Firmware: version v1.0.0.2" beside "system: version 7.1(4)")
 _NOT_OS_KEY = re.compile(
     r"\b(?:bios|boot\w*|rom\w*|loader|hardware|hw|kernel|fpga\d*|cpld\d*|epld\d*|pcb|vdb|rules"
-    r"|app|av|ips|engine|signature|database|bootstrap|driver|radio)\b"
+    r"|app|av|ips|engine|signature|database|bootstrap|driver|radio|microcontroller|sequencer|psu"
+    r"|power|fan|transceiver|optics?|sfp\+?|qsfp\w*|cxp)\b"
 )
 _BARE_KEYS = frozenset({"version", "software", "firmware"})  # words any part's label ends in
 # the image the device runs ("AP Running Image : 17.12.0.78"), beside the images it boots

@@ -194,12 +194,16 @@ def _guessed_model(descr: str) -> str | None:
         previous = ""
         for raw in segment.split():
             word = raw.strip("()[]{}:,;\"'")
-            after_build, previous = previous.lower() in ("build", "(build"), raw
+            after_build = previous.lower() in ("build", "(build")
+            # "Acme Software (ACME-IPBASEK9-M)": the image's name, in parentheses after the word
+            image = raw.startswith("(") and previous.lower() == "software"
+            previous = raw
             if (
                 _PRODUCT_ID.match(word)
                 and not _VERSION.match(word)
                 and not is_quantity(word)  # "100-240V": a supply's range
                 and not after_build
+                and not image
                 and not _names_an_os_release(word)
             ):
                 return word
