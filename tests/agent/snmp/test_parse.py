@@ -387,6 +387,10 @@ def _acme_chassis(descr: bytes, name: bytes, column: int, value: str) -> SnmpVie
         (b"Acme Co., Ltd. AB-1200", "Acme"),  # two legal forms
         (b"Acme AB-1200 switch", "Symbicon"),  # a product id, no legal form
         (b"Acme AS 400", "Symbicon"),
+        # after a clause naming only the kernel, the appliance is described, its maker first
+        (b"Linux 2.6.21.5-lvl7-dev, Cisco Small Business WAP121 (WAP121-E-K9), Version 1", "Cisco"),
+        (b"Linux 2.6.21.5, Acme Co., Ltd. AB-1200", "Acme"),
+        (b"Linux cisco 2.6.21 #1 SMP", "Symbicon"),  # a uname line: its host names no maker
     ],
 )
 def test_the_maker_a_sysdescr_names_first_outranks_the_numbers_registrant(

@@ -273,6 +273,14 @@ def test_classless_entity_table_uses_the_first_named_product() -> None:
         ("Acme OS Software, AcmeV Software (VACME-ENTERPRISEK9-M), Version 15.6(2)T", None),
         # Cisco IOSv's banner (the ntc-templates cisco_ios show version case)
         ("Cisco IOS Software, IOSv Software (VIOS-ADVENTERPRISEK9-M), Version 15.6(2)T", None),
+        # the kernel in a clause of its own, then the appliance it runs (Cisco's WAP321, as
+        # LibreNMS's ciscowap recording states it)
+        (
+            "Linux 2.6.21.5-lvl7-dev, Cisco Systems, Inc WAP321 (WAP321-E-K9), Version 1.0.6.5",
+            "WAP321",
+        ),
+        ("Linux 3.2.1, Acme AB-1200 Access Point, Version 2.0", "Acme AB-1200"),
+        ("Linux gw1 2.6.32.71 #1 SMP Fri Jan 24 08:44:01 UTC 2020 mips", None),  # uname: a host
     ],
 )
 def test_model_from_descr(descr: str, model: str | None) -> None:

@@ -37,7 +37,12 @@ from netsbom.agent.snmp.shape import (
     is_version_shaped,
 )
 from netsbom.agent.snmp.software import installed_software
-from netsbom.agent.snmp.sysdescr import model_from_descr, uname_host, version_from_descr
+from netsbom.agent.snmp.sysdescr import (
+    model_from_descr,
+    uname_host,
+    version_from_descr,
+    without_kernel_clause,
+)
 from netsbom.agent.snmp.view import (
     Oid,
     SnmpView,
@@ -810,13 +815,13 @@ def _described_maker(description: str | None, kb: KnowledgeBase) -> _Found | Non
     ``Extreme Networks Wireless Controller``), or a company with its legal form (``Pulse Secure,
     LLC``). An enterprise number's registrant may be a company since bought or a partner whose
     number the maker took over; the device's own description names who makes it now."""
-    text = (description or "").strip().strip('"').replace(",", " ")
-    words = [word.casefold() for word in text.split()]
+    described = without_kernel_clause((description or "").strip().strip('"'))
+    words = [word.casefold() for word in described.replace(",", " ").split()]
     for name in kb.vendor_names():
         own = [word.casefold() for word in name.split()]
         if own and words[: len(own)] == own:
             return _found(name, oids.SYS_DESCR, 0.5)
-    company = _COMPANY.match((description or "").strip().strip('"'))
+    company = _COMPANY.match(described)
     return _found(mibs.organization_name(company["name"]), oids.SYS_DESCR, 0.5) if company else None
 
 

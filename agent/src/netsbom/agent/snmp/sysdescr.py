@@ -23,6 +23,11 @@ _STOP_WORDS = {
 _OPERATING_SYSTEMS = re.compile(
     r"^(?:(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin|Windows|Microsoft|VMware)\b|Hardware:)"
 )
+# a kernel and its release in a clause of their own, then the appliance it runs: "Linux
+# 2.6.21.5-lvl7-dev, Acme Small Business AP121 (AP121-E-K9), Version 1.0.2.3"
+_KERNEL_CLAUSE = re.compile(
+    r"^(?:Linux|FreeBSD|VxWorks)\s+v?\d[^\s,]*,\s*(?P<rest>\S.*)$", re.DOTALL
+)
 # a kernel's `uname -a` line: its release is the kernel's, read by the OS rules
 _UNAME = re.compile(r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin)\s+(?P<host>\S+)\s+\d")
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
@@ -157,7 +162,7 @@ def _before_labels(words: list[str]) -> list[str]:
 def _model_readings(descr: str | None) -> Iterator[str]:
     """What the documented shapes read as the model, in order of trust; then the grammar's
     guess (:func:`_guessed_model`)."""
-    descr = descr.replace('\\"', '"') if descr else descr  # quotes escaped by the agent
+    descr = without_kernel_clause(descr.replace('\\"', '"')) if descr else descr  # as escaped
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
         return
     text = descr.strip().strip('"')
@@ -354,6 +359,13 @@ def version_from_descr(descr: str | None) -> str | None:
     if not descr or _UNAME.match(descr.strip().strip('"')):
         return None
     return stated_version(descr) or _bare_version(descr)
+
+
+def without_kernel_clause(descr: str) -> str:
+    """``descr`` without a first clause that only names a kernel and its release (``Linux
+    2.6.21.5-lvl7-dev, Acme AP121 ...``): what follows describes the appliance it runs."""
+    clause = _KERNEL_CLAUSE.match(descr.strip().strip('"'))
+    return clause["rest"] if clause else descr
 
 
 def uname_host(descr: str | None) -> str | None:
