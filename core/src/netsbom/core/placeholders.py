@@ -23,10 +23,8 @@ _BIOS_DEFAULT = re.compile(
     r"(?i)^(?:not specified|not present|to be filled by o\.?e\.?m\.?|default string|"
     r"system (?:serial number|product name|manufacturer)|0[0 ]*|1234567890|0123456789|none)$"
 )
-# a serial's label written as its value, one character repeated, a counting run
-_NOT_A_SERIAL = re.compile(
-    r"(?i)(?:(.)\1*|not (?:specified|applicable)|serial ?no|123456789?0?)",
-)
+# one character repeated, a serial's label written as its value, a counting run
+_NOT_A_SERIAL = re.compile(r"(?i)(?:(.)\1*|not applicable|serial ?no|123456789?0?)")
 
 
 def states_nothing(text: str) -> bool:

@@ -20,16 +20,13 @@ _STOP_WORDS = {
     "version", "ver", "ver.", "release", "running", "software", "firmware", "revision", "rev",
     "rev.", "build", "copyright", "(c)", "hw:", "sw:", "fw:", "on", "with", "by", "-", "for",
 }  # fmt: skip
-_OPERATING_SYSTEMS = re.compile(
-    r"^(?:(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin|Windows|Microsoft|VMware)\b|Hardware:)"
-)
+_KERNELS = r"(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin)"
+_OPERATING_SYSTEMS = re.compile(rf"^(?:(?:{_KERNELS}|Windows|Microsoft|VMware)\b|Hardware:)")
+# a kernel's `uname -a` line: its release is the kernel's, read by the OS rules
+_UNAME = re.compile(rf"^{_KERNELS}\s+(?P<host>\S+)\s+\d")
 # a kernel and its release in a clause of their own, then the appliance it runs: "Linux
 # 2.6.21.5-lvl7-dev, Acme Small Business AP121 (AP121-E-K9), Version 1.0.2.3"
-_KERNEL_CLAUSE = re.compile(
-    r"^(?:Linux|FreeBSD|VxWorks)\s+v?\d[^\s,]*,\s*(?P<rest>\S.*)$", re.DOTALL
-)
-# a kernel's `uname -a` line: its release is the kernel's, read by the OS rules
-_UNAME = re.compile(r"^(?:Linux|FreeBSD|OpenBSD|NetBSD|SunOS|Darwin)\s+(?P<host>\S+)\s+\d")
+_KERNEL_CLAUSE = re.compile(rf"^{_KERNELS}\s+v?\d[^\s,]*,\s*(?P<rest>\S.*)$", re.DOTALL)
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _HYPHENATED = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9+]+)+$")
 # words of a product's description that name no product: a count of ports or slots ("24-Port",
@@ -162,7 +159,8 @@ def _before_labels(words: list[str]) -> list[str]:
 def _model_readings(descr: str | None) -> Iterator[str]:
     """What the documented shapes read as the model, in order of trust; then the grammar's
     guess (:func:`_guessed_model`)."""
-    descr = without_kernel_clause(descr.replace('\\"', '"')) if descr else descr  # as escaped
+    # quotes escaped by the agent restored; a kernel's clause before the appliance's skipped
+    descr = without_kernel_clause(descr.replace('\\"', '"')) if descr else descr
     if not descr or _OPERATING_SYSTEMS.match(descr.strip().strip('"')):
         return
     text = descr.strip().strip('"')

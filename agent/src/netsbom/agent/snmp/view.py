@@ -135,8 +135,7 @@ class SnmpView:
         return to_text(self.get(oid))
 
     def integer(self, oid: Oid) -> int | None:
-        value = self.get(oid)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return to_int(self.get(oid))
 
     def object_id(self, oid: Oid) -> str | None:
         value = self.get(oid)
@@ -155,7 +154,7 @@ _UTF16LE = re.compile(rb"^(?:[^\x00]\x00){2,}(?:\x00\x00)*$")
 
 def to_int(value: Value) -> int | None:
     """An INTEGER (or a counter, a gauge) as a number; any other type is none."""
-    return value if isinstance(value, int) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def to_text(value: Value) -> str | None:
