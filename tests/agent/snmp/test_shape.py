@@ -399,6 +399,25 @@ def test_the_serial_in_the_group_that_names_the_device() -> None:
     assert group_serial(_view(rows, whole=False), ARC, model, []) is None
 
 
+def test_the_serial_in_the_table_row_that_names_the_device() -> None:
+    """A unit table's row names the device's model beside its serial (a PDU's unit table, in a
+    MIB too large to read whole): the row is the device's, as a box group is; rows naming
+    other products (the inlets, a sensor) are not."""
+    rows: dict[tuple[int, ...], object] = {
+        (6, 3, 2, 1, 1, 3, 1): b"PX3-5493U-K2",
+        (6, 3, 2, 1, 1, 4, 1): b"QLG1234567",
+        (6, 3, 2, 1, 1, 5, 1): b"rack-12-pdu-a",  # the operator's name for it
+        (6, 3, 4, 1, 2, 1): b"DPX2-T1H1",  # a sensor's product and serial, another table
+        (6, 3, 4, 1, 3, 1): b"SN98765432",
+    }
+    view = _view(rows, whole=False)
+    found = group_serial(view, ARC, "PX3-5493U-K2", [])
+    assert found == ("QLG1234567", (*ARC, 6, 3, 2, 1, 1, 4, 1))
+    assert group_serial(view, ARC, "PX3-5493V", []) is None  # no row names this model
+    rows[(6, 3, 2, 1, 1, 4, 1)] = b"QLG12"  # short: not told from another number, no serial
+    assert group_serial(_view(rows, whole=False), ARC, "PX3-5493U-K2", []) is None
+
+
 def _recording(tmp_path: Path, rows: list[str]) -> Path:
     path = tmp_path / "shelf.snmprec"
     path.write_text("\n".join(SYSTEM + rows) + "\n")

@@ -21,9 +21,10 @@ units, so it carries a long sequence number a product id never has (``ZY18120520
 ``S204135008819``): among several serial-shaped texts, the one such is the serial, and only such a
 one is taken from a table of one row (that row may describe a part of the device: a modem, a power
 supply), unless the row also holds the device's model (for a serial) or serial (for a model): then
-it is the device's own row. Likewise a group of scalars where one names the device's model
-(a box group: ``Acme QFX5100-48S-6Q Switch`` beside ``TA3716123456``) gives its one numbered
-serial, even when the subtree is too large to read whole (:func:`group_serial`). Texts that
+it is the device's own row. Likewise a group of scalars or a table's row where one names the
+device's model (a box group: ``Acme QFX5100-48S-6Q Switch`` beside ``TA3716123456``; a PDU's unit
+row) gives its one numbered serial, even when the subtree is too large to read whole
+(:func:`group_serial`). Texts that
 differ only by a trailing number (``Analog Input 1``, ``Analog Input 2``) name instances, and
 digits-only texts filling a group are counters. Two candidates (firmware and boot loader, a model
 and a serial), a subtree too large to read whole, an address, a date, a reading or quantity
@@ -387,23 +388,24 @@ def _key(text: str) -> str:
 def group_serial(
     view: SnmpView, arc: Oid | None, model: str | None, known: Iterable[str | None]
 ) -> tuple[str, Oid] | None:
-    """(serial, its OID): the one numbered serial-shaped scalar (``test43`` beside the model is
-    a name) in the device's own groups of scalars under ``arc`` (``<group>.<object>.0``): the
-    groups where a scalar names the device's ``model`` (compared by letters and digits only:
-    ``Acme QFX5100-48S-6Q Switch`` beside ``TA3716123456``), read whole or not: a box group
-    describes the device the way a table's row describes a unit. Of several such groups, the
-    shallowest (the box near the top of the MIB; a member table's row indexed 0 looks like a
-    group further down). Texts of the ``known`` names are none."""
+    """(serial, its OID): the one numbered serial-shaped text (``test43`` beside the model is
+    a name) in the device's own groups of scalars or rows under ``arc`` (``<group>.<object>.0``,
+    ``<entry>.<column>.<index>``): those where a text names the device's ``model`` (compared by
+    letters and digits only: ``Acme QFX5100-48S-6Q Switch`` beside ``TA3716123456``; a unit
+    table's row ``PX3-5493U-K2`` beside its serial), read whole or not: a box group describes the
+    device as a table's row describes a unit. Of several, the shallowest (the box near the top of
+    the MIB; a member table's row indexed 0 looks like a group further down). Texts of the
+    ``known`` names are none."""
     key = _key(model or "")
     if arc is None or len(key) < _MIN_MODEL_KEY:
         return None
     names = [text.casefold() for text in known if text]
-    scalars = {s: text for s, text in _texts(view, arc).items() if _is_scalar(s)}
-    groups = {suffix[:-2] for suffix, text in scalars.items() if key in _key(text)}
+    texts = _texts(view, arc)
+    groups = {_row(suffix) for suffix, text in texts.items() if key in _key(text)}
     found: dict[str, Oid] = {}
-    for suffix, text in scalars.items():
+    for suffix, text in texts.items():
         if (
-            suffix[:-2] in groups
+            _row(suffix) in groups
             and is_serial_shaped(text)
             and is_numbered(text)
             and key not in _key(text)
