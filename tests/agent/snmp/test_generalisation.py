@@ -299,6 +299,7 @@ def _live_serials(item: Labelled, record: DeviceRecord, real: Sequence[str]) -> 
     if len({oid[:-1] for oid in cells}) != 1:
         return as_recorded
     stated = {value for value in view.values.values() if isinstance(value, bytes)}
+    target = Target(id=item.path.stem, address=str(item.path), port=0, transport="replay")
     start = zlib.crc32(item.path.stem.encode())
     outcomes = []
     for draw in range(LIVE_DRAWS):
@@ -310,7 +311,6 @@ def _live_serials(item: Labelled, record: DeviceRecord, real: Sequence[str]) -> 
         )
         for oid in cells:
             view.set(oid, serial.encode())
-        target = Target(id=item.path.stem, address=str(item.path), port=0, transport="replay")
         live = parse_view(
             view,
             target=target,

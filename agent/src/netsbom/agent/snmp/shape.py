@@ -24,12 +24,12 @@ supply), unless the row also holds the device's model (for a serial) or serial (
 it is the device's own row. Likewise a group of scalars or a table's row where one names the
 device's model (a box group: ``Acme QFX5100-48S-6Q Switch`` beside ``TA3716123456``; a PDU's unit
 row) gives its one numbered serial, even when the subtree is too large to read whole
-(:func:`group_serial`). Texts that
-differ only by a trailing number (``Analog Input 1``, ``Analog Input 2``) name instances, and
-digits-only texts filling a group are counters. Two candidates (firmware and boot loader, a model
-and a serial), a subtree too large to read whole, an address, a date, a reading or quantity
-(``9600RPM``), an instance's name (``Humidity1``), a software statement (``SFOS 17.5.5 MR-5``) or
-an id with a long number or a hex run as a model: no value, as none is better than a wrong one.
+(:func:`group_serial`). Texts that differ only by a trailing number (``Analog Input 1``,
+``Analog Input 2``) name instances, and digits-only texts filling a group are counters. Two
+candidates (firmware and boot loader, a model and a serial), a subtree too large to read whole,
+an address, a date, a reading or quantity (``9600RPM``), an instance's name (``Humidity1``), a
+software statement (``SFOS 17.5.5 MR-5``) or an id with a long number or a hex run as a model:
+no value, as none is better than a wrong one.
 Nothing here knows a vendor.
 """
 
